@@ -1,0 +1,27 @@
+import type { Document } from 'bson';
+
+/** Per-connection context the wire layer passes to the engine. */
+export interface CommandContext {
+  /** Id of the connection, for cursor ownership and `whatsmyuri`. */
+  connectionId: number;
+}
+
+/**
+ * The data engine: every database/collection/CRUD/index/aggregate command. The wire layer answers
+ * handshake and admin commands itself and hands every other command here.
+ */
+export interface Engine {
+  /** True when the engine implements this command name (lower-cased first key of the command). */
+  handles(commandName: string): boolean;
+  /**
+   * Runs one command against database `db` and returns its reply body (with `ok: 1`).
+   * Throws {@link MongoCommandError} for command errors; write errors go in `writeErrors` as MongoDB does.
+   * `cmd` is deserialised with `promoteValues: false` semantics decided by the engine's codec
+   * (see docs in engine/README.md) so Int32/Long/Double survive a round trip.
+   */
+  run(db: string, cmd: Document, ctx: CommandContext): Promise<Document>;
+  /** Kills cursors of a closed connection. */
+  connectionClosed(connectionId: number): void;
+  /** Flushes and closes storage. */
+  close(): Promise<void>;
+}
