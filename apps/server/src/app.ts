@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Config } from './config.js';
+import { installErrorHandler } from './lib/error-handler.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { setupRoutes } from './modules/setup/routes.js';
+import type { Store } from './store.js';
+import { VERSION } from './version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+  }
+  interface FastifyContextConfig {
+    /** `false` for routes anyone may call (health, setup, login). */
+    auth?: boolean;
+  }
+}
+
+/** The app's Fastify instance with the TypeBox type provider. */
+export type AppInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  config: Config;
+  store: Store;
+  /** Fastify logger options; tests pass `false`. */
+  logger?: FastifyServerOptions['logger'];
+  /** Directory of the built web app; defaults to apps/web/dist. */
+  webDist?: string;
+  /** Close the store when the app closes (main does; tests that share a store do not). */
+  closeStoreOnClose?: boolean;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WEB_DIST = resolve(here, '../../web/dist');
+
+/** Builds the whole HTTP app on an open store. Tests call it and use `app.inject`. */
+export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
+  const { config, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    // Requests in flight finish on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('store', store);
+  installErrorHandler(app);
+  if (options.closeStoreOnClose) app.addHook('onClose', async () => store.close());
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // antd styles components at run time with inline <style> tags.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitMax,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+  await app.register(cookie, { secret: config.secret });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Formloom API', version: VERSION, description: 'Forms, records, flows and reports.' },
+      servers: [{ url: '/api/v1' }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(setupRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST;
+  const hasWeb = existsSync(resolve(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const isApi = path === '/api' || path.startsWith('/api/');
+    // Client-side routes of the single-page app fall back to its index.html.
+    if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const message =
+      !isApi && !hasWeb
+        ? 'The web app is not built (run `pnpm build`); the API is under /api/v1'
+        : `Route ${request.method} ${path} not found`;
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message } });
+  });
+
+  return app;
+}

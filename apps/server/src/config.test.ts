@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'formloom-config-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('applies defaults and generates a persistent secret for the embedded store', () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ DATA_DIR: dataDir }, []);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir,
+      mongodbUri: undefined,
+      demo: false,
+    });
+    expect(config.secret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dataDir, '.secret'), 'utf8')).toBe(config.secret);
+    expect(loadConfig({ DATA_DIR: dataDir }, []).secret).toBe(config.secret);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATA_DIR: tempDir(),
+        MONGODB_URI: 'mongodb://db:27017/app',
+        SECRET,
+        LOG_LEVEL: 'warn',
+        REDIS_URL: 'redis://cache:6379',
+        FORMLOOM_DEMO: 'true',
+        RATE_LIMIT_MAX: '50',
+      },
+      [],
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      mongodbUri: 'mongodb://db:27017/app',
+      secret: SECRET,
+      logLevel: 'warn',
+      redisUrl: 'redis://cache:6379',
+      demo: true,
+      rateLimitMax: 50,
+    });
+  });
+
+  it('turns on the demo with --demo', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }, ['node', 'main.js', '--demo']).demo).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
+    [{ PORT: '-1' }, 'PORT', /whole number/],
+    [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI', /mongodb:\/\//],
+    [{ MONGODB_URI: 'mongodb://x' }, 'SECRET', /required when MONGODB_URI/],
+    [{ SECRET: 'short' }, 'SECRET', /at least 32 characters/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ FORMLOOM_DEMO: 'maybe' }, 'FORMLOOM_DEMO', /1\/true\/yes/],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL', /redis:\/\//],
+  ])('rejects %o naming %s', (env, variable, message) => {
+    const attempt = () => loadConfig({ DATA_DIR: tempDir(), ...env }, []);
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message).toContain(variable);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+});

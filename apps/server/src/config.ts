@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Validated server configuration. Every field comes from one environment variable (see README). */
+export interface Config {
+  port: number;
+  host: string;
+  /** Directory of the embedded store (and generated secret) when `mongodbUri` is absent. */
+  dataDir: string;
+  /** A real MongoDB; when absent the embedded store runs in-process on `dataDir`. */
+  mongodbUri: string | undefined;
+  /** Signing secret for tokens; at least 32 characters. */
+  secret: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Requests per minute per client address across the API. */
+  rateLimitMax: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  redisUrl: string | undefined;
+  /** Import the demo template with demo data on start. */
+  demo: boolean;
+}
+
+/** A configuration error names the variable and says what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new ConfigError(name, `must be 1/true/yes or 0/false/no, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, schemes: readonly string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const scheme = raw.split('://', 1)[0] ?? '';
+  if (!raw.includes('://') || !schemes.includes(scheme)) {
+    throw new ConfigError(name, `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/**
+ * The secret signs session tokens. Without one the embedded setup generates it once and keeps it in the
+ * data directory, so zero-setup runs survive restarts; a deployment on a real MongoDB (possibly many
+ * instances) must share one explicitly.
+ */
+function secret(env: Env, dataDir: string, mongodbUri: string | undefined): string {
+  const raw = env.SECRET;
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 32) throw new ConfigError('SECRET', `must be at least 32 characters, got ${raw.length}`);
+    return raw;
+  }
+  if (mongodbUri)
+    throw new ConfigError('SECRET', 'is required when MONGODB_URI is set (all instances share it)');
+  const file = join(dataDir, '.secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const generated = randomBytes(32).toString('base64url');
+    writeFileSync(file, generated, { mode: 0o600 });
+    return generated;
+  }
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): Config {
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  const mongodbUri = url(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    dataDir,
+    mongodbUri,
+    secret: secret(env, dataDir, mongodbUri),
+    logLevel,
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 1, 1_000_000),
+    bodyLimit: integer(env, 'BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
+  };
+}

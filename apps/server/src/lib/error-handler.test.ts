@@ -1,0 +1,92 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { installErrorHandler, toErrorResponse } from './error-handler.js';
+import { appError } from './errors.js';
+
+describe('toErrorResponse', () => {
+  it('keeps a catalogued error with its status, code and details', () => {
+    const { status, body } = toErrorResponse(
+      appError('CONFLICT', 'Record was changed by someone else', [{ path: '/v', message: 'stale' }]),
+    );
+    expect(status).toBe(409);
+    expect(body).toEqual({
+      error: {
+        code: 'CONFLICT',
+        message: 'Record was changed by someone else',
+        details: [{ path: '/v', message: 'stale' }],
+      },
+    });
+  });
+
+  it('hides the message and stack of unexpected errors', () => {
+    const { status, body } = toErrorResponse(new TypeError('secret internals at /srv/app.js:12'));
+    expect(status).toBe(500);
+    expect(body).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
+  });
+
+  it('does not trust a code property that is not in the catalogue', () => {
+    const forged = Object.assign(new Error('x'), { code: 'toString', statusCode: 200 });
+    expect(toErrorResponse(forged).status).toBe(500);
+  });
+});
+
+describe('error handler on a Fastify app', () => {
+  async function app() {
+    const instance = Fastify({
+      logger: false,
+      ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+    });
+    installErrorHandler(instance);
+    instance.post(
+      '/things',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['name'],
+            additionalProperties: false,
+            properties: { name: { type: 'string', maxLength: 5 }, count: { type: 'integer' } },
+          },
+        },
+      },
+      async () => ({ ok: true }),
+    );
+    instance.get('/boom', async () => {
+      throw new Error('database password is hunter2');
+    });
+    return instance;
+  }
+
+  it('turns schema validation errors into VALIDATION_FAILED with JSON-pointer details', async () => {
+    const res = await (await app()).inject({
+      method: 'POST',
+      url: '/things',
+      payload: { count: 'many', extra: 1 },
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    const paths = body.error.details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(['/count', '/extra', '/name']);
+  });
+
+  it('answers malformed JSON with 400 INVALID_JSON', async () => {
+    const res = await (await app()).inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+    });
+  });
+
+  it('never leaks a stack trace', async () => {
+    const res = await (await app()).inject({ method: 'GET', url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('hunter2');
+    expect(res.body).not.toContain('at ');
+  });
+});

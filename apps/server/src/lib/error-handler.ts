@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorBody, type ErrorDetail, isAppError } from './errors.js';
+
+/** The status and body for any error thrown while serving a request. Never exposes a stack trace. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (isAppError(error)) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details?.length) body.error.details = error.details;
+    return { status: error.statusCode ?? 500, body };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (Array.isArray(fastifyError.validation)) {
+    const context = fastifyError.validationContext ?? 'body';
+    const details: ErrorDetail[] = fastifyError.validation.map((issue) => {
+      // ajv reports a missing property at its parent; point at the property itself.
+      const missing = (issue.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const extra = (issue.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      const leaf = missing ?? extra;
+      const path = `${issue.instancePath ?? ''}${leaf ? `/${leaf}` : ''}` || '/';
+      const message = extra ? `unknown property "${extra}"` : (issue.message ?? 'is invalid');
+      return { path: context === 'body' ? path : `/${context}${path === '/' ? '' : path}`, message };
+    });
+    return {
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: `Invalid request ${context}`, details } },
+    };
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        body: { error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' } },
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than allowed' } },
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' } },
+      };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return {
+        status: 400,
+        body: { error: { code: 'BAD_REQUEST', message: 'Invalid Content-Length header' } },
+      };
+  }
+  const status = fastifyError.statusCode;
+  if (status === 429) {
+    return {
+      status,
+      body: { error: { code: 'RATE_LIMITED', message: 'Too many requests, try again later' } },
+    };
+  }
+  // Other 4xx raised by fastify itself (bad headers, malformed URLs) carry a safe message.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      status,
+      body: { error: { code: 'BAD_REQUEST', message: fastifyError.message ?? 'Bad request' } },
+    };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } } };
+}
+
+/** Installs the one error handler of the API. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.error.code, status }, 'request rejected');
+    return reply.status(status).send(body);
+  });
+}

@@ -1,0 +1,51 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openStore, StoreError } from './store.js';
+
+/** Seconds the server gets to drain in-flight requests and close the store after SIGTERM/SIGINT. */
+const SHUTDOWN_GRACE_MS = 4000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  } catch (error) {
+    if (error instanceof StoreError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const app = await buildApp({ config, store, closeStoreOnClose: true });
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined },
+    `Formloom is ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${
+      (app.server.address() as { port: number }).port
+    }`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Formloom failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

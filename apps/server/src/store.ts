@@ -1,0 +1,85 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/** An open connection to the deployment's database, embedded or real. */
+export interface Store {
+  kind: 'embedded' | 'mongodb';
+  connection: Connection;
+  /** Closes the connection and, for the embedded store, stops it (flushes and releases the lock). */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openStore}. */
+export interface StoreOptions {
+  mongodbUri: string | undefined;
+  dataDir: string;
+  /** Database name; defaults to the URI's, else `formloom`. */
+  dbName?: string;
+}
+
+/** Raised when the store cannot be opened; main prints it and exits non-zero. */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+interface EmbeddedModule {
+  startEmbeddedMongo(options: { dataDir: string }): Promise<{ uri: string; stop(): Promise<void> }>;
+}
+
+/**
+ * Loads the embedded store's built code. The module is resolved at run time so a missing build is
+ * reported as such instead of being replaced by anything that merely looks like MongoDB.
+ */
+async function loadEmbedded(): Promise<EmbeddedModule> {
+  try {
+    return (await import('@formloom/embedded-mongo')) as EmbeddedModule;
+  } catch (error) {
+    throw new StoreError(
+      'The embedded MongoDB-compatible store (packages/embedded-mongo) is not built. Run `pnpm build`, or set MONGODB_URI to use a real MongoDB.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Connects mongoose to `MONGODB_URI`, or starts the embedded store on the data directory and connects
+ * the very same mongoose code to it: one code path for both.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let uri = options.mongodbUri;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!uri) {
+    const embedded = await loadEmbedded();
+    try {
+      const started = await embedded.startEmbeddedMongo({ dataDir: options.dataDir });
+      uri = started.uri;
+      stopEmbedded = () => started.stop();
+    } catch (error) {
+      throw new StoreError(
+        `Could not start the embedded store on ${options.dataDir}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  const connection = mongoose.createConnection(uri, {
+    ...(options.dbName || !options.mongodbUri ? { dbName: options.dbName ?? 'formloom' } : {}),
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: true,
+  });
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    await stopEmbedded?.();
+    throw new StoreError(`Could not connect to MongoDB: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    kind: stopEmbedded ? 'embedded' : 'mongodb',
+    connection,
+    async close() {
+      await connection.close();
+      await stopEmbedded?.();
+    },
+  };
+}
