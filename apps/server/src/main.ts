@@ -36,6 +36,12 @@ async function main(): Promise<void> {
     await app.close();
   });
 
+  if (config.demo) {
+    // The demo imports the sales-performance template pack, which this build does not ship yet.
+    app.log.warn(
+      'FORMLOOM_DEMO/--demo: no demo template is available in this build; starting without demo data',
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
     { store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined },
