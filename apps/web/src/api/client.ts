@@ -1,0 +1,142 @@
+/** One problem with one input field, as the server reports it. */
+export interface ApiErrorDetail {
+  /** JSON pointer of the offending input, e.g. `/owner/email`. */
+  path: string;
+  message: string;
+}
+
+/** The body every failing API call answers with. */
+interface ApiErrorBody {
+  error: { code: string; message: string; details?: ApiErrorDetail[] };
+}
+
+/** Codes the client produces itself when no server answer could be read. */
+export const CLIENT_ERROR_CODES = {
+  network: 'NETWORK_ERROR',
+  badResponse: 'BAD_RESPONSE',
+} as const;
+
+/** A failed API call: the server's error shape, or a client-side code when the server was not reached. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    /** HTTP status; 0 when the request never got an answer. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: readonly ApiErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+
+  /** True when the server could not be reached at all (offline, wrong port, proxy down). */
+  get isNetworkError(): boolean {
+    return this.code === CLIENT_ERROR_CODES.network;
+  }
+}
+
+const TOKEN_KEY = 'formloom.token';
+
+/** The bearer token kept in localStorage; the httpOnly session cookie travels on its own. */
+export const tokenStore = {
+  get(): string | null {
+    try {
+      return localStorage.getItem(TOKEN_KEY);
+    } catch {
+      // Storage can be disabled (privacy mode); the session cookie still authenticates.
+      return null;
+    }
+  },
+  set(token: string): void {
+    try {
+      localStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      /* cookie-only session */
+    }
+  },
+  clear(): void {
+    try {
+      localStorage.removeItem(TOKEN_KEY);
+    } catch {
+      /* nothing stored */
+    }
+  },
+};
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+function toDetails(value: unknown): ApiErrorDetail[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { path, message } = item as { path?: unknown; message?: unknown };
+    return typeof message === 'string' ? [{ path: typeof path === 'string' ? path : '', message }] : [];
+  });
+}
+
+/** Options of one API call. */
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/**
+ * Calls `/api/v1<path>` with JSON in and out. Resolves with the parsed body (undefined for 204),
+ * rejects with an {@link ApiError} for every failure, including network errors.
+ */
+export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = tokenStore.get();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (options.signal) init.signal = options.signal;
+
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, CLIENT_ERROR_CODES.network, cause instanceof Error ? cause.message : String(cause));
+  }
+
+  const text = await response.text();
+  let parsed: unknown;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // A proxy's HTML error page, for instance: report the status rather than a parse failure.
+      throw new ApiError(
+        response.status,
+        CLIENT_ERROR_CODES.badResponse,
+        `${response.status} ${response.statusText}`,
+      );
+    }
+  }
+  if (!response.ok) {
+    if (isApiErrorBody(parsed)) {
+      const { code, message, details } = parsed.error;
+      throw new ApiError(response.status, code, message, toDetails(details));
+    }
+    throw new ApiError(
+      response.status,
+      CLIENT_ERROR_CODES.badResponse,
+      `${response.status} ${response.statusText}`,
+    );
+  }
+  return parsed as T;
+}

@@ -1,0 +1,106 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ErrorState, LoadingState } from './components/status-states';
+import { LoginPage } from './features/auth/login-page';
+import { SetupPage } from './features/auth/setup-page';
+import { HomePage } from './features/home/home-page';
+import { MembersPage } from './features/members/members-page';
+import { SessionProvider, useSession } from './features/session/session-context';
+import { toLanguage } from './i18n';
+import { AppLayout } from './layout/app-layout';
+import { NotFoundPage } from './layout/not-found-page';
+
+/** Shows the loading and "server unreachable" screens before any route can decide. */
+function SessionGate({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { state, reload } = useSession();
+  if (state.status === 'loading') return <LoadingState fullPage />;
+  if (state.status === 'unreachable') {
+    return (
+      <main
+        data-testid="unreachable-page"
+        style={{ minHeight: '100vh', display: 'grid', placeItems: 'center' }}
+      >
+        <ErrorState
+          title={t('boot.unreachableTitle')}
+          description={t('boot.unreachableBody')}
+          error={state.error}
+          onRetry={() => void reload()}
+        />
+      </main>
+    );
+  }
+  return <>{children}</>;
+}
+
+/** Each route is reachable only in the session state it belongs to; others redirect. */
+function Guard({ need, children }: { need: 'setup' | 'anonymous' | 'authenticated'; children: ReactNode }) {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === need) return <>{children}</>;
+  if (state.status === 'setup') return <Navigate to="/setup" replace />;
+  if (state.status === 'anonymous') {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  }
+  return <Navigate to="/" replace />;
+}
+
+function AppRoutes() {
+  return (
+    <SessionGate>
+      <Routes>
+        <Route
+          path="/setup"
+          element={
+            <Guard need="setup">
+              <SetupPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/login"
+          element={
+            <Guard need="anonymous">
+              <LoginPage />
+            </Guard>
+          }
+        />
+        <Route
+          element={
+            <Guard need="authenticated">
+              <AppLayout />
+            </Guard>
+          }
+        >
+          <Route index element={<HomePage />} />
+          <Route path="members" element={<MembersPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </SessionGate>
+  );
+}
+
+/** The whole SPA: antd theme and locale following i18next, router, session. */
+export function App() {
+  const { i18n } = useTranslation();
+  const language = toLanguage(i18n.resolvedLanguage);
+  return (
+    <ConfigProvider
+      locale={language === 'zh-CN' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 8 } }}
+    >
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider>
+            <AppRoutes />
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
