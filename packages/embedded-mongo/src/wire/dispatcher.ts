@@ -1,0 +1,81 @@
+import type { Document } from 'bson';
+import type { Engine } from '../engine/types.js';
+import { ErrorCodes, MongoCommandError } from '../errors.js';
+import { adminCommands, type ConnectionInfo, type ServerState } from './admin.js';
+import { MAX_WRITE_BATCH_SIZE } from './protocol.js';
+
+/** Called with unexpected (non-command) errors, which are answered as InternalError. */
+export type InternalErrorListener = (error: unknown, commandName: string) => void;
+
+/** Arguments naming the document arrays of write commands, for the batch-size limit. */
+const WRITE_BATCHES: Record<string, string> = { insert: 'documents', update: 'updates', delete: 'deletes' };
+
+function countOperation(state: ServerState, name: string, cmd: Document): void {
+  const counters = state.opcounters;
+  const batch = WRITE_BATCHES[name];
+  const size = batch !== undefined && Array.isArray(cmd[batch]) ? (cmd[batch] as unknown[]).length : 1;
+  if (name === 'insert') counters.insert += size;
+  else if (name === 'update') counters.update += size;
+  else if (name === 'delete') counters.delete += size;
+  else if (name === 'find') counters.query += 1;
+  else if (name === 'getmore') counters.getmore += 1;
+  else counters.command += 1;
+}
+
+function checkCommand(name: string, cmd: Document): void {
+  // A standalone refuses every transaction-numbered command (the driver then reports that the
+  // deployment does not support transactions); pretending otherwise would oblige us to de-duplicate
+  // retried writes and to implement real transactions.
+  if (cmd.txnNumber !== undefined || cmd.startTransaction !== undefined || cmd.autocommit !== undefined) {
+    throw new MongoCommandError(
+      ErrorCodes.IllegalOperation,
+      'Transaction numbers are only allowed on a replica set member or mongos',
+    );
+  }
+  const batch = WRITE_BATCHES[name];
+  if (batch !== undefined) {
+    const items = cmd[batch];
+    if (Array.isArray(items) && (items.length === 0 || items.length > MAX_WRITE_BATCH_SIZE)) {
+      throw new MongoCommandError(
+        ErrorCodes.InvalidLength,
+        `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${items.length} operations.`,
+      );
+    }
+  }
+}
+
+/**
+ * Routes a command: handshake/admin commands are answered here, the rest by the engine, anything
+ * unknown with CommandNotFound. Never throws: every failure becomes an error reply document.
+ */
+export class CommandDispatcher {
+  constructor(
+    private readonly engine: Engine,
+    private readonly state: ServerState,
+    private readonly onInternalError?: InternalErrorListener,
+  ) {}
+
+  /** Runs one command and returns its reply body. */
+  async run(db: string, cmd: Document, conn: ConnectionInfo): Promise<Document> {
+    const first = Object.keys(cmd)[0] ?? '';
+    const name = first.toLowerCase();
+    try {
+      checkCommand(name, cmd);
+      countOperation(this.state, name, cmd);
+      const admin = adminCommands.get(name);
+      if (admin) return admin(db, cmd, conn, this.state);
+      if (this.engine.handles(name)) return await this.engine.run(db, cmd, { connectionId: conn.id });
+      throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${first}'`);
+    } catch (error) {
+      if (error instanceof MongoCommandError) return error.toReply();
+      this.onInternalError?.(error, first);
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: 0, errmsg: message, code: ErrorCodes.InternalError, codeName: 'InternalError' };
+    }
+  }
+
+  /** Releases what the engine holds for a closed connection (its cursors). */
+  connectionClosed(conn: ConnectionInfo): void {
+    this.engine.connectionClosed(conn.id);
+  }
+}
