@@ -1,0 +1,156 @@
+import { isPeriod, localDate, periodRange } from './periods.js';
+import type { FilterContext, FilterField, FilterIssue, FilterLimits } from './types.js';
+
+/**
+ * A value a condition compares with, after special values are resolved: one stored value, a
+ * half-open range of stored values (`$today` on a datetime, `$period`), or nothing at all (`$myDepartment`
+ * for a caller without a department: the condition can match no record).
+ */
+export type Operand =
+  | { type: 'value'; value: string | number | boolean }
+  | { type: 'range'; start: string; end: string }
+  | { type: 'none' };
+
+/** What value checking needs besides the value. */
+export interface ValueScope {
+  field: FilterField;
+  context: FilterContext;
+  limits: FilterLimits;
+  issues: FilterIssue[];
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const SPECIAL_KEYS = ['$me', '$myDepartment', '$today', '$period'];
+
+/** True for a real calendar date `YYYY-MM-DD` (rejects 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** An ISO-8601 instant with an explicit offset, normalised to UTC `toISOString()` form; else undefined. */
+export function normaliseDateTime(value: string): string | undefined {
+  if (!DATETIME.test(value) || !isCalendarDate(value.slice(0, 10))) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** True for `{}`-literal objects (not arrays, dates or class instances). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Resolves a `{ "$me": true }`-style special value; reports misuse. */
+function resolveSpecial(raw: Record<string, unknown>, path: string, scope: ValueScope): Operand | undefined {
+  const { field, context, issues } = scope;
+  const keys = Object.keys(raw);
+  const key = keys[0];
+  if (keys.length !== 1 || key === undefined || !SPECIAL_KEYS.includes(key)) {
+    const operator = keys.find((k) => k.startsWith('$') && !SPECIAL_KEYS.includes(k));
+    issues.push({
+      path,
+      message: operator
+        ? `"${operator}" is not accepted: values are plain data or one of ${SPECIAL_KEYS.join(', ')}`
+        : `objects are not accepted as values, except one of ${SPECIAL_KEYS.join(', ')}`,
+    });
+    return undefined;
+  }
+  const arg = raw[key];
+  const badArg = (expected: string) => {
+    issues.push({ path: `${path}/${key}`, message: `must be ${expected}` });
+    return undefined;
+  };
+  switch (key) {
+    case '$me':
+      if (arg !== true) return badArg('true');
+      if (field.kind !== 'id' || field.refersTo !== 'member') {
+        issues.push({ path, message: '$me applies only to member fields' });
+        return undefined;
+      }
+      return { type: 'value', value: context.userId };
+    case '$myDepartment':
+      if (arg !== true) return badArg('true');
+      if (field.kind !== 'id' || field.refersTo !== 'department') {
+        issues.push({ path, message: '$myDepartment applies only to department fields' });
+        return undefined;
+      }
+      return context.departmentId ? { type: 'value', value: context.departmentId } : { type: 'none' };
+    case '$today':
+      if (arg !== true) return badArg('true');
+      return dayOrPeriod('today', path, scope);
+    default:
+      if (!isPeriod(arg)) return badArg('a known period such as thisMonth, lastMonth, thisQuarter, thisYear');
+      return dayOrPeriod(arg, path, scope);
+  }
+}
+
+function dayOrPeriod(
+  period: Parameters<typeof periodRange>[0],
+  path: string,
+  scope: ValueScope,
+): Operand | undefined {
+  const { field, context } = scope;
+  const range = periodRange(period, context.now, context.timeZone);
+  if (field.kind === 'date') {
+    const start = localDate(range.start, context.timeZone);
+    const end = localDate(range.end, context.timeZone);
+    return period === 'today' ? { type: 'value', value: start } : { type: 'range', start, end };
+  }
+  if (field.kind === 'datetime') {
+    return { type: 'range', start: range.start.toISOString(), end: range.end.toISOString() };
+  }
+  scope.issues.push({ path, message: 'dates and periods apply only to date and datetime fields' });
+  return undefined;
+}
+
+/**
+ * Checks one value against the field's kind and resolves special values. Returns undefined (and
+ * records an issue) when the value is unusable.
+ */
+export function checkValue(raw: unknown, path: string, scope: ValueScope): Operand | undefined {
+  const { field, limits, issues } = scope;
+  if (isPlainObject(raw)) return resolveSpecial(raw, path, scope);
+  const fail = (expected: string) => {
+    issues.push({ path, message: `must be ${expected}, got ${describe(raw)}` });
+    return undefined;
+  };
+  switch (field.kind) {
+    case 'number':
+      return typeof raw === 'number' && Number.isFinite(raw)
+        ? { type: 'value', value: raw }
+        : fail('a number');
+    case 'boolean':
+      return typeof raw === 'boolean' ? { type: 'value', value: raw } : fail('true or false');
+    case 'date':
+      return typeof raw === 'string' && isCalendarDate(raw)
+        ? { type: 'value', value: raw }
+        : fail('a date YYYY-MM-DD');
+    case 'datetime': {
+      const normalised = typeof raw === 'string' ? normaliseDateTime(raw) : undefined;
+      return normalised ? { type: 'value', value: normalised } : fail('an ISO-8601 date-time with an offset');
+    }
+    case 'text':
+    case 'id':
+      if (typeof raw !== 'string') return fail('a string');
+      if (raw.length > limits.maxStringLength) {
+        issues.push({ path, message: `must be at most ${limits.maxStringLength} characters` });
+        return undefined;
+      }
+      return { type: 'value', value: raw };
+    case 'opaque':
+      issues.push({ path, message: 'this field can only be tested with empty / notEmpty' });
+      return undefined;
+  }
+}
