@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { startEmbeddedMongo } from './server.js';
+
+const usage = 'usage: formloom-db --dbpath DIR [--port N] [--host H] [--socket PATH]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dbpath: { type: 'string' },
+      port: { type: 'string', default: '27017' },
+      host: { type: 'string', default: '127.0.0.1' },
+      socket: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!values.dbpath || !Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const server = await startEmbeddedMongo({
+    dataDir: values.dbpath,
+    port,
+    host: values.host,
+    ...(values.socket ? { socketPath: values.socket } : {}),
+    onInternalError: (error, command) =>
+      process.stderr.write(`internal error in '${command}': ${String(error)}\n`),
+  });
+  process.stdout.write(`${server.uri}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`formloom-db: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
