@@ -1,0 +1,268 @@
+import { calculateObjectSize, ObjectId } from 'bson';
+import { fail, MongoCommandError } from '../../errors.js';
+import { Collection, duplicateKey } from '../collection.js';
+import { type Core, checkCollation, collArg, type Txn } from '../core.js';
+import { select } from '../exec.js';
+import { compileProjection } from '../projection.js';
+import { applyOperators, applyPipeline, applyReplacement, updateKind, upsertSeed } from '../update.js';
+import { type Doc, flag, isPlainObject, normalize, num } from '../values.js';
+
+/** MongoDB's maximum BSON document size. */
+export const MAX_DOC_BYTES = 16 * 1024 * 1024;
+/** MongoDB's maximum number of operations in one write command. */
+export const MAX_BATCH = 100_000;
+
+function checkSize(doc: Doc): void {
+  const size = calculateObjectSize(doc);
+  if (size > MAX_DOC_BYTES)
+    fail(
+      10334,
+      `BSONObj size: ${size} (0x${size.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB) First element: _id: ${String(doc._id)}`,
+    );
+}
+
+function checkFieldNames(doc: Doc): void {
+  for (const k of Object.keys(doc)) {
+    if (k.startsWith('$')) fail(2, `Document can't have $ prefixed field names: ${k}`);
+  }
+  if (Array.isArray(doc._id)) fail(53, "The '_id' value cannot be of type array");
+  if (doc._id instanceof RegExp) fail(53, "The '_id' value cannot be of type regex");
+}
+
+/** A document ready to insert: normalised, `_id` first (generated when absent). */
+export function prepareInsert(raw: unknown): Doc {
+  if (!isPlainObject(raw)) fail(2, 'document to insert must be an object');
+  const doc = normalize(raw) as Doc;
+  checkFieldNames(doc);
+  const out: Doc = { _id: doc._id === undefined ? new ObjectId() : doc._id };
+  for (const [k, v] of Object.entries(doc)) if (k !== '_id') out[k] = v;
+  checkSize(out);
+  return out;
+}
+
+/** Inserts a new document; a duplicate `_id` is an 11000 on `_id_`. */
+export function insertOne(tx: Txn, c: Collection, doc: Doc): void {
+  const id = Collection.idKey(doc);
+  if (c.docs.has(id)) throw duplicateKey(c, c.indexes.get('_id_')!, [doc._id]);
+  tx.put(c, doc);
+}
+
+function writeError(index: number, e: unknown): Doc {
+  if (e instanceof MongoCommandError)
+    return { index, code: e.code, codeName: e.codeName, errmsg: e.message, ...e.extra };
+  return { index, code: 1, codeName: 'InternalError', errmsg: e instanceof Error ? e.message : String(e) };
+}
+
+function batchOf(cmd: Doc, key: string): unknown[] {
+  const items = cmd[key];
+  if (!Array.isArray(items)) fail(9, `BSON field '${key}' is missing or not an array`);
+  if (items.length === 0 || items.length > MAX_BATCH) {
+    fail(16, `Write batch sizes must be between 1 and ${MAX_BATCH}. Got ${items.length} operations.`);
+  }
+  return items;
+}
+
+/** `insert`: ordered/unordered, one writeError per failed document. */
+export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
+  const name = collArg(db, cmd, 'insert');
+  const docs = batchOf(cmd, 'documents');
+  const ordered = cmd.ordered === undefined || flag(cmd.ordered);
+  const tx = core.begin();
+  const c = core.ensure(tx, db, name);
+  const writeErrors: Doc[] = [];
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    try {
+      insertOne(tx, c, prepareInsert(docs[i]));
+      n++;
+    } catch (e) {
+      writeErrors.push(writeError(i, e));
+      if (ordered) break;
+    }
+  }
+  await tx.commit();
+  const reply: Doc = { n, ok: 1 };
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+/** Applies one update spec `u` to a document (kind-aware). */
+export function applyUpdate(
+  doc: Doc,
+  u: unknown,
+  filter: Doc | undefined,
+  arrayFilters: Doc[] | undefined,
+  isInsert: boolean,
+): Doc {
+  const kind = updateKind(u);
+  if (kind === 'replacement') return applyReplacement(doc, u as Doc);
+  if (kind === 'pipeline') return applyPipeline(doc, u as Doc[]);
+  const opts: { filter?: Doc; arrayFilters?: Doc[]; isInsert: boolean } = { isInsert };
+  if (filter) opts.filter = filter;
+  if (arrayFilters) opts.arrayFilters = arrayFilters;
+  return applyOperators(doc, u as Doc, opts);
+}
+
+/** Builds the document an upsert inserts. */
+export function buildUpsert(filter: Doc | undefined, u: unknown, arrayFilters: Doc[] | undefined): Doc {
+  const kind = updateKind(u);
+  let doc: Doc;
+  if (kind === 'replacement') {
+    const seed = upsertSeed(filter);
+    doc = { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...(u as Doc) };
+  } else if (kind === 'pipeline') doc = applyPipeline(upsertSeed(filter), u as Doc[]);
+  else doc = applyUpdate(upsertSeed(filter), u, filter, arrayFilters, true);
+  return prepareInsert(doc);
+}
+
+interface UpdateOutcome {
+  n: number;
+  nModified: number;
+  upsertedId?: unknown;
+}
+
+/** Runs one update statement inside `tx`. */
+export function updateStatement(core: Core, tx: Txn, db: string, name: string, spec: Doc): UpdateOutcome {
+  const filter = isPlainObject(spec.q)
+    ? (normalize(spec.q) as Doc)
+    : fail(9, "BSON field 'update.updates.q' is missing");
+  if (spec.u === undefined) fail(9, "BSON field 'update.updates.u' is missing");
+  checkCollation(spec.collation);
+  const u = normalize(spec.u);
+  const multi = flag(spec.multi);
+  const kind = updateKind(u);
+  if (multi && kind === 'replacement' && Object.keys(u as Doc).length > 0)
+    fail(9, 'multi update is not supported for replacement-style update');
+  const arrayFilters = Array.isArray(spec.arrayFilters) ? (normalize(spec.arrayFilters) as Doc[]) : undefined;
+  const c = core.coll(db, name);
+  const targets = select(core, c, {
+    filter,
+    limit: multi ? 0 : 1,
+    sort: isPlainObject(spec.sort) ? (normalize(spec.sort) as Doc) : undefined,
+  });
+  let nModified = 0;
+  for (const doc of targets) {
+    const next = applyUpdate(doc, u, filter, arrayFilters, false);
+    if (next !== doc) {
+      checkSize(next);
+      tx.put(c!, next);
+      nModified++;
+    }
+  }
+  if (targets.length === 0 && flag(spec.upsert)) {
+    const doc = buildUpsert(filter, u, arrayFilters);
+    insertOne(tx, core.ensure(tx, db, name), doc);
+    return { n: 1, nModified: 0, upsertedId: doc._id };
+  }
+  return { n: targets.length, nModified };
+}
+
+/** `update`: multi, upsert (with `upserted: [{ index, _id }]`), arrayFilters, pipelines. */
+export async function update(core: Core, db: string, cmd: Doc): Promise<Doc> {
+  const name = collArg(db, cmd, 'update');
+  const specs = batchOf(cmd, 'updates');
+  const ordered = cmd.ordered === undefined || flag(cmd.ordered);
+  const tx = core.begin();
+  const writeErrors: Doc[] = [];
+  const upserted: Doc[] = [];
+  let n = 0;
+  let nModified = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    try {
+      if (!isPlainObject(spec)) fail(9, 'update statement must be an object');
+      const r = updateStatement(core, tx, db, name, spec);
+      n += r.n;
+      nModified += r.nModified;
+      if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
+    } catch (e) {
+      writeErrors.push(writeError(i, e));
+      if (ordered) break;
+    }
+  }
+  await tx.commit();
+  const reply: Doc = { n, nModified, ok: 1 };
+  if (upserted.length) reply.upserted = upserted;
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+/** `delete`: `limit: 1` deletes one match, `limit: 0` all. */
+export async function remove(core: Core, db: string, cmd: Doc): Promise<Doc> {
+  const name = collArg(db, cmd, 'delete');
+  const specs = batchOf(cmd, 'deletes');
+  const ordered = cmd.ordered === undefined || flag(cmd.ordered);
+  const tx = core.begin();
+  const writeErrors: Doc[] = [];
+  let n = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    try {
+      if (!isPlainObject(spec) || !isPlainObject(spec.q)) fail(9, "BSON field 'delete.deletes.q' is missing");
+      checkCollation(spec.collation);
+      const limit = num(spec.limit, 0);
+      if (limit !== 0 && limit !== 1)
+        fail(9, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+      const c = core.coll(db, name);
+      const targets = select(core, c, { filter: normalize(spec.q) as Doc, limit });
+      for (const d of targets) if (tx.remove(c!, Collection.idKey(d))) n++;
+    } catch (e) {
+      writeErrors.push(writeError(i, e));
+      if (ordered) break;
+    }
+  }
+  await tx.commit();
+  const reply: Doc = { n, ok: 1 };
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+/** `findAndModify`: query, sort, update | remove, new, upsert, fields; lastErrorObject. */
+export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<Doc> {
+  const key = Object.keys(cmd)[0]!;
+  const name = collArg(db, cmd, key);
+  checkCollation(cmd.collation);
+  const query = isPlainObject(cmd.query) ? (normalize(cmd.query) as Doc) : {};
+  const sort = isPlainObject(cmd.sort) ? (normalize(cmd.sort) as Doc) : undefined;
+  const isRemove = flag(cmd.remove);
+  if (isRemove && cmd.update !== undefined) fail(9, 'Cannot specify both an update and remove=true');
+  if (!isRemove && cmd.update === undefined) fail(9, 'Either an update or remove=true must be specified');
+  if (isRemove && flag(cmd.upsert)) fail(9, 'Cannot specify both upsert=true and remove=true');
+  const projector = compileProjection(isPlainObject(cmd.fields) ? normalize(cmd.fields) : undefined, query);
+  const show = (d: Doc | undefined) => (d === undefined ? null : projector ? projector(d) : d);
+  const tx = core.begin();
+  const c = core.coll(db, name);
+  const [target] = select(core, c, { filter: query, sort, limit: 1 });
+  if (isRemove) {
+    if (target) tx.remove(c!, Collection.idKey(target));
+    await tx.commit();
+    return { lastErrorObject: { n: target ? 1 : 0 }, value: show(target), ok: 1 };
+  }
+  const u = normalize(cmd.update);
+  const arrayFilters = Array.isArray(cmd.arrayFilters) ? (normalize(cmd.arrayFilters) as Doc[]) : undefined;
+  const returnNew = flag(cmd.new);
+  if (target) {
+    const next = applyUpdate(target, u, query, arrayFilters, false);
+    if (next !== target) {
+      checkSize(next);
+      tx.put(c!, next);
+    }
+    await tx.commit();
+    return {
+      lastErrorObject: { n: 1, updatedExisting: true },
+      value: show(returnNew ? next : target),
+      ok: 1,
+    };
+  }
+  if (flag(cmd.upsert)) {
+    const doc = buildUpsert(query, u, arrayFilters);
+    insertOne(tx, core.ensure(tx, db, name), doc);
+    await tx.commit();
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+      value: returnNew ? show(doc) : null,
+      ok: 1,
+    };
+  }
+  return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+}

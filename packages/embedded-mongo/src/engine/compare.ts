@@ -1,0 +1,222 @@
+import type { Binary, ObjectId, Timestamp } from 'bson';
+import { bsonType, type Doc, plainScalar } from './values.js';
+
+/**
+ * A sentinel that sorts before (`high: false`) or after (`high: true`) every value of one BSON
+ * type rank; index scans use it to bracket a range to one type, as MongoDB's bounds do.
+ */
+export class Bound {
+  constructor(
+    readonly rank: number,
+    readonly high: boolean,
+  ) {}
+}
+
+/** Sorts before everything. */
+export const MIN = new Bound(0, false);
+/** Sorts after everything. */
+export const MAX = new Bound(100, true);
+
+/**
+ * MongoDB's BSON comparison order rank: MinKey < null/missing < numbers < strings < objects <
+ * arrays < binData < ObjectId < bool < Date < Timestamp < regex < MaxKey.
+ */
+export function typeRank(v: unknown): number {
+  if (v === null || v === undefined) return 2;
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return 3;
+    case 'string':
+      return 4;
+    case 'boolean':
+      return 9;
+    case 'object':
+      break;
+    default:
+      return 5;
+  }
+  if (Array.isArray(v)) return 6;
+  if (v instanceof Date) return 10;
+  if (v instanceof RegExp) return 12;
+  const t = bsonType(v);
+  switch (t) {
+    case undefined:
+      return 5;
+    case 'Int32':
+    case 'Double':
+    case 'Long':
+    case 'Decimal128':
+      return 3;
+    case 'BSONSymbol':
+      return 4;
+    case 'Binary':
+      return 7;
+    case 'ObjectId':
+    case 'ObjectID':
+      return 8;
+    case 'Timestamp':
+      return 11;
+    case 'BSONRegExp':
+      return 12;
+    case 'MinKey':
+      return 1;
+    case 'MaxKey':
+      return 13;
+    default:
+      return 5;
+  }
+}
+
+function cmpNum(a: number, b: number): number {
+  // NaN sorts before every other number in MongoDB.
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+  if (Number.isNaN(b)) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Compares two values in MongoDB's BSON order (numbers compare across int/long/double). */
+export function compareBson(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return cmpNum(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return cmpStr(a, b);
+  if (a instanceof Bound || b instanceof Bound) {
+    const ra = a instanceof Bound ? a.rank : typeRank(a);
+    const rb = b instanceof Bound ? b.rank : typeRank(b);
+    if (ra !== rb) return ra - rb;
+    const ha = a instanceof Bound ? (a.high ? 1 : -1) : 0;
+    const hb = b instanceof Bound ? (b.high ? 1 : -1) : 0;
+    return ha - hb;
+  }
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+    case 2:
+    case 13:
+      return 0;
+    case 3:
+      return cmpNum(Number(plainScalar(a)), Number(plainScalar(b)));
+    case 4:
+      return cmpStr(String(a), String(b));
+    case 5:
+      return compareObjects(a as Doc, b as Doc);
+    case 6:
+      return compareArrays(a as unknown[], b as unknown[]);
+    case 7:
+      return compareBinary(a as Binary, b as Binary);
+    case 8:
+      return cmpStr((a as ObjectId).toHexString(), (b as ObjectId).toHexString());
+    case 9:
+      return (a ? 1 : 0) - (b ? 1 : 0);
+    case 10:
+      return cmpNum((a as Date).getTime(), (b as Date).getTime());
+    case 11: {
+      const ta = a as Timestamp;
+      const tb = b as Timestamp;
+      return ta.compare(tb);
+    }
+    case 12:
+      return cmpStr(String(a), String(b));
+    default:
+      return 0;
+  }
+}
+
+function compareObjects(a: Doc, b: Doc): number {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const va = a[ka[i]!];
+    const vb = b[kb[i]!];
+    const r = typeRank(va) - typeRank(vb);
+    if (r !== 0) return r;
+    const k = cmpStr(ka[i]!, kb[i]!);
+    if (k !== 0) return k;
+    const c = compareBson(va, vb);
+    if (c !== 0) return c;
+  }
+  return ka.length - kb.length;
+}
+
+function compareArrays(a: unknown[], b: unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareBson(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+function compareBinary(a: Binary, b: Binary): number {
+  if (a.position !== b.position) return a.position - b.position;
+  if (a.sub_type !== b.sub_type) return a.sub_type - b.sub_type;
+  return Buffer.compare(
+    Buffer.from(a.buffer.subarray(0, a.position)),
+    Buffer.from(b.buffer.subarray(0, b.position)),
+  );
+}
+
+/**
+ * A canonical string for a value such that two values MongoDB considers equal (5, 5.0,
+ * NumberLong(5)) map to the same string. Used to key documents by `_id`.
+ */
+export function valueKey(v: unknown): string {
+  if (v === null || v === undefined) return 'z';
+  switch (typeof v) {
+    case 'number':
+      return Object.is(v, -0) ? 'n0' : `n${v}`;
+    case 'string':
+      return `s${v}`;
+    case 'boolean':
+      return v ? 'b1' : 'b0';
+    case 'bigint':
+      return `n${v}`;
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return `a[${v.map(valueKey).join(',')}]`;
+  if (v instanceof Date) return `d${v.getTime()}`;
+  if (v instanceof RegExp) return `r${v.source}/${v.flags}`;
+  const t = bsonType(v);
+  switch (t) {
+    case 'ObjectId':
+    case 'ObjectID':
+      return `o${(v as ObjectId).toHexString()}`;
+    case 'Int32':
+    case 'Double':
+      return valueKey((v as { value: number }).value);
+    case 'Long': {
+      const s = String(v);
+      const n = Number(s);
+      return Number.isSafeInteger(n) ? `n${n}` : `n${s}`;
+    }
+    case 'Decimal128': {
+      const n = Number(String(v));
+      return Number.isFinite(n) ? valueKey(n) : `n${String(v)}`;
+    }
+    case 'Binary': {
+      const bin = v as Binary;
+      return `x${bin.sub_type}:${Buffer.from(bin.buffer.subarray(0, bin.position)).toString('base64')}`;
+    }
+    case 'Timestamp':
+      return `t${String(v)}`;
+    case 'MinKey':
+      return 'm';
+    case 'MaxKey':
+      return 'M';
+    case undefined: {
+      const o = v as Doc;
+      return `{${Object.keys(o)
+        .map((k) => `${JSON.stringify(k)}:${valueKey(o[k])}`)
+        .join(',')}}`;
+    }
+    default:
+      return `${t}:${String(v)}`;
+  }
+}

@@ -1,0 +1,353 @@
+import { Decimal128 } from 'bson';
+import { Decimal } from 'decimal.js';
+import { compareBson, valueKey } from './compare.js';
+import { compileFastMatcher } from './fast-match.js';
+import { parseSort, sortDocs } from './query.js';
+import { bsonType, type Doc, isPlainObject, normalize, num, view } from './values.js';
+
+/** Thrown at run time when a document needs semantics the fast path does not implement. */
+export class Fallback extends Error {}
+
+type Stage = (rows: Doc[]) => Doc[];
+type Getter = (d: Doc) => unknown;
+
+/** Reads `$a.b` like an aggregation field path; an array in the middle defers to mingo. */
+function fieldGetter(expr: string): Getter {
+  const parts = expr.slice(1).split('.');
+  if (parts.length === 1) {
+    const p = parts[0]!;
+    return (d) => d[p];
+  }
+  return (d) => {
+    let cur: unknown = d;
+    for (const p of parts) {
+      if (cur === null || cur === undefined) return undefined;
+      if (Array.isArray(cur)) throw new Fallback('array on path');
+      if (!isPlainObject(cur)) return undefined;
+      cur = cur[p];
+    }
+    return cur;
+  };
+}
+
+function isFieldPath(x: unknown): x is string {
+  return typeof x === 'string' && x.startsWith('$') && !x.startsWith('$$') && x.length > 1;
+}
+
+/** A constant or field-path expression getter, or undefined when the expression is anything else. */
+function simpleExpr(x: unknown): Getter | undefined {
+  if (isFieldPath(x)) return fieldGetter(x);
+  if (x === null || typeof x === 'number' || typeof x === 'boolean') return () => x;
+  if (typeof x === 'string' && !x.startsWith('$')) return () => x;
+  return undefined;
+}
+
+interface Acc {
+  add(d: Doc): void;
+  result(): unknown;
+}
+type AccFactory = () => Acc;
+interface Group {
+  id: unknown;
+  accs: Acc[];
+}
+
+/** `$sum` with MongoDB's numeric rules: ints, doubles, longs as numbers; Decimal128 exact. */
+function sumAcc(get: Getter, avg: boolean): AccFactory {
+  return () => {
+    let n = 0;
+    let count = 0;
+    let dec: Decimal | undefined;
+    return {
+      add(d) {
+        const v = get(d);
+        if (typeof v === 'number') {
+          n += v;
+          count++;
+          return;
+        }
+        const t = bsonType(v);
+        if (t === 'Decimal128') {
+          dec = (dec ?? new Decimal(0)).plus(new Decimal(String(v)));
+          count++;
+        } else if (t === 'Double' || t === 'Int32' || t === 'Long') {
+          n += num(v);
+          count++;
+        }
+      },
+      result() {
+        if (dec) {
+          const total = dec.plus(n);
+          return Decimal128.fromString((avg ? (count ? total.div(count) : total) : total).toString());
+        }
+        if (avg) return count ? n / count : null;
+        return n;
+      },
+    };
+  };
+}
+
+function minMaxAcc(get: Getter, sign: number): AccFactory {
+  return () => {
+    let best: unknown;
+    let bestView: unknown;
+    return {
+      add(d) {
+        const v = get(d);
+        if (v === null || v === undefined) return;
+        const vv = view(v);
+        if (best === undefined || compareBson(vv, bestView) * sign > 0) {
+          best = v;
+          bestView = vv;
+        }
+      },
+      result: () => (best === undefined ? null : best),
+    };
+  };
+}
+
+function compileAcc(spec: unknown): AccFactory | undefined {
+  if (!isPlainObject(spec)) return undefined;
+  const keys = Object.keys(spec);
+  if (keys.length !== 1) return undefined;
+  const op = keys[0]!;
+  const arg = spec[op];
+  if (op === '$count') {
+    if (!isPlainObject(arg) || Object.keys(arg).length) return undefined;
+    return () => {
+      let c = 0;
+      return { add: () => void c++, result: () => c };
+    };
+  }
+  const get = simpleExpr(arg);
+  if (!get) return undefined;
+  switch (op) {
+    case '$sum':
+      return sumAcc(get, false);
+    case '$avg':
+      return sumAcc(get, true);
+    case '$min':
+      return minMaxAcc(get, -1);
+    case '$max':
+      return minMaxAcc(get, 1);
+    case '$first':
+      return () => {
+        let set = false;
+        let val: unknown = null;
+        return {
+          add(d) {
+            if (set) return;
+            set = true;
+            const v = get(d);
+            val = v === undefined ? null : v;
+          },
+          result: () => val,
+        };
+      };
+    case '$last':
+      return () => {
+        let val: unknown = null;
+        return {
+          add(d) {
+            const v = get(d);
+            val = v === undefined ? null : v;
+          },
+          result: () => val,
+        };
+      };
+    case '$push':
+    case '$addToSet':
+      return () => {
+        const vals: unknown[] = [];
+        const seen = op === '$addToSet' ? new Set<string>() : undefined;
+        return {
+          add(d) {
+            const v = get(d);
+            if (v === undefined) return;
+            if (seen) {
+              const k = valueKey(view(v));
+              if (seen.has(k)) return;
+              seen.add(k);
+            }
+            vals.push(v);
+          },
+          result: () => vals,
+        };
+      };
+    default:
+      return undefined;
+  }
+}
+
+function compileGroup(spec: Doc): Stage | undefined {
+  const idSpec = spec._id;
+  let keyOf: Getter;
+  if (isPlainObject(idSpec)) {
+    const entries = Object.entries(idSpec).map(([k, e]) => [k, simpleExpr(e)] as const);
+    if (entries.length === 0 || entries.some(([k, g]) => !g || k.startsWith('$'))) return undefined;
+    keyOf = (d) => {
+      const o: Doc = {};
+      for (const [k, g] of entries) {
+        const v = g!(d);
+        if (v !== undefined) o[k] = v;
+      }
+      return o;
+    };
+  } else {
+    const g = idSpec === undefined ? undefined : simpleExpr(idSpec);
+    if (!g) return undefined;
+    keyOf = (d) => {
+      const v = g(d);
+      return v === undefined ? null : v;
+    };
+  }
+  const accs: [string, AccFactory][] = [];
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === '_id') continue;
+    if (k.includes('.')) return undefined;
+    const f = compileAcc(v);
+    if (!f) return undefined;
+    accs.push([k, f]);
+  }
+  return (rows) => {
+    // Scalars hash directly; other keys through their canonical value key (5 == 5.0 == Long(5)).
+    const prim = new Map<unknown, Group>();
+    const other = new Map<string, Group>();
+    const all: Group[] = [];
+    for (const d of rows) {
+      const id = keyOf(d);
+      let g: Group | undefined;
+      const t = typeof id;
+      const direct = id === null || t === 'string' || t === 'number' || t === 'boolean';
+      if (direct) g = prim.get(id);
+      else {
+        const pv = view(id);
+        if (typeof pv === 'number') g = prim.get(pv);
+        else g = other.get(valueKey(pv));
+      }
+      if (!g) {
+        g = { id, accs: accs.map(([, f]) => f()) };
+        all.push(g);
+        if (direct) prim.set(id, g);
+        else {
+          const pv = view(id);
+          if (typeof pv === 'number') prim.set(pv, g);
+          else other.set(valueKey(pv), g);
+        }
+      }
+      for (const a of g.accs) a.add(d);
+    }
+    const out: Doc[] = [];
+    for (const g of all) {
+      const o: Doc = { _id: g.id };
+      accs.forEach(([k], i) => {
+        o[k] = g.accs[i]!.result();
+      });
+      out.push(normalize(o) as Doc);
+    }
+    return out;
+  };
+}
+
+function compileProject(spec: Doc): Stage | undefined {
+  const entries = Object.entries(spec);
+  let idOn = true;
+  const incl: string[] = [];
+  const excl: string[] = [];
+  const computed: [string, Getter][] = [];
+  for (const [k, v] of entries) {
+    if (k.includes('.') || k.startsWith('$')) return undefined;
+    if (v === 0 || v === false || v === 1 || v === true) {
+      const on = v === 1 || v === true;
+      if (k === '_id') idOn = on;
+      else (on ? incl : excl).push(k);
+    } else if (isFieldPath(v)) computed.push([k, fieldGetter(v)]);
+    else return undefined;
+  }
+  if (excl.length && (incl.length || computed.length)) return undefined;
+  if (incl.length && computed.length) return undefined;
+  if (excl.length || (!incl.length && !computed.length)) {
+    const drop = new Set(excl);
+    if (!idOn) drop.add('_id');
+    return (rows) =>
+      rows.map((d) => {
+        const o: Doc = {};
+        for (const [k, v] of Object.entries(d)) if (!drop.has(k)) o[k] = v;
+        return o;
+      });
+  }
+  if (incl.length) {
+    const keep = new Set(incl);
+    return (rows) =>
+      rows.map((d) => {
+        const o: Doc = {};
+        if (idOn && d._id !== undefined) o._id = d._id;
+        for (const [k, v] of Object.entries(d)) if (keep.has(k)) o[k] = v;
+        return o;
+      });
+  }
+  return (rows) =>
+    rows.map((d) => {
+      const o: Doc = {};
+      if (idOn && d._id !== undefined) o._id = d._id;
+      for (const [k, g] of computed) {
+        const v = g(d);
+        if (v !== undefined) o[k] = v;
+      }
+      return normalize(o) as Doc;
+    });
+}
+
+function compileStage(st: Doc): Stage | undefined {
+  const [op, arg] = Object.entries(st)[0]!;
+  switch (op) {
+    case '$match': {
+      if (!isPlainObject(arg)) return undefined;
+      if (Object.keys(arg).length === 0) return (rows) => rows;
+      const m = compileFastMatcher(view(arg));
+      return m && ((rows) => rows.filter(m));
+    }
+    case '$group':
+      return isPlainObject(arg) ? compileGroup(arg) : undefined;
+    case '$sort': {
+      if (!isPlainObject(arg)) return undefined;
+      const spec = parseSort(view(arg));
+      return (rows) => sortDocs(rows.slice(), spec);
+    }
+    case '$project':
+      return isPlainObject(arg) ? compileProject(arg) : undefined;
+    case '$limit': {
+      const n = num(arg, Number.NaN);
+      return Number.isInteger(n) && n > 0 ? (rows) => rows.slice(0, n) : undefined;
+    }
+    case '$skip': {
+      const n = num(arg, Number.NaN);
+      return Number.isInteger(n) && n >= 0 ? (rows) => rows.slice(n) : undefined;
+    }
+    case '$count':
+      return typeof arg === 'string' && arg && !arg.startsWith('$') && !arg.includes('.')
+        ? (rows) => (rows.length ? [{ [arg]: rows.length }] : [])
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Compiles a pipeline of `$match` / `$group` / `$sort` / `$project` / `$limit` / `$skip` /
+ * `$count` (with the common accumulators over field paths) into plain loops. Returns undefined
+ * when any stage needs mingo; the returned function throws {@link Fallback} when a document does.
+ */
+export function compileFastPipeline(pipeline: Doc[]): ((docs: Doc[]) => Doc[]) | undefined {
+  const stages: Stage[] = [];
+  for (const st of pipeline) {
+    const s = compileStage(st);
+    if (!s) return undefined;
+    stages.push(s);
+  }
+  return (docs) => {
+    let rows = docs;
+    for (const s of stages) rows = s(rows);
+    return rows;
+  };
+}

@@ -1,0 +1,280 @@
+import type { Collection } from './collection.js';
+import { Bound, compareBson, MAX, MIN, typeRank } from './compare.js';
+import type { Index, TreeKey } from './index-tree.js';
+import { type Doc, isPlainObject } from './values.js';
+
+/** A value interval on one field, in BSON order. */
+interface Interval {
+  lo: unknown;
+  loInc: boolean;
+  hi: unknown;
+  hiInc: boolean;
+}
+
+/** How a query reads a collection, for tests and `explain`. */
+export interface PlanInfo {
+  stage: 'COLLSCAN' | 'IXSCAN' | 'IDHACK' | 'EOF';
+  indexName?: string;
+  /** True when documents come out in the order the sort asked for. */
+  sortProvided: boolean;
+}
+
+/** Counters of one execution. */
+export interface ExecStats {
+  keysExamined: number;
+  docsExamined: number;
+}
+
+/** A chosen access path: candidate documents (a superset of the matches) and plan info. */
+export interface Access {
+  info: PlanInfo;
+  docs: Iterable<Doc>;
+}
+
+const POINT_OPS = new Set(['$eq', '$in']);
+const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+/**
+ * Derives per-field intervals from a filter (evaluation view). Only conditions that must hold for
+ * every match are used ($and / top-level fields); anything else is left to the matcher.
+ */
+export function fieldIntervals(filter: Doc): Map<string, Interval[]> {
+  const out = new Map<string, Interval[]>();
+  const visit = (f: Doc) => {
+    for (const [k, cond] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(cond)) {
+        for (const c of cond) if (isPlainObject(c)) visit(c);
+        continue;
+      }
+      if (k.startsWith('$')) continue;
+      const iv = condIntervals(cond);
+      if (!iv) continue;
+      const prev = out.get(k);
+      out.set(k, prev ? intersect(prev, iv) : iv);
+    }
+  };
+  visit(filter);
+  return out;
+}
+
+function point(v: unknown): Interval[] | undefined {
+  if (
+    v instanceof RegExp ||
+    Array.isArray(v) ||
+    (v !== null && typeof v === 'object' && (v as { _bsontype?: string })._bsontype === 'BSONRegExp')
+  )
+    return undefined;
+  return [{ lo: v, loInc: true, hi: v, hiInc: true }];
+}
+
+function condIntervals(cond: unknown): Interval[] | undefined {
+  if (!isPlainObject(cond)) return point(cond);
+  const keys = Object.keys(cond);
+  if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return point(cond);
+  let res: Interval[] | undefined;
+  for (const op of keys) {
+    const arg = cond[op];
+    let iv: Interval[] | undefined;
+    if (op === '$eq') iv = point(arg);
+    else if (op === '$in' && Array.isArray(arg)) {
+      const parts = arg.map(point);
+      if (parts.every((p) => p !== undefined)) {
+        iv = (parts as Interval[][]).flat().sort((a, b) => compareBson(a.lo, b.lo));
+      }
+    } else if (RANGE_OPS.has(op)) {
+      if (arg instanceof RegExp || Array.isArray(arg)) continue;
+      const r = typeRank(arg);
+      // Range predicates are type-bracketed in MongoDB: $gt: 5 only matches numbers.
+      if (op === '$gt' || op === '$gte')
+        iv = [{ lo: arg, loInc: op === '$gte', hi: new Bound(r, true), hiInc: true }];
+      else iv = [{ lo: new Bound(r, false), loInc: true, hi: arg, hiInc: op === '$lte' }];
+    }
+    if (iv) res = res ? intersect(res, iv) : iv;
+    else if (POINT_OPS.has(op)) return undefined;
+  }
+  return res;
+}
+
+function intersect(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const lc = compareBson(x.lo, y.lo);
+      const lo = lc >= 0 ? x.lo : y.lo;
+      const loInc = lc > 0 ? x.loInc : lc < 0 ? y.loInc : x.loInc && y.loInc;
+      const hc = compareBson(x.hi, y.hi);
+      const hi = hc <= 0 ? x.hi : y.hi;
+      const hiInc = hc < 0 ? x.hiInc : hc > 0 ? y.hiInc : x.hiInc && y.hiInc;
+      const c = compareBson(lo, hi);
+      if (c < 0 || (c === 0 && loInc && hiInc)) out.push({ lo, loInc, hi, hiInc });
+    }
+  }
+  return out;
+}
+
+function isPoint(iv: Interval[]): boolean {
+  return iv.every((i) => i.loInc && i.hiInc && compareBson(i.lo, i.hi) === 0);
+}
+
+/** Chooses the index that bounds the most leading key fields (equalities first). */
+function chooseIndex(
+  coll: Collection,
+  ivs: Map<string, Interval[]>,
+): { ix: Index; used: number } | undefined {
+  let best: { ix: Index; used: number; score: number } | undefined;
+  for (const ix of coll.indexes.values()) {
+    if (ix.partial) continue;
+    let used = 0;
+    let score = 0;
+    for (const f of ix.fields) {
+      const iv = ivs.get(f.path);
+      if (!iv) break;
+      // A multikey index cannot answer an equality on a whole array; a sparse one misses nulls.
+      if (ix.sparse && iv.some((i) => typeRank(i.lo) <= 2)) break;
+      used++;
+      if (isPoint(iv)) score += 10;
+      else {
+        score += 3;
+        break;
+      }
+    }
+    if (used === 0) continue;
+    if (ix.unique && used === ix.fields.length) score += 5;
+    if (!best || score > best.score) best = { ix, used, score };
+  }
+  return best;
+}
+
+/** Builds tree-key ranges for the used fields (later fields unbounded). */
+function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number): [TreeKey, TreeKey][] {
+  let acc: [unknown[], unknown[]][] = [[[], []]];
+  for (let i = 0; i < ix.fields.length; i++) {
+    const f = ix.fields[i]!;
+    const next: [unknown[], unknown[]][] = [];
+    if (i >= used) {
+      for (const [lo, hi] of acc)
+        next.push([
+          [...lo, f.dir > 0 ? MIN : MAX],
+          [...hi, f.dir > 0 ? MAX : MIN],
+        ]);
+    } else {
+      for (const iv of ivs.get(f.path)!) {
+        for (const [lo, hi] of acc) {
+          // Exclusive bounds are expressed through the trailing MIN/MAX of the remaining fields.
+          const loV = f.dir > 0 ? iv.lo : iv.hi;
+          const hiV = f.dir > 0 ? iv.hi : iv.lo;
+          next.push([
+            [...lo, loV],
+            [...hi, hiV],
+          ]);
+        }
+      }
+    }
+    acc = next;
+  }
+  const out: [TreeKey, TreeKey][] = [];
+  const ivLast = used > 0 ? ivs.get(ix.fields[used - 1]!.path)! : [];
+  for (const [lo, hi] of acc) {
+    // The trailing `_id` slot decides inclusivity at the boundary values.
+    const last = ivLast.find((iv) => {
+      const f = ix.fields[used - 1]!;
+      return compareBson(f.dir > 0 ? iv.lo : iv.hi, lo[used - 1]) === 0;
+    });
+    const dirLast = ix.fields[used - 1]?.dir ?? 1;
+    const loInc = last ? (dirLast > 0 ? last.loInc : last.hiInc) : true;
+    const hiInc = last ? (dirLast > 0 ? last.hiInc : last.loInc) : true;
+    out.push([
+      [...lo, loInc ? MIN : MAX],
+      [...hi, hiInc ? MAX : MIN],
+    ]);
+  }
+  return out;
+}
+
+/** Picks an access path for a filter, optionally one that yields the requested sort order. */
+export function planAccess(coll: Collection, filter: Doc, stats: ExecStats, sort?: Doc): Access {
+  const ivs = fieldIntervals(filter);
+  const chosen = chooseIndex(coll, ivs);
+  if (chosen) {
+    const { ix, used } = chosen;
+    const rs = ranges(ix, ivs, used);
+    const sortProvided = !!sort && rs.length === 1 && !ix.multikey && sortMatches(ix, sort, used, ivs);
+    return {
+      info: {
+        stage: ix.name === '_id_' && used === 1 ? 'IDHACK' : 'IXSCAN',
+        indexName: ix.name,
+        sortProvided,
+      },
+      docs: scan(ix, rs, stats, ix.multikey, sortProvided && sortReversed(ix, sort!)),
+    };
+  }
+  if (sort) {
+    for (const ix of coll.indexes.values()) {
+      if (ix.partial || ix.sparse || ix.multikey) continue;
+      if (!sortMatches(ix, sort, 0, ivs)) continue;
+      return {
+        info: { stage: 'IXSCAN', indexName: ix.name, sortProvided: true },
+        docs: scan(ix, [[[MIN], [MAX]]], stats, false, sortReversed(ix, sort)),
+      };
+    }
+  }
+  return { info: { stage: 'COLLSCAN', sortProvided: false }, docs: collScan(coll, stats) };
+}
+
+function sortMatches(ix: Index, sort: Doc, used: number, ivs: Map<string, Interval[]>): boolean {
+  const sk = Object.entries(sort);
+  if (sk.length === 0) return false;
+  // Leading equality fields of the index may be skipped by the sort.
+  let start = 0;
+  while (start < used && isPoint(ivs.get(ix.fields[start]!.path)!) && ix.fields[start]!.path !== sk[0]![0])
+    start++;
+  if (sk.length > ix.fields.length - start) return false;
+  let sign = 0;
+  for (let i = 0; i < sk.length; i++) {
+    const f = ix.fields[start + i]!;
+    const [path, d] = sk[i]!;
+    if (f.path !== path) return false;
+    const s = (Number(d) < 0 ? -1 : 1) * f.dir;
+    if (sign === 0) sign = s;
+    else if (s !== sign) return false;
+  }
+  return true;
+}
+
+function sortReversed(ix: Index, sort: Doc): boolean {
+  const [path, d] = Object.entries(sort)[0]!;
+  const f = ix.fields.find((x) => x.path === path)!;
+  return (Number(d) < 0 ? -1 : 1) * f.dir < 0;
+}
+
+function* scan(
+  ix: Index,
+  rs: [TreeKey, TreeKey][],
+  stats: ExecStats,
+  dedupe: boolean,
+  reverse: boolean,
+): Iterable<Doc> {
+  const seen = dedupe || rs.length > 1 ? new Set<Doc>() : undefined;
+  const cmp = ix.cmp;
+  const order = reverse ? [...rs].reverse() : rs;
+  for (const [lo, hi] of order) {
+    if (cmp(lo, hi) > 0) continue;
+    const it = reverse ? ix.tree.entriesReversed(hi) : ix.tree.entries(lo);
+    for (const [k, doc] of it) {
+      if (reverse ? cmp(k, lo) < 0 : cmp(k, hi) > 0) break;
+      stats.keysExamined++;
+      if (seen) {
+        if (seen.has(doc)) continue;
+        seen.add(doc);
+      }
+      yield doc;
+    }
+  }
+}
+
+function* collScan(coll: Collection, stats: ExecStats): Iterable<Doc> {
+  for (const d of coll.docs.values()) {
+    stats.docsExamined++;
+    yield d;
+  }
+}
