@@ -1,0 +1,212 @@
+import { compileFilter, MATCH_NOTHING, type MongoFilter } from './filter.js';
+import type {
+  AccessSubject,
+  AppRoleDefinition,
+  DataScope,
+  FormPermission,
+  ScopedAction,
+  WorkspaceRole,
+} from './types.js';
+
+/** Where the records of one form live: every record query starts with these, `ws` first. */
+export interface FormLocation {
+  ws: unknown;
+  form: unknown;
+}
+
+/** What one caller may do with one form, computed once per request and used by every record operation. */
+export interface FormAccess {
+  /** Workspace owners and admins reach every record and field. */
+  readonly privileged: boolean;
+  readonly canSubmit: boolean;
+  readonly canExport: boolean;
+  readonly canManage: boolean;
+  /** True when some role grants the action (with some scope). */
+  can(action: ScopedAction): boolean;
+  /**
+   * The MongoDB filter for the action: `{ ws, form, ...scope }` with `ws` first, or `null` when no role
+   * grants the action. `extra` (a compiled client filter) is and-ed in, never replacing the scope.
+   */
+  filter(action: ScopedAction, extra?: MongoFilter): MongoFilter | null;
+  /** Field keys the caller may not see (absent from every payload). */
+  readonly hidden: ReadonlySet<string>;
+  /** Field keys the caller may see but not write (hidden ones are also not writable). */
+  readonly readOnly: ReadonlySet<string>;
+  /** A copy of a record's `data` without hidden fields. */
+  strip<T extends Record<string, unknown>>(data: T): Partial<T>;
+  /** Keys of `data` the caller may not write (hidden or read-only); empty when the write is allowed. */
+  forbiddenWrites(data: Record<string, unknown>): string[];
+}
+
+/** The workspace role a member's role list amounts to (owner > admin > member). */
+export function workspaceRole(roles: readonly string[]): WorkspaceRole {
+  if (roles.includes('owner')) return 'owner';
+  if (roles.includes('admin')) return 'admin';
+  return 'member';
+}
+
+/** The part of a record filter that one scope adds, or `null` for a scope that reaches nothing. */
+export function scopeFilter(scope: DataScope, subject: AccessSubject, now: Date): MongoFilter | null {
+  if (scope === 'all') return {};
+  if (scope === 'own') return { owner: subject.userId };
+  if (scope === 'department') {
+    return subject.department === undefined || subject.department === null
+      ? null
+      : { dept: subject.department };
+  }
+  if (scope === 'departmentAndBelow') {
+    const below = subject.departmentAndBelow ?? (subject.department == null ? [] : [subject.department]);
+    return below.length === 0 ? null : { dept: { $in: [...below] } };
+  }
+  const ctx = {
+    me: subject.userId,
+    now,
+    ...(subject.department == null ? {} : { myDepartment: subject.department }),
+  };
+  return compileFilter(scope.custom, ctx, '/custom');
+}
+
+function isEmpty(filter: MongoFilter): boolean {
+  return Object.keys(filter).length === 0;
+}
+
+/** The form permissions the subject's roles hold for a form, in role order. */
+function grantsFor(subject: AccessSubject, roles: readonly AppRoleDefinition[], formKey: string) {
+  const held = new Set(subject.roles);
+  const grants: FormPermission[] = [];
+  for (const role of roles) {
+    if (!held.has(role.key) || !Object.hasOwn(role.forms, formKey)) continue;
+    const permission = role.forms[formKey];
+    if (permission) grants.push(permission);
+  }
+  return grants;
+}
+
+/** Keys restricted in every one of `grants` (a field one role shows stays visible: roles add up). */
+function restrictedInAll(grants: readonly FormPermission[], restricted: (access: string) => boolean) {
+  const result = new Set<string>();
+  const [first, ...rest] = grants;
+  if (!first) return result;
+  for (const [key, access] of Object.entries(first.fields ?? {})) {
+    if (!restricted(access)) continue;
+    if (rest.every((grant) => restricted(grant.fields?.[key] ?? ''))) result.add(key);
+  }
+  return result;
+}
+
+function stripKeys<T extends Record<string, unknown>>(data: T, hidden: ReadonlySet<string>): Partial<T> {
+  const out: Record<string, unknown> = {};
+  const nested = new Map<string, Set<string>>();
+  for (const key of hidden) {
+    const dot = key.indexOf('.');
+    if (dot < 0) continue;
+    const parent = key.slice(0, dot);
+    const column = key.slice(dot + 1);
+    const columns = nested.get(parent) ?? new Set<string>();
+    columns.add(column);
+    nested.set(parent, columns);
+  }
+  for (const [key, value] of Object.entries(data)) {
+    if (hidden.has(key)) continue;
+    const columns = nested.get(key);
+    if (columns && Array.isArray(value)) {
+      // Subform rows: drop the hidden columns from every row.
+      out[key] = value.map((row: unknown) =>
+        row !== null && typeof row === 'object' && !Array.isArray(row)
+          ? Object.fromEntries(Object.entries(row).filter(([column]) => !columns.has(column)))
+          : row,
+      );
+    } else if (columns && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).filter(([column]) => !columns.has(column)));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as Partial<T>;
+}
+
+/**
+ * Computes what `subject` may do with the form `formKey` under the app's role definitions. Several roles
+ * add up: an action's scope is the union (`$or`) of the scopes of every role granting it, and a field is
+ * hidden (or read-only) only when every role granting the action restricts it.
+ */
+export function formAccess(
+  subject: AccessSubject,
+  roles: readonly AppRoleDefinition[],
+  formKey: string,
+  location: FormLocation,
+  now: Date = new Date(),
+): FormAccess {
+  const privileged = workspaceRole(subject.roles) !== 'member';
+  const grants = privileged ? [] : grantsFor(subject, roles, formKey);
+  const viewers = grants.filter((grant) => grant.view !== undefined);
+  const editors = grants.filter((grant) => grant.edit !== undefined);
+  const hidden = privileged ? new Set<string>() : restrictedInAll(viewers, (a) => a === 'hidden');
+  const editRestricted = restrictedInAll(editors, (a) => a === 'hidden' || a === 'readOnly');
+  const readOnly = privileged ? new Set<string>() : new Set([...editRestricted, ...hidden]);
+
+  const scopes = (action: ScopedAction): MongoFilter[] | null => {
+    if (privileged) return [{}];
+    const parts: MongoFilter[] = [];
+    for (const grant of grants) {
+      const scope = grant[action];
+      if (scope === undefined) continue;
+      const part = scopeFilter(scope, subject, now);
+      if (part) parts.push(part);
+    }
+    return parts.length > 0 ? parts : null;
+  };
+  const granted = (action: ScopedAction) => privileged || grants.some((grant) => grant[action] !== undefined);
+
+  return {
+    privileged,
+    canSubmit: privileged || grants.some((grant) => grant.submit === true),
+    canExport: privileged || grants.some((grant) => grant.export === true),
+    canManage: privileged || grants.some((grant) => grant.manage === true),
+    can: granted,
+    filter(action, extra) {
+      if (!granted(action)) return null;
+      const parts = scopes(action);
+      // Granted, but every scope is out of reach for this caller (e.g. `department` without one).
+      const scope: MongoFilter = parts === null ? { ...MATCH_NOTHING } : combineScopes(parts);
+      const filter: MongoFilter = { ws: location.ws, form: location.form };
+      const clauses = [scope, ...(extra ? [extra] : [])].filter((clause) => !isEmpty(clause));
+      if (clauses.length === 1 && clauses[0]) Object.assign(filter, mergeable(clauses[0]));
+      else if (clauses.length > 1) filter.$and = clauses;
+      return filter;
+    },
+    hidden,
+    readOnly,
+    strip: (data) => stripKeys(data, hidden),
+    forbiddenWrites: (data) => forbiddenKeys(data, readOnly),
+  };
+}
+
+/** Written keys that are restricted; `subform.column` counts when any written row carries the column. */
+function forbiddenKeys(data: Record<string, unknown>, restricted: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  for (const key of restricted) {
+    const dot = key.indexOf('.');
+    if (dot < 0) {
+      if (Object.hasOwn(data, key)) found.push(key);
+      continue;
+    }
+    const value = data[key.slice(0, dot)];
+    const column = key.slice(dot + 1);
+    const rows = Array.isArray(value) ? value : [value];
+    if (rows.some((row) => row !== null && typeof row === 'object' && Object.hasOwn(row, column))) {
+      found.push(key);
+    }
+  }
+  return found;
+}
+
+function combineScopes(parts: MongoFilter[]): MongoFilter {
+  if (parts.some(isEmpty)) return {};
+  return parts.length === 1 && parts[0] ? parts[0] : { $or: parts };
+}
+
+/** A clause whose keys cannot clash with `ws` / `form` is spread in; otherwise it goes under `$and`. */
+function mergeable(clause: MongoFilter): MongoFilter {
+  return 'ws' in clause || 'form' in clause ? { $and: [clause] } : clause;
+}

@@ -1,0 +1,97 @@
+/**
+ * The permission model of apps (a template's `roles.json`) as the scoped data-access layer reads it.
+ *
+ * packages/schema does not define roles yet; this shape is local until it does, and is kept plain JSON
+ * so the schema package can adopt it (as a TypeBox schema) without changing its meaning.
+ */
+
+/** The built-in roles every workspace has. Owners and admins manage members, departments and apps. */
+export const WORKSPACE_ROLES = ['owner', 'admin', 'member'] as const;
+
+/** One of {@link WORKSPACE_ROLES}. */
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+
+/** A condition of the filter DSL (API.md): a field compared with a value. */
+export interface FilterCondition {
+  field: string;
+  op: FilterOp;
+  value?: unknown;
+}
+
+/** A node of the filter DSL: a condition, or `and` / `or` of nodes. */
+export type FilterNode = FilterCondition | { and: FilterNode[] } | { or: FilterNode[] };
+
+/** Operators of the filter DSL. */
+export const FILTER_OPS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'empty',
+  'notEmpty',
+  'between',
+] as const;
+
+/** One of {@link FILTER_OPS}. */
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/**
+ * Which records an action reaches:
+ * - `all`: every record of the form in the workspace;
+ * - `own`: records the caller owns;
+ * - `department`: records of the caller's department;
+ * - `departmentAndBelow`: records of the caller's department and every department below it;
+ * - `{ custom }`: records matching a filter of the DSL, which may use `$me` and `$myDepartment`.
+ */
+export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: FilterNode };
+
+/** Per-field restriction for a role: `hidden` fields never leave the server; `readOnly` ones cannot be written. */
+export type FieldAccess = 'hidden' | 'readOnly';
+
+/** What one role may do with one form. An absent action is not allowed. */
+export interface FormPermission {
+  /** May create records. */
+  submit?: boolean;
+  view?: DataScope;
+  edit?: DataScope;
+  delete?: DataScope;
+  /** May export the records it may view (exports are audited). */
+  export?: boolean;
+  /** May change the form's definition and its flows. */
+  manage?: boolean;
+  /** Field key (or `subform.column`) -> restriction. */
+  fields?: Record<string, FieldAccess>;
+}
+
+/** A role an app defines, referred to by key from members' `roles`. */
+export interface AppRoleDefinition {
+  key: string;
+  /** Display name (free text or per locale); the access layer ignores it. */
+  name?: unknown;
+  /** Form key -> what this role may do with it. Forms not listed are out of reach. */
+  forms: Record<string, FormPermission>;
+}
+
+/** Record actions guarded by a data scope. */
+export type ScopedAction = 'view' | 'edit' | 'delete';
+
+/**
+ * The caller as the access layer sees it. Ids are opaque values placed into filters as they are, so the
+ * caller passes them in the type records store (ObjectIds).
+ */
+export interface AccessSubject {
+  /** The user id, the value records carry in `owner`. */
+  userId: unknown;
+  /** Workspace roles and app role keys of the membership (API tokens: their one role). */
+  roles: readonly string[];
+  /** The member's department, as records carry it in `dept`; absent when the member has none. */
+  department?: unknown;
+  /** The department and all departments below it (includes `department`). */
+  departmentAndBelow?: readonly unknown[];
+}
