@@ -1,4 +1,5 @@
-import { compileFilter, MATCH_NOTHING, type MongoFilter } from './filter.js';
+import { Types } from 'mongoose';
+import { compileFilter, type FilterField } from '../filter-dsl/index.js';
 import type {
   AccessSubject,
   AppRoleDefinition,
@@ -7,6 +8,20 @@ import type {
   ScopedAction,
   WorkspaceRole,
 } from './types.js';
+
+/** A MongoDB query document built by this layer (never taken from a client as it is). */
+export type MongoFilter = Record<string, unknown>;
+
+/** A filter that matches no document; used where a scope cannot reach anything. */
+export const MATCH_NOTHING: Readonly<MongoFilter> = Object.freeze({ _id: { $in: [] } });
+
+/** How a form's custom scopes are compiled: its filterable fields, the clock and the time zone. */
+export interface FormAccessOptions {
+  /** The form's filterable fields (as the records module builds them for the filter DSL). */
+  fields: ReadonlyMap<string, FilterField>;
+  now?: Date;
+  timeZone?: string;
+}
 
 /** Where the records of one form live: every record query starts with these, `ws` first. */
 export interface FormLocation {
@@ -46,24 +61,38 @@ export function workspaceRole(roles: readonly string[]): WorkspaceRole {
 }
 
 /** The part of a record filter that one scope adds, or `null` for a scope that reaches nothing. */
-export function scopeFilter(scope: DataScope, subject: AccessSubject, now: Date): MongoFilter | null {
+export function scopeFilter(
+  scope: DataScope,
+  subject: AccessSubject,
+  options: FormAccessOptions,
+): MongoFilter | null {
   if (scope === 'all') return {};
-  if (scope === 'own') return { owner: subject.userId };
+  if (scope === 'own') return { owner: objectId(subject.userId) };
   if (scope === 'department') {
-    return subject.department === undefined || subject.department === null
-      ? null
-      : { dept: subject.department };
+    return subject.department === undefined ? null : { dept: objectId(subject.department) };
   }
   if (scope === 'departmentAndBelow') {
-    const below = subject.departmentAndBelow ?? (subject.department == null ? [] : [subject.department]);
-    return below.length === 0 ? null : { dept: { $in: [...below] } };
+    const below =
+      subject.departmentAndBelow ?? (subject.department === undefined ? [] : [subject.department]);
+    return below.length === 0 ? null : { dept: { $in: below.map(objectId) } };
   }
-  const ctx = {
-    me: subject.userId,
-    now,
-    ...(subject.department == null ? {} : { myDepartment: subject.department }),
-  };
-  return compileFilter(scope.custom, ctx, '/custom');
+  // Custom scopes go through the one filter-DSL compiler, so `$me` / `$myDepartment` and operator
+  // injection are handled exactly as in client filters.
+  return compileFilter(scope.custom, {
+    fields: options.fields,
+    context: {
+      userId: subject.userId,
+      departmentId: subject.department,
+      now: options.now ?? new Date(),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    },
+    basePath: '/scope/custom',
+  });
+}
+
+/** Records store owners and departments as ObjectIds; subjects carry them as hex strings. */
+function objectId(hex: string): Types.ObjectId {
+  return new Types.ObjectId(hex);
 }
 
 function isEmpty(filter: MongoFilter): boolean {
@@ -135,7 +164,7 @@ export function formAccess(
   roles: readonly AppRoleDefinition[],
   formKey: string,
   location: FormLocation,
-  now: Date = new Date(),
+  options: FormAccessOptions,
 ): FormAccess {
   const privileged = workspaceRole(subject.roles) !== 'member';
   const grants = privileged ? [] : grantsFor(subject, roles, formKey);
@@ -151,7 +180,7 @@ export function formAccess(
     for (const grant of grants) {
       const scope = grant[action];
       if (scope === undefined) continue;
-      const part = scopeFilter(scope, subject, now);
+      const part = scopeFilter(scope, subject, options);
       if (part) parts.push(part);
     }
     return parts.length > 0 ? parts : null;

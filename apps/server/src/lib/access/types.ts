@@ -11,36 +11,6 @@ export const WORKSPACE_ROLES = ['owner', 'admin', 'member'] as const;
 /** One of {@link WORKSPACE_ROLES}. */
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
 
-/** A condition of the filter DSL (API.md): a field compared with a value. */
-export interface FilterCondition {
-  field: string;
-  op: FilterOp;
-  value?: unknown;
-}
-
-/** A node of the filter DSL: a condition, or `and` / `or` of nodes. */
-export type FilterNode = FilterCondition | { and: FilterNode[] } | { or: FilterNode[] };
-
-/** Operators of the filter DSL. */
-export const FILTER_OPS = [
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'nin',
-  'contains',
-  'startsWith',
-  'empty',
-  'notEmpty',
-  'between',
-] as const;
-
-/** One of {@link FILTER_OPS}. */
-export type FilterOp = (typeof FILTER_OPS)[number];
-
 /**
  * Which records an action reaches:
  * - `all`: every record of the form in the workspace;
@@ -50,6 +20,9 @@ export type FilterOp = (typeof FILTER_OPS)[number];
  * - `{ custom }`: records matching a filter of the DSL, which may use `$me` and `$myDepartment`.
  */
 export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: FilterNode };
+
+/** A filter of the DSL in API.md (checked by `lib/filter-dsl` when compiled). */
+export type FilterNode = Record<string, unknown>;
 
 /** Per-field restriction for a role: `hidden` fields never leave the server; `readOnly` ones cannot be written. */
 export type FieldAccess = 'hidden' | 'readOnly';
@@ -81,17 +54,14 @@ export interface AppRoleDefinition {
 /** Record actions guarded by a data scope. */
 export type ScopedAction = 'view' | 'edit' | 'delete';
 
-/**
- * The caller as the access layer sees it. Ids are opaque values placed into filters as they are, so the
- * caller passes them in the type records store (ObjectIds).
- */
+/** The caller as the access layer sees it; ids are 24-hex-digit strings. */
 export interface AccessSubject {
-  /** The user id, the value records carry in `owner`. */
-  userId: unknown;
+  /** The user id (records carry it, as an ObjectId, in `owner`). */
+  userId: string;
   /** Workspace roles and app role keys of the membership (API tokens: their one role). */
   roles: readonly string[];
-  /** The member's department, as records carry it in `dept`; absent when the member has none. */
-  department?: unknown;
+  /** The member's department (records carry it in `dept`); absent when the member has none. */
+  department?: string | undefined;
   /** The department and all departments below it (includes `department`). */
-  departmentAndBelow?: readonly unknown[];
+  departmentAndBelow?: readonly string[];
 }
