@@ -84,6 +84,21 @@ function toDetails(value: unknown): ApiErrorDetail[] {
   });
 }
 
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/**
+ * Subscribes to "the server no longer accepts our credentials" (a 401 on any call but login), so the
+ * session can send the user to sign in again. Returns the unsubscribe function.
+ */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Calls where a 401 means "wrong input", not "session over". */
+const CREDENTIAL_CHECKS = new Set(['/auth/login', '/auth/me', '/setup']);
+
 /** Options of one API call. */
 export interface RequestOptions {
   body?: unknown;
@@ -128,6 +143,9 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
     }
   }
   if (!response.ok) {
+    if (response.status === 401 && !CREDENTIAL_CHECKS.has(path)) {
+      for (const listener of unauthorizedListeners) listener();
+    }
     if (isApiErrorBody(parsed)) {
       const { code, message, details } = parsed.error;
       throw new ApiError(response.status, code, message, toDetails(details));

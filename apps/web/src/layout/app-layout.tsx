@@ -77,6 +77,9 @@ export function AppLayout() {
   const { token } = theme.useToken();
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      <a href="#main-content" className="skip-link">
+        {t('nav.skip')}
+      </a>
       <Layout.Header
         style={{
           display: 'flex',
@@ -87,7 +90,7 @@ export function AppLayout() {
           paddingInline: 20,
         }}
       >
-        <Link to="/" aria-label={t('nav.home')}>
+        <Link to="/" aria-label={t('nav.home')} style={{ display: 'flex' }}>
           <Logo size={28} />
         </Link>
         <WorkspacePicker />
@@ -120,7 +123,7 @@ export function AppLayout() {
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
-          <main style={{ maxWidth: 1100, margin: '0 auto' }}>
+          <main id="main-content" tabIndex={-1} style={{ maxWidth: 1100, margin: '0 auto', outline: 'none' }}>
             <Outlet />
           </main>
         </Layout.Content>

@@ -64,9 +64,13 @@ export function AddMemberDialog({
       okText={t('members.add')}
       cancelText={t('common.cancel')}
       onOk={() => form.submit()}
-      onCancel={onClose}
+      onCancel={() => {
+        form.resetFields();
+        setFailure(null);
+        onClose();
+      }}
       confirmLoading={submitting}
-      destroyOnHidden
+      // Rendered while closed so the form instance is connected before the first open.
       forceRender
     >
       <Form<NewMember>

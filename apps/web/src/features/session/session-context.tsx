@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, CLIENT_ERROR_CODES, tokenStore } from '../../api/client';
+import { ApiError, CLIENT_ERROR_CODES, onUnauthorized, tokenStore } from '../../api/client';
 import { api, type Me, type WorkspaceMembership } from '../../api/endpoints';
 
 /** Where the app stands before it can show any page. */
@@ -71,6 +71,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // An expired or revoked session shows up as a 401 on some later call: go back to sign-in.
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        tokenStore.clear();
+        setState((current) => (current.status === 'authenticated' ? { status: 'anonymous' } : current));
+      }),
+    [],
+  );
 
   const selectWorkspace = useCallback((id: string) => {
     setWorkspaceId(id);
