@@ -1,7 +1,7 @@
 import { close, open, readdir, rename, unlink } from 'node:fs';
 import { promisify } from 'node:util';
 import { classify, journalPath, snapshotPath, snapshotTempPath } from './files.js';
-import { frameEntry, serializeDoc } from './framing.js';
+import { EntryBuilder } from './framing.js';
 import { ioFailure, type StorageIo, syncDirectory } from './io.js';
 import type { JournalOp } from './types.js';
 
@@ -35,8 +35,9 @@ export async function writeSnapshot(
     throw ioFailure('creating snapshot', temp, error);
   }
   let position = 0;
-  const writeEntry = async (docs: Uint8Array[]): Promise<void> => {
-    const entry = frameEntry(docs);
+  const builder = new EntryBuilder(SNAPSHOT_ENTRY_BYTES + SNAPSHOT_ENTRY_BYTES / 4);
+  const writeEntry = async (): Promise<void> => {
+    const entry = builder.take();
     let written = 0;
     while (written < entry.length) {
       const n = await io.write(fd, entry, written, entry.length - written, position + written);
@@ -47,23 +48,17 @@ export async function writeSnapshot(
   };
   try {
     try {
-      await writeEntry([serializeDoc({ meta: 'snapshot', version: 1, generation })]);
-      let docs: Uint8Array[] = [];
-      let bytes = 0;
+      builder.add({ meta: 'snapshot', version: 1, generation });
+      await writeEntry();
       let count = 0;
       for (const op of state) {
-        const doc = serializeDoc(op);
-        docs.push(doc);
-        bytes += doc.byteLength;
+        builder.add(op);
         count++;
-        if (bytes >= SNAPSHOT_ENTRY_BYTES) {
-          await writeEntry(docs);
-          docs = [];
-          bytes = 0;
-        }
+        if (builder.payloadBytes >= SNAPSHOT_ENTRY_BYTES) await writeEntry();
       }
-      if (docs.length > 0) await writeEntry(docs);
-      await writeEntry([serializeDoc({ meta: 'end', count })]);
+      if (builder.count > 0) await writeEntry();
+      builder.add({ meta: 'end', count });
+      await writeEntry();
       if (!noSync) await io.datasync(fd);
     } finally {
       await closeAsync(fd);

@@ -80,3 +80,39 @@ export function idOf(op: JournalOp): unknown {
   const id: unknown = op.doc._id;
   return typeof id === 'object' && id !== null && 'valueOf' in id ? id.valueOf() : id;
 }
+
+/** A minimal model of the store's state, to compare what recovery rebuilds. */
+export type Model = Map<string, Map<string, JournalOp>>;
+
+/** Applies ops to a model the way the engine would (documents whole, keyed by canonical `_id`). */
+export function applyOps(model: Model, ops: Iterable<JournalOp>): Model {
+  for (const op of ops) {
+    const ns = 'coll' in op ? `${op.db}.${op.coll}` : '';
+    if (op.op === 'put') {
+      const docs = model.get(ns) ?? new Map<string, JournalOp>();
+      docs.set(EJSON.stringify(op.doc._id, { relaxed: false }), op);
+      model.set(ns, docs);
+    } else if (op.op === 'delete') {
+      model.get(ns)?.delete(EJSON.stringify(op.id, { relaxed: false }));
+    } else if (op.op === 'dropCollection') {
+      model.delete(ns);
+    }
+  }
+  return model;
+}
+
+/** The model as a stream of put ops, i.e. what a checkpoint would be given. */
+export function* modelState(model: Model): Generator<JournalOp> {
+  for (const docs of model.values()) yield* docs.values();
+}
+
+/** Canonical text of a model, for equality checks. */
+export function modelText(model: Model): string {
+  const entries = [...model.entries()]
+    .map(([ns, docs]) => [ns, [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return EJSON.stringify(
+    entries.map(([ns, docs]) => [ns, docs.map(([, op]) => op)]),
+    { relaxed: false },
+  );
+}

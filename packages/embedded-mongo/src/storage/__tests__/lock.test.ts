@@ -6,6 +6,9 @@ import { LOCK_FILE } from '../lock.js';
 import { exited, spawnFixture, waitForLine } from './child.js';
 import { idOf, put, tempDir } from './helpers.js';
 
+// Starting a child node with the TypeScript loader takes seconds on a busy machine.
+const CHILD_TIMEOUT = 30_000;
+
 describe('data directory lock', () => {
   it('refuses a second open in the same process and names the directory and pid', async () => {
     const dir = tempDir();
@@ -21,7 +24,7 @@ describe('data directory lock', () => {
     await again.storage.close();
   });
 
-  it('refuses a second process, in both directions', async () => {
+  it('refuses a second process, in both directions', { timeout: CHILD_TIMEOUT }, async () => {
     const dir = tempDir();
     const child = spawnFixture('hold-lock.ts', [dir]);
     try {
@@ -44,7 +47,7 @@ describe('data directory lock', () => {
     await storage.close();
   });
 
-  it('takes over the lock of a SIGKILLed holder at once', async () => {
+  it('takes over the lock of a SIGKILLed holder at once', { timeout: CHILD_TIMEOUT }, async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);
     await storage.commit([put(1)]);
@@ -84,7 +87,7 @@ describe('data directory lock', () => {
     await expect(openStorage(dir)).rejects.toThrow(`is in use by process ${process.ppid}`);
   });
 
-  it('reports a data directory it may not use', async () => {
+  it('reports a data directory it may not use', { timeout: CHILD_TIMEOUT }, async () => {
     const parent = tempDir();
     const dir = join(parent, 'data');
     mkdirSync(dir);
