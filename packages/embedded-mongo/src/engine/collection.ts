@@ -3,7 +3,7 @@ import { MongoCommandError } from '../errors.js';
 import { valueKey } from './compare.js';
 import { Index } from './index-tree.js';
 import { getPath } from './paths.js';
-import { bsonType, type Doc, isPlainObject, view } from './values.js';
+import { bsonType, type Doc, isPlainObject, normalize, view } from './values.js';
 
 /** An in-memory collection: documents by `_id` key (insertion order) plus its indexes. */
 export class Collection {
@@ -34,8 +34,11 @@ export class Collection {
    * Inserts or replaces a document after checking every unique index; throws an 11000
    * MongoCommandError (and changes nothing) on a conflict. Returns the previous version.
    */
-  put(doc: Doc): Doc | undefined {
-    const id = Collection.idKey(doc);
+  put(input: Doc, knownId?: string): Doc | undefined {
+    // Normalising an already-normalised document copies nothing; it (re)marks which containers hold
+    // numeric wrappers, which documents assembled by the engine would otherwise lack.
+    const doc = normalize(input) as Doc;
+    const id = knownId ?? Collection.idKey(doc);
     const prev = this.docs.get(id);
     const v = view(doc);
     const pv = prev ? view(prev) : undefined;
@@ -43,7 +46,8 @@ export class Collection {
     for (const ix of this.indexes.values()) {
       const newKeys = ix.keysOf(v);
       const oldKeys = pv ? ix.keysOf(pv) : undefined;
-      const c = ix.conflict(id, newKeys);
+      // `_id` uniqueness is the document map's key; no tree probe needed.
+      const c = ix.name === '_id_' ? undefined : ix.conflict(id, newKeys);
       if (c) throw duplicateKey(this, ix, c);
       plans.push({ ix, oldKeys, newKeys });
     }

@@ -110,7 +110,7 @@ export function compareBson(a: unknown, b: unknown): number {
     case 7:
       return compareBinary(a as Binary, b as Binary);
     case 8:
-      return cmpStr((a as ObjectId).toHexString(), (b as ObjectId).toHexString());
+      return compareObjectIds(a as ObjectId, b as ObjectId);
     case 9:
       return (a ? 1 : 0) - (b ? 1 : 0);
     case 10:
@@ -125,6 +125,16 @@ export function compareBson(a: unknown, b: unknown): number {
     default:
       return 0;
   }
+}
+
+/** ObjectIds in byte order; bson 7 keeps them as four 24-bit big-endian chunks (no allocation). */
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const x = a as unknown as Record<string, number>;
+  const y = b as unknown as Record<string, number>;
+  if (typeof x.i0 === 'number' && typeof y.i0 === 'number') {
+    return x.i0 - y.i0! || x.i1! - y.i1! || x.i2! - y.i2! || x.i3! - y.i3!;
+  }
+  return cmpStr(a.toHexString(), b.toHexString());
 }
 
 function compareObjects(a: Doc, b: Doc): number {

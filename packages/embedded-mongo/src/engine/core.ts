@@ -184,7 +184,7 @@ export class Core {
           this.coll(op.db, op.coll)?.indexes.delete(op.name);
           break;
         case 'put':
-          this.ensure(tx, op.db, op.coll).put(normalize(op.doc) as Doc);
+          this.ensure(tx, op.db, op.coll).put(op.doc);
           break;
         case 'delete': {
           const c = this.coll(op.db, op.coll);
@@ -212,11 +212,11 @@ export class Txn {
   }
 
   /** Inserts or replaces a document (unique indexes checked first). */
-  put(c: Collection, doc: Doc): Doc | undefined {
-    const prev = c.put(doc);
-    const id = Collection.idKey(doc);
-    this.log({ op: 'put', db: c.db, coll: c.name, doc }, () => {
-      if (prev) c.put(prev);
+  put(c: Collection, doc: Doc, knownId?: string): Doc | undefined {
+    const id = knownId ?? Collection.idKey(doc);
+    const prev = c.put(doc, id);
+    this.log({ op: 'put', db: c.db, coll: c.name, doc: c.docs.get(id)! }, () => {
+      if (prev) c.put(prev, id);
       else c.remove(id);
     });
     return prev;

@@ -8,7 +8,7 @@ import { bsonType, type Doc, isPlainObject, normalize, num, view } from './value
 /** Thrown at run time when a document needs semantics the fast path does not implement. */
 export class Fallback extends Error {}
 
-type Stage = (rows: Doc[]) => Doc[];
+type Stage = (rows: Iterable<Doc>) => Doc[];
 type Getter = (d: Doc) => unknown;
 
 /** Reads `$a.b` like an aggregation field path; an array in the middle defers to mingo. */
@@ -179,7 +179,7 @@ function compileAcc(spec: unknown): AccFactory | undefined {
   }
 }
 
-function compileGroup(spec: Doc): Stage | undefined {
+function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined {
   const idSpec = spec._id;
   let keyOf: Getter;
   if (isPlainObject(idSpec)) {
@@ -215,6 +215,7 @@ function compileGroup(spec: Doc): Stage | undefined {
     const other = new Map<string, Group>();
     const all: Group[] = [];
     for (const d of rows) {
+      if (pred && !pred(d)) continue;
       const id = keyOf(d);
       let g: Group | undefined;
       const t = typeof id;
@@ -270,7 +271,7 @@ function compileProject(spec: Doc): Stage | undefined {
     const drop = new Set(excl);
     if (!idOn) drop.add('_id');
     return (rows) =>
-      rows.map((d) => {
+      Array.from(rows, (d) => {
         const o: Doc = {};
         for (const [k, v] of Object.entries(d)) if (!drop.has(k)) o[k] = v;
         return o;
@@ -279,7 +280,7 @@ function compileProject(spec: Doc): Stage | undefined {
   if (incl.length) {
     const keep = new Set(incl);
     return (rows) =>
-      rows.map((d) => {
+      Array.from(rows, (d) => {
         const o: Doc = {};
         if (idOn && d._id !== undefined) o._id = d._id;
         for (const [k, v] of Object.entries(d)) if (keep.has(k)) o[k] = v;
@@ -287,7 +288,7 @@ function compileProject(spec: Doc): Stage | undefined {
       });
   }
   return (rows) =>
-    rows.map((d) => {
+    Array.from(rows, (d) => {
       const o: Doc = {};
       if (idOn && d._id !== undefined) o._id = d._id;
       for (const [k, g] of computed) {
@@ -303,30 +304,41 @@ function compileStage(st: Doc): Stage | undefined {
   switch (op) {
     case '$match': {
       if (!isPlainObject(arg)) return undefined;
-      if (Object.keys(arg).length === 0) return (rows) => rows;
+      if (Object.keys(arg).length === 0) return (rows) => Array.from(rows);
       const m = compileFastMatcher(view(arg));
-      return m && ((rows) => rows.filter(m));
+      return (
+        m &&
+        ((rows) => {
+          const out: Doc[] = [];
+          for (const d of rows) if (m(d)) out.push(d);
+          return out;
+        })
+      );
     }
     case '$group':
       return isPlainObject(arg) ? compileGroup(arg) : undefined;
     case '$sort': {
       if (!isPlainObject(arg)) return undefined;
       const spec = parseSort(view(arg));
-      return (rows) => sortDocs(rows.slice(), spec);
+      return (rows) => sortDocs(Array.from(rows), spec);
     }
     case '$project':
       return isPlainObject(arg) ? compileProject(arg) : undefined;
     case '$limit': {
       const n = num(arg, Number.NaN);
-      return Number.isInteger(n) && n > 0 ? (rows) => rows.slice(0, n) : undefined;
+      return Number.isInteger(n) && n > 0 ? (rows) => take(rows, 0, n) : undefined;
     }
     case '$skip': {
       const n = num(arg, Number.NaN);
-      return Number.isInteger(n) && n >= 0 ? (rows) => rows.slice(n) : undefined;
+      return Number.isInteger(n) && n >= 0 ? (rows) => take(rows, n, Number.POSITIVE_INFINITY) : undefined;
     }
     case '$count':
       return typeof arg === 'string' && arg && !arg.startsWith('$') && !arg.includes('.')
-        ? (rows) => (rows.length ? [{ [arg]: rows.length }] : [])
+        ? (rows) => {
+            let c = 0;
+            for (const _ of rows) c++;
+            return c ? [{ [arg]: c }] : [];
+          }
         : undefined;
     default:
       return undefined;
@@ -338,16 +350,38 @@ function compileStage(st: Doc): Stage | undefined {
  * `$count` (with the common accumulators over field paths) into plain loops. Returns undefined
  * when any stage needs mingo; the returned function throws {@link Fallback} when a document does.
  */
-export function compileFastPipeline(pipeline: Doc[]): ((docs: Doc[]) => Doc[]) | undefined {
+export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => Doc[]) | undefined {
   const stages: Stage[] = [];
-  for (const st of pipeline) {
+  for (let i = 0; i < pipeline.length; i++) {
+    const st = pipeline[i]!;
+    const next = pipeline[i + 1];
+    // `$match` directly followed by `$group` runs as one loop (no intermediate array).
+    if (isPlainObject(st.$match) && next && isPlainObject(next.$group) && Object.keys(st.$match).length > 0) {
+      const m = compileFastMatcher(view(st.$match));
+      const g = m && compileGroup(next.$group, m);
+      if (!g) return undefined;
+      stages.push(g);
+      i++;
+      continue;
+    }
     const s = compileStage(st);
     if (!s) return undefined;
     stages.push(s);
   }
   return (docs) => {
-    let rows = docs;
+    let rows: Iterable<Doc> = docs;
     for (const s of stages) rows = s(rows);
-    return rows;
+    return Array.isArray(rows) ? rows : Array.from(rows);
   };
+}
+
+function take(rows: Iterable<Doc>, skip: number, limit: number): Doc[] {
+  const out: Doc[] = [];
+  let i = 0;
+  for (const d of rows) {
+    if (i++ < skip) continue;
+    if (out.length >= limit) break;
+    out.push(d);
+  }
+  return out;
 }

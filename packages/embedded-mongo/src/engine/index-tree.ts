@@ -57,19 +57,36 @@ export class Index {
       spec.expireAfterSeconds === undefined ? undefined : num(spec.expireAfterSeconds, Number.NaN);
     const dirs = this.fields.map((f) => f.dir);
     const n = dirs.length;
-    this.cmp = (a, b) => {
-      for (let i = 0; i < n; i++) {
-        const c = compareBson(a[i], b[i]);
-        if (c !== 0) return dirs[i]! < 0 ? -c : c;
-      }
-      return compareBson(a[n], b[n]);
-    };
+    const d0 = dirs[0] ?? 1;
+    // Single-field indexes are the common case: skip the loop.
+    this.cmp =
+      n === 1
+        ? (a, b) => {
+            const c = compareBson(a[0], b[0]);
+            if (c !== 0) return d0 < 0 ? -c : c;
+            return compareBson(a[1], b[1]);
+          }
+        : (a, b) => {
+            for (let i = 0; i < n; i++) {
+              const c = compareBson(a[i], b[i]);
+              if (c !== 0) return dirs[i]! < 0 ? -c : c;
+            }
+            return compareBson(a[n], b[n]);
+          };
     this.tree = new BTree<TreeKey, Doc>(undefined, this.cmp);
   }
 
   /** The index keys of a document (evaluation view), or undefined when the index skips it. */
   keysOf(v: Doc): unknown[][] | undefined {
     if (this.partial && !this.partial.test(v)) return undefined;
+    if (this.fields.length === 1 && !this.sparse) {
+      // Fast path: a top-level scalar needs no fan-out.
+      const f = this.fields[0]!;
+      if (f.parts.length === 1) {
+        const x = v[f.path];
+        if (!Array.isArray(x)) return [[x === undefined ? null : x]];
+      }
+    }
     const state = { multi: false };
     const perField = this.fields.map((f) => keyValues(v, f.parts, state));
     if (this.sparse && this.fields.every((f, i) => isMissing(v, f.parts) && perField[i]!.length === 1)) {

@@ -214,7 +214,18 @@ export function planAccess(coll: Collection, filter: Doc, stats: ExecStats, sort
       if (!sortMatches(ix, sort, 0, ivs)) continue;
       return {
         info: { stage: 'IXSCAN', indexName: ix.name, sortProvided: true },
-        docs: scan(ix, [[[MIN], [MAX]]], stats, false, sortReversed(ix, sort)),
+        docs: scan(
+          ix,
+          [
+            [
+              [...ix.fields.map((f) => (f.dir > 0 ? MIN : MAX)), MIN],
+              [...ix.fields.map((f) => (f.dir > 0 ? MAX : MIN)), MAX],
+            ],
+          ],
+          stats,
+          false,
+          sortReversed(ix, sort),
+        ),
       };
     }
   }

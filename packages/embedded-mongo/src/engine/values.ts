@@ -7,7 +7,17 @@ export type Doc = Record<string, unknown>;
  * Documents whose normalised form still holds numeric wrappers (integral Double, Long, Decimal128):
  * those need an evaluation view before mingo or comparisons see them.
  */
-const wrapped = new WeakSet<object>();
+const WRAPPED: unique symbol = Symbol('wrapped');
+type Marked = { [WRAPPED]?: true };
+
+/** Marks a container (non-enumerable, so BSON and Object.keys never see it). */
+function mark(o: object): void {
+  if ((o as Marked)[WRAPPED] !== true) Object.defineProperty(o, WRAPPED, { value: true });
+}
+
+function isMarked(o: object): boolean {
+  return (o as Marked)[WRAPPED] === true;
+}
 const views = new WeakMap<object, Doc>();
 
 const INT32_MIN = -2147483648;
@@ -49,7 +59,7 @@ function norm(v: unknown): { v: unknown; w: boolean } {
       if (out) out.push(r.v);
     }
     const res = out ?? v;
-    if (w) wrapped.add(res);
+    if (w) mark(res);
     return { v: res, w };
   }
   const t = bsonType(v);
@@ -80,7 +90,7 @@ function norm(v: unknown): { v: unknown; w: boolean } {
     if (out) out[k] = r.v;
   }
   const res = out ?? v;
-  if (w) wrapped.add(res);
+  if (w) mark(res);
   return { v: res, w };
 }
 
@@ -99,7 +109,7 @@ export function plainScalar(v: unknown): unknown {
  * Values without wrappers are their own view (no copy).
  */
 export function view<T>(v: T): T {
-  if (v === null || typeof v !== 'object' || !wrapped.has(v)) {
+  if (v === null || typeof v !== 'object' || !isMarked(v)) {
     const t = bsonType(v);
     return (t === 'Double' || t === 'Long' || t === 'Decimal128' || t === 'Int32' ? plainScalar(v) : v) as T;
   }

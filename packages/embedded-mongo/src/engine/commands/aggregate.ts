@@ -5,6 +5,7 @@ import { type Core, checkCollation, checkCollName } from '../core.js';
 import { select } from '../exec.js';
 import { compileFastPipeline, Fallback } from '../fast-agg.js';
 import { Index } from '../index-tree.js';
+import { planAccess } from '../planner.js';
 import { MINGO_OPTIONS, mingoCall } from '../query.js';
 import type { CommandContext } from '../types.js';
 import { applyPipeline } from '../update.js';
@@ -24,7 +25,7 @@ function leadingMatch(pipeline: Doc[]): { filter: Doc | undefined; rest: Doc[] }
 export function runPipeline(
   core: Core,
   db: string,
-  input: Doc[],
+  input: Iterable<Doc>,
   pipeline: Doc[],
 ): { docs: Doc[]; fast: boolean } {
   const fast = compileFastPipeline(pipeline);
@@ -45,7 +46,7 @@ export function runPipeline(
         },
       }),
   );
-  const out = mingoCall(() => agg.run(input.map((d) => view(d)))) as Doc[];
+  const out = mingoCall(() => agg.run(Array.from(input, (d) => view(d)))) as Doc[];
   return { docs: out.map((d) => unview(d)), fast: false };
 }
 
@@ -68,14 +69,30 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
   const last = stages[stages.length - 1];
   const writeStage = last && ('$out' in last || '$merge' in last) ? last : undefined;
   if (writeStage) stages = stages.slice(0, -1);
-  let input: Doc[];
+  let input: Iterable<Doc>;
   let rest: Doc[];
   const name = typeof target === 'string' ? target : undefined;
   if (name !== undefined) {
     checkCollName(db, name);
     const lm = leadingMatch(stages);
-    input = select(core, core.coll(db, name), { filter: lm.filter });
-    rest = lm.rest;
+    const coll = core.coll(db, name);
+    const stats = { keysExamined: 0, docsExamined: 0 };
+    const access = coll && lm.filter ? planAccess(coll, view(lm.filter), stats) : undefined;
+    if (coll && (!access || access.info.stage === 'COLLSCAN') && compileFastPipeline(stages)) {
+      // No index applies: the compiled pipeline scans the collection itself, $match included.
+      input = coll.docs.values();
+      rest = stages;
+      core.lastPlan = {
+        stage: 'COLLSCAN',
+        sortProvided: false,
+        keysExamined: 0,
+        docsExamined: coll.docs.size,
+        nReturned: 0,
+      };
+    } else {
+      input = select(core, coll, { filter: lm.filter });
+      rest = lm.rest;
+    }
   } else {
     const first = stages[0];
     if (!first || !Array.isArray(first.$documents))

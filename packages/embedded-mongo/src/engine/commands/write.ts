@@ -32,19 +32,19 @@ function checkFieldNames(doc: Doc): void {
 /** A document ready to insert: normalised, `_id` first (generated when absent). */
 export function prepareInsert(raw: unknown): Doc {
   if (!isPlainObject(raw)) fail(2, 'document to insert must be an object');
-  const doc = normalize(raw) as Doc;
+  const out: Doc = { _id: raw._id === undefined ? new ObjectId() : raw._id };
+  for (const [k, v] of Object.entries(raw)) if (k !== '_id') out[k] = v;
+  const doc = normalize(out) as Doc;
   checkFieldNames(doc);
-  const out: Doc = { _id: doc._id === undefined ? new ObjectId() : doc._id };
-  for (const [k, v] of Object.entries(doc)) if (k !== '_id') out[k] = v;
-  checkSize(out);
-  return out;
+  checkSize(doc);
+  return doc;
 }
 
 /** Inserts a new document; a duplicate `_id` is an 11000 on `_id_`. */
 export function insertOne(tx: Txn, c: Collection, doc: Doc): void {
   const id = Collection.idKey(doc);
   if (c.docs.has(id)) throw duplicateKey(c, c.indexes.get('_id_')!, [doc._id]);
-  tx.put(c, doc);
+  tx.put(c, doc, id);
 }
 
 function writeError(index: number, e: unknown): Doc {
