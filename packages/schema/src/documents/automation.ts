@@ -1,0 +1,71 @@
+import { type Static, Type } from 'typebox';
+import { Formula, JsonValue, Key, LocalizedText, tagged } from '../common.js';
+
+/** A five- or six-field cron expression (`0 8 1 * *` = 08:00 on the 1st of each month). */
+export const Cron = Type.String({
+  pattern: '^[0-9A-Za-z*/,?#LW-]+( [0-9A-Za-z*/,?#LW-]+){4,5}$',
+  maxLength: 120,
+});
+
+/** What starts an automation. */
+export const Trigger = tagged('type', [
+  Type.Object({ type: Type.Literal('recordCreated'), form: Key }, { additionalProperties: false }),
+  /** Any update, or only updates touching one of `fields`. */
+  Type.Object(
+    {
+      type: Type.Literal('recordUpdated'),
+      form: Key,
+      fields: Type.Optional(Type.Array(Key, { minItems: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+  /** `field` changed, optionally only when its new value equals `to`. */
+  Type.Object(
+    { type: Type.Literal('fieldChanged'), form: Key, field: Key, to: Type.Optional(JsonValue) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('scheduled'),
+      cron: Cron,
+      /** IANA zone the cron is read in; the workspace's zone when absent. */
+      timezone: Type.Optional(Type.String({ pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', maxLength: 64 })),
+    },
+    { additionalProperties: false },
+  ),
+  /** Run only on request (`POST /automations/:id/run`) or from another automation. */
+  Type.Object({ type: Type.Literal('manual') }, { additionalProperties: false }),
+]);
+
+/** Static type of {@link Trigger}. */
+export type Trigger = Static<typeof Trigger>;
+
+/** An action: a key of the automation-action registry and the config that action's schema validates. */
+export const AutomationAction = Type.Object(
+  {
+    type: Type.String({ pattern: '^[a-z][a-zA-Z0-9_.]*$', maxLength: 64 }),
+    name: Type.Optional(LocalizedText),
+    config: Type.Record(Type.String(), JsonValue),
+  },
+  { additionalProperties: false },
+);
+
+/** Static type of {@link AutomationAction}. */
+export type AutomationAction = Static<typeof AutomationAction>;
+
+/** A trigger, formula conditions that must all hold, then actions run in order. */
+export const Automation = Type.Object(
+  {
+    key: Key,
+    name: LocalizedText,
+    description: Type.Optional(LocalizedText),
+    enabled: Type.Optional(Type.Boolean()),
+    trigger: Trigger,
+    conditions: Type.Optional(Type.Array(Formula, { maxItems: 20 })),
+    actions: Type.Array(AutomationAction, { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Static type of {@link Automation}. */
+export type Automation = Static<typeof Automation>;

@@ -1,0 +1,204 @@
+import { Type } from 'typebox';
+import { Formula, Key } from '../common.js';
+import { RollupFilter } from '../filter.js';
+import { checkFilterFields, walkConditions } from '../filter-walk.js';
+import { type Issue, issue, pointer } from '../issues.js';
+import {
+  type BaseField,
+  defineFieldType,
+  type FieldCheckContext,
+  FORMULA_VALUE_TYPES,
+  type FormulaTypeContext,
+  type FormulaValueType,
+} from './define.js';
+import { idOrIds } from './fragments.js';
+
+function findInScope(ctx: FieldCheckContext, key: string, at: string, out: Issue[]): BaseField | undefined {
+  const f = ctx.scope.find((x) => x.key === key);
+  if (!f) out.push(issue('ref.field', at, { form: ctx.form.key, field: key }));
+  return f;
+}
+
+function findInForm(ctx: FieldCheckContext, formKey: string, key: string, at: string, out: Issue[]) {
+  const form = ctx.findForm(formKey);
+  if (!form) return undefined;
+  const f = form.fields.find((x) => x.key === key);
+  if (!f) out.push(issue('ref.field', at, { form: formKey, field: key }));
+  return f;
+}
+
+function checkForm(ctx: FieldCheckContext, formKey: string, at: string, out: Issue[]): boolean {
+  if (!ctx.knowsAllForms) return false;
+  if (ctx.findForm(formKey)) return true;
+  out.push(issue('ref.form', at, { form: formKey }));
+  return false;
+}
+
+/** Records of another form: one, or several with `multiple`; `displayField` is shown for each. */
+export const relationType = defineFieldType({
+  type: 'relation',
+  config: {
+    form: Key,
+    multiple: Type.Optional(Type.Boolean()),
+    displayField: Type.Optional(Key),
+  },
+  computed: false,
+  component: 'RecordPicker',
+  formulaType: (field) => (field.multiple ? 'relations' : 'relation'),
+  submission: (field) => idOrIds(field.multiple, field),
+  check: (field, ctx) => {
+    const out: Issue[] = [];
+    if (checkForm(ctx, field.form, pointer(ctx.path, 'form'), out) && field.displayField !== undefined) {
+      findInForm(ctx, field.form, field.displayField, pointer(ctx.path, 'displayField'), out);
+    }
+    return out;
+  },
+});
+
+/** Reads field `field` of the record a relation field (`relation`) of this scope points to. */
+export const lookupType = defineFieldType({
+  type: 'lookup',
+  config: { relation: Key, field: Key },
+  computed: true,
+  component: 'LookupValue',
+  formulaType: (field, ctx: FormulaTypeContext): FormulaValueType => {
+    const rel = ctx.scope.find((f) => f.key === field.relation) as
+      | { form?: string; multiple?: boolean }
+      | undefined;
+    const target = rel?.form ? ctx.findForm(rel.form)?.fields.find((f) => f.key === field.field) : undefined;
+    // Lists of lists have no formula type: a lookup through a multiple relation is left to the engine.
+    if (!target || !rel?.form || rel.multiple) return 'unknown';
+    return ctx.typeOf(target, rel.form);
+  },
+  check: (field, ctx) => {
+    const out: Issue[] = [];
+    const rel = findInScope(ctx, field.relation, pointer(ctx.path, 'relation'), out);
+    if (rel && rel.type !== 'relation') {
+      out.push(
+        issue('ref.fieldType', pointer(ctx.path, 'relation'), {
+          field: rel.key,
+          expected: 'relation',
+          actual: rel.type,
+        }),
+      );
+    } else if (rel && ctx.knowsAllForms) {
+      findInForm(ctx, String(rel.form), field.field, pointer(ctx.path, 'field'), out);
+    }
+    return out;
+  },
+});
+
+/** Aggregates a field over the records of another form that match `conditions`. */
+export const rollupType = defineFieldType({
+  type: 'rollup',
+  config: {
+    form: Key,
+    /** The aggregated field of `form`; optional for `count`. */
+    field: Type.Optional(Key),
+    aggregate: Type.Enum(['sum', 'count', 'avg', 'min', 'max', 'countDistinct']),
+    conditions: Type.Optional(RollupFilter),
+    precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  },
+  computed: true,
+  component: 'ComputedValue',
+  formulaType: (field, ctx) => {
+    if (field.aggregate !== 'min' && field.aggregate !== 'max') return 'number';
+    const target = field.field
+      ? ctx.findForm(field.form)?.fields.find((f) => f.key === field.field)
+      : undefined;
+    return target?.type === 'date' || target?.type === 'datetime' ? target.type : 'number';
+  },
+  check: (field, ctx) => {
+    const out: Issue[] = [];
+    if (field.aggregate !== 'count' && field.field === undefined) {
+      out.push(issue('schema.required', ctx.path, { missingProperty: 'field' }));
+    }
+    if (!checkForm(ctx, field.form, pointer(ctx.path, 'form'), out)) return out;
+    const target = ctx.findForm(field.form);
+    if (field.field !== undefined) findInForm(ctx, field.form, field.field, pointer(ctx.path, 'field'), out);
+    if (target && field.conditions) {
+      out.push(...checkFilterFields(target, field.conditions, pointer(ctx.path, 'conditions')));
+    }
+    // `$field` operands name fields of the record that holds the rollup.
+    walkConditions(field.conditions, pointer(ctx.path, 'conditions'), (c, p) => {
+      const operands = Array.isArray(c.value) ? c.value : [c.value];
+      operands.forEach((v) => {
+        for (const ref of operandFields(v)) findInScope(ctx, ref, pointer(p, 'value'), out);
+      });
+    });
+    return out;
+  },
+});
+
+function operandFields(v: unknown): string[] {
+  if (typeof v !== 'object' || v === null) return [];
+  const o = v as { $field?: string; $recordPeriod?: { start: string; unit: unknown } };
+  if (o.$field !== undefined) return [o.$field];
+  if (o.$recordPeriod) return [o.$recordPeriod.start, ...operandFields(o.$recordPeriod.unit)];
+  return [];
+}
+
+/** A value computed by a formula over the record's other fields. */
+export const formulaType = defineFieldType({
+  type: 'formula',
+  config: {
+    expression: Formula,
+    /** Declared result type; the formula package checks it against the inferred one. */
+    resultType: Type.Optional(Type.Enum(FORMULA_VALUE_TYPES.filter((t) => t !== 'unknown'))),
+    precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  },
+  computed: true,
+  component: 'ComputedValue',
+  formulaType: (field) => field.resultType ?? 'unknown',
+  expressions: (field) => [{ path: '/expression', expression: field.expression }],
+});
+
+/** One part of a serial-number pattern: literal text, a date part, or the sequence. */
+export const SerialPart = Type.Union([
+  Type.Object({ text: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }),
+  Type.Object(
+    { date: Type.Enum(['YYYY', 'YY', 'MM', 'DD', 'YYYYMM', 'YYYYMMDD', 'YYMMDD']) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ seq: Type.Integer({ minimum: 1, maximum: 12 }) }, { additionalProperties: false }),
+]);
+
+/**
+ * A number assigned by the server on create, atomic and gap-free per form: e.g. parts
+ * `[{text:'Q-'}, {date:'YYYYMM'}, {text:'-'}, {seq:4}]` give `Q-202601-0007`. The sequence restarts each
+ * `reset` period (default never).
+ */
+export const serialType = defineFieldType({
+  type: 'serial',
+  config: {
+    pattern: Type.Array(SerialPart, {
+      minItems: 1,
+      maxItems: 10,
+      contains: Type.Object({ seq: Type.Integer() }, { required: ['seq'] }),
+      maxContains: 1,
+    }),
+    reset: Type.Optional(Type.Enum(['never', 'day', 'month', 'year'])),
+  },
+  computed: true,
+  component: 'SerialValue',
+  formulaType: () => 'text',
+});
+
+/** Record properties shown as fields: who created or owns the record, its department, its times. */
+export const systemType = defineFieldType({
+  type: 'system',
+  config: { source: Type.Enum(['creator', 'owner', 'department', 'createdAt', 'updatedAt']) },
+  computed: true,
+  component: 'SystemValue',
+  formulaType: (field) => {
+    switch (field.source) {
+      case 'creator':
+      case 'owner':
+        return 'member';
+      case 'department':
+        return 'department';
+      default:
+        return 'datetime';
+    }
+  },
+});

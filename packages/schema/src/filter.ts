@@ -1,0 +1,189 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { KEY_BODY, Key, LocalizedText, tagged } from './common.js';
+
+/** Operators of the filter DSL (API.md). Clients never send raw MongoDB operators. */
+export const FILTER_OPS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'empty',
+  'notEmpty',
+  'between',
+] as const;
+
+/** One of {@link FILTER_OPS}. */
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/** Named periods a `{ "$period": ... }` value may take; relative to the time the filter runs. */
+export const PERIOD_NAMES = [
+  'today',
+  'yesterday',
+  'thisWeek',
+  'lastWeek',
+  'thisMonth',
+  'lastMonth',
+  'thisQuarter',
+  'lastQuarter',
+  'thisYear',
+  'lastYear',
+] as const;
+
+/** Calendar units a period can span. */
+export const PERIOD_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+
+/**
+ * Record properties every form has besides its fields, addressable in filters with a leading
+ * underscore so they can never clash with a user key (keys start lower-case).
+ */
+export const SYSTEM_FILTER_FIELDS = [
+  '_id',
+  '_owner',
+  '_createdBy',
+  '_dept',
+  '_createdAt',
+  '_updatedAt',
+  '_flowStatus',
+] as const;
+
+/** A field reference in a filter: a field key, a subform column as `subform.column`, or a system field. */
+export const FilterField = Type.String({
+  pattern: `^(?:${KEY_BODY}(?:\\.${KEY_BODY})?|${SYSTEM_FILTER_FIELDS.join('|')})$`,
+});
+
+const Scalar = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]);
+const Me = Type.Object({ $me: Type.Literal(true) }, { additionalProperties: false });
+const MyDepartment = Type.Object({ $myDepartment: Type.Literal(true) }, { additionalProperties: false });
+const Today = Type.Object({ $today: Type.Literal(true) }, { additionalProperties: false });
+const Period = Type.Object({ $period: Type.Enum(PERIOD_NAMES) }, { additionalProperties: false });
+
+/** A value in a filter: a constant or a special value resolved when the query runs. */
+export const FilterOperand = Type.Union([Scalar, Me, MyDepartment, Today, Period]);
+
+/**
+ * A value in a rollup condition: everything of {@link FilterOperand} plus `{ "$field": key }` (the value of
+ * a field of the record that holds the rollup) and `{ "$recordPeriod": { start, unit } }` (the period that
+ * starts at a date field of that record and spans a unit, given as a constant or by a field).
+ */
+export const RollupOperand = Type.Union([
+  Scalar,
+  Me,
+  MyDepartment,
+  Today,
+  Period,
+  Type.Object({ $field: Key }, { additionalProperties: false }),
+  Type.Object(
+    {
+      $recordPeriod: Type.Object(
+        {
+          start: Key,
+          unit: Type.Union([
+            Type.Enum(PERIOD_UNITS),
+            Type.Object({ $field: Key }, { additionalProperties: false }),
+          ]),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+function conditionSchema<V extends TSchema>(operand: V, extraOps: readonly string[]) {
+  const lit = (ops: readonly string[]) => Type.Enum([...ops]);
+  return tagged('op', [
+    Type.Object(
+      {
+        field: FilterField,
+        op: lit(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', ...extraOps]),
+        value: operand,
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { field: FilterField, op: lit(['in', 'nin']), value: Type.Array(operand, { maxItems: 1000 }) },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        field: FilterField,
+        op: Type.Enum(['between']),
+        value: Type.Array(operand, { minItems: 2, maxItems: 2 }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object({ field: FilterField, op: lit(['empty', 'notEmpty']) }, { additionalProperties: false }),
+  ]);
+}
+
+/** A group of nodes: all (`and`) or any (`or`) must hold. */
+function groupSchema<N extends TSchema>(node: N) {
+  const items = Type.Array(node, { maxItems: 100 });
+  const union = Type.Union([
+    Type.Object({ and: items }, { additionalProperties: false }),
+    Type.Object({ or: items }, { additionalProperties: false }),
+  ]);
+  return Type.Unsafe<Static<typeof union>>({
+    type: 'object',
+    maxProperties: 1,
+    minProperties: 1,
+    properties: { and: items, or: items },
+    additionalProperties: false,
+  });
+}
+
+/** A node is a condition (it names a `field`) or a group; `if` keeps the errors on the right branch. */
+function nodeSchema<C extends TSchema, G extends TSchema>(condition: C, group: G) {
+  const union = Type.Union([condition, group]);
+  return Type.Unsafe<Static<typeof union>>({
+    if: { type: 'object', required: ['field'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+    then: condition,
+    else: group,
+  });
+}
+
+/** Groups nest up to four levels deep: deep enough for any form builder, and no recursive `$ref`. */
+function filterSchema<C extends TSchema>(condition: C) {
+  const n4 = nodeSchema(condition, groupSchema(condition));
+  const n3 = nodeSchema(condition, groupSchema(n4));
+  const n2 = nodeSchema(condition, groupSchema(n3));
+  return nodeSchema(condition, groupSchema(n2));
+}
+
+/** One condition of the filter DSL: `{ field, op, value }`. */
+export const FilterCondition = conditionSchema(FilterOperand, []);
+
+/** Static type of {@link FilterCondition}. */
+export type FilterCondition = Static<typeof FilterCondition>;
+
+/** The filter DSL of API.md: a condition, or `{ "and": [...] }` / `{ "or": [...] }` groups of them. */
+export const Filter = filterSchema(FilterCondition);
+
+/** Static type of {@link Filter}. */
+export type Filter = Static<typeof Filter>;
+
+/**
+ * A rollup condition compares a field of the rolled-up form with this record's fields or constants.
+ * Extra operators: `inDepartment` (a member's department is the operand department or below it) and
+ * `eq` against `$recordPeriod` (a date lies within that period).
+ */
+export const RollupCondition = conditionSchema(RollupOperand, ['inDepartment']);
+
+/** Rollup conditions: the filter DSL over {@link RollupCondition}s. */
+export const RollupFilter = filterSchema(RollupCondition);
+
+/** Static type of {@link RollupFilter}. */
+export type RollupFilter = Static<typeof RollupFilter>;
+
+/** A saved filter with a name, e.g. a dashboard filter or a view. */
+export const NamedFilter = Type.Object(
+  { key: Key, label: Type.Optional(LocalizedText), filter: Filter },
+  { additionalProperties: false },
+);

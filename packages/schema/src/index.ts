@@ -1,0 +1,18 @@
+export { createAjv, toIssues } from './ajv.js';
+export * from './common.js';
+export * from './documents/automation.js';
+export * from './documents/dashboard.js';
+export * from './documents/flow.js';
+export * from './documents/form.js';
+export * from './documents/role.js';
+export * from './documents/template-pack.js';
+export * from './field.js';
+export { ChoiceOption } from './field-types/choice.js';
+export { SerialPart } from './field-types/computed.js';
+export * from './field-types/define.js';
+export { SUBMISSION_FORMATS } from './field-types/fragments.js';
+export * from './filter.js';
+export { formulaIdentifiers } from './formula-refs.js';
+export * from './issues.js';
+export * from './registry.js';
+export * from './validate.js';
