@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export a `source` condition so tests run against src/ without building first.
-const conditions = ['source', 'import', 'module', 'node', 'default'];
+const conditions = ['source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
