@@ -130,7 +130,15 @@ export function checkTree(
       case '-':
         if (isDateish(l) && isNumeric(r)) return l;
         if (node.op === '+' && isNumeric(l) && isDateish(r)) return r;
-        if (node.op === '-' && isDateish(l) && isDateish(r)) return 'number';
+        // date − date (a text operand next to a date is an ISO date literal) gives days.
+        if (
+          node.op === '-' &&
+          (isDateish(l) || isDateish(r)) &&
+          (isDateish(l) || l === 'text') &&
+          (isDateish(r) || r === 'text')
+        ) {
+          return 'number';
+        }
         if (!isNumeric(l)) mismatch(node.left, node.op, 'number', l);
         if (!isNumeric(r)) mismatch(node.right, node.op, 'number', r);
         return 'number';

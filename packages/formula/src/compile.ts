@@ -175,7 +175,9 @@ class Compiler {
         if (dateish(rt)) return (c) => addDays(toDate(r(c), pos), num(l(c), pos));
         return (c) => num(l(c), pos) + num(r(c), pos);
       case '-':
-        if (dateish(lt) && dateish(rt)) return (c) => daysBetween(toDate(l(c), pos), toDate(r(c), pos));
+        if ((dateish(lt) && (dateish(rt) || rt === 'text')) || (dateish(rt) && lt === 'text')) {
+          return (c) => daysBetween(toDate(l(c), pos), toDate(r(c), pos));
+        }
         if (dateish(lt)) return (c) => addDays(toDate(l(c), pos), -num(r(c), pos));
         return (c) => num(l(c), pos) - num(r(c), pos);
       case '*':

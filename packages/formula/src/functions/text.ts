@@ -132,14 +132,21 @@ export const textFunctions: readonly FunctionDef[] = [
       { formula: 'SUBSTITUTE("a-b-c", "-", "/")', result: 'a/b/c' },
       { formula: 'SUBSTITUTE("a-b-c", "-", "/", 2)', result: 'a-b/c' },
     ],
-    impl: (args, _c, pos) =>
-      excel(
-        'SUBSTITUTE',
-        args[3] === undefined
-          ? fj.SUBSTITUTE(t(args[0]), t(args[1]), t(args[2]))
-          : fj.SUBSTITUTE(t(args[0]), t(args[1]), t(args[2]), toNumber(args[3])),
-        pos,
-      ),
+    impl: (args, _c, pos) => {
+      const text = t(args[0]);
+      const old = t(args[1]);
+      const replacement = t(args[2]);
+      if (old === '') return text;
+      if (args[3] === undefined) return text.split(old).join(replacement);
+      const nth = Math.trunc(toNumber(args[3], pos));
+      if (nth < 1) throw new FormulaError('VALUE_ERROR', pos, { name: 'SUBSTITUTE' });
+      let at = -1;
+      for (let k = 0; k < nth; k++) {
+        at = text.indexOf(old, at + 1);
+        if (at < 0) return text;
+      }
+      return text.slice(0, at) + replacement + text.slice(at + old.length);
+    },
   },
   {
     name: 'SEARCH',
