@@ -192,7 +192,11 @@ export class FileStorage implements Storage {
     const batch = this.#queue.splice(0, count);
     try {
       if (this.#broken) throw this.#broken;
-      const journal = await this.#journalFor(first.generation);
+      // The common case stays free of an extra await; switching files only happens after a rotation.
+      const journal =
+        this.#journal.generation === first.generation
+          ? this.#journal
+          : await this.#journalFor(first.generation);
       const data =
         count === 1
           ? first.entry
@@ -220,6 +224,13 @@ export class FileStorage implements Storage {
       throw ioFailure('creating journal', next.path, error);
     }
     closeSync(this.#journal.fd);
+    // Journals of checkpoints that saw no commit before the next rotation stay empty: close them too.
+    for (const [older, journal] of this.#next) {
+      if (older < generation) {
+        closeSync(journal.fd);
+        this.#next.delete(older);
+      }
+    }
     this.#next.delete(generation);
     this.#journal = next;
     return next;

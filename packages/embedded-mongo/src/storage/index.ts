@@ -33,10 +33,10 @@
  * Requires Node >= 20.15 (zlib.crc32).
  */
 import { accessSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FileStorage } from './file-storage.js';
 import { journalPath } from './files.js';
-import { errnoCode, nodeIo, type StorageIo } from './io.js';
+import { errnoCode, nodeIo, type StorageIo, syncDirectorySync } from './io.js';
 import { acquireDirectoryLock, DataDirectoryInUseError, type DirectoryLock } from './lock.js';
 import { recoverDirectory, StorageCorruptError } from './recovery.js';
 import type { OpenedStorage, StorageOptions } from './types.js';
@@ -53,6 +53,16 @@ export interface StorageInternals {
 
 /** Default {@link StorageOptions.checkpointBytes}. */
 export const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** Makes freshly created directories durable: each new entry lives in its parent directory. */
+function syncCreatedDirectories(firstCreated: string, dir: string): void {
+  let current = dir;
+  for (;;) {
+    syncDirectorySync(dirname(current));
+    if (current === firstCreated || dirname(current) === current) return;
+    current = dirname(current);
+  }
+}
 
 function openFailure(dir: string, error: unknown): Error {
   if (error instanceof DataDirectoryInUseError || error instanceof StorageCorruptError) return error;
@@ -85,7 +95,8 @@ export async function openStorage(
   const dir = resolve(dataDir);
   let lock: DirectoryLock | undefined;
   try {
-    mkdirSync(dir, { recursive: true });
+    const created = mkdirSync(dir, { recursive: true });
+    if (created !== undefined) syncCreatedDirectories(created, dir);
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
     lock = acquireDirectoryLock(dir);
     const recovery = recoverDirectory(dir);

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errnoCode } from './io.js';
@@ -139,6 +147,16 @@ function breakStaleLock(lockPath: string, staleRaw: string): void {
   tryUnlink(aside);
 }
 
+/** Removes lock temp files left by processes killed while taking or breaking a lock. */
+function removeDeadTemps(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const match = /^(?:\.formloom\.lock|formloom\.lock\.stale)\.(\d+)\.[0-9a-f]+$/.exec(name);
+    if (match && Number(match[1]) !== process.pid && !isAlive({ pid: Number(match[1]) })) {
+      tryUnlink(join(dir, name));
+    }
+  }
+}
+
 /**
  * Takes the exclusive lock on a data directory, or throws {@link DataDirectoryInUseError} naming the
  * holder. A lock whose process is gone (SIGKILL, power loss) is taken over.
@@ -158,6 +176,7 @@ export function acquireDirectoryLock(dataDir: string): DirectoryLock {
     try {
       createExclusive(lockPath, content, tmpPath);
       held.add(realDir);
+      removeDeadTemps(realDir);
       return {
         release() {
           held.delete(realDir);

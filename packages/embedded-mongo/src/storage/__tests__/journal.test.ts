@@ -175,6 +175,15 @@ describe('journal', () => {
     expect(ids).toEqual([1]);
   });
 
+  it('flushes commits still queued when closing', async () => {
+    const dir = tempDir();
+    const { storage } = await openStorage(dir);
+    const pending = Array.from({ length: 30 }, (_, i) => storage.commit([put(i)]));
+    await storage.close();
+    await Promise.all(pending);
+    expect((await reopen(dir)).map(idOf)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
   it('refuses commits after close', async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);

@@ -78,6 +78,19 @@ describe('data directory lock', () => {
     }
   });
 
+  it('removes lock temp files of dead processes, not of live ones', async () => {
+    const dir = tempDir();
+    const dead = join(dir, `.${LOCK_FILE}.${2 ** 22 + 7}.abcd1234`);
+    const deadAside = join(dir, `${LOCK_FILE}.stale.${2 ** 22 + 7}.abcd1234`);
+    const live = join(dir, `.${LOCK_FILE}.${process.ppid}.abcd1234`);
+    for (const path of [dead, deadAside, live]) writeFileSync(path, '{}');
+    const { storage } = await openStorage(join(dir, 'nested', 'data'));
+    await storage.close();
+    const nested = await openStorage(dir);
+    await nested.storage.close();
+    expect([existsSync(dead), existsSync(deadAside), existsSync(live)]).toEqual([false, false, true]);
+  });
+
   it('treats a live pid with another start time as a recycled pid', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, startTime: '1' }));
