@@ -76,7 +76,7 @@ export function wire(cmd: Document): Document {
 /** Runs a command through a BSON round trip (as the wire does) and returns the reply round-tripped too. */
 export async function run(engine: EngineWithInternals, db: string, cmd: Document): Promise<Document> {
   const reply = await engine.run(db, wire(cmd), { connectionId: 1 });
-  return deserialize(serialize(reply));
+  return deserialize(serialize(reply), { promoteLongs: false });
 }
 
 /** Runs a command expecting a MongoCommandError; returns it. */

@@ -80,7 +80,8 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
     const access = coll && lm.filter ? planAccess(coll, view(lm.filter), stats) : undefined;
     if (coll && (!access || access.info.stage === 'COLLSCAN') && compileFastPipeline(stages)) {
       // No index applies: the compiled pipeline scans the collection itself, $match included.
-      input = coll.docs.values();
+      // Re-iterable (not a one-shot iterator) so a mingo fallback can start over.
+      input = { [Symbol.iterator]: () => coll.docs.values() };
       rest = stages;
       core.lastPlan = {
         stage: 'COLLSCAN',
