@@ -18,8 +18,16 @@ import Fastify, {
 } from 'fastify';
 import type { Config } from './config.js';
 import { installErrorHandler } from './lib/error-handler.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
+import { authPlugin } from './modules/auth/plugin.js';
+import { authRoutes } from './modules/auth/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { setupRoutes } from './modules/setup/routes.js';
+import { departmentRoutes } from './modules/workspaces/department-routes.js';
+import { invitationRoutes } from './modules/workspaces/invitation-routes.js';
+import { memberRoutes } from './modules/workspaces/member-routes.js';
+import { workspaceRoutes } from './modules/workspaces/routes.js';
 import type { Store } from './store.js';
 import { VERSION } from './version.js';
 
@@ -97,6 +105,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     }),
   });
   await app.register(cookie, { secret: config.secret });
+  // Before every API route: authentication, CSRF, workspace membership (routes opt out with auth: false).
+  await app.register(authPlugin);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Formloom API', version: VERSION, description: 'Forms, records, flows and reports.' },
@@ -112,6 +122,13 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     async (api) => {
       await api.register(healthRoutes);
       await api.register(setupRoutes);
+      await api.register(authRoutes);
+      await api.register(apiTokenRoutes);
+      await api.register(workspaceRoutes);
+      await api.register(departmentRoutes);
+      await api.register(memberRoutes);
+      await api.register(invitationRoutes);
+      await api.register(auditRoutes);
     },
     { prefix: '/api/v1' },
   );

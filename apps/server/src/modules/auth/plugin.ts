@@ -1,0 +1,264 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Types } from 'mongoose';
+import type { AppInstance } from '../../app.js';
+import { type WorkspaceRole, workspaceRole } from '../../lib/access/index.js';
+import { appError } from '../../lib/errors.js';
+import { createIdentityEvents, type IdentityEvents } from '../workspaces/events.js';
+import { workspaceModels } from '../workspaces/models.js';
+import { authModels } from './models.js';
+import { csrfMatches, csrfTokenFor, tokenDigest, tokenKind } from './tokens.js';
+
+/** The signed-in person. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** How the request authenticated. */
+export type AuthContext =
+  | { kind: 'session'; via: 'bearer' | 'cookie'; userId: string; sessionId: string; token: string }
+  | { kind: 'api'; via: 'bearer'; userId: null; tokenId: string; ws: string; role: string };
+
+/** The caller's membership of the workspace in the URL (`/workspaces/:ws/...`), resolved once. */
+export interface RequestMember {
+  ws: string;
+  /** The user id; null for API tokens, which act as their role only. */
+  userId: string | null;
+  roles: string[];
+  workspaceRole: WorkspaceRole;
+  department: string | null;
+  manager: string | null;
+}
+
+/** A registered API route and whether it is public (for the attack suite and docs). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+    user: AuthUser | null;
+    member: RequestMember | null;
+  }
+  interface FastifyInstance {
+    /** Every route under /api/v1, registered after the auth plugin. */
+    routeCatalog: RouteEntry[];
+    /** Membership events (deactivation asks for open tasks to be reassigned). */
+    identityEvents: IdentityEvents;
+  }
+}
+
+/** Cookie carrying the session token (httpOnly). */
+export const SESSION_COOKIE = 'formloom_session';
+/** Readable cookie carrying the CSRF token the web client echoes in {@link CSRF_HEADER}. */
+export const CSRF_COOKIE = 'formloom_csrf';
+/** Header a cookie-authenticated unsafe request must carry. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+const API_PREFIX = '/api/v1/';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/** Sets the session and CSRF cookies for a new session (login, setup, accepted invitation). */
+export function setSessionCookies(
+  app: AppInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: Date,
+): void {
+  // Strict works with the SPA: its API calls are same-site requests, and the page itself needs no cookie.
+  const common = {
+    path: '/',
+    sameSite: 'strict' as const,
+    secure: request.protocol === 'https',
+    expires: expiresAt,
+  };
+  reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
+  reply.setCookie(CSRF_COOKIE, csrfTokenFor(app.config.secret, token), { ...common, httpOnly: false });
+}
+
+/** Clears both session cookies. */
+export function clearSessionCookies(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+}
+
+function credentials(request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer +(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw appError('UNAUTHORIZED', 'Authorization must be "Bearer <token>"');
+    return { token: match[1], via: 'bearer' };
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie ? { token: cookie, via: 'cookie' } : undefined;
+}
+
+async function authenticate(app: AppInstance, request: FastifyRequest): Promise<void> {
+  const presented = credentials(request);
+  if (!presented) throw appError('UNAUTHORIZED', 'Sign in first: send a Bearer token or the session cookie');
+  const { token, via } = presented;
+  const kind = tokenKind(token);
+  const { Session, User, ApiToken } = authModels(app.store.connection);
+  const now = new Date();
+  const hash = kind ? tokenDigest(app.config.secret, token) : '';
+
+  if (kind === 'session') {
+    const session = await Session.findOne({ hash }).lean();
+    if (!session || session.revokedAt || session.expiresAt <= now) {
+      throw appError('UNAUTHORIZED', 'The session has expired or was ended; sign in again');
+    }
+    const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
+    if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
+    request.auth = { kind: 'session', via, userId: String(user._id), sessionId: String(session._id), token };
+    request.user = { id: String(user._id), email: user.email, name: user.name };
+  } else if (kind === 'api' && via === 'bearer') {
+    const apiToken = await ApiToken.findOne({ hash }).lean();
+    if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
+      throw appError('UNAUTHORIZED', 'The API token has expired or was revoked');
+    }
+    request.auth = {
+      kind: 'api',
+      via: 'bearer',
+      userId: null,
+      tokenId: String(apiToken._id),
+      ws: String(apiToken.ws),
+      role: apiToken.role,
+    };
+    // Coarse on purpose: one write per token and minute, not per request.
+    if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > 60_000) {
+      await ApiToken.updateOne({ _id: apiToken._id }, { $set: { lastUsedAt: now } });
+    }
+  } else {
+    throw appError('UNAUTHORIZED', 'The token is not valid');
+  }
+
+  // Cookies ride along on cross-site requests; an unsafe request authenticated by cookie must prove it
+  // comes from our page by echoing the CSRF token. Bearer tokens are never sent automatically.
+  if (via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    const expected = csrfTokenFor(app.config.secret, token);
+    if (!csrfMatches(expected, Array.isArray(header) ? header[0] : header)) {
+      throw appError('FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header (copy the ${CSRF_COOKIE} cookie)`);
+    }
+  }
+}
+
+async function resolveMember(app: AppInstance, request: FastifyRequest, ws: string): Promise<void> {
+  // Another workspace's id, a malformed id and a workspace the caller is not in all look the same.
+  const notFound = appError('NOT_FOUND', 'Workspace not found');
+  if (!OBJECT_ID.test(ws)) throw notFound;
+  const auth = request.auth;
+  if (!auth) throw notFound;
+  if (auth.kind === 'api') {
+    if (auth.ws !== ws.toLowerCase()) throw notFound;
+    request.member = {
+      ws: auth.ws,
+      userId: null,
+      roles: [auth.role],
+      workspaceRole: workspaceRole([auth.role]),
+      department: null,
+      manager: null,
+    };
+    return;
+  }
+  const { Member } = workspaceModels(app.store.connection);
+  const member = await Member.findOne({
+    ws: new Types.ObjectId(ws),
+    user: new Types.ObjectId(auth.userId),
+    active: true,
+  }).lean();
+  if (!member) throw notFound;
+  request.member = {
+    ws: String(member.ws),
+    userId: auth.userId,
+    roles: member.roles,
+    workspaceRole: workspaceRole(member.roles),
+    department: member.department ? String(member.department) : null,
+    manager: member.manager ? String(member.manager) : null,
+  };
+}
+
+/**
+ * Authentication for every route under /api/v1 unless its config says `auth: false`: resolves
+ * `request.auth` / `request.user` (401 without valid credentials), checks CSRF for cookie writes, and for
+ * routes with a `:ws` parameter resolves `request.member` (404 when the caller is not an active member).
+ * API tokens reach only their own workspace's routes.
+ */
+export const authPlugin = fp(
+  async (app: AppInstance) => {
+    app.decorateRequest('auth', null);
+    app.decorateRequest('user', null);
+    app.decorateRequest('member', null);
+    const catalog: RouteEntry[] = [];
+    app.decorate('routeCatalog', catalog);
+    app.decorate('identityEvents', createIdentityEvents());
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith(API_PREFIX)) return;
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method === 'HEAD') continue;
+        catalog.push({ method, url: route.url, public: route.config?.auth === false });
+      }
+    });
+
+    const { User, Session, ApiToken, LoginThrottle } = authModels(app.store.connection);
+    const { Workspace, Member, Department, Invitation, System } = workspaceModels(app.store.connection);
+    // Unique indexes back race-safety (one user per email, one membership per user and workspace).
+    app.addHook('onReady', async () => {
+      for (const model of [
+        User,
+        Session,
+        ApiToken,
+        LoginThrottle,
+        Workspace,
+        Member,
+        Department,
+        Invitation,
+        System,
+      ]) {
+        await model.init();
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const url = request.routeOptions.url;
+      if (!url?.startsWith(API_PREFIX) || request.routeOptions.config.auth === false) return;
+      await authenticate(app, request);
+      const ws = (request.params as { ws?: unknown } | undefined)?.ws;
+      if (typeof ws === 'string' && url.includes('/:ws')) {
+        await resolveMember(app, request, ws);
+      } else if (request.auth?.kind === 'api') {
+        throw appError('FORBIDDEN', "API tokens reach only their workspace's routes (/workspaces/:ws/...)");
+      }
+    });
+  },
+  { name: 'formloom-auth', dependencies: ['@fastify/cookie'] },
+);
+
+/** The signed-in user; 403 for API tokens, which have no user. */
+export function currentUser(request: FastifyRequest): AuthUser {
+  if (!request.user) throw appError('FORBIDDEN', 'This route needs a signed-in user, not an API token');
+  return request.user;
+}
+
+/** The caller's membership of the route's workspace (set by the auth plugin on `:ws` routes). */
+export function currentMember(request: FastifyRequest): RequestMember {
+  if (!request.member) throw appError('NOT_FOUND', 'Workspace not found');
+  return request.member;
+}
+
+/** The membership, provided it is an owner or admin (who manage members, departments, roles, tokens). */
+export function requireAdmin(request: FastifyRequest): RequestMember {
+  const member = currentMember(request);
+  if (member.workspaceRole === 'member') {
+    throw appError('FORBIDDEN', 'Only workspace owners and admins may do this');
+  }
+  return member;
+}

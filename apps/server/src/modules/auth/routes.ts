@@ -1,0 +1,136 @@
+import { Types } from 'mongoose';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { workspaceModels } from '../workspaces/models.js';
+import { authModels } from './models.js';
+import { clearSessionCookies, currentUser, setSessionCookies } from './plugin.js';
+import { Email, Name, Password, UserView, WorkspaceSummary } from './schemas.js';
+import { changePassword, login, revokeSession, workspaceIdsOf } from './service.js';
+
+/** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`, `PATCH /auth/me`. */
+export async function authRoutes(app: AppInstance): Promise<void> {
+  app.post(
+    '/auth/login',
+    {
+      config: { auth: false },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; answers a token and sets the session cookie',
+        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+        response: { 200: Type.Object({ token: Type.String(), user: UserView }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { token, expiresAt, user } = await login(app, request, request.body);
+        setSessionCookies(app, request, reply, token, expiresAt);
+        return { token, user: { id: String(user._id), email: user.email, name: user.name } };
+      } catch (error) {
+        const retryAfter = (error as { retryAfter?: number }).retryAfter;
+        if (retryAfter) reply.header('retry-after', String(retryAfter));
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const auth = request.auth;
+      if (auth?.kind !== 'session') throw appError('FORBIDDEN', 'Only sessions sign out; revoke API tokens');
+      await revokeSession(app, auth.sessionId);
+      await recordAudit(
+        app.store.connection,
+        request,
+        ...(await workspaceIdsOf(app, new Types.ObjectId(auth.userId))).map((ws) => ({
+          ws,
+          action: 'auth.logout',
+        })),
+      );
+      clearSessionCookies(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and their workspaces',
+        response: { 200: Type.Object({ user: UserView, workspaces: Type.Array(WorkspaceSummary) }) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { Member, Workspace } = workspaceModels(app.store.connection);
+      const members = await Member.find({ user: new Types.ObjectId(user.id), active: true }).lean();
+      const workspaces = await Workspace.find({ _id: { $in: members.map((m) => m.ws) } }).lean();
+      const names = new Map(workspaces.map((ws) => [String(ws._id), ws.name]));
+      return {
+        user,
+        workspaces: members
+          .filter((m) => names.has(String(m.ws)))
+          .map((m) => ({ id: String(m.ws), name: names.get(String(m.ws)) ?? '', roles: m.roles })),
+      };
+    },
+  );
+
+  // Self-service: only the name and the password; email, roles and memberships are not the user's to set.
+  app.patch(
+    '/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your name or password',
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            currentPassword: Type.Optional(Password),
+            newPassword: Type.Optional(Password),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: UserView },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const body = request.body;
+      const auth = request.auth;
+      if (body.newPassword !== undefined || body.currentPassword !== undefined) {
+        if (body.newPassword === undefined || body.currentPassword === undefined) {
+          throw appError('VALIDATION_FAILED', 'Send currentPassword and newPassword together', [
+            {
+              path: body.newPassword === undefined ? '/newPassword' : '/currentPassword',
+              message: 'is required',
+            },
+          ]);
+        }
+        const sessionId = auth?.kind === 'session' ? auth.sessionId : null;
+        await changePassword(app, user.id, sessionId, {
+          currentPassword: body.currentPassword,
+          newPassword: body.newPassword,
+        });
+        await recordAudit(
+          app.store.connection,
+          request,
+          ...(await workspaceIdsOf(app, new Types.ObjectId(user.id))).map((ws) => ({
+            ws,
+            action: 'auth.passwordChanged',
+          })),
+        );
+      }
+      const { User } = authModels(app.store.connection);
+      if (body.name !== undefined) {
+        await User.updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { name: body.name.trim() } });
+      }
+      const updated = await User.findById(user.id).lean();
+      if (!updated) throw appError('UNAUTHORIZED', 'The account no longer exists');
+      return { id: String(updated._id), email: updated.email, name: updated.name };
+    },
+  );
+}

@@ -1,0 +1,161 @@
+import type { FastifyRequest } from 'fastify';
+import { Types } from 'mongoose';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { workspaceModels } from '../workspaces/models.js';
+import { authModels, type UserDoc } from './models.js';
+import { hashPassword, passwordProblems, verifyNobody, verifyPassword } from './password.js';
+import { assertLoginAllowed, clearFailures, countAttempt, countFailure, throttleKeys } from './throttle.js';
+import { newToken, tokenDigest } from './tokens.js';
+
+/** How long a session lasts from sign-in. */
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
+
+/** Emails compare case-insensitively and without surrounding blanks. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Throws 400 with the password policy's messages at `path` when the password is not acceptable. */
+export function assertPasswordAcceptable(
+  password: string,
+  identity: { email: string; name?: string },
+  path: string,
+): void {
+  const problems = passwordProblems(password, identity);
+  if (problems.length > 0) {
+    throw appError(
+      'VALIDATION_FAILED',
+      `The password ${problems.join('; ')}`,
+      problems.map((message) => ({ path, message: `password ${message}` })),
+    );
+  }
+}
+
+/** Creates a user with a policy-checked password; 409 when the email is taken. */
+export async function createUser(
+  app: AppInstance,
+  input: { email: string; name: string; password: string },
+  passwordPath: string,
+): Promise<UserDoc> {
+  const email = normalizeEmail(input.email);
+  const name = input.name.trim();
+  assertPasswordAcceptable(input.password, { email, name }, passwordPath);
+  const { User } = authModels(app.store.connection);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await User.create({ email, name, passwordHash });
+    return user.toObject();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 11000) {
+      throw appError('CONFLICT', 'An account with this email already exists');
+    }
+    throw error;
+  }
+}
+
+/** Opens a session for a user; the token is returned once and stored only as a digest. */
+export async function createSession(
+  app: AppInstance,
+  request: FastifyRequest,
+  userId: Types.ObjectId,
+): Promise<{ token: string; expiresAt: Date }> {
+  const { Session } = authModels(app.store.connection);
+  const token = newToken('session');
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await Session.create({
+    hash: tokenDigest(app.config.secret, token),
+    user: userId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
+  });
+  return { token, expiresAt };
+}
+
+/** The ids of the workspaces a user is an active member of. */
+export async function workspaceIdsOf(app: AppInstance, userId: Types.ObjectId): Promise<Types.ObjectId[]> {
+  const { Member } = workspaceModels(app.store.connection);
+  const members = await Member.find({ user: userId, active: true }, { ws: 1 }).lean();
+  return members.map((member) => member.ws);
+}
+
+/** Checks a sign-in under the throttle; audits success and failure in each of the user's workspaces. */
+export async function login(
+  app: AppInstance,
+  request: FastifyRequest,
+  input: { email: string; password: string },
+): Promise<{ token: string; expiresAt: Date; user: UserDoc }> {
+  const { User, LoginThrottle } = authModels(app.store.connection);
+  const email = normalizeEmail(input.email);
+  const keys = throttleKeys(request.ip, email);
+  const now = new Date();
+  await assertLoginAllowed(LoginThrottle, keys, now);
+  await countAttempt(LoginThrottle, keys, now);
+
+  const user = await User.findOne({ email }).lean();
+  const ok = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyNobody(input.password);
+  const workspaces = user ? await workspaceIdsOf(app, user._id) : [];
+  const where = workspaces.length > 0 ? workspaces : [null];
+  const actor = { user: user?._id ?? null, email };
+
+  if (!user || !ok) {
+    const { locked } = await countFailure(LoginThrottle, keys, now);
+    await recordAudit(
+      app.store.connection,
+      request,
+      ...where.map((ws) => ({ ws, action: 'auth.loginFailed', actor, details: { locked } })),
+    );
+    throw appError('UNAUTHORIZED', 'Wrong email or password');
+  }
+  await clearFailures(LoginThrottle, keys);
+  const session = await createSession(app, request, user._id);
+  await recordAudit(
+    app.store.connection,
+    request,
+    ...where.map((ws) => ({ ws, action: 'auth.login', actor })),
+  );
+  return { ...session, user };
+}
+
+/** Ends the request's session (idempotent). */
+export async function revokeSession(app: AppInstance, sessionId: string): Promise<void> {
+  const { Session } = authModels(app.store.connection);
+  await Session.updateOne(
+    { _id: new Types.ObjectId(sessionId), revokedAt: null },
+    { $set: { revokedAt: new Date() } },
+  );
+}
+
+/** Changes a password after checking the current one; ends every other session of the user. */
+export async function changePassword(
+  app: AppInstance,
+  userId: string,
+  keepSessionId: string | null,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const { User, Session } = authModels(app.store.connection);
+  const user = await User.findById(userId).lean();
+  if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw appError('VALIDATION_FAILED', 'The current password is wrong', [
+      { path: '/currentPassword', message: 'is wrong' },
+    ]);
+  }
+  assertPasswordAcceptable(input.newPassword, { email: user.email, name: user.name }, '/newPassword');
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
+  await Session.updateMany(
+    {
+      user: user._id,
+      revokedAt: null,
+      ...(keepSessionId ? { _id: { $ne: new Types.ObjectId(keepSessionId) } } : {}),
+    },
+    { $set: { revokedAt: new Date() } },
+  );
+}

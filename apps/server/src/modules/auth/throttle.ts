@@ -1,0 +1,127 @@
+import type { Model } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import type { LoginThrottleDoc } from './models.js';
+
+/**
+ * Login throttling, counted in the store so every server instance sees the same numbers:
+ * - per address+email: at most {@link LOGIN_LIMITS.attempts} attempts per window (rate limit), and a
+ *   lockout after {@link LOGIN_LIMITS.addressFailures} failures;
+ * - per email from any address: a lockout after {@link LOGIN_LIMITS.accountFailures} failures, which
+ *   stops a distributed guesser without letting one address lock a person out.
+ */
+export const LOGIN_LIMITS = {
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
+  attempts: 20,
+  addressFailures: 5,
+  accountFailures: 20,
+} as const;
+
+/** The counter keys of one login attempt. */
+export interface ThrottleKeys {
+  address: string;
+  account: string;
+}
+
+/** Counter keys for an address and a (normalised) email. */
+export function throttleKeys(ip: string, email: string): ThrottleKeys {
+  return { address: `ip:${ip}|${email}`, account: `acct:${email}` };
+}
+
+function retryMessage(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return `try again in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** A 429 error that carries the seconds until a retry can succeed. */
+function limited(message: string, retryMs: number) {
+  const error = appError('RATE_LIMITED', message);
+  (error as { retryAfter?: number }).retryAfter = Math.ceil(retryMs / 1000);
+  return error;
+}
+
+/** Throws 429 when the address+email or the account is locked or out of attempts. */
+export async function assertLoginAllowed(
+  Throttle: Model<LoginThrottleDoc>,
+  keys: ThrottleKeys,
+  now: Date,
+): Promise<void> {
+  const docs = await Throttle.find({ _id: { $in: [keys.address, keys.account] } }).lean();
+  for (const doc of docs) {
+    if (doc.lockedUntil && doc.lockedUntil > now) {
+      const wait = doc.lockedUntil.getTime() - now.getTime();
+      throw limited(`Too many failed sign-ins; ${retryMessage(wait)}`, wait);
+    }
+    const windowEnd = doc.windowStart.getTime() + LOGIN_LIMITS.windowMs;
+    if (doc._id === keys.address && windowEnd > now.getTime() && doc.attempts >= LOGIN_LIMITS.attempts) {
+      const wait = windowEnd - now.getTime();
+      throw limited(`Too many sign-in attempts; ${retryMessage(wait)}`, wait);
+    }
+  }
+}
+
+/** Adds to a counter inside its current window, starting a new window when the old one has passed. */
+async function bump(
+  Throttle: Model<LoginThrottleDoc>,
+  key: string,
+  inc: { attempts: number; failures: number },
+  now: Date,
+): Promise<LoginThrottleDoc> {
+  const windowFloor = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const current = await Throttle.findOneAndUpdate(
+      { _id: key, windowStart: { $gt: windowFloor } },
+      { $inc: inc },
+      { new: true },
+    ).lean();
+    if (current) return current;
+    try {
+      // A lock outlives the window it was earned in, so a new window keeps `lockedUntil`.
+      const fresh = await Throttle.findOneAndUpdate(
+        { _id: key, $or: [{ windowStart: { $lte: windowFloor } }, { windowStart: { $exists: false } }] },
+        { $set: { ...inc, windowStart: now }, $setOnInsert: { lockedUntil: null } },
+        { new: true, upsert: true },
+      ).lean();
+      if (fresh) return fresh;
+    } catch (error) {
+      // Two first attempts raced to insert the counter: the other one won, count into it.
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
+  }
+  throw appError('STORE_UNAVAILABLE', 'Could not count the sign-in attempt');
+}
+
+/** Counts an attempt (successful or not) against the address+email rate limit. */
+export async function countAttempt(
+  Throttle: Model<LoginThrottleDoc>,
+  keys: ThrottleKeys,
+  now: Date,
+): Promise<void> {
+  await bump(Throttle, keys.address, { attempts: 1, failures: 0 }, now);
+}
+
+/** Counts a failure on both counters and locks whichever reached its limit. */
+export async function countFailure(
+  Throttle: Model<LoginThrottleDoc>,
+  keys: ThrottleKeys,
+  now: Date,
+): Promise<{ locked: boolean }> {
+  const address = await bump(Throttle, keys.address, { attempts: 0, failures: 1 }, now);
+  const account = await bump(Throttle, keys.account, { attempts: 0, failures: 1 }, now);
+  const lockedUntil = new Date(now.getTime() + LOGIN_LIMITS.lockMs);
+  let locked = false;
+  if (address.failures >= LOGIN_LIMITS.addressFailures) {
+    await Throttle.updateOne({ _id: keys.address }, { $set: { lockedUntil, failures: 0 } });
+    locked = true;
+  }
+  if (account.failures >= LOGIN_LIMITS.accountFailures) {
+    await Throttle.updateOne({ _id: keys.account }, { $set: { lockedUntil, failures: 0 } });
+    locked = true;
+  }
+  return { locked };
+}
+
+/** A successful sign-in forgets the failures from that address (the attempt count stays). */
+export async function clearFailures(Throttle: Model<LoginThrottleDoc>, keys: ThrottleKeys): Promise<void> {
+  await Throttle.updateOne({ _id: keys.address }, { $set: { failures: 0 } });
+}

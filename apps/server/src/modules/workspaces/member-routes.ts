@@ -1,0 +1,282 @@
+import { Types } from 'mongoose';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { authModels, type UserDoc } from '../auth/models.js';
+import { currentMember, requireAdmin } from '../auth/plugin.js';
+import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
+import { createUser, normalizeEmail } from '../auth/service.js';
+import type { MemberEffect } from './events.js';
+import { workspaceModels } from './models.js';
+import {
+  assertActiveMember,
+  assertDepartment,
+  assertKeepsAnOwner,
+  assertMayAssignRoles,
+  assertNoManagerLoop,
+  getMember,
+  listMembers,
+  normalizeRoles,
+  parseId,
+} from './service.js';
+
+const MemberView = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(Type.String()),
+  department: Type.Union([Type.String(), Type.Null()]),
+  manager: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+});
+const Roles = Type.Array(RoleKey, { minItems: 1, maxItems: 50 });
+const NullableId = Type.Union([Id, Type.Null()]);
+const WsParams = Type.Object({ ws: Type.String() });
+const MemberParams = Type.Object({ ws: Type.String(), user: Type.String() });
+
+/** Members of a workspace: add (creating the user if needed), list, update, deactivate, reactivate. */
+export async function memberRoutes(app: AppInstance): Promise<void> {
+  const { Member } = workspaceModels(app.store.connection);
+  const { User } = authModels(app.store.connection);
+
+  app.post(
+    '/workspaces/:ws/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Add a member; creates the user when the email is new (password then required)',
+        params: WsParams,
+        body: Type.Object(
+          {
+            email: Email,
+            name: Name,
+            password: Type.Optional(Password),
+            roles: Roles,
+            department: Type.Optional(NullableId),
+            manager: Type.Optional(NullableId),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: MemberView },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireAdmin(request);
+      const ws = new Types.ObjectId(caller.ws);
+      const body = request.body;
+      const roles = normalizeRoles(body.roles);
+      assertMayAssignRoles(caller, null, roles);
+      const department = body.department
+        ? await assertDepartment(app, ws, body.department, '/department')
+        : null;
+      const manager = body.manager ? await assertActiveMember(app, ws, body.manager, '/manager') : null;
+      let user: UserDoc | null = await User.findOne({ email: normalizeEmail(body.email) }).lean<UserDoc>();
+      if (!user) {
+        if (body.password === undefined) {
+          throw appError('VALIDATION_FAILED', 'A new user needs a password', [
+            { path: '/password', message: 'is required for a new user' },
+          ]);
+        }
+        user = await createUser(
+          app,
+          { email: body.email, name: body.name, password: body.password },
+          '/password',
+        );
+      }
+      // An existing account keeps its own name and password: an admin of one workspace cannot change them.
+      try {
+        await Member.create({ ws, user: user._id, roles, department, manager, active: true });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 11000) {
+          throw appError('CONFLICT', 'This person is already a member of the workspace');
+        }
+        throw error;
+      }
+      await recordAudit(app.store.connection, request, {
+        ws,
+        action: 'member.added',
+        target: { kind: 'member', id: String(user._id) },
+        details: { email: user.email, roles },
+      });
+      return reply.status(201).send(await getMember(app, ws, String(user._id)));
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Members of the workspace',
+        params: WsParams,
+        response: { 200: Type.Array(MemberView) },
+      },
+    },
+    async (request) => listMembers(app, new Types.ObjectId(currentMember(request).ws)),
+  );
+
+  app.get(
+    '/workspaces/:ws/members/:user',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'One member',
+        params: MemberParams,
+        response: { 200: MemberView },
+      },
+    },
+    async (request) => getMember(app, new Types.ObjectId(currentMember(request).ws), request.params.user),
+  );
+
+  app.patch(
+    '/workspaces/:ws/members/:user',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Change a member's roles, department or manager (owners and admins)",
+        params: MemberParams,
+        body: Type.Object(
+          {
+            roles: Type.Optional(Roles),
+            department: Type.Optional(NullableId),
+            manager: Type.Optional(NullableId),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: MemberView },
+      },
+    },
+    async (request) => {
+      const caller = requireAdmin(request);
+      const ws = new Types.ObjectId(caller.ws);
+      const userId = parseId(request.params.user, 'Member');
+      const before = await Member.findOne({ ws, user: userId }).lean();
+      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      const body = request.body;
+      const set: Record<string, unknown> = {};
+      if (body.roles !== undefined) {
+        const roles = normalizeRoles(body.roles);
+        assertMayAssignRoles(caller, before.roles, roles);
+        if (before.roles.includes('owner') && !roles.includes('owner'))
+          await assertKeepsAnOwner(app, ws, userId);
+        set.roles = roles;
+      }
+      if (body.department !== undefined) {
+        set.department =
+          body.department === null ? null : await assertDepartment(app, ws, body.department, '/department');
+      }
+      if (body.manager !== undefined) {
+        if (body.manager !== null) {
+          const manager = await assertActiveMember(app, ws, body.manager, '/manager');
+          await assertNoManagerLoop(app, ws, userId, manager);
+          set.manager = manager;
+        } else {
+          set.manager = null;
+        }
+      }
+      if (before.roles.includes('owner')) assertMayAssignRoles(caller, before.roles, before.roles);
+      await Member.updateOne({ ws, user: userId }, { $set: set });
+      const after = await getMember(app, ws, String(userId));
+      const rolesChanged = body.roles !== undefined && before.roles.join() !== after.roles.join();
+      await recordAudit(app.store.connection, request, {
+        ws,
+        action: rolesChanged ? 'member.rolesChanged' : 'member.updated',
+        target: { kind: 'member', id: String(userId) },
+        details: {
+          before: { roles: before.roles, department: before.department, manager: before.manager },
+          after: { roles: after.roles, department: after.department, manager: after.manager },
+        },
+      });
+      return after;
+    },
+  );
+
+  app.post(
+    '/workspaces/:ws/members/:user/deactivate',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Deactivate a member: keeps their data, ends their access, asks for their tasks to move',
+        params: MemberParams,
+        response: {
+          200: Type.Object({
+            member: MemberView,
+            effects: Type.Array(
+              Type.Object({
+                type: Type.Literal('reassignOpenTasks'),
+                ws: Type.String(),
+                from: Type.String(),
+                to: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const caller = requireAdmin(request);
+      const ws = new Types.ObjectId(caller.ws);
+      const userId = parseId(request.params.user, 'Member');
+      const before = await Member.findOne({ ws, user: userId }).lean();
+      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      assertMayAssignRoles(caller, before.roles, before.roles);
+      if (before.roles.includes('owner')) await assertKeepsAnOwner(app, ws, userId);
+      await Member.updateOne({ ws, user: userId }, { $set: { active: false } });
+      // Access ends at once: the auth plugin only admits active members. Data stays as it is.
+      const effects: MemberEffect[] = [
+        {
+          type: 'reassignOpenTasks',
+          ws: caller.ws,
+          from: String(userId),
+          to: before.manager ? String(before.manager) : null,
+        },
+      ];
+      await recordAudit(app.store.connection, request, {
+        ws,
+        action: 'member.deactivated',
+        target: { kind: 'member', id: String(userId) },
+        details: { effects },
+      });
+      app.identityEvents.emit('member.deactivated', {
+        ws: caller.ws,
+        userId: String(userId),
+        by: caller.userId,
+        effects,
+      });
+      return { member: await getMember(app, ws, String(userId)), effects };
+    },
+  );
+
+  app.post(
+    '/workspaces/:ws/members/:user/reactivate',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Give a deactivated member access again',
+        params: MemberParams,
+        response: { 200: MemberView },
+      },
+    },
+    async (request) => {
+      const caller = requireAdmin(request);
+      const ws = new Types.ObjectId(caller.ws);
+      const userId = parseId(request.params.user, 'Member');
+      const before = await Member.findOne({ ws, user: userId }).lean();
+      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      assertMayAssignRoles(caller, before.roles, before.roles);
+      await Member.updateOne({ ws, user: userId }, { $set: { active: true } });
+      await recordAudit(app.store.connection, request, {
+        ws,
+        action: 'member.reactivated',
+        target: { kind: 'member', id: String(userId) },
+      });
+      app.identityEvents.emit('member.reactivated', {
+        ws: caller.ws,
+        userId: String(userId),
+        by: caller.userId,
+      });
+      return getMember(app, ws, String(userId));
+    },
+  );
+}
