@@ -17,6 +17,8 @@ export class MemoryStorage implements Storage {
   checkpointBytes = Number.POSITIVE_INFINITY;
   bytes = 0;
   checkpoints: JournalOp[][] = [];
+  /** For each checkpoint, how many commits had been made when it was taken. */
+  checkpointAt: number[] = [];
 
   async commit(ops: JournalOp[]): Promise<void> {
     await Promise.resolve();
@@ -36,6 +38,7 @@ export class MemoryStorage implements Storage {
   }
 
   async checkpoint(state: Iterable<JournalOp>): Promise<void> {
+    this.checkpointAt.push(this.committed.length);
     this.checkpoints.push([...state]);
     this.bytes = 0;
   }
