@@ -5,7 +5,9 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -21,7 +23,15 @@ import { errnoCode } from './io.js';
  * but another start time is not the holder. The file is created atomically with its content (written to
  * a private temp name, then hard-linked into place, which fails if the lock exists), so nobody ever
  * reads a half-written lock.
+ * A pid means nothing on another host (or in another container's pid namespace, which has its own
+ * hostname): there the holder refreshes the file's mtime every few seconds, and a lock from another
+ * host is taken over only once it has not been refreshed for FOREIGN_STALE_MS.
  */
+
+/** How often the holder refreshes the lock's mtime. */
+const HEARTBEAT_MS = 5_000;
+/** A lock written on another host counts as abandoned after this long without a refresh. */
+export const FOREIGN_STALE_MS = 30_000;
 
 /** Name of the lock file inside the data directory. */
 export const LOCK_FILE = 'formloom.lock';
@@ -31,8 +41,8 @@ export class DataDirectoryInUseError extends Error {
   readonly dataDir: string;
   readonly pid: number;
 
-  constructor(dataDir: string, pid: number) {
-    super(`data directory ${dataDir} is in use by process ${pid}`);
+  constructor(dataDir: string, pid: number, host?: string) {
+    super(`data directory ${dataDir} is in use by process ${pid}${host ? ` on host ${host}` : ''}`);
     this.name = 'DataDirectoryInUseError';
     this.dataDir = dataDir;
     this.pid = pid;
@@ -147,6 +157,14 @@ function breakStaleLock(lockPath: string, staleRaw: string): void {
   tryUnlink(aside);
 }
 
+function foreignLockAbandoned(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > FOREIGN_STALE_MS;
+  } catch {
+    return true;
+  }
+}
+
 /** Removes lock temp files left by processes killed while taking or breaking a lock. */
 function removeDeadTemps(dir: string): void {
   for (const name of readdirSync(dir)) {
@@ -177,8 +195,18 @@ export function acquireDirectoryLock(dataDir: string): DirectoryLock {
       createExclusive(lockPath, content, tmpPath);
       held.add(realDir);
       removeDeadTemps(realDir);
+      const heartbeat = setInterval(() => {
+        try {
+          const now = new Date();
+          utimesSync(lockPath, now, now);
+        } catch {
+          // A vanished lock file is noticed by nobody but a rival opener; nothing useful to do here.
+        }
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
       return {
         release() {
+          clearInterval(heartbeat);
           held.delete(realDir);
           const current = readHolder(lockPath);
           if (current?.holder?.token === token) tryUnlink(lockPath);
@@ -192,7 +220,10 @@ export function acquireDirectoryLock(dataDir: string): DirectoryLock {
     const holder = current.holder;
     // Our own pid in the file without our registry entry: a previous incarnation with a recycled pid
     // (typical for pid 1 in containers), so the lock is stale.
-    if (holder && holder.pid !== process.pid && isAlive(holder)) {
+    if (holder?.host !== undefined && holder.host !== self.host) {
+      if (!foreignLockAbandoned(lockPath))
+        throw new DataDirectoryInUseError(dataDir, holder.pid, holder.host);
+    } else if (holder && holder.pid !== process.pid && isAlive(holder)) {
       throw new DataDirectoryInUseError(dataDir, holder.pid);
     }
     breakStaleLock(lockPath, current.raw);

@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDirectoryInUseError, openStorage } from '../index.js';
-import { LOCK_FILE } from '../lock.js';
+import { FOREIGN_STALE_MS, LOCK_FILE } from '../lock.js';
 import { exited, spawnFixture, waitForLine } from './child.js';
 import { idOf, put, tempDir } from './helpers.js';
 
@@ -89,6 +89,19 @@ describe('data directory lock', () => {
     const nested = await openStorage(dir);
     await nested.storage.close();
     expect([existsSync(dead), existsSync(deadAside), existsSync(live)]).toEqual([false, false, true]);
+  });
+
+  it('honours a lock from another host until its holder stops refreshing it', async () => {
+    const dir = tempDir();
+    const lockPath = join(dir, LOCK_FILE);
+    writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 1, host: 'elsewhere' }));
+    await expect(openStorage(dir)).rejects.toThrow(
+      `data directory ${dir} is in use by process ${2 ** 22 + 1} on host elsewhere`,
+    );
+    const old = new Date(Date.now() - FOREIGN_STALE_MS - 5_000);
+    utimesSync(lockPath, old, old);
+    const { storage } = await openStorage(dir);
+    await storage.close();
   });
 
   it('treats a live pid with another start time as a recycled pid', async () => {
