@@ -47,6 +47,8 @@ export function lex(source: string, maxDepth: number): LexResult {
     for (let k = 0; k < text.length; k++) offsets.push(at);
   };
   let depth = 0;
+  let prefixRun = 0;
+  let powers = 0;
   let i = 0;
   while (i < source.length) {
     const c = source[i] ?? '';
@@ -98,6 +100,9 @@ export function lex(source: string, maxDepth: number): LexResult {
         next++;
       const lower = text.toLowerCase();
       if (KEYWORD_OPS.has(lower) && (text === lower || source[next] !== '(')) {
+        const prevTok = tokens[tokens.length - 1];
+        prefixRun = lower === 'not' ? (prevTok?.kind === 'op' ? prefixRun + 1 : 1) : 0;
+        if (prefixRun > maxDepth) throw new FormulaError('DEPTH_EXCEEDED', i, { max: maxDepth });
         tokens.push({ kind: 'op', text: lower, pos: i, end: j });
         emit(lower, i);
       } else if (CONSTS.has(text)) {
@@ -147,6 +152,17 @@ export function lex(source: string, maxDepth: number): LexResult {
       else throw new FormulaError('SYNTAX_ERROR', i, { detail: `unexpected character "${c}"` });
     }
     i += length;
+    // Right-recursive constructs (prefix operators in a row, powers) recurse in expr-eval without
+    // brackets; bound them here so the parser never runs into the stack limit.
+    const prev = tokens[tokens.length - 1];
+    const prefix =
+      (op === '-' || op === '+') &&
+      (!prev || prev.kind === 'op' || prev.kind === '(' || prev.kind === '[' || prev.kind === ',');
+    prefixRun = prefix ? (prev?.kind === 'op' ? prefixRun + 1 : 1) : 0;
+    if (op === '^') powers++;
+    else if (!prefix) powers = 0;
+    if (prefixRun > maxDepth || powers > maxDepth)
+      throw new FormulaError('DEPTH_EXCEEDED', start, { max: maxDepth });
     tokens.push({ kind: 'op', text: op, pos: start, end: i });
     emit(rewritten, start);
   }

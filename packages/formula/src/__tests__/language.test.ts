@@ -208,3 +208,14 @@ describe('limits', () => {
     expect(ast).toMatchObject({ kind: 'call', name: 'SUM', pos: 0, end: 9 });
   });
 });
+
+describe('limits do not reject long flat formulas', () => {
+  it('accepts many negative arguments, powers and NOTs side by side', () => {
+    const args = Array.from({ length: 100 }, () => '-1').join(', ');
+    expect(compile(`SUM(${args})`, {}).evaluate({})).toBe(-100);
+    const powers = Array.from({ length: 40 }, () => '2^2').join(', ');
+    expect(compile(`SUM(${powers})`, {}).evaluate({})).toBe(160);
+    const nots = Array.from({ length: 80 }, () => 'not FALSE').join(', ');
+    expect(compile(`AND(${nots})`, {}).evaluate({})).toBe(true);
+  });
+});
