@@ -18,7 +18,6 @@ export {
   type AppRoleDefinition,
   type DataScope,
   type FieldAccess,
-  type FilterNode,
   type FormPermission,
   type ScopedAction,
   WORKSPACE_ROLES,

@@ -1,3 +1,4 @@
+import type { Role } from '@formloom/schema';
 import { Query } from 'mingo';
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
@@ -22,32 +23,42 @@ const options: FormAccessOptions = { fields, now: new Date('2026-05-20T10:00:00Z
 const roles: AppRoleDefinition[] = [
   {
     key: 'rep',
-    forms: {
-      deals: {
+    forms: [
+      {
+        form: 'deals',
         submit: true,
         view: 'own',
         edit: 'own',
-        fields: { margin: 'hidden', commission: 'readOnly', 'items.cost': 'hidden' },
+        fields: [
+          { field: 'margin', access: 'hidden' },
+          { field: 'commission', access: 'readOnly' },
+          { field: 'items.cost', access: 'hidden' },
+        ],
       },
-    },
+    ],
   },
   {
     key: 'manager',
-    forms: { deals: { submit: true, view: 'departmentAndBelow', edit: 'department', export: true } },
+    forms: [{ form: 'deals', submit: true, view: 'departmentAndBelow', edit: 'department', export: true }],
   },
   {
     key: 'finance',
-    forms: { deals: { view: 'all', fields: { notes: 'hidden' } }, invoices: { view: 'all', manage: true } },
+    forms: [
+      { form: 'deals', view: 'all', fields: [{ field: 'notes', access: 'hidden' }] },
+      { form: 'invoices', view: 'all', manage: true },
+    ],
   },
   {
     key: 'auditor',
-    forms: {
-      deals: {
+    forms: [
+      {
+        form: 'deals',
         view: { custom: { field: 'amount', op: 'gte', value: 10000 } },
         delete: { custom: { field: '_owner', op: 'eq', value: { $me: true } } },
       },
-    },
+    ],
   },
+  { key: 'appAdmin', manageApp: true, forms: [] },
 ];
 
 const loc = { ws: 'W', form: 'F' };
@@ -133,7 +144,10 @@ describe('formAccess: data scopes', () => {
 
   it('a custom scope with operator injection is refused by the filter compiler', () => {
     const bad: AppRoleDefinition[] = [
-      { key: 'x', forms: { deals: { view: { custom: { field: 'amount', op: 'eq', value: { $gt: 0 } } } } } },
+      {
+        key: 'x',
+        forms: [{ form: 'deals', view: { custom: { field: 'amount', op: 'eq', value: { $gt: 0 } } } }],
+      },
     ];
     const access = formAccess(subject(['x']), bad, 'deals', loc, options);
     let error: unknown;
@@ -160,6 +174,8 @@ describe('formAccess: actions and fields', () => {
     expect([manager.canSubmit, manager.canExport]).toEqual([true, true]);
     expect(formAccess(subject(['finance']), roles, 'invoices', loc, options).canManage).toBe(true);
     expect(formAccess(subject(['admin']), roles, 'anything', loc, options).canManage).toBe(true);
+    const appAdmin = formAccess(subject(['appAdmin']), roles, 'deals', loc, options);
+    expect([appAdmin.canManage, appAdmin.can('view')]).toEqual([true, false]);
   });
 
   it('hides fields and makes hidden fields unwritable', () => {
@@ -195,6 +211,20 @@ describe('formAccess: actions and fields', () => {
   it('ignores role keys that only exist on Object.prototype', () => {
     expect(formAccess(subject(['rep']), roles, 'constructor', loc, options).can('view')).toBe(false);
     expect(formAccess(subject(['toString']), roles, 'deals', loc, options).can('view')).toBe(false);
+  });
+});
+
+describe('the role shape of packages/schema', () => {
+  it('is accepted as it is', () => {
+    const role: Role = {
+      key: 'viewer',
+      name: { en: 'Viewer' },
+      forms: [{ form: 'deals', view: 'all', fields: [{ field: 'margin', access: 'hidden' }] }],
+    };
+    // Compiles only while the schema's Role stays assignable to the access layer's definition.
+    const definitions: AppRoleDefinition[] = [role];
+    const access = formAccess(subject(['viewer']), definitions, 'deals', loc, options);
+    expect(access.strip({ margin: 1, amount: 2 })).toEqual({ amount: 2 });
   });
 });
 

@@ -103,12 +103,17 @@ function isEmpty(filter: MongoFilter): boolean {
 function grantsFor(subject: AccessSubject, roles: readonly AppRoleDefinition[], formKey: string) {
   const held = new Set(subject.roles);
   const grants: FormPermission[] = [];
+  let manageApp = false;
   for (const role of roles) {
-    if (!held.has(role.key) || !Object.hasOwn(role.forms, formKey)) continue;
-    const permission = role.forms[formKey];
-    if (permission) grants.push(permission);
+    if (!held.has(role.key)) continue;
+    if (role.manageApp === true) manageApp = true;
+    for (const permission of role.forms) if (permission.form === formKey) grants.push(permission);
   }
-  return grants;
+  return { grants, manageApp };
+}
+
+function accessOf(grant: FormPermission, field: string): string {
+  return grant.fields?.find((entry) => entry.field === field)?.access ?? '';
 }
 
 /** Keys restricted in every one of `grants` (a field one role shows stays visible: roles add up). */
@@ -116,9 +121,9 @@ function restrictedInAll(grants: readonly FormPermission[], restricted: (access:
   const result = new Set<string>();
   const [first, ...rest] = grants;
   if (!first) return result;
-  for (const [key, access] of Object.entries(first.fields ?? {})) {
+  for (const { field, access } of first.fields ?? []) {
     if (!restricted(access)) continue;
-    if (rest.every((grant) => restricted(grant.fields?.[key] ?? ''))) result.add(key);
+    if (rest.every((grant) => restricted(accessOf(grant, field)))) result.add(field);
   }
   return result;
 }
@@ -167,7 +172,9 @@ export function formAccess(
   options: FormAccessOptions,
 ): FormAccess {
   const privileged = workspaceRole(subject.roles) !== 'member';
-  const grants = privileged ? [] : grantsFor(subject, roles, formKey);
+  const { grants, manageApp } = privileged
+    ? { grants: [], manageApp: true }
+    : grantsFor(subject, roles, formKey);
   const viewers = grants.filter((grant) => grant.view !== undefined);
   const editors = grants.filter((grant) => grant.edit !== undefined);
   const hidden = privileged ? new Set<string>() : restrictedInAll(viewers, (a) => a === 'hidden');
@@ -191,7 +198,7 @@ export function formAccess(
     privileged,
     canSubmit: privileged || grants.some((grant) => grant.submit === true),
     canExport: privileged || grants.some((grant) => grant.export === true),
-    canManage: privileged || grants.some((grant) => grant.manage === true),
+    canManage: privileged || manageApp || grants.some((grant) => grant.manage === true),
     can: granted,
     filter(action, extra) {
       if (!granted(action)) return null;

@@ -19,16 +19,15 @@ export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
  * - `departmentAndBelow`: records of the caller's department and every department below it;
  * - `{ custom }`: records matching a filter of the DSL, which may use `$me` and `$myDepartment`.
  */
-export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: FilterNode };
-
-/** A filter of the DSL in API.md (checked by `lib/filter-dsl` when compiled). */
-export type FilterNode = Record<string, unknown>;
+export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: unknown };
 
 /** Per-field restriction for a role: `hidden` fields never leave the server; `readOnly` ones cannot be written. */
 export type FieldAccess = 'hidden' | 'readOnly';
 
-/** What one role may do with one form. An absent action is not allowed. */
+/** What one role may do with one form (`FormPermission` of packages/schema). An absent action is not allowed. */
 export interface FormPermission {
+  /** The form's key. */
+  form: string;
   /** May create records. */
   submit?: boolean;
   view?: DataScope;
@@ -38,17 +37,22 @@ export interface FormPermission {
   export?: boolean;
   /** May change the form's definition and its flows. */
   manage?: boolean;
-  /** Field key (or `subform.column`) -> restriction. */
-  fields?: Record<string, FieldAccess>;
+  /** Restricted fields (a key, or `subform.column`); others follow the form. */
+  fields?: readonly { field: string; access: FieldAccess }[];
 }
 
-/** A role an app defines, referred to by key from members' `roles`. */
+/**
+ * A role an app defines (`Role` of packages/schema, structurally: that type is assignable to this one),
+ * referred to by key from members' `roles`.
+ */
 export interface AppRoleDefinition {
   key: string;
-  /** Display name (free text or per locale); the access layer ignores it. */
+  /** Display name; the access layer ignores it. */
   name?: unknown;
-  /** Form key -> what this role may do with it. Forms not listed are out of reach. */
-  forms: Record<string, FormPermission>;
+  /** Manage everything in the app, every form included. */
+  manageApp?: boolean;
+  /** Forms not listed are out of reach. */
+  forms: readonly FormPermission[];
 }
 
 /** Record actions guarded by a data scope. */
