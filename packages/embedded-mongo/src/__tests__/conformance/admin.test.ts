@@ -1,6 +1,6 @@
 import { Long, MongoServerError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ConformanceTarget, openTarget } from './harness.js';
+import { type AnyDoc, type ConformanceTarget, openTarget } from './harness.js';
 
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
 
@@ -88,7 +88,7 @@ describe('conformance: handshake and admin commands', () => {
     try {
       session.startTransaction();
       const result = await t.db
-        .collection('txn')
+        .collection<AnyDoc>('txn')
         .insertOne({ a: 1 }, { session })
         .then(
           () => undefined,

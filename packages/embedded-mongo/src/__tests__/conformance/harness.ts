@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, MongoClient } from 'mongodb';
+import { type Db, type Document, MongoClient, type ObjectId } from 'mongodb';
 import { startEmbeddedMongo } from '../../server.js';
 
 /**
@@ -52,4 +52,9 @@ export async function openTarget(label: string): Promise<ConformanceTarget> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A schemaless document whose `_id` may be of any BSON type (the suite uses numbers and strings). */
+export interface AnyDoc extends Document {
+  _id?: number | string | ObjectId | Document;
 }
