@@ -99,6 +99,19 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
 /** Calls where a 401 means "wrong input", not "session over". */
 const CREDENTIAL_CHECKS = new Set(['/auth/login', '/auth/me', '/setup']);
 
+/** Readable cookie the server sets beside the httpOnly session cookie; echoed on writes against CSRF. */
+const CSRF_COOKIE = 'formloom_csrf';
+const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
 /** Options of one API call. */
 export interface RequestOptions {
   body?: unknown;
@@ -113,6 +126,9 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = tokenStore.get();
   if (token) headers.Authorization = `Bearer ${token}`;
+  // Cookie-authenticated writes must prove they come from this page; harmless next to a bearer token.
+  const csrf = SAFE_METHODS.has(method) ? null : readCookie(CSRF_COOKIE);
+  if (csrf) headers[CSRF_HEADER] = csrf;
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -52,12 +52,12 @@ export interface Member {
   email: string;
   name: string;
   roles: string[];
-  department?: string | null;
-  manager?: string | null;
-  active?: boolean;
+  department: string | null;
+  manager: string | null;
+  active: boolean;
 }
 
-/** Body of `POST /workspaces/:ws/members`. */
+/** Body of `POST /workspaces/:ws/members`; the password is needed only when the email is new. */
 export interface NewMember {
   email: string;
   name: string;
@@ -77,15 +77,8 @@ export const api = {
     apiRequest<LoginResult>('POST', '/auth/login', { body: { email, password } }),
   logout: () => apiRequest<unknown>('POST', '/auth/logout', { body: {} }),
   me: (signal?: AbortSignal) => apiRequest<Me>('GET', '/auth/me', signal ? { signal } : {}),
-  /** Servers may answer with a bare array or `{ items }`; both become an array. */
-  members: async (workspaceId: string, signal?: AbortSignal): Promise<Member[]> => {
-    const result = await apiRequest<Member[] | { items: Member[] }>(
-      'GET',
-      `${ws(workspaceId)}/members`,
-      signal ? { signal } : {},
-    );
-    return Array.isArray(result) ? result : result.items;
-  },
+  members: (workspaceId: string, signal?: AbortSignal) =>
+    apiRequest<Member[]>('GET', `${ws(workspaceId)}/members`, signal ? { signal } : {}),
   addMember: (workspaceId: string, body: NewMember) =>
-    apiRequest<{ userId: string }>('POST', `${ws(workspaceId)}/members`, { body }),
+    apiRequest<Member>('POST', `${ws(workspaceId)}/members`, { body }),
 };

@@ -53,11 +53,11 @@ function MemberTable({ workspace }: { workspace: { id: string; name: string } })
               title: t('members.status'),
               dataIndex: 'active',
               key: 'active',
-              render: (active: boolean | undefined) =>
-                active === false ? (
-                  <Badge status="default" text={t('members.inactive')} />
-                ) : (
+              render: (active: boolean) =>
+                active ? (
                   <Badge status="success" text={t('members.active')} />
+                ) : (
+                  <Badge status="default" text={t('members.inactive')} />
                 ),
             },
           ]}

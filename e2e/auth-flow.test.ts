@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import { type BrowserSession, launchBrowser } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+const owner = { name: 'Ada Owner', email: 'ada@example.com', password: 'correct-horse-battery-9' };
+const member = { name: 'Bo Member', email: 'bo@example.com', password: 'another-long-secret-7' };
+const workspaceName = 'Northwind Trading';
+
+// One server and one browser for the whole story: each step starts where the previous one left off.
+let server: RunningServer;
+let browser: BrowserSession;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser({ locale: 'en-US' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe('setup, sign-out and sign-in in the browser', () => {
+  it('completes setup and lands on the home page showing the workspace', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    const setup = page.getByTestId('setup-page');
+    await setup.waitFor();
+    await setup.getByLabel(en.setup.workspaceName, { exact: true }).fill(workspaceName);
+    await setup.getByLabel(en.setup.ownerName, { exact: true }).fill(owner.name);
+    await setup.getByLabel(en.setup.email, { exact: true }).fill(owner.email);
+    await setup.getByLabel(en.setup.password, { exact: true }).fill(owner.password);
+    await setup.getByLabel(en.setup.confirmPassword, { exact: true }).fill(owner.password);
+    await setup.getByRole('button', { name: en.setup.submit }).click();
+
+    const home = page.getByTestId('home-page');
+    await home.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await home.getByTestId('workspace-name').textContent()).toBe(workspaceName);
+    expect(await page.getByTestId('user-menu').textContent()).toContain(owner.name);
+
+    // The server agrees: setup is over.
+    const status = (await (await fetch(`${server.url}/api/v1/setup`)).json()) as { needed: boolean };
+    expect(status.needed).toBe(false);
+  });
+
+  it('stays signed in across a reload', async () => {
+    const { page } = browser;
+    await page.reload();
+    await page.getByTestId('home-page').waitFor();
+    expect(await page.getByTestId('workspace-name').textContent()).toBe(workspaceName);
+  });
+
+  it('lists the owner on the members page and adds a member', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
+    const members = page.getByTestId('members-page');
+    await members.getByRole('cell', { name: owner.email }).waitFor();
+
+    await members.getByRole('button', { name: en.members.add }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(en.members.name, { exact: true }).fill(member.name);
+    await dialog.getByLabel(en.members.email, { exact: true }).fill(member.email);
+    await dialog.getByLabel(en.members.password, { exact: true }).fill(member.password);
+    await dialog.getByRole('button', { name: en.members.add }).click();
+    await members.getByRole('cell', { name: member.email }).waitFor();
+    expect(await members.getByRole('row').count()).toBe(3); // header, owner, new member
+  });
+
+  it('signs out, and a reload of /login then shows the login page', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('home-page').waitFor();
+    const token = await page.evaluate(() => localStorage.getItem('formloom.token'));
+    expect(token).toBeTruthy();
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: en.user.logout }).click();
+    await page.getByTestId('login-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.evaluate(() => localStorage.getItem('formloom.token'))).toBeNull();
+    // Logout revoked the session on the server, not just in this tab.
+    const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    // Signed out for real: the app's home redirects back to login.
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('login-page').waitFor();
+  });
+
+  it("shows the server's error message for a wrong password", async () => {
+    const { page } = browser;
+    const login = page.getByTestId('login-page');
+    await login.getByLabel(en.login.email, { exact: true }).fill(owner.email);
+    await login.getByLabel(en.login.password, { exact: true }).fill('not-the-password');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+    await login.getByRole('button', { name: en.login.submit }).click();
+    const response = await answer;
+    expect(response.status()).toBe(401);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.message.length).toBeGreaterThan(0);
+
+    const alert = login.getByTestId('form-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(body.error.message);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('signs in with the right password and returns to the workspace', async () => {
+    const { page } = browser;
+    const login = page.getByTestId('login-page');
+    await login.getByLabel(en.login.password, { exact: true }).fill(owner.password);
+    await login.getByRole('button', { name: en.login.submit }).click();
+    await page.getByTestId('home-page').waitFor();
+    expect(await page.getByTestId('workspace-name').textContent()).toBe(workspaceName);
+  });
+});
