@@ -62,18 +62,16 @@ export function tagged<T extends TSchema[]>(tag: string, members: [...T]) {
     tags.push(...values);
     return { values, member };
   });
-  let chain: Record<string, unknown> = {
+  // A flat allOf of independent if/then pairs: nested else-chains made ajv's compile time grow badly.
+  const branches = cases.map(({ values, member }) => ({
+    if: { type: 'object', required: [tag], properties: { [tag]: { enum: values } } },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+    then: member,
+  }));
+  return Type.Unsafe<Static<typeof union>>({
     type: 'object',
     required: [tag],
     properties: { [tag]: { enum: tags } },
-  };
-  for (const { values, member } of cases.reverse()) {
-    chain = {
-      if: { type: 'object', required: [tag], properties: { [tag]: { enum: values } } },
-      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
-      then: member,
-      else: chain,
-    };
-  }
-  return Type.Unsafe<Static<typeof union>>({ type: 'object', ...chain });
+    allOf: branches,
+  });
 }

@@ -73,8 +73,13 @@ export const columnFieldTypes = [
   systemType,
 ] as const;
 
+/** The full schema of a subform column, kept once in `$defs` (see defs.ts). */
+export const columnFieldDefinition = tagged('type', schemasOf(columnFieldTypes));
+
 /** Schema of a subform column: a field of any type in {@link columnFieldTypes}. */
-export const ColumnField = tagged('type', schemasOf(columnFieldTypes));
+export const ColumnField = Type.Unsafe<Static<typeof columnFieldDefinition>>({
+  $ref: '#/$defs/formloomColumnField',
+});
 
 /** Static type of {@link ColumnField}. */
 export type ColumnField = Static<typeof ColumnField>;
@@ -89,7 +94,8 @@ export const subformType = defineFieldType({
   },
   computed: false,
   component: 'SubformTable',
-  formulaType: () => 'rows',
+  // Rows are reached through their columns (`items.qty` is `number[]`); the table itself is opaque.
+  formulaType: () => 'any',
   submission: (field, ctx) => {
     const out: JsonSchemaObject = {
       type: 'array',
@@ -104,8 +110,15 @@ export const subformType = defineFieldType({
 /** Every built-in field type, in registration order. */
 export const builtinFieldTypes = [...columnFieldTypes, subformType] as const;
 
-/** Schema of a form field: any built-in field type, told apart by `type`. */
-export const Field = tagged('type', schemasOf(builtinFieldTypes));
+const fieldUnion = Type.Union([...schemasOf(columnFieldTypes), subformType.schema]);
+
+/** Schema of a form field: any built-in field type, told apart by `type` (columns via `$defs`). */
+export const Field = Type.Unsafe<Static<typeof fieldUnion>>({
+  if: { type: 'object', required: ['type'], properties: { type: { const: 'subform' } } },
+  // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+  then: subformType.schema,
+  else: ColumnField,
+});
 
 /** Static type of {@link Field}. */
 export type Field = Static<typeof Field>;

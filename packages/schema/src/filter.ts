@@ -149,12 +149,20 @@ function nodeSchema<C extends TSchema, G extends TSchema>(condition: C, group: G
   });
 }
 
-/** Groups nest up to four levels deep: deep enough for any form builder, and no recursive `$ref`. */
-function filterSchema<C extends TSchema>(condition: C) {
+/**
+ * Static type of a filter over `condition`: groups nested four deep. Only the TS type uses this bounded
+ * form; at run time filters are one recursive schema in `$defs` (see `schemaDefs`).
+ */
+function typedFilter<C extends TSchema>(condition: C) {
   const n4 = nodeSchema(condition, groupSchema(condition));
   const n3 = nodeSchema(condition, groupSchema(n4));
   const n2 = nodeSchema(condition, groupSchema(n3));
   return nodeSchema(condition, groupSchema(n2));
+}
+
+/** A recursive filter schema: a condition, or a group of nodes that `$ref` this same definition. */
+export function recursiveFilter<C extends TSchema>(condition: C, name: string) {
+  return nodeSchema(condition, groupSchema(Type.Unsafe<unknown>({ $ref: `#/$defs/${name}` })));
 }
 
 /** One condition of the filter DSL: `{ field, op, value }`. */
@@ -163,12 +171,6 @@ export const FilterCondition = conditionSchema(FilterOperand, []);
 /** Static type of {@link FilterCondition}. */
 export type FilterCondition = Static<typeof FilterCondition>;
 
-/** The filter DSL of API.md: a condition, or `{ "and": [...] }` / `{ "or": [...] }` groups of them. */
-export const Filter = filterSchema(FilterCondition);
-
-/** Static type of {@link Filter}. */
-export type Filter = Static<typeof Filter>;
-
 /**
  * A rollup condition compares a field of the rolled-up form with this record's fields or constants.
  * Extra operators: `inDepartment` (a member's department is the operand department or below it) and
@@ -176,8 +178,19 @@ export type Filter = Static<typeof Filter>;
  */
 export const RollupCondition = conditionSchema(RollupOperand, ['inDepartment']);
 
+const filterType = typedFilter(FilterCondition);
+const rollupFilterType = typedFilter(RollupCondition);
+
+/** The filter DSL of API.md: a condition, or `{ "and": [...] }` / `{ "or": [...] }` groups of them. */
+export const Filter = Type.Unsafe<Static<typeof filterType>>({ $ref: '#/$defs/formloomFilter' });
+
+/** Static type of {@link Filter}. */
+export type Filter = Static<typeof Filter>;
+
 /** Rollup conditions: the filter DSL over {@link RollupCondition}s. */
-export const RollupFilter = filterSchema(RollupCondition);
+export const RollupFilter = Type.Unsafe<Static<typeof rollupFilterType>>({
+  $ref: '#/$defs/formloomRollupFilter',
+});
 
 /** Static type of {@link RollupFilter}. */
 export type RollupFilter = Static<typeof RollupFilter>;

@@ -1,5 +1,6 @@
 export { createAjv, toIssues } from './ajv.js';
 export * from './common.js';
+export { schemaDefs, withDefs } from './defs.js';
 export * from './documents/automation.js';
 export * from './documents/dashboard.js';
 export * from './documents/flow.js';
@@ -13,6 +14,9 @@ export * from './field-types/define.js';
 export { SUBMISSION_FORMATS } from './field-types/fragments.js';
 export * from './filter.js';
 export { formulaIdentifiers } from './formula-refs.js';
+export { type FormulaTypeOptions, formulaFieldMap, formulaTypeOf } from './formula-types.js';
 export * from './issues.js';
+export * from './locales/index.js';
 export * from './registry.js';
+export * from './submission.js';
 export * from './validate.js';

@@ -4,6 +4,7 @@ import { run, sharedAjv } from './ajv.js';
 import { checkAutomation, checkDashboard, checkRole } from './checks/documents.js';
 import { checkFlow } from './checks/flow.js';
 import { type CheckScope, checkForm, duplicateKeys } from './checks/form.js';
+import { withDefs } from './defs.js';
 import { Automation } from './documents/automation.js';
 import { Dashboard } from './documents/dashboard.js';
 import { Flow } from './documents/flow.js';
@@ -16,12 +17,28 @@ import { type Issue, issue, pointer } from './issues.js';
 
 export type { CheckScope } from './checks/form.js';
 
+/**
+ * Root JSON Schemas (draft 2020-12, with `$defs`) of every document kind, for tools outside this package:
+ * OpenAPI, editors, CI checks of template packs.
+ */
+export const documentSchemas = {
+  app: withDefs(App),
+  form: withDefs(Form),
+  field: withDefs(Field),
+  flow: withDefs(Flow),
+  automation: withDefs(Automation),
+  dashboard: withDefs(Dashboard),
+  role: withDefs(Role),
+  templatePack: withDefs(TemplatePack),
+  filter: withDefs(Filter),
+} as const;
+
 const compiled = new Map<TSchema, ValidateFunction>();
 
 function schemaIssues(schema: TSchema, data: unknown, base = ''): Issue[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = sharedAjv().compile(schema);
+    validate = sharedAjv().compile(withDefs(schema));
     compiled.set(schema, validate);
   }
   return run(validate, data, base);

@@ -69,7 +69,7 @@ describe('field-type registry', () => {
   });
 
   it('maps each built-in type to a known formula value type', () => {
-    const ctx = { findForm: () => undefined, scope: [], typeOf: () => 'unknown' as const };
+    const ctx = { findForm: () => undefined, scope: [], typeOf: () => 'any' as const };
     const sample: Record<string, Record<string, unknown>> = {
       money: { currency: 'CNY' },
       member: { multiple: true },
@@ -85,17 +85,17 @@ describe('field-type registry', () => {
     }
     expect(seen).toMatchObject({
       text: 'text',
-      money: 'number',
-      percent: 'number',
+      money: 'money',
+      percent: 'percent',
       date: 'date',
       datetime: 'datetime',
       select: 'select',
       checkbox: 'multiselect',
       switch: 'boolean',
-      member: 'members',
+      member: 'member[]',
       system: 'datetime',
       formula: 'number',
-      subform: 'rows',
+      subform: 'any',
       serial: 'text',
     });
   });

@@ -51,7 +51,7 @@ export const moneyType = defineFieldType({
   },
   computed: false,
   component: 'MoneyInput',
-  formulaType: () => 'number',
+  formulaType: () => 'money',
   submission: (field) => numberSchema(field, field.precision ?? 2),
 });
 
@@ -64,7 +64,7 @@ export const percentType = defineFieldType({
   config: { precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 8 })) },
   computed: false,
   component: 'PercentInput',
-  formulaType: () => 'number',
+  formulaType: () => 'percent',
   submission: (field) => numberSchema(field, (field.precision ?? 2) + 2),
 });
 
@@ -117,7 +117,7 @@ export const addressType = defineFieldType({
   },
   computed: false,
   component: 'AddressInput',
-  formulaType: () => 'address',
+  formulaType: () => 'any',
   submission: () => {
     const part = { type: 'string', maxLength: 100 };
     return {
@@ -149,7 +149,7 @@ export const attachmentType = defineFieldType({
   config: fileConfig,
   computed: false,
   component: 'FileUpload',
-  formulaType: () => 'files',
+  formulaType: () => 'any',
   submission: (field) =>
     withCount({ type: 'array', items: fileRef(), maxItems: field.maxFiles ?? 20 }, field),
 });
@@ -160,7 +160,7 @@ export const imageType = defineFieldType({
   config: fileConfig,
   computed: false,
   component: 'ImageUpload',
-  formulaType: () => 'files',
+  formulaType: () => 'any',
   submission: (field) =>
     withCount({ type: 'array', items: fileRef('^image/'), maxItems: field.maxFiles ?? 20 }, field),
 });
@@ -171,6 +171,6 @@ export const signatureType = defineFieldType({
   config: {},
   computed: false,
   component: 'SignaturePad',
-  formulaType: () => 'files',
+  formulaType: () => 'any',
   submission: () => fileRef('^image/'),
 });

@@ -10,6 +10,7 @@ import {
   FORMULA_VALUE_TYPES,
   type FormulaTypeContext,
   type FormulaValueType,
+  listOf,
 } from './define.js';
 import { idOrIds } from './fragments.js';
 
@@ -44,7 +45,7 @@ export const relationType = defineFieldType({
   },
   computed: false,
   component: 'RecordPicker',
-  formulaType: (field) => (field.multiple ? 'relations' : 'relation'),
+  formulaType: (field) => (field.multiple ? 'text[]' : 'text'),
   submission: (field) => idOrIds(field.multiple, field),
   check: (field, ctx) => {
     const out: Issue[] = [];
@@ -66,9 +67,10 @@ export const lookupType = defineFieldType({
       | { form?: string; multiple?: boolean }
       | undefined;
     const target = rel?.form ? ctx.findForm(rel.form)?.fields.find((f) => f.key === field.field) : undefined;
-    // Lists of lists have no formula type: a lookup through a multiple relation is left to the engine.
-    if (!target || !rel?.form || rel.multiple) return 'unknown';
-    return ctx.typeOf(target, rel.form);
+    // Through a multiple relation the lookup yields one value per related record.
+    if (!target || !rel?.form) return 'any';
+    const kind = ctx.typeOf(target, rel.form);
+    return rel.multiple ? listOf(kind) : kind;
   },
   check: (field, ctx) => {
     const out: Issue[] = [];
@@ -102,11 +104,14 @@ export const rollupType = defineFieldType({
   computed: true,
   component: 'ComputedValue',
   formulaType: (field, ctx) => {
-    if (field.aggregate !== 'min' && field.aggregate !== 'max') return 'number';
+    if (field.aggregate === 'count' || field.aggregate === 'countDistinct') return 'number';
     const target = field.field
       ? ctx.findForm(field.form)?.fields.find((f) => f.key === field.field)
       : undefined;
-    return target?.type === 'date' || target?.type === 'datetime' ? target.type : 'number';
+    const kind = target ? ctx.typeOf(target, field.form) : 'number';
+    if ((kind === 'date' || kind === 'datetime') && field.aggregate !== 'sum' && field.aggregate !== 'avg')
+      return kind;
+    return kind === 'money' || (kind === 'percent' && field.aggregate !== 'sum') ? kind : 'number';
   },
   check: (field, ctx) => {
     const out: Issue[] = [];
@@ -144,12 +149,12 @@ export const formulaType = defineFieldType({
   config: {
     expression: Formula,
     /** Declared result type; the formula package checks it against the inferred one. */
-    resultType: Type.Optional(Type.Enum(FORMULA_VALUE_TYPES.filter((t) => t !== 'unknown'))),
+    resultType: Type.Optional(Type.Enum(FORMULA_VALUE_TYPES)),
     precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   },
   computed: true,
   component: 'ComputedValue',
-  formulaType: (field) => field.resultType ?? 'unknown',
+  formulaType: (field) => field.resultType ?? 'any',
   expressions: (field) => [{ path: '/expression', expression: field.expression }],
 });
 
@@ -196,7 +201,7 @@ export const systemType = defineFieldType({
       case 'owner':
         return 'member';
       case 'department':
-        return 'department';
+        return 'text';
       default:
         return 'datetime';
     }

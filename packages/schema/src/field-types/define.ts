@@ -3,32 +3,52 @@ import { Formula, JsonValue, Key, LocalizedText } from '../common.js';
 import type { Issue } from '../issues.js';
 
 /**
- * The value type a field has inside formulas. `@formloom/formula` exports its own `FormulaType` union;
- * this package must not import it, so the mapping lives here, in each field type's registry entry, and
- * in the table of docs/template-format.md. Names ending in `s` are lists of the singular type.
+ * Scalar value kinds a field has inside formulas. The vocabulary is that of `FieldKind` in
+ * `@formloom/formula` (this package must not import it): `money` and `percent` are numbers with a unit,
+ * `select` is the option value, `member` a member id, `any` a value the checker cannot type. Ids of
+ * departments and related records are `text`.
  */
-export const FORMULA_VALUE_TYPES = [
+export const FORMULA_SCALAR_KINDS = [
   'text',
   'number',
   'boolean',
   'date',
   'datetime',
+  'money',
+  'percent',
   'select',
   'multiselect',
   'member',
-  'members',
-  'department',
-  'departments',
-  'relation',
-  'relations',
-  'address',
-  'files',
-  'rows',
-  'unknown',
+  'any',
 ] as const;
 
-/** One of {@link FORMULA_VALUE_TYPES}. */
-export type FormulaValueType = (typeof FORMULA_VALUE_TYPES)[number];
+/** Kinds that have a list form `X[]` (a multiple field, or a subform column seen from the form). */
+const LISTABLE = [
+  'text',
+  'number',
+  'boolean',
+  'date',
+  'datetime',
+  'money',
+  'percent',
+  'select',
+  'member',
+  'any',
+] as const;
+
+/** Every formula value kind: a scalar kind, or `X[]` for the listable ones. */
+export const FORMULA_VALUE_TYPES = [
+  ...FORMULA_SCALAR_KINDS,
+  ...LISTABLE.map((k) => `${k}[]` as const),
+] as const;
+
+/** One of {@link FORMULA_VALUE_TYPES}; assignable to `FieldKind` of `@formloom/formula`. */
+export type FormulaValueType = (typeof FORMULA_SCALAR_KINDS)[number] | `${(typeof LISTABLE)[number]}[]`;
+
+/** The list form of a kind (`member` → `member[]`); lists of lists and multiselects become `any`. */
+export function listOf(kind: FormulaValueType): FormulaValueType {
+  return (LISTABLE as readonly string[]).includes(kind) ? (`${kind}[]` as FormulaValueType) : 'any';
+}
 
 /** A default value: a constant, or a formula evaluated when a record is created. */
 export const FieldDefault = Type.Union([
@@ -53,17 +73,22 @@ export const FieldValidation = Type.Object(
   { additionalProperties: false },
 );
 
+// Shared parts are referenced from `$defs` (see defs.ts) so 29 field types do not copy them 29 times.
+const TextRef = Type.Unsafe<Static<typeof LocalizedText>>({ $ref: '#/$defs/formloomText' });
+
 /** Properties every field has, whatever its type. */
 export const commonFieldProperties = {
   /** Stable key: the property name in record data; never changes. */
   key: Key,
-  label: LocalizedText,
-  description: Type.Optional(LocalizedText),
+  label: TextRef,
+  description: Type.Optional(TextRef),
   required: Type.Optional(Type.Boolean()),
   /** Unique among the form's live records (checked by the server). */
   unique: Type.Optional(Type.Boolean()),
-  default: Type.Optional(FieldDefault),
-  validation: Type.Optional(FieldValidation),
+  default: Type.Optional(Type.Unsafe<Static<typeof FieldDefault>>({ $ref: '#/$defs/formloomFieldDefault' })),
+  validation: Type.Optional(
+    Type.Unsafe<Static<typeof FieldValidation>>({ $ref: '#/$defs/formloomFieldValidation' }),
+  ),
   /** Formula; the field shows (and its `required` applies) only while it yields true. */
   visibleWhen: Type.Optional(Formula),
   readOnly: Type.Optional(Type.Boolean()),

@@ -5,7 +5,7 @@ export const SUBMISSION_FORMATS = {
   /** An ObjectId: 24 hex digits. */
   'object-id': /^[0-9a-fA-F]{24}$/,
   /** A phone number: optional `+`, then digits with spaces, dashes or parentheses; 5 to 20 characters. */
-  phone: /^\+?[0-9][0-9 ()-]{3,18}[0-9]$/,
+  phone: /^\+?[0-9(][0-9 ()-]{3,18}[0-9]$/,
 } as const;
 
 /** An ObjectId string. */

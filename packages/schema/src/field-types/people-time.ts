@@ -33,7 +33,7 @@ export const memberType = defineFieldType({
   config: { multiple: Type.Optional(Type.Boolean()) },
   computed: false,
   component: 'MemberPicker',
-  formulaType: (field) => (field.multiple ? 'members' : 'member'),
+  formulaType: (field) => (field.multiple ? 'member[]' : 'member'),
   submission: (field) => idOrIds(field.multiple, field),
 });
 
@@ -43,6 +43,6 @@ export const departmentType = defineFieldType({
   config: { multiple: Type.Optional(Type.Boolean()) },
   computed: false,
   component: 'DepartmentPicker',
-  formulaType: (field) => (field.multiple ? 'departments' : 'department'),
+  formulaType: (field) => (field.multiple ? 'text[]' : 'text'),
   submission: (field) => idOrIds(field.multiple, field),
 });
