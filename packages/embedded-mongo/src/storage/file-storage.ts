@@ -35,8 +35,8 @@ export interface FileStorageInit {
   lock: DirectoryLock;
   journal: { generation: number; fd: number; size: number };
   journalBytes: number;
-  /** Descriptors kept open for the lazily read recovery stream. */
-  recoveryFds: number[];
+  /** Closes the descriptors of the lazily read recovery stream. */
+  releaseRecovery: () => void;
 }
 
 // A batch larger than this is split, so one write never concatenates an unbounded amount of memory.
@@ -112,6 +112,8 @@ export class FileStorage implements Storage {
     if (this.#closed)
       return Promise.reject(new MongoCommandError(ErrorCodes.InternalError, 'storage is closed'));
     const { dir } = this.#init;
+    // The recovered stream must have been consumed by now; its files are about to be deleted.
+    this.#init.releaseRecovery();
     // Rotate now, synchronously: commits after this call belong to the new generation and survive
     // whatever happens to the snapshot.
     const generation = this.#generation + 1;
@@ -164,7 +166,7 @@ export class FileStorage implements Storage {
     await this.#flushing;
     for (const journal of [this.#journal, ...this.#next.values()]) closeSync(journal.fd);
     this.#next.clear();
-    for (const fd of this.#init.recoveryFds) closeSync(fd);
+    this.#init.releaseRecovery();
     this.#init.lock.release();
   }
 

@@ -4,8 +4,10 @@
  *
  * ## Files in the data directory
  * - `formloom.lock`: `{ pid, startTime, host, token }` of the process holding the directory. A second
- *   server gets "data directory /x is in use by process 1234"; a lock whose process is gone (SIGKILL,
- *   power loss, recycled pid) is taken over at once.
+ *   server gets "data directory /x is in use by process 1234" ({@link DataDirectoryInUseError}); a lock
+ *   whose process is gone (SIGKILL, power loss, recycled pid) is taken over at once. A lock written on
+ *   another host or container (another hostname) is honoured until its holder has stopped refreshing
+ *   it for 30 s.
  * - `journal-<generation>.wal`: the write-ahead journal. Each `commit(ops)` appends ONE entry
  *   `[payload length u32 LE][CRC-32 u32 LE][payload]`, where the payload is the ops as a plain
  *   sequence of BSON documents. The promise resolves only after the entry is fdatasynced; commits that
@@ -28,7 +30,11 @@
  * ## Errors
  * A failed write or fsync (ENOSPC, EDQUOT, EIO, EROFS, ...) rejects the commits of that batch with a
  * MongoCommandError (OutOfDiskSpace 14031 for a full disk, InternalError otherwise, naming the file and
- * the cause); the partial entry is truncated away so later commits and recovery are unaffected.
+ * the cause); the partial entry is truncated away so later commits and recovery are unaffected. If
+ * even the truncation fails, every later commit is refused until the store is reopened (recovery then
+ * cuts the stray bytes as a torn tail). A checkpoint whose state may include a commit that failed is
+ * abandoned. An unusable data directory fails `openStorage` with "cannot open data directory /x:
+ * permission denied (EACCES)" and the like.
  *
  * Requires Node >= 20.15 (zlib.crc32).
  */
@@ -104,7 +110,7 @@ export async function openStorage(
     try {
       journalFd = openSync(journalPath(dir, recovery.generation), 'r+');
     } catch (error) {
-      for (const fd of recovery.fds) closeSync(fd);
+      recovery.release();
       throw error;
     }
     const storage = new FileStorage({
@@ -115,7 +121,7 @@ export async function openStorage(
       lock,
       journal: { generation: recovery.generation, fd: journalFd, size: recovery.journalSize },
       journalBytes: recovery.journalBytes,
-      recoveryFds: recovery.fds,
+      releaseRecovery: recovery.release,
     });
     return { storage, recovered: recovery.recovered };
   } catch (error) {

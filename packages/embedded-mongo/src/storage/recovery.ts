@@ -24,8 +24,12 @@ export interface RecoveryResult {
   journalSize: number;
   /** Bytes in all journals after the snapshot, to decide when to checkpoint. */
   journalBytes: number;
-  /** Read-only descriptors the recovered iterable reads through; close them on shutdown. */
-  fds: number[];
+  /**
+   * Closes the read-only descriptors the recovered stream reads through. Called when the stream has
+   * been read to the end, at the first checkpoint and on close: an open descriptor would keep the
+   * disk space of a deleted snapshot or journal allocated.
+   */
+  release(): void;
 }
 
 /** Corruption that recovery refuses to paper over. */
@@ -65,7 +69,8 @@ function validateSnapshot(path: string, fd: number, generation: number): string 
   return undefined;
 }
 
-function* replay(files: readonly ValidatedFile[]): Generator<JournalOp> {
+function* replay(files: readonly ValidatedFile[], state: { released: boolean }): Generator<JournalOp> {
+  if (state.released) throw new Error('the recovered ops were already read: they stream from disk once');
   for (const file of files) {
     let failure: ScanFailure | undefined;
     for (const { payload } of scanEntries(file.fd, file.size, (f) => {
@@ -174,12 +179,25 @@ export function recoverDirectory(dir: string): RecoveryResult {
       closeSync(openSync(journalPath(dir, generation), 'wx'));
       syncDirectorySync(dir);
     }
+    const state = { released: false };
+    const release = () => {
+      if (state.released) return;
+      state.released = true;
+      for (const fd of fds) closeSync(fd);
+    };
+    const stream = function* (): Generator<JournalOp> {
+      try {
+        yield* replay(files, state);
+      } finally {
+        release();
+      }
+    };
     return {
-      recovered: { [Symbol.iterator]: () => replay(files) },
+      recovered: { [Symbol.iterator]: stream },
       generation,
       journalSize: last?.size ?? 0,
       journalBytes,
-      fds,
+      release,
     };
   } catch (error) {
     for (const fd of fds) closeSync(fd);
