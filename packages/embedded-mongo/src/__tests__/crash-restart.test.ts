@@ -71,7 +71,7 @@ async function writeUntilKilled(
   await client.connect();
   const coll = client
     .db('crash')
-    .collection<{ _id: string; round?: number; updated?: boolean; n?: number }>('docs');
+    .collection<{ _id: string; round?: number; payload?: string; updated?: boolean; n?: number }>('docs');
   let stop = false;
   const writer = async (w: number) => {
     for (let i = 0; !stop; i++) {
