@@ -106,7 +106,7 @@ describe('checkpoint', () => {
     const { storage } = await openStorage(dir, { noSync: true });
     const model: Model = new Map();
     // Big enough for the snapshot to take several writes, so the commits below interleave with it.
-    const initial = Array.from({ length: 4000 }, (_, i) => put(i, { pad: 'p'.repeat(1000) }));
+    const initial = Array.from({ length: 2500 }, (_, i) => put(i, { pad: 'p'.repeat(1000) }));
     await storage.commit(initial);
     applyOps(model, initial);
     const copy = [...modelState(model)];

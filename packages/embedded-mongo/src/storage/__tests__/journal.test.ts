@@ -194,7 +194,7 @@ describe('journal', () => {
   it('streams a large recovery in order', async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir, { noSync: true });
-    const batches = 200;
+    const batches = 50;
     for (let b = 0; b < batches; b++) {
       await storage.commit(Array.from({ length: 100 }, (_, i) => put(b * 100 + i, { v: 'y'.repeat(50) })));
     }
