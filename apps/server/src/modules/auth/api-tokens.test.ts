@@ -85,7 +85,7 @@ describe('API tokens', () => {
         method,
         url,
         headers: bearer(token),
-        payload: method === 'POST' ? { name: 'x' } : undefined,
+        ...(method === 'POST' ? { payload: { name: 'x' } } : {}),
       });
       expect(res.statusCode).toBe(403);
     }
