@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('setup, sign-out and sign-in in the browser', () => {
-  it('completes setup and lands on the home page showing the workspace', async () => {
+  it('shows the server password policy, then completes setup and lands on the home page showing the workspace', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/`);
     const setup = page.getByTestId('setup-page');
@@ -30,6 +30,25 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await setup.getByLabel(en.setup.workspaceName, { exact: true }).fill(workspaceName);
     await setup.getByLabel(en.setup.ownerName, { exact: true }).fill(owner.name);
     await setup.getByLabel(en.setup.email, { exact: true }).fill(owner.email);
+
+    // Long enough for the form, but one kind of character only: the server's policy must say why.
+    const weak = 'aaaaaaaaaaaa';
+    await setup.getByLabel(en.setup.password, { exact: true }).fill(weak);
+    await setup.getByLabel(en.setup.confirmPassword, { exact: true }).fill(weak);
+    const rejected = page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/setup') && r.request().method() === 'POST',
+    );
+    await setup.getByRole('button', { name: en.setup.submit }).click();
+    const rejection = await rejected;
+    expect(rejection.status()).toBe(400);
+    const problem = (await rejection.json()) as {
+      error: { message: string; details: { path: string; message: string }[] };
+    };
+    const passwordDetail = problem.error.details.find((d) => d.path === '/owner/password');
+    expect(passwordDetail).toBeDefined();
+    await setup.getByText(passwordDetail?.message ?? '', { exact: true }).waitFor();
+    expect(await setup.getByTestId('form-error').textContent()).toContain(problem.error.message);
+
     await setup.getByLabel(en.setup.password, { exact: true }).fill(owner.password);
     await setup.getByLabel(en.setup.confirmPassword, { exact: true }).fill(owner.password);
     await setup.getByRole('button', { name: en.setup.submit }).click();

@@ -10,7 +10,7 @@ import { useSession } from '../session/session-context';
 import { AuthCard } from './auth-card';
 
 /** Client-side floor; the server's password policy stays authoritative and its messages are shown. */
-export const MIN_PASSWORD_LENGTH = 8;
+export const MIN_PASSWORD_LENGTH = 10;
 
 interface SetupValues {
   workspaceName: string;
