@@ -94,7 +94,14 @@ function* replay(files: readonly ValidatedFile[], state: { released: boolean }):
  * write was interrupted was never acknowledged), and refuses to start on corruption anywhere else.
  */
 export function recoverDirectory(dir: string): RecoveryResult {
-  const listing = classify(readdirSync(dir));
+  const names = readdirSync(dir);
+  if (names.includes('WiredTiger') || names.includes('mongod.lock')) {
+    // Writing our files next to a real mongod's would look like an empty database: refuse instead.
+    throw new StorageCorruptError(
+      `data directory ${dir} belongs to a MongoDB server (mongod), not to this store`,
+    );
+  }
+  const listing = classify(names);
   for (const temp of listing.temps) unlinkSync(join(dir, temp));
 
   const fds: number[] = [];

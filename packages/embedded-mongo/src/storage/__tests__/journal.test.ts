@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { journalPath } from '../files.js';
@@ -102,7 +103,10 @@ describe('journal', () => {
     await storage.close();
   });
 
-  it('recovers exactly the acknowledged prefix when the last entry is cut at any byte', async () => {
+  // One reopen (with an fsync'd truncation) per byte: slow on a busy disk, hence the timeout.
+  it('recovers exactly the acknowledged prefix when the last entry is cut at any byte', {
+    timeout: 30_000,
+  }, async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);
     for (let i = 0; i < 3; i++) await storage.commit([put(i, { pad: 'x'.repeat(i * 10) })]);
@@ -182,6 +186,14 @@ describe('journal', () => {
     await storage.close();
     await Promise.all(pending);
     expect((await reopen(dir)).map(idOf)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it("refuses a real mongod's data directory", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'WiredTiger'), 'WiredTiger\nWiredTiger 11.2.0\n');
+    await expect(openStorage(dir)).rejects.toThrow(`data directory ${dir} belongs to a MongoDB server`);
+    const again = openStorage(dir); // the lock was released on the failure
+    await expect(again).rejects.toBeInstanceOf(StorageCorruptError);
   });
 
   it('refuses commits after close', async () => {
