@@ -1,5 +1,6 @@
-import { Aggregator, Query } from 'mingo';
+import { Query } from 'mingo';
 import { fail } from '../errors.js';
+import { mongoAggregator } from './mingo-ext.js';
 import { positionalIndex } from './positional.js';
 import { MINGO_OPTIONS, mingoCall } from './query.js';
 import { type Doc, isPlainObject, num, unview, view } from './values.js';
@@ -76,10 +77,11 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
     node[parts[parts.length - 1]!] = new Leaf(spec);
   }
   if (computed) {
-    const agg = mingoCall(() => new Aggregator([{ $project: view(projection) }], MINGO_OPTIONS));
+    const agg = mingoCall(() => mongoAggregator([{ $project: view(projection) }]));
     return (doc) => reorderId(mingoCall(() => agg.run([view(doc)]))[0] as Doc);
   }
-  const incl = inclusion ?? false;
+  // `{ _id: 1 }` alone is an inclusion projection (only _id); `{ _id: 0 }` alone excludes just _id.
+  const incl = inclusion ?? (idOn && Object.keys(root).length === 0);
   const posFilter = filter;
   return (doc) => {
     const out: Doc = {};

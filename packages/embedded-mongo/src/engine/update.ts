@@ -1,8 +1,9 @@
 import { ObjectId, Timestamp } from 'bson';
-import { Aggregator, Query } from 'mingo';
+import { Query } from 'mingo';
 import { fail } from '../errors.js';
 import { formatValue } from './collection.js';
 import { compareBson, typeRank, valueKey } from './compare.js';
+import { mongoAggregator } from './mingo-ext.js';
 import { add, mul, numKind, zeroLike } from './numbers.js';
 import { positionalIndex } from './positional.js';
 import { MINGO_OPTIONS, mingoCall, parseSort, sortDocs } from './query.js';
@@ -66,11 +67,13 @@ export function applyReplacement(doc: Doc, repl: Doc): Doc {
 
 /** Applies an update pipeline through mingo; `_id` must stay the same. */
 export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
-  const agg = mingoCall(() => new Aggregator(view(pipeline), MINGO_OPTIONS));
+  const agg = mingoCall(() => mongoAggregator(view(pipeline)));
   const res = mingoCall(() => agg.run([view(doc)]))[0] as Doc | undefined;
   if (!res) fail(2, 'update pipeline produced no document');
-  const out = normalize(restoreTypes(res, doc)) as Doc;
-  if (doc._id !== undefined && (out._id === undefined || compareBson(view(out._id), view(doc._id)) !== 0)) {
+  let out = normalize(restoreTypes(res, doc)) as Doc;
+  // MongoDB keeps the original _id when a pipeline ($replaceWith / $project) drops it.
+  if (out._id === undefined && doc._id !== undefined) out = { _id: doc._id, ...out };
+  if (doc._id !== undefined && compareBson(view(out._id), view(doc._id)) !== 0) {
     fail(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
   return out;

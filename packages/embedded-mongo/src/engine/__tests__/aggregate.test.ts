@@ -1,3 +1,4 @@
+import { ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { findAll, memEngine, run, runErr } from './helpers.js';
 
@@ -136,5 +137,61 @@ describe('aggregate', () => {
     expect((await runErr(engine, 'db', { aggregate: 'c', pipeline: [{ $nope: 1 }], cursor: {} })).code).toBe(
       2,
     );
+  });
+});
+
+describe('mingo gaps patched in the fallback path', () => {
+  it('$sort in a mingo pipeline uses BSON order (ObjectId before Date)', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', {
+      insert: 'c',
+      documents: [
+        { _id: 1, v: new Date() },
+        { _id: 2, v: new ObjectId() },
+        { _id: 3, v: 'x' },
+      ],
+    });
+    const r = await run(engine, 'db', {
+      aggregate: 'c',
+      pipeline: [{ $addFields: { w: 1 } }, { $sort: { v: 1 } }],
+      cursor: {},
+    });
+    expect(r.cursor.firstBatch.map((d: { _id: number }) => d._id)).toEqual([3, 2, 1]);
+  });
+
+  it('$toObjectId, $toString of an ObjectId, $type objectId, $indexOfCP', async () => {
+    const { engine } = memEngine();
+    const id = new ObjectId();
+    await run(engine, 'db', { insert: 'c', documents: [{ _id: id, s: id.toHexString(), t: 'héllo' }] });
+    const r = await run(engine, 'db', {
+      aggregate: 'c',
+      pipeline: [
+        {
+          $project: {
+            o: { $toObjectId: '$s' },
+            str: { $toString: '$_id' },
+            ty: { $type: '$_id' },
+            i: { $indexOfCP: ['$t', 'l'] },
+          },
+        },
+      ],
+      cursor: {},
+    });
+    expect(r.cursor.firstBatch).toEqual([{ _id: id, o: id, str: id.toHexString(), ty: 'objectId', i: 2 }]);
+    expect(
+      await findAll(engine, 'db', 'c', { filter: { _id: { $type: 'objectId' } }, projection: { _id: 1 } }),
+    ).toEqual([{ _id: id }]);
+  });
+
+  it('an update pipeline with $replaceWith keeps the original _id (MongoDB), changing it is ImmutableField', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', { insert: 'c', documents: [{ _id: 1, inner: { a: 1 } }] });
+    await run(engine, 'db', { update: 'c', updates: [{ q: { _id: 1 }, u: [{ $replaceWith: '$inner' }] }] });
+    expect(await findAll(engine, 'db', 'c')).toEqual([{ _id: 1, a: 1 }]);
+    const r = await run(engine, 'db', {
+      update: 'c',
+      updates: [{ q: { _id: 1 }, u: [{ $set: { _id: 2 } }] }],
+    });
+    expect(r.writeErrors[0].code).toBe(66);
   });
 });

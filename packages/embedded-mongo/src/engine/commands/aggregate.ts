@@ -1,10 +1,10 @@
-import { Aggregator } from 'mingo';
 import { fail } from '../../errors.js';
 import { Collection } from '../collection.js';
 import { type Core, checkCollation, checkCollName } from '../core.js';
 import { select } from '../exec.js';
 import { compileFastPipeline, Fallback } from '../fast-agg.js';
 import { Index } from '../index-tree.js';
+import { mongoAggregator } from '../mingo-ext.js';
 import { planAccess } from '../planner.js';
 import { MINGO_OPTIONS, mingoCall } from '../query.js';
 import type { CommandContext } from '../types.js';
@@ -36,15 +36,13 @@ export function runPipeline(
       if (!(e instanceof Fallback)) throw e;
     }
   }
-  const agg = mingoCall(
-    () =>
-      new Aggregator(view(pipeline), {
-        ...MINGO_OPTIONS,
-        collectionResolver: (name: string) => {
-          const c = core.coll(db, name);
-          return c ? [...c.docs.values()].map((d) => view(d)) : [];
-        },
-      }),
+  const agg = mingoCall(() =>
+    mongoAggregator(view(pipeline), {
+      collectionResolver: (name: string) => {
+        const c = core.coll(db, name);
+        return c ? [...c.docs.values()].map((d) => view(d)) : [];
+      },
+    }),
   );
   const out = mingoCall(() => agg.run(Array.from(input, (d) => view(d)))) as Doc[];
   return { docs: out.map((d) => unview(d)), fast: false };

@@ -1,0 +1,164 @@
+import { ObjectId } from 'bson';
+import { Aggregator } from 'mingo/aggregator';
+import { Context, evalExpr } from 'mingo/core';
+import { Lazy } from 'mingo/lazy';
+import * as accumulatorOps from 'mingo/operators/accumulator';
+import * as expressionOps from 'mingo/operators/expression';
+import { $toString, $type } from 'mingo/operators/expression';
+import * as pipelineOps from 'mingo/operators/pipeline';
+import * as projectionOps from 'mingo/operators/projection';
+import * as queryOps from 'mingo/operators/query';
+import * as windowOps from 'mingo/operators/window';
+import { Query } from 'mingo/query';
+import type { Any, AnyObject, Options } from 'mingo/types';
+import { keyValues } from './paths.js';
+import { parseSort, sortDocs } from './sort.js';
+import { bsonType, type Doc } from './values.js';
+
+type Iter = ReturnType<typeof Lazy>;
+
+/** `$sort` in BSON order (mingo sorts ObjectId after Date; MongoDB before). */
+function $sort(coll: Iter, spec: Any, _options: Options): Iter {
+  const parsed = parseSort(spec);
+  return coll.transform((rows: Any[]) => Lazy(sortDocs(rows as Doc[], parsed)));
+}
+
+/** `$toObjectId`, missing from mingo. */
+function $toObjectId(obj: AnyObject, expr: Any, options: Options): Any {
+  const v = evalExpr(obj, expr, options);
+  if (v === null || v === undefined) return null;
+  if (bsonType(v) === 'ObjectId') return v;
+  if (typeof v === 'string' && /^[0-9a-fA-F]{24}$/.test(v)) return new ObjectId(v);
+  throw new Error(`Failed to parse objectId '${String(v)}' in $convert with no onError value`);
+}
+
+/** `$toString` that also converts ObjectIds (mingo throws). */
+function toStringExt(obj: AnyObject, expr: Any, options: Options): Any {
+  const v = evalExpr(obj, expr, options);
+  if (bsonType(v) === 'ObjectId') return (v as ObjectId).toHexString();
+  return $toString(obj, expr, options);
+}
+
+/** `$type` knowing objectId and binData. */
+function typeExt(obj: AnyObject, expr: Any, options: Options): Any {
+  const v = evalExpr(obj, expr, options);
+  const t = bsonType(v);
+  if (t === 'ObjectId') return 'objectId';
+  if (t === 'Binary') return 'binData';
+  if (t === 'Decimal128') return 'decimal';
+  if (t === 'Long') return 'long';
+  return $type(obj, expr, options);
+}
+
+/** `$indexOfCP`, missing from mingo: index in code points. */
+function $indexOfCP(obj: AnyObject, expr: Any, options: Options): Any {
+  const args = evalExpr(obj, expr, options) as Any[];
+  const [s, sub, start, end] = args as [unknown, unknown, number | undefined, number | undefined];
+  if (s === null || s === undefined) return null;
+  if (typeof s !== 'string' || typeof sub !== 'string') throw new Error('$indexOfCP requires strings');
+  const cps = Array.from(s).slice(0, end ?? undefined);
+  const needle = Array.from(sub);
+  for (let i = start ?? 0; i + needle.length <= cps.length; i++) {
+    if (needle.every((c, j) => cps[i + j] === c)) return i;
+  }
+  return -1;
+}
+
+const TYPE_TESTS: Record<string, (v: unknown) => boolean> = {
+  double: (v) => typeof v === 'number',
+  string: (v) => typeof v === 'string',
+  object: (v) =>
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    bsonType(v) === undefined &&
+    !(v instanceof Date) &&
+    !(v instanceof RegExp),
+  array: Array.isArray,
+  binData: (v) => bsonType(v) === 'Binary',
+  undefined: (v) => v === undefined,
+  objectId: (v) => bsonType(v) === 'ObjectId',
+  bool: (v) => typeof v === 'boolean',
+  date: (v) => v instanceof Date,
+  null: (v) => v === null,
+  regex: (v) => v instanceof RegExp || bsonType(v) === 'BSONRegExp',
+  int: (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647,
+  timestamp: (v) => bsonType(v) === 'Timestamp',
+  long: (v) => bsonType(v) === 'Long' || (typeof v === 'number' && Number.isInteger(v)),
+  decimal: (v) => bsonType(v) === 'Decimal128',
+  minKey: (v) => bsonType(v) === 'MinKey',
+  maxKey: (v) => bsonType(v) === 'MaxKey',
+  number: (v) =>
+    typeof v === 'number' || ['Long', 'Decimal128', 'Double', 'Int32'].includes(bsonType(v) ?? ''),
+};
+const TYPE_CODES: Record<number, string> = {
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  6: 'undefined',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
+};
+
+/** Query `$type` with MongoDB's aliases and codes (mingo lacks objectId, binData, ...). */
+function queryType(selector: string, value: Any, _options: Options): (obj: AnyObject) => boolean {
+  const wanted = (Array.isArray(value) ? value : [value]).map((t) => {
+    const name = typeof t === 'number' ? TYPE_CODES[t] : String(t);
+    const test = name === undefined ? undefined : TYPE_TESTS[name];
+    if (!test) throw new Error(`Unknown type name alias: ${String(t)}`);
+    return { name, test };
+  });
+  const parts = selector.split('.');
+  return (obj) => {
+    const state = { multi: false };
+    const direct = parts.reduce<unknown>(
+      (o, p) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as AnyObject)[p] : undefined),
+      obj,
+    );
+    const candidates = Array.isArray(direct) ? [direct, ...direct] : keyValues(obj, parts, state);
+    return wanted.some(({ name, test }) =>
+      candidates.some((c) =>
+        c === null && name !== 'null' ? false : c === undefined && name !== 'undefined' ? false : test(c),
+      ),
+    );
+  };
+}
+
+/**
+ * mingo's operators with the ones that must answer as MongoDB does replaced. Built whole because
+ * mingo's `Context.from` lets the first context win, so an override context cannot be layered on.
+ */
+const MONGO_CONTEXT = Context.init({
+  accumulator: { ...accumulatorOps } as never,
+  expression: { ...expressionOps, $toObjectId, $toString: toStringExt, $type: typeExt, $indexOfCP } as never,
+  pipeline: { ...pipelineOps, $sort } as never,
+  projection: { ...projectionOps } as never,
+  query: { ...queryOps, $type: queryType } as never,
+  window: { ...windowOps } as never,
+});
+
+/** A mingo Query over the MongoDB-faithful operator set. */
+export function mongoQuery(criteria: AnyObject): Query {
+  return new Query(criteria, { idKey: '_id', useStrictMode: true, context: MONGO_CONTEXT } as Options);
+}
+
+/** A mingo Aggregator over the MongoDB-faithful operator set. */
+export function mongoAggregator(pipeline: AnyObject[], options: Partial<Options> = {}): Aggregator {
+  return new Aggregator(pipeline, {
+    idKey: '_id',
+    useStrictMode: true,
+    ...options,
+    context: MONGO_CONTEXT,
+  } as Options);
+}
