@@ -36,7 +36,8 @@ async function recoveredModel(dir: string): Promise<Model> {
 
 const files = (dir: string) => readdirSync(dir).sort();
 
-describe('checkpoint', () => {
+// Real fsyncs on a shared disk: allow for slow moments.
+describe('checkpoint', { timeout: 20_000 }, () => {
   it('recovers the same state from snapshot + journal as from the journal alone', async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);

@@ -14,7 +14,8 @@ async function reopen(dir: string): Promise<JournalOp[]> {
   return ops;
 }
 
-describe('journal', () => {
+// Real fsyncs on a shared disk: allow for slow moments.
+describe('journal', { timeout: 20_000 }, () => {
   it('recovers committed ops in commit order after reopening', async () => {
     const dir = tempDir();
     const { storage, recovered } = await openStorage(dir);
