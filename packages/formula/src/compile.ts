@@ -69,8 +69,35 @@ export interface CompiledFormula {
   evaluate(scope: Readonly<Record<string, unknown>>, options?: EvaluateOptions): FormulaValue;
 }
 
-interface Ctx extends EvalContext {
-  trace?: TraceStep[] | undefined;
+/** Evaluation state; `now` is read lazily so formulas without TODAY()/NOW() never build a Date. */
+export class Ctx implements EvalContext {
+  steps = 0;
+  trace: TraceStep[] | undefined;
+  scope: Readonly<Record<string, unknown>>;
+  private nowValue: Date | undefined;
+
+  constructor(
+    scope: Readonly<Record<string, unknown>>,
+    now: Date | undefined,
+    readonly maxSteps: number,
+    trace?: TraceStep[],
+  ) {
+    this.scope = scope;
+    this.nowValue = now;
+    this.trace = trace;
+  }
+
+  /** Starts a new evaluation on this context. */
+  reset(scope: Readonly<Record<string, unknown>>, now: Date | undefined): void {
+    this.scope = scope;
+    this.nowValue = now;
+    this.steps = 0;
+  }
+
+  get now(): Date {
+    if (this.nowValue === undefined) this.nowValue = new Date();
+    return this.nowValue;
+  }
 }
 
 type Evaluator = (c: Ctx) => unknown;
@@ -135,6 +162,11 @@ class Compiler {
         return () => value;
       }
       case 'array': {
+        // A list of literals is a constant: build it once instead of per evaluation.
+        if (!this.tracing && node.items.every((i) => i.kind === 'literal')) {
+          const constant = Object.freeze(node.items.map((i) => (i.kind === 'literal' ? i.value : null)));
+          return () => constant;
+        }
         const items = node.items.map((i) => this.build(i));
         return (c) => items.map((i) => i(c));
       }
@@ -212,6 +244,10 @@ class Compiler {
         const numeric = (t: FormulaType) => t === 'number' || t === 'boolean';
         const op = node.op;
         if (numeric(lt) && numeric(rt)) return numericComparison(op, l, r, pos);
+        if (lt === 'text' && rt === 'text' && (op === '==' || op === '!=')) {
+          const want = op === '==';
+          return (c) => textEquals(l(c), r(c)) === want;
+        }
         // A text operand next to a date is an ISO date literal: compare as dates.
         const lf: Evaluator = dateish(rt) && lt === 'text' ? (c) => toDate(l(c), pos) : l;
         const rf: Evaluator = dateish(lt) && rt === 'text' ? (c) => toDate(r(c), pos) : r;
@@ -227,9 +263,10 @@ class Compiler {
     const pos = node.pos;
     if (def.lazy) {
       const impl = def.impl;
+      // Lazy functions call each argument with the context they were given, which is always our Ctx.
+      const thunks = args as unknown as readonly Thunk[];
       return (c) => {
         countSteps(c, 1);
-        const thunks: Thunk[] = args.map((a) => () => a(c));
         return impl(thunks, c, pos);
       };
     }
@@ -279,6 +316,15 @@ function numericComparison(op: string, l: Evaluator, r: Evaluator, pos: number):
   }
 }
 
+/** Text equality, case-insensitive as in Excel, without lower-casing when the texts are identical. */
+function textEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' && typeof b === 'string') {
+    return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  }
+  return compareValues(a, b) === 0;
+}
+
 function compareWith(op: string, order: number): boolean {
   switch (op) {
     case '==':
@@ -322,11 +368,14 @@ export function buildFormula(
     const type = checked.type;
     const dateOnly = type === 'date' || type === 'date[]';
     const numeric = type === 'number' || type === 'any';
+    // Evaluation is synchronous and never re-enters the same formula, so one context per compiled
+    // formula is reset and reused instead of allocated per record.
+    const ctx = new Ctx({}, undefined, maxSteps);
     const evaluate = (
       scope: Readonly<Record<string, unknown>>,
       evalOptions?: EvaluateOptions,
     ): FormulaValue => {
-      const ctx: Ctx = { scope: scope ?? {}, now: evalOptions?.now ?? new Date(), steps: 0, maxSteps };
+      ctx.reset(scope !== null && typeof scope === 'object' ? scope : {}, evalOptions?.now);
       try {
         return finish(root(ctx), numeric, precision, dateOnly);
       } catch (error) {

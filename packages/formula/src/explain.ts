@@ -1,4 +1,4 @@
-import { asFormulaError, buildFormula, type CompileOptions, finish, type TraceStep } from './compile.js';
+import { asFormulaError, buildFormula, type CompileOptions, Ctx, finish, type TraceStep } from './compile.js';
 import type { FieldKind, FieldTypeMap, FormulaType, FormulaValue } from './types.js';
 
 /** Options of {@link explain}. */
@@ -65,7 +65,7 @@ export function explain(
   const { compiled, root, maxSteps } = buildFormula(source, fieldTypes, options, true);
   const steps: TraceStep[] = [];
   try {
-    const raw = root({ scope, now: options.now ?? new Date(), steps: 0, maxSteps, trace: steps });
+    const raw = root(new Ctx(scope, options.now, maxSteps, steps));
     const precision = options.precision ?? (options.resultKind === 'money' ? 2 : undefined);
     const value = finish(
       raw,

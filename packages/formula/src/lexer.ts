@@ -23,7 +23,10 @@ const KEYWORD_OPS = new Set(['and', 'or', 'not']);
 const CONSTS = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 const NUMBER = /(?:0x[0-9a-f]+|0b[01]+)(?![0-9a-z_])|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/iy;
 
+/** A letter in expr-eval's sense: a character with upper and lower case. ASCII is decided without allocating. */
 function isCased(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
   return c.toUpperCase() !== c.toLowerCase();
 }
 

@@ -89,17 +89,40 @@ class Converter {
 
   /** The first token of a kind starting at or after `from`. */
   tokenAfter(from: number, kind: Token['kind']): Token | undefined {
-    return this.lexed.tokens.find((t) => t.pos >= from && t.kind === kind);
+    const tokens = this.lexed.tokens;
+    for (let i = this.firstAtOrAfter(from); i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (t.kind === kind) return t;
+    }
+    return undefined;
+  }
+
+  /** Index of the first token starting at or after `pos` (tokens are sorted by position). */
+  firstAtOrAfter(pos: number): number {
+    const tokens = this.lexed.tokens;
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((tokens[mid] as Token).pos < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The last token of a kind that starts before `pos`. */
+  tokenBefore(pos: number, kind: Token['kind']): Token | undefined {
+    const tokens = this.lexed.tokens;
+    for (let i = this.firstAtOrAfter(pos) - 1; i >= 0; i--) {
+      const t = tokens[i] as Token;
+      if (t.kind === kind) return t;
+    }
+    return undefined;
   }
 
   /** The last operator token that ends at or before `before`. */
   opBefore(before: number): Token | undefined {
-    let found: Token | undefined;
-    for (const t of this.lexed.tokens) {
-      if (t.end > before) break;
-      if (t.kind === 'op') found = t;
-    }
-    return found;
+    return this.tokenBefore(before, 'op');
   }
 
   convert(instructions: readonly Instruction[]): FormulaNode {
@@ -206,9 +229,7 @@ class Converter {
           for (let k = 0; k < count; k++) items.unshift(pop());
           const first = items[0];
           const last = items[items.length - 1];
-          const open = [...this.lexed.tokens]
-            .reverse()
-            .find((t) => t.kind === '[' && t.pos < (first?.pos ?? Infinity));
+          const open = this.tokenBefore(first?.pos ?? Number.POSITIVE_INFINITY, '[');
           const close = this.tokenAfter(last ? last.end : (open?.end ?? 0), ']');
           push({
             kind: 'array',
@@ -231,7 +252,7 @@ class Converter {
     if (FORBIDDEN_NAMES.has(name)) throw new FormulaError('FORBIDDEN_NAME', pos, { name });
   }
 
-  #depths = new WeakMap<FormulaNode, number>();
+  readonly #depths = new Map<FormulaNode, number>();
 
   checkDepth(node: FormulaNode): void {
     let children: readonly FormulaNode[] = [];

@@ -42,8 +42,11 @@ export interface EvalContext {
   readonly maxSteps: number;
 }
 
-/** A lazily evaluated argument (IF only evaluates the branch it takes). */
-export type Thunk = () => unknown;
+/**
+ * A lazily evaluated argument: call it with the context to get the value (IF only evaluates the
+ * branch it takes). Passing the compiled argument itself avoids allocating closures per call.
+ */
+export type Thunk = (ctx: EvalContext) => unknown;
 
 interface FunctionDefBase {
   /** Upper-case name as written in formulas, e.g. `FORECAST.LINEAR`. */

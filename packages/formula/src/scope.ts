@@ -35,7 +35,14 @@ export function fieldReader(
   const isDate = type.startsWith('date');
   const raw =
     parts.length === 1
-      ? (scope: Readonly<Record<string, unknown>>) => own(scope, key)
+      ? key in Object.prototype
+        ? (scope: Readonly<Record<string, unknown>>) => own(scope, key)
+        : (scope: Readonly<Record<string, unknown>>) => {
+            // Keys that are not Object.prototype members cannot reach built-ins through a plain
+            // record; functions are still dropped so no callable ever enters a formula.
+            const v = scope[key];
+            return typeof v === 'function' ? undefined : v;
+          }
       : (scope: Readonly<Record<string, unknown>>) => {
           const flat = own(scope, key);
           return flat !== undefined ? flat : walk(scope, parts, 0);

@@ -57,7 +57,9 @@ export function toBoolean(value: unknown): boolean {
 
 /** Prints a number the way Excel's General format shows it: at most 15 significant digits. */
 export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  const plain = String(value);
+  // Up to 15 characters cannot hold binary noise beyond 15 significant digits; skip the slow path.
+  if (plain.length <= 15 || !Number.isFinite(value)) return plain;
   return String(Number(value.toPrecision(15)));
 }
 

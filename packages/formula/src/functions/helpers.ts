@@ -62,8 +62,46 @@ export function listOf(value: unknown): readonly unknown[] {
 }
 
 /** Numbers of a list where blanks and text count as 0 (SUMPRODUCT, regression inputs). */
-export function numericList(value: unknown, position: number): number[] {
-  return listOf(value).map((v) => (typeof v === 'number' ? v : isBlank(v) ? 0 : toNumber(v, position)));
+export function numericList(value: unknown, position: number): readonly number[] {
+  const list = listOf(value);
+  // Lists that are already all numbers (the usual case) are returned as they are, without copying.
+  let allNumbers = true;
+  for (const v of list) {
+    if (typeof v !== 'number') {
+      allNumbers = false;
+      break;
+    }
+  }
+  if (allNumbers) return list as readonly number[];
+  return list.map((v) => (typeof v === 'number' ? v : isBlank(v) ? 0 : toNumber(v, position)));
+}
+
+/** Folds numeric arguments as SUM sees them (see {@link numbersOf}) without building a list. */
+export function foldNumbers(
+  args: readonly unknown[],
+  position: number,
+  step: (acc: number, value: number) => number,
+  initial: number,
+): { acc: number; count: number } {
+  let acc = initial;
+  let count = 0;
+  for (const a of args) {
+    if (typeof a === 'number') {
+      acc = step(acc, a);
+      count++;
+    } else if (Array.isArray(a)) {
+      for (const v of a) {
+        if (typeof v === 'number') {
+          acc = step(acc, v);
+          count++;
+        }
+      }
+    } else if (!isBlank(a)) {
+      acc = step(acc, toNumber(a, position));
+      count++;
+    }
+  }
+  return { acc, count };
 }
 
 /** Throws NUM_ERROR for NaN and infinities so they never reach a stored record. */

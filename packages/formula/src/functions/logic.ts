@@ -36,7 +36,7 @@ export const logicFunctions: readonly FunctionDef[] = [
       { formula: 'IF(0, 1, 2)', result: 2 },
     ],
     lazy: true,
-    impl: (args) => (toBoolean(args[0]?.()) ? args[1]?.() : args[2] ? args[2]() : false),
+    impl: (args, c) => (toBoolean(args[0]?.(c)) ? args[1]?.(c) : args[2] ? args[2](c) : false),
   },
   {
     name: 'IFS',
@@ -49,14 +49,14 @@ export const logicFunctions: readonly FunctionDef[] = [
     },
     examples: [{ formula: 'IFS(85 >= 90, "A", 85 >= 80, "B", TRUE, "C")', result: 'B' }],
     lazy: true,
-    impl: (args, _c, pos) => {
+    impl: (args, c, pos) => {
       if (args.length % 2 !== 0)
         throw new FormulaError('WRONG_ARGUMENT_COUNT', pos, {
           name: 'IFS',
           expected: 'pairs',
           actual: args.length,
         });
-      for (let i = 0; i < args.length; i += 2) if (toBoolean(args[i]?.())) return args[i + 1]?.();
+      for (let i = 0; i < args.length; i += 2) if (toBoolean(args[i]?.(c))) return args[i + 1]?.(c);
       throw new FormulaError('NOT_AVAILABLE', pos, { name: 'IFS' });
     },
   },
@@ -83,11 +83,11 @@ export const logicFunctions: readonly FunctionDef[] = [
       { formula: 'SWITCH(9, 1, "one", 2, "two", "many")', result: 'many' },
     ],
     lazy: true,
-    impl: (args, _c, pos) => {
-      const subject = args[0]?.();
+    impl: (args, c, pos) => {
+      const subject = args[0]?.(c);
       let i = 1;
-      for (; i + 1 < args.length; i += 2) if (looselyEqual(subject, args[i]?.())) return args[i + 1]?.();
-      if (i < args.length) return args[i]?.();
+      for (; i + 1 < args.length; i += 2) if (looselyEqual(subject, args[i]?.(c))) return args[i + 1]?.(c);
+      if (i < args.length) return args[i]?.(c);
       throw new FormulaError('NOT_AVAILABLE', pos, { name: 'SWITCH' });
     },
   },

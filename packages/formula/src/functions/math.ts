@@ -2,7 +2,9 @@ import * as fj from '@formulajs/formulajs';
 import { FormulaError } from '../errors.js';
 import type { FunctionDef } from '../registry.js';
 import { isBlank, roundHalfAwayFromZero, toNumber, toText } from '../values.js';
-import { excel, finite, listOf, numbersOf, numericList, opt, req, rest } from './helpers.js';
+import { excel, finite, foldNumbers, listOf, numericList, opt, req, rest } from './helpers.js';
+
+const add = (a: number, b: number) => a + b;
 
 const n = toNumber;
 
@@ -21,11 +23,7 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'SUM(1, 2, 3)', result: 6 },
       { formula: 'SUM([10, 20], 5)', result: 35 },
     ],
-    impl: (args, _c, pos) => {
-      let total = 0;
-      for (const v of numbersOf(args, pos)) total += v;
-      return finite('SUM', total, pos);
-    },
+    impl: (args, _c, pos) => finite('SUM', foldNumbers(args, pos, add, 0).acc, pos),
   },
   {
     name: 'AVERAGE',
@@ -41,11 +39,9 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'AVERAGE([2, 4])', result: 3 },
     ],
     impl: (args, _c, pos) => {
-      const values = numbersOf(args, pos);
-      if (values.length === 0) throw new FormulaError('DIV_BY_ZERO', pos, { name: 'AVERAGE' });
-      let total = 0;
-      for (const v of values) total += v;
-      return total / values.length;
+      const { acc, count } = foldNumbers(args, pos, add, 0);
+      if (count === 0) throw new FormulaError('DIV_BY_ZERO', pos, { name: 'AVERAGE' });
+      return acc / count;
     },
   },
   {
@@ -59,8 +55,8 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'MIN([])', result: 0 },
     ],
     impl: (args, _c, pos) => {
-      const values = numbersOf(args, pos);
-      return values.length === 0 ? 0 : Math.min(...values);
+      const { acc, count } = foldNumbers(args, pos, Math.min, Number.POSITIVE_INFINITY);
+      return count === 0 ? 0 : acc;
     },
   },
   {
@@ -74,8 +70,8 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'MAX([0.05, 0.2, 0.1])', result: 0.2 },
     ],
     impl: (args, _c, pos) => {
-      const values = numbersOf(args, pos);
-      return values.length === 0 ? 0 : Math.max(...values);
+      const { acc, count } = foldNumbers(args, pos, Math.max, Number.NEGATIVE_INFINITY);
+      return count === 0 ? 0 : acc;
     },
   },
   {

@@ -75,17 +75,46 @@ export function tieredBreakdown(input: TierInput, position = 0): TierBreakdown {
   return { mode, value, capped, tiers, total };
 }
 
+/** The total of {@link tieredBreakdown} without building the breakdown (the hot path of TIERED). */
+export function tieredTotal(input: TierInput, position = 0): number {
+  const { thresholds, rates, mode } = input;
+  const n = thresholds.length;
+  if (n === 0 || n !== rates.length) {
+    throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: 'thresholds/rates' });
+  }
+  const cap = input.cap ?? null;
+  const value = cap !== null && input.value > cap ? cap : input.value;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const from = thresholds[i] as number;
+    const to = i + 1 < n ? (thresholds[i + 1] as number) : null;
+    if (to !== null && to <= from) {
+      throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: 'thresholds' });
+    }
+    const rate = rates[i] as number;
+    if (mode === 'graduated') {
+      const slice = (to === null || value < to ? value : to) - from;
+      if (slice > 0) total += slice * rate;
+    } else if (value > from && (to === null || value <= to)) {
+      total += value * rate;
+    }
+  }
+  return total;
+}
+
 function readInput(args: readonly unknown[], position: number): TierInput {
-  const modeText = toText(args[3]).trim().toLowerCase();
+  const raw = args[3];
+  const modeText = raw === 'graduated' || raw === 'retroactive' ? raw : toText(raw).trim().toLowerCase();
   if (modeText !== 'graduated' && modeText !== 'retroactive') {
     throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: `mode ${modeText}` });
   }
   // With a base, thresholds and cap are fractions of it (attainment bands): scale them to value units.
   const base = args[5] === undefined || isBlank(args[5]) ? 1 : toNumber(args[5], position);
   const capRaw = args[4] === undefined || isBlank(args[4]) ? 0 : toNumber(args[4], position);
+  const thresholds = numericList(args[1], position);
   return {
     value: toNumber(args[0], position),
-    thresholds: numericList(args[1], position).map((t) => t * base),
+    thresholds: base === 1 ? thresholds : thresholds.map((t) => t * base),
     rates: numericList(args[2], position),
     mode: modeText,
     cap: capRaw > 0 ? capRaw * base : null,
@@ -119,7 +148,7 @@ export const tierFunctions: readonly FunctionDef[] = [
         result: 75000,
       },
     ],
-    impl: (args, _c, pos) => tieredBreakdown(readInput(args, pos), pos).total,
+    impl: (args, _c, pos) => tieredTotal(readInput(args, pos), pos),
     detail: (args) => tieredBreakdown(readInput(args, 0)),
   },
 ];
