@@ -8,12 +8,14 @@ const RESERVED = new Set(['true', 'false', 'null', 'and', 'or', 'not', 'in']);
 const IDENT = /(?<![\w.$])([a-z][a-zA-Z0-9_]*(?:\.[a-z][a-zA-Z0-9_]*)?)(?![\w(]|\s*\()/g;
 
 /**
- * The field references in a formula, found by a plain identifier scan (string literals removed first).
+ * The field references in a formula, found by a plain identifier scan (string literals and comments removed first).
  * Real parsing and type checking belong to `@formloom/formula`; this scan only catches names that do not
  * exist, which is the mistake a template author makes most.
  */
 export function formulaIdentifiers(expression: string): string[] {
-  const code = expression.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  const code = expression
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ');
   const names = new Set<string>();
   for (const m of code.matchAll(IDENT)) {
     const name = m[1] as string;
