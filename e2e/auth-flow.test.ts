@@ -71,7 +71,7 @@ describe('setup, sign-out and sign-in in the browser', () => {
     expect(await page.getByTestId('workspace-name').textContent()).toBe(workspaceName);
   });
 
-  it('lists the owner on the members page and adds a member', async () => {
+  it('lists the owner on the members page, adds a member, deactivates and reactivates them', async () => {
     const { page } = browser;
     await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
     const members = page.getByTestId('members-page');
@@ -85,6 +85,13 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await dialog.getByRole('button', { name: en.members.add }).click();
     await members.getByRole('cell', { name: member.email }).waitFor();
     expect(await members.getByRole('row').count()).toBe(3); // header, owner, new member
+
+    const row = members.getByRole('row').filter({ hasText: member.email });
+    await row.getByRole('button', { name: en.members.deactivate }).click();
+    await page.getByRole('tooltip').getByRole('button', { name: en.members.deactivate }).click();
+    await row.getByText(en.members.inactive, { exact: true }).waitFor();
+    await row.getByRole('button', { name: en.members.reactivate }).click();
+    await row.getByText(en.members.active, { exact: true }).waitFor();
   });
 
   it('signs out, and a reload of /login then shows the login page', async () => {
@@ -135,5 +142,25 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await login.getByRole('button', { name: en.login.submit }).click();
     await page.getByTestId('home-page').waitFor();
     expect(await page.getByTestId('workspace-name').textContent()).toBe(workspaceName);
+  });
+
+  it('shows a plain member the member list without management buttons', async () => {
+    const { page } = browser;
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: en.user.logout }).click();
+    const login = page.getByTestId('login-page');
+    await login.waitFor();
+    await login.getByLabel(en.login.email, { exact: true }).fill(member.email);
+    await login.getByLabel(en.login.password, { exact: true }).fill(member.password);
+    await login.getByRole('button', { name: en.login.submit }).click();
+    await page.getByTestId('home-page').waitFor();
+    expect(await page.getByTestId('user-menu').textContent()).toContain(member.name);
+
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
+    const members = page.getByTestId('members-page');
+    await members.getByRole('cell', { name: owner.email }).waitFor();
+    expect(await members.getByText(en.members.onlyAdmins).isVisible()).toBe(true);
+    expect(await members.getByRole('button', { name: en.members.add }).count()).toBe(0);
+    expect(await members.getByRole('button', { name: en.members.deactivate }).count()).toBe(0);
   });
 });

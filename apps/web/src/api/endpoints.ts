@@ -81,4 +81,14 @@ export const api = {
     apiRequest<Member[]>('GET', `${ws(workspaceId)}/members`, signal ? { signal } : {}),
   addMember: (workspaceId: string, body: NewMember) =>
     apiRequest<Member>('POST', `${ws(workspaceId)}/members`, { body }),
+  /** Ends the member's access; their data stays and their open tasks move to their manager. */
+  deactivateMember: async (workspaceId: string, userId: string): Promise<Member> => {
+    const result = await apiRequest<{ member: Member }>(
+      'POST',
+      `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/deactivate`,
+    );
+    return result.member;
+  },
+  reactivateMember: (workspaceId: string, userId: string) =>
+    apiRequest<Member>('POST', `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/reactivate`),
 };

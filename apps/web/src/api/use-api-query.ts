@@ -3,9 +3,8 @@ import { ApiError, CLIENT_ERROR_CODES } from './client';
 
 /** The three states a page shows for data it loads. */
 export type QueryState<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: ApiError }
-  | { status: 'success'; data: T };
+  /** `previous` keeps the last data on screen while it reloads, so tables do not flash empty. */
+  { status: 'loading'; previous?: T } | { status: 'error'; error: ApiError } | { status: 'success'; data: T };
 
 /** A loaded value plus a way to load it again. */
 export type QueryResult<T> = QueryState<T> & { retry: () => void };
@@ -26,7 +25,9 @@ export function useApiQuery<T>(
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new `attempt` is what makes retry() load again.
   useEffect(() => {
     const controller = new AbortController();
-    setState({ status: 'loading' });
+    setState((current) =>
+      current.status === 'success' ? { status: 'loading', previous: current.data } : { status: 'loading' },
+    );
     stableLoad(controller.signal).then(
       (data) => {
         if (!controller.signal.aborted) setState({ status: 'success', data });

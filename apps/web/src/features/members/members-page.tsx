@@ -1,23 +1,84 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Empty, Flex, Table, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Empty, Flex, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Member } from '../../api/endpoints';
+import type { ApiError } from '../../api/client';
+import { api, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
-import { ErrorState } from '../../components/status-states';
+import { ErrorState, useErrorText } from '../../components/status-states';
 import { RoleTags } from '../home/role-tags';
-import { useSession } from '../session/session-context';
+import { useMe, useSession } from '../session/session-context';
 import { AddMemberDialog } from './add-member-dialog';
+import { MemberActions } from './member-actions';
 
-function MemberTable({ workspace }: { workspace: { id: string; name: string } }) {
+/** The server enforces this too; the page only avoids offering buttons that would answer 403. */
+const MANAGING_ROLES = new Set(['owner', 'admin']);
+
+function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
   const { t } = useTranslation();
+  const me = useMe();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
   const members = useApiQuery((signal) => api.members(workspace.id, signal), [workspace.id]);
   const [adding, setAdding] = useState(false);
-  const { message } = App.useApp();
+  const canManage = workspace.roles.some((role) => MANAGING_ROLES.has(role));
 
   if (members.status === 'error') {
     return <ErrorState title={t('members.loadFailed')} error={members.error} onRetry={members.retry} />;
   }
+  const rows = members.status === 'success' ? members.data : (members.previous ?? []);
+  const showChangeError = (error: ApiError) =>
+    void message.error(`${t('members.changeFailed')}: ${errorText(error)}`);
+
+  const columns: TableColumnsType<Member> = [
+    {
+      title: t('members.name'),
+      dataIndex: 'name',
+      key: 'name',
+      render: (name: string, member) =>
+        member.userId === me.user.id ? (
+          <>
+            {name} <Typography.Text type="secondary">({t('members.you')})</Typography.Text>
+          </>
+        ) : (
+          name
+        ),
+    },
+    { title: t('members.email'), dataIndex: 'email', key: 'email' },
+    {
+      title: t('members.roles'),
+      dataIndex: 'roles',
+      key: 'roles',
+      render: (roles: string[]) => <RoleTags roles={roles} />,
+    },
+    {
+      title: t('members.status'),
+      dataIndex: 'active',
+      key: 'active',
+      render: (active: boolean) =>
+        active ? (
+          <Badge status="success" text={t('members.active')} />
+        ) : (
+          <Badge status="default" text={t('members.inactive')} />
+        ),
+    },
+  ];
+  if (canManage) {
+    columns.push({
+      title: t('members.actions'),
+      key: 'actions',
+      render: (_value, member) =>
+        member.userId === me.user.id ? null : (
+          <MemberActions
+            workspaceId={workspace.id}
+            member={member}
+            onChanged={members.retry}
+            onError={showChangeError}
+          />
+        ),
+    });
+  }
+
   return (
     <>
       <Flex justify="space-between" align="flex-start" wrap gap={12} style={{ marginBottom: 16 }}>
@@ -29,55 +90,42 @@ function MemberTable({ workspace }: { workspace: { id: string; name: string } })
             {t('members.subtitle', { workspace: workspace.name })}
           </Typography.Text>
         </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)}>
-          {t('members.add')}
-        </Button>
+        {canManage && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)}>
+            {t('members.add')}
+          </Button>
+        )}
       </Flex>
+      {!canManage && (
+        <Alert type="info" showIcon title={t('members.onlyAdmins')} style={{ marginBottom: 16 }} />
+      )}
       <Card styles={{ body: { padding: 0 } }}>
         <Table<Member>
           rowKey="userId"
           loading={members.status === 'loading'}
-          dataSource={members.status === 'success' ? members.data : []}
+          dataSource={rows}
           pagination={{ hideOnSinglePage: true, pageSize: 50 }}
           locale={{ emptyText: <Empty description={t('members.empty')} /> }}
-          columns={[
-            { title: t('members.name'), dataIndex: 'name', key: 'name' },
-            { title: t('members.email'), dataIndex: 'email', key: 'email' },
-            {
-              title: t('members.roles'),
-              dataIndex: 'roles',
-              key: 'roles',
-              render: (roles: string[]) => <RoleTags roles={roles} />,
-            },
-            {
-              title: t('members.status'),
-              dataIndex: 'active',
-              key: 'active',
-              render: (active: boolean) =>
-                active ? (
-                  <Badge status="success" text={t('members.active')} />
-                ) : (
-                  <Badge status="default" text={t('members.inactive')} />
-                ),
-            },
-          ]}
+          columns={columns}
         />
       </Card>
-      <AddMemberDialog
-        workspace={workspace}
-        open={adding}
-        onClose={() => setAdding(false)}
-        onAdded={(member) => {
-          setAdding(false);
-          void message.success(t('members.added', { name: member.name }));
-          members.retry();
-        }}
-      />
+      {canManage && (
+        <AddMemberDialog
+          workspace={workspace}
+          open={adding}
+          onClose={() => setAdding(false)}
+          onAdded={(member) => {
+            setAdding(false);
+            void message.success(t('members.added', { name: member.name }));
+            members.retry();
+          }}
+        />
+      )}
     </>
   );
 }
 
-/** The current workspace's members, with a form to add one. */
+/** The current workspace's members; owners and admins can add, deactivate and reactivate them. */
 export function MembersPage() {
   const { t } = useTranslation();
   const { workspace } = useSession();
