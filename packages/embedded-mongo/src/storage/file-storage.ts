@@ -2,7 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { journalPath } from './files.js';
 import { encodeOps } from './framing.js';
-import { ioFailure, type StorageIo, syncDirectory } from './io.js';
+import { ioFailure, type StorageIo } from './io.js';
 import type { DirectoryLock } from './lock.js';
 import { writeSnapshot } from './snapshot.js';
 import type { JournalOp, Storage } from './types.js';
@@ -124,7 +124,7 @@ export class FileStorage implements Storage {
     } catch (error) {
       return Promise.reject(ioFailure('creating journal', path, error));
     }
-    const created = syncDirectory(dir);
+    const created = this.#init.io.syncDirectory(dir);
     created.catch(() => {}); // observed by the writer before the first entry in this file
     this.#next.set(generation, { generation, path, fd, size: 0, created });
     this.#generation = generation;
@@ -223,6 +223,9 @@ export class FileStorage implements Storage {
     try {
       await next.created;
     } catch (error) {
+      // Try the directory fsync again with the next batch rather than failing this journal forever.
+      next.created = this.#init.io.syncDirectory(this.#init.dir);
+      next.created.catch(() => {});
       throw ioFailure('creating journal', next.path, error);
     }
     closeSync(this.#journal.fd);

@@ -13,6 +13,8 @@ export interface StorageIo {
   datasync(fd: number): Promise<void>;
   /** Cuts the file back to `length` bytes. */
   truncate(fd: number, length: number): Promise<void>;
+  /** Makes a directory's entries durable (see {@link syncDirectory}). */
+  syncDirectory(dir: string): Promise<void>;
 }
 
 const writeAsync = promisify(write);
@@ -26,6 +28,7 @@ export const nodeIo: StorageIo = {
   },
   datasync: (fd) => fdatasyncAsync(fd),
   truncate: (fd, length) => ftruncateAsync(fd, length),
+  syncDirectory: (dir) => syncDirectory(dir),
 };
 
 const openAsync = promisify(open);

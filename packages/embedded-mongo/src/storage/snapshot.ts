@@ -2,7 +2,7 @@ import { close, open, readdir, rename, unlink } from 'node:fs';
 import { promisify } from 'node:util';
 import { classify, journalPath, snapshotPath, snapshotTempPath } from './files.js';
 import { EntryBuilder } from './framing.js';
-import { ioFailure, type StorageIo, syncDirectory } from './io.js';
+import { ioFailure, type StorageIo } from './io.js';
 import type { JournalOp } from './types.js';
 
 const openAsync = promisify(open);
@@ -69,7 +69,11 @@ export async function writeSnapshot(
     throw ioFailure('writing snapshot', temp, error);
   }
   // Until the rename is durable, the old snapshot and journals are the only copy: delete them after.
-  if (!noSync) await syncDirectory(dir);
+  try {
+    if (!noSync) await io.syncDirectory(dir);
+  } catch (error) {
+    throw ioFailure('syncing directory', dir, error);
+  }
   const listing = classify(await readdirAsync(dir));
   for (const older of listing.snapshots.filter((g) => g < generation)) {
     await unlinkAsync(snapshotPath(dir, older)).catch(() => {});

@@ -45,6 +45,11 @@ export class RecordingIo implements StorageIo {
   /** When set, the next datasync fails with this code. */
   failSync: string | undefined;
   failTruncate = false;
+  dirSyncs = 0;
+  /** When set, the next directory fsync fails with this code. */
+  failDirSync: string | undefined;
+  /** When set, the directory fsync with this (1-based) call number fails with EIO. */
+  failDirSyncCall: number | undefined;
 
   async write(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
     this.writes++;
@@ -65,6 +70,18 @@ export class RecordingIo implements StorageIo {
       throw Object.assign(new Error(`${code}: injected`), { code });
     }
     return nodeIo.datasync(fd);
+  }
+
+  async syncDirectory(dir: string): Promise<void> {
+    this.dirSyncs++;
+    if (this.dirSyncs === this.failDirSyncCall)
+      throw Object.assign(new Error('EIO: injected'), { code: 'EIO' });
+    if (this.failDirSync) {
+      const code = this.failDirSync;
+      this.failDirSync = undefined;
+      throw Object.assign(new Error(`${code}: injected`), { code });
+    }
+    return nodeIo.syncDirectory(dir);
   }
 
   async truncate(fd: number, length: number): Promise<void> {

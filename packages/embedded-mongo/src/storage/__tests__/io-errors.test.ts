@@ -99,6 +99,39 @@ describe('write failures', () => {
     expect(await recoveredIds(dir)).toEqual([1]);
   });
 
+  it('retries the directory fsync of a new journal instead of failing it for good', async () => {
+    const dir = tempDir();
+    const io = new RecordingIo();
+    const { storage } = await openStorage(dir, {}, { io });
+    await storage.commit([put(1)]);
+    io.failDirSync = 'EIO';
+    await storage.checkpoint([put(1)]);
+    // The first entry of the new journal waits for its directory entry to be durable, which failed.
+    await expect(storage.commit([put(2)])).rejects.toThrow(
+      /creating journal .*journal-0000000000000002\.wal failed/,
+    );
+    await storage.commit([put(3)]);
+    await storage.close();
+    expect(await recoveredIds(dir)).toEqual([1, 3]);
+  });
+
+  it('keeps the old files when the directory fsync after a snapshot rename fails', async () => {
+    const dir = tempDir();
+    const io = new RecordingIo();
+    const { storage } = await openStorage(dir, {}, { io });
+    await storage.commit([put(1)]);
+    io.failDirSyncCall = 2; // the first is the new journal's, the second follows the rename
+    const checkpoint = storage.checkpoint([put(1)]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await storage.commit([put(2)]);
+    expect(String(await checkpoint)).toMatch(/syncing directory .* failed: input\/output error/);
+    expect(statSync(journalPath(dir, 1)).size).toBeGreaterThan(0);
+    await storage.close();
+    expect(await recoveredIds(dir)).toEqual([1, 2]);
+  });
+
   it('rejects ops BSON cannot serialise without touching the journal', async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);

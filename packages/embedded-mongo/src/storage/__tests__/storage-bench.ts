@@ -34,6 +34,7 @@ class CountingIo implements StorageIo {
   syncs = 0;
   write = nodeIo.write;
   truncate = nodeIo.truncate;
+  syncDirectory = nodeIo.syncDirectory;
   datasync(fd: number): Promise<void> {
     this.syncs++;
     return nodeIo.datasync(fd);
