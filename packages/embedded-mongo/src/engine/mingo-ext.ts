@@ -13,7 +13,7 @@ import { Query } from 'mingo/query';
 import type { Any, AnyObject, Options } from 'mingo/types';
 import { keyValues } from './paths.js';
 import { parseSort, sortDocs } from './sort.js';
-import { bsonType, type Doc } from './values.js';
+import { bsonType, type Doc, isInt32, unview } from './values.js';
 
 type Iter = ReturnType<typeof Lazy>;
 
@@ -65,7 +65,7 @@ function $indexOfCP(obj: AnyObject, expr: Any, options: Options): Any {
 }
 
 const TYPE_TESTS: Record<string, (v: unknown) => boolean> = {
-  double: (v) => typeof v === 'number',
+  double: (v) => (typeof v === 'number' && !isInt32(v)) || bsonType(v) === 'Double',
   string: (v) => typeof v === 'string',
   object: (v) =>
     v !== null &&
@@ -82,9 +82,9 @@ const TYPE_TESTS: Record<string, (v: unknown) => boolean> = {
   date: (v) => v instanceof Date,
   null: (v) => v === null,
   regex: (v) => v instanceof RegExp || bsonType(v) === 'BSONRegExp',
-  int: (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647,
+  int: (v) => (typeof v === 'number' && isInt32(v)) || bsonType(v) === 'Int32',
   timestamp: (v) => bsonType(v) === 'Timestamp',
-  long: (v) => bsonType(v) === 'Long' || (typeof v === 'number' && Number.isInteger(v)),
+  long: (v) => bsonType(v) === 'Long',
   decimal: (v) => bsonType(v) === 'Decimal128',
   minKey: (v) => bsonType(v) === 'MinKey',
   maxKey: (v) => bsonType(v) === 'MaxKey',
@@ -120,7 +120,9 @@ function queryType(selector: string, value: Any, _options: Options): (obj: AnyOb
     return { name, test };
   });
   const parts = selector.split('.');
-  return (obj) => {
+  return (view) => {
+    // Types are judged on the stored form: the evaluation view has turned Long/Double into numbers.
+    const obj = unview(view);
     const state = { multi: false };
     const direct = parts.reduce<unknown>(
       (o, p) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as AnyObject)[p] : undefined),
@@ -135,6 +137,46 @@ function queryType(selector: string, value: Any, _options: Options): (obj: AnyOb
   };
 }
 
+/** Query `$mod`: only numbers match (mingo also matches null and missing, as null % n == 0). */
+function queryMod(selector: string, value: Any, _options: Options): (obj: AnyObject) => boolean {
+  if (!Array.isArray(value) || value.length !== 2)
+    throw new Error('malformed mod, needs to be an array of 2 elements');
+  const [d, r] = value.map(Number) as [number, number];
+  if (d === 0) throw new Error('divisor cannot be 0');
+  const parts = selector.split('.');
+  return (obj) => {
+    const state = { multi: false };
+    return keyValues(obj, parts, state).some((v) => typeof v === 'number' && Math.trunc(v) % d === r);
+  };
+}
+
+/**
+ * `$bucket` rewritten as MongoDB defines it: `$group` on a `$switch` over the boundaries (lower
+ * bound inclusive), then `$sort` by `_id`. mingo put boundary values in the wrong bucket.
+ */
+function $bucket(coll: Iter, spec: Any, options: Options): Iter {
+  const s = spec as { groupBy: Any; boundaries: Any[]; default?: Any; output?: AnyObject };
+  const b = s.boundaries;
+  if (!Array.isArray(b) || b.length < 2)
+    throw new Error("$bucket requires 'boundaries' with at least 2 values");
+  const branches = b.slice(0, -1).map((lo, i) => ({
+    case: { $and: [{ $gte: [s.groupBy, lo] }, { $lt: [s.groupBy, b[i + 1]] }] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is MongoDB's $switch branch syntax.
+    then: lo,
+  }));
+  const sw: AnyObject = { $switch: { branches } };
+  if (s.default !== undefined) (sw.$switch as AnyObject).default = s.default;
+  else (sw.$switch as AnyObject).default = { $literal: '__no_bucket__' };
+  const group = { _id: sw, ...(s.output ?? { count: { $sum: 1 } }) };
+  const g = (pipelineOps as unknown as Record<string, (c: Iter, e: Any, o: Options) => Iter>).$group!;
+  return $sort(g(coll, group, options), { _id: 1 }, options).transform((rows: Any[]) => {
+    if (rows.some((r) => (r as AnyObject)._id === '__no_bucket__')) {
+      throw new Error('$bucket could not find a matching branch for an input, and no default was specified.');
+    }
+    return Lazy(rows);
+  });
+}
+
 /**
  * mingo's operators with the ones that must answer as MongoDB does replaced. Built whole because
  * mingo's `Context.from` lets the first context win, so an override context cannot be layered on.
@@ -142,9 +184,9 @@ function queryType(selector: string, value: Any, _options: Options): (obj: AnyOb
 const MONGO_CONTEXT = Context.init({
   accumulator: { ...accumulatorOps } as never,
   expression: { ...expressionOps, $toObjectId, $toString: toStringExt, $type: typeExt, $indexOfCP } as never,
-  pipeline: { ...pipelineOps, $sort } as never,
+  pipeline: { ...pipelineOps, $sort, $bucket } as never,
   projection: { ...projectionOps } as never,
-  query: { ...queryOps, $type: queryType } as never,
+  query: { ...queryOps, $type: queryType, $mod: queryMod } as never,
   window: { ...windowOps } as never,
 });
 

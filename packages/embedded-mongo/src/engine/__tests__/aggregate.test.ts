@@ -1,4 +1,4 @@
-import { ObjectId } from 'bson';
+import { Double, Int32, Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { findAll, memEngine, run, runErr } from './helpers.js';
 
@@ -193,5 +193,51 @@ describe('mingo gaps patched in the fallback path', () => {
       updates: [{ q: { _id: 1 }, u: [{ $set: { _id: 2 } }] }],
     });
     expect(r.writeErrors[0].code).toBe(66);
+  });
+});
+
+describe('more mingo gaps (MongoDB wins)', () => {
+  it('$mod does not match null or missing values', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', { insert: 'c', documents: [{ _id: 1, v: 25 }, { _id: 2, v: null }, { _id: 3 }] });
+    expect((await findAll(engine, 'db', 'c', { filter: { v: { $mod: [5, 0] } } })).map((d) => d._id)).toEqual(
+      [1],
+    );
+  });
+
+  it('$bucket puts a boundary value into the bucket that starts there', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', {
+      insert: 'c',
+      documents: [10, 30, 5, 55, 20].map((amount, i) => ({ _id: i, amount })),
+    });
+    const r = await run(engine, 'db', {
+      aggregate: 'c',
+      pipeline: [{ $bucket: { groupBy: '$amount', boundaries: [0, 20, 100], output: { n: { $sum: 1 } } } }],
+      cursor: {},
+    });
+    expect(r.cursor.firstBatch).toEqual([
+      { _id: 0, n: 2 },
+      { _id: 20, n: 3 },
+    ]);
+  });
+
+  it('$type distinguishes int, long and double as stored', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', {
+      insert: 'c',
+      documents: [
+        { _id: 1, v: new Int32(5) },
+        { _id: 2, v: Long.fromNumber(5) },
+        { _id: 3, v: new Double(5) },
+        { _id: 4, v: 2.5 },
+      ],
+    });
+    const ids = async (t: string) =>
+      (await findAll(engine, 'db', 'c', { filter: { v: { $type: t } } })).map((d) => d._id);
+    expect(await ids('long')).toEqual([2]);
+    expect(await ids('int')).toEqual([1]);
+    expect(await ids('double')).toEqual([3, 4]);
+    expect(await ids('number')).toEqual([1, 2, 3, 4]);
   });
 });
