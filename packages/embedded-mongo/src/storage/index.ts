@@ -21,11 +21,14 @@
  *   by default).
  *
  * ## Recovery
- * `openStorage` loads the newest valid snapshot and replays the journals after it in order (the
- * `recovered` iterable streams them from disk; iterate it before writing). An entry whose write was
- * interrupted (torn or failing its CRC at the end of the newest journal) was never acknowledged and is
- * cut off; corruption anywhere else stops the start with a {@link StorageCorruptError} instead of
- * silently losing acknowledged writes. Leftover `.tmp` files are removed.
+ * `openStorage` validates every entry (CRC) of the newest valid snapshot and of the journals after it,
+ * then hands back `recovered`, which streams their ops from disk in order, in bounded memory. It can be
+ * read once, before the first checkpoint (commits made meanwhile are not part of it); reading it to the
+ * end, the first checkpoint or `close()` releases its files. An entry whose write was interrupted
+ * (torn or failing its CRC at the end of the newest journal) was never acknowledged and is cut off;
+ * corruption anywhere else stops the start with a {@link StorageCorruptError} naming the file and the
+ * offset, instead of silently losing acknowledged writes. Leftover `.tmp` files are removed, and a real
+ * mongod's dbpath is refused.
  *
  * ## Errors
  * A failed write or fsync (ENOSPC, EDQUOT, EIO, EROFS, ...) rejects the commits of that batch with a
