@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { serialize } from 'bson';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo } from '../server.js';
 import { WireServer } from '../wire/listener.js';
 import { opMsg, opQuery, RawClient } from './helpers/raw-client.js';
 import { TestEngine } from './helpers/test-engine.js';
@@ -33,20 +37,48 @@ function withLength(message: Buffer, length: number): Buffer {
 
 const ping = (): Buffer => opMsg({ ping: 1, $db: 'admin' }, { requestId: 999 });
 
-describe('fuzzed wire input', () => {
+interface Target {
+  port: number;
+  close(): Promise<void>;
+}
+
+async function wireOverTestEngine(): Promise<Target> {
   const wire = new WireServer(new TestEngine());
+  const port = (await wire.listen({ port: 0 })).port ?? 0;
+  return { port, close: () => wire.close() };
+}
+
+async function embeddedServer(): Promise<Target> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'formloom-fuzz-'));
+  const server = await startEmbeddedMongo({ dataDir });
+  return {
+    port: server.port,
+    async close() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Once over the wire layer alone, once over the real engine and storage (mutated commands reach it).
+describe.each([
+  ['wire layer over a test engine', wireOverTestEngine],
+  ['embedded server', embeddedServer],
+])('fuzzed wire input: %s', (_name, start) => {
+  let target: Target;
   let port = 0;
   let client: MongoClient;
 
   beforeAll(async () => {
-    port = (await wire.listen({ port: 0 })).port ?? 0;
+    target = await start();
+    port = target.port;
     client = await new MongoClient(`mongodb://127.0.0.1:${port}/`, {
       serverSelectionTimeoutMS: 3000,
     }).connect();
-  });
+  }, 30_000);
   afterAll(async () => {
     await client.close();
-    await wire.close();
+    await target.close();
   });
 
   async function expectRejected(bytes: Buffer, errmsg?: RegExp): Promise<void> {
