@@ -1,18 +1,22 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ErrorState, LoadingState } from './components/status-states';
 import { LoginPage } from './features/auth/login-page';
 import { SetupPage } from './features/auth/setup-page';
-import { HomePage } from './features/home/home-page';
-import { MembersPage } from './features/members/members-page';
 import { SessionProvider, useSession } from './features/session/session-context';
 import { toLanguage } from './i18n';
-import { AppLayout } from './layout/app-layout';
-import { NotFoundPage } from './layout/not-found-page';
+
+// The signed-in area loads on demand so the setup and sign-in pages start with less JavaScript.
+const AppLayout = lazy(() => import('./layout/app-layout').then((m) => ({ default: m.AppLayout })));
+const HomePage = lazy(() => import('./features/home/home-page').then((m) => ({ default: m.HomePage })));
+const MembersPage = lazy(() =>
+  import('./features/members/members-page').then((m) => ({ default: m.MembersPage })),
+);
+const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
 /** Shows the loading and "server unreachable" screens before any route can decide. */
 function SessionGate({ children }: { children: ReactNode }) {
@@ -34,7 +38,7 @@ function SessionGate({ children }: { children: ReactNode }) {
       </main>
     );
   }
-  return <>{children}</>;
+  return <Suspense fallback={<LoadingState fullPage />}>{children}</Suspense>;
 }
 
 /** Each route is reachable only in the session state it belongs to; others redirect. */

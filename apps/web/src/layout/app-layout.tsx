@@ -1,9 +1,11 @@
 import { HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Layout, Menu, Select, Typography, theme } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { Logo } from '../components/logo';
+import { LoadingState } from '../components/status-states';
 import { useMe, useSession } from '../features/session/session-context';
 
 /** Top-level sections; a route's first segment picks the highlighted entry. */
@@ -124,7 +126,9 @@ export function AppLayout() {
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
           <main id="main-content" tabIndex={-1} style={{ maxWidth: 1100, margin: '0 auto', outline: 'none' }}>
-            <Outlet />
+            <Suspense fallback={<LoadingState />}>
+              <Outlet />
+            </Suspense>
           </main>
         </Layout.Content>
       </Layout>
