@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { workspaceRole } from '../../lib/access/index.js';
 import { appError } from '../../lib/errors.js';
@@ -52,12 +52,18 @@ export function toNode(doc: DepartmentDoc): DepartmentNode {
 }
 
 /**
- * The caller's department and every department below it, for `departmentAndBelow` scopes
- * (the records module calls this once per request that needs it).
+ * A department and every department below it, for `departmentAndBelow` scopes (`AccessSubject`); the
+ * records module calls this once per request that needs it. Empty without a department.
  */
-export async function departmentAndBelow(app: AppInstance, member: RequestMember): Promise<string[]> {
-  if (!member.department) return [];
-  return descendantsOf(await departmentNodes(app, new Types.ObjectId(member.ws)), member.department);
+export async function departmentAndBelow(
+  connection: Connection,
+  ws: Types.ObjectId | string,
+  department: Types.ObjectId | string | null | undefined,
+): Promise<string[]> {
+  if (!department) return [];
+  const { Department } = workspaceModels(connection);
+  const docs = await Department.find({ ws: new Types.ObjectId(String(ws)) }).lean();
+  return descendantsOf(docs.map(toNode), String(department));
 }
 
 /** Throws 400 unless `department` is a department of `ws`. */

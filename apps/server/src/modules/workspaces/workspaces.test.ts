@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { addMember, code, runSetup, type Session } from '../auth/test-helpers.js';
+import { departmentAndBelow } from './service.js';
 
 let t: TestApp;
 let owner: Session & { workspaceId: string };
@@ -102,6 +103,12 @@ describe('departments', () => {
         ],
       },
     ]);
+  });
+
+  it('gives the access layer a department and everything below it', async () => {
+    expect((await departmentAndBelow(t.store.connection, ws, sales)).sort()).toEqual([east, sales].sort());
+    expect(await departmentAndBelow(t.store.connection, ws, east)).toEqual([east]);
+    expect(await departmentAndBelow(t.store.connection, ws, null)).toEqual([]);
   });
 
   it('only owners and admins change departments', async () => {
