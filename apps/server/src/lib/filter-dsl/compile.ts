@@ -9,7 +9,7 @@ import {
   type FilterOp,
   type MongoQuery,
 } from './types.js';
-import { checkValue, isPlainObject, type Operand, type ValueScope } from './values.js';
+import { checkValue, isPlainObject, type Operand, type OperandResolver, type ValueScope } from './values.js';
 
 /** Options of {@link compileFilter}. */
 export interface CompileFilterOptions {
@@ -17,6 +17,8 @@ export interface CompileFilterOptions {
   fields: ReadonlyMap<string, FilterField>;
   context: FilterContext;
   limits?: Partial<FilterLimits>;
+  /** Server-side operands (never from clients): see {@link OperandResolver}. */
+  resolve?: OperandResolver;
   /** JSON pointer prefixed to every issue path, e.g. `/query/filter`. */
   basePath?: string;
 }
@@ -25,7 +27,7 @@ export interface CompileFilterOptions {
 const NOTHING: MongoQuery = { _id: { $in: [] } };
 const CONDITION_KEYS = new Set(['field', 'op', 'value']);
 const RANGE_OPS = new Set<FilterOp>(['gt', 'gte', 'lt', 'lte', 'between']);
-const ORDERED = new Set(['number', 'date', 'datetime', 'text']);
+const ORDERED = new Set(['number', 'date', 'datetime', 'text', 'timestamp', 'objectId']);
 
 /** Escapes a user string for a literal match inside a regular expression (no regex injection). */
 export function escapeRegExp(text: string): string {

@@ -11,4 +11,11 @@ export {
   type FilterOp,
   type MongoQuery,
 } from './types.js';
-export { isCalendarDate, isPlainObject, normaliseDateTime } from './values.js';
+export {
+  isCalendarDate,
+  isPlainObject,
+  normaliseDateTime,
+  type Operand,
+  type OperandResolver,
+  type Scalar,
+} from './values.js';

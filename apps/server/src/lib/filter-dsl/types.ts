@@ -13,6 +13,10 @@ export type FilterKind =
   | 'date'
   /** An instant stored as an ISO-8601 UTC string (`2026-01-31T08:00:00.000Z`). */
   | 'datetime'
+  /** A MongoDB ObjectId (record id, owner, creator, department); sent as 24 hex digits. */
+  | 'objectId'
+  /** A BSON date (createdAt, updatedAt); sent as an ISO-8601 instant. */
+  | 'timestamp'
   /** Structured values (subform, address, attachment, signature): only `empty` / `notEmpty`. */
   | 'opaque';
 
@@ -23,7 +27,7 @@ export interface FilterField {
   kind: FilterKind;
   /** True when the stored value is an array of `kind` values (multiselect, multi member...). */
   multiple?: boolean;
-  /** For `id` fields: what `$me` / `$myDepartment` may stand for. */
+  /** For `id` and `objectId` fields: what `$me` / `$myDepartment` may stand for. */
   refersTo?: 'member' | 'department';
 }
 

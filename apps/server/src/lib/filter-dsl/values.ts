@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { isPeriod, localDate, periodRange } from './periods.js';
 import type { FilterContext, FilterField, FilterIssue, FilterLimits } from './types.js';
 
@@ -7,9 +8,18 @@ import type { FilterContext, FilterField, FilterIssue, FilterLimits } from './ty
  * for a caller without a department: the condition can match no record).
  */
 export type Operand =
-  | { type: 'value'; value: string | number | boolean }
-  | { type: 'range'; start: string; end: string }
+  | { type: 'value'; value: Scalar }
+  | { type: 'range'; start: Scalar; end: Scalar }
   | { type: 'none' };
+
+/** A stored scalar a condition may compare with. */
+export type Scalar = string | number | boolean | Date | Types.ObjectId;
+
+/**
+ * Resolves server-side operands (rollup conditions' `$field`, `$recordPeriod`) that clients may never
+ * send: returns undefined for objects it does not know, which then count as ordinary (rejected) values.
+ */
+export type OperandResolver = (raw: Record<string, unknown>, field: FilterField) => Operand | undefined;
 
 /** What value checking needs besides the value. */
 export interface ValueScope {
@@ -17,6 +27,7 @@ export interface ValueScope {
   context: FilterContext;
   limits: FilterLimits;
   issues: FilterIssue[];
+  resolve?: OperandResolver | undefined;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -52,6 +63,11 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** An id as the field stores it: ObjectId fields get an ObjectId. */
+function asKind(field: FilterField, id: string): Scalar {
+  return field.kind === 'objectId' && Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : id;
+}
+
 /** Resolves a `{ "$me": true }`-style special value; reports misuse. */
 function resolveSpecial(raw: Record<string, unknown>, path: string, scope: ValueScope): Operand | undefined {
   const { field, context, issues } = scope;
@@ -75,18 +91,20 @@ function resolveSpecial(raw: Record<string, unknown>, path: string, scope: Value
   switch (key) {
     case '$me':
       if (arg !== true) return badArg('true');
-      if (field.kind !== 'id' || field.refersTo !== 'member') {
+      if ((field.kind !== 'id' && field.kind !== 'objectId') || field.refersTo !== 'member') {
         issues.push({ path, message: '$me applies only to member fields' });
         return undefined;
       }
-      return { type: 'value', value: context.userId };
+      return { type: 'value', value: asKind(field, context.userId) };
     case '$myDepartment':
       if (arg !== true) return badArg('true');
-      if (field.kind !== 'id' || field.refersTo !== 'department') {
+      if ((field.kind !== 'id' && field.kind !== 'objectId') || field.refersTo !== 'department') {
         issues.push({ path, message: '$myDepartment applies only to department fields' });
         return undefined;
       }
-      return context.departmentId ? { type: 'value', value: context.departmentId } : { type: 'none' };
+      return context.departmentId
+        ? { type: 'value', value: asKind(field, context.departmentId) }
+        : { type: 'none' };
     case '$today':
       if (arg !== true) return badArg('true');
       return dayOrPeriod('today', path, scope);
@@ -111,6 +129,7 @@ function dayOrPeriod(
   if (field.kind === 'datetime') {
     return { type: 'range', start: range.start.toISOString(), end: range.end.toISOString() };
   }
+  if (field.kind === 'timestamp') return { type: 'range', start: range.start, end: range.end };
   scope.issues.push({ path, message: 'dates and periods apply only to date and datetime fields' });
   return undefined;
 }
@@ -121,7 +140,10 @@ function dayOrPeriod(
  */
 export function checkValue(raw: unknown, path: string, scope: ValueScope): Operand | undefined {
   const { field, limits, issues } = scope;
-  if (isPlainObject(raw)) return resolveSpecial(raw, path, scope);
+  if (isPlainObject(raw)) {
+    const custom = scope.resolve?.(raw, field);
+    return custom ?? resolveSpecial(raw, path, scope);
+  }
   const fail = (expected: string) => {
     issues.push({ path, message: `must be ${expected}, got ${describe(raw)}` });
     return undefined;
@@ -149,6 +171,16 @@ export function checkValue(raw: unknown, path: string, scope: ValueScope): Opera
         return undefined;
       }
       return { type: 'value', value: raw };
+    case 'objectId':
+      return typeof raw === 'string' && Types.ObjectId.isValid(raw) && /^[0-9a-f]{24}$/i.test(raw)
+        ? { type: 'value', value: new Types.ObjectId(raw) }
+        : fail('an id of 24 hex digits');
+    case 'timestamp': {
+      const normalised = typeof raw === 'string' ? normaliseDateTime(raw) : undefined;
+      return normalised
+        ? { type: 'value', value: new Date(normalised) }
+        : fail('an ISO-8601 date-time with an offset');
+    }
     case 'opaque':
       issues.push({ path, message: 'this field can only be tested with empty / notEmpty' });
       return undefined;

@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { listForms } from '../forms/service.js';
+import { formSummary } from '../forms/views.js';
+import { callerOf, parseId } from './caller.js';
+import { appView, createApp, getApp, listApps } from './service.js';
+
+const WsParams = Type.Object({ ws: Type.String() });
+const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
+
+/** Apps of a workspace: create, list, read, and the published forms of an app. */
+export async function appRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+
+  app.post(
+    '/workspaces/:ws/apps',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: 'Create an app (owners and admins)',
+        params: WsParams,
+        body: Type.Object(
+          { key: Type.String(), name: Type.Unknown(), roles: Type.Optional(Type.Array(Type.Unknown())) },
+          { additionalProperties: true },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const doc = await createApp(connection, callerOf(request), request.body as never);
+      return reply.status(201).send(appView(doc));
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/apps',
+    { schema: { tags: ['apps'], summary: 'The apps of a workspace', params: WsParams } },
+    async (request) => (await listApps(connection, callerOf(request).ws)).map(appView),
+  );
+
+  app.get(
+    '/workspaces/:ws/apps/:app',
+    { schema: { tags: ['apps'], summary: 'One app', params: AppParams } },
+    async (request) => {
+      const caller = callerOf(request);
+      return appView(await getApp(connection, caller.ws, parseId(request.params.app, 'App')));
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/apps/:app/forms',
+    { schema: { tags: ['apps'], summary: 'The published forms of an app', params: AppParams } },
+    async (request) => {
+      const caller = callerOf(request);
+      const forms = await listForms(connection, caller.ws, parseId(request.params.app, 'App'));
+      return forms.map(formSummary);
+    },
+  );
+}

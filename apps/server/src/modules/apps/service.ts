@@ -1,0 +1,80 @@
+import { validateApp } from '@formloom/schema';
+import type { Connection, Types } from 'mongoose';
+import type { AppRoleDefinition } from '../../lib/access/index.js';
+import { appError } from '../../lib/errors.js';
+import { issueDetails } from '../forms/issues.js';
+import type { Caller } from './caller.js';
+import { type AppDoc, appModel } from './model.js';
+
+/** The app as the API shows it. */
+export interface AppView {
+  id: string;
+  key: string;
+  name: unknown;
+  description?: unknown;
+  roles: AppRoleDefinition[];
+  createdAt: string;
+}
+
+/** The API view of an app document. */
+export function appView(doc: AppDoc): AppView {
+  const view: AppView = {
+    id: doc._id.toHexString(),
+    key: doc.key,
+    name: doc.name,
+    roles: doc.roles ?? [],
+    createdAt: doc.createdAt.toISOString(),
+  };
+  if (doc.description !== undefined) view.description = doc.description;
+  return view;
+}
+
+/** Input of {@link createApp}: the App document of the meta-model plus the app's roles. */
+export interface NewApp {
+  key: string;
+  name: unknown;
+  description?: unknown;
+  roles?: AppRoleDefinition[];
+  [setting: string]: unknown;
+}
+
+/** Creates an app in the caller's workspace; only workspace owners and admins may. */
+export async function createApp(connection: Connection, caller: Caller, input: NewApp): Promise<AppDoc> {
+  if (!caller.roles.includes('owner') && !caller.roles.includes('admin')) {
+    throw appError('FORBIDDEN', 'Only workspace owners and admins create apps');
+  }
+  const { roles = [], ...app } = input;
+  const issues = validateApp(app);
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app', issueDetails(issues));
+  const Apps = appModel(connection);
+  if (await Apps.exists({ ws: caller.ws, key: app.key })) {
+    throw appError('CONFLICT', `An app with key "${app.key}" already exists`, [
+      { path: '/key', message: 'is taken' },
+    ]);
+  }
+  const doc = await Apps.create({
+    ws: caller.ws,
+    key: app.key,
+    name: app.name,
+    ...(app.description === undefined ? {} : { description: app.description }),
+    roles,
+    createdBy: caller.userId,
+  });
+  return doc.toObject();
+}
+
+/** An app of the caller's workspace; another workspace's id answers 404. */
+export async function getApp(
+  connection: Connection,
+  ws: Types.ObjectId,
+  id: Types.ObjectId,
+): Promise<AppDoc> {
+  const doc = await appModel(connection).findOne({ ws, _id: id }).lean();
+  if (!doc) throw appError('NOT_FOUND', 'App not found');
+  return doc;
+}
+
+/** The apps of a workspace. */
+export async function listApps(connection: Connection, ws: Types.ObjectId): Promise<AppDoc[]> {
+  return appModel(connection).find({ ws }).sort({ _id: 1 }).lean();
+}

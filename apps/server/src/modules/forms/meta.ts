@@ -1,0 +1,141 @@
+import type { FilterField, FilterKind } from '../../lib/filter-dsl/index.js';
+
+/**
+ * A field as the server reads it. Structurally the `Field` of `@formloom/schema` (every field has a
+ * stable `key` and a `type`; type-specific settings sit beside the common ones), kept loose here because
+ * the server only reads the settings it acts on and the definition was validated with the schema on write.
+ */
+export interface FieldDef {
+  key: string;
+  type: string;
+  label?: unknown;
+  required?: boolean;
+  unique?: boolean;
+  indexed?: boolean;
+  hidden?: boolean;
+  readOnly?: boolean;
+  multiple?: boolean;
+  default?: { value: unknown } | { formula: string };
+  [setting: string]: unknown;
+}
+
+/** A form definition (the `Form` document of `@formloom/schema`). */
+export interface FormDefinition {
+  key: string;
+  name: unknown;
+  fields: FieldDef[];
+  [setting: string]: unknown;
+}
+
+/** Field types whose values only the server writes; values clients send for them are ignored. */
+export const COMPUTED_TYPES: ReadonlySet<string> = new Set([
+  'formula',
+  'lookup',
+  'rollup',
+  'serial',
+  'system',
+]);
+
+/** True when clients never write the field. */
+export function isComputed(field: FieldDef): boolean {
+  return COMPUTED_TYPES.has(field.type);
+}
+
+const KINDS: Readonly<Record<string, FilterKind>> = {
+  text: 'text',
+  textarea: 'text',
+  email: 'text',
+  phone: 'text',
+  url: 'text',
+  serial: 'text',
+  number: 'number',
+  money: 'number',
+  percent: 'number',
+  rating: 'number',
+  date: 'date',
+  datetime: 'datetime',
+  select: 'id',
+  radio: 'id',
+  multiselect: 'id',
+  checkbox: 'id',
+  switch: 'boolean',
+  member: 'id',
+  department: 'id',
+  relation: 'id',
+};
+
+const MULTI_TYPES = new Set(['multiselect', 'checkbox']);
+
+/** The record properties every form has, addressable in filters by these keys. */
+const SYSTEM_FILTER_FIELDS: ReadonlyArray<[string, FilterField]> = [
+  ['_id', { path: '_id', kind: 'objectId' }],
+  ['_owner', { path: 'owner', kind: 'objectId', refersTo: 'member' }],
+  ['_createdBy', { path: 'createdBy', kind: 'objectId', refersTo: 'member' }],
+  ['_dept', { path: 'dept', kind: 'objectId', refersTo: 'department' }],
+  ['_createdAt', { path: 'createdAt', kind: 'timestamp' }],
+  ['_updatedAt', { path: 'updatedAt', kind: 'timestamp' }],
+];
+
+const SYSTEM_SOURCES: Readonly<Record<string, string>> = {
+  creator: '_createdBy',
+  owner: '_owner',
+  department: '_dept',
+  createdAt: '_createdAt',
+  updatedAt: '_updatedAt',
+};
+
+/** The filter view of one field: where it is stored and how its values compare. */
+export function filterFieldOf(field: FieldDef, forms?: FormLookup): FilterField {
+  if (field.type === 'system') {
+    const system = SYSTEM_FILTER_FIELDS.find(([key]) => key === SYSTEM_SOURCES[String(field.source)]);
+    if (system) return system[1];
+  }
+  const path = `data.${field.key}`;
+  if (field.type === 'lookup' && forms) {
+    const target = forms.lookupTarget(field);
+    if (target) return { ...filterFieldOf(target), path };
+  }
+  if (field.type === 'formula') {
+    const kind = FORMULA_RESULT_KINDS[String(field.resultType)] ?? 'opaque';
+    return { path, kind };
+  }
+  if (field.type === 'rollup') return { path, kind: 'number' };
+  const kind = KINDS[field.type] ?? 'opaque';
+  const multiple = MULTI_TYPES.has(field.type) || field.multiple === true;
+  const out: FilterField = { path, kind };
+  if (multiple) out.multiple = true;
+  if (field.type === 'member') out.refersTo = 'member';
+  if (field.type === 'department') out.refersTo = 'department';
+  return out;
+}
+
+const FORMULA_RESULT_KINDS: Readonly<Record<string, FilterKind>> = {
+  text: 'text',
+  number: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  select: 'id',
+  member: 'id',
+  department: 'id',
+  relation: 'id',
+};
+
+/** Resolves fields of other forms (lookups). */
+export interface FormLookup {
+  lookupTarget(field: FieldDef): FieldDef | undefined;
+}
+
+/** The fields of a form a filter may name: every field that is not hidden, plus the system ones. */
+export function filterFieldsOf(form: FormDefinition, forms?: FormLookup): Map<string, FilterField> {
+  const map = new Map<string, FilterField>(SYSTEM_FILTER_FIELDS);
+  for (const field of form.fields) {
+    if (!field.hidden) map.set(field.key, filterFieldOf(field, forms));
+  }
+  return map;
+}
+
+/** Fields by key, without prototype keys ever matching. */
+export function fieldMap(form: FormDefinition): Map<string, FieldDef> {
+  return new Map(form.fields.map((field) => [field.key, field]));
+}

@@ -1,0 +1,205 @@
+import { type FormRef, validateForm } from '@formloom/schema';
+import type { Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { type Caller, isAdmin } from '../apps/caller.js';
+import { getApp } from '../apps/service.js';
+import { FormulaSetupError } from '../records/formulas.js';
+import { planScope } from '../records/plan.js';
+import { loadDirectory } from './directory.js';
+import { reconcile } from './evolution.js';
+import { ensureFieldIndexes } from './indexes.js';
+import { issueDetails } from './issues.js';
+import type { FormDefinition } from './meta.js';
+import { type MigrationReport, migrate } from './migrate.js';
+import { type FormDoc, formModel, formVersionModel } from './model.js';
+
+/** What publishing did: the new version, fields hidden because they were removed, values converted. */
+export interface PublishReport {
+  version: number;
+  hidden: string[];
+  migrations: MigrationReport[];
+}
+
+/**
+ * Checks a definition as the server stores it: the meta-model schema and its cross-references (400),
+ * then its formulas — syntax, types and cycles — against the app's other forms (422 with the position).
+ */
+async function checkDefinition(
+  connection: Connection,
+  ws: Types.ObjectId,
+  app: Types.ObjectId,
+  definition: unknown,
+): Promise<FormDefinition> {
+  const directory = await loadDirectory(connection, ws, app);
+  const candidate = definition as FormDefinition;
+  const others = directory.forms.filter((f) => f.key !== candidate?.key);
+  const refs: FormRef[] = [...others.map((f) => f.definition as unknown as FormRef)];
+  if (candidate && typeof candidate === 'object') refs.push(candidate as unknown as FormRef);
+  const issues = validateForm(definition, { forms: refs });
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid form definition', issueDetails(issues));
+  const withSelf = {
+    byKey: (key: string) =>
+      key === candidate.key
+        ? { id: ws, app, key, version: 0, definition: candidate }
+        : others.find((f) => f.key === key),
+  };
+  try {
+    planScope(candidate.fields, withSelf);
+  } catch (error) {
+    if (error instanceof FormulaSetupError) {
+      const params = Object.keys(error.params).length > 0 ? ` ${JSON.stringify(error.params)}` : '';
+      throw appError('UNPROCESSABLE', 'A formula of the form cannot be used', [
+        { path: error.path, message: `${error.formulaCode} at character ${error.position}${params}` },
+      ]);
+    }
+    throw error;
+  }
+  return candidate;
+}
+
+/** Who may change a form: workspace owners and admins (app roles with `manage` come through records' access). */
+function requireManager(caller: Caller): void {
+  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins change forms');
+}
+
+/** Creates a form in an app and publishes it as version 1, so records can be written at once. */
+export async function createForm(
+  connection: Connection,
+  caller: Caller,
+  appId: Types.ObjectId,
+  definition: unknown,
+): Promise<FormDoc> {
+  requireManager(caller);
+  const app = await getApp(connection, caller.ws, appId);
+  const checked = await checkDefinition(connection, caller.ws, app._id, definition);
+  const Forms = formModel(connection);
+  if (await Forms.exists({ ws: caller.ws, app: app._id, key: checked.key })) {
+    throw appError('CONFLICT', `A form with key "${checked.key}" already exists in this app`, [
+      { path: '/key', message: 'is taken' },
+    ]);
+  }
+  const now = new Date();
+  const doc = await Forms.create({
+    ws: caller.ws,
+    app: app._id,
+    key: checked.key,
+    definition: checked,
+    published: checked,
+    version: 1,
+    v: 1,
+    createdBy: caller.userId,
+  });
+  await formVersionModel(connection).create({
+    ws: caller.ws,
+    form: doc._id,
+    version: 1,
+    definition: checked,
+    publishedBy: caller.userId,
+    publishedAt: now,
+  });
+  await ensureFieldIndexes(connection, checked);
+  return doc.toObject();
+}
+
+/** A form of the caller's workspace; another workspace's id answers 404. */
+export async function getForm(
+  connection: Connection,
+  ws: Types.ObjectId,
+  id: Types.ObjectId,
+): Promise<FormDoc> {
+  const doc = await formModel(connection).findOne({ ws, _id: id }).lean();
+  if (!doc) throw appError('NOT_FOUND', 'Form not found');
+  return doc;
+}
+
+/** The forms of an app, in creation order. */
+export async function listForms(
+  connection: Connection,
+  ws: Types.ObjectId,
+  appId: Types.ObjectId,
+): Promise<FormDoc[]> {
+  const app = await getApp(connection, ws, appId);
+  return formModel(connection).find({ ws, app: app._id }).sort({ _id: 1 }).lean();
+}
+
+/**
+ * Saves a new working definition of a form. Its key never changes; removed fields come back hidden.
+ * With `publish`, the definition is published at once (see {@link publishForm}).
+ */
+export async function updateForm(
+  connection: Connection,
+  caller: Caller,
+  formId: Types.ObjectId,
+  definition: unknown,
+  options: { publish?: boolean; v?: number } = {},
+): Promise<{ form: FormDoc; report?: PublishReport }> {
+  requireManager(caller);
+  const form = await getForm(connection, caller.ws, formId);
+  const key = (definition as { key?: unknown } | null)?.key;
+  if (key !== form.key) {
+    throw appError('VALIDATION_FAILED', 'A form key never changes', [
+      { path: '/key', message: `must stay "${form.key}"` },
+    ]);
+  }
+  const checked = await checkDefinition(connection, caller.ws, form.app, definition);
+  const { definition: draft } = reconcile(form.published, checked);
+  const expected = options.v ?? form.v;
+  const updated = await formModel(connection)
+    .findOneAndUpdate(
+      { _id: form._id, ws: caller.ws, v: expected },
+      { $set: { definition: draft }, $inc: { v: 1 } },
+      { returnDocument: 'after' },
+    )
+    .lean();
+  if (!updated) throw appError('CONFLICT', 'The form was changed meanwhile; reload it and try again');
+  if (!options.publish) return { form: updated };
+  return publishForm(connection, caller, formId);
+}
+
+/**
+ * Publishes the working definition as the next version. A type change converts every stored value
+ * (a migration, reported) or, when some value cannot convert, is refused with 422 and an explanation.
+ */
+export async function publishForm(
+  connection: Connection,
+  caller: Caller,
+  formId: Types.ObjectId,
+): Promise<{ form: FormDoc; report: PublishReport }> {
+  requireManager(caller);
+  const form = await getForm(connection, caller.ws, formId);
+  const { definition, hidden, typeChanges } = reconcile(form.published, form.definition);
+  const migrations = await migrate(connection, form, typeChanges);
+  const version = form.version + 1;
+  const updated = await formModel(connection)
+    .findOneAndUpdate(
+      { _id: form._id, ws: caller.ws, v: form.v },
+      { $set: { definition, published: definition, version }, $inc: { v: 1 } },
+      { returnDocument: 'after' },
+    )
+    .lean();
+  if (!updated) throw appError('CONFLICT', 'The form was changed meanwhile; reload it and try again');
+  const report: PublishReport = { version, hidden, migrations };
+  await formVersionModel(connection).create({
+    ws: caller.ws,
+    form: form._id,
+    version,
+    definition,
+    report,
+    publishedBy: caller.userId,
+    publishedAt: new Date(),
+  });
+  await ensureFieldIndexes(connection, definition);
+  return { form: updated, report };
+}
+
+/** One published version of a form (records keep the version they were written with). */
+export async function getFormVersion(
+  connection: Connection,
+  ws: Types.ObjectId,
+  formId: Types.ObjectId,
+  version: number,
+): Promise<FormDefinition> {
+  const doc = await formVersionModel(connection).findOne({ ws, form: formId, version }).lean();
+  if (!doc) throw appError('NOT_FOUND', 'Form version not found');
+  return doc.definition;
+}

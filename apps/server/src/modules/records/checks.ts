@@ -1,0 +1,97 @@
+import { Types } from 'mongoose';
+import { appError, type ErrorDetail } from '../../lib/errors.js';
+import type { FieldDef } from '../forms/meta.js';
+import type { FormTarget } from './context.js';
+import { recordModel } from './model.js';
+
+interface RelationRef {
+  path: string;
+  formKey: string;
+  id: string;
+}
+
+function collectRelations(
+  fields: readonly FieldDef[],
+  data: Record<string, unknown>,
+  base: string,
+  out: RelationRef[],
+) {
+  for (const field of fields) {
+    const value = data[field.key];
+    if (value === undefined || value === null) continue;
+    if (field.type === 'relation' && typeof field.form === 'string') {
+      const list = Array.isArray(value) ? value : [value];
+      list.forEach((id, i) => {
+        if (typeof id === 'string') {
+          const path = Array.isArray(value) ? `${base}/${field.key}/${i}` : `${base}/${field.key}`;
+          out.push({ path, formKey: field.form as string, id });
+        }
+      });
+    }
+    if (field.type === 'subform' && Array.isArray(value) && Array.isArray(field.columns)) {
+      value.forEach((row, i) => {
+        if (row && typeof row === 'object') {
+          collectRelations(
+            field.columns as FieldDef[],
+            row as Record<string, unknown>,
+            `${base}/${field.key}/${i}`,
+            out,
+          );
+        }
+      });
+    }
+  }
+}
+
+/**
+ * Every relation value must name a live record of the related form in this workspace; ids of another
+ * form or workspace answer 422 at the value's path (without telling whether such a record exists elsewhere).
+ */
+export async function checkRelations(target: FormTarget, data: Record<string, unknown>): Promise<void> {
+  const refs: RelationRef[] = [];
+  collectRelations(target.form.definition.fields, data, '/data', refs);
+  if (refs.length === 0) return;
+  const details: ErrorDetail[] = [];
+  const byForm = new Map<string, RelationRef[]>();
+  for (const ref of refs) byForm.set(ref.formKey, [...(byForm.get(ref.formKey) ?? []), ref]);
+  for (const [formKey, list] of byForm) {
+    const form = target.directory.byKey(formKey);
+    const ids = [...new Set(list.map((r) => r.id))].map((id) => new Types.ObjectId(id));
+    const found = form
+      ? await recordModel(target.connection)
+          .find({ ws: target.caller.ws, form: form.id, _id: { $in: ids }, deletedAt: null }, { _id: 1 })
+          .lean()
+      : [];
+    const existing = new Set(found.map((doc) => doc._id.toHexString()));
+    for (const ref of list) {
+      if (!existing.has(ref.id.toLowerCase())) {
+        details.push({ path: ref.path, message: `no record ${ref.id} in form "${formKey}"` });
+      }
+    }
+  }
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'Some related records do not exist', details);
+}
+
+/** Fields marked `unique` must not repeat a value of another live record of the form (409). */
+export async function checkUnique(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  self?: Types.ObjectId,
+): Promise<void> {
+  const details: ErrorDetail[] = [];
+  for (const field of target.form.definition.fields) {
+    const value = data[field.key];
+    if (!field.unique || field.hidden || value === undefined || value === null || value === '') continue;
+    const query: Record<string, unknown> = {
+      ws: target.caller.ws,
+      form: target.form.id,
+      [`data.${field.key}`]: value,
+      deletedAt: null,
+    };
+    if (self) query._id = { $ne: self };
+    if (await recordModel(target.connection).exists(query)) {
+      details.push({ path: `/data/${field.key}`, message: 'another record already has this value' });
+    }
+  }
+  if (details.length > 0) throw appError('CONFLICT', 'A unique value is taken', details);
+}

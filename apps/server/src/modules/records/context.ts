@@ -1,0 +1,184 @@
+import { stripComputed, validateSubmission } from '@formloom/schema';
+import type { Connection, Types } from 'mongoose';
+import { type FormAccess, formAccess } from '../../lib/access/index.js';
+import { appError, type ErrorDetail } from '../../lib/errors.js';
+import type { FilterField } from '../../lib/filter-dsl/index.js';
+import { type Caller, subjectOf } from '../apps/caller.js';
+import type { AppDoc } from '../apps/model.js';
+import { getApp } from '../apps/service.js';
+import { type AppDirectory, loadDirectory, planFor } from '../forms/directory.js';
+import { issueDetails } from '../forms/issues.js';
+import { type FieldDef, type FormDefinition, filterFieldsOf, isComputed } from '../forms/meta.js';
+import { getForm } from '../forms/service.js';
+import type { RecordDoc } from './model.js';
+import type { LoadedForm, ScopePlan } from './plan.js';
+
+/** Everything one request needs about the form it works on, resolved once. */
+export interface FormTarget {
+  connection: Connection;
+  caller: Caller;
+  now: Date;
+  app: AppDoc;
+  form: LoadedForm;
+  directory: AppDirectory;
+  access: FormAccess;
+  filterFields: Map<string, FilterField>;
+  plan: ScopePlan;
+}
+
+/** Resolves a form of the caller's workspace with the caller's access to it (404 for other workspaces). */
+export async function openForm(
+  connection: Connection,
+  caller: Caller,
+  formId: Types.ObjectId,
+): Promise<FormTarget> {
+  const doc = await getForm(connection, caller.ws, formId);
+  const app = await getApp(connection, caller.ws, doc.app);
+  const directory = await loadDirectory(connection, caller.ws, doc.app);
+  const form = directory.byId(doc._id);
+  if (!form) throw appError('NOT_FOUND', 'Form not found');
+  const now = new Date();
+  const lookups = {
+    lookupTarget: (field: FieldDef) => {
+      const relation = form.definition.fields.find((f) => f.key === field.relation);
+      const target = typeof relation?.form === 'string' ? directory.byKey(relation.form) : undefined;
+      return target?.definition.fields.find((f) => f.key === field.field);
+    },
+  };
+  const filterFields = filterFieldsOf(form.definition, lookups);
+  const access = formAccess(
+    subjectOf(caller),
+    app.roles ?? [],
+    form.key,
+    { ws: caller.ws, form: form.id },
+    { fields: filterFields, now, timeZone: caller.timeZone },
+  );
+  return {
+    connection,
+    caller,
+    now,
+    app,
+    form,
+    directory,
+    access,
+    filterFields,
+    plan: planFor(form, directory),
+  };
+}
+
+/** A record as the API answers it: ids as strings, hidden fields left out. */
+export interface RecordView {
+  id: string;
+  form: string;
+  formVersion: number;
+  data: Record<string, unknown>;
+  owner: string;
+  dept: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  v: number;
+  flow?: unknown;
+  deletedAt?: string;
+}
+
+/** The API view of a record for the caller. */
+export function recordView(target: FormTarget, doc: RecordDoc): RecordView {
+  const view: RecordView = {
+    id: doc._id.toHexString(),
+    form: doc.form.toHexString(),
+    formVersion: doc.formVersion,
+    data: target.access.strip(withoutHiddenFields(target.form.definition, doc.data ?? {})) as Record<
+      string,
+      unknown
+    >,
+    owner: doc.owner.toHexString(),
+    dept: doc.dept ? doc.dept.toHexString() : null,
+    createdBy: doc.createdBy.toHexString(),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    v: doc.v,
+  };
+  if (doc.flow !== undefined && doc.flow !== null) view.flow = doc.flow;
+  if (doc.deletedAt) view.deletedAt = doc.deletedAt.toISOString();
+  return view;
+}
+
+/** Data without the values of removed (hidden) fields, which are kept in storage but shown nowhere. */
+export function withoutHiddenFields(
+  definition: FormDefinition,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const hidden = new Set(definition.fields.filter((f) => f.hidden).map((f) => f.key));
+  if (hidden.size === 0) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !hidden.has(key)));
+}
+
+/** The values of hidden fields, carried over unchanged by updates. */
+export function hiddenValues(
+  definition: FormDefinition,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const hidden = new Set(definition.fields.filter((f) => f.hidden).map((f) => f.key));
+  return Object.fromEntries(Object.entries(data).filter(([key]) => hidden.has(key)));
+}
+
+/** The values of the client-writable fields (no computed and no hidden ones). */
+export function writableValues(
+  definition: FormDefinition,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const byKey = new Map(definition.fields.map((f) => [f.key, f]));
+  return Object.fromEntries(
+    Object.entries(data).filter(([key]) => {
+      const field = byKey.get(key);
+      return field !== undefined && !field.hidden && !isComputed(field);
+    }),
+  );
+}
+
+/** Requires `data` to be a JSON object; anything else is a 400 at `/data`. */
+export function requireObject(data: unknown): Record<string, unknown> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw appError('VALIDATION_FAILED', 'Invalid record', [{ path: '/data', message: 'must be an object' }]);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Drops values for computed fields (the server computes them), then validates against the form. */
+export function validateData(
+  definition: FormDefinition,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
+  const data = stripComputed(definition as never, input);
+  // `null` clears a value: it is checked as given, then not stored.
+  const issues = validateSubmission(definition as never, data);
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid record', issueDetails(issues, '/data'));
+  for (const key of Object.keys(data)) if (data[key] === null) delete data[key];
+  normaliseDateTimes(definition.fields, data);
+  return data;
+}
+
+/** Date-times are stored in UTC so comparisons and sorting on the stored strings are correct. */
+function normaliseDateTimes(fields: readonly FieldDef[], data: Record<string, unknown>): void {
+  for (const field of fields) {
+    const value = data[field.key];
+    if (field.type === 'datetime' && typeof value === 'string')
+      data[field.key] = new Date(value).toISOString();
+    if (field.type === 'subform' && Array.isArray(value) && Array.isArray(field.columns)) {
+      for (const row of value) {
+        if (row && typeof row === 'object')
+          normaliseDateTimes(field.columns as FieldDef[], row as Record<string, unknown>);
+      }
+    }
+  }
+}
+
+/** A 403 listing fields the caller may not write. */
+export function forbidden(keys: readonly string[]): never {
+  const details: ErrorDetail[] = keys.map((key) => ({
+    path: `/data/${key.replace('.', '/')}`,
+    message: 'you may not change this field',
+  }));
+  throw appError('FORBIDDEN', 'Some fields are read-only for you', details);
+}

@@ -1,0 +1,112 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose';
+
+/** A record of any form (ARCHITECTURE.md: `records`). */
+export interface RecordDoc {
+  _id: Types.ObjectId;
+  ws: Types.ObjectId;
+  app: Types.ObjectId;
+  form: Types.ObjectId;
+  formVersion: number;
+  data: Record<string, unknown>;
+  owner: Types.ObjectId;
+  dept?: Types.ObjectId | null;
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Version: every write is `findOneAndUpdate({_id, v}, {..., $inc: {v: 1}})`. */
+  v: number;
+  flow?: unknown;
+  /** Soft delete: set when deleted, cleared on restore. */
+  deletedAt?: Date | null;
+  deletedBy?: Types.ObjectId | null;
+}
+
+/** One change of a record, with field-level diffs. */
+export interface RecordHistoryDoc {
+  _id: Types.ObjectId;
+  ws: Types.ObjectId;
+  form: Types.ObjectId;
+  record: Types.ObjectId;
+  /** The record's `v` after the change. */
+  v: number;
+  action: 'create' | 'update' | 'delete' | 'restore' | 'recompute' | 'migrate';
+  /** The user, or null for changes made by the server (recompute jobs, migrations). */
+  by: Types.ObjectId | null;
+  at: Date;
+  changes: Array<{ key: string; from?: unknown; to?: unknown }>;
+}
+
+/** A per-form sequence (serial numbers): `_id` is `<form>:<field>:<period>`. */
+export interface CounterDoc {
+  _id: string;
+  ws: Types.ObjectId;
+  seq: number;
+}
+
+const recordSchema = new Schema<RecordDoc>(
+  {
+    ws: { type: Schema.Types.ObjectId, required: true },
+    app: { type: Schema.Types.ObjectId, required: true },
+    form: { type: Schema.Types.ObjectId, required: true },
+    formVersion: { type: Number, required: true },
+    data: { type: Schema.Types.Mixed, required: true },
+    owner: { type: Schema.Types.ObjectId, required: true },
+    dept: { type: Schema.Types.ObjectId, default: null },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    v: { type: Number, required: true },
+    flow: { type: Schema.Types.Mixed },
+    deletedAt: { type: Date, default: null },
+    deletedBy: { type: Schema.Types.ObjectId, default: null },
+  },
+  { collection: 'records', minimize: false, versionKey: false, autoIndex: false },
+);
+// The fixed indexes of issue 5; per-field ones are created by the forms service.
+recordSchema.index({ ws: 1, form: 1, _id: 1 });
+recordSchema.index({ ws: 1, form: 1, owner: 1 });
+recordSchema.index({ ws: 1, form: 1, createdAt: 1 });
+
+const historySchema = new Schema<RecordHistoryDoc>(
+  {
+    ws: { type: Schema.Types.ObjectId, required: true },
+    form: { type: Schema.Types.ObjectId, required: true },
+    record: { type: Schema.Types.ObjectId, required: true },
+    v: { type: Number, required: true },
+    action: { type: String, required: true },
+    by: { type: Schema.Types.ObjectId, default: null },
+    at: { type: Date, required: true },
+    changes: { type: Schema.Types.Mixed, default: () => [] },
+  },
+  { collection: 'record_history', minimize: false, versionKey: false },
+);
+historySchema.index({ ws: 1, record: 1, v: 1 });
+
+const counterSchema = new Schema<CounterDoc>(
+  { _id: { type: String, required: true }, ws: { type: Schema.Types.ObjectId, required: true }, seq: Number },
+  { collection: 'counters', versionKey: false },
+);
+
+/** The `records` model on a connection. */
+export function recordModel(connection: Connection): Model<RecordDoc> {
+  return (
+    (connection.models.Record as Model<RecordDoc> | undefined) ??
+    connection.model<RecordDoc>('Record', recordSchema)
+  );
+}
+
+/** The `record_history` model on a connection. */
+export function historyModel(connection: Connection): Model<RecordHistoryDoc> {
+  return (
+    (connection.models.RecordHistory as Model<RecordHistoryDoc> | undefined) ??
+    connection.model<RecordHistoryDoc>('RecordHistory', historySchema)
+  );
+}
+
+/** The `counters` model on a connection. */
+export function counterModel(connection: Connection): Model<CounterDoc> {
+  return (
+    (connection.models.Counter as Model<CounterDoc> | undefined) ??
+    connection.model<CounterDoc>('Counter', counterSchema)
+  );
+}

@@ -1,0 +1,133 @@
+import type { Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { compileFilter } from '../../lib/filter-dsl/index.js';
+import { isAdmin } from '../apps/caller.js';
+import { type FormTarget, type RecordView, recordView } from './context.js';
+import { afterCursor, encodeCursor, parseSort, sortDocument } from './cursor.js';
+import { historyModel, type RecordDoc, recordModel } from './model.js';
+
+/** Query of the record list (API.md). */
+export interface ListQuery {
+  /** JSON of the filter DSL. */
+  filter?: string;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+  /** Comma-separated field keys to return (projection); all visible fields when absent. */
+  fields?: string;
+  /** `true` lists deleted records instead (workspace owners and admins, to restore them). */
+  deleted?: boolean;
+}
+
+/** A page of records. */
+export interface RecordPage {
+  items: RecordView[];
+  nextCursor: string | null;
+}
+
+function parseFilter(raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw appError('VALIDATION_FAILED', 'Invalid filter', [
+      { path: '/query/filter', message: 'is not valid JSON' },
+    ]);
+  }
+}
+
+function projection(target: FormTarget, raw: string | undefined): Record<string, 1> | undefined {
+  if (!raw) return undefined;
+  const keys = raw.split(',').filter((k) => k.length > 0);
+  const known = new Set(target.form.definition.fields.filter((f) => !f.hidden).map((f) => f.key));
+  const unknown = keys.filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw appError('VALIDATION_FAILED', 'Invalid fields', [
+      { path: '/query/fields', message: `unknown field(s): ${unknown.join(', ').slice(0, 200)}` },
+    ]);
+  }
+  const out: Record<string, 1> = {};
+  for (const key of [
+    'ws',
+    'form',
+    'formVersion',
+    'owner',
+    'dept',
+    'createdBy',
+    'createdAt',
+    'updatedAt',
+    'v',
+    'flow',
+    'deletedAt',
+  ]) {
+    out[key] = 1;
+  }
+  for (const key of keys) out[`data.${key}`] = 1;
+  return out;
+}
+
+/**
+ * Lists the records the caller may view: the client's filter (compiled from the DSL, never passed
+ * through) is and-ed with the access scope; sorted with `_id` last; paginated by an opaque cursor.
+ */
+export async function listRecords(target: FormTarget, query: ListQuery): Promise<RecordPage> {
+  if (query.deleted && !isAdmin(target.caller))
+    throw appError('FORBIDDEN', 'Only owners and admins see deleted records');
+  const filter = compileFilter(parseFilter(query.filter), {
+    fields: target.filterFields,
+    context: {
+      userId: target.caller.userId.toHexString(),
+      departmentId: target.caller.department?.toHexString(),
+      now: target.now,
+      timeZone: target.caller.timeZone,
+    },
+    basePath: '/query/filter',
+  });
+  const keys = parseSort(query.sort, target.filterFields);
+  const clauses: Record<string, unknown>[] = [{ deletedAt: query.deleted ? { $ne: null } : null }];
+  if (Object.keys(filter).length > 0) clauses.push(filter);
+  if (query.cursor) clauses.push(afterCursor(query.cursor, keys));
+  const scoped = target.access.filter('view', clauses.length === 1 ? clauses[0] : { $and: clauses });
+  if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+  const docs = await recordModel(target.connection)
+    .find(scoped, projection(target, query.fields))
+    .sort(sortDocument(keys))
+    .limit(limit + 1)
+    .lean<RecordDoc[]>();
+  const page = docs.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((doc) => recordView(target, doc)),
+    nextCursor:
+      docs.length > limit && last ? encodeCursor(last as unknown as Record<string, unknown>, keys) : null,
+  };
+}
+
+/** One entry of a record's history. */
+export interface HistoryEntry {
+  v: number;
+  action: string;
+  by: string | null;
+  at: string;
+  changes: Array<{ key: string; from?: unknown; to?: unknown }>;
+}
+
+/** The changes of a record the caller may view, oldest first; hidden fields' changes are left out. */
+export async function recordHistory(target: FormTarget, id: Types.ObjectId): Promise<HistoryEntry[]> {
+  const filter = target.access.filter('view', { _id: id });
+  const visible = filter ? await recordModel(target.connection).exists(filter) : null;
+  if (!visible) throw appError('NOT_FOUND', 'Record not found');
+  const entries = await historyModel(target.connection)
+    .find({ ws: target.caller.ws, record: id })
+    .sort({ v: 1, _id: 1 })
+    .lean();
+  const hidden = target.access.hidden;
+  return entries.map((entry) => ({
+    v: entry.v,
+    action: entry.action,
+    by: entry.by ? entry.by.toHexString() : null,
+    at: entry.at.toISOString(),
+    changes: (entry.changes ?? []).filter((change) => !hidden.has(change.key)),
+  }));
+}

@@ -1,0 +1,119 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { callerOf, parseId } from '../apps/caller.js';
+import { openForm } from './context.js';
+import { listRecords, recordHistory } from './read.js';
+import { startWorker } from './worker.js';
+import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
+
+const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
+const RecordParams = Type.Object({ ws: Type.String(), form: Type.String(), id: Type.String() });
+const Data = Type.Record(Type.String(), Type.Unknown());
+
+/** Records of a form: create, list, read, update with `v`, soft delete, restore, history. */
+export async function recordRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+  // The recompute worker lives with the app: it starts when the app is ready and stops when it closes.
+  let worker: ReturnType<typeof startWorker> | undefined;
+  app.addHook('onReady', async () => {
+    worker = startWorker(connection, app.log, 200);
+  });
+  app.addHook('onClose', async () => {
+    await worker?.stop();
+  });
+
+  const target = (request: { params: { form: string } } & Parameters<typeof callerOf>[0]) =>
+    openForm(connection, callerOf(request), parseId(request.params.form, 'Form'));
+
+  app.post(
+    '/workspaces/:ws/forms/:form/records',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Create a record; computed fields are computed by the server',
+        params: FormParams,
+        body: Type.Object({ data: Data }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createRecord(await target(request), request.body)),
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'List records the caller may view (filter DSL, sort, cursor pagination, projection)',
+        params: FormParams,
+        querystring: Type.Object(
+          {
+            filter: Type.Optional(Type.String({ maxLength: 20_000 })),
+            sort: Type.Optional(Type.String({ maxLength: 300 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            cursor: Type.Optional(Type.String({ maxLength: 4000 })),
+            fields: Type.Optional(Type.String({ maxLength: 4000 })),
+            deleted: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => listRecords(await target(request), request.query),
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records/:id',
+    { schema: { tags: ['records'], summary: 'One record', params: RecordParams } },
+    async (request) => getRecord(await target(request), parseId(request.params.id, 'Record')),
+  );
+
+  app.patch(
+    '/workspaces/:ws/forms/:form/records/:id',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Update a record; a stale v answers 409',
+        params: RecordParams,
+        body: Type.Object({ data: Data, v: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request) =>
+      updateRecord(await target(request), parseId(request.params.id, 'Record'), request.body),
+  );
+
+  app.delete(
+    '/workspaces/:ws/forms/:form/records/:id',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Delete a record (soft; admins can restore it)',
+        params: RecordParams,
+      },
+    },
+    async (request) => setDeleted(await target(request), parseId(request.params.id, 'Record'), true),
+  );
+
+  app.post(
+    '/workspaces/:ws/forms/:form/records/:id/restore',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Restore a deleted record (owners and admins)',
+        params: RecordParams,
+      },
+    },
+    async (request) => setDeleted(await target(request), parseId(request.params.id, 'Record'), false),
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records/:id/history',
+    {
+      schema: {
+        tags: ['records'],
+        summary: "A record's changes with field-level diffs",
+        params: RecordParams,
+      },
+    },
+    async (request) => recordHistory(await target(request), parseId(request.params.id, 'Record')),
+  );
+}

@@ -1,0 +1,269 @@
+import { Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { isAdmin } from '../apps/caller.js';
+import { checkRelations, checkUnique } from './checks.js';
+import { computeRecord } from './compute.js';
+import {
+  type FormTarget,
+  forbidden,
+  hiddenValues,
+  type RecordView,
+  recordView,
+  requireObject,
+  validateData,
+  writableValues,
+} from './context.js';
+import { applyDefaults } from './defaults.js';
+import { type ChangeScope, scheduleDependants } from './dependants.js';
+import { diffData } from './diff.js';
+import { historyModel, type RecordDoc, recordModel } from './model.js';
+import {
+  counterId,
+  formatSerial,
+  nextSequence,
+  releaseSequence,
+  type SerialSettings,
+  serialPeriod,
+} from './serial.js';
+
+function changeScope(target: FormTarget): ChangeScope {
+  return {
+    connection: target.connection,
+    ws: target.caller.ws,
+    directory: target.directory,
+    form: target.form,
+  };
+}
+
+function computeContext(target: FormTarget, owner: Types.ObjectId, dept: Types.ObjectId | null | undefined) {
+  return {
+    connection: target.connection,
+    ws: target.caller.ws,
+    forms: target.directory,
+    userId: owner.toHexString(),
+    ...(dept ? { departmentId: dept.toHexString() } : {}),
+    timeZone: target.caller.timeZone,
+    now: target.now,
+  };
+}
+
+/** Values of `system` fields, mirrored into data so formulas and exports can use them. */
+function systemValues(
+  target: FormTarget,
+  doc: Pick<RecordDoc, 'owner' | 'dept' | 'createdBy' | 'createdAt' | 'updatedAt'>,
+) {
+  const out: Record<string, unknown> = {};
+  for (const field of target.form.definition.fields) {
+    if (field.type !== 'system' || field.hidden) continue;
+    const source: Record<string, unknown> = {
+      creator: doc.createdBy.toHexString(),
+      owner: doc.owner.toHexString(),
+      department: doc.dept ? doc.dept.toHexString() : null,
+      createdAt: doc.createdAt.toISOString(),
+      updatedAt: doc.updatedAt.toISOString(),
+    };
+    out[field.key] = source[String(field.source)] ?? null;
+  }
+  return out;
+}
+
+/**
+ * Creates a record: validates the submission, checks relations and unique values, computes lookups,
+ * rollups and formulas in dependency order, takes serial numbers atomically and stores it in one insert.
+ */
+export async function createRecord(target: FormTarget, body: { data?: unknown }): Promise<RecordView> {
+  const { access, caller, form, connection } = target;
+  if (!access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
+  const input = requireObject(body.data ?? {});
+  const denied = access.forbiddenWrites(input);
+  if (denied.length > 0) forbidden(denied);
+  const submitted = validateData(form.definition, applyDefaults(target, input));
+  await checkRelations(target, submitted);
+  await checkUnique(target, submitted);
+  const now = target.now;
+  const base = {
+    owner: caller.userId,
+    dept: caller.department ?? null,
+    createdBy: caller.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  let data = { ...submitted, ...systemValues(target, base) };
+  data = await computeRecord(computeContext(target, caller.userId, caller.department), target.plan, data);
+  const taken: Array<{ id: string; seq: number }> = [];
+  for (const field of form.definition.fields) {
+    if (field.type !== 'serial' || field.hidden) continue;
+    const settings = field as unknown as SerialSettings;
+    const id = counterId(form.id, field.key, serialPeriod(settings, now, caller.timeZone));
+    const seq = await nextSequence(connection, caller.ws, id);
+    taken.push({ id, seq });
+    data[field.key] = formatSerial(settings, seq, now, caller.timeZone);
+  }
+  const doc: RecordDoc = {
+    _id: new Types.ObjectId(),
+    ws: caller.ws,
+    app: form.app,
+    form: form.id,
+    formVersion: form.version,
+    data,
+    ...base,
+    v: 1,
+    deletedAt: null,
+    deletedBy: null,
+  };
+  try {
+    await recordModel(connection).collection.insertOne(doc);
+  } catch (error) {
+    // Give the numbers back so the sequence stays gap-free (only possible while nobody took a later one).
+    for (const { id, seq } of taken.reverse()) await releaseSequence(connection, id, seq);
+    throw error;
+  }
+  await historyModel(connection).create({
+    ws: caller.ws,
+    form: form.id,
+    record: doc._id,
+    v: 1,
+    action: 'create',
+    by: caller.userId,
+    at: now,
+    changes: diffData({}, data),
+  });
+  await scheduleDependants(changeScope(target), doc._id, {}, data);
+  return recordView(target, doc);
+}
+
+/** A record the caller may act on, or 404 (also for records of other forms and workspaces). */
+async function findScoped(
+  target: FormTarget,
+  action: 'view' | 'edit' | 'delete',
+  id: Types.ObjectId,
+  deleted = false,
+): Promise<RecordDoc> {
+  const filter = target.access.filter(action, { _id: id, deletedAt: deleted ? { $ne: null } : null });
+  const doc = filter ? await recordModel(target.connection).findOne(filter).lean<RecordDoc>() : null;
+  if (doc) return doc;
+  // Visible but not editable: say so instead of pretending the record does not exist.
+  if (action !== 'view' && !deleted) {
+    const view = target.access.filter('view', { _id: id, deletedAt: null });
+    if (view && (await recordModel(target.connection).exists(view))) {
+      throw appError('FORBIDDEN', `You may not ${action} this record`);
+    }
+  }
+  throw appError('NOT_FOUND', 'Record not found');
+}
+
+/** Reads one record the caller may view. */
+export async function getRecord(target: FormTarget, id: Types.ObjectId): Promise<RecordView> {
+  return recordView(target, await findScoped(target, 'view', id));
+}
+
+/**
+ * Updates a record: `data` is merged over the stored values (`null` clears one), the whole record is
+ * validated and recomputed, and the write is guarded by `v` (a stale `v` answers 409).
+ */
+export async function updateRecord(
+  target: FormTarget,
+  id: Types.ObjectId,
+  body: { data?: unknown; v?: unknown },
+): Promise<RecordView> {
+  const { access, caller, form, connection } = target;
+  if (typeof body.v !== 'number') {
+    throw appError('VALIDATION_FAILED', 'Invalid update', [
+      { path: '/v', message: 'the version you edited is required' },
+    ]);
+  }
+  const current = await findScoped(target, 'edit', id);
+  if (current.v !== body.v) {
+    throw appError(
+      'CONFLICT',
+      `The record was changed meanwhile (now version ${current.v}); reload it and try again`,
+    );
+  }
+  const patch = requireObject(body.data ?? {});
+  const changed = Object.keys(patch).filter(
+    (key) => diffData({ [key]: current.data[key] }, { [key]: patch[key] }).length,
+  );
+  const denied = access.forbiddenWrites(Object.fromEntries(changed.map((key) => [key, patch[key]])));
+  if (denied.length > 0) forbidden(denied);
+  const merged = { ...writableValues(form.definition, current.data), ...patch };
+  const submitted = validateData(form.definition, merged);
+  await checkRelations(target, submitted);
+  await checkUnique(target, submitted, current._id);
+  const now = target.now;
+  const meta = { ...current, updatedAt: now };
+  const kept: Record<string, unknown> = { ...hiddenValues(form.definition, current.data) };
+  for (const field of form.definition.fields) {
+    // Serial numbers are assigned once, on create.
+    if (field.type === 'serial' && current.data[field.key] !== undefined)
+      kept[field.key] = current.data[field.key];
+  }
+  let data = { ...submitted, ...kept, ...systemValues(target, meta) };
+  data = await computeRecord(computeContext(target, current.owner, current.dept), target.plan, data);
+  const updated = await recordModel(connection)
+    .findOneAndUpdate(
+      { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
+      { $set: { data, formVersion: form.version, updatedAt: now }, $inc: { v: 1 } },
+      { returnDocument: 'after' },
+    )
+    .lean<RecordDoc>();
+  if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  const changes = diffData(current.data, data);
+  if (changes.length > 0 || current.formVersion !== form.version) {
+    await historyModel(connection).create({
+      ws: caller.ws,
+      form: form.id,
+      record: current._id,
+      v: updated.v,
+      action: 'update',
+      by: caller.userId,
+      at: now,
+      changes,
+    });
+  }
+  await scheduleDependants(changeScope(target), current._id, current.data, data);
+  return recordView(target, updated);
+}
+
+/** Soft-deletes (`restore: false`) or restores a record; restoring is for workspace owners and admins. */
+export async function setDeleted(
+  target: FormTarget,
+  id: Types.ObjectId,
+  deleted: boolean,
+): Promise<RecordView> {
+  const { caller, form, connection } = target;
+  if (!deleted && !isAdmin(caller))
+    throw appError('FORBIDDEN', 'Only workspace owners and admins restore records');
+  const current = deleted
+    ? await findScoped(target, 'delete', id)
+    : await findScoped(target, 'view', id, true);
+  const now = target.now;
+  const updated = await recordModel(connection)
+    .findOneAndUpdate(
+      { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
+      {
+        $set: deleted ? { deletedAt: now, deletedBy: caller.userId } : { deletedAt: null, deletedBy: null },
+        $inc: { v: 1 },
+      },
+      { returnDocument: 'after' },
+    )
+    .lean<RecordDoc>();
+  if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  await historyModel(connection).create({
+    ws: caller.ws,
+    form: form.id,
+    record: current._id,
+    v: updated.v,
+    action: deleted ? 'delete' : 'restore',
+    by: caller.userId,
+    at: now,
+    changes: [],
+  });
+  // Rollups over this form no longer (or again) count the record.
+  await scheduleDependants(
+    changeScope(target),
+    current._id,
+    deleted ? current.data : {},
+    deleted ? {} : current.data,
+  );
+  return recordView(target, updated);
+}
