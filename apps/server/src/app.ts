@@ -18,11 +18,14 @@ import Fastify, {
 } from 'fastify';
 import type { Config } from './config.js';
 import { installErrorHandler } from './lib/error-handler.js';
+import { appRoutes } from './modules/apps/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
 import { authPlugin } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { recordRoutes } from './modules/records/routes.js';
 import { setupRoutes } from './modules/setup/routes.js';
 import { departmentRoutes } from './modules/workspaces/department-routes.js';
 import { invitationRoutes } from './modules/workspaces/invitation-routes.js';
@@ -129,6 +132,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(memberRoutes);
       await api.register(invitationRoutes);
       await api.register(auditRoutes);
+      await api.register(appRoutes);
+      await api.register(formRoutes);
+      await api.register(recordRoutes);
     },
     { prefix: '/api/v1' },
   );
