@@ -100,12 +100,19 @@ export function encodeOps(ops: readonly JournalOp[]): Buffer {
 /**
  * Splits a payload into its BSON documents, keeping wrapper types (Int32, Double, Long stay objects)
  * so a document read back equals the document written, type for type.
+ *
+ * bson's Binary values are views into the buffer they were read from. Each document is therefore
+ * deserialised from its own exact-size copy: the payload may be a reused read buffer, and a view into
+ * a shared 1 MiB entry would keep the whole entry alive for as long as one Binary of it lives.
  */
-export function* decodePayload(payload: Buffer): Generator<Document> {
+export function* decodePayload(payload: Uint8Array): Generator<Document> {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let at = 0;
   while (at < payload.length) {
-    const size = payload.readInt32LE(at);
-    yield deserialize(payload.subarray(at, at + size), { promoteValues: false });
+    const size = view.getInt32(at, true);
+    // Uint8Array.prototype.slice copies into a new ArrayBuffer (Buffer#slice would be a view).
+    const own = Uint8Array.prototype.slice.call(payload, at, at + size);
+    yield deserialize(own, { promoteValues: false });
     at += size;
   }
 }

@@ -76,8 +76,7 @@ function* replay(files: readonly ValidatedFile[], state: { released: boolean }):
     for (const { payload } of scanEntries(file.fd, file.size, (f) => {
       failure = f;
     })) {
-      // bson's Binary keeps a view of its input, and the scanner reuses its buffer: copy first.
-      for (const doc of decodePayload(Buffer.from(payload))) {
+      for (const doc of decodePayload(payload)) {
         if (file.kind === 'snapshot' && 'meta' in doc) continue;
         yield doc as JournalOp;
       }

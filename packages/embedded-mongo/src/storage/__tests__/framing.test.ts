@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { Int32, serialize } from 'bson';
+import { Binary, Int32, serialize } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { decodePayload, EntryBuilder, encodeOps, type ScanFailure, scanEntries } from '../framing.js';
 import { put, tempDir } from './helpers.js';
@@ -19,7 +19,7 @@ function scan(bytes: Buffer, chunkBytes?: number): { entries: unknown[][]; failu
     const entries: unknown[][] = [];
     // Payloads are views into the scanner's buffer: decode each before asking for the next.
     for (const { payload } of scanEntries(fd, bytes.length, onFailure, chunkBytes)) {
-      entries.push([...decodePayload(Buffer.from(payload))]);
+      entries.push([...decodePayload(payload)]);
     }
     return failure ? { entries, failure } : { entries };
   } finally {
@@ -57,6 +57,18 @@ describe('entry framing', () => {
     const { entries, failure } = scan(Buffer.concat([small, big, small, big]), 64);
     expect(failure).toBeUndefined();
     expect(entries.map((docs) => docs.length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('gives every decoded Binary its own memory, not a view of the read buffer', () => {
+    const entry = encodeOps([
+      put('a', { bin: new Binary(Buffer.from('first')) }),
+      put('b', { bin: new Binary(Buffer.from('second')) }),
+    ]);
+    const docs = [...decodePayload(entry.subarray(8))] as Array<{ doc: { bin: Binary } }>;
+    entry.fill(0); // as the scanner's chunk buffer is reused for the next entry
+    expect(docs.map(({ doc }) => Buffer.from(doc.bin.buffer).toString())).toEqual(['first', 'second']);
+    expect(docs[0]?.doc.bin.buffer.buffer).not.toBe(entry.buffer);
+    expect(docs[0]?.doc.bin.buffer.buffer).not.toBe(docs[1]?.doc.bin.buffer.buffer);
   });
 
   it('grows its buffer for many and for large documents', () => {
