@@ -83,7 +83,10 @@ function reduceAnyOf(errors: ErrorObject[]): ErrorObject[] {
       rest.push({ ...a, keyword: 'type', params: { type: [...new Set(types)].join(',') } });
     } else {
       const depth = (g: ErrorObject[]) => Math.max(...g.map((e) => e.instancePath.split('/').length));
-      groups.sort((x, y) => depth(y) - depth(x) || x.length - y.length);
+      // A branch that failed only on `type` right here never matched the value's kind: rank it last.
+      const wrongKind = (g: ErrorObject[]) =>
+        g.every((e) => e.keyword === 'type' && e.instancePath === a.instancePath) ? 1 : 0;
+      groups.sort((x, y) => depth(y) - depth(x) || wrongKind(x) - wrongKind(y) || x.length - y.length);
       rest.push(...(groups[0] ?? []));
     }
     list = rest;
@@ -97,7 +100,9 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined, base
   const out: Issue[] = [];
   const seen = new Set<string>();
   // `if` only reports that its `then` failed; the `then` errors themselves say what is wrong.
-  for (const e of reduceAnyOf(errors.filter((x) => x.keyword !== 'if'))) {
+  // `contains` tries its subschema on every item; those trial failures are not errors of the data.
+  const relevant = errors.filter((x) => x.keyword !== 'if' && !/\/contains\//.test(x.schemaPath));
+  for (const e of reduceAnyOf(relevant)) {
     let path = base + e.instancePath;
     const params: Record<string, unknown> = { ...e.params };
     if (e.keyword === 'required') path = pointer(path, String(e.params.missingProperty));

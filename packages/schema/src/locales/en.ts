@@ -1,5 +1,5 @@
 import type { IssueMessages } from './types.js';
-import { decimals, list } from './types.js';
+import { decimals, list, values } from './types.js';
 
 const FORMATS: Record<string, string> = {
   date: 'a date as YYYY-MM-DD',
@@ -16,7 +16,7 @@ export const en: IssueMessages = {
   'schema.required': (p) => `${String(p.missingProperty)} is required`,
   'schema.additionalProperties': (p) => `unknown property ${String(p.additionalProperty)}`,
   'schema.type': (p) => `must be of type ${list(p.type, ' or ')}`,
-  'schema.enum': (p) => `must be one of: ${list(p.allowedValues)}`,
+  'schema.enum': (p) => `must be one of: ${list(values(p.allowedValues))}`,
   'schema.const': (p) => `must be ${JSON.stringify(p.allowedValue)}`,
   'schema.pattern': (p) => `must match the pattern ${String(p.pattern)}`,
   'schema.format': (p) => `must be ${FORMATS[String(p.format)] ?? `in format ${String(p.format)}`}`,

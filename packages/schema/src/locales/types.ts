@@ -18,3 +18,8 @@ export function decimals(multipleOf: unknown): number | undefined {
     ? Math.round(n)
     : undefined;
 }
+
+/** Allowed values as users should read them: `null` (clearing an optional field) is left out. */
+export function values(allowed: unknown): unknown[] {
+  return Array.isArray(allowed) ? allowed.filter((v) => v !== null) : [allowed];
+}

@@ -1,5 +1,5 @@
 import type { IssueMessages } from './types.js';
-import { decimals, list } from './types.js';
+import { decimals, list, values } from './types.js';
 
 const FORMATS: Record<string, string> = {
   date: '日期（YYYY-MM-DD）',
@@ -32,7 +32,7 @@ export const zhCN: IssueMessages = {
         .map((t) => TYPES[t] ?? t),
       '或',
     )}`,
-  'schema.enum': (p) => `只能是以下值之一：${list(p.allowedValues, '、')}`,
+  'schema.enum': (p) => `只能是以下值之一：${list(values(p.allowedValues), '、')}`,
   'schema.const': (p) => `必须为 ${JSON.stringify(p.allowedValue)}`,
   'schema.pattern': (p) => `格式不符合 ${String(p.pattern)}`,
   'schema.format': (p) => `应为${FORMATS[String(p.format)] ?? `${String(p.format)} 格式`}`,
