@@ -43,7 +43,9 @@ describe('the error shape', () => {
       payload: '{"workspace": tru',
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' } });
+    expect(res.json()).toEqual({
+      error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+    });
   });
 
   it('serves the OpenAPI document', async () => {
