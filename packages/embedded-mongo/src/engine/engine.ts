@@ -6,10 +6,10 @@ import { aggregate } from './commands/aggregate.js';
 import { explain } from './commands/explain.js';
 import * as read from './commands/read.js';
 import * as write from './commands/write.js';
+import { Bound, MIN } from './compare.js';
 import { Core, type EngineOptions, type LastPlan } from './core.js';
 import type { CommandContext, Engine } from './types.js';
 import type { Doc } from './values.js';
-import { view } from './values.js';
 
 type Handler = (core: Core, db: string, cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;
 
@@ -79,18 +79,20 @@ export function createEngine(opened: OpenedStorage, options: EngineOptions = {})
       for (const c of colls.values()) {
         for (const ix of c.indexes.values()) {
           if (ix.expireAfterSeconds === undefined || ix.fields.length !== 1) continue;
-          const limit = now.getTime() - ix.expireAfterSeconds * 1000;
-          const path = ix.fields[0]!.parts;
-          for (const doc of [...c.docs.values()]) {
-            const v = path.reduce<unknown>(
-              (o, p) => (o && typeof o === 'object' ? (o as Doc)[p] : undefined),
-              view(doc),
-            );
-            const dates = (Array.isArray(v) ? v : [v]).filter((x): x is Date => x instanceof Date);
-            if (dates.length && Math.min(...dates.map((d) => d.getTime())) <= limit) {
-              if (tx.remove(c, Collection.idKey(doc))) n++;
-            }
+          const limit = new Date(now.getTime() - ix.expireAfterSeconds * 1000);
+          // Walk only the Date part of the index, oldest first, up to the expiry limit. For an
+          // array of dates MongoDB uses the earliest, i.e. any element at or before the limit.
+          const asc = ix.fields[0]!.dir > 0;
+          const expired = new Set<Doc>();
+          const it = asc
+            ? ix.tree.entries([new Bound(10, false), MIN])
+            : ix.tree.entriesReversed([new Bound(10, false), MIN]);
+          for (const [k, doc] of it) {
+            const v = k[0];
+            if (!(v instanceof Date) || v.getTime() > limit.getTime()) break;
+            expired.add(doc);
           }
+          for (const doc of expired) if (tx.remove(c, Collection.idKey(doc))) n++;
         }
       }
     }

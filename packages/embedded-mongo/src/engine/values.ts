@@ -76,13 +76,13 @@ function norm(v: unknown): { v: unknown; w: boolean } {
   if (!isPlainObject(v)) return { v, w: false };
   let out: Doc | undefined;
   let w = false;
-  for (const k of Object.keys(v)) {
+  for (const k in v) {
     const val = v[k];
     const r = norm(val);
     if (r.w) w = true;
     if (r.v !== val && !out) {
       out = {};
-      for (const k2 of Object.keys(v)) {
+      for (const k2 in v) {
         if (k2 === k) break;
         out[k2] = v[k2];
       }

@@ -28,6 +28,16 @@ describe('collection commands', () => {
     expect(e).toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
   });
 
+  it('listCollections cursors page through getMore on $cmd.listCollections', async () => {
+    const { engine } = memEngine();
+    for (const n of ['a', 'b', 'c']) await run(engine, 'db', { create: n });
+    const first = await run(engine, 'db', { listCollections: 1, nameOnly: true, cursor: { batchSize: 1 } });
+    expect(first.cursor.firstBatch).toHaveLength(1);
+    const rest = await run(engine, 'db', { getMore: first.cursor.id, collection: '$cmd.listCollections' });
+    expect(rest.cursor.nextBatch).toHaveLength(2);
+    expect(rest.cursor.ns).toBe('db.$cmd.listCollections');
+  });
+
   it('invalid names are InvalidNamespace 73', async () => {
     const { engine } = memEngine();
     expect((await runErr(engine, 'db', { create: 'a$b' })).code).toBe(73);

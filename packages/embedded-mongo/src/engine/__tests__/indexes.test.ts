@@ -273,4 +273,23 @@ describe('TTL indexes', () => {
     expect((await findAll(engine, 'db', 's')).map((d) => d._id)).toEqual([2, 3]);
     expect(storage.all().some((o) => o.op === 'delete')).toBe(true);
   });
+
+  it('descending TTL indexes and arrays of dates (earliest date counts) expire too', async () => {
+    const { engine } = memEngine();
+    const now = Date.now();
+    await run(engine, 'db', {
+      createIndexes: 's',
+      indexes: [{ key: { at: -1 }, name: 'at_-1', expireAfterSeconds: 10 }],
+    });
+    await run(engine, 'db', {
+      insert: 's',
+      documents: [
+        { _id: 1, at: [new Date(now), new Date(now - 60_000)] },
+        { _id: 2, at: new Date(now - 5_000) },
+        { _id: 3, at: new Date(now - 20_000) },
+      ],
+    });
+    expect(await engine.sweepTtl(new Date(now))).toBe(2);
+    expect((await findAll(engine, 'db', 's')).map((d) => d._id)).toEqual([2]);
+  });
 });

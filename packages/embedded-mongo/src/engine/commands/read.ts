@@ -65,7 +65,10 @@ export function getMore(core: Core, db: string, cmd: Doc): Doc {
             ? Long.fromNumber(num(raw))
             : undefined;
   if (!id) fail(14, "Field 'getMore' must be of type long");
-  const coll = collArg(db, cmd, 'collection');
+  const coll = cmd.collection;
+  // listCollections cursors live on `db.$cmd.listCollections`, so `$` is allowed here.
+  if (typeof coll !== 'string' || coll.length === 0)
+    fail(2, "BSON field 'getMore.collection' is missing or not a string");
   const cur = core.cursors.get(id.toString());
   if (!cur) fail(43, `cursor id ${id.toString()} not found`);
   const ns = `${db}.${coll}`;
