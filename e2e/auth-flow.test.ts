@@ -94,14 +94,17 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await row.getByText(en.members.active, { exact: true }).waitFor();
   });
 
-  it('signs out, and a reload of /login then shows the login page', async () => {
+  it('signs out from the keyboard, and a reload of /login then shows the login page', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/`);
     await page.getByTestId('home-page').waitFor();
     const token = await page.evaluate(() => localStorage.getItem('formloom.token'));
     expect(token).toBeTruthy();
-    await page.getByTestId('user-menu').click();
-    await page.getByRole('menuitem', { name: en.user.logout }).click();
+    // Keyboard only: Enter opens the account menu with focus inside it, Enter again signs out.
+    await page.getByTestId('user-menu').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(en.user.logout);
+    await page.keyboard.press('Enter');
     await page.getByTestId('login-page').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.evaluate(() => localStorage.getItem('formloom.token'))).toBeNull();
@@ -135,11 +138,13 @@ describe('setup, sign-out and sign-in in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
-  it('signs in with the right password and returns to the workspace', async () => {
+  it('signs in with the keyboard alone and returns to the workspace', async () => {
     const { page } = browser;
     const login = page.getByTestId('login-page');
-    await login.getByLabel(en.login.password, { exact: true }).fill(owner.password);
-    await login.getByRole('button', { name: en.login.submit }).click();
+    await login.getByLabel(en.login.password, { exact: true }).fill('');
+    await login.getByLabel(en.login.password, { exact: true }).focus();
+    await page.keyboard.type(owner.password);
+    await page.keyboard.press('Enter');
     await page.getByTestId('home-page').waitFor();
     expect(await page.getByTestId('workspace-name').textContent()).toBe(workspaceName);
   });

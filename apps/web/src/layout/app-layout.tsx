@@ -51,6 +51,8 @@ function UserMenu() {
   return (
     <Dropdown
       trigger={['click']}
+      // Moves focus into the menu on open so arrow keys and Enter work without a mouse.
+      autoFocus
       menu={{
         items: [
           { key: 'who', label: t('user.signedInAs', { email: me.user.email }), disabled: true },
