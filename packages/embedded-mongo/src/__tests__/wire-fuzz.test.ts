@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'bson';
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../server.js';
 import { WireServer } from '../wire/listener.js';
 import { opMsg, opQuery, RawClient } from './helpers/raw-client.js';
 import { TestEngine } from './helpers/test-engine.js';
+
+// Generous limits: these run beside other suites on a shared 2-core machine.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
 
 /** Deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
 function prng(seed: number): () => number {

@@ -1,9 +1,12 @@
 import { Int32, Long, ObjectId } from 'bson';
 import { MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WireServer } from '../wire/listener.js';
 import { opMsg, opQuery, RawClient } from './helpers/raw-client.js';
 import { TestEngine } from './helpers/test-engine.js';
+
+// Generous limits: these run beside other suites on a shared 2-core machine.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
 
 // The wire layer on its own, over a tiny engine: framing, handshake, dispatch and error shapes.
 describe('wire protocol', () => {
