@@ -3,6 +3,7 @@ import BTreeModule from 'sorted-btree';
 import { fail } from '../errors.js';
 import { compareBson, MIN, valueKey } from './compare.js';
 import { keyValues } from './paths.js';
+import { MINGO_OPTIONS } from './query.js';
 import { type Doc, isPlainObject, num, view } from './values.js';
 
 // sorted-btree is CommonJS with `exports.default`: Node's ESM loader puts the class on `.default`,
@@ -51,7 +52,7 @@ export class Index {
     this.unique = spec.unique === true || this.name === '_id_';
     this.sparse = spec.sparse === true;
     this.partial = isPlainObject(spec.partialFilterExpression)
-      ? new Query(view(spec.partialFilterExpression), {})
+      ? new Query(view(spec.partialFilterExpression), MINGO_OPTIONS)
       : undefined;
     this.expireAfterSeconds =
       spec.expireAfterSeconds === undefined ? undefined : num(spec.expireAfterSeconds, Number.NaN);

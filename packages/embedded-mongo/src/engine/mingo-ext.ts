@@ -192,7 +192,12 @@ const MONGO_CONTEXT = Context.init({
 
 /** A mingo Query over the MongoDB-faithful operator set. */
 export function mongoQuery(criteria: AnyObject): Query {
-  return new Query(criteria, { idKey: '_id', useStrictMode: true, context: MONGO_CONTEXT } as Options);
+  return new Query(criteria, {
+    idKey: '_id',
+    useStrictMode: true,
+    scriptEnabled: false,
+    context: MONGO_CONTEXT,
+  } as Options);
 }
 
 /** A mingo Aggregator over the MongoDB-faithful operator set. */
@@ -201,6 +206,7 @@ export function mongoAggregator(pipeline: AnyObject[], options: Partial<Options>
     idKey: '_id',
     useStrictMode: true,
     ...options,
+    scriptEnabled: false,
     context: MONGO_CONTEXT,
   } as Options);
 }

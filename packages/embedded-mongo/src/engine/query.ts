@@ -2,8 +2,11 @@ import { fail } from '../errors.js';
 import { mongoQuery } from './mingo-ext.js';
 import { type Doc, isPlainObject, num, view } from './values.js';
 
-/** mingo options shared by every query the engine compiles. */
-export const MINGO_OPTIONS = { idKey: '_id', useStrictMode: true } as const;
+/**
+ * mingo options shared by every query the engine compiles. Scripts ($where, $function,
+ * $accumulator) are off: mingo would run them as unsandboxed JavaScript inside this process.
+ */
+export const MINGO_OPTIONS = { idKey: '_id', useStrictMode: true, scriptEnabled: false } as const;
 
 /** A compiled filter over stored documents. */
 export type Matcher = (doc: Doc) => boolean;

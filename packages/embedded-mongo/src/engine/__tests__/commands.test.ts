@@ -367,3 +367,19 @@ describe('limits and refusals', () => {
     expect(r.writeErrors[0].code).toBe(2);
   });
 });
+
+describe('server-side JavaScript is refused', () => {
+  it('$where, $function and $accumulator never run code in the server process', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', { insert: 'c', documents: [{ a: 1 }] });
+    const marker = globalThis as { __pwned?: boolean };
+    const code = 'function() { globalThis.__pwned = true; return true; }';
+    await runErr(engine, 'db', { find: 'c', filter: { $where: code } });
+    await runErr(engine, 'db', {
+      aggregate: 'c',
+      pipeline: [{ $project: { x: { $function: { body: code, args: [], lang: 'js' } } } }],
+      cursor: {},
+    });
+    expect(marker.__pwned).toBeUndefined();
+  });
+});

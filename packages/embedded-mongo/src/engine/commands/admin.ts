@@ -4,6 +4,7 @@ import { fail } from '../../errors.js';
 import { Collection } from '../collection.js';
 import { type Core, checkCollName, checkDbName, collArg } from '../core.js';
 import { checkIndexSpec, defaultIndexName, Index } from '../index-tree.js';
+import { MINGO_OPTIONS } from '../query.js';
 import type { CommandContext } from '../types.js';
 import { type Doc, flag, isPlainObject, normalize, num, view } from '../values.js';
 
@@ -72,7 +73,7 @@ export function listDatabases(core: Core, _db: string, cmd: Doc): Doc {
     return nameOnly ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
   });
   if (isPlainObject(cmd.filter)) {
-    const q = new Query(view(normalize(cmd.filter)) as Doc, {});
+    const q = new Query(view(normalize(cmd.filter)) as Doc, MINGO_OPTIONS);
     dbs = dbs.filter((d) => q.test(d));
   }
   const reply: Doc = { databases: dbs, ok: 1 };
@@ -92,7 +93,7 @@ export function listCollections(core: Core, db: string, cmd: Doc, ctx: CommandCo
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length > 0) {
-    const q = new Query(view(normalize(cmd.filter)) as Doc, {});
+    const q = new Query(view(normalize(cmd.filter)) as Doc, MINGO_OPTIONS);
     infos = infos.filter((i) => q.test(view(i)));
   }
   if (nameOnly) infos = infos.map((i) => ({ name: i.name, type: i.type }));
