@@ -61,7 +61,10 @@ interface FunctionDefBase {
   readonly detail?: (args: readonly unknown[]) => unknown;
 }
 
-/** A function whose arguments are evaluated before the call. */
+/**
+ * A function whose arguments are evaluated before the call. The `args` array is reused between
+ * calls: an implementation may return its items but must not return or keep the array itself.
+ */
 export interface EagerFunctionDef extends FunctionDefBase {
   readonly lazy?: false;
   readonly impl: (args: readonly unknown[], ctx: EvalContext, position: number) => unknown;

@@ -9,8 +9,18 @@ import type { FormulaValue } from './types.js';
 export function roundHalfAwayFromZero(value: number, digits = 0): number {
   if (!Number.isFinite(value)) return value;
   const factor = 10 ** digits;
-  const scaled = Number((Math.abs(value) * factor).toPrecision(15));
-  const rounded = Math.round(scaled) / factor;
+  const raw = Math.abs(value) * factor;
+  const floor = Math.floor(raw);
+  const fraction = raw - floor;
+  // Only a value within binary noise of a half needs the (slow) cut to 15 significant digits;
+  // anywhere else the nearest integer is already unambiguous.
+  const scaled =
+    Math.abs(fraction - 0.5) > Math.max(raw, 1) * 1e-12
+      ? fraction > 0.5
+        ? floor + 1
+        : floor
+      : Math.round(Number(raw.toPrecision(15)));
+  const rounded = scaled / factor;
   return value < 0 ? -rounded : rounded;
 }
 

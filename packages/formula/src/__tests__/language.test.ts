@@ -219,3 +219,26 @@ describe('limits do not reject long flat formulas', () => {
     expect(compile(`AND(${nots})`, {}).evaluate({})).toBe(true);
   });
 });
+
+describe('roundHalfAwayFromZero', () => {
+  it('agrees with the 15-significant-digit rule near halves and elsewhere', () => {
+    const reference = (value: number, digits: number) => {
+      const factor = 10 ** digits;
+      const r = Math.round(Number((Math.abs(value) * factor).toPrecision(15))) / factor;
+      return value < 0 ? -r : r;
+    };
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 16807) % 2147483647;
+      const digits = seed % 5;
+      const cents = (seed % 2_000_000) - 1_000_000;
+      // Values on exact decimal halves (x.xx5) and arbitrary ones.
+      const value = i % 2 === 0 ? (cents + 0.5) / 10 ** (digits + 0) / 10 : cents / 977;
+      expect(roundHalfAwayFromZero(value, digits)).toBe(reference(value, digits));
+    }
+    expect(roundHalfAwayFromZero(1.005, 2)).toBe(1.01);
+    expect(roundHalfAwayFromZero(-1.005, 2)).toBe(-1.01);
+    expect(roundHalfAwayFromZero(0.285, 2)).toBe(0.29);
+    expect(roundHalfAwayFromZero(1e20 + 0.5)).toBe(1e20);
+  });
+});

@@ -66,8 +66,8 @@ export function numericList(value: unknown, position: number): readonly number[]
   const list = listOf(value);
   // Lists that are already all numbers (the usual case) are returned as they are, without copying.
   let allNumbers = true;
-  for (const v of list) {
-    if (typeof v !== 'number') {
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'number') {
       allNumbers = false;
       break;
     }
@@ -76,32 +76,39 @@ export function numericList(value: unknown, position: number): readonly number[]
   return list.map((v) => (typeof v === 'number' ? v : isBlank(v) ? 0 : toNumber(v, position)));
 }
 
-/** Folds numeric arguments as SUM sees them (see {@link numbersOf}) without building a list. */
-export function foldNumbers(
-  args: readonly unknown[],
-  position: number,
-  step: (acc: number, value: number) => number,
-  initial: number,
-): { acc: number; count: number } {
-  let acc = initial;
+/** Which fold {@link foldNumbers} applies; a switch keeps the loop free of indirect calls. */
+export type NumberFold = 'sum' | 'min' | 'max';
+
+/**
+ * Folds numeric arguments as SUM sees them (see {@link numbersOf}) without building a list.
+ * With no numbers the result is 0 for a sum and ±Infinity for min/max (see {@link countNumbers}).
+ */
+export function foldNumbers(args: readonly unknown[], position: number, fold: NumberFold): number {
+  let acc = fold === 'sum' ? 0 : fold === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (Array.isArray(a)) {
+      for (const v of a) if (typeof v === 'number') acc = combine(fold, acc, v);
+    } else if (typeof a === 'number') acc = combine(fold, acc, a);
+    else if (!isBlank(a)) acc = combine(fold, acc, toNumber(a, position));
+  }
+  return acc;
+}
+
+function combine(fold: NumberFold, acc: number, v: number): number {
+  return fold === 'sum' ? acc + v : fold === 'min' ? (v < acc ? v : acc) : v > acc ? v : acc;
+}
+
+/** How many numbers {@link foldNumbers} would see. */
+export function countNumbers(args: readonly unknown[]): number {
   let count = 0;
   for (const a of args) {
-    if (typeof a === 'number') {
-      acc = step(acc, a);
-      count++;
-    } else if (Array.isArray(a)) {
-      for (const v of a) {
-        if (typeof v === 'number') {
-          acc = step(acc, v);
-          count++;
-        }
-      }
-    } else if (!isBlank(a)) {
-      acc = step(acc, toNumber(a, position));
-      count++;
-    }
+    if (typeof a === 'number') count++;
+    else if (Array.isArray(a)) {
+      for (const v of a) if (typeof v === 'number') count++;
+    } else if (!isBlank(a)) count++;
   }
-  return { acc, count };
+  return count;
 }
 
 /** Throws NUM_ERROR for NaN and infinities so they never reach a stored record. */

@@ -17,27 +17,30 @@ function booleansOf(args: readonly unknown[]): boolean[] {
   return out;
 }
 
+/** IF, exported so the compiler can inline it as a conditional. */
+export const ifFunction: FunctionDef = {
+  name: 'IF',
+  category: 'logic',
+  params: [req('condition', 'any'), req('then', 'values'), opt('else', 'values')],
+  returns: (types) =>
+    types.length < 3
+      ? unifyTypes(types[1] ?? 'any', 'boolean')
+      : unifyTypes(types[1] ?? 'any', types[2] ?? 'any'),
+  description: {
+    en: 'then when the condition is TRUE, else otherwise (FALSE when else is left out). Only the chosen branch is evaluated.',
+    'zh-CN': '条件为 TRUE 时返回 then，否则返回 else（省略 else 时为 FALSE）。只计算被选中的分支。',
+  },
+  examples: [
+    { formula: 'IF(5 > 3, "yes", "no")', result: 'yes' },
+    { formula: 'IF(0, 1, 2)', result: 2 },
+  ],
+  lazy: true,
+  impl: (args, c) => (toBoolean(args[0]?.(c)) ? args[1]?.(c) : args[2] ? args[2](c) : false),
+};
+
 /** Logic functions. IF, IFS and SWITCH evaluate only the branch they pick. */
 export const logicFunctions: readonly FunctionDef[] = [
-  {
-    name: 'IF',
-    category: 'logic',
-    params: [req('condition', 'any'), req('then', 'values'), opt('else', 'values')],
-    returns: (types) =>
-      types.length < 3
-        ? unifyTypes(types[1] ?? 'any', 'boolean')
-        : unifyTypes(types[1] ?? 'any', types[2] ?? 'any'),
-    description: {
-      en: 'then when the condition is TRUE, else otherwise (FALSE when else is left out). Only the chosen branch is evaluated.',
-      'zh-CN': '条件为 TRUE 时返回 then，否则返回 else（省略 else 时为 FALSE）。只计算被选中的分支。',
-    },
-    examples: [
-      { formula: 'IF(5 > 3, "yes", "no")', result: 'yes' },
-      { formula: 'IF(0, 1, 2)', result: 2 },
-    ],
-    lazy: true,
-    impl: (args, c) => (toBoolean(args[0]?.(c)) ? args[1]?.(c) : args[2] ? args[2](c) : false),
-  },
+  ifFunction,
   {
     name: 'IFS',
     category: 'logic',

@@ -2,9 +2,7 @@ import * as fj from '@formulajs/formulajs';
 import { FormulaError } from '../errors.js';
 import type { FunctionDef } from '../registry.js';
 import { isBlank, roundHalfAwayFromZero, toNumber, toText } from '../values.js';
-import { excel, finite, foldNumbers, listOf, numericList, opt, req, rest } from './helpers.js';
-
-const add = (a: number, b: number) => a + b;
+import { countNumbers, excel, finite, foldNumbers, listOf, numericList, opt, req, rest } from './helpers.js';
 
 const n = toNumber;
 
@@ -23,7 +21,7 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'SUM(1, 2, 3)', result: 6 },
       { formula: 'SUM([10, 20], 5)', result: 35 },
     ],
-    impl: (args, _c, pos) => finite('SUM', foldNumbers(args, pos, add, 0).acc, pos),
+    impl: (args, _c, pos) => finite('SUM', foldNumbers(args, pos, 'sum'), pos),
   },
   {
     name: 'AVERAGE',
@@ -39,9 +37,9 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'AVERAGE([2, 4])', result: 3 },
     ],
     impl: (args, _c, pos) => {
-      const { acc, count } = foldNumbers(args, pos, add, 0);
+      const count = countNumbers(args);
       if (count === 0) throw new FormulaError('DIV_BY_ZERO', pos, { name: 'AVERAGE' });
-      return acc / count;
+      return foldNumbers(args, pos, 'sum') / count;
     },
   },
   {
@@ -55,8 +53,8 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'MIN([])', result: 0 },
     ],
     impl: (args, _c, pos) => {
-      const { acc, count } = foldNumbers(args, pos, Math.min, Number.POSITIVE_INFINITY);
-      return count === 0 ? 0 : acc;
+      const min = foldNumbers(args, pos, 'min');
+      return min === Number.POSITIVE_INFINITY && countNumbers(args) === 0 ? 0 : min;
     },
   },
   {
@@ -70,8 +68,8 @@ export const mathFunctions: readonly FunctionDef[] = [
       { formula: 'MAX([0.05, 0.2, 0.1])', result: 0.2 },
     ],
     impl: (args, _c, pos) => {
-      const { acc, count } = foldNumbers(args, pos, Math.max, Number.NEGATIVE_INFINITY);
-      return count === 0 ? 0 : acc;
+      const max = foldNumbers(args, pos, 'max');
+      return max === Number.NEGATIVE_INFINITY && countNumbers(args) === 0 ? 0 : max;
     },
   },
   {

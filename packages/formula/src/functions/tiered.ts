@@ -75,39 +75,52 @@ export function tieredBreakdown(input: TierInput, position = 0): TierBreakdown {
   return { mode, value, capped, tiers, total };
 }
 
-/** The total of {@link tieredBreakdown} without building the breakdown (the hot path of TIERED). */
-export function tieredTotal(input: TierInput, position = 0): number {
-  const { thresholds, rates, mode } = input;
+/**
+ * The total of {@link tieredBreakdown} without building the breakdown or scaled copies of the
+ * table (the hot path of TIERED). Thresholds and cap are multiplied by `base`.
+ */
+export function tieredTotal(
+  rawValue: number,
+  thresholds: readonly number[],
+  rates: readonly number[],
+  mode: TierMode,
+  cap: number | null,
+  base: number,
+  position: number,
+): number {
   const n = thresholds.length;
   if (n === 0 || n !== rates.length) {
     throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: 'thresholds/rates' });
   }
-  const cap = input.cap ?? null;
-  const value = cap !== null && input.value > cap ? cap : input.value;
+  const value = cap !== null && rawValue > cap * base ? cap * base : rawValue;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const from = thresholds[i] as number;
-    const to = i + 1 < n ? (thresholds[i + 1] as number) : null;
-    if (to !== null && to <= from) {
+    const from = (thresholds[i] as number) * base;
+    const to = i + 1 < n ? (thresholds[i + 1] as number) * base : Number.POSITIVE_INFINITY;
+    if (to <= from)
       throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: 'thresholds' });
-    }
     const rate = rates[i] as number;
     if (mode === 'graduated') {
-      const slice = (to === null || value < to ? value : to) - from;
+      const slice = (value < to ? value : to) - from;
       if (slice > 0) total += slice * rate;
-    } else if (value > from && (to === null || value <= to)) {
+    } else if (value > from && value <= to) {
       total += value * rate;
     }
   }
   return total;
 }
 
-function readInput(args: readonly unknown[], position: number): TierInput {
-  const raw = args[3];
-  const modeText = raw === 'graduated' || raw === 'retroactive' ? raw : toText(raw).trim().toLowerCase();
-  if (modeText !== 'graduated' && modeText !== 'retroactive') {
-    throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: `mode ${modeText}` });
+function modeOf(raw: unknown, position: number): TierMode {
+  if (raw === 'graduated' || raw === 'retroactive') return raw;
+  const text = toText(raw).trim().toLowerCase();
+  if (text !== 'graduated' && text !== 'retroactive') {
+    throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: `mode ${text}` });
   }
+  return text;
+}
+
+function readInput(args: readonly unknown[], position: number): TierInput {
+  const modeText = modeOf(args[3], position);
   // With a base, thresholds and cap are fractions of it (attainment bands): scale them to value units.
   const base = args[5] === undefined || isBlank(args[5]) ? 1 : toNumber(args[5], position);
   const capRaw = args[4] === undefined || isBlank(args[4]) ? 0 : toNumber(args[4], position);
@@ -148,7 +161,18 @@ export const tierFunctions: readonly FunctionDef[] = [
         result: 75000,
       },
     ],
-    impl: (args, _c, pos) => tieredTotal(readInput(args, pos), pos),
+    impl: (args, _c, pos) => {
+      const capRaw = args[4] === undefined || isBlank(args[4]) ? 0 : toNumber(args[4], pos);
+      return tieredTotal(
+        toNumber(args[0], pos),
+        numericList(args[1], pos),
+        numericList(args[2], pos),
+        modeOf(args[3], pos),
+        capRaw > 0 ? capRaw : null,
+        args[5] === undefined || isBlank(args[5]) ? 1 : toNumber(args[5], pos),
+        pos,
+      );
+    },
     detail: (args) => tieredBreakdown(readInput(args, 0)),
   },
 ];
