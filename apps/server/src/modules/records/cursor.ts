@@ -82,7 +82,7 @@ export function afterCursor(cursor: string, keys: readonly SortKey[]): MongoQuer
   let payload: { s?: unknown; k?: unknown };
   try {
     payload = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), {
-      relaxed: false,
+      relaxed: true,
     }) as typeof payload;
   } catch {
     throw badCursor();

@@ -49,16 +49,24 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
           {
             filter: Type.Optional(Type.String({ maxLength: 20_000 })),
             sort: Type.Optional(Type.String({ maxLength: 300 })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            // Query strings are not coerced by the app's validator: numbers and flags arrive as text.
+            limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2})$' })),
             cursor: Type.Optional(Type.String({ maxLength: 4000 })),
             fields: Type.Optional(Type.String({ maxLength: 4000 })),
-            deleted: Type.Optional(Type.Boolean()),
+            deleted: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
           },
           { additionalProperties: false },
         ),
       },
     },
-    async (request) => listRecords(await target(request), request.query),
+    async (request) => {
+      const { limit, deleted, ...rest } = request.query;
+      return listRecords(await target(request), {
+        ...rest,
+        ...(limit === undefined ? {} : { limit: Number(limit) }),
+        deleted: deleted === 'true',
+      });
+    },
   );
 
   app.get(
