@@ -103,7 +103,15 @@ if (process.env.BENCH_DETAIL) {
     const f = compiled[k];
     const h = hand[k];
     if (!f || !h) return;
-    const best = (fn: () => void) => Math.min(...[0, 1, 2].map(() => time(() => (fn(), 0))));
+    const best = (fn: () => void) =>
+      Math.min(
+        ...[0, 1, 2].map(() =>
+          time(() => {
+            fn();
+            return 0;
+          }),
+        ),
+      );
     const e = best(() => {
       for (const row of rows) sink += consume(f.evaluate(row, options));
     });

@@ -96,7 +96,7 @@ export function foldNumbers(args: readonly unknown[], position: number, fold: Nu
 }
 
 function combine(fold: NumberFold, acc: number, v: number): number {
-  return fold === 'sum' ? acc + v : fold === 'min' ? (v < acc ? v : acc) : v > acc ? v : acc;
+  return fold === 'sum' ? acc + v : fold === 'min' ? Math.min(acc, v) : Math.max(acc, v);
 }
 
 /** How many numbers {@link foldNumbers} would see. */

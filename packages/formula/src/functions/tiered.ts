@@ -101,7 +101,7 @@ export function tieredTotal(
       throw new FormulaError('INVALID_ARGUMENT', position, { name: 'TIERED', detail: 'thresholds' });
     const rate = rates[i] as number;
     if (mode === 'graduated') {
-      const slice = (value < to ? value : to) - from;
+      const slice = Math.min(value, to) - from;
       if (slice > 0) total += slice * rate;
     } else if (value > from && value <= to) {
       total += value * rate;
