@@ -118,6 +118,21 @@ describe('the route catalog', () => {
     const publicNames = t.app.routeCatalog.filter((route) => route.public).map((r) => `${r.method} ${r.url}`);
     expect(new Set(publicNames)).toEqual(PUBLIC);
   });
+
+  it('marks every non-public route as needing the Bearer token in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    let checked = 0;
+    for (const route of t.app.routeCatalog) {
+      const path = route.url.replace(/^\/api\/v1/, '').replace(/:([A-Za-z]+)/g, '{$1}');
+      const operation = doc.paths[path]?.[route.method.toLowerCase()];
+      if (!operation) continue; // routes hidden from the document
+      expect(operation.security, `${route.method} ${route.url}`).toEqual(
+        route.public ? undefined : [{ bearer: [] }],
+      );
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(25);
+  });
 });
 
 describe('credentials', () => {

@@ -201,11 +201,14 @@ export const authPlugin = fp(
     app.decorate('identityEvents', createIdentityEvents());
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith(API_PREFIX)) return;
+      const isPublic = route.config?.auth === false;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
         if (method === 'HEAD') continue;
-        catalog.push({ method, url: route.url, public: route.config?.auth === false });
+        catalog.push({ method, url: route.url, public: isPublic });
       }
+      // The OpenAPI document says which routes need the Bearer token (or the session cookie).
+      if (!isPublic) route.schema = { ...route.schema, security: [{ bearer: [] }] };
     });
 
     const { User, Session, ApiToken, LoginThrottle } = authModels(app.store.connection);
