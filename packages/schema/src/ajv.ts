@@ -1,6 +1,6 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as formatsModule from 'ajv-formats';
-import { SUBMISSION_FORMATS } from './field-types/fragments.js';
+import { hasMaxDecimals, SUBMISSION_FORMATS } from './field-types/fragments.js';
 import { type Issue, type IssueCode, issue, pointer, SCHEMA_KEYWORDS } from './issues.js';
 
 // ajv-formats is CommonJS: under Node's ESM loader the plugin is `default`, under some bundlers the module itself.
@@ -29,11 +29,25 @@ export function createAjv(): Ajv2020 {
     allowUnionTypes: true,
     coerceTypes: false,
     useDefaults: false,
-    // 0.1 + 0.2 must count as a multiple of 0.01; a real third decimal must not.
-    multipleOfPrecision: 9,
   });
   addFormats(ajv, { mode: 'full', keywords: true });
+  addFormloomVocabulary(ajv);
+  return ajv;
+}
+
+/**
+ * Adds what compiled submission schemas use beyond draft 2020-12 and ajv-formats: the formats
+ * `object-id` and `phone`, and the keyword `maxDecimals` (a number has at most that many decimal places).
+ */
+export function addFormloomVocabulary(ajv: Ajv2020): Ajv2020 {
   for (const [name, re] of Object.entries(SUBMISSION_FORMATS)) ajv.addFormat(name, re);
+  ajv.addKeyword({
+    keyword: 'maxDecimals',
+    type: 'number',
+    schemaType: 'number',
+    error: { message: 'too many decimal places', params: ({ schemaCode }) => _`{limit: ${schemaCode}}` },
+    validate: (decimals: number, value: number) => hasMaxDecimals(value, decimals),
+  });
   return ajv;
 }
 

@@ -1,4 +1,4 @@
-export { createAjv, toIssues } from './ajv.js';
+export { addFormloomVocabulary, createAjv, toIssues } from './ajv.js';
 export * from './common.js';
 export { schemaDefs, withDefs } from './defs.js';
 export * from './documents/automation.js';
@@ -18,5 +18,6 @@ export { type FormulaTypeOptions, formulaFieldMap, formulaTypeOf } from './formu
 export * from './issues.js';
 export * from './locales/index.js';
 export * from './registry.js';
+export * from './serial.js';
 export * from './submission.js';
 export * from './validate.js';

@@ -22,6 +22,7 @@ export const SCHEMA_KEYWORDS = [
   'maxItems',
   'uniqueItems',
   'multipleOf',
+  'maxDecimals',
   'minProperties',
   'maxProperties',
   'formatMinimum',

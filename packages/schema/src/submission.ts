@@ -72,7 +72,8 @@ function compileObject(
  * Unknown keys are rejected. Computed fields (formula, lookup, rollup, serial, system) are left out, so
  * a client value for one is rejected too: call {@link stripComputed} first to ignore such values instead.
  * Uses the formats `date`, `date-time`, `email`, `uri` (ajv-formats) and `object-id`, `phone`
- * (`SUBMISSION_FORMATS`), and `formatMinimum`/`formatMaximum` for date bounds.
+ * (`SUBMISSION_FORMATS`), `formatMinimum`/`formatMaximum` for date bounds, and the keyword
+ * `maxDecimals` for precision; `addFormloomVocabulary(ajv)` registers the non-standard ones.
  */
 export function compileSubmissionSchema(
   form: SubmissionForm,

@@ -48,7 +48,7 @@ describe('formatIssue', () => {
     const en = issuesToDetails(issues, 'en').sort(byPath);
     const zh = issuesToDetails(issues, 'zh-CN').sort(byPath);
     expect(en).toEqual([
-      { path: '/amount', code: 'schema.multipleOf', message: 'must have at most 2 decimal places' },
+      { path: '/amount', code: 'schema.maxDecimals', message: 'must have at most 2 decimal places' },
       { path: '/extra', code: 'schema.additionalProperties', message: 'unknown property extra' },
       { path: '/items/0/qty', code: 'schema.minimum', message: 'must be at least 1' },
       { path: '/kind', code: 'schema.enum', message: 'must be one of: a, b' },

@@ -41,8 +41,8 @@ const cases: Array<{ field: Field; good: unknown[]; bad: unknown[] }> = [
   },
   {
     field: { key: 'v', type: 'money', label, currency: 'CNY' },
-    good: [0.1 + 0.2, 1999.99, 12345678.91, -5],
-    bad: [1.005, 0.001, '10.00'],
+    good: [0.1 + 0.2, 1999.99, 12345678.91, 98765432109.99, 1373.1 * 100, -5],
+    bad: [1.005, 0.001, 12345678.915, '10.00', Number.POSITIVE_INFINITY],
   },
   { field: { key: 'v', type: 'money', label, currency: 'JPY', precision: 0 }, good: [100], bad: [100.5] },
   { field: { key: 'v', type: 'percent', label }, good: [0.15, 0.1525, 1.2], bad: [0.15255, '15%'] },

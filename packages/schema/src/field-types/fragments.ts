@@ -8,6 +8,16 @@ export const SUBMISSION_FORMATS = {
   phone: /^\+?[0-9(][0-9 ()-]{3,18}[0-9]$/,
 } as const;
 
+/**
+ * Whether `value` has at most `decimals` decimal places, allowing the float noise of arithmetic done by
+ * clients (0.1 + 0.2 passes for 2 places, 1.005 does not) at any magnitude.
+ */
+export function hasMaxDecimals(value: number, decimals: number): boolean {
+  const scaled = value * 10 ** decimals;
+  if (!Number.isFinite(scaled)) return false;
+  return Math.abs(scaled - Math.round(scaled)) <= Math.max(1e-7, Math.abs(scaled) * 4e-16);
+}
+
 /** An ObjectId string. */
 export const objectId: JsonSchemaObject = { type: 'string', format: 'object-id' };
 
@@ -29,9 +39,9 @@ export function withCount(schema: JsonSchemaObject, field: BaseField): JsonSchem
 export function numberSchema(field: BaseField, decimals: number | undefined): JsonSchemaObject {
   const out: JsonSchemaObject = { type: 'number' };
   if (decimals !== undefined) {
-    // multipleOf 10^-n, checked by ajv with multipleOfPrecision so 0.1 + 0.2 style floats still pass.
+    // Not `multipleOf`: its float division wrongly rejects large amounts (12345678.91 / 0.01) in ajv.
     if (decimals === 0) out.type = 'integer';
-    else out.multipleOf = Number(`1e-${decimals}`);
+    else out.maxDecimals = decimals;
   }
   const v = field.validation;
   if (typeof v?.min === 'number') out.minimum = v.min;

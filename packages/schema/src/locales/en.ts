@@ -37,6 +37,7 @@ export const en: IssueMessages = {
       ? `must be a multiple of ${String(p.multipleOf)}`
       : `must have at most ${d} decimal places`;
   },
+  'schema.maxDecimals': (p) => `must have at most ${String(p.limit)} decimal places`,
   'schema.minProperties': (p) => `must have at least ${String(p.limit)} properties`,
   'schema.maxProperties': (p) => `must have at most ${String(p.limit)} properties`,
   'schema.formatMinimum': (p) => `must be on or after ${String(p.limit)}`,

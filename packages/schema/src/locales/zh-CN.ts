@@ -49,6 +49,7 @@ export const zhCN: IssueMessages = {
     const d = decimals(p.multipleOf);
     return d === undefined ? `必须是 ${String(p.multipleOf)} 的整数倍` : `最多保留 ${d} 位小数`;
   },
+  'schema.maxDecimals': (p) => `最多保留 ${String(p.limit)} 位小数`,
   'schema.minProperties': (p) => `至少需要 ${String(p.limit)} 个属性`,
   'schema.maxProperties': (p) => `最多 ${String(p.limit)} 个属性`,
   'schema.formatMinimum': (p) => `不能早于 ${String(p.limit)}`,
