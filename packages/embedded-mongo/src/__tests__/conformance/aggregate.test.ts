@@ -201,7 +201,7 @@ describe('conformance: aggregate', () => {
     ]);
   });
 
-  it('date operators and $replaceRoot keeping _id', async () => {
+  it('date operators, $bucket and $replaceRoot keeping _id', async () => {
     const months = await sales()
       .aggregate([
         { $group: { _id: { $dateToString: { format: '%Y-%m', date: '$at' } }, n: { $sum: 1 } } },
@@ -220,6 +220,23 @@ describe('conformance: aggregate', () => {
       ])
       .toArray();
     expect(trunc).toEqual([{ m: new Date('2026-01-01T00:00:00Z') }]);
+    // A value equal to a boundary belongs to the bucket that starts there.
+    const buckets = await sales()
+      .aggregate([
+        {
+          $bucket: {
+            groupBy: '$amount',
+            boundaries: [0, 20, 100],
+            default: 'other',
+            output: { n: { $sum: 1 } },
+          },
+        },
+      ])
+      .toArray();
+    expect(buckets).toEqual([
+      { _id: 0, n: 2 },
+      { _id: 20, n: 3 },
+    ]);
     const replaced = await sales()
       .aggregate([{ $match: { _id: 1 } }, { $replaceRoot: { newRoot: { _id: '$_id', r: '$rep' } } }])
       .toArray();

@@ -161,6 +161,15 @@ describe('conformance: CRUD', () => {
       ),
     ).toEqual([1, 2]);
     expect(ids(await people().find({ name: /^E/i }).toArray())).toEqual([5]);
+    // $mod never matches null or missing values (mingo's arithmetic would).
+    expect(
+      ids(
+        await people()
+          .find({ age: { $mod: [5, 0] } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([2, 4]);
     expect(
       ids(
         await people()

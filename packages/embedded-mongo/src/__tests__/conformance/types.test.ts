@@ -98,6 +98,10 @@ describe('conformance: BSON type fidelity', () => {
     const gt = await c.find({ v: { $gt: new Int32(5) } }).toArray();
     expect(gt.map((d) => d._id)).toEqual([5]);
     expect(await c.countDocuments({ v: { $type: 'number' } })).toBe(5);
+    expect(await c.countDocuments({ v: { $type: 'int' } })).toBe(1);
+    expect(await c.countDocuments({ v: { $type: 'long' } })).toBe(1);
+    expect(await c.countDocuments({ v: { $type: 'double' } })).toBe(2);
+    expect(await c.countDocuments({ v: { $type: 'decimal' } })).toBe(1);
   });
 
   it('Long values beyond 2^53 stay exact', async () => {
