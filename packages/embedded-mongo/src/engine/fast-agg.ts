@@ -1,5 +1,6 @@
 import { Decimal128 } from 'bson';
 import { Decimal } from 'decimal.js';
+import { CodegenBail, compileGroupLoop } from './codegen-group.js';
 import { compareBson, valueKey } from './compare.js';
 import { compileFastMatcher } from './fast-match.js';
 import { parseSort, sortDocs } from './query.js';
@@ -315,8 +316,10 @@ function compileStage(st: Doc): Stage | undefined {
         })
       );
     }
-    case '$group':
-      return isPlainObject(arg) ? compileGroup(arg) : undefined;
+    case '$group': {
+      const g = isPlainObject(arg) ? compileGroup(arg) : undefined;
+      return g && withLoop(compileGroupLoop(undefined, arg as Doc), g);
+    }
     case '$sort': {
       if (!isPlainObject(arg)) return undefined;
       const spec = parseSort(view(arg));
@@ -360,7 +363,7 @@ export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => 
       const m = compileFastMatcher(view(st.$match));
       const g = m && compileGroup(next.$group, m);
       if (!g) return undefined;
-      stages.push(g);
+      stages.push(withLoop(compileGroupLoop(st.$match, next.$group), g));
       i++;
       continue;
     }
@@ -372,6 +375,19 @@ export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => 
     let rows: Iterable<Doc> = docs;
     for (const s of stages) rows = s(rows);
     return Array.isArray(rows) ? rows : Array.from(rows);
+  };
+}
+
+/** Prefers the generated loop; a document it cannot handle reruns the stage on the closure path. */
+function withLoop(loop: ((rows: Iterable<Doc>) => Doc[]) | undefined, general: Stage): Stage {
+  if (!loop) return general;
+  return (rows) => {
+    try {
+      return loop(rows);
+    } catch (e) {
+      if (e instanceof CodegenBail) return general(rows);
+      throw e;
+    }
   };
 }
 

@@ -18,6 +18,11 @@ function mark(o: object): void {
 function isMarked(o: object): boolean {
   return (o as Marked)[WRAPPED] === true;
 }
+
+/** True when a stored document (or container) holds numeric wrappers somewhere inside. */
+export function hasWrappers(o: object): boolean {
+  return (o as Marked)[WRAPPED] === true;
+}
 const views = new WeakMap<object, Doc>();
 
 const INT32_MIN = -2147483648;
