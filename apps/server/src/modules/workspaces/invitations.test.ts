@@ -104,6 +104,20 @@ describe('invitations', () => {
     expect((await accept({ token: { $ne: null }, name: 'X', password: PASSWORD })).statusCode).toBe(400);
   });
 
+  it('is used once when accepted twice at the same time', async () => {
+    const inv = (await invite(owner, { email: 'twice@example.com', roles: ['member'] })).json();
+    const results = await Promise.all([
+      accept({ token: inv.token, name: 'T', password: 'Twice-pass-11' }),
+      accept({ token: inv.token, name: 'T', password: 'Twice-pass-11' }),
+    ]);
+    expect(results.map((res) => res.statusCode).sort()).toEqual([201, expect.any(Number)]);
+    expect([404, 409]).toContain(results.map((res) => res.statusCode).sort()[1]);
+    const users = await t.store.connection.collection('users').find({ email: 'twice@example.com' }).toArray();
+    expect(users).toHaveLength(1);
+    const members = await t.store.connection.collection('members').countDocuments({ user: users[0]?._id });
+    expect(members).toBe(1);
+  });
+
   it('applies the password policy to new accounts', async () => {
     const inv = (await invite(owner, { email: 'weak@example.com', roles: ['member'] })).json();
     const weak = await accept({ token: inv.token, name: 'W', password: 'weakweakweak' });
