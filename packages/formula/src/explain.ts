@@ -1,4 +1,5 @@
-import { asFormulaError, buildFormula, type CompileOptions, Ctx, finish, type TraceStep } from './compile.js';
+import { asFormulaError, buildFormula, type CompileOptions, finish } from './compile.js';
+import { Ctx, type TraceStep } from './context.js';
 import type { FieldKind, FieldTypeMap, FormulaType, FormulaValue } from './types.js';
 
 /** Options of {@link explain}. */

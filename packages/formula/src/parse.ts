@@ -11,8 +11,9 @@ export interface ParseLimits {
   readonly maxDepth?: number;
 }
 
-/** Default limits: 10 KB of source, 64 levels of nesting. */
+/** Default longest source: 10 KB. */
 export const DEFAULT_MAX_LENGTH = 10_240;
+/** Default deepest nesting of brackets and of the syntax tree. */
 export const DEFAULT_MAX_DEPTH = 64;
 
 /** expr-eval's instruction, which its typings do not export. */

@@ -1,0 +1,54 @@
+import { FormulaError } from './errors.js';
+import type { EvalContext } from './registry.js';
+import type { FormulaValue } from './types.js';
+
+/** One evaluated sub-expression, in evaluation order (children before parents). */
+export interface TraceStep {
+  readonly pos: number;
+  readonly end: number;
+  /** The source text of the sub-expression. */
+  readonly text: string;
+  readonly value: FormulaValue;
+  /** Function-specific detail, e.g. TIERED's per-tier breakdown. */
+  readonly detail?: unknown;
+}
+
+/** Evaluation state; `now` is read lazily so formulas without TODAY()/NOW() never build a Date. */
+export class Ctx implements EvalContext {
+  steps = 0;
+  trace: TraceStep[] | undefined;
+  scope: Readonly<Record<string, unknown>>;
+  private nowValue: Date | undefined;
+
+  constructor(
+    scope: Readonly<Record<string, unknown>>,
+    now: Date | undefined,
+    readonly maxSteps: number,
+    trace?: TraceStep[],
+  ) {
+    this.scope = scope;
+    this.nowValue = now;
+    this.trace = trace;
+  }
+
+  /** Starts a new evaluation on this context. */
+  reset(scope: Readonly<Record<string, unknown>>, now: Date | undefined): void {
+    this.scope = scope;
+    this.nowValue = now;
+    this.steps = 0;
+  }
+
+  get now(): Date {
+    if (this.nowValue === undefined) this.nowValue = new Date();
+    return this.nowValue;
+  }
+}
+
+/** A compiled sub-expression. */
+export type Evaluator = (c: Ctx) => unknown;
+
+/** Charges evaluation steps and stops a formula that exceeds its budget. */
+export function countSteps(c: Ctx, amount: number): void {
+  c.steps += amount;
+  if (c.steps > c.maxSteps) throw new FormulaError('STEP_LIMIT_EXCEEDED', 0, { max: c.maxSteps });
+}
