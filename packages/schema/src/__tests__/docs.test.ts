@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import doc from '../../../../docs/template-format.md?raw';
+import { fieldTypes, validateTemplatePack } from '../index.js';
+
+beforeAll(() => {
+  validateTemplatePack({});
+}, 120_000);
+
+describe('docs/template-format.md', () => {
+  it('has an example pack that validates', () => {
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(validateTemplatePack(JSON.parse(blocks.at(-1) ?? ''))).toEqual([]);
+  });
+
+  it('lists every registered field type with its UI component in the field-type table', () => {
+    for (const def of fieldTypes.values()) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${def.type}\` |`));
+      expect(row, def.type).toBeDefined();
+      expect(row).toContain(`| ${def.component} |`);
+      expect(row?.includes('| yes |') ?? false, `${def.type} computed`).toBe(def.computed);
+    }
+  });
+});
