@@ -49,6 +49,11 @@ function keepRemoved(
 export function reconcile(published: FormDefinition, next: FormDefinition): Reconciled {
   const hidden: string[] = [];
   const fields = keepRemoved(published.fields, next.fields, hidden);
+  // Fields hidden by this version, whether removed now or removed in an earlier saved draft.
+  for (const field of fields) {
+    const before = published.fields.find((f) => f.key === field.key);
+    if (field.hidden && before && !before.hidden && !hidden.includes(field.key)) hidden.push(field.key);
+  }
   const typeChanges: TypeChange[] = [];
   fields.forEach((field, index) => {
     const before = published.fields.find((f) => f.key === field.key);

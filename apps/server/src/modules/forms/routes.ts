@@ -95,7 +95,8 @@ export async function formRoutes(app: AppInstance): Promise<void> {
         params: Type.Object({
           ws: Type.String(),
           form: Type.String(),
-          version: Type.Integer({ minimum: 1 }),
+          // Path parameters arrive as text (no coercion).
+          version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
         }),
       },
     },
@@ -104,8 +105,8 @@ export async function formRoutes(app: AppInstance): Promise<void> {
       const form = parseId(request.params.form, 'Form');
       await getForm(connection, caller.ws, form);
       return {
-        version: request.params.version,
-        definition: await getFormVersion(connection, caller.ws, form, request.params.version),
+        version: Number(request.params.version),
+        definition: await getFormVersion(connection, caller.ws, form, Number(request.params.version)),
       };
     },
   );
