@@ -283,6 +283,24 @@ describe('conformance: CRUD', () => {
     expect(back?.big.length).toBe(big.length);
   });
 
+  it('answers malformed queries with BadValue 2 and FailedToParse 9', async () => {
+    const topLevel = await people()
+      .find({ $bogus: 1 } as never)
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(topLevel).toBeInstanceOf(MongoServerError);
+    expect(topLevel).toMatchObject({ code: 2, codeName: 'BadValue' });
+    expect((topLevel as Error).message).toMatch(/unknown top level operator: \$bogus/);
+    const fieldLevel = await people()
+      .find({ age: { $bogus: 1 } } as never)
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(fieldLevel).toMatchObject({ code: 2 });
+    expect((fieldLevel as Error).message).toContain('$bogus');
+    const noCursor = await t.db.command({ aggregate: 'people', pipeline: [] }).catch((e: unknown) => e);
+    expect(noCursor).toMatchObject({ code: 9, codeName: 'FailedToParse' });
+  });
+
   it('rejects a document with an invalid _id or field names as MongoDB does', async () => {
     const c = t.db.collection<AnyDoc>('invalid');
     const arrayId = await c.insertOne({ _id: [1, 2] as unknown as ObjectId }).catch((e: unknown) => e);
