@@ -101,7 +101,8 @@ export async function login(
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyNobody(input.password);
-  const workspaces = user ? await workspaceIdsOf(app, user._id) : [];
+  // Looked up for unknown emails too (an id nobody has), so both answers cost the same store round trips.
+  const workspaces = await workspaceIdsOf(app, user?._id ?? new Types.ObjectId());
   const where = workspaces.length > 0 ? workspaces : [null];
   const actor = { user: user?._id ?? null, email };
 
