@@ -153,16 +153,19 @@ describe('setup, sign-out and sign-in in the browser', () => {
     const { page } = browser;
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: en.user.logout }).click();
+    await page.getByTestId('login-page').waitFor();
+    // A signed-out visit to a deep link goes through sign-in and then back to that page.
+    await page.goto(`${server.url}/members`);
     const login = page.getByTestId('login-page');
     await login.waitFor();
     await login.getByLabel(en.login.email, { exact: true }).fill(member.email);
     await login.getByLabel(en.login.password, { exact: true }).fill(member.password);
     await login.getByRole('button', { name: en.login.submit }).click();
-    await page.getByTestId('home-page').waitFor();
+    const members = page.getByTestId('members-page');
+    await members.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/members');
     expect(await page.getByTestId('user-menu').textContent()).toContain(member.name);
 
-    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
-    const members = page.getByTestId('members-page');
     await members.getByRole('cell', { name: owner.email }).waitFor();
     expect(await members.getByText(en.members.onlyAdmins).isVisible()).toBe(true);
     expect(await members.getByRole('button', { name: en.members.add }).count()).toBe(0);

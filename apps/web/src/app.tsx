@@ -41,6 +41,12 @@ function SessionGate({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingState fullPage />}>{children}</Suspense>;
 }
 
+/** Where the guard sent a signed-out user from, so signing in returns them there; only local paths. */
+function returnPath(state: unknown): string {
+  const from = (state as { from?: unknown } | null)?.from;
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/';
+}
+
 /** Each route is reachable only in the session state it belongs to; others redirect. */
 function Guard({ need, children }: { need: 'setup' | 'anonymous' | 'authenticated'; children: ReactNode }) {
   const { state } = useSession();
@@ -50,7 +56,7 @@ function Guard({ need, children }: { need: 'setup' | 'anonymous' | 'authenticate
   if (state.status === 'anonymous') {
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   }
-  return <Navigate to="/" replace />;
+  return <Navigate to={returnPath(location.state)} replace />;
 }
 
 function AppRoutes() {

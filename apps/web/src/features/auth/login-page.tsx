@@ -2,7 +2,6 @@ import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { splitDetails } from '../../api/form-errors';
@@ -20,19 +19,11 @@ const FIELD_BY_PATH: Readonly<Record<string, keyof LoginValues>> = {
   '/password': 'password',
 };
 
-/** Where the guard sent the user from, so login returns them there. */
-function returnPath(state: unknown): string {
-  const from = (state as { from?: unknown } | null)?.from;
-  return typeof from === 'string' && from.startsWith('/') && from !== '/login' ? from : '/';
-}
-
 /** Email-and-password sign-in. */
 export function LoginPage() {
   const { t } = useTranslation();
   const [form] = Form.useForm<LoginValues>();
   const { signIn } = useSession();
-  const navigate = useNavigate();
-  const location = useLocation();
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);
 
@@ -41,8 +32,8 @@ export function LoginPage() {
     setFailure(null);
     try {
       const result = await api.login(values.email.trim(), values.password);
+      // The route guard sees the new session and sends the user back where they were headed.
       await signIn(result.token);
-      navigate(returnPath(location.state), { replace: true });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const { fields, other } = splitDetails(error, FIELD_BY_PATH);

@@ -1,7 +1,6 @@
 import { App, Button, Divider, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { splitDetails } from '../../api/form-errors';
@@ -33,7 +32,6 @@ export function SetupPage() {
   const [form] = Form.useForm<SetupValues>();
   const { message } = App.useApp();
   const { signIn, reload } = useSession();
-  const navigate = useNavigate();
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);
 
@@ -51,9 +49,9 @@ export function SetupPage() {
         workspace: { name: values.workspaceName.trim() },
         owner: { name: values.ownerName.trim(), email: values.email.trim(), password: values.password },
       });
+      // The route guard sees the new session and moves on to the overview.
       await signIn(result.token, result.workspaceId);
       void message.success(t('setup.success'));
-      navigate('/', { replace: true });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 409) {
