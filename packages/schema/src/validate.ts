@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { TSchema } from 'typebox';
-import { run, sharedAjv } from './ajv.js';
+import { documentAjv, run } from './ajv.js';
 import { checkAutomation, checkDashboard, checkRole } from './checks/documents.js';
 import { checkFlow } from './checks/flow.js';
 import { type CheckScope, checkForm, duplicateKeys } from './checks/form.js';
@@ -38,7 +38,7 @@ const compiled = new Map<TSchema, ValidateFunction>();
 function schemaIssues(schema: TSchema, data: unknown, base = ''): Issue[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = sharedAjv().compile(withDefs(schema));
+    validate = documentAjv().compile(withDefs(schema));
     compiled.set(schema, validate);
   }
   return run(validate, data, base);
