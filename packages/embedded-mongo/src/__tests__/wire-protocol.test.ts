@@ -175,6 +175,24 @@ describe('wire protocol', () => {
     expect(ids).toEqual([1, 2, 3]);
   });
 
+  it('holds replies back while a pipelining client does not read, then delivers them all in order', async () => {
+    const raw = await RawClient.connect(port);
+    raw.socket.pause();
+    const pad = 'p'.repeat(512 * 1024);
+    const count = 60;
+    raw.send(
+      Buffer.concat(
+        Array.from({ length: count }, (_, i) => opMsg({ echo: 'c', $db: 'd', pad }, { requestId: i + 1 })),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    raw.socket.resume();
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push((await raw.reply(15_000))?.responseTo ?? -1);
+    raw.close();
+    expect(ids).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  });
+
   it('answers an unexpected engine exception as InternalError and keeps serving', async () => {
     const error = await client
       .db('x')

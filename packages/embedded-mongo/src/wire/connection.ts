@@ -94,11 +94,25 @@ export class Connection {
           return;
         }
         await this.handle(request);
+        // A client that sends without reading must not make replies pile up in memory.
+        if (this.socket.writableNeedDrain) await this.writable();
         if (this.queue.length < MAX_QUEUED / 2 && !this.closing) this.socket.resume();
       }
     } finally {
       this.running = undefined;
     }
+  }
+
+  private writable(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   private async handle(request: DecodedRequest): Promise<void> {
