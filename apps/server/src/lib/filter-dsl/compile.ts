@@ -161,6 +161,7 @@ function compileOp(
     context: state.options.context,
     limits: state.limits,
     issues: state.issues,
+    resolve: state.options.resolve,
   };
   const fail = (message: string) => {
     state.issues.push({ path, message });

@@ -1,4 +1,5 @@
 import { Query } from 'mingo';
+import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
 import { type CompileFilterOptions, compileFilter, type FilterField, periodRange } from './index.js';
@@ -291,6 +292,50 @@ describe('compileFilter: rejections', () => {
   it('prefixes issue paths with the base path', () => {
     expect(rejection(cond('nope', 'eq', 1), { ...options, basePath: '/query/filter' })[0]?.path).toBe(
       '/query/filter/field',
+    );
+  });
+});
+
+describe('compileFilter: stored ids, timestamps and server-side operands', () => {
+  const owner = '0123456789abcdef01234567';
+  const withSystem = new Map<string, FilterField>([
+    ['_owner', { path: 'owner', kind: 'objectId', refersTo: 'member' }],
+    ['_createdAt', { path: 'createdAt', kind: 'timestamp' }],
+    ['amount', { path: 'data.amount', kind: 'number' }],
+  ]);
+  const opts = { fields: withSystem, context: { userId: owner, now } };
+
+  it('turns ids into ObjectIds and instants into Dates', () => {
+    const query = compileFilter({ field: '_owner', op: 'eq', value: owner }, opts) as {
+      owner: Types.ObjectId;
+    };
+    expect(query.owner).toBeInstanceOf(Types.ObjectId);
+    expect(query.owner.toHexString()).toBe(owner);
+    const me = compileFilter({ field: '_owner', op: 'eq', value: { $me: true } }, opts) as {
+      owner: Types.ObjectId;
+    };
+    expect(me.owner.toHexString()).toBe(owner);
+    expect(compileFilter({ field: '_createdAt', op: 'gte', value: '2026-03-01T00:00:00Z' }, opts)).toEqual({
+      createdAt: { $gte: new Date('2026-03-01T00:00:00.000Z') },
+    });
+    expect(compileFilter({ field: '_createdAt', op: 'eq', value: { $period: 'thisMonth' } }, opts)).toEqual({
+      createdAt: { $gte: new Date('2026-03-01T00:00:00.000Z'), $lt: new Date('2026-04-01T00:00:00.000Z') },
+    });
+    expect(() => compileFilter({ field: '_owner', op: 'eq', value: 'not-an-id' }, opts)).toThrow(
+      'Invalid filter',
+    );
+  });
+
+  it('lets the server resolve its own operands, which clients cannot use', () => {
+    const resolve = (raw: Record<string, unknown>) =>
+      typeof raw.$field === 'string' ? { type: 'value' as const, value: 42 } : undefined;
+    expect(
+      compileFilter({ field: 'amount', op: 'eq', value: { $field: 'x' } }, { ...opts, resolve }),
+    ).toEqual({
+      'data.amount': 42,
+    });
+    expect(() => compileFilter({ field: 'amount', op: 'eq', value: { $field: 'x' } }, opts)).toThrow(
+      'Invalid filter',
     );
   });
 });
