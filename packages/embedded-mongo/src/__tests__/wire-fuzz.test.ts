@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { serialize } from 'bson';
+import { type Document, serialize } from 'bson';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedMongo } from '../server.js';
@@ -84,7 +84,7 @@ describe.each([
     await target.close();
   });
 
-  async function expectRejected(bytes: Buffer, errmsg?: RegExp): Promise<void> {
+  async function expectRejected(bytes: Buffer, errmsg?: RegExp): Promise<Document | undefined> {
     const raw = await RawClient.connect(port);
     raw.send(bytes);
     const reply = await raw.reply();
@@ -95,6 +95,7 @@ describe.each([
     expect(await raw.waitClosed()).toBe(true);
     // Others keep being served.
     expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+    return reply?.doc;
   }
 
   const valid = opMsg({ insert: 'c', $db: 'd' }, { sequences: { documents: [{ a: 1 }, { b: 'x' }] } });
@@ -128,7 +129,8 @@ describe.each([
     await expectRejected(rawMsg(Buffer.concat([Buffer.from([0]), longDoc])), /BSON document length/);
     const badType = Buffer.from(body);
     badType[4] = 0x7e;
-    await expectRejected(rawMsg(Buffer.concat([Buffer.from([0]), badType])), /invalid BSON/);
+    const reply = await expectRejected(rawMsg(Buffer.concat([Buffer.from([0]), badType])), /invalid BSON/);
+    expect(reply).toMatchObject({ code: 22, codeName: 'InvalidBSON' });
     const noNul = Buffer.from(body);
     noNul.fill(0x41, 5, noNul.length - 1);
     await expectRejected(rawMsg(Buffer.concat([Buffer.from([0]), noNul])), /invalid BSON/);

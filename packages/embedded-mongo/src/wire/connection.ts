@@ -23,9 +23,17 @@ function replyId(): number {
   return nextReplyId;
 }
 
+/** MongoDB's names for the codes protocol errors use. */
+const PROTOCOL_CODE_NAMES: Record<number, string> = {
+  2: 'BadValue',
+  22: 'InvalidBSON',
+  352: 'UnsupportedOpQueryCommand',
+  10334: 'BSONObjectTooLarge',
+  40571: 'Location40571',
+};
+
 function errorReply(error: ProtocolError): Document {
-  const codeName =
-    error.code === 10334 ? 'BSONObjectTooLarge' : error.code === 2 ? 'BadValue' : 'ProtocolError';
+  const codeName = PROTOCOL_CODE_NAMES[error.code] ?? 'UnknownError';
   return { ok: 0, errmsg: error.message, code: error.code, codeName };
 }
 

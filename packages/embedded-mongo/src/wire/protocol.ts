@@ -100,7 +100,7 @@ function readDocument(
   try {
     doc = deserialize(buf.subarray(start, start + size), DESERIALIZE_OPTIONS);
   } catch (error) {
-    throw new ProtocolError(`invalid BSON: ${(error as Error).message}`);
+    throw new ProtocolError(`invalid BSON: ${(error as Error).message}`, 22);
   }
   return { doc, size };
 }
