@@ -1,4 +1,4 @@
-import { validateApp } from '@formloom/schema';
+import { validateApp, validateRole } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import type { AppRoleDefinition } from '../../lib/access/index.js';
 import { appError } from '../../lib/errors.js';
@@ -45,6 +45,9 @@ export async function createApp(connection: Connection, caller: Caller, input: N
   }
   const { roles = [], ...app } = input;
   const issues = validateApp(app);
+  roles.forEach((role, i) => {
+    issues.push(...validateRole(role).map((issue) => ({ ...issue, path: `/roles/${i}${issue.path}` })));
+  });
   if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app', issueDetails(issues));
   const Apps = appModel(connection);
   if (await Apps.exists({ ws: caller.ws, key: app.key })) {

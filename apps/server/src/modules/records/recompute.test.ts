@@ -12,7 +12,11 @@ let targets: string;
 const options = (...values: string[]) => values.map((value) => ({ value, label: label(value) }));
 
 /** Polls until `read` returns what `expected` accepts (the recompute worker runs in the background). */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!accept(value) && Date.now() < deadline) {
@@ -28,7 +32,10 @@ const create = async (form: string, data: Record<string, unknown>) => {
   return res.json() as { id: string; v: number; data: Record<string, unknown> };
 };
 const read = async (form: string, id: string) =>
-  (await call(t, w, 'GET', `/forms/${form}/records/${id}`)).json() as { v: number; data: Record<string, unknown> };
+  (await call(t, w, 'GET', `/forms/${form}/records/${id}`)).json() as {
+    v: number;
+    data: Record<string, unknown>;
+  };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -69,7 +76,11 @@ beforeAll(async () => {
         conditions: {
           and: [
             { field: 'assignee', op: 'eq', value: { $field: 'assignee' } },
-            { field: 'signedOn', op: 'eq', value: { $recordPeriod: { start: 'periodStart', unit: 'month' } } },
+            {
+              field: 'signedOn',
+              op: 'eq',
+              value: { $recordPeriod: { start: 'periodStart', unit: 'month' } },
+            },
           ],
         },
       },
@@ -81,7 +92,14 @@ beforeAll(async () => {
         aggregate: 'count',
         conditions: { and: [{ field: 'assignee', op: 'eq', value: { $field: 'assignee' } }] },
       },
-      { key: 'ratio', type: 'formula', label: label('Ratio'), expression: 'achieved / goal', resultType: 'number', precision: 2 },
+      {
+        key: 'ratio',
+        type: 'formula',
+        label: label('Ratio'),
+        expression: 'achieved / goal',
+        resultType: 'number',
+        precision: 2,
+      },
     ],
   });
 });
@@ -90,7 +108,12 @@ afterAll(async () => t?.close());
 describe('lookups, rollups and cross-form recompute', () => {
   it('computes lookups and rollups on write', async () => {
     const acme = await create(customers, { name: 'ACME', region: 'east' });
-    const c1 = await create(contracts, { customer: acme.id, assignee: w.owner.userId, amount: 300, signedOn: '2026-01-10' });
+    const c1 = await create(contracts, {
+      customer: acme.id,
+      assignee: w.owner.userId,
+      amount: 300,
+      signedOn: '2026-01-10',
+    });
     expect(c1.data.region).toBe('east');
     await create(contracts, { assignee: w.owner.userId, amount: 50, signedOn: '2026-02-01' });
     const target = await create(targets, { assignee: w.owner.userId, periodStart: '2026-01-01', goal: 1000 });
@@ -100,7 +123,11 @@ describe('lookups, rollups and cross-form recompute', () => {
   it('recomputes rollups of other forms through durable jobs when a record changes', async () => {
     const target = await create(targets, { assignee: w.owner.userId, periodStart: '2026-03-01', goal: 200 });
     expect(target.data.achieved).toBe(0);
-    const contract = await create(contracts, { assignee: w.owner.userId, amount: 150, signedOn: '2026-03-31' });
+    const contract = await create(contracts, {
+      assignee: w.owner.userId,
+      amount: 150,
+      signedOn: '2026-03-31',
+    });
     const after = await eventually(
       () => read(targets, target.id),
       (r) => r.data.achieved === 150,
@@ -121,7 +148,9 @@ describe('lookups, rollups and cross-form recompute', () => {
     expect(back.data.achieved).toBe(0);
 
     const history = (await call(t, w, 'GET', `/forms/${targets}/records/${target.id}/history`)).json();
-    expect(history.filter((h: { action: string }) => h.action === 'recompute').length).toBeGreaterThanOrEqual(2);
+    expect(history.filter((h: { action: string }) => h.action === 'recompute').length).toBeGreaterThanOrEqual(
+      2,
+    );
     expect(history.at(-1)).toMatchObject({ action: 'recompute', by: null });
   });
 

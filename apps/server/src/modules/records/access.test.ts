@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
+import { label } from './test-fixtures.js';
+
+let t: TestApp;
+let owner: Session & { workspaceId: string };
+let rep: Session;
+let other: Session;
+let base: string;
+let formId: string;
+
+const as = (who: Session, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: unknown) =>
+  t.app.inject({
+    method,
+    url: `${base}${path}`,
+    headers: who.headers,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = await runSetup(t.app);
+  base = `/api/v1/workspaces/${owner.workspaceId}`;
+  rep = await addMember(t.app, owner, owner.workspaceId, 'rep@example.com', ['member', 'rep']);
+  other = await addMember(t.app, owner, owner.workspaceId, 'other@example.com', ['member', 'rep']);
+  const app = await as(owner, 'POST', '/apps', {
+    key: 'crm',
+    name: label('CRM'),
+    roles: [
+      {
+        key: 'rep',
+        name: label('Rep'),
+        forms: [
+          {
+            form: 'leads',
+            submit: true,
+            view: 'own',
+            edit: 'own',
+            fields: [
+              { field: 'margin', access: 'hidden' },
+              { field: 'score', access: 'readOnly' },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  expect(app.statusCode, app.body).toBe(201);
+  const form = await as(owner, 'POST', `/apps/${app.json().id}/forms`, {
+    key: 'leads',
+    name: label('Leads'),
+    fields: [
+      { key: 'name', type: 'text', label: label('Name') },
+      { key: 'margin', type: 'number', label: label('Margin') },
+      { key: 'score', type: 'number', label: label('Score') },
+    ],
+  });
+  formId = form.json().id;
+});
+afterAll(async () => t?.close());
+
+describe('records through the access layer', () => {
+  it('shows members only the records and fields their role reaches', async () => {
+    const mine = await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'mine' } });
+    expect(mine.statusCode, mine.body).toBe(201);
+    const theirs = await as(other, 'POST', `/forms/${formId}/records`, { data: { name: 'theirs' } });
+    const patched = await as(owner, 'PATCH', `/forms/${formId}/records/${mine.json().id}`, {
+      v: 1,
+      data: { margin: 30, score: 5 },
+    });
+    expect(patched.json().data).toEqual({ name: 'mine', margin: 30, score: 5 });
+
+    const list = (await as(rep, 'GET', `/forms/${formId}/records`)).json();
+    expect(list.items.map((r: { data: unknown }) => r.data)).toEqual([{ name: 'mine', score: 5 }]);
+    expect((await as(rep, 'GET', `/forms/${formId}/records/${theirs.json().id}`)).statusCode).toBe(404);
+    const patchTheirs = await as(rep, 'PATCH', `/forms/${formId}/records/${theirs.json().id}`, {
+      v: 1,
+      data: { name: 'x' },
+    });
+    expect(patchTheirs.statusCode).toBe(404);
+    const filtered = await as(
+      rep,
+      'GET',
+      `/forms/${formId}/records?filter=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: 'theirs' }))}`,
+    );
+    expect(filtered.json().items).toEqual([]);
+  });
+
+  it('refuses writes to read-only and hidden fields, and deletes without a delete grant', async () => {
+    const mine = (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'ro' } })).json();
+    const score = await as(rep, 'PATCH', `/forms/${formId}/records/${mine.id}`, { v: 1, data: { score: 9 } });
+    expect(score.statusCode).toBe(403);
+    expect(score.json().error.details[0].path).toBe('/data/score');
+    expect(
+      (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'h', margin: 1 } })).statusCode,
+    ).toBe(403);
+    expect((await as(rep, 'DELETE', `/forms/${formId}/records/${mine.id}`)).statusCode).toBe(403);
+    expect((await as(rep, 'POST', `/forms/${formId}/records/${mine.id}/restore`)).statusCode).toBe(403);
+    const history = (await as(rep, 'GET', `/forms/${formId}/records/${mine.id}/history`)).json();
+    expect(history[0].changes.map((c: { key: string }) => c.key)).not.toContain('margin');
+  });
+
+  it('keeps form management to owners and admins', async () => {
+    const res = await as(rep, 'POST', '/apps', { key: 'mine', name: label('Mine') });
+    expect(res.statusCode).toBe(403);
+  });
+});
