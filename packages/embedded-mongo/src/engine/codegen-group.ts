@@ -5,6 +5,8 @@ export class CodegenBail extends Error {}
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const GENERATED = new Map<string, Gen>();
+
 type Gen = (
   docs: Iterable<Doc>,
   isMarked: (d: object) => boolean,
@@ -166,9 +168,16 @@ export function compileGroupLoop(
       ${update.join('\n      ')}
     }
     return order.map((g) => ({ ${out.join(', ')} }));`;
-  const gen = new Function('docs', 'isMarked', 'bail', 'consts', body) as Gen;
+  // The same pipeline shape reuses one function, so V8 keeps its optimised code across calls.
+  let gen = GENERATED.get(body);
+  if (!gen) {
+    gen = new Function('docs', 'isMarked', 'bail', 'consts', body) as Gen;
+    if (GENERATED.size >= 256) GENERATED.delete(GENERATED.keys().next().value as string);
+    GENERATED.set(body, gen);
+  }
+  const fn = gen;
   const bail = (): never => {
     throw new CodegenBail();
   };
-  return (docs) => gen(docs, hasWrappers, bail, consts);
+  return (docs) => fn(docs, hasWrappers, bail, consts);
 }

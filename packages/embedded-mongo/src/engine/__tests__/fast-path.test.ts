@@ -75,7 +75,16 @@ const PIPELINES: Record<string, object[]> = {
   ],
   'generated loop: scalar match + numeric accumulators': [
     { $match: { qty: { $gte: 2 }, region: { $in: ['north', 'east', 'mid'] }, cat: { $ne: 1 } } },
-    { $group: { _id: '$region', t: { $sum: '$amount' }, a: { $avg: '$amount' }, mn: { $min: '$amount' }, mx: { $max: '$amount' }, n: { $sum: 1 } } },
+    {
+      $group: {
+        _id: '$region',
+        t: { $sum: '$amount' },
+        a: { $avg: '$amount' },
+        mn: { $min: '$amount' },
+        mx: { $max: '$amount' },
+        n: { $sum: 1 },
+      },
+    },
     { $sort: { _id: -1 } },
   ],
   'group by null': [{ $group: { _id: null, total: { $sum: '$amount' }, avg: { $avg: '$qty' } } }],
@@ -151,12 +160,33 @@ describe('compiled fast path gives the same results as mingo', () => {
 
   it('the generated loop hands documents with number wrappers to the general path, same result', async () => {
     const { engine } = memEngine();
-    const plain = [{ g: 'a', v: 2 }, { g: 'a', v: 3.5 }, { g: 'b', v: 4 }];
-    await run(engine, 'db', { insert: 'c', documents: [{ g: 'a', v: new Double(2) }, { g: 'a', v: 3.5 }, { g: 'b', v: Long.fromNumber(4) }] });
-    const pipeline = [{ $group: { _id: '$g', s: { $sum: '$v' }, mx: { $max: '$v' } } }, { $sort: { _id: 1 } }];
+    const plain = [
+      { g: 'a', v: 2 },
+      { g: 'a', v: 3.5 },
+      { g: 'b', v: 4 },
+    ];
+    await run(engine, 'db', {
+      insert: 'c',
+      documents: [
+        { g: 'a', v: new Double(2) },
+        { g: 'a', v: 3.5 },
+        { g: 'b', v: Long.fromNumber(4) },
+      ],
+    });
+    const pipeline = [
+      { $group: { _id: '$g', s: { $sum: '$v' }, mx: { $max: '$v' } } },
+      { $sort: { _id: 1 } },
+    ];
     const got = await run(engine, 'db', { aggregate: 'c', pipeline, cursor: {} });
     const expected = new Aggregator(pipeline, {}).run(plain);
-    expect(canonical(got.cursor.firstBatch.map((d: { _id: string; s: number; mx: unknown }) => ({ ...d, mx: Number(d.mx) })))).toBe(canonical(expected));
+    expect(
+      canonical(
+        got.cursor.firstBatch.map((d: { _id: string; s: number; mx: unknown }) => ({
+          ...d,
+          mx: Number(d.mx),
+        })),
+      ),
+    ).toBe(canonical(expected));
   });
 
   it('falls back to mingo when a document has an array on a grouped path, with the same result', async () => {

@@ -67,8 +67,18 @@ async function main(): Promise<void> {
     `memory: ${((((heap1 - heap0) / N) * 1e6) / 1024 / 1024).toFixed(0)} MiB per million documents (2 indexes)`,
   );
 
-  const all = (await engine.run('db', { find: 'c', filter: {}, batchSize: N }, ctx)).cursor
-    .firstBatch as Record<string, unknown>[];
+  // Every document, following the cursor (one reply batch stops at 16 MiB).
+  const fetchAll = async (): Promise<Record<string, unknown>[]> => {
+    let r = await engine.run('db', { find: 'c', filter: {} }, ctx);
+    const out = [...r.cursor.firstBatch];
+    while (!r.cursor.id.isZero()) {
+      r = await engine.run('db', { getMore: r.cursor.id, collection: 'c' }, ctx);
+      for (const d of r.cursor.nextBatch) out.push(d);
+    }
+    return out;
+  };
+  const all = await fetchAll();
+  if (all.length !== N) throw new Error(`expected ${N} documents, got ${all.length}`);
 
   const lat = async (make: (i: number) => Record<string, unknown>, runs = 5000): Promise<number[]> => {
     const xs: number[] = [];
@@ -128,13 +138,7 @@ async function main(): Promise<void> {
       },
     },
   ];
-  const rows = (
-    await engine.run(
-      'db',
-      { aggregate: 'c', pipeline: [{ $match: { _id: { $gte: 0 } } }], cursor: { batchSize: N } },
-      ctx,
-    )
-  ).cursor.firstBatch as Record<string, unknown>[];
+  const rows = await fetchAll();
   const times: number[] = [];
   // Warm up both sides first so JIT and GC settle before measuring.
   for (let k = 0; k < 3; k++) await engine.run('db', { aggregate: 'c', pipeline, cursor: {} }, ctx);
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
     times.push(performance.now() - t);
   }
   const hand: number[] = [];
+  let handOut: Record<string, unknown>[] = [];
   for (let k = 0; k < 10; k++) {
     t = performance.now();
     const m = new Map<unknown, { total: number; n: number; mx: number }>();
@@ -158,7 +163,15 @@ async function main(): Promise<void> {
       g.n++;
       if ((d.amount as number) > g.mx) g.mx = d.amount as number;
     }
+    // Build the same output the engine returns, so the loop cannot be optimised away.
+    handOut = [...m].map(([id, g]) => ({ _id: id, total: g.total, n: g.n, avg: g.total / g.n, mx: g.mx }));
     hand.push(performance.now() - t);
+  }
+  const engineOut = (await engine.run('db', { aggregate: 'c', pipeline, cursor: {} }, ctx)).cursor.firstBatch;
+  if (JSON.stringify(engineOut) !== JSON.stringify(handOut)) {
+    throw new Error(
+      `engine and hand-written loop disagree: ${JSON.stringify(engineOut)} vs ${JSON.stringify(handOut)}`,
+    );
   }
   t = performance.now();
   new Aggregator(pipeline, {}).run(rows);
