@@ -1,2 +1,4 @@
 export { ErrorCodes, MongoCommandError } from './errors.js';
 export { type EmbeddedMongo, type EmbeddedMongoOptions, startEmbeddedMongo } from './server.js';
+export { DataDirectoryInUseError, StorageCorruptError } from './storage/index.js';
+export type { InternalErrorListener } from './wire/dispatcher.js';
