@@ -6,21 +6,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The package root: `--import tsx` resolves from there. */
 const packageRoot = join(here, '..', '..', '..');
 
+/** Absolute path of a fixture script. */
+export function fixturePath(name: string): string {
+  return join(here, 'fixtures', name);
+}
+
 /** Runs a fixture script of this directory in a fresh node with the TypeScript loader. */
 export function spawnFixture(
   name: string,
   args: readonly string[],
   options: SpawnOptions = {},
 ): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(here, 'fixtures', name), ...args],
-    {
-      cwd: packageRoot,
-      stdio: ['pipe', 'pipe', 'inherit'],
-      ...options,
-    },
-  );
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixturePath(name), ...args], {
+    cwd: packageRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    ...options,
+  });
 }
 
 /** Resolves with the first stdout line of the child that matches. */
