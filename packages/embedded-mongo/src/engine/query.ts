@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
 import { mongoQuery } from './mingo-ext.js';
-import { type Doc, isPlainObject, num, view } from './values.js';
+import { type Doc, isPlainObject, view } from './values.js';
 
 /**
  * mingo options shared by every query the engine compiles. Scripts ($where, $function,
@@ -31,18 +31,6 @@ function patchFilter(f: unknown): unknown {
     else out[k] = patchFilter(v);
   }
   return out;
-}
-
-const TYPE_ALIASES: Record<string, string | number> = {
-  objectId: 7,
-  binData: 5,
-  long: 18,
-  decimal: 19,
-  int: 16,
-};
-
-function patchType(t: unknown): unknown {
-  return typeof t === 'string' && TYPE_ALIASES[t] !== undefined ? TYPE_ALIASES[t] : t;
 }
 
 /** Compiles a filter (stored form) into a predicate over stored documents. */

@@ -6,7 +6,7 @@ import { compileFastPipeline, Fallback } from '../fast-agg.js';
 import { Index } from '../index-tree.js';
 import { mongoAggregator } from '../mingo-ext.js';
 import { planAccess } from '../planner.js';
-import { MINGO_OPTIONS, mingoCall } from '../query.js';
+import { mingoCall } from '../query.js';
 import type { CommandContext } from '../types.js';
 import { applyPipeline } from '../update.js';
 import { type Doc, isPlainObject, normalize, num, unview, view } from '../values.js';
