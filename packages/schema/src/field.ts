@@ -114,10 +114,21 @@ const fieldUnion = Type.Union([...schemasOf(columnFieldTypes), subformType.schem
 
 /** Schema of a form field: any built-in field type, told apart by `type` (columns via `$defs`). */
 export const Field = Type.Unsafe<Static<typeof fieldUnion>>({
-  if: { type: 'object', required: ['type'], properties: { type: { const: 'subform' } } },
-  // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
-  then: subformType.schema,
-  else: ColumnField,
+  type: 'object',
+  required: ['type'],
+  properties: { type: { enum: builtinFieldTypes.map((d) => d.type) } },
+  allOf: [
+    {
+      if: { properties: { type: { const: 'subform' } } },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+      then: subformType.schema,
+    },
+    {
+      if: { properties: { type: { enum: columnFieldTypes.map((d) => d.type) } } },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+      then: ColumnField,
+    },
+  ],
 });
 
 /** Static type of {@link Field}. */

@@ -100,3 +100,74 @@ describe('field-type registry', () => {
     });
   });
 });
+
+describe('registry-driven compilation and formula kinds', () => {
+  it('compiles submissions of a newly registered type through a custom registry', async () => {
+    const { compileSubmissionSchema, validateSubmission } = await import('../index.js');
+    const color = defineFieldType({
+      type: 'color',
+      config: {},
+      computed: false,
+      component: 'ColorPicker',
+      formulaType: () => 'text',
+      submission: () => ({ type: 'string', pattern: '^#[0-9a-f]{6}$' }),
+    });
+    const registry = createFieldTypeRegistry([...builtinFieldTypes, color]);
+    const form = { key: 'f', fields: [{ key: 'c', type: 'color', label: { en: 'C' } }] };
+    expect(compileSubmissionSchema(form, { registry })).toMatchObject({
+      properties: { c: { pattern: '^#[0-9a-f]{6}$' } },
+    });
+    expect(validateSubmission(form, { c: '#00ff00' }, { registry })).toEqual([]);
+    expect(validateSubmission(form, { c: 'green' }, { registry }).map((i) => i.code)).toEqual([
+      'schema.pattern',
+    ]);
+    expect(() => validateSubmission(form, { c: '#00ff00' })).toThrow('unknown field type "color"');
+  });
+
+  it('derives lookup and rollup kinds from the fields they reach', async () => {
+    const { formulaFieldMap } = await import('../index.js');
+    const label = { en: 'L' };
+    const orders = {
+      key: 'orders',
+      fields: [
+        { key: 'amount', type: 'money', label, currency: 'CNY' },
+        { key: 'placedOn', type: 'date', label },
+        { key: 'rating', type: 'percent', label },
+      ],
+    };
+    const client = {
+      key: 'client',
+      fields: [
+        { key: 'orders', type: 'relation', label, form: 'orders', multiple: true },
+        { key: 'first', type: 'relation', label, form: 'orders' },
+        { key: 'amounts', type: 'lookup', label, relation: 'orders', field: 'amount' },
+        { key: 'firstOn', type: 'lookup', label, relation: 'first', field: 'placedOn' },
+        { key: 'lastOn', type: 'rollup', label, form: 'orders', field: 'placedOn', aggregate: 'max' },
+        { key: 'spent', type: 'rollup', label, form: 'orders', field: 'amount', aggregate: 'sum' },
+        { key: 'avgRating', type: 'rollup', label, form: 'orders', field: 'rating', aggregate: 'avg' },
+        { key: 'sumRating', type: 'rollup', label, form: 'orders', field: 'rating', aggregate: 'sum' },
+        { key: 'n', type: 'rollup', label, form: 'orders', aggregate: 'count' },
+        { key: 'ghost', type: 'lookup', label, relation: 'nothing', field: 'x' },
+      ],
+    };
+    const findForm = (key: string) => (key === 'orders' ? orders : undefined);
+    expect(formulaFieldMap(client, { findForm })).toEqual({
+      orders: 'text[]',
+      'orders.amount': 'money[]',
+      'orders.placedOn': 'date[]',
+      'orders.rating': 'percent[]',
+      first: 'text',
+      'first.amount': 'money',
+      'first.placedOn': 'date',
+      'first.rating': 'percent',
+      amounts: 'money[]',
+      firstOn: 'date',
+      lastOn: 'date',
+      spent: 'money',
+      avgRating: 'percent',
+      sumRating: 'number',
+      n: 'number',
+      ghost: 'any',
+    });
+  });
+});
