@@ -9,9 +9,18 @@ import { tempDir } from './helpers.js';
 // A few kills in the normal run; the stress job sets FORMLOOM_CRASH_ITERATIONS=20 or more.
 const iterations = Number(process.env.FORMLOOM_CRASH_ITERATIONS ?? 3);
 
-/** Runs the writer child until a random moment, SIGKILLs it and returns the highest acked seq per worker. */
+/**
+ * Runs the writer child until a random number of acknowledgements (counted, so a slow disk still gets
+ * its share of work done) plus a random delay, SIGKILLs it and records the highest acked seq per worker.
+ */
 async function runAndKill(dir: string, acked: number[]): Promise<void> {
   const child = spawnFixture('crash-writer.ts', [dir]);
+  const target = 40 + Math.floor(Math.random() * 200);
+  let seen = 0;
+  let reached: () => void = () => {};
+  const enough = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
   let buffered = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -19,11 +28,15 @@ async function runAndKill(dir: string, acked: number[]): Promise<void> {
     buffered = lines.pop() ?? ''; // a line cut by the kill was never fully reported
     for (const line of lines) {
       const match = /^ack (\d+) (\d+)$/.exec(line);
-      if (match) acked[Number(match[1])] = Math.max(acked[Number(match[1])] ?? -1, Number(match[2]));
+      if (!match) continue;
+      acked[Number(match[1])] = Math.max(acked[Number(match[1])] ?? -1, Number(match[2]));
+      if (++seen >= target) reached();
     }
   });
+  child.once('exit', () => reached()); // a child that dies by itself fails the signal check below
   await waitForLine(child, /^ready/);
-  await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 900));
+  await enough;
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
   child.kill('SIGKILL');
   await exited(child);
   expect(child.signalCode).toBe('SIGKILL');
@@ -74,7 +87,7 @@ describe('crash safety', () => {
       docs = await verify(dir, acked);
     }
     expect(docs).toBeGreaterThan(0);
-    // The child checkpoints every 64 KiB of journal, so the kills also hit snapshots being written.
+    // The child checkpoints every 32 KiB of journal, so the kills also hit snapshots being written.
     expect(readdirSync(dir).some((name) => name.startsWith('snapshot-'))).toBe(true);
     console.info(
       `crash test: ${iterations} kills, ${docs} documents recovered, acked per worker ${acked.join(',')}`,
