@@ -1,12 +1,12 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { TSchema } from 'typebox';
 import { documentAjv, run } from './ajv.js';
-import { checkAutomation, checkDashboard, checkRole } from './checks/documents.js';
+import { checkAutomation, checkDashboard, checkRole, checkWidget } from './checks/documents.js';
 import { checkFlow } from './checks/flow.js';
 import { type CheckScope, checkForm, duplicateKeys } from './checks/form.js';
 import { withDefs } from './defs.js';
 import { Automation } from './documents/automation.js';
-import { Dashboard } from './documents/dashboard.js';
+import { Dashboard, Widget } from './documents/dashboard.js';
 import { Flow } from './documents/flow.js';
 import { App, Form } from './documents/form.js';
 import { Role } from './documents/role.js';
@@ -28,6 +28,7 @@ export const documentSchemas = {
   flow: withDefs(Flow),
   automation: withDefs(Automation),
   dashboard: withDefs(Dashboard),
+  widget: withDefs(Widget),
   role: withDefs(Role),
   templatePack: withDefs(TemplatePack),
   filter: withDefs(Filter),
@@ -84,6 +85,12 @@ export function validateAutomation(automation: unknown, scope: CheckScope = {}):
 export function validateDashboard(dashboard: unknown, scope: CheckScope = {}): Issue[] {
   const issues = schemaIssues(Dashboard, dashboard);
   return issues.length > 0 ? issues : checkDashboard(dashboard as Dashboard, '', scope);
+}
+
+/** Validates one widget spec (e.g. the body of a report query); its form and fields when `scope.forms` lists them. */
+export function validateWidget(widget: unknown, scope: CheckScope = {}): Issue[] {
+  const issues = schemaIssues(Widget, widget);
+  return issues.length > 0 ? issues : checkWidget(widget as Widget, '', scope);
 }
 
 /** Validates a role and its permission set; references are checked when `scope` lists their targets. */

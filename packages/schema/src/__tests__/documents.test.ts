@@ -10,6 +10,7 @@ import {
   validateFlow,
   validateForm,
   validateRole,
+  validateWidget,
 } from '../index.js';
 
 const label = { en: 'L' };
@@ -227,6 +228,13 @@ describe('automations, dashboards, roles, apps', () => {
       ['schema.enum', '/widgets/0/type'],
       ['schema.enum', '/widgets/0/dimensions/0/granularity'],
     ]);
+    expect(validateWidget(d.widgets[3], scope)).toEqual([]);
+    expect(codes(validateWidget({ ...d.widgets[3], source: { form: 'nope' } }, scope))).toEqual([
+      ['ref.form', '/source/form'],
+    ]);
+    expect(
+      codes(validateWidget({ ...d.widgets[3], measures: [{ field: 'total', aggregate: 'avg' }] }, scope)),
+    ).toEqual([['ref.field', '/measures/0/field']]);
     const dup = { ...d, widgets: [d.widgets[0], d.widgets[0]] };
     expect(codes(validateDashboard(dup, scope))).toEqual([['key.duplicate', '/widgets/1/key']]);
   });

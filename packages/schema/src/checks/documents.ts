@@ -1,5 +1,5 @@
 import type { Automation } from '../documents/automation.js';
-import type { Dashboard } from '../documents/dashboard.js';
+import type { Dashboard, Widget } from '../documents/dashboard.js';
 import type { Role } from '../documents/role.js';
 import type { FormRef } from '../field-types/define.js';
 import { checkFilterFields, resolveFilterField } from '../filter-walk.js';
@@ -47,7 +47,23 @@ export function checkAutomation(a: Automation, base: string, scope: CheckScope =
   return out;
 }
 
-/** Checks beyond the JSON Schema of a dashboard: unique widget keys, widget forms and fields, layout. */
+/** Checks beyond the JSON Schema of one widget: its form, dimension, measure and filter fields. */
+export function checkWidget(w: Widget, p: string, scope: CheckScope = {}): Issue[] {
+  const out: Issue[] = [];
+  const form = findForm(scope, w.source.form, pointer(p, 'source', 'form'), out);
+  w.dimensions?.forEach((dim, j) => {
+    fieldRef(form, dim.field, pointer(p, 'dimensions', j, 'field'), out);
+  });
+  w.measures?.forEach((m, j) => {
+    if (m.field !== undefined) fieldRef(form, m.field, pointer(p, 'measures', j, 'field'), out);
+    else if (m.aggregate !== 'count')
+      out.push(issue('schema.required', pointer(p, 'measures', j, 'field'), { missingProperty: 'field' }));
+  });
+  if (form && w.filter) out.push(...checkFilterFields(form, w.filter, pointer(p, 'filter')));
+  return out;
+}
+
+/** Checks beyond the JSON Schema of a dashboard: unique widget keys, each widget, the layout. */
 export function checkDashboard(d: Dashboard, base: string, scope: CheckScope = {}): Issue[] {
   const out = duplicateKeys(
     d.widgets,
@@ -55,17 +71,7 @@ export function checkDashboard(d: Dashboard, base: string, scope: CheckScope = {
     (i) => pointer(base, 'widgets', i, 'key'),
   );
   d.widgets.forEach((w, i) => {
-    const p = pointer(base, 'widgets', i);
-    const form = findForm(scope, w.source.form, pointer(p, 'source', 'form'), out);
-    w.dimensions?.forEach((dim, j) => {
-      fieldRef(form, dim.field, pointer(p, 'dimensions', j, 'field'), out);
-    });
-    w.measures?.forEach((m, j) => {
-      if (m.field !== undefined) fieldRef(form, m.field, pointer(p, 'measures', j, 'field'), out);
-      else if (m.aggregate !== 'count')
-        out.push(issue('schema.required', pointer(p, 'measures', j, 'field'), { missingProperty: 'field' }));
-    });
-    if (form && w.filter) out.push(...checkFilterFields(form, w.filter, pointer(p, 'filter')));
+    out.push(...checkWidget(w, pointer(base, 'widgets', i), scope));
   });
   const keys = new Set(d.widgets.map((w) => w.key));
   d.layout?.forEach((cell, i) => {
