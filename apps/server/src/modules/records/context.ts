@@ -33,8 +33,10 @@ export async function openForm(
   formId: Types.ObjectId,
 ): Promise<FormTarget> {
   const doc = await getForm(connection, caller.ws, formId);
-  const app = await getApp(connection, caller.ws, doc.app);
-  const directory = await loadDirectory(connection, caller.ws, doc.app);
+  const [app, directory] = await Promise.all([
+    getApp(connection, caller.ws, doc.app),
+    loadDirectory(connection, caller.ws, doc.app),
+  ]);
   const form = directory.byId(doc._id);
   if (!form) throw appError('NOT_FOUND', 'Form not found');
   const now = new Date();

@@ -87,7 +87,7 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
   const clauses: Record<string, unknown>[] = [{ deletedAt: query.deleted ? { $ne: null } : null }];
   if (Object.keys(filter).length > 0) clauses.push(filter);
   if (query.cursor) clauses.push(afterCursor(query.cursor, keys));
-  const scoped = target.access.filter('view', clauses.length === 1 ? clauses[0] : { $and: clauses });
+  const scoped = target.access.filter('view', flatten(clauses));
   if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const docs = await recordModel(target.connection)
@@ -102,6 +102,31 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
     nextCursor:
       docs.length > limit && last ? encodeCursor(last as unknown as Record<string, unknown>, keys) : null,
   };
+}
+
+/**
+ * And-s clauses as one flat query when their keys do not collide, so the store's planner sees
+ * `{ 'data.<key>': value }` next to `ws` and `form` and can use the field's index; `$and` otherwise.
+ */
+export function flatten(clauses: Record<string, unknown>[]): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const rest: Record<string, unknown>[] = [];
+  for (const clause of clauses) {
+    const parts =
+      Array.isArray(clause.$and) && Object.keys(clause).length === 1
+        ? (clause.$and as Record<string, unknown>[])
+        : [clause];
+    for (const part of parts) {
+      const keys = Object.keys(part);
+      if (
+        keys.some((key) => key.startsWith('$') || Object.hasOwn(flat, key) || key === 'ws' || key === 'form')
+      )
+        rest.push(part);
+      else Object.assign(flat, part);
+    }
+  }
+  if (rest.length > 0) flat.$and = rest;
+  return flat;
 }
 
 /** One entry of a record's history. */

@@ -1,0 +1,177 @@
+/**
+ * Records benchmark (issue 5): creating a record of 20 fields with 5 formulas and 1 rollup over HTTP at
+ * 50 connections, as a throughput ratio to a bare Fastify route answering the same JSON in the same
+ * run; and listing 50 records by a filter on an indexed field. Run: `pnpm --filter @formloom/server bench`.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { createTestApp } from '../../test/app.js';
+import { runSetup } from '../auth/test-helpers.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const LIST_RECORDS = Number(process.env.BENCH_LIST_RECORDS ?? 20_000);
+const label = (en: string) => ({ en });
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const t = await createTestApp({ RATE_LIMIT_MAX: '1000000' });
+try {
+  const owner = await runSetup(t.app);
+  const base = `/api/v1/workspaces/${owner.workspaceId}`;
+  const post = async (url: string, payload: unknown) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${base}${url}`,
+      headers: owner.headers,
+      payload: payload as object,
+    });
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res.json() as { id: string };
+  };
+  const app = await post('/apps', { key: 'bench', name: label('Bench') });
+  await post(`/apps/${app.id}/forms`, {
+    key: 'payments',
+    name: label('Payments'),
+    fields: [
+      { key: 'payer', type: 'text', label: label('Payer'), indexed: true },
+      { key: 'amount', type: 'number', label: label('Amount') },
+    ],
+  });
+  const num = (key: string) => ({ key, type: 'number', label: label(key) });
+  const text = (key: string) => ({ key, type: 'text', label: label(key) });
+  const formula = (key: string, expression: string) => ({
+    key,
+    type: 'formula',
+    label: label(key),
+    expression,
+    resultType: 'number',
+  });
+  const fields = [
+    text('customer'),
+    ...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map(num),
+    text('note1'),
+    text('note2'),
+    { key: 'due', type: 'date', label: label('Due') },
+    formula('f1', 'a + b'),
+    formula('f2', 'c * d'),
+    formula('f3', 'f1 + f2'),
+    formula('f4', 'ROUND(e / (f + 1), 2)'),
+    formula('f5', 'IF(f3 > 100, f3 - g, h + i + j)'),
+    {
+      key: 'paid',
+      type: 'rollup',
+      label: label('Paid'),
+      form: 'payments',
+      field: 'amount',
+      aggregate: 'sum',
+      conditions: { and: [{ field: 'payer', op: 'eq', value: { $field: 'customer' } }] },
+    },
+  ];
+  const target = await post(`/apps/${app.id}/forms`, { key: 'orders', name: label('Orders'), fields });
+  for (let i = 0; i < 20; i++)
+    await post(
+      `/forms/${(await t.app.inject({ method: 'GET', url: `${base}/apps/${app.id}/forms`, headers: owner.headers })).json()[0].id}/records`,
+      { data: { payer: `c${i % 5}`, amount: i } },
+    );
+  const body = JSON.stringify({
+    data: {
+      customer: 'c1',
+      note1: 'first note',
+      note2: 'second note',
+      due: '2026-06-30',
+      ...Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((k, i) => [k, i + 1])),
+    },
+  });
+  const sample = await t.app.inject({
+    method: 'POST',
+    url: `${base}/forms/${target.id}/records`,
+    headers: { ...owner.headers, 'content-type': 'application/json' },
+    payload: body,
+  });
+  const answer = sample.body;
+
+  const bare = Fastify({ logger: false });
+  bare.post('/bare', async (_request, reply) => reply.type('application/json').send(answer));
+  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+
+  const common = {
+    connections: 50,
+    duration: DURATION,
+    method: 'POST' as const,
+    body,
+    headers: { 'content-type': 'application/json' },
+  };
+  const baseline = await run({ ...common, url: `${bareUrl}/bare` });
+  const create = await run({
+    ...common,
+    url: `${appUrl}${base}/forms/${target.id}/records`,
+    headers: { ...common.headers, authorization: owner.headers.authorization },
+  });
+  await bare.close();
+
+  // Listing: LIST_RECORDS payments, 50 by a filter on the indexed field.
+  const paymentsId = (
+    await t.app.inject({ method: 'GET', url: `${base}/apps/${app.id}/forms`, headers: owner.headers })
+  ).json()[0].id;
+  const { recordModel } = await import('./model.js');
+  const { Types } = await import('mongoose');
+  const docs = [];
+  const now = new Date();
+  const ws = new Types.ObjectId(owner.workspaceId);
+  const user = new Types.ObjectId(owner.userId);
+  for (let i = 0; i < LIST_RECORDS; i++) {
+    docs.push({
+      ws,
+      app: new Types.ObjectId(app.id),
+      form: new Types.ObjectId(paymentsId),
+      formVersion: 1,
+      data: { payer: `p${i % 1000}`, amount: i },
+      owner: user,
+      dept: null,
+      createdBy: user,
+      createdAt: now,
+      updatedAt: now,
+      v: 1,
+      deletedAt: null,
+      deletedBy: null,
+    });
+  }
+  for (let i = 0; i < docs.length; i += 5000)
+    await recordModel(t.store.connection).collection.insertMany(docs.slice(i, i + 5000));
+  const filter = encodeURIComponent(JSON.stringify({ field: 'payer', op: 'eq', value: 'p7' }));
+  const list = await run({
+    connections: 10,
+    duration: DURATION,
+    url: `${appUrl}${base}/forms/${paymentsId}/records?filter=${filter}&limit=50`,
+    headers: { authorization: owner.headers.authorization },
+  });
+
+  const report = {
+    createRecord: {
+      bareRps: Math.round(baseline.requests.average),
+      appRps: Math.round(create.requests.average),
+      ratio: Number((create.requests.average / baseline.requests.average).toFixed(3)),
+      goalRatio: 0.25,
+      p50Ms: create.latency.p50,
+      p99Ms: create.latency.p99,
+      goalP99Ms: 50,
+      errors: create.errors + create.non2xx,
+    },
+    listByIndexedField: {
+      records: LIST_RECORDS,
+      rps: Math.round(list.requests.average),
+      p50Ms: list.latency.p50,
+      p99Ms: list.latency.p99,
+      goalP50Ms: 20,
+      errors: list.errors + list.non2xx,
+    },
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await t.close();
+}
