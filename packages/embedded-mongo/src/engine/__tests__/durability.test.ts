@@ -136,3 +136,28 @@ describe('with the real file storage', () => {
     }
   });
 });
+
+describe('concurrent commands', () => {
+  it('concurrent inserts of one unique key: exactly one wins, the other gets 11000', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', { createIndexes: 'c', indexes: [{ key: { k: 1 }, name: 'k_1', unique: true }] });
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => run(engine, 'db', { insert: 'c', documents: [{ k: 'same' }] })),
+    );
+    expect(replies.filter((r) => r.n === 1)).toHaveLength(1);
+    expect(replies.filter((r) => r.writeErrors?.[0]?.code === 11000)).toHaveLength(4);
+  });
+
+  it('concurrent $inc on one document loses no increment', async () => {
+    const { engine, storage } = memEngine();
+    await run(engine, 'db', { insert: 'c', documents: [{ _id: 1, n: 0 }] });
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        run(engine, 'db', { update: 'c', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }] }),
+      ),
+    );
+    expect(await findAll(engine, 'db', 'c')).toEqual([{ _id: 1, n: 50 }]);
+    const { engine: again } = memEngine(storage.all());
+    expect(await findAll(again, 'db', 'c')).toEqual([{ _id: 1, n: 50 }]);
+  });
+});
