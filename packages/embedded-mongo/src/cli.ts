@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${server.uri}\n`);
   let stopping = false;
   const stop = (): void => {
-    if (stopping) return;
+    // A second signal while stopping means "now": the journal is already durable up to the last ack.
+    if (stopping) process.exit(1);
     stopping = true;
     server.stop().then(
       () => process.exit(0),
