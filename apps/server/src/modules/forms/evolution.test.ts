@@ -24,7 +24,7 @@ describe('reconcile', () => {
       ['b', true],
     ]);
     expect(
-      (result.definition.fields[1]?.columns as FieldDef[]).map((c) => [c.key, c.hidden ?? false]),
+      (result.definition.fields[1]!.columns as FieldDef[]).map((c) => [c.key, c.hidden ?? false]),
     ).toEqual([
       ['c', false],
       ['d', true],
