@@ -83,7 +83,11 @@ export class Connection {
       this.socket.pause();
     }
     if (this.queue.length >= MAX_QUEUED) this.socket.pause();
-    if (!this.running && this.queue.length > 0) this.running = this.drain();
+    if (!this.running && this.queue.length > 0) {
+      // drain() answers every failure itself; anything escaping it is a bug that must cost this
+      // connection only, never the process (an unhandled rejection would end it).
+      this.running = this.drain().catch(() => this.destroy());
+    }
   }
 
   private async drain(): Promise<void> {

@@ -68,7 +68,11 @@ export class CommandDispatcher {
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${first}'`);
     } catch (error) {
       if (error instanceof MongoCommandError) return error.toReply();
-      this.onInternalError?.(error, first);
+      try {
+        this.onInternalError?.(error, first);
+      } catch {
+        // A failing listener must not turn one command's error into a dead connection.
+      }
       const message = error instanceof Error ? error.message : String(error);
       return { ok: 0, errmsg: message, code: ErrorCodes.InternalError, codeName: 'InternalError' };
     }
