@@ -34,10 +34,11 @@ export class Collection {
    * Inserts or replaces a document after checking every unique index; throws an 11000
    * MongoCommandError (and changes nothing) on a conflict. Returns the previous version.
    */
-  put(input: Doc, knownId?: string): Doc | undefined {
+  put(input: Doc, knownId?: string, normalized = false): Doc | undefined {
     // Normalising an already-normalised document copies nothing; it (re)marks which containers hold
-    // numeric wrappers, which documents assembled by the engine would otherwise lack.
-    const doc = normalize(input) as Doc;
+    // numeric wrappers, which documents assembled by the engine would otherwise lack. Inserts come
+    // straight from prepareInsert, which already did it.
+    const doc = normalized ? input : (normalize(input) as Doc);
     const id = knownId ?? Collection.idKey(doc);
     const prev = this.docs.get(id);
     const v = view(doc);

@@ -212,9 +212,9 @@ export class Txn {
   }
 
   /** Inserts or replaces a document (unique indexes checked first). */
-  put(c: Collection, doc: Doc, knownId?: string): Doc | undefined {
+  put(c: Collection, doc: Doc, knownId?: string, normalized = false): Doc | undefined {
     const id = knownId ?? Collection.idKey(doc);
-    const prev = c.put(doc, id);
+    const prev = c.put(doc, id, normalized);
     this.log({ op: 'put', db: c.db, coll: c.name, doc: c.docs.get(id)! }, () => {
       if (prev) c.put(prev, id);
       else c.remove(id);

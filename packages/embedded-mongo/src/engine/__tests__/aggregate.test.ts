@@ -241,3 +241,23 @@ describe('more mingo gaps (MongoDB wins)', () => {
     expect(await ids('number')).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('aggregate let', () => {
+  it('makes command-level variables available as $$name', async () => {
+    const { engine } = memEngine();
+    await run(engine, 'db', {
+      insert: 'c',
+      documents: [
+        { _id: 1, v: 2 },
+        { _id: 2, v: 5 },
+      ],
+    });
+    const r = await run(engine, 'db', {
+      aggregate: 'c',
+      pipeline: [{ $match: { $expr: { $gt: ['$v', '$$min'] } } }, { $project: { v: 1 } }],
+      let: { min: 3 },
+      cursor: {},
+    });
+    expect(r.cursor.firstBatch).toEqual([{ _id: 2, v: 5 }]);
+  });
+});

@@ -27,8 +27,10 @@ export function runPipeline(
   db: string,
   input: Iterable<Doc>,
   pipeline: Doc[],
+  variables?: Doc,
 ): { docs: Doc[]; fast: boolean } {
-  const fast = compileFastPipeline(pipeline);
+  // `let` variables are only understood by mingo.
+  const fast = variables ? undefined : compileFastPipeline(pipeline);
   if (fast) {
     try {
       return { docs: fast(input), fast: true };
@@ -38,6 +40,7 @@ export function runPipeline(
   }
   const agg = mingoCall(() =>
     mongoAggregator(view(pipeline), {
+      ...(variables ? { variables: view(variables) } : {}),
       collectionResolver: (name: string) => {
         const c = core.coll(db, name);
         return c ? [...c.docs.values()].map((d) => view(d)) : [];
@@ -72,7 +75,9 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
   const name = typeof target === 'string' ? target : undefined;
   if (name !== undefined) {
     checkCollName(db, name);
-    const lm = leadingMatch(stages);
+    const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
+    // With `let`, a leading $match may use $$variables: leave it to mingo.
+    const lm = variables ? { filter: undefined, rest: stages } : leadingMatch(stages);
     const coll = core.coll(db, name);
     const stats = { keysExamined: 0, docsExamined: 0 };
     const access = coll && lm.filter ? planAccess(coll, view(lm.filter), stats) : undefined;
@@ -100,7 +105,13 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
     rest = stages.slice(1);
   }
   const plan = core.lastPlan;
-  const { docs, fast } = runPipeline(core, db, input, rest);
+  const { docs, fast } = runPipeline(
+    core,
+    db,
+    input,
+    rest,
+    isPlainObject(cmd.let) ? (normalize(cmd.let) as Doc) : undefined,
+  );
   if (explain) {
     return {
       explainVersion: '1',

@@ -41,11 +41,11 @@ export function prepareInsert(raw: unknown): Doc {
   return doc;
 }
 
-/** Inserts a new document; a duplicate `_id` is an 11000 on `_id_`. */
+/** Inserts a new document (from {@link prepareInsert}); a duplicate `_id` is an 11000 on `_id_`. */
 export function insertOne(tx: Txn, c: Collection, doc: Doc): void {
   const id = Collection.idKey(doc);
   if (c.docs.has(id)) throw duplicateKey(c, c.indexes.get('_id_')!, [doc._id]);
-  tx.put(c, doc, id);
+  tx.put(c, doc, id, true);
 }
 
 function writeError(index: number, e: unknown): Doc {
