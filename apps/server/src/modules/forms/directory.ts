@@ -1,6 +1,7 @@
 import type { Connection, Types } from 'mongoose';
 import type { FormDirectory, LoadedForm, ScopePlan } from '../records/plan.js';
 import { planScope } from '../records/plan.js';
+import type { FormDefinition } from './meta.js';
 import { formModel } from './model.js';
 
 /** The published forms of one app, by key, with a stamp that changes whenever any of them is republished. */
@@ -8,6 +9,20 @@ export interface AppDirectory extends FormDirectory {
   readonly stamp: string;
   readonly forms: readonly LoadedForm[];
   byId(id: Types.ObjectId): LoadedForm | undefined;
+}
+
+const definitions = new Map<string, FormDefinition>();
+
+/**
+ * One object per published form version: a version's definition never changes, and validators and
+ * plans compiled for it are cached by object identity, so every request must see the same object.
+ */
+function sharedDefinition(key: string, definition: FormDefinition): FormDefinition {
+  const known = definitions.get(key);
+  if (known) return known;
+  if (definitions.size >= 2000) definitions.clear();
+  definitions.set(key, definition);
+  return definition;
 }
 
 /** Loads the published definitions of every form of an app (apps hold tens of forms, not thousands). */
@@ -25,7 +40,7 @@ export async function loadDirectory(
     app: doc.app,
     key: doc.key,
     version: doc.version,
-    definition: doc.published,
+    definition: sharedDefinition(`${doc._id.toHexString()}:${doc.version}`, doc.published),
   }));
   const byKey = new Map(forms.map((f) => [f.key, f]));
   const byId = new Map(forms.map((f) => [f.id.toHexString(), f]));

@@ -189,3 +189,54 @@ describe('versions and evolution', () => {
     expect((await call(t, w, 'PUT', `/forms/${id}`, { definition, v: 1 })).statusCode).toBe(409);
   });
 });
+
+describe('rules and recompute on publish', () => {
+  it('applies visibility rules to required fields and runs validation formulas', async () => {
+    const id = await createForm(t, w, {
+      key: 'ruled',
+      name: label('Ruled'),
+      fields: [
+        num('amount'),
+        text('reason', { required: true, visibleWhen: 'amount > 100' }),
+        num('discount', {
+          validation: { formula: 'IF(discount <= amount / 2, TRUE, "at most half the amount")' },
+        }),
+      ],
+    });
+    const small = await call(t, w, 'POST', `/forms/${id}/records`, { data: { amount: 50 } });
+    expect(small.statusCode, small.body).toBe(201);
+    const big = await call(t, w, 'POST', `/forms/${id}/records`, { data: { amount: 500 } });
+    expect(big.statusCode).toBe(400);
+    expect(big.json().error.details).toContainEqual({ path: '/data/reason', message: 'is required' });
+    const discount = await call(t, w, 'POST', `/forms/${id}/records`, { data: { amount: 50, discount: 40 } });
+    expect(discount.statusCode).toBe(400);
+    expect(discount.json().error.details).toEqual([
+      { path: '/data/discount', message: 'at most half the amount' },
+    ]);
+    expect(
+      (await call(t, w, 'POST', `/forms/${id}/records`, { data: { amount: 50, discount: 20 } })).statusCode,
+    ).toBe(201);
+  });
+
+  it('recomputes stored records when a published version changes a formula', async () => {
+    const id = await createForm(t, w, {
+      key: 'reformula',
+      name: label('R'),
+      fields: [num('n'), formula('double', 'n * 2')],
+    });
+    const rec = (await call(t, w, 'POST', `/forms/${id}/records`, { data: { n: 4 } })).json();
+    expect(rec.data.double).toBe(8);
+    const res = await call(t, w, 'PUT', `/forms/${id}`, {
+      definition: { key: 'reformula', name: label('R'), fields: [num('n'), formula('double', 'n * 3')] },
+      publish: true,
+    });
+    expect(res.statusCode).toBe(200);
+    const deadline = Date.now() + 15_000;
+    let data = rec.data;
+    while (data.double !== 12 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      data = (await call(t, w, 'GET', `/forms/${id}/records/${rec.id}`)).json().data;
+    }
+    expect(data.double).toBe(12);
+  });
+});

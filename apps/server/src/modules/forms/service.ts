@@ -4,12 +4,13 @@ import { appError } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { getApp } from '../apps/service.js';
 import { FormulaSetupError } from '../records/formulas.js';
+import { enqueueRecompute } from '../records/jobs.js';
 import { planScope } from '../records/plan.js';
 import { loadDirectory } from './directory.js';
 import { reconcile } from './evolution.js';
 import { ensureFieldIndexes } from './indexes.js';
 import { issueDetails } from './issues.js';
-import type { FormDefinition } from './meta.js';
+import { type FormDefinition, isComputed } from './meta.js';
 import { type MigrationReport, migrate } from './migrate.js';
 import { type FormDoc, formModel, formVersionModel } from './model.js';
 
@@ -189,6 +190,11 @@ export async function publishForm(
     publishedAt: new Date(),
   });
   await ensureFieldIndexes(connection, definition);
+  // New or changed formulas, lookups and rollups apply to stored records too: recompute them in the background.
+  const computed = (d: FormDefinition) => JSON.stringify(d.fields.filter((f) => isComputed(f) && !f.hidden));
+  if (computed(form.published) !== computed(definition)) {
+    await enqueueRecompute(connection, { ws: caller.ws, app: form.app, form: form._id, match: {}, depth: 1 });
+  }
   return { form: updated, report };
 }
 

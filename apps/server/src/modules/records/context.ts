@@ -12,6 +12,7 @@ import { type FieldDef, type FormDefinition, filterFieldsOf, isComputed } from '
 import { getForm } from '../forms/service.js';
 import type { RecordDoc } from './model.js';
 import type { LoadedForm, ScopePlan } from './plan.js';
+import { checkValidationFormulas, effectiveDefinition } from './rules.js';
 
 /** Everything one request needs about the form it works on, resolved once. */
 export interface FormTarget {
@@ -147,17 +148,19 @@ export function requireObject(data: unknown): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-/** Drops values for computed fields (the server computes them), then validates against the form. */
-export function validateData(
-  definition: FormDefinition,
-  input: Record<string, unknown>,
-): Record<string, unknown> {
+/**
+ * Drops values for computed fields (the server computes them), then validates against the form (with
+ * the `required` of fields hidden by their visibility rule lifted) and runs validation formulas.
+ */
+export function validateData(target: FormTarget, input: Record<string, unknown>): Record<string, unknown> {
+  const definition = effectiveDefinition(target, input);
   const data = stripComputed(definition as never, input);
   // `null` clears a value: it is checked as given, then not stored.
   const issues = validateSubmission(definition as never, data);
   if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid record', issueDetails(issues, '/data'));
   for (const key of Object.keys(data)) if (data[key] === null) delete data[key];
   normaliseDateTimes(definition.fields, data);
+  checkValidationFormulas(target, data);
   return data;
 }
 

@@ -24,6 +24,15 @@ export interface ScopePlan {
   fields: Map<string, FieldDef>;
   /** Subform key -> the plan of its rows (only subforms with computed columns). */
   subforms: Map<string, ScopePlan>;
+  /** Visibility rules and validation formulas of the scope's fields. */
+  rules: FieldRule[];
+}
+
+/** A field's `visibleWhen` and `validation.formula`, compiled. */
+export interface FieldRule {
+  field: FieldDef;
+  visible?: FormulaProgram;
+  validate?: FormulaProgram;
 }
 
 /** Keys named by `$field` / `$recordPeriod` operands in rollup conditions. */
@@ -98,9 +107,19 @@ export function planScope(
   const formulas = new Map<string, FormulaProgram>();
   const subforms = new Map<string, ScopePlan>();
   const deps = new Map<string, string[]>();
+  const rules: FieldRule[] = [];
   fields.forEach((field, index) => {
     if (field.hidden) return;
     const path = `${basePath}/${index}`;
+    const rule: FieldRule = { field };
+    if (typeof field.visibleWhen === 'string') {
+      rule.visible = compileFieldFormula(field.visibleWhen, kinds, `${path}/visibleWhen`);
+    }
+    const validation = field.validation as { formula?: unknown } | undefined;
+    if (typeof validation?.formula === 'string') {
+      rule.validate = compileFieldFormula(validation.formula, kinds, `${path}/validation/formula`);
+    }
+    if (rule.visible || rule.validate) rules.push(rule);
     if (field.type === 'formula' && typeof field.expression === 'string') {
       const program = compileFieldFormula(field.expression, kinds, `${path}/expression`);
       formulas.set(field.key, program);
@@ -128,7 +147,7 @@ export function planScope(
     }
   });
   const order = topoOrder(fields, deps, basePath);
-  return { order, formulas, fields: new Map(fields.map((f) => [f.key, f])), subforms };
+  return { order, formulas, fields: new Map(fields.map((f) => [f.key, f])), subforms, rules };
 }
 
 function topoOrder(fields: readonly FieldDef[], deps: Map<string, string[]>, basePath: string): FieldDef[] {

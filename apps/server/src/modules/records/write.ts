@@ -77,7 +77,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   const input = requireObject(body.data ?? {});
   const denied = access.forbiddenWrites(input);
   if (denied.length > 0) forbidden(denied);
-  const submitted = validateData(form.definition, applyDefaults(target, input));
+  const submitted = validateData(target, applyDefaults(target, input));
   await checkRelations(target, submitted);
   await checkUnique(target, submitted);
   const now = target.now;
@@ -186,7 +186,7 @@ export async function updateRecord(
   const denied = access.forbiddenWrites(Object.fromEntries(changed.map((key) => [key, patch[key]])));
   if (denied.length > 0) forbidden(denied);
   const merged = { ...writableValues(form.definition, current.data), ...patch };
-  const submitted = validateData(form.definition, merged);
+  const submitted = validateData(target, merged);
   await checkRelations(target, submitted);
   await checkUnique(target, submitted, current._id);
   const now = target.now;
