@@ -36,6 +36,12 @@ describe('collection commands', () => {
     const rest = await run(engine, 'db', { getMore: first.cursor.id, collection: '$cmd.listCollections' });
     expect(rest.cursor.nextBatch).toHaveLength(2);
     expect(rest.cursor.ns).toBe('db.$cmd.listCollections');
+    const again = await run(engine, 'db', { listCollections: 1, cursor: { batchSize: 1 } });
+    const killed = await run(engine, 'db', {
+      killCursors: '$cmd.listCollections',
+      cursors: [again.cursor.id],
+    });
+    expect(killed.cursorsKilled).toEqual([again.cursor.id]);
   });
 
   it('invalid names are InvalidNamespace 73', async () => {

@@ -89,8 +89,10 @@ export function getMore(core: Core, db: string, cmd: Doc): Doc {
 }
 
 /** `killCursors`. */
-export function killCursors(core: Core, db: string, cmd: Doc): Doc {
-  collArg(db, cmd, 'killCursors');
+export function killCursors(core: Core, _db: string, cmd: Doc): Doc {
+  // Cursors of listCollections live on `$cmd.listCollections`: only require a name here.
+  if (typeof cmd.killCursors !== 'string' || cmd.killCursors.length === 0)
+    fail(2, "BSON field 'killCursors' must be a collection name");
   const ids = cmd.cursors;
   if (!Array.isArray(ids)) fail(14, "Field 'cursors' must be an array of longs");
   const killed: Long[] = [];
