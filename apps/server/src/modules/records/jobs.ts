@@ -36,12 +36,16 @@ const jobSchema = new Schema<JobDoc>(
   },
   { collection: 'jobs', versionKey: false },
 );
-jobSchema.index({ status: 1, runAt: 1 });
+jobSchema.index({ type: 1, status: 1, runAt: 1 });
 jobSchema.index({ ws: 1, dedupe: 1, status: 1 });
 
 /** The `jobs` model on a connection. */
 export function jobModel(connection: Connection): Model<JobDoc> {
-  return (connection.models.Job as Model<JobDoc> | undefined) ?? connection.model<JobDoc>('Job', jobSchema);
+  // A model name of its own: other modules (the scheduler) may keep their own model over `jobs`.
+  return (
+    (connection.models.RecomputeJob as Model<JobDoc> | undefined) ??
+    connection.model<JobDoc>('RecomputeJob', jobSchema)
+  );
 }
 
 /** Recompute the computed fields of the records of `form` matching `match` (a query over record paths). */
@@ -131,6 +135,8 @@ export async function claimJob(connection: Connection, options: LeaseOptions = {
   return jobModel(connection)
     .findOneAndUpdate(
       {
+        // Only this worker's kind of job: other modules may share the collection.
+        type: 'recompute',
         $or: [
           { status: 'pending', runAt: { $lte: now } },
           { status: 'running', leaseUntil: { $lt: now } },
