@@ -42,6 +42,10 @@ export class Core {
   lastPlan: LastPlan | undefined;
   private inflight = 0;
   private checkpointing = false;
+  private seq = 0;
+  /** Transactions whose journal write failed, waiting to be undone together (newest first). */
+  private readonly failed: Txn[] = [];
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     readonly storage: Storage,
@@ -112,7 +116,27 @@ export class Core {
 
   leave(): void {
     this.inflight--;
-    if (this.inflight === 0 && !this.checkpointing && this.storage.shouldCheckpoint()) this.checkpoint();
+    if (this.inflight > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+    if (this.failed.length === 0 && !this.checkpointing && this.storage.shouldCheckpoint()) this.checkpoint();
+  }
+
+  /** A sequence number giving the order in which transactions applied their changes. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /**
+   * Records a transaction whose journal write failed and, once no other write is in flight, undoes
+   * every failed transaction newest first, so changes stacked on one another unwind in order.
+   */
+  async undoFailed(tx: Txn): Promise<void> {
+    this.failed.push(tx);
+    if (this.inflight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const batch = this.failed.splice(0).sort((a, b) => b.seq - a.seq);
+    for (const t of batch) t.rollback();
   }
 
   /** Snapshot of the whole state, copied synchronously (documents are immutable). */
@@ -204,7 +228,12 @@ export class Txn {
   readonly ops: JournalOp[] = [];
   private readonly undos: (() => void)[] = [];
 
-  constructor(private readonly core: Core) {}
+  /** Order of application among transactions. */
+  readonly seq: number;
+
+  constructor(private readonly core: Core) {
+    this.seq = core.nextSeq();
+  }
 
   log(op: JournalOp, undo: () => void): void {
     this.ops.push(op);
@@ -233,15 +262,18 @@ export class Txn {
   async commit(): Promise<void> {
     if (this.ops.length === 0) return;
     this.core.enter();
+    let failure: unknown;
     try {
       await this.core.storage.commit(this.ops);
     } catch (e) {
-      this.rollback();
-      if (e instanceof MongoCommandError) throw e;
-      fail(1, `journal write failed: ${e instanceof Error ? e.message : String(e)}`);
+      failure = e ?? new Error('journal write failed');
     } finally {
       this.core.leave();
     }
+    if (failure === undefined) return;
+    await this.core.undoFailed(this);
+    if (failure instanceof MongoCommandError) throw failure;
+    fail(1, `journal write failed: ${failure instanceof Error ? failure.message : String(failure)}`);
   }
 
   /** Undoes every in-memory change of this transaction (newest first). */

@@ -161,3 +161,19 @@ describe('concurrent commands', () => {
     expect(await findAll(again, 'db', 'c')).toEqual([{ _id: 1, n: 50 }]);
   });
 });
+
+describe('failed group commits unwind in order', () => {
+  it('an insert and an update stacked on it, both failing, leave no trace', async () => {
+    const { engine, storage } = memEngine();
+    await run(engine, 'db', { create: 'c' });
+    storage.failNext = 2;
+    const [a, b] = await Promise.allSettled([
+      run(engine, 'db', { insert: 'c', documents: [{ _id: 1, n: 1 }] }),
+      run(engine, 'db', { update: 'c', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }] }),
+    ]);
+    expect(a.status).toBe('rejected');
+    expect(b.status).toBe('rejected');
+    expect(await findAll(engine, 'db', 'c')).toEqual([]);
+    expect((await run(engine, 'db', { insert: 'c', documents: [{ _id: 1, n: 5 }] })).n).toBe(1);
+  });
+});
