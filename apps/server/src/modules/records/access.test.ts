@@ -106,3 +106,33 @@ describe('records through the access layer', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('export', () => {
+  it('exports what the caller may see as CSV and XLSX, and refuses callers without the export grant', async () => {
+    const { default: Papa } = await import('papaparse');
+    const { default: ExcelJS } = await import('exceljs');
+    const csv = await as(owner, 'GET', `/forms/${formId}/records/export?format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const parsed = Papa.parse<string[]>(csv.body.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+    expect(parsed.data[0]).toEqual(['id', 'Name', 'Margin', 'Score', 'createdAt', 'updatedAt']);
+    const names = parsed.data.slice(1).map((row) => row[1]);
+    expect(names).toEqual(expect.arrayContaining(['mine', 'theirs', 'ro']));
+    expect(parsed.data.find((row) => row[1] === 'mine')?.slice(2, 4)).toEqual(['30', '5']);
+
+    const xlsx = await as(
+      owner,
+      'GET',
+      `/forms/${formId}/records/export?format=xlsx&filter=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: 'mine' }))}`,
+    );
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(2).getCell(2).value).toBe('mine');
+    expect(sheet.getRow(2).getCell(3).value).toBe(30);
+
+    expect((await as(rep, 'GET', `/forms/${formId}/records/export`)).statusCode).toBe(403);
+  });
+});

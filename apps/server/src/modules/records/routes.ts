@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
+import { recordAudit } from '../audit/service.js';
 import { openForm } from './context.js';
+import { exportRecords } from './export.js';
 import { listRecords, recordHistory } from './read.js';
 import { startWorker } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
@@ -66,6 +68,35 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         ...(limit === undefined ? {} : { limit: Number(limit) }),
         deleted: deleted === 'true',
       });
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records/export',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Export the records the caller may see as CSV or XLSX',
+        params: FormParams,
+        querystring: Type.Object(
+          {
+            format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+            filter: Type.Optional(Type.String({ maxLength: 20_000 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const file = await exportRecords(
+        await target(request),
+        request.query.format ?? 'csv',
+        request.query.filter,
+      );
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.body);
     },
   );
 

@@ -1,0 +1,102 @@
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { appError } from '../../lib/errors.js';
+import { compileFilter } from '../../lib/filter-dsl/index.js';
+import type { FieldDef } from '../forms/meta.js';
+import type { FormTarget } from './context.js';
+import { recordView } from './context.js';
+import { type RecordDoc, recordModel } from './model.js';
+import { flatten } from './read.js';
+
+/** Most rows one export holds; larger exports should be filtered. */
+export const MAX_EXPORT_ROWS = 100_000;
+
+/** An export file. */
+export interface ExportFile {
+  contentType: string;
+  filename: string;
+  body: Buffer;
+  rows: number;
+}
+
+function labelOf(field: FieldDef): string {
+  const label = field.label as { en?: string; 'zh-CN'?: string } | undefined;
+  return label?.en ?? label?.['zh-CN'] ?? field.key;
+}
+
+/** A stored value as one spreadsheet cell: lists joined, structured values as JSON. */
+function cell(value: unknown): string | number | boolean {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.join(', ');
+  return JSON.stringify(value);
+}
+
+/**
+ * Exports exactly what the caller may see: the records of the view scope (and the optional filter),
+ * without hidden fields, as CSV or XLSX with one column per visible field plus id and times.
+ */
+export async function exportRecords(
+  target: FormTarget,
+  format: 'csv' | 'xlsx',
+  rawFilter: string | undefined,
+): Promise<ExportFile> {
+  if (!target.access.canExport) throw appError('FORBIDDEN', 'You may not export records of this form');
+  let parsed: unknown;
+  try {
+    parsed = rawFilter ? JSON.parse(rawFilter) : undefined;
+  } catch {
+    throw appError('VALIDATION_FAILED', 'Invalid filter', [
+      { path: '/query/filter', message: 'is not valid JSON' },
+    ]);
+  }
+  const filter = compileFilter(parsed, {
+    fields: target.filterFields,
+    context: {
+      userId: target.caller.userId.toHexString(),
+      departmentId: target.caller.department?.toHexString(),
+      now: target.now,
+      timeZone: target.caller.timeZone,
+    },
+    basePath: '/query/filter',
+  });
+  const scoped = target.access.filter('view', flatten([{ deletedAt: null }, filter]));
+  if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
+  const docs = await recordModel(target.connection)
+    .find(scoped)
+    .sort({ _id: 1 })
+    .limit(MAX_EXPORT_ROWS + 1)
+    .lean<RecordDoc[]>();
+  if (docs.length > MAX_EXPORT_ROWS) {
+    throw appError('PAYLOAD_TOO_LARGE', `An export holds at most ${MAX_EXPORT_ROWS} records; add a filter`);
+  }
+  const columns = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
+  const header = ['id', ...columns.map(labelOf), 'createdAt', 'updatedAt'];
+  const rows = docs.map((doc) => {
+    const view = recordView(target, doc);
+    return [view.id, ...columns.map((f) => cell(view.data[f.key])), view.createdAt, view.updatedAt];
+  });
+  const name = target.form.key;
+  if (format === 'csv') {
+    // A BOM so spreadsheet programs read UTF-8 (Chinese labels) correctly.
+    const text = `\uFEFF${Papa.unparse({ fields: header, data: rows })}`;
+    return {
+      contentType: 'text/csv; charset=utf-8',
+      filename: `${name}.csv`,
+      body: Buffer.from(text, 'utf8'),
+      rows: rows.length,
+    };
+  }
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(name.slice(0, 31));
+  sheet.addRow(header);
+  for (const row of rows) sheet.addRow(row);
+  const body = Buffer.from(await workbook.xlsx.writeBuffer());
+  return {
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    filename: `${name}.xlsx`,
+    body,
+    rows: rows.length,
+  };
+}
