@@ -61,8 +61,8 @@ describe('conformance: BSON type fidelity', () => {
     expect(back?.dbl).toBeInstanceOf(Double);
     expect(back?.i64).toBeInstanceOf(Long);
     expect(back?.dec).toBeInstanceOf(Decimal128);
-    expect((back?.uuid as Binary).sub_type).toBe(4);
-    expect((back?.custom as Binary).sub_type).toBe(0x80);
+    expect((back!.uuid as Binary).sub_type).toBe(4);
+    expect((back!.custom as Binary).sub_type).toBe(0x80);
   });
 
   it('types survive updates that do not touch them, and a server restart of the cursor path', async () => {
