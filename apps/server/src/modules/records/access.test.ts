@@ -136,3 +136,24 @@ describe('export', () => {
     expect((await as(rep, 'GET', `/forms/${formId}/records/export`)).statusCode).toBe(403);
   });
 });
+
+describe('comments', () => {
+  it('adds comments with @mentions of members, on records the caller may view', async () => {
+    const mine = (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'commented' } })).json();
+    const text = `Please check @[Other](${other.userId}) and @[Olivia](${owner.userId})`;
+    const res = await as(rep, 'POST', `/forms/${formId}/records/${mine.id}/comments`, { text });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ author: rep.userId, text, mentions: [other.userId, owner.userId] });
+    const stranger = await as(rep, 'POST', `/forms/${formId}/records/${mine.id}/comments`, {
+      text: 'hi @[X](cccccccccccccccccccccccc)',
+    });
+    expect(stranger.statusCode).toBe(422);
+    const list = (await as(owner, 'GET', `/forms/${formId}/records/${mine.id}/comments`)).json();
+    expect(list.map((c: { text: string }) => c.text)).toEqual([text]);
+    // Another rep cannot see the record, so neither its comments.
+    expect((await as(other, 'GET', `/forms/${formId}/records/${mine.id}/comments`)).statusCode).toBe(404);
+    expect(
+      (await as(other, 'POST', `/forms/${formId}/records/${mine.id}/comments`, { text: 'x' })).statusCode,
+    ).toBe(404);
+  });
+});

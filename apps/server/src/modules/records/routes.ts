@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { recordAudit } from '../audit/service.js';
+import { addComment, listComments } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
 import { listRecords, recordHistory } from './read.js';
@@ -142,6 +143,30 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
       },
     },
     async (request) => setDeleted(await target(request), parseId(request.params.id, 'Record'), false),
+  );
+
+  app.post(
+    '/workspaces/:ws/forms/:form/records/:id/comments',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Comment on a record; mention members as @[Name](userId)',
+        params: RecordParams,
+        body: Type.Object({ text: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await addComment(await target(request), parseId(request.params.id, 'Record'), request.body.text),
+        ),
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records/:id/comments',
+    { schema: { tags: ['records'], summary: "A record's comments", params: RecordParams } },
+    async (request) => listComments(await target(request), parseId(request.params.id, 'Record')),
   );
 
   app.get(
