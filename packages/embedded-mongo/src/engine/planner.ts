@@ -38,7 +38,7 @@ const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
  * Derives per-field intervals from a filter (evaluation view). Only conditions that must hold for
  * every match are used ($and / top-level fields); anything else is left to the matcher.
  */
-export function fieldIntervals(filter: Doc): Map<string, Interval[]> {
+export function fieldIntervals(filter: Doc, multikey = false): Map<string, Interval[]> {
   const out = new Map<string, Interval[]>();
   const visit = (f: Doc) => {
     for (const [k, cond] of Object.entries(f)) {
@@ -47,9 +47,12 @@ export function fieldIntervals(filter: Doc): Map<string, Interval[]> {
         continue;
       }
       if (k.startsWith('$')) continue;
-      const iv = condIntervals(cond);
+      const iv = condIntervals(cond, multikey);
       if (!iv) continue;
       const prev = out.get(k);
+      // On a multikey index two predicates may be met by different array elements ({ b: [8, 0] }
+      // matches $gte: 3 and $lt: 5), so bounds are not intersected: the first one is used.
+      if (prev && multikey) continue;
       out.set(k, prev ? intersect(prev, iv) : iv);
     }
   };
@@ -67,7 +70,7 @@ function point(v: unknown): Interval[] | undefined {
   return [{ lo: v, loInc: true, hi: v, hiInc: true }];
 }
 
-function condIntervals(cond: unknown): Interval[] | undefined {
+function condIntervals(cond: unknown, multikey: boolean): Interval[] | undefined {
   if (!isPlainObject(cond)) return point(cond);
   const keys = Object.keys(cond);
   if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return point(cond);
@@ -89,8 +92,10 @@ function condIntervals(cond: unknown): Interval[] | undefined {
         iv = [{ lo: arg, loInc: op === '$gte', hi: new Bound(r, true), hiInc: true }];
       else iv = [{ lo: new Bound(r, false), loInc: true, hi: arg, hiInc: op === '$lte' }];
     }
-    if (iv) res = res ? intersect(res, iv) : iv;
-    else if (POINT_OPS.has(op)) return undefined;
+    if (iv) {
+      if (res && multikey) continue;
+      res = res ? intersect(res, iv) : iv;
+    } else if (POINT_OPS.has(op)) return undefined;
   }
   return res;
 }
@@ -119,10 +124,12 @@ function isPoint(iv: Interval[]): boolean {
 /** Chooses the index that bounds the most leading key fields (equalities first). */
 function chooseIndex(
   coll: Collection,
-  ivs: Map<string, Interval[]>,
-): { ix: Index; used: number } | undefined {
-  let best: { ix: Index; used: number; score: number } | undefined;
+  tight: Map<string, Interval[]>,
+  loose: Map<string, Interval[]>,
+): { ix: Index; used: number; ivs: Map<string, Interval[]> } | undefined {
+  let best: { ix: Index; used: number; score: number; ivs: Map<string, Interval[]> } | undefined;
   for (const ix of coll.indexes.values()) {
+    const ivs = ix.multikey ? loose : tight;
     if (ix.partial) continue;
     let used = 0;
     let score = 0;
@@ -140,7 +147,7 @@ function chooseIndex(
     }
     if (used === 0) continue;
     if (ix.unique && used === ix.fields.length) score += 5;
-    if (!best || score > best.score) best = { ix, used, score };
+    if (!best || score > best.score) best = { ix, used, score, ivs };
   }
   return best;
 }
@@ -193,8 +200,9 @@ function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number): [TreeKey
 
 /** Picks an access path for a filter, optionally one that yields the requested sort order. */
 export function planAccess(coll: Collection, filter: Doc, stats: ExecStats, sort?: Doc): Access {
-  const ivs = fieldIntervals(filter);
-  const chosen = chooseIndex(coll, ivs);
+  const tight = fieldIntervals(filter);
+  const chosen = chooseIndex(coll, tight, fieldIntervals(filter, true));
+  const ivs = chosen?.ivs ?? tight;
   if (chosen) {
     const { ix, used } = chosen;
     const rs = ranges(ix, ivs, used);
