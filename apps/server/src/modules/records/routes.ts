@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import { addComment, listComments } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
+import { type ImportRequest, importRecords } from './import.js';
 import { listRecords, recordHistory } from './read.js';
 import { startWorker } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
@@ -99,6 +100,30 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         .header('content-disposition', `attachment; filename="${file.filename}"`)
         .send(file.body);
     },
+  );
+
+  app.post(
+    '/workspaces/:ws/forms/:form/records/import',
+    {
+      schema: {
+        tags: ['records'],
+        summary:
+          'Import CSV or XLSX rows (dry run, all-or-nothing or skip bad rows, upsert by a unique field)',
+        params: FormParams,
+        body: Type.Object(
+          {
+            format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+            content: Type.String(),
+            mapping: Type.Optional(Type.Record(Type.String(), Type.String())),
+            dryRun: Type.Optional(Type.Boolean()),
+            mode: Type.Optional(Type.Union([Type.Literal('allOrNothing'), Type.Literal('skip')])),
+            upsertBy: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => importRecords(await target(request), request.body as ImportRequest),
   );
 
   app.get(

@@ -1,0 +1,251 @@
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import Papa from 'papaparse';
+import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
+import { type FieldDef, isComputed } from '../forms/meta.js';
+import { checkRelations, checkUnique } from './checks.js';
+import { type FormTarget, validateData } from './context.js';
+import { applyDefaults } from './defaults.js';
+import { type RecordDoc, recordModel } from './model.js';
+import { createRecord, updateRecord } from './write.js';
+
+/** What `POST .../records/import` takes. */
+export interface ImportRequest {
+  format: 'csv' | 'xlsx';
+  /** CSV text, or the XLSX file in base64. */
+  content: string;
+  /** Column header -> field key; headers matching a field's key or label map by themselves. */
+  mapping?: Record<string, string>;
+  /** Check every row and report, writing nothing. */
+  dryRun?: boolean;
+  /** `allOrNothing`: any bad row stops the import before anything is written; `skip`: bad rows are left out. */
+  mode?: 'allOrNothing' | 'skip';
+  /** A unique field: rows whose value matches a live record update it instead of creating one. */
+  upsertBy?: string;
+}
+
+/** The outcome of an import (or of its dry run). */
+export interface ImportReport {
+  dryRun: boolean;
+  total: number;
+  valid: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  /** Bad rows: `row` is the line in the file (the header is line 1). */
+  errors: Array<{ row: number; details: ErrorDetail[] }>;
+}
+
+const MAX_ROWS = 10_000;
+const LIST_TYPES = new Set(['multiselect', 'checkbox']);
+
+async function readRows(request: ImportRequest): Promise<Record<string, unknown>[]> {
+  if (request.format === 'csv') {
+    const parsed = Papa.parse<Record<string, string>>(request.content.replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: 'greedy',
+    });
+    return parsed.data;
+  }
+  const book = new ExcelJS.Workbook();
+  try {
+    await book.xlsx.load(Buffer.from(request.content, 'base64') as unknown as ArrayBuffer);
+  } catch {
+    throw appError('VALIDATION_FAILED', 'Invalid file', [
+      { path: '/content', message: 'is not an XLSX file' },
+    ]);
+  }
+  const sheet = book.worksheets[0];
+  if (!sheet) return [];
+  const header = (sheet.getRow(1).values as unknown[]).map((v) =>
+    v === undefined || v === null ? '' : String(v),
+  );
+  const rows: Record<string, unknown>[] = [];
+  sheet.eachRow((row, number) => {
+    if (number === 1) return;
+    const values = row.values as unknown[];
+    const out: Record<string, unknown> = {};
+    header.forEach((name, i) => {
+      if (name) out[name] = values[i];
+    });
+    rows.push(out);
+  });
+  return rows;
+}
+
+/** One cell as the field's value type; what cannot convert is passed on for validation to report. */
+function convertCell(field: FieldDef, raw: unknown): unknown {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw instanceof Date) return field.type === 'date' ? raw.toISOString().slice(0, 10) : raw.toISOString();
+  if (typeof raw === 'object') return (raw as { text?: unknown }).text ?? String(raw);
+  const text = String(raw).trim();
+  if (text === '') return undefined;
+  if (['number', 'money', 'percent', 'rating'].includes(field.type)) {
+    const n = Number(text);
+    return Number.isFinite(n) ? n : text;
+  }
+  if (field.type === 'switch') {
+    if (/^(true|yes|1|是)$/i.test(text)) return true;
+    if (/^(false|no|0|否)$/i.test(text)) return false;
+    return text;
+  }
+  if (LIST_TYPES.has(field.type) || field.multiple) {
+    return text
+      .split(/[,;，；]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  return text;
+}
+
+/** Relation cells may name the related record by its display field; turns those names into ids. */
+async function resolveRelations(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  line: number,
+  errors: ErrorDetail[],
+) {
+  for (const field of target.form.definition.fields) {
+    const value = data[field.key];
+    if (field.type !== 'relation' || value === undefined || typeof field.form !== 'string') continue;
+    const related = target.directory.byKey(field.form);
+    const display = typeof field.displayField === 'string' ? field.displayField : undefined;
+    const names = Array.isArray(value) ? value : [value];
+    const ids: string[] = [];
+    for (const name of names) {
+      if (typeof name === 'string' && /^[0-9a-f]{24}$/i.test(name)) {
+        ids.push(name.toLowerCase());
+        continue;
+      }
+      const found =
+        related && display
+          ? await recordModel(target.connection)
+              .find(
+                { ws: target.caller.ws, form: related.id, [`data.${display}`]: name, deletedAt: null },
+                { _id: 1 },
+              )
+              .limit(2)
+              .lean()
+          : [];
+      if (found.length === 1 && found[0]) ids.push(found[0]._id.toHexString());
+      else {
+        errors.push({
+          path: `/rows/${line}/${field.key}`,
+          message:
+            found.length > 1
+              ? `"${String(name)}" names several records`
+              : `no record named "${String(name)}"`,
+        });
+      }
+    }
+    data[field.key] = field.multiple ? ids : ids[0];
+  }
+}
+
+/**
+ * Imports CSV or XLSX rows as records, each validated exactly as a create (or, with `upsertBy`, an
+ * update) over the API would be. A dry run reports every bad row with its reasons and writes nothing.
+ */
+export async function importRecords(target: FormTarget, request: ImportRequest): Promise<ImportReport> {
+  if (!target.access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
+  const fields = target.form.definition.fields.filter((f) => !f.hidden && !isComputed(f));
+  const upsertField = request.upsertBy ? fields.find((f) => f.key === request.upsertBy) : undefined;
+  if (request.upsertBy && !upsertField?.unique) {
+    throw appError('VALIDATION_FAILED', 'Invalid import', [
+      { path: '/upsertBy', message: 'must name a unique field' },
+    ]);
+  }
+  const rows = await readRows(request);
+  if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_ROWS} rows`);
+  const byHeader = new Map<string, FieldDef>();
+  for (const field of fields) {
+    byHeader.set(field.key, field);
+    const label = field.label as { en?: string; 'zh-CN'?: string } | undefined;
+    if (label?.en) byHeader.set(label.en, field);
+    if (label?.['zh-CN']) byHeader.set(label['zh-CN'], field);
+  }
+  for (const [header, key] of Object.entries(request.mapping ?? {})) {
+    const field = fields.find((f) => f.key === key);
+    if (!field)
+      throw appError('VALIDATION_FAILED', 'Invalid mapping', [
+        { path: `/mapping/${header}`, message: `unknown field "${key}"` },
+      ]);
+    byHeader.set(header, field);
+  }
+
+  const report: ImportReport = {
+    dryRun: request.dryRun === true,
+    total: rows.length,
+    valid: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: [],
+  };
+  const planned: Array<{ data: Record<string, unknown>; existing?: RecordDoc }> = [];
+  for (const [index, row] of rows.entries()) {
+    const line = index + 2;
+    const data: Record<string, unknown> = {};
+    for (const [header, raw] of Object.entries(row)) {
+      const field = byHeader.get(header);
+      const value = field ? convertCell(field, raw) : undefined;
+      if (field && value !== undefined) data[field.key] = value;
+    }
+    const details: ErrorDetail[] = [];
+    await resolveRelations(target, data, line, details);
+    let existing: RecordDoc | undefined;
+    if (upsertField && data[upsertField.key] !== undefined) {
+      const filter = target.access.filter('edit', {
+        deletedAt: null,
+        [`data.${upsertField.key}`]: data[upsertField.key],
+      });
+      existing =
+        (filter && (await recordModel(target.connection).findOne(filter).lean<RecordDoc>())) || undefined;
+    }
+    if (details.length === 0) {
+      try {
+        const merged = existing ? { ...existing.data, ...data } : applyDefaults(target, data);
+        const checked = validateData(
+          target,
+          Object.fromEntries(Object.entries(merged).filter(([k]) => fields.some((f) => f.key === k))),
+        );
+        await checkRelations(target, checked);
+        await checkUnique(target, checked, existing?._id);
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        details.push(...(error.details ?? [{ path: '', message: error.message }]));
+      }
+    }
+    if (details.length > 0) {
+      report.errors.push({
+        row: line,
+        details: details.map((d) => ({ ...d, path: d.path.replace(/^\/data/, `/rows/${line}`) })),
+      });
+      continue;
+    }
+    report.valid += 1;
+    planned.push(existing ? { data, existing } : { data });
+  }
+  report.skipped = report.errors.length;
+  if (report.dryRun) return report;
+  if (request.mode !== 'skip' && report.errors.length > 0) {
+    throw appError(
+      'UNPROCESSABLE',
+      `${report.errors.length} row(s) cannot be imported; nothing was written`,
+      report.errors.flatMap((e) => e.details).slice(0, 200),
+    );
+  }
+  for (const item of planned) {
+    if (item.existing) {
+      await updateRecord(target, new Types.ObjectId(item.existing._id), {
+        data: item.data,
+        v: item.existing.v,
+      });
+      report.updated += 1;
+    } else {
+      await createRecord(target, { data: item.data });
+      report.created += 1;
+    }
+  }
+  return report;
+}
