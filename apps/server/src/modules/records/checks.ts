@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
+import { workspaceModels } from '../workspaces/models.js';
 import type { FormTarget } from './context.js';
 import { recordModel } from './model.js';
 
@@ -70,6 +71,78 @@ export async function checkRelations(target: FormTarget, data: Record<string, un
     }
   }
   if (details.length > 0) throw appError('UNPROCESSABLE', 'Some related records do not exist', details);
+}
+
+interface PeopleRef {
+  path: string;
+  kind: 'member' | 'department';
+  id: string;
+}
+
+function collectPeople(
+  fields: readonly FieldDef[],
+  data: Record<string, unknown>,
+  base: string,
+  out: PeopleRef[],
+) {
+  for (const field of fields) {
+    const value = data[field.key];
+    if (value === undefined || value === null) continue;
+    if (field.type === 'member' || field.type === 'department') {
+      const list = Array.isArray(value) ? value : [value];
+      list.forEach((id, i) => {
+        if (typeof id !== 'string') return;
+        const path = Array.isArray(value) ? `${base}/${field.key}/${i}` : `${base}/${field.key}`;
+        out.push({ path, kind: field.type as PeopleRef['kind'], id: id.toLowerCase() });
+      });
+    }
+    if (field.type === 'subform' && Array.isArray(value) && Array.isArray(field.columns)) {
+      value.forEach((row, i) => {
+        if (row && typeof row === 'object') {
+          collectPeople(
+            field.columns as FieldDef[],
+            row as Record<string, unknown>,
+            `${base}/${field.key}/${i}`,
+            out,
+          );
+        }
+      });
+    }
+  }
+}
+
+/** Member fields must name members of this workspace, department fields its departments (422 otherwise). */
+export async function checkPeople(target: FormTarget, data: Record<string, unknown>): Promise<void> {
+  const refs: PeopleRef[] = [];
+  collectPeople(target.form.definition.fields, data, '/data', refs);
+  if (refs.length === 0) return;
+  const { Member, Department } = workspaceModels(target.connection);
+  const ids = (kind: PeopleRef['kind']) => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
+  const memberIds = ids('member');
+  const departmentIds = ids('department');
+  const members =
+    memberIds.length > 0
+      ? await Member.find(
+          { ws: target.caller.ws, user: { $in: memberIds.map((id) => new Types.ObjectId(id)) } },
+          { user: 1 },
+        ).lean()
+      : [];
+  const departments =
+    departmentIds.length > 0
+      ? await Department.find(
+          { ws: target.caller.ws, _id: { $in: departmentIds.map((id) => new Types.ObjectId(id)) } },
+          { _id: 1 },
+        ).lean()
+      : [];
+  const known = new Set([
+    ...members.map((m) => m.user.toHexString()),
+    ...departments.map((d) => d._id.toHexString()),
+  ]);
+  const details: ErrorDetail[] = refs
+    .filter((ref) => !known.has(ref.id))
+    .map((ref) => ({ path: ref.path, message: `no ${ref.kind} ${ref.id} in this workspace` }));
+  if (details.length > 0)
+    throw appError('UNPROCESSABLE', 'Some people or departments are not in this workspace', details);
 }
 
 /** Fields marked `unique` must not repeat a value of another live record of the form (409). */

@@ -218,6 +218,21 @@ describe('create', () => {
     expect((await call(t, w, 'GET', `/forms/${formId}/records/${foreign.json().id}`)).statusCode).toBe(404);
   });
 
+  it('refuses members and departments that are not in the workspace with 422', async () => {
+    const res = await create({
+      title: 'P',
+      assignee: 'dddddddddddddddddddddddd',
+      team: 'eeeeeeeeeeeeeeeeeeeeeeee',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(
+      res
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['/data/assignee', '/data/team']);
+  });
+
   it('answers 409 for a taken unique value', async () => {
     const res = await create({ name: 'ACME' }, customersId);
     expect(res.statusCode).toBe(409);

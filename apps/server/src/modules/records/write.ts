@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
-import { checkRelations, checkUnique } from './checks.js';
+import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
 import {
   type FormTarget,
@@ -79,6 +79,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   if (denied.length > 0) forbidden(denied);
   const submitted = validateData(target, applyDefaults(target, input));
   await checkRelations(target, submitted);
+  await checkPeople(target, submitted);
   await checkUnique(target, submitted);
   const now = target.now;
   const base = {
@@ -188,6 +189,7 @@ export async function updateRecord(
   const merged = { ...writableValues(form.definition, current.data), ...patch };
   const submitted = validateData(target, merged);
   await checkRelations(target, submitted);
+  await checkPeople(target, submitted);
   await checkUnique(target, submitted, current._id);
   const now = target.now;
   const meta = { ...current, updatedAt: now };
