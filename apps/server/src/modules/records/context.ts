@@ -159,21 +159,31 @@ export function validateData(target: FormTarget, input: Record<string, unknown>)
   const issues = validateSubmission(definition as never, data);
   if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid record', issueDetails(issues, '/data'));
   for (const key of Object.keys(data)) if (data[key] === null) delete data[key];
-  normaliseDateTimes(definition.fields, data);
+  normaliseValues(definition.fields, data);
   checkValidationFormulas(target, data);
   return data;
 }
 
-/** Date-times are stored in UTC so comparisons and sorting on the stored strings are correct. */
-function normaliseDateTimes(fields: readonly FieldDef[], data: Record<string, unknown>): void {
+const ID_TYPES = new Set(['relation', 'member', 'department']);
+
+/**
+ * Stores values in one canonical form so equality and order on the stored strings are correct:
+ * date-times in UTC, ids in lower-case hex (the schema accepts either case).
+ */
+function normaliseValues(fields: readonly FieldDef[], data: Record<string, unknown>): void {
   for (const field of fields) {
     const value = data[field.key];
     if (field.type === 'datetime' && typeof value === 'string')
       data[field.key] = new Date(value).toISOString();
+    if (ID_TYPES.has(field.type)) {
+      if (typeof value === 'string') data[field.key] = value.toLowerCase();
+      else if (Array.isArray(value))
+        data[field.key] = value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v));
+    }
     if (field.type === 'subform' && Array.isArray(value) && Array.isArray(field.columns)) {
       for (const row of value) {
         if (row && typeof row === 'object')
-          normaliseDateTimes(field.columns as FieldDef[], row as Record<string, unknown>);
+          normaliseValues(field.columns as FieldDef[], row as Record<string, unknown>);
       }
     }
   }
