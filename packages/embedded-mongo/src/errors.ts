@@ -38,7 +38,10 @@ export const ErrorCodes = {
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 const codeNames = new Map<number, string>(
-  Object.entries(ErrorCodes).map(([name, code]) => [code, name === 'Location10334' ? 'BSONObjectTooLarge' : name]),
+  Object.entries(ErrorCodes).map(([name, code]) => [
+    code,
+    name === 'Location10334' ? 'BSONObjectTooLarge' : name,
+  ]),
 );
 
 /**

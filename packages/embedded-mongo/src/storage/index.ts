@@ -41,7 +41,7 @@
  *
  * Requires Node >= 20.15 (zlib.crc32).
  */
-import { accessSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FileStorage } from './file-storage.js';
 import { journalPath } from './files.js';

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
-import { recordAudit } from '../audit/service.js';
 import { addComment, listComments } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
