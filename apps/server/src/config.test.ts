@@ -59,6 +59,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('trusts no proxy unless told, then a flag, a hop count or addresses', () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ DATA_DIR: dataDir }, []).trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'true' }, []).trustProxy).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '2' }, []).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '10.0.0.0/8, ::1' }, []).trustProxy).toBe(
+      '10.0.0.0/8,::1',
+    );
+  });
+
   it('turns on the demo with --demo', () => {
     expect(loadConfig({ DATA_DIR: tempDir() }, ['node', 'main.js', '--demo']).demo).toBe(true);
   });
@@ -73,6 +83,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     [{ FORMLOOM_DEMO: 'maybe' }, 'FORMLOOM_DEMO', /1\/true\/yes/],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL', /redis:\/\//],
+    [{ TRUST_PROXY: 'the proxy' }, 'TRUST_PROXY', /hop count/],
   ])('rejects %o naming %s', (env, variable, message) => {
     const attempt = () => loadConfig({ DATA_DIR: tempDir(), ...env }, []);
     expect(attempt).toThrow(ConfigError);

@@ -18,6 +18,12 @@ export interface Config {
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   redisUrl: string | undefined;
+  /**
+   * Which proxies to believe about the client address (`X-Forwarded-For`): `false` (direct exposure,
+   * the default), `true` (any), a hop count, or a comma-separated list of addresses/CIDRs. Login throttling
+   * and rate limits key on that address, so believing a spoofable header would let clients evade them.
+   */
+  trustProxy: boolean | number | string;
   /** Import the demo template with demo data on start. */
   demo: boolean;
 }
@@ -64,6 +70,23 @@ function url(env: Env, name: string, schemes: readonly string[]): string | undef
   return raw;
 }
 
+function trustProxy(env: Env): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const lower = raw.toLowerCase();
+  if (['0', 'false', 'no'].includes(lower)) return false;
+  if (['true', 'yes'].includes(lower)) return true;
+  const parts = raw.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part))) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be true, false, a hop count or a comma-separated list of addresses, got "${raw}"`,
+    );
+  }
+  return parts.join(',');
+}
+
 /**
  * The secret signs session tokens. Without one the embedded setup generates it once and keeps it in the
  * data directory, so zero-setup runs survive restarts; a deployment on a real MongoDB (possibly many
@@ -106,6 +129,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 1, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    trustProxy: trustProxy(env),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
   };
 }

@@ -25,6 +25,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       DATA_DIR: dataDir,
       SECRET: 'test-secret-that-is-at-least-32-characters-long',
       LOG_LEVEL: 'silent',
+      // Tests play clients behind a proxy, so X-Forwarded-For/-Proto name the client (tests override it).
+      TRUST_PROXY: 'true',
       ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}),
       ...env,
     },

@@ -257,3 +257,26 @@ describe('GET and PATCH /auth/me', () => {
     expect((await login('changer@example.com', 'Another-Pass-77')).statusCode).toBe(200);
   });
 });
+
+describe('without a trusted proxy', () => {
+  it('ignores X-Forwarded-For, so a locked-out client cannot pose as another address', async () => {
+    const direct = await createTestApp({ TRUST_PROXY: 'false' });
+    try {
+      const first = await runSetup(direct.app);
+      await addMember(direct.app, first, first.workspaceId, 'spoof@example.com');
+      const attempt = (password: string, ip: string) =>
+        direct.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'spoof@example.com', password },
+          headers: { 'x-forwarded-for': ip },
+        });
+      for (let i = 0; i < LOGIN_LIMITS.addressFailures; i += 1) {
+        expect((await attempt('Wrong-password-1', `198.51.100.${i}`)).statusCode).toBe(401);
+      }
+      expect((await attempt(PASSWORD, '203.0.113.77')).statusCode).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+});
