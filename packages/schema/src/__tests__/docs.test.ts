@@ -15,10 +15,14 @@ describe('docs/template-format.md', () => {
 
   it('lists every registered field type with its UI component in the field-type table', () => {
     for (const def of fieldTypes.values()) {
-      const row = doc.split('\n').find((line) => line.startsWith(`| \`${def.type}\` |`));
-      expect(row, def.type).toBeDefined();
-      expect(row).toContain(`| ${def.component} |`);
-      expect(row?.includes('| yes |') ?? false, `${def.type} computed`).toBe(def.computed);
+      // Cells are compared trimmed: the formatter pads markdown tables.
+      const cells = doc
+        .split('\n')
+        .map((line) => line.split('|').map((cell) => cell.trim()))
+        .find((row) => row[1] === `\`${def.type}\``);
+      expect(cells, def.type).toBeDefined();
+      expect(cells).toContain(def.component);
+      expect(cells?.includes('yes') ?? false, `${def.type} computed`).toBe(def.computed);
     }
   });
 });
