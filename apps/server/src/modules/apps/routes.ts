@@ -3,6 +3,7 @@ import type { AppInstance } from '../../app.js';
 import { listForms } from '../forms/service.js';
 import { formSummary } from '../forms/views.js';
 import { callerOf, parseId } from './caller.js';
+import { appRoleRoutes } from './role-routes.js';
 import { appView, createApp, getApp, listApps } from './service.js';
 
 const WsParams = Type.Object({ ws: Type.String() });
@@ -11,6 +12,7 @@ const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
 /** Apps of a workspace: create, list, read, and the published forms of an app. */
 export async function appRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
+  await appRoleRoutes(app);
 
   app.post(
     '/workspaces/:ws/apps',

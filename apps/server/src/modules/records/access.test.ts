@@ -22,8 +22,6 @@ beforeAll(async () => {
   t = await createTestApp();
   owner = await runSetup(t.app);
   base = `/api/v1/workspaces/${owner.workspaceId}`;
-  rep = await addMember(t.app, owner, owner.workspaceId, 'rep@example.com', ['member', 'rep']);
-  other = await addMember(t.app, owner, owner.workspaceId, 'other@example.com', ['member', 'rep']);
   const app = await as(owner, 'POST', '/apps', {
     key: 'crm',
     name: label('CRM'),
@@ -47,6 +45,9 @@ beforeAll(async () => {
     ],
   });
   expect(app.statusCode, app.body).toBe(201);
+  // Members may hold a role only once an app defines it.
+  rep = await addMember(t.app, owner, owner.workspaceId, 'rep@example.com', ['member', 'rep']);
+  other = await addMember(t.app, owner, owner.workspaceId, 'other@example.com', ['member', 'rep']);
   const form = await as(owner, 'POST', `/apps/${app.json().id}/forms`, {
     key: 'leads',
     name: label('Leads'),

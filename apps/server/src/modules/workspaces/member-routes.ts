@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { WORKSPACE_ROLES } from '../../lib/access/index.js';
+import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appModel } from '../apps/model.js';
 import { recordAudit } from '../audit/service.js';
 import { authModels, type UserDoc } from '../auth/models.js';
 import { currentMember, requireAdmin } from '../auth/plugin.js';
@@ -35,6 +37,29 @@ const NullableId = Type.Union([Id, Type.Null()]);
 const WsParams = Type.Object({ ws: Type.String() });
 const MemberParams = Type.Object({ ws: Type.String(), user: Type.String() });
 
+/**
+ * 422 unless every role is a workspace role or the key of a role one of the workspace's apps defines,
+ * so a typo never grants a silent nothing. Paths point into the request's `roles`.
+ */
+async function assertKnownRoles(app: AppInstance, ws: Types.ObjectId, roles: readonly string[]) {
+  const custom = roles.filter((role) => !(WORKSPACE_ROLES as readonly string[]).includes(role));
+  if (custom.length === 0) return;
+  const apps = await appModel(app.store.connection)
+    .find({ ws }, { 'roles.key': 1 })
+    .lean<{ roles?: { key: string }[] }[]>();
+  const defined = new Set(apps.flatMap((a) => (a.roles ?? []).map((role) => role.key)));
+  const details: ErrorDetail[] = [];
+  roles.forEach((role, i) => {
+    if (!(WORKSPACE_ROLES as readonly string[]).includes(role) && !defined.has(role)) {
+      details.push({
+        path: `/roles/${i}`,
+        message: `"${role}" is neither a workspace role nor a role of an app`,
+      });
+    }
+  });
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'Unknown role', details);
+}
+
 /** Members of a workspace: add (creating the user if needed), list, update, deactivate, reactivate. */
 export async function memberRoutes(app: AppInstance): Promise<void> {
   const { Member } = workspaceModels(app.store.connection);
@@ -65,6 +90,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       const caller = requireAdmin(request);
       const ws = new Types.ObjectId(caller.ws);
       const body = request.body;
+      await assertKnownRoles(app, ws, body.roles);
       const roles = normalizeRoles(body.roles);
       assertMayAssignRoles(caller, null, roles);
       const department = body.department
@@ -156,6 +182,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       const body = request.body;
       const set: Record<string, unknown> = {};
       if (body.roles !== undefined) {
+        await assertKnownRoles(app, ws, body.roles);
         const roles = normalizeRoles(body.roles);
         assertMayAssignRoles(caller, before.roles, roles);
         if (before.roles.includes('owner') && !roles.includes('owner'))

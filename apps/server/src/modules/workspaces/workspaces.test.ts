@@ -12,6 +12,15 @@ beforeAll(async () => {
   owner = await runSetup(t.app);
   ws = owner.workspaceId;
   member = await addMember(t.app, owner, ws, 'mia@example.com');
+  // Members may hold only workspace roles and roles an app of the workspace defines.
+  const roles = ['sales_rep', 'finance'].map((key) => ({ key, name: { en: key }, forms: [] }));
+  const created = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/workspaces/${ws}/apps`,
+    headers: owner.headers,
+    payload: { key: 'people', name: { en: 'People' }, roles },
+  });
+  if (created.statusCode !== 201) throw new Error(created.body);
 });
 afterAll(async () => {
   await t.close();

@@ -1,0 +1,227 @@
+import { type FormRef, type Issue, validateRole } from '@formloom/schema';
+import { type Connection, Types } from 'mongoose';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { type AppRoleDefinition, WORKSPACE_ROLES } from '../../lib/access/index.js';
+import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
+import { compileFilter } from '../../lib/filter-dsl/index.js';
+import { recordAudit } from '../audit/service.js';
+import { type AppDirectory, loadDirectory } from '../forms/directory.js';
+import { issueDetails } from '../forms/issues.js';
+import { type FieldDef, filterFieldsOf } from '../forms/meta.js';
+import { type Caller, callerOf, isAdmin, parseId } from './caller.js';
+import type { AppDoc } from './model.js';
+import { appModel } from './model.js';
+import { getApp } from './service.js';
+
+const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
+// Roles are checked by the meta-model's `Role` schema in the handler (with JSON pointers into the list);
+// the route schema only bounds the size of the list.
+const RoleList = Type.Array(Type.Unknown(), { maxItems: 200 });
+
+const SUBFORM_COLUMN = /^([a-z][a-zA-Z0-9_]*)\.([a-z][a-zA-Z0-9_]*)$/;
+const SCOPED_ACTIONS = ['view', 'edit', 'delete'] as const;
+
+/**
+ * Owners and admins change an app's roles, and so does a member holding one of the app's roles with
+ * `manageApp` (the role that administers the app).
+ */
+function requireRoleManager(caller: Caller, app: AppDoc): void {
+  if (isAdmin(caller)) return;
+  const held = new Set(caller.roles);
+  if ((app.roles ?? []).some((role) => held.has(role.key) && role.manageApp === true)) return;
+  throw appError(
+    'FORBIDDEN',
+    'Only workspace owners and admins, or a role that manages the app, change its roles',
+  );
+}
+
+interface FieldRefs {
+  /** `role index -> permission index -> field index -> "sub.col"` for refs the schema's key pattern refuses. */
+  columns: { role: number; form: number; field: number; ref: string }[];
+  /** The list with every `sub.col` ref replaced by `sub`, for the schema and its reference checks. */
+  list: unknown[];
+}
+
+/**
+ * The meta-model's `Role` allows only plain keys in `fields`, while the access layer also reads
+ * `subform.column`. Such refs are checked here against the subform's columns; the schema sees the subform.
+ */
+function splitColumnRefs(roles: readonly unknown[]): FieldRefs {
+  const columns: FieldRefs['columns'] = [];
+  const list = roles.map((role, r) => {
+    const forms = (role as { forms?: unknown } | null)?.forms;
+    if (!Array.isArray(forms)) return role;
+    return {
+      ...(role as object),
+      forms: forms.map((perm: unknown, f) => {
+        const fields = (perm as { fields?: unknown } | null)?.fields;
+        if (!Array.isArray(fields)) return perm;
+        return {
+          ...(perm as object),
+          fields: fields.map((entry: unknown, i) => {
+            const ref = (entry as { field?: unknown } | null)?.field;
+            const match = typeof ref === 'string' ? SUBFORM_COLUMN.exec(ref) : null;
+            if (!match || typeof ref !== 'string') return entry;
+            columns.push({ role: r, form: f, field: i, ref });
+            return { ...(entry as object), field: match[1] };
+          }),
+        };
+      }),
+    };
+  });
+  return { columns, list };
+}
+
+/** Reference issues in words a person fixing the matrix understands. */
+function refDetail(issue: Issue): ErrorDetail {
+  const p = issue.params as Record<string, unknown>;
+  const text = (v: unknown) => String(v ?? '');
+  switch (issue.code as string) {
+    case 'ref.form':
+      return { path: issue.path, message: `the app has no form "${text(p.form)}"` };
+    case 'ref.field':
+      return { path: issue.path, message: `form "${text(p.form)}" has no field "${text(p.field)}"` };
+    case 'key.duplicate':
+      return { path: issue.path, message: `"${text(p.key)}" is listed more than once` };
+    default:
+      return issueDetails([issue])[0] ?? { path: issue.path, message: issue.code };
+  }
+}
+
+/** Checks every custom scope by compiling it as the access layer will (with a stand-in caller). */
+function customScopeIssues(role: AppRoleDefinition, base: string, directory: AppDirectory): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  role.forms.forEach((perm, f) => {
+    const form = directory.byKey(perm.form);
+    if (!form) return;
+    const lookups = {
+      lookupTarget: (field: FieldDef) => {
+        const relation = form.definition.fields.find((x) => x.key === field.relation);
+        const target = typeof relation?.form === 'string' ? directory.byKey(relation.form) : undefined;
+        return target?.definition.fields.find((x) => x.key === field.field);
+      },
+    };
+    for (const action of SCOPED_ACTIONS) {
+      const scope = perm[action];
+      if (typeof scope !== 'object') continue;
+      try {
+        compileFilter(scope.custom, {
+          fields: filterFieldsOf(form.definition, lookups),
+          context: { userId: new Types.ObjectId().toHexString(), departmentId: undefined, now: new Date() },
+          basePath: `${base}/forms/${f}/${action}/custom`,
+        });
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        details.push(...(error.details ?? []));
+      }
+    }
+  });
+  return details;
+}
+
+/**
+ * Validates a complete role list for an app: the meta-model schema (400), then unique keys that are not
+ * workspace roles, forms and fields of the app, and compilable custom scopes (422). Paths are JSON
+ * pointers into the list.
+ */
+export async function checkRoleList(
+  connection: Connection,
+  app: AppDoc,
+  roles: readonly unknown[],
+): Promise<AppRoleDefinition[]> {
+  const directory = await loadDirectory(connection, app.ws, app._id);
+  const forms = directory.forms.map((f) => f.definition as unknown as FormRef);
+  const { columns, list } = splitColumnRefs(roles);
+  const shape: Issue[] = [];
+  const refs: Issue[] = [];
+  list.forEach((role, i) => {
+    const own = validateRole(role, { forms }).map((issue) => ({ ...issue, path: `/${i}${issue.path}` }));
+    for (const issue of own) (issue.code.startsWith('schema.') ? shape : refs).push(issue);
+  });
+  if (shape.length > 0) throw appError('VALIDATION_FAILED', 'Invalid roles', issueDetails(shape));
+
+  const checked = roles as AppRoleDefinition[];
+  const details = refs.map(refDetail);
+  const seen = new Set<string>();
+  checked.forEach((role, i) => {
+    if ((WORKSPACE_ROLES as readonly string[]).includes(role.key)) {
+      details.push({ path: `/${i}/key`, message: `"${role.key}" is a workspace role` });
+    } else if (seen.has(role.key)) {
+      details.push({ path: `/${i}/key`, message: `the key "${role.key}" is used by another role` });
+    }
+    seen.add(role.key);
+    details.push(...customScopeIssues(role, `/${i}`, directory));
+  });
+  for (const c of columns) {
+    const formKey = checked[c.role]?.forms[c.form]?.form ?? '';
+    const form = directory.byKey(formKey);
+    const [head, column] = c.ref.split('.') as [string, string];
+    const parent = form?.definition.fields.find((f) => f.key === head);
+    // Unknown forms and subforms are already reported through the schema's reference checks.
+    if (!parent) continue;
+    const cols = (parent as { columns?: readonly { key: string }[] }).columns;
+    if (!cols?.some((col) => col.key === column)) {
+      details.push({
+        path: `/${c.role}/forms/${c.form}/fields/${c.field}/field`,
+        message: `"${c.ref}" is not a column of a subform of form "${formKey}"`,
+      });
+    }
+  }
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'The roles do not fit the app', details);
+  return checked;
+}
+
+/**
+ * The roles of an app (its permission matrix): read by any member, replaced as a whole by owners, admins
+ * and roles with `manageApp`. A change takes effect on the next request: the access layer reads the
+ * app's roles on every request.
+ */
+export async function appRoleRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+
+  app.get(
+    '/workspaces/:ws/apps/:app/roles',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "The app's roles: per form, actions, data scopes and field restrictions",
+        params: AppParams,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return (await getApp(connection, caller.ws, parseId(request.params.app, 'App'))).roles ?? [];
+    },
+  );
+
+  app.put(
+    '/workspaces/:ws/apps/:app/roles',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "Replace the app's roles (owners, admins, roles with manageApp); audited",
+        params: AppParams,
+        body: RoleList,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const doc = await getApp(connection, caller.ws, parseId(request.params.app, 'App'));
+      requireRoleManager(caller, doc);
+      const roles = await checkRoleList(connection, doc, request.body);
+      const before = doc.roles ?? [];
+      const updated = await appModel(connection)
+        .findOneAndUpdate({ ws: caller.ws, _id: doc._id }, { $set: { roles } }, { returnDocument: 'after' })
+        .lean();
+      if (!updated) throw appError('NOT_FOUND', 'App not found');
+      await recordAudit(connection, request, {
+        ws: caller.ws,
+        action: 'app.rolesChanged',
+        target: { kind: 'app', id: doc._id.toHexString() },
+        details: { app: doc.key, before, after: roles },
+      });
+      return updated.roles ?? [];
+    },
+  );
+}
