@@ -6,16 +6,15 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 process.env.DATA_DIR ??= resolve(root, 'data');
+// The pnpm running this script: a JS entry (run it with node) or, from pnpm 11 on, a native binary.
 const pnpm = process.env.npm_execpath;
+const [command, prefix] = !pnpm
+  ? ['npx', ['-y', 'pnpm@12.4.2']]
+  : /\.[cm]?js$/.test(pnpm)
+    ? [process.execPath, [pnpm]]
+    : [pnpm, []];
 const run = (filter, script) =>
-  spawn(
-    pnpm ? process.execPath : 'npx',
-    [...(pnpm ? [pnpm] : ['-y', 'pnpm@12.4.2']), '--filter', filter, 'run', script],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  spawn(command, [...prefix, '--filter', filter, 'run', script], { cwd: root, stdio: 'inherit' });
 
 const children = [run('@formloom/server', 'dev'), run('@formloom/web', 'dev')];
 const stop = (signal) => {

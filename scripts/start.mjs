@@ -40,10 +40,13 @@ const packagesChanged = readdirSync(join(root, 'packages')).some((name) => {
 
 if (stale.length > 0 || packagesChanged) {
   console.log(`Building (${stale.map(([pkg]) => pkg).join(', ') || 'packages'} out of date)…`);
+  // The pnpm running this script: a JS entry (run it with node) or, from pnpm 11 on, a native binary.
   const pnpm = process.env.npm_execpath;
-  const result = pnpm
-    ? spawnSync(process.execPath, [pnpm, 'run', 'build'], { cwd: root, stdio: 'inherit' })
-    : spawnSync('npx', ['-y', 'pnpm@12.4.2', 'run', 'build'], { cwd: root, stdio: 'inherit' });
+  const result = !pnpm
+    ? spawnSync('npx', ['-y', 'pnpm@12.4.2', 'run', 'build'], { cwd: root, stdio: 'inherit' })
+    : /\.[cm]?js$/.test(pnpm)
+      ? spawnSync(process.execPath, [pnpm, 'run', 'build'], { cwd: root, stdio: 'inherit' })
+      : spawnSync(pnpm, ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('Build failed; not starting the server.');
     process.exit(result.status ?? 1);
