@@ -63,26 +63,40 @@ export function checkTree(
   fieldTypes: FieldTypeMap,
   registry: FunctionRegistry,
 ): CheckResult {
-  const types = new Map<FormulaNode, FormulaType>();
-  const refs = new Set<string>();
-  const functions = new Set<string>();
+  const checker = new Checker(fieldTypes, registry);
+  const type = checker.visit(root);
+  return { type, types: checker.types, refs: [...checker.refs], functions: [...checker.functions] };
+}
 
-  const mismatch = (node: FormulaNode, context: string, expected: string, actual: FormulaType): never => {
+// A class rather than closures inside checkTree: compiling many formulas (a form load, a template
+// import) then allocates one object per formula instead of a set of closures per call.
+class Checker {
+  readonly types = new Map<FormulaNode, FormulaType>();
+  readonly refs = new Set<string>();
+  readonly functions = new Set<string>();
+
+  constructor(
+    private readonly fieldTypes: FieldTypeMap,
+    private readonly registry: FunctionRegistry,
+  ) {}
+
+  mismatch(node: FormulaNode, context: string, expected: string, actual: FormulaType): never {
     throw new FormulaError('TYPE_MISMATCH', node.pos, { context, expected, actual });
-  };
-  const scalar = (node: FormulaNode, context: string): FormulaType => {
-    const t = visit(node);
-    if (isListType(t)) mismatch(node, context, 'a single value', t);
-    return t;
-  };
+  }
 
-  const visit = (node: FormulaNode): FormulaType => {
-    const t = infer(node);
-    types.set(node, t);
+  scalar(node: FormulaNode, context: string): FormulaType {
+    const t = this.visit(node);
+    if (isListType(t)) this.mismatch(node, context, 'a single value', t);
     return t;
-  };
+  }
 
-  const infer = (node: FormulaNode): FormulaType => {
+  visit(node: FormulaNode): FormulaType {
+    const t = this.infer(node);
+    this.types.set(node, t);
+    return t;
+  }
+
+  infer(node: FormulaNode): FormulaType {
     switch (node.kind) {
       case 'literal':
         return typeof node.value === 'number'
@@ -93,38 +107,39 @@ export function checkTree(
       case 'array': {
         let element: FormulaType | undefined;
         for (const item of node.items) {
-          const t = scalar(item, '[ ]');
+          const t = this.scalar(item, '[ ]');
           element = element === undefined ? t : unifyTypes(element, t);
         }
         return listOf(elementType(element ?? 'any'));
       }
       case 'ref': {
+        const fieldTypes = this.fieldTypes;
         const kind = Object.hasOwn(fieldTypes, node.key) ? fieldTypes[node.key] : undefined;
         const type = kind === undefined ? undefined : fieldKindToType(kind);
         if (type === undefined) throw new FormulaError('UNKNOWN_FIELD', node.pos, { name: node.key });
-        refs.add(node.key);
+        this.refs.add(node.key);
         return type;
       }
       case 'unary': {
-        const t = scalar(node.arg, node.op);
+        const t = this.scalar(node.arg, node.op);
         if (node.op === 'not') return 'boolean';
-        if (!isNumeric(t)) mismatch(node.arg, node.op, 'number', t);
+        if (!isNumeric(t)) this.mismatch(node.arg, node.op, 'number', t);
         return 'number';
       }
       case 'binary':
-        return binary(node);
+        return this.binary(node);
       case 'cond': {
-        scalar(node.test, '?');
-        return unifyTypes(visit(node.then), visit(node.otherwise));
+        this.scalar(node.test, '?');
+        return unifyTypes(this.visit(node.then), this.visit(node.otherwise));
       }
       case 'call':
-        return call(node);
+        return this.call(node);
     }
-  };
+  }
 
-  const binary = (node: Extract<FormulaNode, { kind: 'binary' }>): FormulaType => {
-    const l = scalar(node.left, node.op);
-    const r = scalar(node.right, node.op);
+  binary(node: Extract<FormulaNode, { kind: 'binary' }>): FormulaType {
+    const l = this.scalar(node.left, node.op);
+    const r = this.scalar(node.right, node.op);
     switch (node.op) {
       case '+':
       case '-':
@@ -139,15 +154,15 @@ export function checkTree(
         ) {
           return 'number';
         }
-        if (!isNumeric(l)) mismatch(node.left, node.op, 'number', l);
-        if (!isNumeric(r)) mismatch(node.right, node.op, 'number', r);
+        if (!isNumeric(l)) this.mismatch(node.left, node.op, 'number', l);
+        if (!isNumeric(r)) this.mismatch(node.right, node.op, 'number', r);
         return 'number';
       case '*':
       case '/':
       case '%':
       case '^':
-        if (!isNumeric(l)) mismatch(node.left, node.op, 'number', l);
-        if (!isNumeric(r)) mismatch(node.right, node.op, 'number', r);
+        if (!isNumeric(l)) this.mismatch(node.left, node.op, 'number', l);
+        if (!isNumeric(r)) this.mismatch(node.right, node.op, 'number', r);
         return 'number';
       case '&':
         return 'text';
@@ -161,40 +176,47 @@ export function checkTree(
           (isNumeric(l) && isNumeric(r)) ||
           (l === 'text' && r === 'text') ||
           ((isDateish(l) || l === 'text') && (isDateish(r) || r === 'text'));
-        if (!comparable) mismatch(node.right, node.op, l, r);
+        if (!comparable) this.mismatch(node.right, node.op, l, r);
         return 'boolean';
       }
     }
-  };
+  }
 
-  const call = (node: Extract<FormulaNode, { kind: 'call' }>): FormulaType => {
-    const def: FunctionDef | undefined = registry.get(node.name);
+  call(node: Extract<FormulaNode, { kind: 'call' }>): FormulaType {
+    const def: FunctionDef | undefined = this.registry.get(node.name);
     if (!def) throw new FormulaError('UNKNOWN_FUNCTION', node.pos, { name: node.name });
-    functions.add(def.name);
-    const required = def.params.filter((p) => !p.optional).length;
-    const variadic = def.params.some((p) => p.variadic);
-    const max = variadic ? Number.POSITIVE_INFINITY : def.params.length;
-    if (node.args.length < required || node.args.length > max) {
+    this.functions.add(def.name);
+    const params = def.params;
+    let required = 0;
+    let variadic = false;
+    for (const p of params) {
+      if (!p.optional) required++;
+      if (p.variadic) variadic = true;
+    }
+    const max = variadic ? Number.POSITIVE_INFINITY : params.length;
+    const args = node.args;
+    if (args.length < required || args.length > max) {
       const expected = variadic
         ? `${required}+`
-        : required === def.params.length
+        : required === params.length
           ? `${required}`
           : `${required}-${max}`;
       throw new FormulaError('WRONG_ARGUMENT_COUNT', node.pos, {
         name: def.name,
         expected,
-        actual: node.args.length,
+        actual: args.length,
       });
     }
-    const argTypes = node.args.map((arg, i) => {
-      const param = def.params[Math.min(i, def.params.length - 1)];
-      const t = visit(arg);
-      if (param && !fits(param.type, t)) mismatch(arg, `${def.name}(${param.name})`, describe(param.type), t);
-      return t;
-    });
+    const argTypes: FormulaType[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i] as FormulaNode;
+      const param = params[Math.min(i, params.length - 1)];
+      const t = this.visit(arg);
+      if (param && !fits(param.type, t)) {
+        this.mismatch(arg, `${def.name}(${param.name})`, describe(param.type), t);
+      }
+      argTypes.push(t);
+    }
     return typeof def.returns === 'function' ? def.returns(argTypes) : def.returns;
-  };
-
-  const type = visit(root);
-  return { type, types, refs: [...refs], functions: [...functions] };
+  }
 }
