@@ -138,9 +138,11 @@ export function lex(source: string, maxDepth: number): Token[] {
 
 /** Decimal with optional exponent, or 0x hexadecimal / 0b binary integers. */
 export function numberValue(text: string): number {
-  const radix = text.length > 2 && text[0] === '0' ? text[1]?.toLowerCase() : undefined;
-  if (radix === 'x') return Number.parseInt(text.slice(2), 16);
-  if (radix === 'b') return Number.parseInt(text.slice(2), 2);
+  if (text.length > 2 && text.charCodeAt(0) === 48) {
+    const radix = text.charCodeAt(1) | 32; // lower-case
+    if (radix === 120) return Number.parseInt(text.slice(2), 16); // 0x
+    if (radix === 98) return Number.parseInt(text.slice(2), 2); // 0b
+  }
   return Number.parseFloat(text);
 }
 
