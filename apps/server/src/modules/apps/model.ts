@@ -1,6 +1,26 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
 import type { AppRoleDefinition } from '../../lib/access/index.js';
 
+/**
+ * A flow, automation or dashboard definition kept on its app. Those modules do not exist yet, so a
+ * template import stores their validated JSON here (docs/template-format.md) and export gives it back.
+ */
+export interface StoredDefinition {
+  /** Stable id of the definition within its app (what the import answer maps keys to). */
+  id: string;
+  key: string;
+  definition: Record<string, unknown>;
+}
+
+/** Where an app came from: the manifest of the pack it was imported from. */
+export interface AppManifest {
+  key: string;
+  name: unknown;
+  version: string;
+  description?: unknown;
+  locales: string[];
+}
+
 /** An app: a named group of forms (and flows, dashboards) inside a workspace. */
 export interface AppDoc {
   _id: Types.ObjectId;
@@ -8,8 +28,18 @@ export interface AppDoc {
   key: string;
   name: unknown;
   description?: unknown;
+  icon?: string;
+  color?: string;
+  /** The app's navigation menu (`App.menu` of the meta-model), by form and dashboard key. */
+  menu?: unknown[];
   /** The app's roles, as a template's roles.json defines them; read by the access layer. */
   roles: AppRoleDefinition[];
+  flows?: StoredDefinition[];
+  automations?: StoredDefinition[];
+  dashboards?: StoredDefinition[];
+  manifest?: AppManifest;
+  /** Set on everything one template import writes, so a failed import can be removed completely. */
+  importId?: Types.ObjectId;
   createdBy: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;
@@ -21,7 +51,15 @@ const appSchema = new Schema<AppDoc>(
     key: { type: String, required: true },
     name: { type: Schema.Types.Mixed, required: true },
     description: { type: Schema.Types.Mixed },
+    icon: { type: String },
+    color: { type: String },
+    menu: { type: Schema.Types.Mixed },
     roles: { type: Schema.Types.Mixed, default: () => [] },
+    flows: { type: Schema.Types.Mixed },
+    automations: { type: Schema.Types.Mixed },
+    dashboards: { type: Schema.Types.Mixed },
+    manifest: { type: Schema.Types.Mixed },
+    importId: { type: Schema.Types.ObjectId },
     createdBy: { type: Schema.Types.ObjectId, required: true },
   },
   { collection: 'apps', timestamps: true, minimize: false, versionKey: false },

@@ -5,13 +5,15 @@ import { formSummary } from '../forms/views.js';
 import { callerOf, parseId } from './caller.js';
 import { appRoleRoutes } from './role-routes.js';
 import { appView, createApp, getApp, listApps } from './service.js';
+import { templateRoutes } from './template-routes.js';
 
 const WsParams = Type.Object({ ws: Type.String() });
 const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
 
-/** Apps of a workspace: create, list, read, and the published forms of an app. */
+/** Apps of a workspace: create, list, read, the published forms of an app, template import and export. */
 export async function appRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
+  await templateRoutes(app);
   await appRoleRoutes(app);
 
   app.post(

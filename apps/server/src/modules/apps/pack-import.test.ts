@@ -1,0 +1,241 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { auditModel } from '../audit/service.js';
+import { runSetup, type Session } from '../auth/test-helpers.js';
+import { richPack } from './pack-fixture.js';
+
+let t: TestApp;
+let owner: Session & { workspaceId: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = await runSetup(t.app);
+});
+afterAll(async () => t?.close());
+
+function request(method: 'GET' | 'POST', path: string, payload?: unknown, headers = owner.headers) {
+  return t.app.inject({
+    method,
+    url: `/api/v1${path}`,
+    headers,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+}
+
+async function newWorkspace(name: string): Promise<string> {
+  const res = await request('POST', '/workspaces', { name });
+  expect(res.statusCode).toBe(201);
+  return (res.json() as { id: string }).id;
+}
+
+function importInto(ws: string, body: Record<string, unknown>): Promise<LightMyRequestResponse> {
+  return request('POST', `/workspaces/${ws}/apps/import`, body);
+}
+
+interface ImportAnswer {
+  appId: string;
+  forms: Record<string, string>;
+  flows: Record<string, string>;
+  dashboards: Record<string, string>;
+}
+
+async function records(
+  ws: string,
+  form: string,
+): Promise<Array<{ id: string; data: Record<string, unknown> }>> {
+  const res = await request('GET', `/workspaces/${ws}/forms/${form}/records?limit=100`);
+  expect(res.statusCode).toBe(200);
+  return (res.json() as { items: Array<{ id: string; data: Record<string, unknown> }> }).items;
+}
+
+function details(res: LightMyRequestResponse): Array<{ path: string; message: string }> {
+  return (res.json() as { error: { details: Array<{ path: string; message: string }> } }).error.details;
+}
+
+describe('importing a template pack', () => {
+  let ws: string;
+  let answer: ImportAnswer;
+
+  beforeAll(async () => {
+    ws = await newWorkspace('Import target');
+    const res = await importInto(ws, { pack: richPack(), demoData: true });
+    expect(res.statusCode, res.body).toBe(201);
+    answer = res.json() as ImportAnswer;
+  });
+
+  it('answers the new ids by key and publishes every form as version 1', async () => {
+    expect(Object.keys(answer.forms)).toEqual(['clients', 'projects', 'tasks']);
+    expect(Object.keys(answer.flows)).toEqual(['project_review']);
+    expect(Object.keys(answer.dashboards)).toEqual(['overview']);
+    const forms = await request('GET', `/workspaces/${ws}/apps/${answer.appId}/forms`);
+    expect(
+      (forms.json() as Array<{ key: string; id: string; version: number }>).map((f) => [
+        f.key,
+        f.id,
+        f.version,
+      ]),
+    ).toEqual([
+      ['clients', answer.forms.clients, 1],
+      ['projects', answer.forms.projects, 1],
+      ['tasks', answer.forms.tasks, 1],
+    ]);
+    const app = await request('GET', `/workspaces/${ws}/apps/${answer.appId}`);
+    expect(app.json()).toMatchObject({
+      key: 'studio',
+      roles: [{ key: 'editor' }, { key: 'viewer' }, { key: 'lead' }],
+    });
+    const indexes = await t.store.connection.collection('records').indexes();
+    expect(indexes.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['ws_form_data.name', 'ws_form_data.hours']),
+    );
+  });
+
+  it('writes demo records through the records path: refs become ids, formulas, serials, lookups and rollups computed', async () => {
+    const clients = await records(ws, answer.forms.clients as string);
+    const acme = clients.find((r) => r.data.name === 'Acme');
+    expect(acme?.data).toMatchObject({ no: 'C-0001', openBudget: 1500, projectCount: 2, doubled: 3000 });
+    expect(clients.find((r) => r.data.name === 'Globex')?.data).toMatchObject({
+      no: 'C-0002',
+      openBudget: 200,
+    });
+    const projects = await records(ws, answer.forms.projects as string);
+    const p1 = projects.find((r) => r.data.code === 'P1');
+    const p2 = projects.find((r) => r.data.code === 'P2');
+    expect(p1?.data).toMatchObject({
+      client: acme?.id,
+      clientTier: 'gold',
+      net: 900,
+      gross: 1350,
+      twiceGross: 2700,
+      itemsTotal: 25,
+      taskCount: 2,
+      related: [p2?.id],
+    });
+    // p1 named p2 before p2 existed: filled in once it did.
+    expect(p2?.data.related).toEqual([p1?.id]);
+    const tasks = await records(ws, answer.forms.tasks as string);
+    expect(tasks.find((r) => r.data.title === 'Design')?.data).toMatchObject({
+      project: p1?.id,
+      projectBudget: 1000,
+    });
+  });
+
+  it('refuses a second app with the same key (409) and takes a new key', async () => {
+    const again = await importInto(ws, { pack: richPack() });
+    expect(again.statusCode).toBe(409);
+    const renamed = await importInto(ws, { pack: richPack(), appKey: 'studio_two' });
+    expect(renamed.statusCode).toBe(201);
+    const badKey = await importInto(ws, { pack: richPack(), appKey: 'Not A Key' });
+    expect(badKey.statusCode).toBe(400);
+    expect(details(badKey)[0]?.path).toBe('/appKey');
+  });
+});
+
+describe('rejected packs write nothing', () => {
+  it('answers 400 with every schema error and its path', async () => {
+    const pack = richPack() as { manifest: Record<string, unknown>; forms: Array<Record<string, unknown>> };
+    delete pack.manifest.version;
+    (pack.forms[1]!.fields as Array<Record<string, unknown>>)[4]!.currency = 'dollars';
+    pack.forms[2]!.colour = 'red';
+    const res = await importInto(owner.workspaceId, { pack });
+    expect(res.statusCode).toBe(400);
+    expect(details(res).map((d) => d.path)).toEqual(
+      expect.arrayContaining(['/manifest/version', '/forms/1/fields/4/currency', '/forms/2/colour']),
+    );
+  });
+
+  it('answers 422 with paths for references that do not resolve', async () => {
+    const pack = richPack() as {
+      forms: Array<{ fields: Array<Record<string, unknown>> }>;
+      roles: Array<{ forms: Array<Record<string, unknown>> }>;
+      flows: Array<Record<string, unknown>>;
+    };
+    pack.forms[2]!.fields[1]!.form = 'nowhere';
+    pack.roles[1]!.forms[0]!.form = 'missing';
+    pack.flows[0]!.form = 'absent';
+    const res = await importInto(owner.workspaceId, { pack });
+    expect(res.statusCode).toBe(422);
+    expect(details(res).map((d) => d.path)).toEqual(
+      expect.arrayContaining(['/forms/2/fields/1/form', '/roles/1/forms/0/form', '/flows/0/form']),
+    );
+  });
+
+  it('answers 422 with the path of a formula cycle', async () => {
+    const pack = richPack() as { forms: Array<{ fields: Array<Record<string, unknown>> }> };
+    const fields = pack.forms[1]!.fields;
+    const net = fields.findIndex((f) => f.key === 'net');
+    fields[net]!.expression = 'twiceGross + budget';
+    const res = await importInto(owner.workspaceId, { pack });
+    expect(res.statusCode).toBe(422);
+    const [detail] = details(res);
+    expect(detail?.path).toMatch(/^\/forms\/1\/fields\/\d+$/);
+    expect(detail?.message).toContain('CIRCULAR_REFERENCE');
+  });
+
+  it('answers 422 for records naming refs that do not exist', async () => {
+    const pack = richPack() as { records: { tasks: Array<{ data: Record<string, unknown> }> } };
+    pack.records.tasks[0]!.data.project = 'p9';
+    const res = await importInto(owner.workspaceId, { pack, demoData: true, appKey: 'refs' });
+    expect(res.statusCode).toBe(422);
+    expect(details(res)).toEqual([{ path: '/records/tasks/0/data/project', message: expect.any(String) }]);
+  });
+
+  it('answers 413 for a pack larger than the body limit', async () => {
+    const pack = richPack() as { manifest: Record<string, unknown> };
+    pack.manifest.description = { en: 'x'.repeat(t.config.bodyLimit + 10) };
+    const res = await importInto(owner.workspaceId, { pack });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('needs a template or a pack, not both; members may not import', async () => {
+    expect((await importInto(owner.workspaceId, {})).statusCode).toBe(400);
+    expect((await importInto(owner.workspaceId, { template: 'x', pack: richPack() })).statusCode).toBe(400);
+  });
+
+  it('removes everything of an import that fails late, down to counters and indexes', async () => {
+    const ws = await newWorkspace('Rollback');
+    const pack = richPack() as {
+      forms: Array<{ fields: Array<Record<string, unknown>> }>;
+      records: { tasks: Array<{ data: Record<string, unknown> }> };
+    };
+    // A field key no other form uses, so its index is this import's own.
+    pack.forms[2]!.fields.push({ key: 'onlyHereKey', type: 'text', label: { en: 'x' }, indexed: true });
+    pack.forms[2]!.fields.push({
+      key: 'checked',
+      type: 'number',
+      label: { en: 'checked' },
+      validation: { formula: 'checked < 10', message: { en: 'too big' } },
+    });
+    // The very last record breaks a validation rule: everything before it was written.
+    pack.records.tasks[2]!.data.checked = 50;
+    const res = await importInto(ws, { pack, demoData: true });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(details(res)[0]?.path).toMatch(/^\/records\/tasks\/2\/data/);
+
+    const db = t.store.connection;
+    const wsId = new Types.ObjectId(ws);
+    const entry = await auditModel(db).findOne({ ws: wsId, action: 'apps.importFailed' }).lean();
+    const removed = entry?.details.removed as Record<string, number | string>;
+    expect(removed).toMatchObject({
+      apps: 1,
+      forms: 3,
+      formVersions: 3,
+      records: 7,
+      counters: 1,
+      indexes: 1,
+    });
+    expect(removed.history).toBeGreaterThanOrEqual(7);
+    const importId = new Types.ObjectId(String(removed.importId));
+    for (const name of ['apps', 'forms', 'form_versions', 'records', 'record_history', 'counters', 'jobs']) {
+      expect(await db.collection(name).countDocuments({ ws: wsId }), name).toBe(0);
+      expect(await db.collection(name).countDocuments({ importId }), name).toBe(0);
+    }
+    const indexes = await db.collection('records').indexes();
+    expect(indexes.map((i) => i.name)).not.toContain('ws_form_data.onlyHereKey');
+    // The key is free again: the same pack without the bad record imports.
+    pack.records.tasks[2]!.data.checked = 5;
+    expect((await importInto(ws, { pack, demoData: true })).statusCode).toBe(201);
+  });
+});

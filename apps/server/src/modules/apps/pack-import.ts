@@ -1,0 +1,213 @@
+import { KEY_PATTERN, type TemplatePack } from '@formloom/schema';
+import { type Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { loadDirectory, planFor } from '../forms/directory.js';
+import { ensureFieldIndexes } from '../forms/indexes.js';
+import { formModel, formVersionModel } from '../forms/model.js';
+import { recordModel } from '../records/model.js';
+import { type Caller, isAdmin } from './caller.js';
+import { appModel, type StoredDefinition } from './model.js';
+import {
+  type ImportJournal,
+  type RollbackReport,
+  recordIndexNames,
+  rollbackImport,
+  tagDerived,
+} from './pack-cleanup.js';
+import { importRecords } from './pack-records.js';
+import { checkPack, type PackPlan, planPack } from './pack-validate.js';
+
+/** What to import: a pack (with its optional `records` section), whether to write those records, a key. */
+export interface ImportRequest {
+  pack: unknown;
+  /** Write the pack's records (demo data) through the records write path. */
+  demoData?: boolean;
+  /** The new app's key; defaults to the pack's `app.key`, else its manifest key. */
+  appKey?: string;
+}
+
+/** The answer of an import (API.md): the new ids by key. */
+export interface ImportResult {
+  appId: string;
+  forms: Record<string, string>;
+  flows: Record<string, string>;
+  automations: Record<string, string>;
+  dashboards: Record<string, string>;
+  /** How many records were written. */
+  records: number;
+  importId: string;
+}
+
+/** Hooks of {@link importPack}: called after a failed import was undone (the route audits it). */
+export interface ImportHooks {
+  onRollback?: (report: RollbackReport & { importId: string }) => Promise<void>;
+}
+
+function stored(list: ReadonlyArray<{ key: string }> | undefined): StoredDefinition[] {
+  return (list ?? []).map((definition) => ({
+    id: new Types.ObjectId().toHexString(),
+    key: definition.key,
+    definition: structuredClone(definition) as unknown as Record<string, unknown>,
+  }));
+}
+
+function idsByKey(list: readonly StoredDefinition[]): Record<string, string> {
+  return Object.fromEntries(list.map((d) => [d.key, d.id]));
+}
+
+function appKeyOf(pack: TemplatePack, requested: string | undefined): string {
+  const key = requested ?? pack.app?.key ?? pack.manifest.key;
+  if (key.length > 64 || !new RegExp(KEY_PATTERN).test(key)) {
+    throw appError('VALIDATION_FAILED', 'Invalid app key', [
+      { path: '/appKey', message: 'must start with a lower-case letter, then letters, digits or _' },
+    ]);
+  }
+  return key;
+}
+
+function keyTaken(key: string) {
+  return appError('CONFLICT', `An app with key "${key}" already exists`, [
+    { path: '/appKey', message: 'is taken' },
+  ]);
+}
+
+async function writeApp(
+  connection: Connection,
+  caller: Caller,
+  pack: TemplatePack,
+  plan: PackPlan,
+  key: string,
+  importId: Types.ObjectId,
+) {
+  const app = pack.app;
+  const description = app ? app.description : pack.manifest.description;
+  const flows = stored(pack.flows);
+  const automations = stored(pack.automations);
+  const dashboards = stored(pack.dashboards);
+  const doc = {
+    _id: plan.appId,
+    ws: caller.ws,
+    key,
+    name: structuredClone(app?.name ?? pack.manifest.name),
+    ...(description === undefined ? {} : { description: structuredClone(description) }),
+    ...(app?.icon === undefined ? {} : { icon: app.icon }),
+    ...(app?.color === undefined ? {} : { color: app.color }),
+    ...(app?.menu === undefined ? {} : { menu: structuredClone(app.menu) }),
+    roles: structuredClone(pack.roles ?? []) as never,
+    flows,
+    automations,
+    dashboards,
+    manifest: structuredClone(pack.manifest) as never,
+    importId,
+    createdBy: caller.userId,
+  };
+  try {
+    await appModel(connection).create(doc);
+  } catch (error) {
+    // Two imports of one key at once: the unique index lets one win; the other answers as if it had looked.
+    if ((error as { code?: unknown } | null)?.code === 11000) throw keyTaken(key);
+    throw error;
+  }
+  return { flows, automations, dashboards };
+}
+
+/**
+ * Writes the forms, each published as version 1, with the indexes of their indexed fields. Forms are
+ * written together rather than through `createForm` one by one because packs may refer in cycles (a
+ * form rolls up the records that relate to it); the pack was checked as a whole instead — the meta-model
+ * checks and the same formula planning publishing runs — before anything was written.
+ */
+async function writeForms(
+  connection: Connection,
+  caller: Caller,
+  plan: PackPlan,
+  journal: ImportJournal,
+): Promise<void> {
+  const now = new Date();
+  const before = await recordIndexNames(connection);
+  for (const form of plan.forms) {
+    const definition = structuredClone(form.definition);
+    await formModel(connection).collection.insertOne({
+      _id: form.id,
+      ws: caller.ws,
+      app: plan.appId,
+      key: form.key,
+      definition,
+      published: definition,
+      version: 1,
+      v: 1,
+      createdBy: caller.userId,
+      createdAt: now,
+      updatedAt: now,
+      importId: journal.importId,
+    });
+    await formVersionModel(connection).collection.insertOne({
+      _id: new Types.ObjectId(),
+      ws: caller.ws,
+      form: form.id,
+      version: 1,
+      definition,
+      publishedBy: caller.userId,
+      publishedAt: now,
+      importId: journal.importId,
+    });
+  }
+  for (const form of plan.forms) await ensureFieldIndexes(connection, form.definition);
+  const after = await recordIndexNames(connection);
+  journal.indexes = [...after].filter((name) => !before.has(name) && name.startsWith('ws_form_data.'));
+  // Compile every published definition now, as the records path will (and fail here, not on first use).
+  const directory = await loadDirectory(connection, caller.ws, plan.appId);
+  for (const form of directory.forms) planFor(form, directory);
+}
+
+/**
+ * Imports a template pack as a new app of the caller's workspace (owners and admins): validates it (400
+ * / 422 with JSON-pointer paths, nothing written), then writes the app with its roles and stored flows,
+ * automations and dashboards, the forms published as version 1, and — with `demoData` — the pack's
+ * records. Everything written carries one import id; when any step fails, all of it is deleted again.
+ */
+export async function importPack(
+  connection: Connection,
+  caller: Caller,
+  request: ImportRequest,
+  hooks: ImportHooks = {},
+): Promise<ImportResult> {
+  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins import apps');
+  const { pack, records } = checkPack(request.pack);
+  const key = appKeyOf(pack, request.appKey);
+  const plan = planPack(pack);
+  if (await appModel(connection).exists({ ws: caller.ws, key })) throw keyTaken(key);
+  const journal: ImportJournal = {
+    importId: new Types.ObjectId(),
+    ws: caller.ws,
+    appId: plan.appId,
+    formIds: plan.forms.map((f) => f.id),
+    indexes: [],
+  };
+  try {
+    const defs = await writeApp(connection, caller, pack, plan, key, journal.importId);
+    await writeForms(connection, caller, plan, journal);
+    const tag = async (id: Types.ObjectId) => {
+      await recordModel(connection).collection.updateOne(
+        { _id: id },
+        { $set: { importId: journal.importId } },
+      );
+    };
+    const count =
+      request.demoData && records ? await importRecords(connection, caller, plan, records, tag) : 0;
+    await tagDerived(connection, journal);
+    return {
+      appId: plan.appId.toHexString(),
+      forms: Object.fromEntries(plan.forms.map((f) => [f.key, f.id.toHexString()])),
+      flows: idsByKey(defs.flows),
+      automations: idsByKey(defs.automations),
+      dashboards: idsByKey(defs.dashboards),
+      records: count,
+      importId: journal.importId.toHexString(),
+    };
+  } catch (error) {
+    const report = await rollbackImport(connection, journal);
+    await hooks.onRollback?.({ ...report, importId: journal.importId.toHexString() });
+    throw error;
+  }
+}
