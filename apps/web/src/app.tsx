@@ -16,6 +16,12 @@ const HomePage = lazy(() => import('./features/home/home-page').then((m) => ({ d
 const MembersPage = lazy(() =>
   import('./features/members/members-page').then((m) => ({ default: m.MembersPage })),
 );
+const DepartmentsPage = lazy(() =>
+  import('./features/departments/departments-page').then((m) => ({ default: m.DepartmentsPage })),
+);
+const PermissionsPage = lazy(() =>
+  import('./features/permissions/permissions-page').then((m) => ({ default: m.PermissionsPage })),
+);
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
 /** Shows the loading and "server unreachable" screens before any route can decide. */
@@ -88,6 +94,8 @@ function AppRoutes() {
         >
           <Route index element={<HomePage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="departments" element={<DepartmentsPage />} />
+          <Route path="permissions" element={<PermissionsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

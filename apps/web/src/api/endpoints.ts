@@ -65,6 +65,82 @@ export interface NewMember {
   roles: string[];
 }
 
+/** A department as the tree lists it (`GET /workspaces/:ws/departments`). */
+export interface Department {
+  id: string;
+  name: string;
+  parent: string | null;
+  head: string | null;
+  children: Department[];
+}
+
+/** Body of `POST` / `PATCH /workspaces/:ws/departments[/:id]`; `null` clears parent or head. */
+export interface DepartmentChange {
+  name?: string;
+  parent?: string | null;
+  head?: string | null;
+}
+
+/** Body of `PATCH /workspaces/:ws/members/:user`. */
+export interface MemberChange {
+  roles?: string[];
+  department?: string | null;
+  manager?: string | null;
+}
+
+/** Text in several locales, as the meta-model stores names. */
+export type LocalizedText = Record<string, string> | string;
+
+/** An app of the workspace (`GET /workspaces/:ws/apps`). */
+export interface AppSummary {
+  id: string;
+  key: string;
+  name: LocalizedText;
+  roles: AppRole[];
+}
+
+/** A field of a published form, as far as the permission editor needs it. */
+export interface FormFieldSummary {
+  key: string;
+  type: string;
+  label?: LocalizedText;
+  columns?: FormFieldSummary[];
+}
+
+/** A published form of an app (`GET /workspaces/:ws/apps/:app/forms`). */
+export interface FormSummary {
+  id: string;
+  key: string;
+  name: LocalizedText;
+  version: number;
+  fields: FormFieldSummary[];
+}
+
+/** Which records an action reaches (docs/permissions.md). */
+export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: unknown };
+
+/** What one role may do with one form; an absent action is not allowed. */
+export interface FormPermission {
+  form: string;
+  submit?: boolean;
+  view?: DataScope;
+  edit?: DataScope;
+  delete?: DataScope;
+  export?: boolean;
+  manage?: boolean;
+  fields?: { field: string; access: 'hidden' | 'readOnly' }[];
+}
+
+/** A role an app defines; members hold it by key. */
+export interface AppRole {
+  key: string;
+  name: LocalizedText;
+  description?: LocalizedText;
+  manageApp?: boolean;
+  forms: FormPermission[];
+  dashboards?: string[];
+}
+
 const ws = (id: string) => `/workspaces/${encodeURIComponent(id)}`;
 
 /** Typed calls of the server's API, one function per route. */
@@ -91,4 +167,34 @@ export const api = {
   },
   reactivateMember: (workspaceId: string, userId: string) =>
     apiRequest<Member>('POST', `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/reactivate`),
+  updateMember: (workspaceId: string, userId: string, body: MemberChange) =>
+    apiRequest<Member>('PATCH', `${ws(workspaceId)}/members/${encodeURIComponent(userId)}`, { body }),
+  departments: (workspaceId: string, signal?: AbortSignal) =>
+    apiRequest<Department[]>('GET', `${ws(workspaceId)}/departments`, signal ? { signal } : {}),
+  createDepartment: (workspaceId: string, body: DepartmentChange & { name: string }) =>
+    apiRequest<Department>('POST', `${ws(workspaceId)}/departments`, { body }),
+  updateDepartment: (workspaceId: string, id: string, body: DepartmentChange) =>
+    apiRequest<Department>('PATCH', `${ws(workspaceId)}/departments/${encodeURIComponent(id)}`, { body }),
+  /** Refused (409) while the department has sub-departments, members or records. */
+  deleteDepartment: (workspaceId: string, id: string) =>
+    apiRequest<undefined>('DELETE', `${ws(workspaceId)}/departments/${encodeURIComponent(id)}`),
+  apps: (workspaceId: string, signal?: AbortSignal) =>
+    apiRequest<AppSummary[]>('GET', `${ws(workspaceId)}/apps`, signal ? { signal } : {}),
+  appForms: (workspaceId: string, appId: string, signal?: AbortSignal) =>
+    apiRequest<FormSummary[]>(
+      'GET',
+      `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/forms`,
+      signal ? { signal } : {},
+    ),
+  appRoles: (workspaceId: string, appId: string, signal?: AbortSignal) =>
+    apiRequest<AppRole[]>(
+      'GET',
+      `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/roles`,
+      signal ? { signal } : {},
+    ),
+  /** Replaces the app's whole role list; 400/422 details point into the list (`/<role>/forms/<i>/...`). */
+  saveAppRoles: (workspaceId: string, appId: string, roles: AppRole[]) =>
+    apiRequest<AppRole[]>('PUT', `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/roles`, {
+      body: roles,
+    }),
 };

@@ -1,4 +1,11 @@
-import { HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  SafetyOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Layout, Menu, Select, Typography, theme } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +19,8 @@ import { useMe, useSession } from '../features/session/session-context';
 const NAV = [
   { key: '/', icon: <HomeOutlined />, label: 'nav.home' },
   { key: '/members', icon: <TeamOutlined />, label: 'nav.members' },
+  { key: '/departments', icon: <ApartmentOutlined />, label: 'nav.departments' },
+  { key: '/permissions', icon: <SafetyOutlined />, label: 'nav.permissions' },
 ] as const;
 
 function selectedKey(pathname: string): string {

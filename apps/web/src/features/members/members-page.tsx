@@ -1,15 +1,37 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, Empty, Flex, Table, type TableColumnsType, Typography } from 'antd';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Space,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
-import { api, type Member, type WorkspaceMembership } from '../../api/endpoints';
+import { api, type Department, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { ErrorState, useErrorText } from '../../components/status-states';
 import { RoleTags } from '../home/role-tags';
 import { useMe, useSession } from '../session/session-context';
 import { AddMemberDialog } from './add-member-dialog';
 import { MemberActions } from './member-actions';
+import { MemberEditDialog } from './member-edit-dialog';
+
+/** Department names by id, the whole tree flattened. */
+function departmentNames(tree: readonly Department[], into = new Map<string, string>()): Map<string, string> {
+  for (const node of tree) {
+    into.set(node.id, node.name);
+    departmentNames(node.children, into);
+  }
+  return into;
+}
 
 /** The server enforces this too; the page only avoids offering buttons that would answer 403. */
 const MANAGING_ROLES = new Set(['owner', 'admin']);
@@ -20,13 +42,17 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
   const errorText = useErrorText();
   const { message } = App.useApp();
   const members = useApiQuery((signal) => api.members(workspace.id, signal), [workspace.id]);
+  const departments = useApiQuery((signal) => api.departments(workspace.id, signal), [workspace.id]);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Member | null>(null);
   const canManage = workspace.roles.some((role) => MANAGING_ROLES.has(role));
 
   if (members.status === 'error') {
     return <ErrorState title={t('members.loadFailed')} error={members.error} onRetry={members.retry} />;
   }
   const rows = members.status === 'success' ? members.data : (members.previous ?? []);
+  const deptNames = departmentNames(departments.status === 'success' ? departments.data : []);
+  const names = new Map(rows.map((m) => [m.userId, m.name]));
   const showChangeError = (error: ApiError) =>
     void message.error(`${t('members.changeFailed')}: ${errorText(error)}`);
 
@@ -52,6 +78,18 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
       render: (roles: string[]) => <RoleTags roles={roles} />,
     },
     {
+      title: t('members.department'),
+      dataIndex: 'department',
+      key: 'department',
+      render: (id: string | null) => (id ? (deptNames.get(id) ?? '') : ''),
+    },
+    {
+      title: t('members.manager'),
+      dataIndex: 'manager',
+      key: 'manager',
+      render: (id: string | null) => (id ? (names.get(id) ?? '') : ''),
+    },
+    {
       title: t('members.status'),
       dataIndex: 'active',
       key: 'active',
@@ -67,15 +105,26 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
     columns.push({
       title: t('members.actions'),
       key: 'actions',
-      render: (_value, member) =>
-        member.userId === me.user.id ? null : (
-          <MemberActions
-            workspaceId={workspace.id}
-            member={member}
-            onChanged={members.retry}
-            onError={showChangeError}
-          />
-        ),
+      render: (_value, member) => (
+        <Space size={4}>
+          <Button
+            size="small"
+            icon={<EditOutlined />}
+            aria-label={t('members.editTitle', { name: member.name })}
+            onClick={() => setEditing(member)}
+          >
+            {t('members.edit')}
+          </Button>
+          {member.userId !== me.user.id && (
+            <MemberActions
+              workspaceId={workspace.id}
+              member={member}
+              onChanged={members.retry}
+              onError={showChangeError}
+            />
+          )}
+        </Space>
+      ),
     });
   }
 
@@ -109,6 +158,20 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
           columns={columns}
         />
       </Card>
+      {canManage && (
+        <MemberEditDialog
+          workspaceId={workspace.id}
+          member={editing}
+          members={rows}
+          isOwner={workspace.roles.includes('owner')}
+          onClose={() => setEditing(null)}
+          onSaved={(member) => {
+            setEditing(null);
+            void message.success(t('members.updated', { name: member.name }));
+            members.retry();
+          }}
+        />
+      )}
       {canManage && (
         <AddMemberDialog
           workspace={workspace}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import { type BrowserSession, launchBrowser } from './helpers/browser.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+// One server, one owner: departments first, then the permission matrix of an app whose form is made
+// through the API (the form designer is not part of this story).
+let server: RunningServer;
+let browser: BrowserSession;
+let token: string;
+let ws: string;
+let appId: string;
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Picks an option of the antd Select labelled `label` (options render in a popup outside the field). */
+async function choose(label: string, option: string) {
+  const { page } = browser;
+  await page.getByLabel(label, { exact: true }).click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .getByTitle(option, { exact: true })
+    .click();
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  const setup = await fetch(`${server.url}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      workspace: { name: 'Northwind' },
+      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
+    }),
+  });
+  expect(setup.status).toBe(201);
+  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
+    key: 'crm',
+    name: { en: 'CRM' },
+  });
+  expect(app.status).toBe(201);
+  appId = app.json.id;
+  const form = await call('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'deals',
+    name: { en: 'Deals' },
+    fields: [
+      { key: 'title', type: 'text', label: { en: 'Title' } },
+      { key: 'margin', type: 'number', label: { en: 'Margin' } },
+    ],
+  });
+  expect(form.status).toBe(201);
+
+  browser = await launchBrowser({ locale: 'en-US' });
+  await browser.page.goto(`${server.url}/login`);
+  await browser.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe('departments', () => {
+  it('builds a department tree, renames and sets a head, and shows why a parent cannot be deleted', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/departments`);
+    const root = page.getByTestId('departments-page');
+    await root.getByText(en.departments.empty).waitFor();
+
+    await root.getByRole('button', { name: en.departments.add }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByLabel(en.departments.name, { exact: true }).fill('Sales');
+    await dialog.getByRole('button', { name: en.departments.add }).click();
+    const tree = root.getByTestId('department-tree');
+    await tree.getByText('Sales', { exact: true }).waitFor();
+
+    // The new department is selected; a sub-department defaults to it as parent.
+    await root.getByRole('button', { name: en.departments.addChild }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel(en.departments.name, { exact: true }).fill('Sales East');
+    await dialog.getByRole('button', { name: en.departments.add }).click();
+    await tree.getByText('Sales East', { exact: true }).waitFor();
+
+    await root.getByRole('button', { name: en.departments.edit }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel(en.departments.name, { exact: true }).fill('East');
+    await choose(en.departments.head, 'Olivia Owner <olivia@example.com>');
+    await dialog.getByRole('button', { name: en.departments.save }).click();
+    await tree.getByText('East', { exact: true }).waitFor();
+    await tree.getByText('Olivia Owner', { exact: true }).waitFor();
+
+    const listed = await call<
+      { name: string; head: string | null; children: { name: string; head: string }[] }[]
+    >('GET', `/workspaces/${ws}/departments`);
+    expect(listed.json).toEqual([
+      expect.objectContaining({
+        name: 'Sales',
+        head: null,
+        children: [expect.objectContaining({ name: 'East', head: expect.any(String), children: [] })],
+      }),
+    ]);
+
+    await tree.getByText('Sales', { exact: true }).click();
+    await root.getByRole('button', { name: en.departments.delete }).click();
+    const refused = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.getByRole('tooltip').getByRole('button', { name: en.departments.delete }).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(409);
+    const { error } = (await answer.json()) as { error: { message: string } };
+    expect(await root.getByTestId('delete-error').textContent()).toContain(error.message);
+    await tree.getByText('Sales', { exact: true }).waitFor();
+  });
+});
+
+describe('permission matrix', () => {
+  const roleName = `${en.permissions.newRole.replace('{{n}}', '1')}`;
+  const cell = (action: keyof typeof en.permissions.action) =>
+    `${roleName} · Deals · ${en.permissions.action[action]}`;
+
+  it('edits a cell and field access, saves, and shows the saved values after a reload', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.permissions }).click();
+    const root = page.getByTestId('permissions-page');
+    await root.getByText(en.permissions.noRoles).waitFor();
+
+    await root.getByRole('button', { name: en.permissions.addRole }).click();
+    await root.getByRole('checkbox', { name: cell('submit') }).check();
+    await choose(cell('view'), en.permissions.scope.own);
+    await choose(cell('edit'), en.permissions.scope.department);
+    await root.getByRole('button', { name: `${roleName} · Deals · ${en.permissions.fieldAccess}` }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer
+      .getByRole('row', { name: /Margin/ })
+      .getByText(en.permissions.fieldHidden, { exact: true })
+      .click();
+    await page.keyboard.press('Escape');
+    await root.getByText(en.permissions.unsaved).waitFor();
+
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT');
+    await root.getByRole('button', { name: en.permissions.save }).click();
+    expect((await saved).status()).toBe(200);
+    await root.getByText(en.permissions.unsaved).waitFor({ state: 'detached' });
+
+    const stored = await call('GET', `/workspaces/${ws}/apps/${appId}/roles`);
+    expect(stored.json).toEqual([
+      {
+        key: 'role1',
+        name: { en: roleName },
+        forms: [
+          {
+            form: 'deals',
+            submit: true,
+            view: 'own',
+            edit: 'department',
+            fields: [{ field: 'margin', access: 'hidden' }],
+          },
+        ],
+      },
+    ]);
+
+    await page.reload();
+    const matrix = page.getByTestId('permission-matrix');
+    await matrix.waitFor();
+    expect(await matrix.getByRole('checkbox', { name: cell('submit') }).isChecked()).toBe(true);
+    expect(await matrix.getByRole('checkbox', { name: cell('export') }).isChecked()).toBe(false);
+    const text = await matrix.getByTestId('permission-cell').textContent();
+    expect(text).toContain(en.permissions.scope.own);
+    expect(text).toContain(en.permissions.scope.department);
+    expect(text).toContain(en.permissions.fieldsRestricted.replace('{{count}}', '1'));
+  });
+
+  it("shows the server's validation errors next to the role and the cell, and guards unsaved changes", async () => {
+    const { page } = browser;
+    const root = page.getByTestId('permissions-page');
+    await root.getByLabel(`${roleName} · ${en.permissions.roleKey}`, { exact: true }).fill('admin');
+    await choose(cell('view'), en.permissions.scope.custom);
+    await root
+      .getByLabel(`${cell('view')} · ${en.permissions.customFilter}`, { exact: true })
+      .fill('{ "field": "nope", "op": "eq", "value": 1 }');
+
+    const refused = page.waitForResponse((r) => r.request().method() === 'PUT');
+    await root.getByRole('button', { name: en.permissions.save }).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(422);
+    const { error } = (await answer.json()) as { error: { details: { path: string; message: string }[] } };
+    const keyProblem = error.details.find((d) => d.path === '/0/key');
+    const filterProblem = error.details.find((d) => d.path === '/0/forms/0/view/custom/field');
+    expect(keyProblem).toBeDefined();
+    expect(filterProblem).toBeDefined();
+    expect(await root.getByTestId('role-error').textContent()).toContain(keyProblem?.message);
+    expect(await root.getByTestId('cell-error').textContent()).toContain(filterProblem?.message);
+
+    // Leaving with unsaved changes asks first; "keep editing" stays on the page.
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
+    await page.locator('.ant-modal-confirm-title', { hasText: en.permissions.unsavedTitle }).waitFor();
+    await page.getByRole('button', { name: en.permissions.keepEditing }).click();
+    expect(new URL(page.url()).pathname).toBe('/permissions');
+    // Nothing was stored by the refused save.
+    const stored = await call<{ key: string }[]>('GET', `/workspaces/${ws}/apps/${appId}/roles`);
+    expect(stored.json.map((r) => r.key)).toEqual(['role1']);
+  });
+});
