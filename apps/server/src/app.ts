@@ -25,6 +25,7 @@ import { authPlugin } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
 import { setupRoutes } from './modules/setup/routes.js';
 import { departmentRoutes } from './modules/workspaces/department-routes.js';
@@ -115,6 +116,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(cookie, { secret: config.secret });
   // Before every API route: authentication, CSRF, workspace membership (routes opt out with auth: false).
   await app.register(authPlugin);
+  // socket.io on the same HTTP server, authenticated like the API (docs/realtime.md).
+  await app.register(realtimePlugin);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Formloom API', version: VERSION, description: 'Forms, records, flows and reports.' },

@@ -3,9 +3,11 @@ import { Types } from 'mongoose';
 import Papa from 'papaparse';
 import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
 import { type FieldDef, isComputed } from '../forms/meta.js';
+import { holdRecordChanges } from '../realtime/bus.js';
 import { checkRelations, checkUnique } from './checks.js';
 import { type FormTarget, validateData } from './context.js';
 import { applyDefaults } from './defaults.js';
+import { type UndoEntry, undoImport } from './import-undo.js';
 import { type RecordDoc, recordModel } from './model.js';
 import { createRecord, updateRecord } from './write.js';
 
@@ -22,6 +24,31 @@ export interface ImportRequest {
   mode?: 'allOrNothing' | 'skip';
   /** A unique field: rows whose value matches a live record update it instead of creating one. */
   upsertBy?: string;
+  /** Run as a background job (answered 202 with its id); large files always are. */
+  async?: boolean;
+}
+
+/** Where an import stands; reported while it runs (jobs persist it and send it over socket.io). */
+export interface ImportProgress {
+  /** `validating` checks every row; `writing` stores the good ones; `undoing` takes a failed all-or-nothing import back. */
+  phase: 'validating' | 'writing' | 'undoing';
+  /** Rows of the file. */
+  total: number;
+  /** Rows finished in the current phase. */
+  done: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  /** Bad rows so far. */
+  errors: number;
+}
+
+/** Hooks of a running import. */
+export interface ImportOptions {
+  /** Called after every row; callers throttle what they do with it. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops the import between rows (server shutdown); an all-or-nothing import is then undone. */
+  signal?: AbortSignal;
 }
 
 /** The outcome of an import (or of its dry run). */
@@ -142,11 +169,47 @@ async function resolveRelations(
   }
 }
 
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw appError('STORE_UNAVAILABLE', 'The server stopped during the import');
+}
+
+function progressOf(report: ImportReport, phase: ImportProgress['phase'], done: number): ImportProgress {
+  const { total, created, updated, skipped } = report;
+  return { phase, total, done, created, updated, skipped, errors: report.errors.length };
+}
+
+/** Two rows of one file must not claim the same unique value (each alone would pass the store check). */
+function duplicateDetails(
+  uniques: readonly FieldDef[],
+  seen: Map<string, number>,
+  data: Record<string, unknown>,
+  line: number,
+): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const field of uniques) {
+    const value = data[field.key];
+    if (value === undefined || value === null || value === '') continue;
+    const key = `${field.key}\u0000${JSON.stringify(value)}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, line);
+    else details.push({ path: `/rows/${line}/${field.key}`, message: `row ${first} has the same value` });
+  }
+  return details;
+}
+
 /**
  * Imports CSV or XLSX rows as records, each validated exactly as a create (or, with `upsertBy`, an
  * update) over the API would be. A dry run reports every bad row with its reasons and writes nothing.
+ * All-or-nothing (the default) writes only when every row is good, and undoes the rows it wrote when a
+ * write still fails midway (a concurrent change took a unique value, the server stops); `skip` leaves
+ * bad rows out, including rows whose write fails.
  */
-export async function importRecords(target: FormTarget, request: ImportRequest): Promise<ImportReport> {
+export async function importRecords(
+  target: FormTarget,
+  request: ImportRequest,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const { onProgress, signal } = options;
   if (!target.access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
   const fields = target.form.definition.fields.filter((f) => !f.hidden && !isComputed(f));
   const upsertField = request.upsertBy ? fields.find((f) => f.key === request.upsertBy) : undefined;
@@ -182,8 +245,12 @@ export async function importRecords(target: FormTarget, request: ImportRequest):
     skipped: 0,
     errors: [],
   };
-  const planned: Array<{ data: Record<string, unknown>; existing?: RecordDoc }> = [];
+  const uniques = fields.filter((f) => f.unique);
+  const seen = new Map<string, number>();
+  const planned: Array<{ line: number; data: Record<string, unknown>; existing?: RecordDoc }> = [];
+  onProgress?.(progressOf(report, 'validating', 0));
   for (const [index, row] of rows.entries()) {
+    stopIfAborted(signal);
     const line = index + 2;
     const data: Record<string, unknown> = {};
     for (const [header, raw] of Object.entries(row)) {
@@ -211,20 +278,19 @@ export async function importRecords(target: FormTarget, request: ImportRequest):
         );
         await checkRelations(target, checked);
         await checkUnique(target, checked, existing?._id);
+        details.push(...duplicateDetails(uniques, seen, checked, line));
       } catch (error) {
         if (!isAppError(error)) throw error;
         details.push(...(error.details ?? [{ path: '', message: error.message }]));
       }
     }
     if (details.length > 0) {
-      report.errors.push({
-        row: line,
-        details: details.map((d) => ({ ...d, path: d.path.replace(/^\/data/, `/rows/${line}`) })),
-      });
-      continue;
+      report.errors.push({ row: line, details: rowDetails(details, line) });
+    } else {
+      report.valid += 1;
+      planned.push(existing ? { line, data, existing } : { line, data });
     }
-    report.valid += 1;
-    planned.push(existing ? { data, existing } : { data });
+    onProgress?.(progressOf(report, 'validating', index + 1));
   }
   report.skipped = report.errors.length;
   if (report.dryRun) return report;
@@ -235,17 +301,62 @@ export async function importRecords(target: FormTarget, request: ImportRequest):
       report.errors.flatMap((e) => e.details).slice(0, 200),
     );
   }
-  for (const item of planned) {
-    if (item.existing) {
-      await updateRecord(target, new Types.ObjectId(item.existing._id), {
-        data: item.data,
-        v: item.existing.v,
-      });
-      report.updated += 1;
-    } else {
-      await createRecord(target, { data: item.data });
-      report.created += 1;
+
+  const undo: UndoEntry[] = [];
+  const writeAll = async () => {
+    onProgress?.(progressOf(report, 'writing', 0));
+    for (const [index, item] of planned.entries()) {
+      stopIfAborted(signal);
+      try {
+        if (item.existing) {
+          const view = await updateRecord(target, new Types.ObjectId(item.existing._id), {
+            data: item.data,
+            v: item.existing.v,
+          });
+          undo.push({ kind: 'updated', before: item.existing, v: view.v });
+          report.updated += 1;
+        } else {
+          const view = await createRecord(target, { data: item.data });
+          undo.push({ kind: 'created', id: new Types.ObjectId(view.id) });
+          report.created += 1;
+        }
+      } catch (error) {
+        if (request.mode !== 'skip' || !isAppError(error))
+          throw Object.assign(error as object, { row: item.line });
+        // Skip mode: a row whose write fails (a concurrent change) is one more bad row.
+        report.errors.push({
+          row: item.line,
+          details: rowDetails(error.details ?? [{ path: '', message: error.message }], item.line),
+        });
+        report.valid -= 1;
+        report.skipped += 1;
+      }
+      onProgress?.(progressOf(report, 'writing', index + 1));
     }
+  };
+  if (request.mode === 'skip') {
+    await writeAll();
+    return report;
+  }
+  try {
+    // Announced only once every row is in: records that get undone were never shown to anyone.
+    await holdRecordChanges(target.connection, writeAll);
+  } catch (error) {
+    onProgress?.(progressOf(report, 'undoing', 0));
+    const failures = await undoImport(target, undo);
+    const row = (error as { row?: number }).row;
+    // Only the catalogue's messages reach clients; a store failure is described, not quoted.
+    const reason = isAppError(error) ? error.message : 'the store failed';
+    const kept = failures > 0 ? `; ${failures} row(s) changed meanwhile by others could not be undone` : '';
+    throw appError(
+      isAppError(error) && error.code === 'STORE_UNAVAILABLE' ? 'STORE_UNAVAILABLE' : 'UNPROCESSABLE',
+      `${row ? `Row ${row} could not be written (${reason})` : reason}; the rows written before it were undone${kept}`,
+      isAppError(error) && error.details && row ? rowDetails(error.details, row) : undefined,
+    );
   }
   return report;
+}
+
+function rowDetails(details: readonly ErrorDetail[], line: number): ErrorDetail[] {
+  return details.map((d) => ({ ...d, path: d.path.replace(/^\/data/, `/rows/${line}`) }));
 }

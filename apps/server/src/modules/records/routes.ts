@@ -5,6 +5,7 @@ import { addComment, listComments } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
 import { type ImportRequest, importRecords } from './import.js';
+import { getImportJob, ImportJobs } from './import-jobs.js';
 import { listRecords, recordHistory } from './read.js';
 import { startWorker } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
@@ -24,6 +25,9 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
   app.addHook('onClose', async () => {
     await worker?.stop();
   });
+  // Background imports stop (and all-or-nothing ones are undone) before the store goes away.
+  const imports = new ImportJobs(connection, app.log);
+  app.addHook('preClose', async () => imports.close());
 
   const target = (request: { params: { form: string } } & Parameters<typeof callerOf>[0]) =>
     openForm(connection, callerOf(request), parseId(request.params.form, 'Form'));
@@ -107,7 +111,8 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['records'],
         summary:
-          'Import CSV or XLSX rows (dry run, all-or-nothing or skip bad rows, upsert by a unique field)',
+          'Import CSV or XLSX rows (dry run, all-or-nothing or skip bad rows, upsert by a unique field); ' +
+          'with async (or a file over 512 KiB) it answers 202 with a job to poll',
         params: FormParams,
         body: Type.Object(
           {
@@ -117,12 +122,30 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
             dryRun: Type.Optional(Type.Boolean()),
             mode: Type.Optional(Type.Union([Type.Literal('allOrNothing'), Type.Literal('skip')])),
             upsertBy: Type.Optional(Type.String()),
+            async: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
         ),
       },
     },
-    async (request) => importRecords(await target(request), request.body as ImportRequest),
+    async (request, reply) => {
+      const body = request.body as ImportRequest;
+      const form = await target(request);
+      if (ImportJobs.wanted(body)) return reply.status(202).send(await imports.start(form, body));
+      return importRecords(form, body);
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/imports/:job',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Progress and result of a background import (its starter and workspace admins only)',
+        params: Type.Object({ ws: Type.String(), job: Type.String() }),
+      },
+    },
+    async (request) => getImportJob(connection, callerOf(request), parseId(request.params.job, 'Import')),
   );
 
   app.get(

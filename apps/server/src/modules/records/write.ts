@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
+import { publishRecordChange } from '../realtime/bus.js';
 import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
 import {
@@ -130,6 +131,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     changes: diffData({}, data),
   });
   await scheduleDependants(changeScope(target), doc._id, {}, data);
+  publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
   return recordView(target, doc);
 }
 
@@ -223,6 +225,13 @@ export async function updateRecord(
     });
   }
   await scheduleDependants(changeScope(target), current._id, current.data, data);
+  publishRecordChange(connection, {
+    type: 'updated',
+    ws: caller.ws,
+    form: form.id,
+    id: updated._id,
+    v: updated.v,
+  });
   return recordView(target, updated);
 }
 
@@ -267,5 +276,13 @@ export async function setDeleted(
     deleted ? current.data : {},
     deleted ? {} : current.data,
   );
+  // A restored record reappears for its viewers: to them it is news as a new one.
+  publishRecordChange(connection, {
+    type: deleted ? 'deleted' : 'created',
+    ws: caller.ws,
+    form: form.id,
+    id: updated._id,
+    v: updated.v,
+  });
   return recordView(target, updated);
 }

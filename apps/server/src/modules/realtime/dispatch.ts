@@ -1,0 +1,217 @@
+import { Types } from 'mongoose';
+import type { Server } from 'socket.io';
+import type { AppInstance } from '../../app.js';
+import { type FormAccess, formAccess } from '../../lib/access/index.js';
+import { subjectOf } from '../apps/caller.js';
+import { type FormTarget, openForm, recordView } from '../records/context.js';
+import { type RecordDoc, recordModel } from '../records/model.js';
+import type { RecordChange, RecordChangeType } from './bus.js';
+import type { Subscription, Subscriptions } from './subscriptions.js';
+
+/** Changes arriving within this window are delivered together (one access check per group and batch). */
+const BATCH_MS = 20;
+/** Ids per visibility query. */
+const CHUNK = 500;
+
+/** A change as it travels between instances (ids as hex strings). */
+export interface WireChange {
+  type: RecordChangeType;
+  ws: string;
+  form: string;
+  id: string;
+  v: number;
+}
+
+/** The wire form of a bus change. */
+export function toWire(change: RecordChange): WireChange {
+  return {
+    type: change.type,
+    ws: change.ws.toHexString(),
+    form: change.form.toHexString(),
+    id: change.id.toHexString(),
+    v: change.v,
+  };
+}
+
+/** Payload of `record:created` and `record:updated`. */
+export interface RecordEventPayload {
+  ws: string;
+  form: string;
+  record: ReturnType<typeof recordView>;
+}
+
+/** Payload of `record:deleted`. */
+export interface RecordDeletedPayload {
+  ws: string;
+  form: string;
+  id: string;
+  v: number;
+}
+
+/** Sockets that see exactly the same records and fields of one form: checked and served together. */
+interface Group {
+  access: FormAccess;
+  filter: Record<string, unknown>;
+  sockets: string[];
+}
+
+/**
+ * A stable key for "what this caller sees of this form": the compiled view filter (ObjectIds and dates
+ * tagged so they never collide with strings) and the hidden fields. Members with the same roles and an
+ * `all` scope share one key whoever they are; `own` scopes differ per user, as they must.
+ */
+export function groupKey(filter: Record<string, unknown>, hidden: ReadonlySet<string>): string {
+  const tagged = JSON.stringify(filter, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    if (raw instanceof Types.ObjectId) return { $oid: raw.toHexString() };
+    if (raw instanceof Date) return { $date: raw.toISOString() };
+    return value;
+  });
+  return `${tagged}|${[...hidden].sort().join(',')}`;
+}
+
+/** The last change per record in a batch; a record created and changed within it is still news as `created`. */
+function collapse(changes: readonly WireChange[]): WireChange[] {
+  const last = new Map<string, WireChange>();
+  for (const change of changes) {
+    const before = last.get(change.id);
+    const type = before?.type === 'created' && change.type === 'updated' ? 'created' : change.type;
+    last.set(change.id, { ...change, type });
+  }
+  return [...last.values()];
+}
+
+/**
+ * Delivers record changes to the local sockets allowed to see them. For each form in a batch the form
+ * is loaded once, subscribers are grouped by their effective view filter and hidden fields, and each
+ * group asks the store once which of the changed records (at exactly the announced version) its filter
+ * matches: the scoped access layer decides, never a hand-written check.
+ */
+export class RecordDispatcher {
+  private queue: WireChange[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly app: AppInstance,
+    private readonly io: Server,
+    private readonly subscriptions: Subscriptions,
+  ) {}
+
+  /** Queues a change for the next batch. */
+  enqueue(change: WireChange): void {
+    if (this.closed || !this.subscriptions.hasWorkspace(change.ws)) return;
+    this.queue.push(change);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const batch = this.queue.splice(0);
+      this.running = this.running
+        .then(() => this.deliver(batch))
+        .catch((error: unknown) => {
+          this.app.log.warn({ err: error }, 'realtime delivery failed');
+        });
+    }, BATCH_MS);
+  }
+
+  /** Stops taking changes and waits for the batch in hand. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.queue = [];
+    await this.running;
+  }
+
+  private async deliver(batch: WireChange[]): Promise<void> {
+    const byWs = new Map<string, WireChange[]>();
+    for (const change of batch) byWs.set(change.ws, [...(byWs.get(change.ws) ?? []), change]);
+    for (const [ws, changes] of byWs) {
+      if (this.closed) return;
+      await this.subscriptions.revalidate(ws);
+      const byForm = new Map<string, WireChange[]>();
+      for (const change of collapse(changes))
+        byForm.set(change.form, [...(byForm.get(change.form) ?? []), change]);
+      for (const [form, formChanges] of byForm) await this.deliverForm(ws, form, formChanges);
+    }
+  }
+
+  private async deliverForm(ws: string, form: string, changes: WireChange[]): Promise<void> {
+    const listeners = this.subscriptions.listeners(ws, form);
+    const first = listeners[0];
+    if (!first) return;
+    let target: FormTarget;
+    try {
+      target = await openForm(this.app.store.connection, first.caller, new Types.ObjectId(form));
+    } catch {
+      return; // The form is gone: nothing to tell.
+    }
+    const groups = this.groupsOf(target, listeners);
+    if (groups.length === 0) return;
+    const ids = changes.map((change) => new Types.ObjectId(change.id));
+    const Records = recordModel(this.app.store.connection);
+    const docs = new Map<string, RecordDoc>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const found = await Records.find({
+        ws: target.caller.ws,
+        form: target.form.id,
+        _id: { $in: ids.slice(i, i + CHUNK) },
+      }).lean<RecordDoc[]>();
+      for (const doc of found) docs.set(doc._id.toHexString(), doc);
+    }
+    // A record already written again is announced by its newer change: this one's version is gone.
+    const current = changes.filter((change) => docs.get(change.id)?.v === change.v);
+    if (current.length === 0) return;
+    const currentIds = current.map((change) => new Types.ObjectId(change.id));
+    for (const group of groups) {
+      const visible = new Set<string>();
+      for (let i = 0; i < currentIds.length; i += CHUNK) {
+        const filter = group.access.filter('view', { _id: { $in: currentIds.slice(i, i + CHUNK) } });
+        if (!filter) continue;
+        const found = await Records.find(filter, { _id: 1, v: 1 }).lean<Pick<RecordDoc, '_id' | 'v'>[]>();
+        for (const doc of found) visible.add(`${doc._id.toHexString()}:${doc.v}`);
+      }
+      const room = this.io.local.to(group.sockets);
+      for (const change of current) {
+        const doc = docs.get(change.id);
+        if (!doc || !visible.has(`${change.id}:${change.v}`)) continue;
+        if (change.type === 'deleted') {
+          room.emit('record:deleted', {
+            ws,
+            form,
+            id: change.id,
+            v: change.v,
+          } satisfies RecordDeletedPayload);
+        } else {
+          const record = recordView({ ...target, access: group.access }, doc);
+          room.emit(`record:${change.type}`, { ws, form, record } satisfies RecordEventPayload);
+        }
+      }
+    }
+  }
+
+  private groupsOf(target: FormTarget, listeners: readonly Subscription[]): Group[] {
+    const groups = new Map<string, Group>();
+    const roles = target.app.roles ?? [];
+    for (const listener of listeners) {
+      const access = formAccess(
+        subjectOf(listener.caller),
+        roles,
+        target.form.key,
+        { ws: target.caller.ws, form: target.form.id },
+        { fields: target.filterFields, now: target.now, timeZone: listener.caller.timeZone },
+      );
+      let filter: Record<string, unknown> | null;
+      try {
+        filter = access.filter('view');
+      } catch {
+        continue; // A custom scope that does not compile reaches nothing (the HTTP API answers 400).
+      }
+      if (!filter) continue;
+      const key = groupKey(filter, access.hidden);
+      const group = groups.get(key);
+      if (group) group.sockets.push(listener.socketId);
+      else groups.set(key, { access, filter, sockets: [listener.socketId] });
+    }
+    return [...groups.values()];
+  }
+}

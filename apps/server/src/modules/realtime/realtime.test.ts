@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
+import { label } from '../records/test-fixtures.js';
+import { type Client, connect, connected, listen } from './test-helpers.js';
+
+/**
+ * Realtime over a listening server with real socket.io clients. Counted in the attack-suite style: every
+ * attempt to get at something the caller may not see, and every leak found.
+ */
+
+let t: TestApp;
+let url: string;
+let owner: Session & { workspaceId: string };
+let rep1: Session;
+let rep2: Session;
+let outsider: Session;
+let wsA: string;
+let wsB: string;
+let formA: string;
+let formB: string;
+let attempts = 0;
+const leaks: string[] = [];
+const clients: Client[] = [];
+
+const as = (who: Session, method: 'GET' | 'POST' | 'PATCH', path: string, payload?: unknown) =>
+  t.app.inject({
+    method,
+    url: `/api/v1${path}`,
+    headers: who.headers,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+
+async function client(who: Session): Promise<Client> {
+  const c = await connected(url, { token: who.token });
+  clients.push(c);
+  return c;
+}
+
+async function leadsForm(ws: string): Promise<string> {
+  const app = await as(owner, 'POST', `/workspaces/${ws}/apps`, {
+    key: 'crm',
+    name: label('CRM'),
+    roles: [
+      {
+        key: 'rep',
+        name: label('Rep'),
+        forms: [
+          {
+            form: 'leads',
+            submit: true,
+            view: 'own',
+            edit: 'own',
+            fields: [{ field: 'margin', access: 'hidden' }],
+          },
+        ],
+      },
+    ],
+  });
+  expect(app.statusCode, app.body).toBe(201);
+  const form = await as(owner, 'POST', `/workspaces/${ws}/apps/${app.json().id}/forms`, {
+    key: 'leads',
+    name: label('Leads'),
+    fields: [
+      { key: 'code', type: 'text', label: label('Code'), unique: true },
+      { key: 'margin', type: 'number', label: label('Margin') },
+    ],
+  });
+  expect(form.statusCode, form.body).toBe(201);
+  return form.json().id;
+}
+
+const create = async (who: Session, ws: string, form: string, data: Record<string, unknown>) => {
+  const res = await as(who, 'POST', `/workspaces/${ws}/forms/${form}/records`, { data });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; v: number };
+};
+
+const recordEvents = (c: Client) =>
+  c.events.filter((e) => e.event.startsWith('record:')) as Array<{
+    event: string;
+    payload: { ws: string; record?: { id: string; data: Record<string, unknown> }; id?: string };
+  }>;
+const isRecord = (id: string) => (event: string, payload: unknown) =>
+  event.startsWith('record:') && (payload as { record?: { id: string } }).record?.id === id;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  url = await listen(t);
+  owner = await runSetup(t.app);
+  wsA = owner.workspaceId;
+  formA = await leadsForm(wsA);
+  rep1 = await addMember(t.app, owner, wsA, 'rep1@example.com', ['member', 'rep']);
+  rep2 = await addMember(t.app, owner, wsA, 'rep2@example.com', ['member', 'rep']);
+  const b = await as(owner, 'POST', '/workspaces', { name: 'Other Co' });
+  wsB = b.json().id;
+  formB = await leadsForm(wsB);
+  outsider = await addMember(t.app, owner, wsB, 'outsider@example.com', ['member', 'rep']);
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await t?.close();
+  console.info(`realtime attack suite: ${attempts} attempts, ${leaks.length} leaks`);
+});
+
+describe('connection', () => {
+  it('refuses a connection without a token', async () => {
+    attempts += 1;
+    const outcome = await connect(url, {});
+    if ('client' in outcome) leaks.push('connected without a token');
+    expect('refused' in outcome && outcome.refused.data?.code).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses malformed, unknown and revoked tokens', async () => {
+    const session = await addMember(t.app, owner, wsA, 'leaver@example.com');
+    // The token works before it is revoked...
+    (await connected(url, { token: session.token })).close();
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: session.headers,
+    });
+    expect(logout.statusCode).toBe(204);
+    for (const token of [session.token, 'nonsense', `fls_${'A'.repeat(43)}`]) {
+      attempts += 1;
+      const outcome = await connect(url, { token });
+      if ('client' in outcome) leaks.push(`connected with ${token.slice(0, 8)}`);
+      expect('refused' in outcome && outcome.refused.data?.code).toBe('UNAUTHORIZED');
+    }
+    attempts += 1;
+    const header = await connect(url, { headers: { authorization: `Bearer ${session.token}` } });
+    expect('refused' in header).toBe(true);
+  });
+
+  it('refuses the session cookie from another site', async () => {
+    attempts += 1;
+    const outcome = await connect(url, {
+      headers: { cookie: `formloom_session=${owner.token}`, origin: 'https://evil.example' },
+    });
+    if ('client' in outcome) leaks.push('cookie accepted cross-site');
+    expect('refused' in outcome).toBe(true);
+  });
+});
+
+describe('record events', () => {
+  it('subscribing to another workspace looks exactly like subscribing to one that does not exist', async () => {
+    const c = await client(rep1);
+    attempts += 3;
+    const other = await c.subscribe(wsB);
+    const missing = await c.subscribe('0123456789abcdef01234567');
+    const otherForm = await c.subscribe(wsA, [formB]);
+    if (other.ok || otherForm.ok) leaks.push('subscribed across workspaces');
+    expect(other).toEqual(missing);
+    expect(other).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Workspace not found' } });
+    expect(otherForm).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await c.subscribe(wsA, [formA])).toMatchObject({ ok: true });
+  });
+
+  it('a member of workspace A gets none of the events of workspace B', async () => {
+    const c = await client(owner);
+    expect((await c.subscribe(wsA)).ok).toBe(true);
+    attempts += 1;
+    const inB = await create(outsider, wsB, formB, { code: 'B-1' });
+    // Events are delivered in order: once A's arrives, B's would already be here.
+    const inA = await create(owner, wsA, formA, { code: 'A-1' });
+    await c.next(isRecord(inA.id));
+    const seenB = recordEvents(c).filter((e) => e.payload.ws === wsB || e.payload.record?.id === inB.id);
+    if (seenB.length > 0) leaks.push('event of workspace B delivered to A');
+    expect(seenB).toEqual([]);
+  });
+
+  it('a member whose view scope is `own` hears only of their own records, without hidden fields', async () => {
+    const [c1, c2, admin] = [await client(rep1), await client(rep2), await client(owner)];
+    for (const c of [c1, c2, admin]) expect((await c.subscribe(wsA)).ok).toBe(true);
+    const mine = await create(rep1, wsA, formA, { code: 'R1-1' });
+    const set = await as(owner, 'PATCH', `/workspaces/${wsA}/forms/${formA}/records/${mine.id}`, {
+      v: mine.v,
+      data: { margin: 42 },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const theirs = await create(rep2, wsA, formA, { code: 'R2-1' });
+
+    const updated = (await c1.next((e, p) => e === 'record:updated' && isRecord(mine.id)(e, p))) as {
+      record: { data: Record<string, unknown>; v: number };
+    };
+    attempts += 1;
+    if ('margin' in updated.record.data) leaks.push('hidden field in socket payload');
+    expect(updated.record.data).toEqual({ code: 'R1-1' });
+    expect(updated.record.v).toBe(2);
+    // The owner sees every field of the same change.
+    const forAdmin = (await admin.next((e, p) => e === 'record:updated' && isRecord(mine.id)(e, p))) as {
+      record: { data: Record<string, unknown> };
+    };
+    expect(forAdmin.record.data).toEqual({ code: 'R1-1', margin: 42 });
+
+    // rep2's own record comes after rep1's changes: had those reached rep2, they would be here already.
+    await c2.next(isRecord(theirs.id));
+    attempts += 2;
+    const foreign = recordEvents(c2).filter((e) => e.payload.record?.id === mine.id);
+    if (foreign.length > 0) leaks.push("another member's record delivered under scope own");
+    expect(foreign).toEqual([]);
+    await c1.next(isRecord(mine.id));
+    expect(recordEvents(c1).some((e) => e.payload.record?.id === theirs.id)).toBe(false);
+  });
+
+  it('announces deletes to those who could see the record', async () => {
+    const [c1, c2] = [await client(rep1), await client(rep2)];
+    for (const c of [c1, c2]) expect((await c.subscribe(wsA, [formA])).ok).toBe(true);
+    const gone = await create(rep1, wsA, formA, { code: 'R1-DEL' });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/workspaces/${wsA}/forms/${formA}/records/${gone.id}`,
+      headers: owner.headers,
+    });
+    expect(del.statusCode, del.body).toBe(200);
+    const sentinel = await create(rep2, wsA, formA, { code: 'R2-SENTINEL' });
+    expect(await c1.next((e, p) => e === 'record:deleted' && (p as { id: string }).id === gone.id)).toEqual({
+      ws: wsA,
+      form: formA,
+      id: gone.id,
+      v: 2,
+    });
+    await c2.next(isRecord(sentinel.id));
+    attempts += 1;
+    expect(c2.events.some((e) => (e.payload as { id?: string }).id === gone.id)).toBe(false);
+  });
+});
