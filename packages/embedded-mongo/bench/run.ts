@@ -3,7 +3,10 @@
  * in the same run: a `ping` round trip (the protocol ceiling), the same operation done by mingo
  * in-process on plain objects (the engine ceiling), and a hand-written loop for $match + $group.
  *
- *   pnpm --filter @formloom/embedded-mongo bench         (BENCH_SIZES=100000,1000000 by default)
+ *   pnpm --filter @formloom/embedded-mongo bench:wire    (BENCH_SIZES=100000,1000000 by default)
+ *
+ * The machine load (1-minute average) is printed before and after each size: on a shared machine the
+ * absolute numbers move with it, the ratios much less.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,6 +67,11 @@ function handLoop(docs: Document[]): Array<{ _id: number; total: number; n: numb
     row.n += 1;
   }
   return [...groups.values()];
+}
+
+/** The 1-minute load average, to read the absolute numbers against. */
+function loadAverage(): string {
+  return (os.loadavg()[0] ?? 0).toFixed(2);
 }
 
 function heapMb(): number {
@@ -176,15 +184,27 @@ async function main(): Promise<void> {
   const client = await new MongoClient(server.uri).connect();
   const rows: Row[] = [];
   const notes: string[] = [];
+  const loads: string[] = [loadAverage()];
+  const started = performance.now();
   try {
-    for (const size of SIZES) await benchSize(client, size, rows, notes);
+    for (const size of SIZES) {
+      const t0 = performance.now();
+      await benchSize(client, size, rows, notes);
+      loads.push(loadAverage());
+      notes.push(
+        `${size.toLocaleString()} docs: this size took ${((performance.now() - t0) / 1000).toFixed(0)} s in all`,
+      );
+    }
   } finally {
     await client.close();
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  console.log(`\nembedded-mongo benchmark (node ${process.version}, ${os.cpus().length} cores)\n`);
+  console.log(
+    `\nembedded-mongo benchmark (node ${process.version}, ${os.cpus().length} cores, ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s; machine load ${loads.join(' → ')})\n`,
+  );
   const pings = new Map(rows.filter((r) => r.op === 'ping').map((r) => [r.size, summarize(r.embedded).p50]));
   printTable(
     ['docs', 'operation', 'ops/s', 'p50 ms', 'p99 ms', 'p50 / ping', 'mingo p50 ms', 'vs mingo', 'note'],
