@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,9 +19,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+// The built server when there is one (`pnpm test` builds first), as production runs it and without tsx's
+// start-up cost on a loaded machine; the sources otherwise.
+const entry = existsSync(join(serverDir, 'dist/main.js'))
+  ? ['dist/main.js']
+  : ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
+
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, entry, {
     cwd: serverDir,
     env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +42,7 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
 }
 
 async function waitForHealth(port: number, child: ChildProcess): Promise<Record<string, unknown>> {
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (let attempt = 0; attempt < 900; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
@@ -59,7 +65,9 @@ function exitOf(child: ChildProcess, deadlineMs: number): Promise<number | null 
   });
 }
 
-describe('main', () => {
+// Generous deadlines: child processes start slowly on a loaded 2-core machine. The 5 s SIGTERM deadline is the
+// product's promise (issue: exit within 5 s) and stays.
+describe('main', { timeout: 180_000 }, () => {
   it('starts on the embedded store, stops on SIGTERM with exit 0 and leaves the data directory reopenable', async () => {
     for (let round = 0; round < 2; round++) {
       const port = await freePort();
@@ -74,7 +82,7 @@ describe('main', () => {
 
   it('refuses a bad variable with a message naming it and a non-zero exit', async () => {
     const { child, output } = start({ PORT: 'eighty' });
-    expect(await exitOf(child, 15_000)).toBe(2);
+    expect(await exitOf(child, 60_000)).toBe(2);
     expect(output()).toContain('Invalid configuration: PORT must be a whole number, got "eighty"');
   });
 
@@ -83,7 +91,7 @@ describe('main', () => {
     const first = start({ PORT: String(port) });
     await waitForHealth(port, first.child);
     const second = start({ PORT: String(await freePort()) });
-    expect(await exitOf(second.child, 15_000)).toBe(1);
+    expect(await exitOf(second.child, 60_000)).toBe(1);
     expect(second.output()).toMatch(/in use/);
     first.child.kill('SIGTERM');
     expect(await exitOf(first.child, 5000)).toBe(0);
