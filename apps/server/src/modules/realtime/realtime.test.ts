@@ -143,6 +143,49 @@ describe('connection', () => {
   });
 });
 
+describe('subscriptions', () => {
+  it('an API token subscribes to its own workspace only and hears what its role may see', async () => {
+    const created = await as(owner, 'POST', `/workspaces/${wsA}/api-tokens`, { name: 'ERP', role: 'rep' });
+    expect(created.statusCode, created.body).toBe(201);
+    const c = await connected(url, { headers: { authorization: `Bearer ${created.json().token}` } });
+    clients.push(c);
+    attempts += 1;
+    const other = await c.subscribe(wsB);
+    if (other.ok) leaks.push('API token subscribed to another workspace');
+    expect(other).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await c.subscribe(wsA)).ok).toBe(true);
+    const byToken = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/workspaces/${wsA}/forms/${formA}/records`,
+      headers: { authorization: `Bearer ${created.json().token}` },
+      payload: { data: { code: 'TOKEN-1', margin: 5 } },
+    });
+    // The rep role cannot write the hidden margin, through a socket or otherwise.
+    expect(byToken.statusCode).toBe(403);
+    const own = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/workspaces/${wsA}/forms/${formA}/records`,
+      headers: { authorization: `Bearer ${created.json().token}` },
+      payload: { data: { code: 'TOKEN-1' } },
+    });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(await c.next(isRecord(own.json().id))).toMatchObject({ record: { data: { code: 'TOKEN-1' } } });
+  });
+
+  it("a deactivated member's subscription ends at once and cannot be taken up again", async () => {
+    const member = await addMember(t.app, owner, wsA, 'soon-gone@example.com');
+    const c = await client(member);
+    expect((await c.subscribe(wsA)).ok).toBe(true);
+    const res = await as(owner, 'POST', `/workspaces/${wsA}/members/${member.userId}/deactivate`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await c.next((event) => event === 'subscription:ended')).toEqual({ ws: wsA });
+    attempts += 1;
+    const again = await c.subscribe(wsA);
+    if (again.ok) leaks.push('deactivated member subscribed again');
+    expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
 describe('record events', () => {
   it('subscribing to another workspace looks exactly like subscribing to one that does not exist', async () => {
     const c = await client(rep1);
