@@ -23,24 +23,24 @@ function write(path: string, value: unknown): void {
 /** A catalogue: `studio` split into parts, `leave` as one pack.json, and two directories that are no packs. */
 function fixtureCatalogue(): string {
   const dir = mkdtempSync(join(tmpdir(), 'formloom-templates-'));
-  const { manifest, app, forms, flows, automations, dashboards, roles, records } = richPack() as Record<
-    string,
-    unknown[] & Record<string, unknown[]>
-  >;
+  const pack = richPack() as {
+    manifest: unknown;
+    app: unknown;
+    roles: unknown;
+    records: Record<string, unknown[]>;
+  } & Record<'forms' | 'flows' | 'automations' | 'dashboards', Array<{ key: string }>>;
+  const { manifest, app, forms, flows, automations, dashboards, roles, records } = pack;
   const studio = join(dir, 'studio');
   write(join(studio, 'manifest.json'), manifest);
   write(join(studio, 'app.json'), app);
   forms.forEach((form, i) => {
-    write(
-      join(studio, 'forms', `${String(i + 1).padStart(2, '0')}-${(form as { key: string }).key}.json`),
-      form,
-    );
+    write(join(studio, 'forms', `${String(i + 1).padStart(2, '0')}-${form.key}.json`), form);
   });
   for (const [part, list] of Object.entries({ flows, automations, dashboards })) {
-    for (const item of list) write(join(studio, part, `${(item as { key: string }).key}.json`), item);
+    for (const item of list) write(join(studio, part, `${item.key}.json`), item);
   }
   write(join(studio, 'roles.json'), roles);
-  for (const [form, list] of Object.entries(records as unknown as Record<string, unknown[]>)) {
+  for (const [form, list] of Object.entries(records)) {
     write(join(studio, 'demo', `${form}.json`), list);
   }
   write(join(dir, 'leave', 'pack.json'), {
