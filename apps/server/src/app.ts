@@ -23,6 +23,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
 import { authPlugin } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { fileRoutes } from './modules/files/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
@@ -143,6 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(appRoutes);
       await api.register(formRoutes);
       await api.register(recordRoutes);
+      await api.register(fileRoutes);
     },
     { prefix: '/api/v1' },
   );

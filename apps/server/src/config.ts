@@ -18,6 +18,8 @@ export interface Config {
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   redisUrl: string | undefined;
+  /** Largest accepted uploaded file in bytes (a field's own `maxSize` may only lower it). */
+  fileMaxBytes: number;
   /**
    * Which proxies to believe about the client address (`X-Forwarded-For`): `false` (direct exposure,
    * the default), `true` (any), a hop count, or a comma-separated list of addresses/CIDRs. Login throttling
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 1, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    fileMaxBytes: integer(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { PNG, upload } from '../files/test-helpers.js';
 import { call, createForm, label, type Workspace, workspaceWithApp } from './test-fixtures.js';
 
 let t: TestApp;
@@ -9,7 +10,8 @@ let customersId: string;
 let customerId: string;
 
 const options = (...values: string[]) => values.map((value) => ({ value, label: label(value) }));
-const fileRef = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', name: 'a.png', size: 10, mime: 'image/png' };
+// File values must name files uploaded for their field (see the files module); set in beforeAll.
+const files: Record<'files' | 'pics' | 'sign', Record<string, unknown>> = { files: {}, pics: {}, sign: {} };
 
 /** One field of every client-writable type, plus computed ones. */
 const fields = [
@@ -85,9 +87,9 @@ const full = () => ({
   site: 'https://example.com',
   stars: 4,
   addr: { province: 'Zhejiang', city: 'Hangzhou', detail: 'West Lake 1' },
-  files: [{ ...fileRef, mime: 'application/pdf', name: 'a.pdf' }],
-  pics: [fileRef],
-  sign: fileRef,
+  files: [files.files],
+  pics: [files.pics],
+  sign: files.sign,
   customer: customerId,
   items: [
     { sku: 'A', n: 2, p: 3 },
@@ -112,6 +114,20 @@ beforeAll(async () => {
   const customer = await create({ name: 'ACME', region: 'east' }, customersId);
   customerId = customer.json().id;
   formId = await createForm(t, w, { key: 'quotes', name: label('Quotes'), fields });
+  const put = async (field: keyof typeof files, content: Buffer, name: string, type: string) => {
+    const res = await upload(
+      t,
+      `${w.base}/forms/${formId}/files?field=${field}`,
+      w.owner.headers,
+      content,
+      name,
+      type,
+    );
+    files[field] = res.json();
+  };
+  await put('files', Buffer.from('%PDF-1.4\n'), 'a.pdf', 'application/pdf');
+  await put('pics', PNG, 'a.png', 'image/png');
+  await put('sign', PNG, 'sign.png', 'image/png');
 });
 afterAll(async () => t?.close());
 

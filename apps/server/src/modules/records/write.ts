@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
+import { attachFiles, checkFiles } from '../files/attach.js';
 import { publishRecordChange } from '../realtime/bus.js';
 import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
@@ -81,6 +82,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   const submitted = validateData(target, applyDefaults(target, input));
   await checkRelations(target, submitted);
   await checkPeople(target, submitted);
+  const files = await checkFiles(target, submitted);
   await checkUnique(target, submitted);
   const now = target.now;
   const base = {
@@ -130,6 +132,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     at: now,
     changes: diffData({}, data),
   });
+  await attachFiles(target, doc._id, files);
   await scheduleDependants(changeScope(target), doc._id, {}, data);
   publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
   return recordView(target, doc);
@@ -192,6 +195,7 @@ export async function updateRecord(
   const submitted = validateData(target, merged);
   await checkRelations(target, submitted);
   await checkPeople(target, submitted);
+  const files = await checkFiles(target, submitted, current);
   await checkUnique(target, submitted, current._id);
   const now = target.now;
   const meta = { ...current, updatedAt: now };
@@ -211,6 +215,7 @@ export async function updateRecord(
     )
     .lean<RecordDoc>();
   if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  await attachFiles(target, current._id, files);
   const changes = diffData(current.data, data);
   if (changes.length > 0 || current.formVersion !== form.version) {
     await historyModel(connection).create({

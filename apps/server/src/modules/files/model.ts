@@ -1,0 +1,60 @@
+import mongoose, { type Connection, type Types } from 'mongoose';
+
+/** The GridFS bucket's name: documents in `files.files`, content in `files.chunks`. */
+export const BUCKET = 'files';
+
+/** Who a stored file belongs to; kept in the GridFS file document's `metadata`. */
+export interface FileMeta {
+  ws: Types.ObjectId;
+  form: Types.ObjectId;
+  /** The field key it was uploaded for (`subform.column` for subform columns). */
+  field: string;
+  /** The uploader. */
+  owner: Types.ObjectId;
+  /** The real MIME type, decided from the content. */
+  mime: string;
+  /** The first record that referenced it; `null` while unattached (the sweep removes it after a grace period). */
+  record: Types.ObjectId | null;
+}
+
+/** A GridFS file document of the bucket. */
+export interface FileDoc {
+  _id: Types.ObjectId;
+  length: number;
+  chunkSize: number;
+  uploadDate: Date;
+  filename: string;
+  metadata: FileMeta;
+}
+
+/** A file reference as record values and the upload route hold it (`fileRef` of packages/schema). */
+export interface FileRef {
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+
+/** The bucket on a connection. */
+export function fileBucket(connection: Connection): mongoose.mongo.GridFSBucket {
+  const db = connection.db;
+  if (!db) throw new Error('The store is not connected');
+  return new mongoose.mongo.GridFSBucket(db, { bucketName: BUCKET });
+}
+
+/** The bucket's file documents (read and mark them; content goes through {@link fileBucket}). */
+export function fileDocs(connection: Connection): mongoose.mongo.Collection<FileDoc> {
+  const db = connection.db;
+  if (!db) throw new Error('The store is not connected');
+  return db.collection<FileDoc>(`${BUCKET}.files`);
+}
+
+/** Indexes of the bucket's file documents, `ws` first (GridFS adds its own on first upload). */
+export async function ensureFileIndexes(connection: Connection): Promise<void> {
+  await fileDocs(connection).createIndex({ 'metadata.ws': 1, 'metadata.record': 1, uploadDate: 1 });
+}
+
+/** The API view of a stored file. */
+export function refOf(doc: FileDoc): FileRef {
+  return { id: doc._id.toHexString(), name: doc.filename, size: doc.length, mime: doc.metadata.mime };
+}

@@ -1,0 +1,138 @@
+import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { callerOf, parseId } from '../apps/caller.js';
+import { recordAudit } from '../audit/service.js';
+import { openForm } from '../records/context.js';
+import { contentDisposition, findDownload } from './download.js';
+import { ensureFileIndexes } from './model.js';
+import { sweepUnattached, UNATTACHED_GRACE_MS } from './sweep.js';
+import { storeUpload, uploadSpec } from './upload.js';
+
+const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
+const FileParams = Type.Object({
+  ws: Type.String(),
+  form: Type.String(),
+  id: Type.String(),
+  file: Type.String(),
+});
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/** Errors of @fastify/multipart (limits, malformed bodies) as the catalogue's errors. */
+function multipartError(error: unknown, maxBytes: number): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') {
+    return appError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes`);
+  }
+  if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+    return appError('VALIDATION_FAILED', 'Send one file per request', [
+      { path: '/file', message: 'one file only' },
+    ]);
+  }
+  if (error instanceof Error && /terminated early|Unexpected end|Malformed/i.test(error.message)) {
+    return appError('VALIDATION_FAILED', 'The multipart body is malformed');
+  }
+  return error;
+}
+
+/**
+ * Attachments in GridFS: upload a file for a field of a form (it stays the uploader's until a record
+ * write references it), and download it through a record the caller may view.
+ */
+export async function fileRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+  // Registered here, so only these routes accept multipart bodies; sizes are set per request.
+  await app.register(multipart, { limits: { files: 1, parts: 4, fields: 3, fieldSize: 1024 } });
+
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await ensureFileIndexes(connection);
+    timer = setInterval(() => {
+      sweepUnattached(connection, new Date(Date.now() - UNATTACHED_GRACE_MS)).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'sweeping unattached files failed'),
+      );
+    }, SWEEP_EVERY_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  const target = (request: { params: { form: string } } & FastifyRequest) =>
+    openForm(connection, callerOf(request), parseId(request.params.form, 'Form'));
+
+  app.post(
+    '/workspaces/:ws/forms/:form/files',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Upload one file (multipart/form-data) for an attachment, image or signature field',
+        params: FormParams,
+        querystring: Type.Object(
+          { field: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const form = await target(request);
+      const spec = uploadSpec(form, request.query.field, app.config.fileMaxBytes);
+      if (!request.isMultipart()) {
+        throw appError('VALIDATION_FAILED', 'Send the file as multipart/form-data', [
+          { path: '/file', message: 'is required' },
+        ]);
+      }
+      try {
+        const part = await request.file({ limits: { fileSize: spec.maxBytes } });
+        if (!part) {
+          throw appError('VALIDATION_FAILED', 'No file in the request', [
+            { path: '/file', message: 'is required' },
+          ]);
+        }
+        return reply.status(201).send(await storeUpload(form, spec, part));
+      } catch (error) {
+        throw multipartError(error, spec.maxBytes);
+      }
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/records/:id/files/:file',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Download a file of a record the caller may view',
+        params: FileParams,
+      },
+    },
+    async (request, reply) => {
+      const form = await target(request);
+      const found = await findDownload(
+        form,
+        parseId(request.params.id, 'Record'),
+        parseId(request.params.file, 'File'),
+      );
+      const { doc } = found;
+      // Downloads are audited like exports: they take data out of the system.
+      await recordAudit(connection, request, {
+        ws: form.caller.ws,
+        action: 'files.downloaded',
+        target: { kind: 'file', id: doc._id.toHexString() },
+        details: {
+          form: form.form.key,
+          record: found.record.toHexString(),
+          field: found.field,
+          size: doc.length,
+        },
+      });
+      const inline = doc.metadata.mime.startsWith('image/');
+      return reply
+        .header('content-type', doc.metadata.mime)
+        .header('content-length', String(doc.length))
+        .header('content-disposition', contentDisposition(doc.filename, inline))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(found.open());
+    },
+  );
+}
