@@ -25,6 +25,11 @@ function sharedDefinition(key: string, definition: FormDefinition): FormDefiniti
   return definition;
 }
 
+/** The stamp of a directory of these forms (in creation order): it changes whenever one is republished. */
+export function directoryStamp(forms: ReadonlyArray<{ id: Types.ObjectId; version: number }>): string {
+  return forms.map((f) => `${f.id.toHexString()}:${f.version}`).join(',');
+}
+
 /** Loads the published definitions of every form of an app (apps hold tens of forms, not thousands). */
 export async function loadDirectory(
   connection: Connection,
@@ -46,7 +51,7 @@ export async function loadDirectory(
   const byId = new Map(forms.map((f) => [f.id.toHexString(), f]));
   return {
     forms,
-    stamp: forms.map((f) => `${f.id.toHexString()}:${f.version}`).join(','),
+    stamp: directoryStamp(forms),
     byKey: (key) => byKey.get(key),
     byId: (id) => byId.get(id.toHexString()),
   };

@@ -98,7 +98,7 @@ export async function createForm(
     publishedBy: caller.userId,
     publishedAt: now,
   });
-  await ensureFieldIndexes(connection, checked);
+  await ensureFieldIndexes(connection, checked, doc._id);
   return doc.toObject();
 }
 
@@ -171,6 +171,8 @@ export async function publishForm(
   const { definition, hidden, typeChanges } = reconcile(form.published, form.definition);
   const migrations = await migrate(connection, form, typeChanges);
   const version = form.version + 1;
+  // Before the version is published: stored duplicates of a newly unique field refuse the publish.
+  await ensureFieldIndexes(connection, definition, form._id);
   const updated = await formModel(connection)
     .findOneAndUpdate(
       { _id: form._id, ws: caller.ws, v: form.v },
@@ -189,7 +191,6 @@ export async function publishForm(
     publishedBy: caller.userId,
     publishedAt: new Date(),
   });
-  await ensureFieldIndexes(connection, definition);
   // New or changed formulas, lookups and rollups apply to stored records too: recompute them in the background.
   const computed = (d: FormDefinition) => JSON.stringify(d.fields.filter((f) => isComputed(f) && !f.hidden));
   if (computed(form.published) !== computed(definition)) {

@@ -168,3 +168,24 @@ export async function checkUnique(
   }
   if (details.length > 0) throw appError('CONFLICT', 'A unique value is taken', details);
 }
+
+/** Prefix of the names of the unique indexes of `unique` fields (see forms/indexes.ts). */
+export const UNIQUE_INDEX_PREFIX = 'unique_';
+
+/**
+ * The 409 for a write refused by the unique index of a `unique` field (a race the query in
+ * {@link checkUnique} cannot see), with the field's path; undefined for any other error.
+ */
+export function uniqueConflict(error: unknown): Error | undefined {
+  const e = error as { code?: unknown; errmsg?: unknown; message?: unknown; keyPattern?: unknown } | null;
+  if (e?.code !== 11000) return undefined;
+  const text = String(e.errmsg ?? e.message ?? '');
+  if (!text.includes(`index: ${UNIQUE_INDEX_PREFIX}`)) return undefined;
+  const paths = Object.keys((e.keyPattern as Record<string, unknown> | undefined) ?? {})
+    .filter((path) => path.startsWith('data.'))
+    .map((path) => ({
+      path: `/${path.replace('.', '/')}`,
+      message: 'another record already has this value',
+    }));
+  return appError('CONFLICT', 'A unique value is taken', paths);
+}

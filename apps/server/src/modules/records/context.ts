@@ -4,12 +4,10 @@ import { type FormAccess, formAccess } from '../../lib/access/index.js';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import type { FilterField } from '../../lib/filter-dsl/index.js';
 import { type Caller, subjectOf } from '../apps/caller.js';
-import type { AppDoc } from '../apps/model.js';
-import { getApp } from '../apps/service.js';
-import { type AppDirectory, loadDirectory, planFor } from '../forms/directory.js';
+import { type AppDirectory, planFor } from '../forms/directory.js';
 import { issueDetails } from '../forms/issues.js';
 import { type FieldDef, type FormDefinition, filterFieldsOf, isComputed } from '../forms/meta.js';
-import { getForm } from '../forms/service.js';
+import { type AppRoles, loadFormScope } from './form-cache.js';
 import type { RecordDoc } from './model.js';
 import type { LoadedForm, ScopePlan } from './plan.js';
 import { checkValidationFormulas, effectiveDefinition } from './rules.js';
@@ -19,7 +17,7 @@ export interface FormTarget {
   connection: Connection;
   caller: Caller;
   now: Date;
-  app: AppDoc;
+  app: AppRoles;
   form: LoadedForm;
   directory: AppDirectory;
   access: FormAccess;
@@ -33,12 +31,8 @@ export async function openForm(
   caller: Caller,
   formId: Types.ObjectId,
 ): Promise<FormTarget> {
-  const doc = await getForm(connection, caller.ws, formId);
-  const [app, directory] = await Promise.all([
-    getApp(connection, caller.ws, doc.app),
-    loadDirectory(connection, caller.ws, doc.app),
-  ]);
-  const form = directory.byId(doc._id);
+  const { app, directory } = await loadFormScope(connection, caller.ws, formId);
+  const form = directory.byId(formId);
   if (!form) throw appError('NOT_FOUND', 'Form not found');
   const now = new Date();
   const lookups = {
@@ -150,14 +144,17 @@ export function requireObject(data: unknown): Record<string, unknown> {
 
 /**
  * Drops values for computed fields (the server computes them), then validates against the form (with
- * the `required` of fields hidden by their visibility rule lifted) and runs validation formulas.
+ * the `required` of fields hidden by their visibility rule lifted, row by row in subforms) and runs
+ * validation formulas (of subform columns per row too).
  */
 export function validateData(target: FormTarget, input: Record<string, unknown>): Record<string, unknown> {
-  const definition = effectiveDefinition(target, input);
-  const data = stripComputed(definition as never, input);
+  const data = stripComputed(target.form.definition as never, input);
+  // Visibility is decided on what the client may set; subform rows each decide for themselves.
+  const { definition, details } = effectiveDefinition(target, data);
   // `null` clears a value: it is checked as given, then not stored.
   const issues = validateSubmission(definition as never, data);
-  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid record', issueDetails(issues, '/data'));
+  if (issues.length > 0 || details.length > 0)
+    throw appError('VALIDATION_FAILED', 'Invalid record', [...issueDetails(issues, '/data'), ...details]);
   for (const key of Object.keys(data)) if (data[key] === null) delete data[key];
   normaliseValues(definition.fields, data);
   checkValidationFormulas(target, data);

@@ -22,7 +22,7 @@ export interface ScopePlan {
   formulas: Map<string, FormulaProgram>;
   /** Field definitions by key, for value conversion. */
   fields: Map<string, FieldDef>;
-  /** Subform key -> the plan of its rows (only subforms with computed columns). */
+  /** Subform key -> the plan of its rows (subforms with computed columns or column rules). */
   subforms: Map<string, ScopePlan>;
   /** Visibility rules and validation formulas of the scope's fields. */
   rules: FieldRule[];
@@ -135,8 +135,9 @@ export function planScope(
       const columns = field.columns as FieldDef[];
       const outer = Object.fromEntries(Object.entries(kinds).filter(([k]) => !k.startsWith(`${field.key}.`)));
       const sub = planScope(columns, forms, outer, `${path}/columns`);
+      // Kept for its rows' visibility and validation rules too, even without computed columns.
+      if (sub.order.length > 0 || sub.rules.length > 0) subforms.set(field.key, sub);
       if (sub.order.length > 0) {
-        subforms.set(field.key, sub);
         // Column formulas may read the record's own fields: the rows are computed after them.
         const own = new Set(columns.map((c) => c.key));
         const reads = [...sub.formulas.values()].flatMap((p) =>

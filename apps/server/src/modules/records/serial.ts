@@ -64,14 +64,13 @@ export function counterId(form: Types.ObjectId, field: string, period: string): 
  * never share a number (no transaction needed).
  */
 export async function nextSequence(connection: Connection, ws: Types.ObjectId, id: string): Promise<number> {
-  const counter = await counterModel(connection)
-    .findOneAndUpdate(
-      { _id: id },
-      { $inc: { seq: 1 }, $setOnInsert: { ws } },
-      { upsert: true, returnDocument: 'after' },
-    )
-    .lean();
-  return counter?.seq ?? 1;
+  // The driver's collection directly: a hot path that needs none of mongoose's casting.
+  const counter = await counterModel(connection).collection.findOneAndUpdate(
+    { _id: id as never },
+    { $inc: { seq: 1 }, $setOnInsert: { ws } },
+    { upsert: true, returnDocument: 'after' },
+  );
+  return typeof counter?.seq === 'number' ? counter.seq : 1;
 }
 
 /**

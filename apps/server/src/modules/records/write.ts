@@ -1,9 +1,8 @@
-import { Types } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
-import { attachFiles, checkFiles } from '../files/attach.js';
 import { publishRecordChange } from '../realtime/bus.js';
-import { checkPeople, checkRelations, checkUnique } from './checks.js';
+import { checkPeople, checkRelations, checkUnique, uniqueConflict } from './checks.js';
 import { computeRecord } from './compute.js';
 import {
   type FormTarget,
@@ -18,7 +17,7 @@ import {
 import { applyDefaults } from './defaults.js';
 import { type ChangeScope, scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
-import { historyModel, type RecordDoc, recordModel } from './model.js';
+import { historyModel, type RecordDoc, type RecordHistoryDoc, recordModel } from './model.js';
 import {
   counterId,
   formatSerial,
@@ -70,8 +69,42 @@ function systemValues(
 }
 
 /**
+ * Runs the checks that read the store (relations, people, unique values) at the same time; when several
+ * fail, the first in this order answers, as if they had run one after another.
+ */
+async function checkReferences(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  self?: Types.ObjectId,
+): Promise<void> {
+  const outcomes = await Promise.allSettled([
+    checkRelations(target, data),
+    checkPeople(target, data),
+    checkUnique(target, data, self),
+  ]);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+}
+
+/** Takes the next number of every serial field (in parallel: each field has its own counter). */
+async function takeSerials(target: FormTarget, data: Record<string, unknown>) {
+  const { form, caller, connection, now } = target;
+  const fields = form.definition.fields.filter((field) => field.type === 'serial' && !field.hidden);
+  return Promise.all(
+    fields.map(async (field) => {
+      const settings = field as unknown as SerialSettings;
+      const id = counterId(form.id, field.key, serialPeriod(settings, now, caller.timeZone));
+      const seq = await nextSequence(connection, caller.ws, id);
+      data[field.key] = formatSerial(settings, seq, now, caller.timeZone);
+      return { id, seq };
+    }),
+  );
+}
+
+/**
  * Creates a record: validates the submission, checks relations and unique values, computes lookups,
  * rollups and formulas in dependency order, takes serial numbers atomically and stores it in one insert.
+ * Store reads that do not depend on each other run in parallel, and the record and its history entry
+ * are written together so they share one journal flush.
  */
 export async function createRecord(target: FormTarget, body: { data?: unknown }): Promise<RecordView> {
   const { access, caller, form, connection } = target;
@@ -80,10 +113,6 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   const denied = access.forbiddenWrites(input);
   if (denied.length > 0) forbidden(denied);
   const submitted = validateData(target, applyDefaults(target, input));
-  await checkRelations(target, submitted);
-  await checkPeople(target, submitted);
-  const files = await checkFiles(target, submitted);
-  await checkUnique(target, submitted);
   const now = target.now;
   const base = {
     owner: caller.userId,
@@ -92,17 +121,22 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     createdAt: now,
     updatedAt: now,
   };
-  let data = { ...submitted, ...systemValues(target, base) };
-  data = await computeRecord(computeContext(target, caller.userId, caller.department), target.plan, data);
-  const taken: Array<{ id: string; seq: number }> = [];
-  for (const field of form.definition.fields) {
-    if (field.type !== 'serial' || field.hidden) continue;
-    const settings = field as unknown as SerialSettings;
-    const id = counterId(form.id, field.key, serialPeriod(settings, now, caller.timeZone));
-    const seq = await nextSequence(connection, caller.ws, id);
-    taken.push({ id, seq });
-    data[field.key] = formatSerial(settings, seq, now, caller.timeZone);
+  await checkReferences(target, submitted);
+  // Serial numbers are taken only once every check has passed, so rejected requests use none up.
+  const numbers: Record<string, unknown> = {};
+  const [computed, taken] = await Promise.allSettled([
+    computeRecord(computeContext(target, caller.userId, caller.department), target.plan, {
+      ...submitted,
+      ...systemValues(target, base),
+    }),
+    takeSerials(target, numbers),
+  ]);
+  if (taken.status === 'rejected') throw taken.reason;
+  if (computed.status === 'rejected') {
+    await releaseAll(connection, taken.value);
+    throw computed.reason;
   }
+  const data = { ...computed.value, ...numbers };
   const doc: RecordDoc = {
     _id: new Types.ObjectId(),
     ws: caller.ws,
@@ -115,27 +149,47 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     deletedAt: null,
     deletedBy: null,
   };
-  try {
-    await recordModel(connection).collection.insertOne(doc);
-  } catch (error) {
-    // Give the numbers back so the sequence stays gap-free (only possible while nobody took a later one).
-    for (const { id, seq } of taken.reverse()) await releaseSequence(connection, id, seq);
-    throw error;
+  const history = historyEntry(target, doc._id, 1, 'create', diffData({}, data));
+  const [inserted, logged] = await Promise.allSettled([
+    recordModel(connection).collection.insertOne(doc),
+    historyModel(connection).collection.insertOne(history),
+  ]);
+  if (inserted.status === 'rejected') {
+    if (logged.status === 'fulfilled')
+      await historyModel(connection).collection.deleteOne({ _id: history._id });
+    await releaseAll(connection, taken.value);
+    throw uniqueConflict(inserted.reason) ?? inserted.reason;
   }
-  await historyModel(connection).create({
-    ws: caller.ws,
-    form: form.id,
-    record: doc._id,
-    v: 1,
-    action: 'create',
-    by: caller.userId,
-    at: now,
-    changes: diffData({}, data),
-  });
-  await attachFiles(target, doc._id, files);
+  if (logged.status === 'rejected') throw logged.reason;
   await scheduleDependants(changeScope(target), doc._id, {}, data);
   publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
   return recordView(target, doc);
+}
+
+/** Gives serial numbers back so sequences stay gap-free (only possible while nobody took a later one). */
+async function releaseAll(connection: Connection, taken: ReadonlyArray<{ id: string; seq: number }>) {
+  for (const { id, seq } of [...taken].reverse()) await releaseSequence(connection, id, seq);
+}
+
+/** One entry of a record's history, as stored. */
+function historyEntry(
+  target: FormTarget,
+  record: Types.ObjectId,
+  v: number,
+  action: RecordHistoryDoc['action'],
+  changes: RecordHistoryDoc['changes'],
+): RecordHistoryDoc {
+  return {
+    _id: new Types.ObjectId(),
+    ws: target.caller.ws,
+    form: target.form.id,
+    record,
+    v,
+    action,
+    by: target.caller.userId,
+    at: target.now,
+    changes,
+  };
 }
 
 /** A record the caller may act on, or 404 (also for records of other forms and workspaces). */
@@ -193,10 +247,7 @@ export async function updateRecord(
   if (denied.length > 0) forbidden(denied);
   const merged = { ...writableValues(form.definition, current.data), ...patch };
   const submitted = validateData(target, merged);
-  await checkRelations(target, submitted);
-  await checkPeople(target, submitted);
-  const files = await checkFiles(target, submitted, current);
-  await checkUnique(target, submitted, current._id);
+  await checkReferences(target, submitted, current._id);
   const now = target.now;
   const meta = { ...current, updatedAt: now };
   const kept: Record<string, unknown> = { ...hiddenValues(form.definition, current.data) };
@@ -213,21 +264,16 @@ export async function updateRecord(
       { $set: { data, formVersion: form.version, updatedAt: now }, $inc: { v: 1 } },
       { returnDocument: 'after' },
     )
-    .lean<RecordDoc>();
+    .lean<RecordDoc>()
+    .catch((error: unknown) => {
+      throw uniqueConflict(error) ?? error;
+    });
   if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
-  await attachFiles(target, current._id, files);
   const changes = diffData(current.data, data);
   if (changes.length > 0 || current.formVersion !== form.version) {
-    await historyModel(connection).create({
-      ws: caller.ws,
-      form: form.id,
-      record: current._id,
-      v: updated.v,
-      action: 'update',
-      by: caller.userId,
-      at: now,
-      changes,
-    });
+    await historyModel(connection).collection.insertOne(
+      historyEntry(target, current._id, updated.v, 'update', changes),
+    );
   }
   await scheduleDependants(changeScope(target), current._id, current.data, data);
   publishRecordChange(connection, {
@@ -262,18 +308,15 @@ export async function setDeleted(
       },
       { returnDocument: 'after' },
     )
-    .lean<RecordDoc>();
+    .lean<RecordDoc>()
+    .catch((error: unknown) => {
+      // Restoring a record whose unique value another live record took meanwhile.
+      throw uniqueConflict(error) ?? error;
+    });
   if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
-  await historyModel(connection).create({
-    ws: caller.ws,
-    form: form.id,
-    record: current._id,
-    v: updated.v,
-    action: deleted ? 'delete' : 'restore',
-    by: caller.userId,
-    at: now,
-    changes: [],
-  });
+  await historyModel(connection).collection.insertOne(
+    historyEntry(target, current._id, updated.v, deleted ? 'delete' : 'restore', []),
+  );
   // Rollups over this form no longer (or again) count the record.
   await scheduleDependants(
     changeScope(target),

@@ -1,0 +1,70 @@
+import type { Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import type { AppDoc } from '../apps/model.js';
+import { appModel } from '../apps/model.js';
+import { type AppDirectory, directoryStamp, loadDirectory } from '../forms/directory.js';
+import { formModel } from '../forms/model.js';
+
+/** What a request needs of an app: the roles the access layer reads. */
+export type AppRoles = Pick<AppDoc, '_id' | 'ws' | 'key' | 'roles'>;
+
+interface ConnectionCache {
+  /** `ws:form` -> the form's app (a form never moves to another app). */
+  appOf: Map<string, Types.ObjectId>;
+  /** `ws:app` -> the app's last loaded directory (checked against the stored versions on every use). */
+  directories: Map<string, AppDirectory>;
+}
+
+const caches = new WeakMap<Connection, ConnectionCache>();
+const MAX_ENTRIES = 5000;
+
+function cacheOf(connection: Connection): ConnectionCache {
+  let cache = caches.get(connection);
+  if (!cache) {
+    cache = { appOf: new Map(), directories: new Map() };
+    caches.set(connection, cache);
+  }
+  return cache;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(key, value);
+}
+
+/**
+ * Resolves a form's app, the app's roles and the published definitions of the app's forms. Every call
+ * reads the app and the forms' version numbers (two small reads, in parallel) so a republished form or a
+ * changed role applies to the very next request on every server instance; the definitions themselves,
+ * and everything compiled from them, are only read again when a version number changed.
+ */
+export async function loadFormScope(
+  connection: Connection,
+  ws: Types.ObjectId,
+  formId: Types.ObjectId,
+): Promise<{ app: AppRoles; directory: AppDirectory }> {
+  const cache = cacheOf(connection);
+  const formKey = `${ws.toHexString()}:${formId.toHexString()}`;
+  let appId = cache.appOf.get(formKey);
+  if (!appId) {
+    const doc = await formModel(connection).findOne({ ws, _id: formId }, { app: 1 }).lean();
+    if (!doc) throw appError('NOT_FOUND', 'Form not found');
+    appId = doc.app;
+    remember(cache.appOf, formKey, appId);
+  }
+  const [app, versions] = await Promise.all([
+    appModel(connection).findOne({ ws, _id: appId }, { ws: 1, key: 1, roles: 1 }).lean<AppRoles>(),
+    formModel(connection).find({ ws, app: appId }, { version: 1 }).sort({ _id: 1 }).lean(),
+  ]);
+  if (!app) throw appError('NOT_FOUND', 'App not found');
+  const appKey = `${ws.toHexString()}:${appId.toHexString()}`;
+  let directory = cache.directories.get(appKey);
+  if (
+    !directory ||
+    directory.stamp !== directoryStamp(versions.map((f) => ({ id: f._id, version: f.version })))
+  ) {
+    directory = await loadDirectory(connection, ws, appId);
+    remember(cache.directories, appKey, directory);
+  }
+  return { app, directory };
+}
