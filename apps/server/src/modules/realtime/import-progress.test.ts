@@ -198,3 +198,53 @@ describe('background imports', () => {
     expect(announced).toEqual(['AON-0100']);
   });
 });
+
+describe('shutdown', () => {
+  it('stops a running all-or-nothing import, undoes it and records the failure before the store closes', async () => {
+    const own = await createTestApp();
+    try {
+      const ownUrl = await listen(own);
+      const admin = await runSetup(own.app);
+      const w = admin.workspaceId;
+      const app = await own.app.inject({
+        method: 'POST',
+        url: `/api/v1/workspaces/${w}/apps`,
+        headers: admin.headers,
+        payload: { key: 'crm', name: label('CRM') },
+      });
+      const leads = await own.app.inject({
+        method: 'POST',
+        url: `/api/v1/workspaces/${w}/apps/${app.json().id}/forms`,
+        headers: admin.headers,
+        payload: {
+          key: 'leads',
+          name: label('Leads'),
+          fields: [{ key: 'code', type: 'text', label: label('Code') }],
+        },
+      });
+      const c = await connected(ownUrl, { token: admin.token });
+      clients.push(c);
+      expect((await c.subscribe(w)).ok).toBe(true);
+      const started = await own.app.inject({
+        method: 'POST',
+        url: `/api/v1/workspaces/${w}/forms/${leads.json().id}/records/import`,
+        headers: admin.headers,
+        payload: { format: 'csv', content: csv('SD', 300), async: true },
+      });
+      const jobId = started.json().jobId as string;
+      await c.next(
+        (event, payload) =>
+          event === 'import:progress' &&
+          (payload as Progress).jobId === jobId &&
+          (payload as Progress).phase === 'writing',
+      );
+      await own.app.close();
+      const { connection } = own.store;
+      const job = await connection.collection('import_jobs').findOne({});
+      expect(job).toMatchObject({ status: 'failed', created: 0, error: { code: 'STORE_UNAVAILABLE' } });
+      expect(await connection.collection('records').countDocuments({})).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -94,6 +94,8 @@ export const realtimePlugin = fp(
         if (found !== ids.length)
           return { ok: false, error: { code: 'NOT_FOUND', message: 'Form not found' } };
       }
+      // The socket may have gone while its membership was being read.
+      if (!socket.connected) return notFound;
       subscriptions.add({
         socketId: socket.id,
         identity,
