@@ -137,6 +137,24 @@ describe('limits', () => {
     }
   });
 
+  it('removes what a body cut off midway had stored', async () => {
+    const before = await gridCounts(t);
+    const content = randomBytes(2 * 1024 * 1024);
+    const res = await upload(
+      t,
+      filesUrl('docs'),
+      w.owner.headers,
+      content,
+      'cut.bin',
+      undefined,
+      true,
+      1024 * 1024,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    expect(await gridCounts(t)).toEqual(before);
+  });
+
   it("applies a field's maxSize and accept list", async () => {
     const before = await gridCounts(t);
     const big = await send(

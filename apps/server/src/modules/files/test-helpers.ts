@@ -27,7 +27,8 @@ function trickle(body: Buffer): Readable {
 
 /**
  * Uploads `content` as the `file` part of a multipart body to a form's upload route; `slow` streams
- * the body in pieces so the server stores chunks before it has seen the end.
+ * the body in pieces so the server stores chunks before it has seen the end, `cut` sends only that
+ * many bytes of it.
  */
 export function upload(
   t: TestApp,
@@ -37,10 +38,13 @@ export function upload(
   filename: string,
   contentType = 'application/octet-stream',
   slow = false,
+  cut?: number,
 ): Promise<LightMyRequestResponse> {
   const body = new FormData();
   body.append('file', content, { filename, contentType });
-  const bytes = body.getBuffer();
+  const whole = body.getBuffer();
+  // A cut-off body: the client went away midway (the closing boundary never arrives).
+  const bytes = cut === undefined ? whole : whole.subarray(0, cut);
   return t.app.inject({
     method: 'POST',
     url,
