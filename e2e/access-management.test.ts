@@ -21,14 +21,20 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Picks an option of the antd Select labelled `label` (options render in a popup outside the field). */
+/**
+ * Picks an option of the antd Select labelled `label`. Options render in a popup outside the field; the
+ * popup is found through the field's `aria-controls`, so a previous select's popup that is still fading
+ * out can never take the click.
+ */
 async function choose(label: string, option: string) {
   const { page } = browser;
-  await page.getByLabel(label, { exact: true }).click();
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
-    .getByTitle(option, { exact: true })
-    .click();
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
+  const list = await field.getAttribute('aria-controls');
+  const popup = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) });
+  await popup.getByTitle(option, { exact: true }).click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
 }
 
 beforeAll(async () => {
@@ -207,5 +213,15 @@ describe('permission matrix', () => {
     // Nothing was stored by the refused save.
     const stored = await call<{ key: string }[]>('GET', `/workspaces/${ws}/apps/${appId}/roles`);
     expect(stored.json.map((r) => r.key)).toEqual(['role1']);
+
+    // Removing the role and saving stores an empty list; the page is clean again.
+    await root.getByRole('button', { name: en.permissions.removeRole.replace('{{role}}', roleName) }).click();
+    const emptied = page.waitForResponse((r) => r.request().method() === 'PUT');
+    await root.getByRole('button', { name: en.permissions.save }).click();
+    expect((await emptied).status()).toBe(200);
+    await root.getByText(en.permissions.noRoles).waitFor();
+    expect((await call('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json).toEqual([]);
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
+    await page.getByTestId('members-page').waitFor();
   });
 });

@@ -10,6 +10,12 @@ import {
   type ScopeKind,
 } from './matrix-model';
 
+/**
+ * What a new custom filter starts from: a working example (records the caller created) to edit, rather
+ * than an empty group, which would match every record.
+ */
+const CUSTOM_TEMPLATE = '{ "field": "_createdBy", "op": "eq", "value": { "$me": true } }';
+
 /** The part of a detail's pointer below the cell (`/0/forms/1/view/custom` → `view/custom`). */
 function localPath(path: string): string {
   return path.replace(/^\/\d+\/forms\/\d+\/?/, '');
@@ -38,7 +44,7 @@ export function PermissionCell({
   const setScope = (action: ScopedAction, kind: ScopeKind) =>
     onChange({
       ...cell,
-      [action]: { kind, text: kind === 'custom' && !cell[action].text ? '{ "and": [] }' : cell[action].text },
+      [action]: { kind, text: kind === 'custom' && !cell[action].text ? CUSTOM_TEMPLATE : cell[action].text },
     });
   const flag = (key: 'submit' | 'export' | 'manage') => (
     <Checkbox

@@ -226,6 +226,9 @@ function Permissions({ workspace }: { workspace: WorkspaceMembership }) {
         </Typography.Title>
         <Typography.Text type="secondary">{t('permissions.subtitle')}</Typography.Text>
       </div>
+      {!workspace.roles.some((role) => role === 'owner' || role === 'admin') && (
+        <Alert type="info" showIcon title={t('permissions.onlyManagers')} />
+      )}
       {apps.data.length === 0 || !selected ? (
         <Empty description={t('permissions.noApps')} />
       ) : (
