@@ -4,7 +4,7 @@ import { Server, type Socket } from 'socket.io';
 import type { AppInstance } from '../../app.js';
 import { formModel } from '../forms/model.js';
 import { type ImportProgressNotice, type RecordChange, realtimeBus } from './bus.js';
-import { RecordDispatcher, toWire, type WireChange } from './dispatch.js';
+import { type DispatchStats, RecordDispatcher, toWire, type WireChange } from './dispatch.js';
 import { authenticateHandshake, callerIn, SocketAuthError, type SocketIdentity } from './identity.js';
 import { attachRedisAdapter, type RedisLink } from './redis.js';
 import { progressRoom, Subscriptions } from './subscriptions.js';
@@ -16,6 +16,19 @@ export const SOCKET_PATH = '/socket.io';
 const PEER_EVENT = 'formloom:record';
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const MAX_FORMS = 200;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The realtime server's state, for operators and benchmarks. */
+    realtime: RealtimeInfo;
+  }
+}
+
+/** What the realtime server tells about itself. */
+export interface RealtimeInfo {
+  /** Delivery totals of this instance (zeros before the app is ready). */
+  stats(): DispatchStats;
+}
 
 /** What a `subscribe` acknowledgement carries. */
 export type SubscribeAck =
@@ -56,6 +69,9 @@ export const realtimePlugin = fp(
     let redis: RedisLink | undefined;
     const bus = realtimeBus(app.store.connection);
     let subscriptions: Subscriptions | undefined;
+    app.decorate('realtime', {
+      stats: () => ({ ...(dispatcher?.stats ?? { batches: 0, groups: 0, checks: 0, emits: 0, ms: 0 }) }),
+    } satisfies RealtimeInfo);
 
     const onRecord = (change: RecordChange) => {
       const wire = toWire(change);
