@@ -1,9 +1,10 @@
+import { validateTemplatePack } from '@formloom/schema';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { auditModel } from '../audit/service.js';
 import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
-import { richPack } from './pack-fixture.js';
+import { richPack } from './test-fixtures.js';
 
 let t: TestApp;
 let owner: Session & { workspaceId: string };
@@ -133,6 +134,32 @@ describe('export and import round trips', () => {
         { data: false, records: 0 },
       ]),
     );
+  });
+});
+
+describe('an app built in the workspace', () => {
+  it('exports as a valid pack (manifest from the app, member defaults left out) that imports back equal', async () => {
+    const ws = await newWorkspace('Built');
+    const created = await request('POST', `/workspaces/${ws}/apps`, { key: 'desk', name: { en: 'Desk' } });
+    expect(created.statusCode).toBe(201);
+    const app = (created.json() as { id: string }).id;
+    const form = await request('POST', `/workspaces/${ws}/apps/${app}/forms`, {
+      key: 'tickets',
+      name: { en: 'Tickets' },
+      fields: [
+        { key: 'title', type: 'text', label: { en: 'Title' } },
+        { key: 'agent', type: 'member', label: { en: 'Agent' }, default: { value: owner.userId } },
+      ],
+    });
+    expect(form.statusCode, form.body).toBe(201);
+    const pack = await exportPack(ws, app);
+    const { records, ...documents } = pack;
+    expect(validateTemplatePack(documents)).toEqual([]);
+    expect(pack.manifest).toEqual({ key: 'desk', name: { en: 'Desk' }, version: '1.0.0', locales: ['en'] });
+    expect(JSON.stringify(pack)).not.toContain(owner.userId);
+    const target = await newWorkspace('Built copy');
+    const copy = await importPack(target, { pack, demoData: true });
+    expect(await exportPack(target, copy)).toEqual(pack);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { auditModel } from '../audit/service.js';
 import { runSetup, type Session } from '../auth/test-helpers.js';
-import { richPack } from './pack-fixture.js';
+import { richPack } from './test-fixtures.js';
 
 let t: TestApp;
 let owner: Session & { workspaceId: string };

@@ -124,18 +124,33 @@ export async function importRecords(
       }
     }
   }
-  await settle(connection, caller, plan);
+  await settle(connection, caller, plan, new Set(deferred.map((d) => d.formKey)));
   return count;
 }
 
 /**
- * Recomputes the forms whose lookups or rollups read other records until nothing changes, so the import
- * answers with every value final (records created before the records they roll up were counted as empty).
+ * Recomputes the forms whose rollups (or lookups through relations filled in late) read other records
+ * until nothing changes, so the import answers with every value final: a record created before the
+ * records it rolls up counted them as empty. Lookups through relations set on create were right at once.
  */
-async function settle(connection: Connection, caller: Caller, plan: PackPlan): Promise<void> {
-  const hosts = plan.forms.filter((f) =>
-    f.definition.fields.some((x) => !x.hidden && (x.type === 'rollup' || x.type === 'lookup')),
-  );
+async function settle(
+  connection: Connection,
+  caller: Caller,
+  plan: PackPlan,
+  late: ReadonlySet<string>,
+): Promise<void> {
+  const reads = (form: (typeof plan.forms)[number], field: FieldDef): boolean => {
+    if (field.hidden) return false;
+    if (field.type === 'rollup') return true;
+    if (field.type !== 'lookup') return false;
+    if (late.has(form.key)) return true;
+    // A lookup of a computed value (a rollup, say) is only final once its source form settled.
+    const relation = form.definition.fields.find((x) => x.key === field.relation);
+    const source = plan.forms.find((x) => x.key === relation?.form);
+    const read = source?.definition.fields.find((x) => x.key === field.field);
+    return read !== undefined && isComputed(read);
+  };
+  const hosts = plan.forms.filter((f) => f.definition.fields.some((x) => reads(f, x)));
   for (let pass = 0; pass < 4 && hosts.length > 0; pass++) {
     let changed = 0;
     for (const form of hosts) {

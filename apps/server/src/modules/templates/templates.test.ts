@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { richPack } from '../apps/pack-fixture.js';
+import { richPack } from '../apps/test-fixtures.js';
 import { checkPack, planPack } from '../apps/pack-validate.js';
 import { runSetup, type Session } from '../auth/test-helpers.js';
 import { DEFAULT_TEMPLATES_DIR, listTemplates, loadTemplate, templatesDir } from './catalogue.js';
