@@ -114,8 +114,12 @@ const cases: Array<{ good: object[]; bad: Array<[object, Array<[string, string]>
     bad: [[{ type: 'image', maxSize: 0 }, [['schema.minimum', '/maxSize']]]],
   },
   {
-    good: [{ type: 'signature' }],
-    bad: [[{ type: 'signature', multiple: true }, [['schema.additionalProperties', '/multiple']]]],
+    good: [{ type: 'signature' }, { type: 'signature', maxSize: 65536 }],
+    bad: [
+      [{ type: 'signature', multiple: true }, [['schema.additionalProperties', '/multiple']]],
+      [{ type: 'signature', maxSize: 0 }, [['schema.minimum', '/maxSize']]],
+      [{ type: 'signature', accept: ['image/png'] }, [['schema.additionalProperties', '/accept']]],
+    ],
   },
   {
     good: [{ type: 'subform', minRows: 1, maxRows: 50, columns: [{ key: 'qty', type: 'number', label }] }],

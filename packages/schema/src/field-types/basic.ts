@@ -168,7 +168,7 @@ export const imageType = defineFieldType({
 /** A hand-drawn signature, stored as an image file. */
 export const signatureType = defineFieldType({
   type: 'signature',
-  config: {},
+  config: { maxSize: fileConfig.maxSize },
   computed: false,
   component: 'SignaturePad',
   formulaType: () => 'any',

@@ -67,6 +67,7 @@ export async function fileRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['files'],
         summary: 'Upload one file (multipart/form-data) for an attachment, image or signature field',
+        consumes: ['multipart/form-data'],
         params: FormParams,
         querystring: Type.Object(
           { field: Type.String({ minLength: 1, maxLength: 200 }) },
