@@ -25,7 +25,7 @@ beforeAll(async () => {
       { key: 'docs', type: 'attachment', label: label('Documents') },
       { key: 'pdfs', type: 'attachment', label: label('PDFs'), accept: ['application/pdf'], maxSize: 2048 },
       { key: 'photos', type: 'image', label: label('Photos'), maxFiles: 3 },
-      { key: 'sign', type: 'signature', label: label('Signature') },
+      { key: 'sign', type: 'signature', label: label('Signature'), maxSize: 4096 },
       {
         key: 'lines',
         type: 'subform',
@@ -167,6 +167,9 @@ describe('limits', () => {
     expect(big.json().error.message).toContain('2048');
     const png = await send('pdfs', PNG, 'a.png', 'image/png');
     expect(png.statusCode).toBe(400);
+    const sign = await send('sign', Buffer.concat([PNG, randomBytes(5000)]), 's.png', 'image/png');
+    expect(sign.statusCode).toBe(413);
+    expect(sign.json().error.message).toContain('4096');
     expect(png.json().error.details[0]).toEqual({
       path: '/file',
       message: 'image/png is not one of application/pdf',
