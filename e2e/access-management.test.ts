@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { type BrowserSession, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -223,5 +224,36 @@ describe('permission matrix', () => {
     expect((await call('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json).toEqual([]);
     await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
     await page.getByTestId('members-page').waitFor();
+  });
+});
+
+describe('in Chinese', () => {
+  it('shows the matrix and the departments page in zh-CN', async () => {
+    const zh = await launchBrowser({ locale: 'zh-CN' });
+    try {
+      await zh.page.goto(`${server.url}/login`);
+      await zh.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+      await call('PUT', `/workspaces/${ws}/apps/${appId}/roles`, [
+        { key: 'rep', name: { 'zh-CN': '销售代表' }, forms: [{ form: 'deals', view: 'departmentAndBelow' }] },
+      ]);
+      await zh.page.goto(`${server.url}/permissions`);
+      const root = zh.page.getByTestId('permissions-page');
+      const cell = root.getByTestId('permission-cell');
+      await cell.waitFor();
+      expect(await root.getByRole('heading', { level: 2 }).textContent()).toBe(zhCN.permissions.title);
+      expect(await cell.textContent()).toContain(zhCN.permissions.scope.departmentAndBelow);
+      expect(
+        await root
+          .getByRole('checkbox', { name: `销售代表 · Deals · ${zhCN.permissions.action.submit}` })
+          .count(),
+      ).toBe(1);
+      await zh.page.getByRole('navigation').getByRole('link', { name: zhCN.nav.departments }).click();
+      await zh.page
+        .getByTestId('departments-page')
+        .getByRole('heading', { name: zhCN.departments.title })
+        .waitFor();
+    } finally {
+      await zh.close();
+    }
   });
 });
