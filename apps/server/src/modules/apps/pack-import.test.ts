@@ -162,6 +162,42 @@ describe('rejected packs write nothing', () => {
     );
   });
 
+  it('answers 422 for a role named like a workspace role, and leaves nothing behind', async () => {
+    const ws = await newWorkspace('Roles');
+    const pack = richPack() as { roles: Array<Record<string, unknown>> };
+    pack.roles[1]!.key = 'admin';
+    const res = await importInto(ws, { pack });
+    expect(res.statusCode).toBe(422);
+    expect(details(res)).toEqual([
+      { path: '/roles/1/key', message: expect.stringContaining('workspace role') },
+    ]);
+    const apps = await request('GET', `/workspaces/${ws}/apps`);
+    expect(apps.json()).toEqual([]);
+    expect(await t.store.connection.collection('forms').countDocuments({ ws: new Types.ObjectId(ws) })).toBe(
+      0,
+    );
+  });
+
+  it('checks custom scopes against the written forms and rolls the import back when one does not compile', async () => {
+    const ws = await newWorkspace('Scopes');
+    const pack = richPack() as { roles: Array<{ forms: Array<Record<string, unknown>> }> };
+    pack.roles[0]!.forms[1]!.view = { custom: { field: 'stars', op: 'contains', value: 'x' } };
+    const res = await importInto(ws, { pack });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(details(res)[0]?.path).toMatch(/^\/roles\/0\/forms\/1\/view/);
+    // Found after the forms were written (scopes compile against them): those writes were undone.
+    const entry = await auditModel(t.store.connection)
+      .findOne({ ws: new Types.ObjectId(ws), action: 'apps.importFailed' })
+      .lean();
+    expect(entry?.details.removed).toMatchObject({ apps: 1, forms: 3, formVersions: 3 });
+    expect((await request('GET', `/workspaces/${ws}/apps`)).json()).toEqual([]);
+    for (const name of ['forms', 'form_versions']) {
+      expect(await t.store.connection.collection(name).countDocuments({ ws: new Types.ObjectId(ws) })).toBe(
+        0,
+      );
+    }
+  });
+
   it('answers 422 with the path of a formula cycle', async () => {
     const pack = richPack() as { forms: Array<{ fields: Array<Record<string, unknown>> }> };
     const fields = pack.forms[1]!.fields;

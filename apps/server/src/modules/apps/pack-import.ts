@@ -1,6 +1,6 @@
 import { KEY_PATTERN, type TemplatePack } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, isAppError } from '../../lib/errors.js';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { ensureFieldIndexes } from '../forms/indexes.js';
 import { formModel, formVersionModel } from '../forms/model.js';
@@ -16,6 +16,7 @@ import {
 } from './pack-cleanup.js';
 import { importRecords } from './pack-records.js';
 import { checkPack, type PackPlan, planPack } from './pack-validate.js';
+import { checkRoleList } from './role-routes.js';
 
 /** What to import: a pack (with its optional `records` section), whether to write those records, a key. */
 export interface ImportRequest {
@@ -161,6 +162,24 @@ async function writeForms(
 }
 
 /**
+ * Checks the pack's roles as the roles editor does (`PUT .../roles`): no workspace role keys (`owner`,
+ * `admin`, `member` would grant workspace rights), custom scopes that compile against the forms' fields.
+ * It reads the forms from the store, so it runs once they are written (a failure is rolled back).
+ */
+async function checkRoles(connection: Connection, plan: PackPlan, pack: TemplatePack): Promise<void> {
+  if (!pack.roles?.length) return;
+  const app = await appModel(connection).findById(plan.appId).lean();
+  if (!app) throw new Error('the imported app vanished while importing');
+  try {
+    await checkRoleList(connection, app, pack.roles);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    const details = (error.details ?? []).map((d) => ({ ...d, path: `/roles${d.path}` }));
+    throw appError(error.code as 'UNPROCESSABLE', error.message, details);
+  }
+}
+
+/**
  * Imports a template pack as a new app of the caller's workspace (owners and admins): validates it (400
  * / 422 with JSON-pointer paths, nothing written), then writes the app with its roles and stored flows,
  * automations and dashboards, the forms published as version 1, and — with `demoData` — the pack's
@@ -187,6 +206,7 @@ export async function importPack(
   try {
     const defs = await writeApp(connection, caller, pack, plan, key, journal.importId);
     await writeForms(connection, caller, plan, journal);
+    await checkRoles(connection, plan, pack);
     const tag = async (id: Types.ObjectId) => {
       await recordModel(connection).collection.updateOne(
         { _id: id },

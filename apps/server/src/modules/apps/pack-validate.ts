@@ -8,6 +8,7 @@ import {
 } from '@formloom/schema';
 import { Types } from 'mongoose';
 import { type Static, Type } from 'typebox';
+import { WORKSPACE_ROLES } from '../../lib/access/index.js';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import { issueDetails } from '../forms/issues.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
@@ -164,6 +165,13 @@ export function checkPack(input: unknown): { pack: TemplatePack; records: PackRe
   }
   if (issues.length > 0) fail(issues);
   const pack = rawPack as TemplatePack;
+  // A member holding an app role keyed `admin` would be a workspace admin: the keys are one namespace.
+  const reserved: ErrorDetail[] = (pack.roles ?? []).flatMap((role, i) =>
+    (WORKSPACE_ROLES as readonly string[]).includes(role.key)
+      ? [{ path: `/roles/${i}/key`, message: `"${role.key}" is a workspace role` }]
+      : [],
+  );
+  if (reserved.length > 0) throw appError('UNPROCESSABLE', 'The pack redefines workspace roles', reserved);
   const recordIssues = records === undefined ? [] : checkRecords(pack, records as PackRecords);
   if (recordIssues.length > 0)
     throw appError(
