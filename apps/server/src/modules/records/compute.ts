@@ -1,5 +1,5 @@
 import { addDays, addMonths, addQuarters, addWeeks, addYears } from 'date-fns';
-import { type Connection, type PipelineStage, Types } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
 import {
   compileFilter,
   type FilterField,
@@ -219,10 +219,9 @@ async function rollupValue(
   if (aggregate === 'count') group.value = { $sum: 1 };
   else if (aggregate === 'countDistinct') group.value = { $addToSet: path };
   else group.value = { [`$${aggregate}`]: path };
-  const [row] = await recordModel(ctx.connection).aggregate<{ value: unknown }>([
-    { $match: match },
-    { $group: group },
-  ] as PipelineStage[]);
+  const [row] = await recordModel(ctx.connection)
+    .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
+    .toArray();
   let value = row?.value ?? null;
   if (aggregate === 'countDistinct')
     value = Array.isArray(value) ? value.filter((v) => v !== null).length : 0;

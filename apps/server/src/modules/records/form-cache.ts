@@ -52,9 +52,18 @@ export async function loadFormScope(
     appId = doc.app;
     remember(cache.appOf, formKey, appId);
   }
+  // The driver's collections directly: two reads on every request need none of mongoose's casting.
   const [app, versions] = await Promise.all([
-    appModel(connection).findOne({ ws, _id: appId }, { ws: 1, key: 1, roles: 1 }).lean<AppRoles>(),
-    formModel(connection).find({ ws, app: appId }, { version: 1 }).sort({ _id: 1 }).lean(),
+    appModel(connection).collection.findOne<AppRoles>(
+      { ws, _id: appId },
+      { projection: { ws: 1, key: 1, roles: 1 } },
+    ),
+    formModel(connection)
+      .collection.find<{ _id: Types.ObjectId; version: number }>(
+        { ws, app: appId },
+        { projection: { version: 1 }, sort: { _id: 1 } },
+      )
+      .toArray(),
   ]);
   if (!app) throw appError('NOT_FOUND', 'App not found');
   const appKey = `${ws.toHexString()}:${appId.toHexString()}`;
