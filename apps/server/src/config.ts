@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { templatesDir } from './modules/templates/catalogue.js';
 
 /** Validated server configuration. Every field comes from one environment variable (see README). */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Import the demo template with demo data on start. */
   demo: boolean;
+  /** Directory of the template catalogue (`GET /templates`): `TEMPLATES_DIR`, else the repository's templates/. */
+  templatesDir: string;
 }
 
 /** A configuration error names the variable and says what is wrong with it. */
@@ -134,5 +137,6 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
+    templatesDir: templatesDir(env),
   };
 }

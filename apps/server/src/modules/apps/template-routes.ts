@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import type { Config } from '../../config.js';
 import { appError } from '../../lib/errors.js';
 import { auditExport, recordAudit } from '../audit/service.js';
-import { listTemplates, loadTemplate, templatesDir } from '../templates/catalogue.js';
+import { listTemplates, loadTemplate } from '../templates/catalogue.js';
 import { callerOf, parseId } from './caller.js';
 import { exportApp } from './pack-export.js';
 import { type ImportRequest, importPack } from './pack-import.js';
@@ -22,11 +21,6 @@ const ImportBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** The catalogue directory: the `templatesDir` setting when the config has one, else TEMPLATES_DIR / the default. */
-function catalogueDir(config: Config & { templatesDir?: string }): string {
-  return config.templatesDir ?? templatesDir();
-}
-
 /** Template packs: the server's catalogue, importing a pack as a new app, exporting an app as a pack. */
 export async function templateRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
@@ -34,7 +28,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/templates',
     { schema: { tags: ['apps'], summary: 'The template packs this server offers' } },
-    async () => listTemplates(catalogueDir(app.config)),
+    async () => listTemplates(app.config.templatesDir),
   );
 
   app.post(
@@ -61,7 +55,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       let input: ImportRequest;
       if (body.template !== undefined) {
         const demoData = body.demoData === true;
-        const found = await loadTemplate(catalogueDir(app.config), body.template, { demoData });
+        const found = await loadTemplate(app.config.templatesDir, body.template, { demoData });
         if (!found) throw appError('NOT_FOUND', `No template "${body.template}"`);
         input = { pack: found.records ? { ...found.pack, records: found.records } : found.pack, demoData };
       } else {

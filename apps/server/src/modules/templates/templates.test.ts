@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { richPack } from '../apps/test-fixtures.js';
 import { checkPack, planPack } from '../apps/pack-validate.js';
+import { richPack } from '../apps/test-fixtures.js';
 import { runSetup, type Session } from '../auth/test-helpers.js';
 import { DEFAULT_TEMPLATES_DIR, listTemplates, loadTemplate, templatesDir } from './catalogue.js';
 
@@ -59,16 +59,13 @@ function fixtureCatalogue(): string {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = await runSetup(t.app);
   root = fixtureCatalogue();
+  t = await createTestApp({ TEMPLATES_DIR: root });
+  owner = await runSetup(t.app);
 });
 afterAll(async () => {
   await t?.close();
   rmSync(root, { recursive: true, force: true });
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 function request(method: 'GET' | 'POST', path: string, payload?: unknown) {
@@ -85,6 +82,7 @@ describe('the template catalogue', () => {
     expect(DEFAULT_TEMPLATES_DIR).toBe(join(REPO_ROOT, 'templates'));
     expect(templatesDir({})).toBe(DEFAULT_TEMPLATES_DIR);
     expect(templatesDir({ TEMPLATES_DIR: root })).toBe(root);
+    expect(t.config.templatesDir).toBe(root);
   });
 
   it('is empty when the directory is missing or holds no packs', async () => {
@@ -93,7 +91,6 @@ describe('the template catalogue', () => {
   });
 
   it('lists the packs by their manifests over GET /templates', async () => {
-    vi.stubEnv('TEMPLATES_DIR', root);
     const res = await request('GET', '/templates');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([
@@ -117,7 +114,6 @@ describe('the template catalogue', () => {
   });
 
   it('imports a template by key, with or without demo data; an unknown key is 404', async () => {
-    vi.stubEnv('TEMPLATES_DIR', root);
     const ws = owner.workspaceId;
     const withDemo = await request('POST', `/workspaces/${ws}/apps/import`, {
       template: 'studio',
