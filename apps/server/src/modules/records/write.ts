@@ -1,6 +1,7 @@
 import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
+import { attachFiles, checkFiles } from '../files/attach.js';
 import { publishRecordChange } from '../realtime/bus.js';
 import { checkPeople, checkRelations, checkUnique, uniqueConflict } from './checks.js';
 import { computeRecord } from './compute.js';
@@ -121,7 +122,8 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     createdAt: now,
     updatedAt: now,
   };
-  await checkReferences(target, submitted);
+  // checkFiles also replaces file references with the stored name, size and type.
+  const [files] = await Promise.all([checkFiles(target, submitted), checkReferences(target, submitted)]);
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.
   const numbers: Record<string, unknown> = {};
   const [computed, taken] = await Promise.allSettled([
@@ -161,6 +163,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     throw uniqueConflict(inserted.reason) ?? inserted.reason;
   }
   if (logged.status === 'rejected') throw logged.reason;
+  await attachFiles(target, doc._id, files);
   await scheduleDependants(changeScope(target), doc._id, {}, data);
   publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
   return recordView(target, doc);
@@ -247,7 +250,10 @@ export async function updateRecord(
   if (denied.length > 0) forbidden(denied);
   const merged = { ...writableValues(form.definition, current.data), ...patch };
   const submitted = validateData(target, merged);
-  await checkReferences(target, submitted, current._id);
+  const [files] = await Promise.all([
+    checkFiles(target, submitted, current),
+    checkReferences(target, submitted, current._id),
+  ]);
   const now = target.now;
   const meta = { ...current, updatedAt: now };
   const kept: Record<string, unknown> = { ...hiddenValues(form.definition, current.data) };
@@ -269,6 +275,7 @@ export async function updateRecord(
       throw uniqueConflict(error) ?? error;
     });
   if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  await attachFiles(target, current._id, files);
   const changes = diffData(current.data, data);
   if (changes.length > 0 || current.formVersion !== form.version) {
     await historyModel(connection).collection.insertOne(
