@@ -38,6 +38,16 @@ async function choose(label: string, option: string) {
   await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
 }
 
+/** Picks a node of the antd TreeSelect labelled `label` (its popup lists tree nodes, not options). */
+async function chooseInTree(label: string, node: string) {
+  const { page } = browser;
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
+  await page.locator(`.ant-select-tree-node-content-wrapper[title="${node}"]:visible`).click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
+}
+
 beforeAll(async () => {
   server = await startServer();
   const setup = await fetch(`${server.url}/api/v1/setup`, {
@@ -125,6 +135,36 @@ describe('departments', () => {
     const { error } = (await answer.json()) as { error: { message: string } };
     expect(await root.getByTestId('delete-error').textContent()).toContain(error.message);
     await tree.getByText('Sales', { exact: true }).waitFor();
+  });
+});
+
+describe('members', () => {
+  it("sets a member's department and manager", async () => {
+    const { page } = browser;
+    const added = await call('POST', `/workspaces/${ws}/members`, {
+      email: 'max@example.com',
+      name: 'Max Member',
+      password: 'correct-horse-battery-9',
+      roles: ['member'],
+    });
+    expect(added.status).toBe(201);
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
+    const root = page.getByTestId('members-page');
+    const row = root.getByRole('row').filter({ hasText: 'max@example.com' });
+    await row.getByRole('button', { name: en.members.editTitle.replace('{{name}}', 'Max Member') }).click();
+    const dialog = page.getByRole('dialog');
+    await chooseInTree(en.members.department, 'East');
+    await choose(en.members.manager, 'Olivia Owner <olivia@example.com>');
+    await dialog.getByRole('button', { name: en.members.save }).click();
+    await row.getByRole('cell', { name: 'East', exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'Olivia Owner', exact: true }).waitFor();
+    const members = await call<{ email: string; department: string | null; manager: string | null }[]>(
+      'GET',
+      `/workspaces/${ws}/members`,
+    );
+    const max = members.json.find((m) => m.email === 'max@example.com');
+    expect(max?.department).toMatch(/^[0-9a-f]{24}$/);
+    expect(max?.manager).toMatch(/^[0-9a-f]{24}$/);
   });
 });
 
