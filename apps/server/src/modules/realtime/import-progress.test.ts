@@ -163,6 +163,34 @@ describe('background imports', () => {
     expect(progressOf(other, next)).toEqual([]);
   });
 
+  it('answers mistakes that need no file reading at once, not through the job', async () => {
+    const path = `/workspaces/${ws}/forms/${form}/records/import`;
+    const bad = await inject(owner, 'POST', path, {
+      format: 'csv',
+      content: 'Code\nX',
+      async: true,
+      upsertBy: 'nope',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('/upsertBy');
+    const mapping = await inject(owner, 'POST', path, {
+      format: 'csv',
+      content: 'Code\nX',
+      async: true,
+      mapping: { Code: 'missing' },
+    });
+    expect(mapping.statusCode).toBe(400);
+    // A file that is not an XLSX is found while reading it: the job fails and says why.
+    const c = await subscribed(owner);
+    const jobId = (
+      await inject(owner, 'POST', path, { format: 'xlsx', content: 'bm90IHhsc3g=', async: true })
+    ).json().jobId as string;
+    expect(await finished(c, jobId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'VALIDATION_FAILED' },
+    });
+  });
+
   it('undoes an all-or-nothing import whose write fails midway, and never announces its records', async () => {
     const c = await subscribed(owner);
     const jobId = await startImport(owner, csv('AON', 100));

@@ -186,6 +186,29 @@ describe('subscriptions', () => {
   });
 });
 
+describe('credentials revoked while connected', () => {
+  it('disconnects the socket at the next delivery once the re-check is due, without sending it anything', async () => {
+    // An admin sees every record: anything delivered after the logout would be a leak.
+    const viewer = await addMember(t.app, owner, wsA, 'viewer@example.com', ['admin']);
+    const c = await client(viewer);
+    expect((await c.subscribe(wsA)).ok).toBe(true);
+    const gone = new Promise<string>((resolve) => c.socket.once('disconnect', resolve));
+    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: viewer.headers });
+    expect(out.statusCode).toBe(204);
+    // Memberships and credentials are re-read at most every 5 s (docs/realtime.md).
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    attempts += 1;
+    const res = await as(owner, 'POST', `/workspaces/${wsA}/forms/${formA}/records`, {
+      data: { code: 'AFTER-LOGOUT' },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(await gone).toBe('io server disconnect');
+    const leaked = recordEvents(c).filter((e) => e.payload.record?.id === res.json().id);
+    if (leaked.length > 0) leaks.push('event delivered after logout');
+    expect(leaked).toEqual([]);
+  });
+});
+
 describe('record events', () => {
   it('subscribing to another workspace looks exactly like subscribing to one that does not exist', async () => {
     const c = await client(rep1);

@@ -4,7 +4,13 @@ import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { publishImportProgress } from '../realtime/bus.js';
 import type { FormTarget } from './context.js';
-import { type ImportProgress, type ImportReport, type ImportRequest, importRecords } from './import.js';
+import {
+  type ImportProgress,
+  type ImportReport,
+  type ImportRequest,
+  importRecords,
+  planImport,
+} from './import.js';
 
 /** Files larger than this are always imported as a background job. */
 export const ASYNC_IMPORT_BYTES = 512 * 1024;
@@ -145,7 +151,7 @@ export class ImportJobs {
   /** Stores the job and starts it in the background; answers its id at once. */
   async start(target: FormTarget, request: ImportRequest): Promise<{ jobId: string }> {
     // The cheap refusals answer the request itself, as a synchronous import would.
-    if (!target.access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
+    planImport(target, request);
     const now = new Date();
     const doc: ImportJobDoc = {
       _id: new Types.ObjectId(),

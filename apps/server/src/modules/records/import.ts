@@ -1,12 +1,11 @@
-import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import Papa from 'papaparse';
 import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
 import { type FieldDef, isComputed } from '../forms/meta.js';
 import { holdRecordChanges } from '../realtime/bus.js';
 import { checkRelations, checkUnique } from './checks.js';
 import { type FormTarget, validateData } from './context.js';
 import { applyDefaults } from './defaults.js';
+import { convertCell, readRows, resolveRelations } from './import-rows.js';
 import { type UndoEntry, undoImport } from './import-undo.js';
 import { type RecordDoc, recordModel } from './model.js';
 import { createRecord, updateRecord } from './write.js';
@@ -64,111 +63,6 @@ export interface ImportReport {
 }
 
 const MAX_ROWS = 10_000;
-const LIST_TYPES = new Set(['multiselect', 'checkbox']);
-
-async function readRows(request: ImportRequest): Promise<Record<string, unknown>[]> {
-  if (request.format === 'csv') {
-    const parsed = Papa.parse<Record<string, string>>(request.content.replace(/^\uFEFF/, ''), {
-      header: true,
-      skipEmptyLines: 'greedy',
-    });
-    return parsed.data;
-  }
-  const book = new ExcelJS.Workbook();
-  try {
-    await book.xlsx.load(Buffer.from(request.content, 'base64') as unknown as ArrayBuffer);
-  } catch {
-    throw appError('VALIDATION_FAILED', 'Invalid file', [
-      { path: '/content', message: 'is not an XLSX file' },
-    ]);
-  }
-  const sheet = book.worksheets[0];
-  if (!sheet) return [];
-  const header = (sheet.getRow(1).values as unknown[]).map((v) =>
-    v === undefined || v === null ? '' : String(v),
-  );
-  const rows: Record<string, unknown>[] = [];
-  sheet.eachRow((row, number) => {
-    if (number === 1) return;
-    const values = row.values as unknown[];
-    const out: Record<string, unknown> = {};
-    header.forEach((name, i) => {
-      if (name) out[name] = values[i];
-    });
-    rows.push(out);
-  });
-  return rows;
-}
-
-/** One cell as the field's value type; what cannot convert is passed on for validation to report. */
-function convertCell(field: FieldDef, raw: unknown): unknown {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  if (raw instanceof Date) return field.type === 'date' ? raw.toISOString().slice(0, 10) : raw.toISOString();
-  if (typeof raw === 'object') return (raw as { text?: unknown }).text ?? String(raw);
-  const text = String(raw).trim();
-  if (text === '') return undefined;
-  if (['number', 'money', 'percent', 'rating'].includes(field.type)) {
-    const n = Number(text);
-    return Number.isFinite(n) ? n : text;
-  }
-  if (field.type === 'switch') {
-    if (/^(true|yes|1|是)$/i.test(text)) return true;
-    if (/^(false|no|0|否)$/i.test(text)) return false;
-    return text;
-  }
-  if (LIST_TYPES.has(field.type) || field.multiple) {
-    return text
-      .split(/[,;，；]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-  }
-  return text;
-}
-
-/** Relation cells may name the related record by its display field; turns those names into ids. */
-async function resolveRelations(
-  target: FormTarget,
-  data: Record<string, unknown>,
-  line: number,
-  errors: ErrorDetail[],
-) {
-  for (const field of target.form.definition.fields) {
-    const value = data[field.key];
-    if (field.type !== 'relation' || value === undefined || typeof field.form !== 'string') continue;
-    const related = target.directory.byKey(field.form);
-    const display = typeof field.displayField === 'string' ? field.displayField : undefined;
-    const names = Array.isArray(value) ? value : [value];
-    const ids: string[] = [];
-    for (const name of names) {
-      if (typeof name === 'string' && /^[0-9a-f]{24}$/i.test(name)) {
-        ids.push(name.toLowerCase());
-        continue;
-      }
-      const found =
-        related && display
-          ? await recordModel(target.connection)
-              .find(
-                { ws: target.caller.ws, form: related.id, [`data.${display}`]: name, deletedAt: null },
-                { _id: 1 },
-              )
-              .limit(2)
-              .lean()
-          : [];
-      if (found.length === 1 && found[0]) ids.push(found[0]._id.toHexString());
-      else {
-        errors.push({
-          path: `/rows/${line}/${field.key}`,
-          message:
-            found.length > 1
-              ? `"${String(name)}" names several records`
-              : `no record named "${String(name)}"`,
-        });
-      }
-    }
-    data[field.key] = field.multiple ? ids : ids[0];
-  }
-}
-
 function stopIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw appError('STORE_UNAVAILABLE', 'The server stopped during the import');
 }
@@ -198,18 +92,11 @@ function duplicateDetails(
 }
 
 /**
- * Imports CSV or XLSX rows as records, each validated exactly as a create (or, with `upsertBy`, an
- * update) over the API would be. A dry run reports every bad row with its reasons and writes nothing.
- * All-or-nothing (the default) writes only when every row is good, and undoes the rows it wrote when a
- * write still fails midway (a concurrent change took a unique value, the server stops); `skip` leaves
- * bad rows out, including rows whose write fails.
+ * Checks what can be checked without reading the file (permission, `upsertBy`, `mapping`) and resolves
+ * column headers to fields. Background imports call it before answering 202, so these mistakes still
+ * answer the request itself.
  */
-export async function importRecords(
-  target: FormTarget,
-  request: ImportRequest,
-  options: ImportOptions = {},
-): Promise<ImportReport> {
-  const { onProgress, signal } = options;
+export function planImport(target: FormTarget, request: ImportRequest) {
   if (!target.access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
   const fields = target.form.definition.fields.filter((f) => !f.hidden && !isComputed(f));
   const upsertField = request.upsertBy ? fields.find((f) => f.key === request.upsertBy) : undefined;
@@ -218,8 +105,6 @@ export async function importRecords(
       { path: '/upsertBy', message: 'must name a unique field' },
     ]);
   }
-  const rows = await readRows(request);
-  if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_ROWS} rows`);
   const byHeader = new Map<string, FieldDef>();
   for (const field of fields) {
     byHeader.set(field.key, field);
@@ -235,6 +120,25 @@ export async function importRecords(
       ]);
     byHeader.set(header, field);
   }
+  return { fields, upsertField, byHeader };
+}
+
+/**
+ * Imports CSV or XLSX rows as records, each validated exactly as a create (or, with `upsertBy`, an
+ * update) over the API would be. A dry run reports every bad row with its reasons and writes nothing.
+ * All-or-nothing (the default) writes only when every row is good, and undoes the rows it wrote when a
+ * write still fails midway (a concurrent change took a unique value, the server stops); `skip` leaves
+ * bad rows out, including rows whose write fails.
+ */
+export async function importRecords(
+  target: FormTarget,
+  request: ImportRequest,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const { onProgress, signal } = options;
+  const { fields, upsertField, byHeader } = planImport(target, request);
+  const rows = await readRows(request);
+  if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_ROWS} rows`);
 
   const report: ImportReport = {
     dryRun: request.dryRun === true,
