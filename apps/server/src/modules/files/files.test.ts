@@ -68,6 +68,18 @@ describe('upload and download', () => {
     expect(down.headers['content-length']).toBe(String(content.length));
     expect(down.headers['content-disposition']).toBe('attachment; filename="data.bin"');
     expect(down.headers['x-content-type-options']).toBe('nosniff');
+    const audited = await t.store.connection
+      .collection('audit')
+      .countDocuments({ action: 'files.downloaded' });
+    const head = await t.app.inject({
+      method: 'HEAD',
+      url: `${w.base}/forms/${formId}/records/${record.id}/files/${ref.id}`,
+      headers: w.owner.headers,
+    });
+    expect(head.statusCode).toBe(404);
+    expect(await t.store.connection.collection('audit').countDocuments({ action: 'files.downloaded' })).toBe(
+      audited,
+    );
   });
 
   it('names non-ASCII files with RFC 6266 filename*, serves images inline with their real type', async () => {

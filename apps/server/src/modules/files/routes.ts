@@ -100,6 +100,8 @@ export async function fileRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/workspaces/:ws/forms/:form/records/:id/files/:file',
     {
+      // A HEAD would run the handler (audit entry, opened stream) for nothing.
+      exposeHeadRoute: false,
       schema: {
         tags: ['files'],
         summary: 'Download a file of a record the caller may view',
