@@ -133,6 +133,22 @@ describe('importing a template pack', () => {
   });
 });
 
+describe('concurrent imports', () => {
+  it('lets one of two imports of the same key win; the other answers 409 and leaves nothing', async () => {
+    const ws = await newWorkspace('Race');
+    const [a, b] = await Promise.all([
+      importInto(ws, { pack: richPack(), demoData: true }),
+      importInto(ws, { pack: richPack(), demoData: true }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    const apps = (await request('GET', `/workspaces/${ws}/apps`)).json() as Array<{ key: string }>;
+    expect(apps.map((x) => x.key)).toEqual(['studio']);
+    const db = t.store.connection;
+    expect(await db.collection('forms').countDocuments({ ws: new Types.ObjectId(ws) })).toBe(3);
+    expect(await db.collection('records').countDocuments({ ws: new Types.ObjectId(ws) })).toBe(8);
+  });
+});
+
 describe('rejected packs write nothing', () => {
   it('answers 400 with every schema error and its path', async () => {
     const pack = richPack() as { manifest: Record<string, unknown>; forms: Array<Record<string, unknown>> };

@@ -195,6 +195,8 @@ export async function importPack(
   const { pack, records } = checkPack(request.pack);
   const key = appKeyOf(pack, request.appKey);
   const plan = planPack(pack);
+  // The unique `{ws, key}` index decides between concurrent imports: make sure it has been built.
+  await appModel(connection).init();
   if (await appModel(connection).exists({ ws: caller.ws, key })) throw keyTaken(key);
   const journal: ImportJournal = {
     importId: new Types.ObjectId(),
