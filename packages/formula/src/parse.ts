@@ -26,12 +26,9 @@ export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
   '__lookupSetter__',
 ]);
 
-// Binary operators by precedence level, loosest first. Within a level they associate to the left;
-// `^` (tightest, handled apart) associates to the right. The levels are those of expr-eval, which
+// Precedence, loosest first: `? :`, or, and, comparisons, + - &, * / %, prefix - + not, ^. Binary
+// levels associate to the left, `^` and `? :` to the right. The levels are those of expr-eval, which
 // this parser replaced: `-2^2` is -(2^2) and `a & b = c` compares the concatenation.
-const COMPARISON: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
-const ADDITIVE: ReadonlySet<string> = new Set(['+', '-', '&']);
-const MULTIPLICATIVE: ReadonlySet<string> = new Set(['*', '/', '%']);
 
 /**
  * Recursive-descent parser over the lexer's tokens, building the tree directly. Every recursion
@@ -101,7 +98,7 @@ class Parser {
     if (++this.#nesting > 2 * this.maxDepth + 2) {
       throw new FormulaError('DEPTH_EXCEEDED', this.peek().pos, { max: this.maxDepth });
     }
-    let node = this.binaryLevel(0);
+    let node = this.binary(1);
     while (this.isOp('?')) {
       this.#at++;
       const then = this.expression();
@@ -113,15 +110,20 @@ class Parser {
     return node;
   }
 
-  /** Levels 0..4: or, and, comparison, additive, multiplicative; then prefix operators. */
-  binaryLevel(level: number): FormulaNode {
-    if (level > 4) return this.factor();
-    let left = this.binaryLevel(level + 1);
+  /**
+   * Binary operators by precedence climbing: operands are prefix expressions, and an operator binds
+   * only when its level is at least `minLevel`; the right side takes tighter operators only, which
+   * makes each level left-associative. One loop instead of a function per level keeps the number of
+   * calls per token low, which is what a cold start (interpreted code) pays for.
+   */
+  binary(minLevel: number): FormulaNode {
+    let left = this.factor();
     for (;;) {
       const t = this.tokens[this.#at];
-      if (t === undefined || t.kind !== 'op' || !isLevel(level, t.text)) return left;
+      const level = t !== undefined && t.kind === 'op' ? levelOf(t.text) : 0;
+      if (t === undefined || level === 0 || level < minLevel) return left;
       this.#at++;
-      const right = this.binaryLevel(level + 1);
+      const right = this.binary(level + 1);
       left = this.make({
         kind: 'binary',
         op: t.text as BinaryOp,
@@ -274,18 +276,30 @@ class Parser {
   }
 }
 
-function isLevel(level: number, op: string): boolean {
-  switch (level) {
-    case 0:
-      return op === 'or';
-    case 1:
-      return op === 'and';
-    case 2:
-      return COMPARISON.has(op);
-    case 3:
-      return ADDITIVE.has(op);
+/** The precedence level of a binary operator, loosest first (1: or ... 5: * / %); 0 for others. */
+function levelOf(op: string): number {
+  switch (op) {
+    case 'or':
+      return 1;
+    case 'and':
+      return 2;
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return 3;
+    case '+':
+    case '-':
+    case '&':
+      return 4;
+    case '*':
+    case '/':
+    case '%':
+      return 5;
     default:
-      return MULTIPLICATIVE.has(op);
+      return 0;
   }
 }
 
