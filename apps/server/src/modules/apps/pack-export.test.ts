@@ -85,6 +85,7 @@ describe('export and import round trips', () => {
       },
     });
     expect(first.records?.tasks?.map((r) => r.data.project)).toEqual(['r1', 'r1', 'r3']);
+    expect(first.records?.tasks?.[0]?.data.links).toEqual([{ note: 'ask', client: 'r2' }]);
     // Computed values are left to the importing server; nothing names this workspace or its people.
     expect(first.records?.clients?.[0]?.data).not.toHaveProperty('openBudget');
     expect(JSON.stringify(first)).not.toMatch(/[0-9a-fA-F]{24}/);

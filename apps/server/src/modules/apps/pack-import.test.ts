@@ -116,6 +116,11 @@ describe('importing a template pack', () => {
     // p1 named p2 before p2 existed: filled in once it did.
     expect(p2?.data.related).toEqual([p1?.id]);
     const tasks = await records(ws, answer.forms.tasks as string);
+    const globex = clients.find((r) => r.data.name === 'Globex');
+    expect((tasks.find((r) => r.data.title === 'Design')?.data.links as unknown[])?.[0]).toMatchObject({
+      note: 'ask',
+      client: globex?.id,
+    });
     expect(tasks.find((r) => r.data.title === 'Design')?.data).toMatchObject({
       project: p1?.id,
       projectBudget: 1000,
@@ -232,6 +237,31 @@ describe('rejected packs write nothing', () => {
     const res = await importInto(owner.workspaceId, { pack, demoData: true, appKey: 'refs' });
     expect(res.statusCode).toBe(422);
     expect(details(res)).toEqual([{ path: '/records/tasks/0/data/project', message: expect.any(String) }]);
+  });
+
+  it('answers 422 when a subform row names a record written after it, and rolls back', async () => {
+    const ws = await newWorkspace('Rows');
+    const pack = richPack() as {
+      forms: Array<{ fields: Array<Record<string, unknown>> }>;
+      records: { projects: Array<{ data: Record<string, unknown> }>; tasks: Array<{ ref?: string }> };
+    };
+    pack.forms[1]!.fields.push({
+      key: 'blockers',
+      type: 'subform',
+      label: { en: 'Blockers' },
+      columns: [{ key: 'task', type: 'relation', label: { en: 'Task' }, form: 'tasks' }],
+    });
+    pack.records.tasks[0]!.ref = 't1';
+    pack.records.projects[0]!.data.blockers = [{ task: 't1' }];
+    const res = await importInto(ws, { pack, demoData: true });
+    expect(res.statusCode).toBe(422);
+    expect(details(res)).toEqual([
+      { path: '/records/projects/0/data/blockers/0/task', message: expect.any(String) },
+    ]);
+    expect((await request('GET', `/workspaces/${ws}/apps`)).json()).toEqual([]);
+    expect(
+      await t.store.connection.collection('records').countDocuments({ ws: new Types.ObjectId(ws) }),
+    ).toBe(0);
   });
 
   it('answers 413 for a pack larger than the body limit', async () => {

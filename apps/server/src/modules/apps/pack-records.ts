@@ -45,6 +45,42 @@ interface Deferred {
   multiple: boolean;
 }
 
+/**
+ * Maps relation refs inside subform rows to ids. Rows are written whole with their record, so their
+ * relations cannot be filled in later: they must name records written before (422 otherwise).
+ */
+function mapRowRelations(
+  fields: readonly FieldDef[],
+  data: Record<string, unknown>,
+  ids: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  base: string,
+): void {
+  for (const sub of fields.filter((f) => f.type === 'subform' && Array.isArray(f.columns) && !f.hidden)) {
+    const rows = data[sub.key];
+    const columns = (sub.columns as FieldDef[]).filter((c) => c.type === 'relation');
+    if (!Array.isArray(rows) || columns.length === 0) continue;
+    data[sub.key] = rows.map((row: unknown, r) => {
+      if (!row || typeof row !== 'object') return row;
+      const out = { ...(row as Record<string, unknown>) };
+      for (const column of columns) {
+        const refs = relationRefs(out[column.key]).map(String);
+        if (refs.length === 0) continue;
+        const resolved = refs.map((ref) => ids.get(String(column.form))?.get(ref));
+        if (resolved.some((id) => id === undefined)) {
+          throw appError('UNPROCESSABLE', 'A subform row names a record written after it', [
+            {
+              path: `${base}/${sub.key}/${r}/${column.key}`,
+              message: 'must name a record written before this one',
+            },
+          ]);
+        }
+        out[column.key] = column.multiple ? resolved : resolved[0];
+      }
+      return out;
+    });
+  }
+}
+
 function rethrowAt(error: unknown, formKey: string, index: number): never {
   if (!isAppError(error)) throw error;
   const base = `/records/${formKey}/${index}`;
@@ -92,6 +128,7 @@ export async function importRecords(
           later.push({ formKey, index, id: '', field: field.key, refs, multiple: field.multiple === true });
         }
       }
+      mapRowRelations(form.definition.fields, data, ids, `/records/${formKey}/${index}/data`);
       const view = await createRecord(target, { data }).catch((error: unknown) =>
         rethrowAt(error, formKey, index),
       );

@@ -114,6 +114,9 @@ export function richPack(): Record<string, unknown> {
           f('projectCode', 'text'),
           f('projectBudget', 'lookup', { relation: 'project', field: 'budget' }),
           f('done', 'switch'),
+          f('links', 'subform', {
+            columns: [f('note', 'text'), f('client', 'relation', { form: 'clients' })],
+          }),
           f('estimate', 'number'),
         ],
       },
@@ -231,7 +234,16 @@ export function richPack(): Record<string, unknown> {
         { ref: 'p3', data: { code: 'P3', client: 'globex', clientName: 'Globex', budget: 200 } },
       ],
       tasks: [
-        { data: { title: 'Design', project: 'p1', projectCode: 'P1', done: true, estimate: 3 } },
+        {
+          data: {
+            title: 'Design',
+            project: 'p1',
+            projectCode: 'P1',
+            done: true,
+            estimate: 3,
+            links: [{ note: 'ask', client: 'globex' }],
+          },
+        },
         { data: { title: 'Build', project: 'p1', projectCode: 'P1', estimate: 5 } },
         { data: { title: 'Ship', project: 'p3', projectCode: 'P3' } },
       ],
