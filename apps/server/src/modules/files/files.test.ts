@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { call, createForm, label, type Workspace, workspaceWithApp } from '../records/test-fixtures.js';
-import { sweepUnattached } from './sweep.js';
+import { fileBucket } from './model.js';
+import { sweepAbandoned, sweepFiles, sweepUnattached } from './sweep.js';
 import { EXE, gridCounts, PNG, upload } from './test-helpers.js';
 
 let t: TestApp;
@@ -269,5 +270,36 @@ describe('lifecycle', () => {
     const down = await call(t, w, 'GET', url);
     expect(down.statusCode).toBe(200);
     expect(down.body).toBe('kept');
+  });
+
+  it('removes the chunks of an upload whose process died midway, and only those', async () => {
+    const db = t.store.connection.db!;
+    // Finished and refused uploads leave no pending marker behind.
+    expect(await db.collection('files.pending').countDocuments({})).toBe(0);
+    const { Types } = await import('mongoose');
+    const id = new Types.ObjectId();
+    await db.collection('files.pending').insertOne({ _id: id, ws: new Types.ObjectId(w.ws), at: new Date() });
+    const stream = fileBucket(t.store.connection).openUploadStream('dying.bin', { id });
+    await new Promise<void>((resolve, reject) =>
+      stream.write(randomBytes(600_000), (e) => (e ? reject(e) : resolve())),
+    );
+    // …and the process is gone: no end, no abort.
+    expect(await db.collection('files.chunks').countDocuments({ files_id: id })).toBe(2);
+    const chunksBefore = await db.collection('files.chunks').countDocuments({});
+    expect(await sweepAbandoned(t.store.connection, new Date(Date.now() - 60_000))).toBe(0);
+    await sweepFiles(t.store.connection, new Date(Date.now() + 25 * 60 * 60 * 1000));
+    expect(await db.collection('files.chunks').countDocuments({ files_id: id })).toBe(0);
+    expect(await db.collection('files.pending').countDocuments({})).toBe(0);
+    // Files on records are untouched by both sweeps.
+    const attached = await db
+      .collection('files.files')
+      .find({ 'metadata.record': { $ne: null } })
+      .toArray();
+    expect(attached.length).toBeGreaterThan(3);
+    const kept = await db
+      .collection('files.chunks')
+      .countDocuments({ files_id: { $in: attached.map((f) => f._id) } });
+    expect(kept).toBeGreaterThan(0);
+    expect(await db.collection('files.chunks').countDocuments({})).toBeLessThanOrEqual(chunksBefore - 2);
   });
 });

@@ -49,6 +49,24 @@ export function fileDocs(connection: Connection): mongoose.mongo.Collection<File
   return db.collection<FileDoc>(`${BUCKET}.files`);
 }
 
+/**
+ * An upload in progress: written before the first chunk and removed once the file document exists (or
+ * the upload was rolled back), so chunks left by a process that died midway can be found and removed.
+ */
+export interface PendingUpload {
+  /** The id the file's chunks carry as `files_id`. */
+  _id: Types.ObjectId;
+  ws: Types.ObjectId;
+  at: Date;
+}
+
+/** The uploads in progress (`files.pending`). */
+export function pendingUploads(connection: Connection): mongoose.mongo.Collection<PendingUpload> {
+  const db = connection.db;
+  if (!db) throw new Error('The store is not connected');
+  return db.collection<PendingUpload>(`${BUCKET}.pending`);
+}
+
 /** Indexes of the bucket's file documents, `ws` first (GridFS adds its own on first upload). */
 export async function ensureFileIndexes(connection: Connection): Promise<void> {
   await fileDocs(connection).createIndex({ 'metadata.ws': 1, 'metadata.record': 1, uploadDate: 1 });

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/service.js';
 import { openForm } from '../records/context.js';
 import { contentDisposition, findDownload } from './download.js';
 import { ensureFileIndexes } from './model.js';
-import { sweepUnattached, UNATTACHED_GRACE_MS } from './sweep.js';
+import { sweepFiles } from './sweep.js';
 import { storeUpload, uploadSpec } from './upload.js';
 
 const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
@@ -50,7 +50,7 @@ export async function fileRoutes(app: AppInstance): Promise<void> {
   app.addHook('onReady', async () => {
     await ensureFileIndexes(connection);
     timer = setInterval(() => {
-      sweepUnattached(connection, new Date(Date.now() - UNATTACHED_GRACE_MS)).catch((error: unknown) =>
+      sweepFiles(connection).catch((error: unknown) =>
         app.log.warn({ err: error }, 'sweeping unattached files failed'),
       );
     }, SWEEP_EVERY_MS);

@@ -3,7 +3,15 @@ import { Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from '../records/context.js';
-import { type FileDoc, type FileMeta, type FileRef, fileBucket, fileDocs, refOf } from './model.js';
+import {
+  type FileDoc,
+  type FileMeta,
+  type FileRef,
+  fileBucket,
+  fileDocs,
+  pendingUploads,
+  refOf,
+} from './model.js';
 import { accepts, cleanName, SNIFF_BYTES, sniff } from './sniff.js';
 
 /** Field types whose values are file references. */
@@ -75,6 +83,7 @@ async function discard(target: FormTarget, upload: UploadStream): Promise<void> 
   const db = target.connection.db;
   await db?.collection('files.chunks').deleteMany({ files_id: upload.id });
   await fileDocs(target.connection).deleteOne({ _id: upload.id as Types.ObjectId });
+  await pendingUploads(target.connection).deleteOne({ _id: upload.id as Types.ObjectId });
 }
 
 /**
@@ -128,7 +137,9 @@ export async function storeUpload(
     mime: verdict.mime,
     record: null,
   };
-  const upload = fileBucket(target.connection).openUploadStream(name, { id: new Types.ObjectId(), metadata });
+  const id = new Types.ObjectId();
+  await pendingUploads(target.connection).insertOne({ _id: id, ws: target.caller.ws, at: new Date() });
+  const upload = fileBucket(target.connection).openUploadStream(name, { id, metadata });
   // Failures arrive through the write callbacks below; the event would otherwise be unhandled.
   upload.on('error', () => {});
   const write = (chunk: Buffer) =>
@@ -150,7 +161,8 @@ export async function storeUpload(
     await discard(target, upload);
     throw error;
   }
-  const doc = await fileDocs(target.connection).findOne({ _id: upload.id as Types.ObjectId });
+  await pendingUploads(target.connection).deleteOne({ _id: id });
+  const doc = await fileDocs(target.connection).findOne({ _id: id });
   if (!doc) throw new Error('The stored file document is missing');
   return refOf(doc as FileDoc);
 }
