@@ -1,10 +1,9 @@
 import { type Static, type TSchema, Type } from 'typebox';
 
-/** Pattern of every stable key a user defines (field, form, flow, role, ...): starts lower-case, then word characters. */
 /** Body of {@link KEY_PATTERN} without anchors, for composing larger patterns. */
 export const KEY_BODY = '[a-z][a-zA-Z0-9_]*';
 
-/** Pattern of every stable key a user defines (field, form, flow, role, ...). */
+/** Pattern of every stable key a user defines (field, form, flow, role, ...): starts lower-case, then word characters. */
 export const KEY_PATTERN = `^${KEY_BODY}$`;
 
 /** Pattern of a MongoDB ObjectId as sent over JSON: 24 lower- or upper-case hex digits. */

@@ -271,6 +271,21 @@ describe('automations, dashboards, roles, apps', () => {
     ]);
   });
 
+  it('restricts one subform column by `subform.column`, and only a real one', () => {
+    const withColumns = (fields: unknown[]) => ({
+      key: 'clerk',
+      name: label,
+      forms: [{ form: 'orders', view: 'all', fields }],
+    });
+    expect(validateRole(withColumns([{ field: 'lines.sku', access: 'hidden' }]), scope)).toEqual([]);
+    expect(codes(validateRole(withColumns([{ field: 'lines.price', access: 'hidden' }]), scope))).toEqual([
+      ['ref.field', '/forms/0/fields/0/field'],
+    ]);
+    expect(codes(validateRole(withColumns([{ field: 'lines.sku.x', access: 'hidden' }])))).toEqual([
+      ['schema.pattern', '/forms/0/fields/0/field'],
+    ]);
+  });
+
   it('validates apps', () => {
     expect(validateApp({ key: 'crm', name: label, menu: [{ kind: 'form', form: 'orders' }] })).toEqual([]);
     expect(codes(validateApp({ key: 'crm', name: label, color: 'blue', menu: [{ kind: 'page' }] }))).toEqual([

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Key, LocalizedText } from '../common.js';
+import { KEY_BODY, Key, LocalizedText } from '../common.js';
 import { Filter } from '../filter.js';
 
 /**
@@ -29,7 +29,11 @@ export const FormPermission = Type.Object(
     fields: Type.Optional(
       Type.Array(
         Type.Object(
-          { field: Key, access: Type.Enum(['hidden', 'readOnly']) },
+          // A field key, or `subform.column` for one column of a subform.
+          {
+            field: Type.String({ pattern: `^${KEY_BODY}(\\.${KEY_BODY})?$`, maxLength: 129 }),
+            access: Type.Enum(['hidden', 'readOnly']),
+          },
           { additionalProperties: false },
         ),
         { maxItems: 500 },

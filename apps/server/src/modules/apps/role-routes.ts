@@ -19,7 +19,6 @@ const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
 // the route schema only bounds the size of the list.
 const RoleList = Type.Array(Type.Unknown(), { maxItems: 200 });
 
-const SUBFORM_COLUMN = /^([a-z][a-zA-Z0-9_]*)\.([a-z][a-zA-Z0-9_]*)$/;
 const SCOPED_ACTIONS = ['view', 'edit', 'delete'] as const;
 
 /**
@@ -34,43 +33,6 @@ function requireRoleManager(caller: Caller, app: AppDoc): void {
     'FORBIDDEN',
     'Only workspace owners and admins, or a role that manages the app, change its roles',
   );
-}
-
-interface FieldRefs {
-  /** `role index -> permission index -> field index -> "sub.col"` for refs the schema's key pattern refuses. */
-  columns: { role: number; form: number; field: number; ref: string }[];
-  /** The list with every `sub.col` ref replaced by `sub`, for the schema and its reference checks. */
-  list: unknown[];
-}
-
-/**
- * The meta-model's `Role` allows only plain keys in `fields`, while the access layer also reads
- * `subform.column`. Such refs are checked here against the subform's columns; the schema sees the subform.
- */
-function splitColumnRefs(roles: readonly unknown[]): FieldRefs {
-  const columns: FieldRefs['columns'] = [];
-  const list = roles.map((role, r) => {
-    const forms = (role as { forms?: unknown } | null)?.forms;
-    if (!Array.isArray(forms)) return role;
-    return {
-      ...(role as object),
-      forms: forms.map((perm: unknown, f) => {
-        const fields = (perm as { fields?: unknown } | null)?.fields;
-        if (!Array.isArray(fields)) return perm;
-        return {
-          ...(perm as object),
-          fields: fields.map((entry: unknown, i) => {
-            const ref = (entry as { field?: unknown } | null)?.field;
-            const match = typeof ref === 'string' ? SUBFORM_COLUMN.exec(ref) : null;
-            if (!match || typeof ref !== 'string') return entry;
-            columns.push({ role: r, form: f, field: i, ref });
-            return { ...(entry as object), field: match[1] };
-          }),
-        };
-      }),
-    };
-  });
-  return { columns, list };
 }
 
 /** Reference issues in words a person fixing the matrix understands. */
@@ -132,10 +94,9 @@ export async function checkRoleList(
 ): Promise<AppRoleDefinition[]> {
   const directory = await loadDirectory(connection, app.ws, app._id);
   const forms = directory.forms.map((f) => f.definition as unknown as FormRef);
-  const { columns, list } = splitColumnRefs(roles);
   const shape: Issue[] = [];
   const refs: Issue[] = [];
-  list.forEach((role, i) => {
+  roles.forEach((role, i) => {
     const own = validateRole(role, { forms }).map((issue) => ({ ...issue, path: `/${i}${issue.path}` }));
     for (const issue of own) (issue.code.startsWith('schema.') ? shape : refs).push(issue);
   });
@@ -153,21 +114,6 @@ export async function checkRoleList(
     seen.add(role.key);
     details.push(...customScopeIssues(role, `/${i}`, directory));
   });
-  for (const c of columns) {
-    const formKey = checked[c.role]?.forms[c.form]?.form ?? '';
-    const form = directory.byKey(formKey);
-    const [head, column] = c.ref.split('.') as [string, string];
-    const parent = form?.definition.fields.find((f) => f.key === head);
-    // Unknown forms and subforms are already reported through the schema's reference checks.
-    if (!parent) continue;
-    const cols = (parent as { columns?: readonly { key: string }[] }).columns;
-    if (!cols?.some((col) => col.key === column)) {
-      details.push({
-        path: `/${c.role}/forms/${c.form}/fields/${c.field}/field`,
-        message: `"${c.ref}" is not a column of a subform of form "${formKey}"`,
-      });
-    }
-  }
   if (details.length > 0) throw appError('UNPROCESSABLE', 'The roles do not fit the app', details);
   return checked;
 }

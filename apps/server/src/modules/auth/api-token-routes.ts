@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
+import { assertKnownRoles } from '../workspaces/member-routes.js';
 import { parseId } from '../workspaces/service.js';
 import { authModels } from './models.js';
 import { currentUser, requireAdmin } from './plugin.js';
@@ -53,6 +54,7 @@ export async function apiTokenRoutes(app: AppInstance): Promise<void> {
           { path: '/role', message: 'must not be owner' },
         ]);
       }
+      await assertKnownRoles(app, new Types.ObjectId(caller.ws), [role], () => '/role');
       const expires = expiresAt ? new Date(expiresAt) : null;
       if (expires && !(expires.getTime() > Date.now())) {
         throw appError('VALIDATION_FAILED', 'The expiry must lie in the future', [

@@ -189,6 +189,12 @@ describe('API tokens', () => {
     ).toBe(400);
     expect((await post(owner, { name: 'X', role: 'member', expiresAt: 'tomorrow' })).statusCode).toBe(400);
     expect((await post(owner, { name: 'X', role: 'Bad Role' })).statusCode).toBe(400);
+    // A role no app defines would grant a silent nothing: 422 at the role.
+    const unknown = await post(owner, { name: 'X', role: 'auditor' });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details).toEqual([
+      { path: '/role', message: expect.stringContaining('auditor') },
+    ]);
     const member = await addMember(t.app, owner, ws, 'm@example.com');
     expect((await post(member, { name: 'X', role: 'member' })).statusCode).toBe(403);
   });

@@ -9,6 +9,7 @@ import { requireAdmin, setSessionCookies } from '../auth/plugin.js';
 import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
 import { createSession, createUser, normalizeEmail } from '../auth/service.js';
 import { newToken, tokenDigest, tokenKind } from '../auth/tokens.js';
+import { assertKnownRoles } from './member-routes.js';
 import { workspaceModels } from './models.js';
 import {
   assertActiveMember,
@@ -61,6 +62,7 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
       const caller = requireAdmin(request);
       const ws = new Types.ObjectId(caller.ws);
       const body = request.body;
+      await assertKnownRoles(app, ws, body.roles);
       const roles = normalizeRoles(body.roles);
       assertMayAssignRoles(caller, null, roles);
       const token = newToken('invitation');

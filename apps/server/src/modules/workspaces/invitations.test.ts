@@ -9,6 +9,18 @@ beforeAll(async () => {
   t = await createTestApp();
   owner = await runSetup(t.app);
   ws = owner.workspaceId;
+  // Invitations may hand out only workspace roles and roles an app of the workspace defines.
+  const created = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/workspaces/${ws}/apps`,
+    headers: owner.headers,
+    payload: {
+      key: 'books',
+      name: { en: 'Books' },
+      roles: [{ key: 'finance', name: { en: 'Finance' }, forms: [] }],
+    },
+  });
+  if (created.statusCode !== 201) throw new Error(created.body);
 });
 afterAll(async () => {
   await t.close();
@@ -25,6 +37,14 @@ const accept = (payload: object) =>
   t.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload });
 
 describe('invitations', () => {
+  it('refuses roles that are neither workspace roles nor roles of an app (422 at the role)', async () => {
+    const res = await invite(owner, { email: 'typo@example.com', roles: ['member', 'finanse'] });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      { path: '/roles/1', message: expect.stringContaining('finanse') },
+    ]);
+  });
+
   it('creates an invitation whose token is shown once and stored as a digest', async () => {
     const res = await invite(owner, { email: 'Ivy@Example.com', roles: ['finance'] });
     expect(res.statusCode).toBe(201);

@@ -41,7 +41,12 @@ const MemberParams = Type.Object({ ws: Type.String(), user: Type.String() });
  * 422 unless every role is a workspace role or the key of a role one of the workspace's apps defines,
  * so a typo never grants a silent nothing. Paths point into the request's `roles`.
  */
-async function assertKnownRoles(app: AppInstance, ws: Types.ObjectId, roles: readonly string[]) {
+export async function assertKnownRoles(
+  app: AppInstance,
+  ws: Types.ObjectId,
+  roles: readonly string[],
+  pathOf: (index: number) => string = (index) => `/roles/${index}`,
+): Promise<void> {
   const custom = roles.filter((role) => !(WORKSPACE_ROLES as readonly string[]).includes(role));
   if (custom.length === 0) return;
   const apps = await appModel(app.store.connection)
@@ -52,7 +57,7 @@ async function assertKnownRoles(app: AppInstance, ws: Types.ObjectId, roles: rea
   roles.forEach((role, i) => {
     if (!(WORKSPACE_ROLES as readonly string[]).includes(role) && !defined.has(role)) {
       details.push({
-        path: `/roles/${i}`,
+        path: pathOf(i),
         message: `"${role}" is neither a workspace role nor a role of an app`,
       });
     }
