@@ -89,8 +89,8 @@ async function dropIndexes(connection: Connection, journal: ImportJournal): Prom
 }
 
 /**
- * Undoes an import: deletes everything it wrote, the app first so nothing new reaches its forms, jobs
- * twice because recomputes of the import's records may queue more while records are deleted.
+ * Undoes an import: deletes everything it wrote, the app first so nothing new reaches its forms; jobs and
+ * history twice, because a recompute of the import's records running meanwhile may still write them.
  */
 export async function rollbackImport(
   connection: Connection,
@@ -105,12 +105,13 @@ export async function rollbackImport(
   const history = await historyModel(connection).collection.deleteMany(s.history);
   const counters = await counterModel(connection).collection.deleteMany(s.counters as never);
   const lateJobs = await jobModel(connection).collection.deleteMany(s.jobs);
+  const lateHistory = await historyModel(connection).collection.deleteMany(s.history);
   return {
     apps: apps.deletedCount,
     forms: forms.deletedCount,
     formVersions: formVersions.deletedCount,
     records: records.deletedCount,
-    history: history.deletedCount,
+    history: history.deletedCount + lateHistory.deletedCount,
     counters: counters.deletedCount,
     jobs: jobs.deletedCount + lateJobs.deletedCount,
     indexes: await dropIndexes(connection, journal),
