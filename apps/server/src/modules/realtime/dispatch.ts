@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Types } from 'mongoose';
+import { type PipelineStage, Types } from 'mongoose';
 import type { Server } from 'socket.io';
 import type { AppInstance } from '../../app.js';
 import { type FormAccess, formAccess } from '../../lib/access/index.js';
@@ -13,6 +13,8 @@ import type { Subscription, Subscriptions } from './subscriptions.js';
 const BATCH_MS = 20;
 /** Ids per visibility query. */
 const CHUNK = 500;
+/** Access groups per visibility query (one `$facet` branch each; keeps the answer far below 16 MB). */
+const GROUPS_PER_QUERY = 50;
 
 /** A change as it travels between instances (ids as hex strings). */
 export interface WireChange {
@@ -54,7 +56,7 @@ export interface DispatchStats {
   batches: number;
   /** Access groups served (summed over batches and forms). */
   groups: number;
-  /** Visibility queries sent to the store. */
+  /** Visibility queries sent to the store (each covers up to 50 groups). */
   checks: number;
   /** Events emitted (one per group and record, whatever the group's size). */
   emits: number;
@@ -189,19 +191,13 @@ export class RecordDispatcher {
     if (current.length === 0) return;
     const currentIds = current.map((change) => new Types.ObjectId(change.id));
     this.stats.groups += groups.length;
-    for (const group of groups) {
-      const visible = new Set<string>();
-      for (let i = 0; i < currentIds.length; i += CHUNK) {
-        const filter = group.access.filter('view', { _id: { $in: currentIds.slice(i, i + CHUNK) } });
-        if (!filter) continue;
-        this.stats.checks += 1;
-        const found = await Records.find(filter, { _id: 1, v: 1 }).lean<Pick<RecordDoc, '_id' | 'v'>[]>();
-        for (const doc of found) visible.add(`${doc._id.toHexString()}:${doc.v}`);
-      }
+    const visible = await this.visibleTo(groups, target, currentIds);
+    for (const [index, group] of groups.entries()) {
+      const seen = visible[index] ?? new Set<string>();
       const room = this.io.local.to(group.sockets);
       for (const change of current) {
         const doc = docs.get(change.id);
-        if (!doc || !visible.has(`${change.id}:${change.v}`)) continue;
+        if (!doc || !seen.has(`${change.id}:${change.v}`)) continue;
         this.stats.emits += 1;
         if (change.type === 'deleted') {
           room.emit('record:deleted', {
@@ -216,6 +212,41 @@ export class RecordDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * For each group, the `id:v` of the changed records its view filter matches. Groups are asked together,
+   * one `$facet` branch each, so a batch costs one round trip per chunk of groups instead of one per group;
+   * each branch is the access layer's own filter, evaluated by the store.
+   */
+  private async visibleTo(
+    groups: readonly Group[],
+    target: FormTarget,
+    ids: readonly Types.ObjectId[],
+  ): Promise<Set<string>[]> {
+    const visible = groups.map(() => new Set<string>());
+    const Records = recordModel(this.app.store.connection);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      for (let g = 0; g < groups.length; g += GROUPS_PER_QUERY) {
+        const facets: Record<string, PipelineStage.FacetPipelineStage[]> = {};
+        for (const [offset, group] of groups.slice(g, g + GROUPS_PER_QUERY).entries()) {
+          const filter = group.access.filter('view', { _id: { $in: chunk } });
+          if (filter) facets[`g${g + offset}`] = [{ $match: filter }, { $project: { _id: 1, v: 1 } }];
+        }
+        if (Object.keys(facets).length === 0) continue;
+        this.stats.checks += 1;
+        const [result] = await Records.aggregate<Record<string, Pick<RecordDoc, '_id' | 'v'>[]>>([
+          { $match: { ws: target.caller.ws, form: target.form.id, _id: { $in: chunk } } },
+          { $facet: facets },
+        ]);
+        for (const [key, docs] of Object.entries(result ?? {})) {
+          const set = visible[Number(key.slice(1))];
+          for (const doc of docs) set?.add(`${doc._id.toHexString()}:${doc.v}`);
+        }
+      }
+    }
+    return visible;
   }
 
   private groupsOf(target: FormTarget, listeners: readonly Subscription[]): Group[] {

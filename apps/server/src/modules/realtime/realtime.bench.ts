@@ -2,9 +2,9 @@
  * Record-event fan-out. Writes K records one after another and measures the time until the last event
  * reached a sentinel socket (the owner, subscribed last, so its group is served last), in three runs on
  * one app: no other subscribers (baseline: the writes themselves), S sockets that share one access group
- * (API tokens of a role with an `all` scope: one check per change), and S sockets in S groups (tokens of
- * an `own`-scope role: one check per socket). Prints end-to-end time (clients run in this process too) and
- * the server's own delivery time, access checks and emits (`app.realtime.stats()`), with ratios.
+ * (API tokens of a role with an `all` scope), and S sockets in S groups (tokens of an `own`-scope role:
+ * one `$facet` branch per socket). Prints end-to-end time (clients run in this process too) and
+ * the server's own delivery time, visibility queries (each covers up to 50 access groups) and emits (`app.realtime.stats()`), with ratios.
  *
  *   node --conditions=source --import tsx src/modules/realtime/realtime.bench.ts
  */
@@ -101,7 +101,7 @@ async function run(label: string, role: string | null): Promise<{ ms: number; ch
   console.info(
     `${label.padEnd(44)} end-to-end ${ms.toFixed(0).padStart(6)} ms | server delivery ${dispatch.ms
       .toFixed(0)
-      .padStart(6)} ms, ${dispatch.checks} access checks, ${dispatch.emits} emits`,
+      .padStart(6)} ms, ${dispatch.checks} visibility queries, ${dispatch.emits} emits`,
   );
   return { ms: dispatch.ms, checks: dispatch.checks };
 }
@@ -114,7 +114,7 @@ const [grouped, apart] = [one.ms, many.ms];
 const checks = { grouped: one.checks, apart: many.checks };
 console.info(
   `server delivery time / sentinel-only baseline: 1 group ${(grouped / baseline).toFixed(2)}x, ` +
-    `${SOCKETS} groups ${(apart / baseline).toFixed(2)}x; access checks per write: ` +
+    `${SOCKETS} groups ${(apart / baseline).toFixed(2)}x; visibility queries per write: ` +
     `${(checks.grouped / WRITES).toFixed(1)} vs ${(checks.apart / WRITES).toFixed(1)}`,
 );
 await t.close();
