@@ -273,6 +273,39 @@ describe('record events', () => {
     expect(recordEvents(c1).some((e) => e.payload.record?.id === theirs.id)).toBe(false);
   });
 
+  it('serves more access groups than one visibility query holds, each with exactly its own records', async () => {
+    const tokens: { token: string; client: Client }[] = [];
+    // 55 own-scope callers: 55 groups, past the 50 groups one query covers.
+    for (let i = 0; i < 55; i++) {
+      const res = await as(owner, 'POST', `/workspaces/${wsA}/api-tokens`, { name: `own-${i}`, role: 'rep' });
+      const token = res.json().token as string;
+      const c = await connected(url, { headers: { authorization: `Bearer ${token}` } });
+      clients.push(c);
+      expect((await c.subscribe(wsA, [formA])).ok).toBe(true);
+      tokens.push({ token, client: c });
+    }
+    const ids: string[] = [];
+    for (const [i, { token }] of tokens.entries()) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/workspaces/${wsA}/forms/${formA}/records`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { data: { code: `OWN-${i}` } },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      ids.push(res.json().id);
+    }
+    for (const [i, { client: c }] of tokens.entries()) await c.next(isRecord(ids[i] ?? ''));
+    // Every batch is out once the last one is; an acknowledged round trip per socket flushes what is in flight.
+    for (const { client: c } of tokens) await c.socket.emitWithAck('unsubscribe', { ws: 'none' });
+    for (const [i, { client: c }] of tokens.entries()) {
+      attempts += 1;
+      const got = recordEvents(c).map((e) => e.payload.record?.id);
+      if (got.length !== 1) leaks.push(`own-scope token ${i} got ${got.length} records`);
+      expect(got).toEqual([ids[i]]);
+    }
+  });
+
   it('announces deletes to those who could see the record', async () => {
     const [c1, c2] = [await client(rep1), await client(rep2)];
     for (const c of [c1, c2]) expect((await c.subscribe(wsA, [formA])).ok).toBe(true);
