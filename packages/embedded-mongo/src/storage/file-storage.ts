@@ -58,6 +58,8 @@ export class FileStorage implements Storage {
   #generation: number;
   /** Bytes journaled since the last rotation (or in all journals after the snapshot, after open). */
   #journalBytes: number;
+  /** Size of the last snapshot this storage wrote (0 until it writes one). */
+  #snapshotBytes = 0;
   readonly #inflight = new Set<Promise<void>>();
   #checkpointing: Promise<void> | undefined;
   #closed = false;
@@ -103,9 +105,10 @@ export class FileStorage implements Storage {
   }
 
   shouldCheckpoint(): boolean {
-    return (
-      !this.#closed && this.#checkpointing === undefined && this.#journalBytes >= this.#init.checkpointBytes
-    );
+    // A snapshot rewrites the whole state: waiting for a journal at least as large as the last one
+    // keeps the work of checkpoints proportional to what was journaled, not to state size x commits.
+    const threshold = Math.max(this.#init.checkpointBytes, this.#snapshotBytes);
+    return !this.#closed && this.#checkpointing === undefined && this.#journalBytes >= threshold;
   }
 
   checkpoint(state: Iterable<JournalOp>): Promise<void> {
@@ -143,7 +146,7 @@ export class FileStorage implements Storage {
           'checkpoint abandoned: a commit made before it failed',
         );
       }
-      await writeSnapshot(dir, generation, state, this.#init.io, this.#init.noSync);
+      this.#snapshotBytes = await writeSnapshot(dir, generation, state, this.#init.io, this.#init.noSync);
     })();
     const tracked = run.then(
       () => {

@@ -26,7 +26,7 @@ export async function writeSnapshot(
   state: Iterable<JournalOp>,
   io: StorageIo,
   noSync: boolean,
-): Promise<void> {
+): Promise<number> {
   const temp = snapshotTempPath(dir, generation);
   let fd: number;
   try {
@@ -81,4 +81,5 @@ export async function writeSnapshot(
   for (const older of listing.journals.filter((g) => g < generation)) {
     await unlinkAsync(journalPath(dir, older)).catch(() => {});
   }
+  return position;
 }

@@ -32,7 +32,7 @@ export interface Storage {
    * in-memory change, and the journal stays consistent (a failed entry is never replayed).
    */
   commit(ops: JournalOp[]): Promise<void>;
-  /** True once the journal has grown past `checkpointBytes`. */
+  /** True once the journal has grown past `checkpointBytes` and past the size of the last snapshot written. */
   shouldCheckpoint(): boolean;
   /**
    * Writes a snapshot of the whole state and truncates the journal. The caller passes an iterable

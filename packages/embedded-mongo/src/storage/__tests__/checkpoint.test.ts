@@ -142,6 +142,34 @@ describe('checkpoint', { timeout: 20_000 }, () => {
     await reopened.storage.close();
   });
 
+  it('waits for a journal as large as the last snapshot before asking for the next checkpoint', async () => {
+    const dir = tempDir();
+    const { storage } = await openStorage(dir, { checkpointBytes: 500, noSync: true });
+    const model: Model = new Map();
+    // A state much larger than checkpointBytes, so its snapshot is too.
+    await commitAll(
+      storage,
+      model,
+      Array.from({ length: 200 }, (_, i) => put(i, { text: 'x'.repeat(50) })),
+    );
+    expect(storage.shouldCheckpoint()).toBe(true);
+    await storage.checkpoint(modelState(model));
+    const snapshotBytes = readFileSync(snapshotPath(dir, 2)).length;
+    expect(snapshotBytes).toBeGreaterThan(5000);
+    let journaled = 0;
+    while (!storage.shouldCheckpoint()) {
+      const op = put(journaled % 200, { again: journaled });
+      await commitAll(storage, model, [op]);
+      journaled++;
+    }
+    // Past checkpointBytes long before: only the snapshot's size turned it on.
+    expect(readFileSync(journalPath(dir, 2)).length).toBeGreaterThanOrEqual(snapshotBytes);
+    expect(journaled).toBeGreaterThan(20);
+    await storage.checkpoint(modelState(model));
+    await storage.close();
+    expect(modelText(await recoveredModel(dir))).toBe(modelText(model));
+  });
+
   it('removes leftover temp files and journals older than the snapshot on open', async () => {
     const dir = tempDir();
     const { storage } = await openStorage(dir);
