@@ -28,6 +28,27 @@ describe('toErrorResponse', () => {
     const forged = Object.assign(new Error('x'), { code: 'toString', statusCode: 200 });
     expect(toErrorResponse(forged).status).toBe(500);
   });
+
+  it('answers a duplicate key nobody translated with 409, naming the keys but not their values', () => {
+    const raced = Object.assign(
+      new Error('E11000 duplicate key error collection: x.apps index: ws_1_key_1'),
+      {
+        code: 11000,
+        keyPattern: { ws: 1, key: 1 },
+        keyValue: { ws: 'abc', key: 'crm' },
+      },
+    );
+    expect(toErrorResponse(raced)).toEqual({
+      status: 409,
+      body: {
+        error: {
+          code: 'CONFLICT',
+          message: 'Something with the same key already exists',
+          details: [{ path: '/key', message: 'is taken' }],
+        },
+      },
+    });
+  });
 });
 
 describe('error handler on a Fastify app', () => {

@@ -1,6 +1,28 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, type ErrorDetail, isAppError } from './errors.js';
 
+/** Scoping keys of compound unique indexes: not something the client chose, so not named in details. */
+const SCOPE_KEYS = new Set(['ws', 'form', 'app', 'deleted', '_id']);
+
+/**
+ * A duplicate-key error (11000) that no module turned into its own error: a race two requests ran into a
+ * unique index. 409 naming the clashing keys (not their values, which may belong to someone else).
+ */
+function duplicateKey(error: unknown): { status: number; body: ErrorBody } | undefined {
+  const mongo = error as { code?: unknown; keyValue?: unknown; keyPattern?: unknown };
+  if (mongo?.code !== 11000) return undefined;
+  const keys = Object.keys((mongo.keyPattern ?? mongo.keyValue ?? {}) as object).filter(
+    (key) => !SCOPE_KEYS.has(key),
+  );
+  const body: ErrorBody = {
+    error: { code: 'CONFLICT', message: 'Something with the same key already exists' },
+  };
+  if (keys.length > 0) {
+    body.error.details = keys.map((key) => ({ path: `/${key.replaceAll('.', '/')}`, message: 'is taken' }));
+  }
+  return { status: 409, body };
+}
+
 /** The status and body for any error thrown while serving a request. Never exposes a stack trace. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (isAppError(error)) {
@@ -25,6 +47,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       body: { error: { code: 'VALIDATION_FAILED', message: `Invalid request ${context}`, details } },
     };
   }
+  const duplicate = duplicateKey(error);
+  if (duplicate) return duplicate;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -50,6 +50,8 @@ export async function createApp(connection: Connection, caller: Caller, input: N
   });
   if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app', issueDetails(issues));
   const Apps = appModel(connection);
+  // The unique {ws, key} index decides races; right after start it may still be building.
+  await Apps.init();
   if (await Apps.exists({ ws: caller.ws, key: app.key })) {
     throw appError('CONFLICT', `An app with key "${app.key}" already exists`, [
       { path: '/key', message: 'is taken' },
