@@ -1,9 +1,6 @@
 import { FormulaError } from './errors.js';
 
-/**
- * A token of the source, with its place. Operators are normalised: `&&` → `and`, `||` → `or`,
- * `<>` → `!=`, a single `=` → `==`, AND/OR/NOT used as operators → and/or/not; constants are lower-case.
- */
+/** A token of the source, with its place. `leaf` tokens become literals or names in the tree. */
 export interface Token {
   readonly kind: 'number' | 'string' | 'name' | 'const' | 'op' | '(' | ')' | '[' | ']' | ',';
   readonly text: string;
@@ -11,11 +8,22 @@ export interface Token {
   readonly end: number;
 }
 
+/** The pre-pass result: tokens of the original source and the text handed to expr-eval. */
+export interface LexResult {
+  readonly tokens: readonly Token[];
+  /** Tokens that appear as operands in expr-eval's output, in source order. */
+  readonly leaves: readonly Token[];
+  /** The rewritten source expr-eval parses. */
+  readonly rewritten: string;
+  /** For each character of `rewritten`, the offset in the original source. */
+  readonly offsets: readonly number[];
+}
+
 const KEYWORD_OPS = new Set(['and', 'or', 'not']);
 const CONSTS = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 const NUMBER = /(?:0x[0-9a-f]+|0b[01]+)(?![0-9a-z_])|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/iy;
 
-/** A letter: a character with upper and lower case. ASCII is decided without allocating. */
+/** A letter in expr-eval's sense: a character with upper and lower case. ASCII is decided without allocating. */
 function isCased(c: string): boolean {
   const code = c.charCodeAt(0);
   if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -27,12 +35,20 @@ function isDigit(c: string): boolean {
 }
 
 /**
- * Tokenises the source with positions, normalising the Excel-style spellings (see {@link Token}).
- * `&` is concatenation and `||` is OR. It also enforces the nesting limits of brackets, prefix
- * operators and powers, so the recursive parser can never run into the stack limit.
+ * Tokenises the source with positions and rewrites the Excel-style spellings expr-eval does not
+ * know: `&` (concatenation) → `||`, `<>` → `!=`, a single `=` → `==`, upper-case AND/OR/NOT used
+ * as operators → and/or/not, `&&` → and. `||` is read as OR, not as expr-eval's concatenation.
+ * It also enforces the nesting limit before expr-eval's recursive parser could overflow the stack.
  */
-export function lex(source: string, maxDepth: number): Token[] {
+export function lex(source: string, maxDepth: number): LexResult {
   const tokens: Token[] = [];
+  const leaves: Token[] = [];
+  let out = '';
+  const offsets: number[] = [];
+  const emit = (text: string, at: number) => {
+    out += text;
+    for (let k = 0; k < text.length; k++) offsets.push(at);
+  };
   let depth = 0;
   let prefixRun = 0;
   let powers = 0;
@@ -41,12 +57,14 @@ export function lex(source: string, maxDepth: number): Token[] {
     const c = source[i] ?? '';
     const start = i;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      emit(c, i);
       i++;
       continue;
     }
     if (c === '/' && source[i + 1] === '*') {
       const close = source.indexOf('*/', i + 2);
       if (close < 0) throw new FormulaError('SYNTAX_ERROR', i, { detail: 'unclosed comment' });
+      emit(' ', i);
       i = close + 2;
       continue;
     }
@@ -54,7 +72,10 @@ export function lex(source: string, maxDepth: number): Token[] {
       let j = source.indexOf(c, i + 1);
       while (j >= 0 && source[j - 1] === '\\') j = source.indexOf(c, j + 1);
       if (j < 0) throw new FormulaError('SYNTAX_ERROR', i, { detail: 'unclosed text' });
-      tokens.push({ kind: 'string', text: source.slice(i, j + 1), pos: i, end: j + 1 });
+      const tok: Token = { kind: 'string', text: source.slice(i, j + 1), pos: i, end: j + 1 };
+      tokens.push(tok);
+      leaves.push(tok);
+      emit(tok.text, i);
       i = j + 1;
       continue;
     }
@@ -62,7 +83,10 @@ export function lex(source: string, maxDepth: number): Token[] {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(source);
       const text = m?.[0] ?? c;
-      tokens.push({ kind: 'number', text, pos: i, end: i + text.length });
+      const tok: Token = { kind: 'number', text, pos: i, end: i + text.length };
+      tokens.push(tok);
+      leaves.push(tok);
+      emit(text, i);
       i += text.length;
       continue;
     }
@@ -83,10 +107,17 @@ export function lex(source: string, maxDepth: number): Token[] {
         prefixRun = lower === 'not' ? (prevTok?.kind === 'op' ? prefixRun + 1 : 1) : 0;
         if (prefixRun > maxDepth) throw new FormulaError('DEPTH_EXCEEDED', i, { max: maxDepth });
         tokens.push({ kind: 'op', text: lower, pos: i, end: j });
+        emit(lower, i);
       } else if (CONSTS.has(text)) {
-        tokens.push({ kind: 'const', text: lower, pos: i, end: j });
+        const tok: Token = { kind: 'const', text: lower, pos: i, end: j };
+        tokens.push(tok);
+        leaves.push(tok);
+        emit(lower, i);
       } else {
-        tokens.push({ kind: 'name', text, pos: i, end: j });
+        const tok: Token = { kind: 'name', text, pos: i, end: j };
+        tokens.push(tok);
+        leaves.push(tok);
+        emit(text, i);
       }
       i = j;
       continue;
@@ -95,33 +126,37 @@ export function lex(source: string, maxDepth: number): Token[] {
       depth++;
       if (depth > maxDepth) throw new FormulaError('DEPTH_EXCEEDED', i, { max: maxDepth });
       tokens.push({ kind: c, text: c, pos: i, end: i + 1 });
+      emit(c, i);
       i++;
       continue;
     }
     if (c === ')' || c === ']' || c === ',') {
       if (c !== ',') depth--;
       tokens.push({ kind: c, text: c, pos: i, end: i + 1 });
+      emit(c, i);
       i++;
       continue;
     }
     const two = source.slice(i, i + 2);
     let op: string;
+    let rewritten: string;
     let length = 2;
-    if (two === '&&') op = 'and';
-    else if (two === '||') op = 'or';
-    else if (two === '<>' || two === '!=') op = '!=';
-    else if (two === '==' || two === '<=' || two === '>=') op = two;
+    if (two === '&&') [op, rewritten] = ['and', ' and '];
+    else if (two === '||') [op, rewritten] = ['or', ' or '];
+    else if (two === '<>' || two === '!=') [op, rewritten] = ['!=', '!='];
+    else if (two === '==' || two === '<=' || two === '>=') [op, rewritten] = [two, two];
     else {
       length = 1;
-      if (c === '=') op = '==';
-      else if ('+-*/%^<>?:.&'.includes(c)) op = c;
+      if (c === '&') [op, rewritten] = ['&', '||'];
+      else if (c === '=') [op, rewritten] = ['==', '=='];
+      else if ('+-*/%^<>?:.'.includes(c)) [op, rewritten] = [c, c];
       else if (c === '!') throw new FormulaError('UNSUPPORTED_SYNTAX', i, { syntax: '!' });
       else if (c === ';') throw new FormulaError('UNSUPPORTED_SYNTAX', i, { syntax: ';' });
       else throw new FormulaError('SYNTAX_ERROR', i, { detail: `unexpected character "${c}"` });
     }
     i += length;
-    // Right-recursive constructs (prefix operators in a row, powers) recurse in the parser without
-    // brackets; bound them here so it never runs into the stack limit.
+    // Right-recursive constructs (prefix operators in a row, powers) recurse in expr-eval without
+    // brackets; bound them here so the parser never runs into the stack limit.
     const prev = tokens[tokens.length - 1];
     const prefix =
       (op === '-' || op === '+') &&
@@ -132,56 +167,8 @@ export function lex(source: string, maxDepth: number): Token[] {
     if (prefixRun > maxDepth || powers > maxDepth)
       throw new FormulaError('DEPTH_EXCEEDED', start, { max: maxDepth });
     tokens.push({ kind: 'op', text: op, pos: start, end: i });
+    emit(rewritten, start);
   }
-  return tokens;
+  offsets.push(source.length);
+  return { tokens, leaves, rewritten: out, offsets };
 }
-
-/** Decimal with optional exponent, or 0x hexadecimal / 0b binary integers. */
-export function numberValue(text: string): number {
-  if (text.length > 2 && text.charCodeAt(0) === 48) {
-    const radix = text.charCodeAt(1) | 32; // lower-case
-    if (radix === 120) return Number.parseInt(text.slice(2), 16); // 0x
-    if (radix === 98) return Number.parseInt(text.slice(2), 2); // 0b
-  }
-  return Number.parseFloat(text);
-}
-
-/** The value of a quoted text: JSON-style escapes (`\"`, `\\`, `\n`, `\u00e9`, ...), others refused. */
-export function textValue(token: Token): string {
-  const raw = token.text.slice(1, -1);
-  if (!raw.includes('\\')) return raw;
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = raw[++i] ?? '';
-    const simple = ESCAPES[e];
-    if (simple !== undefined) {
-      out += simple;
-    } else if (e === 'u' && /^[0-9a-f]{4}$/i.test(raw.slice(i + 1, i + 5))) {
-      out += String.fromCharCode(Number.parseInt(raw.slice(i + 1, i + 5), 16));
-      i += 4;
-    } else {
-      throw new FormulaError('SYNTAX_ERROR', token.pos, { detail: `illegal escape sequence "\\${e}"` });
-    }
-  }
-  return out;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = Object.assign(
-  Object.create(null) as Record<string, string>,
-  {
-    "'": "'",
-    '"': '"',
-    '\\': '\\',
-    '/': '/',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t',
-  },
-);

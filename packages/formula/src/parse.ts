@@ -1,6 +1,7 @@
+import { Parser } from 'expr-eval-fork';
 import type { BinaryOp, FormulaNode, UnaryOp } from './ast.js';
 import { FormulaError, isFormulaError } from './errors.js';
-import { lex, numberValue, type Token, textValue } from './lexer.js';
+import { type LexResult, lex, type Token } from './lexer.js';
 
 /** Limits applied while parsing. */
 export interface ParseLimits {
@@ -15,6 +16,47 @@ export const DEFAULT_MAX_LENGTH = 10_240;
 /** Default deepest nesting of brackets and of the syntax tree. */
 export const DEFAULT_MAX_DEPTH = 64;
 
+/** expr-eval's instruction, which its typings do not export. */
+interface Instruction {
+  readonly type: string;
+  readonly value: unknown;
+}
+
+// One parser for the package: only the operators the language has. Functions are resolved by the
+// package's own registry, so expr-eval's built-in functions, constants and named operators
+// (sin, length, in, ...) are removed and those words stay ordinary names.
+const parser = new Parser({
+  operators: { assignment: false, fndef: false, in: false, factorial: false },
+});
+// Null-prototype tables: expr-eval tests names with `in`, so inherited keys such as "constructor" or
+// "toString" would otherwise be taken for operators or constants.
+const table = (entries: Record<string, unknown>): Record<string, unknown> =>
+  Object.assign(Object.create(null) as Record<string, unknown>, entries);
+const binaryOps = (parser as unknown as { binaryOps: Record<string, unknown> }).binaryOps;
+const { in: _in, ...keptBinary } = binaryOps;
+(parser as unknown as { binaryOps: Record<string, unknown> }).binaryOps = table(keptBinary);
+parser.unaryOps = table({ '-': parser.unaryOps['-'], '+': parser.unaryOps['+'], not: parser.unaryOps.not });
+parser.functions = table({});
+parser.consts = table({ true: true, false: false });
+
+const BINARY: Readonly<Record<string, BinaryOp>> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '%': '%',
+  '^': '^',
+  '||': '&',
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  and: 'and',
+  or: 'or',
+};
+
 /** Names that could lead towards JavaScript internals; refused even if a form declared them. */
 export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
   '__proto__',
@@ -26,280 +68,248 @@ export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
   '__lookupSetter__',
 ]);
 
-// Precedence, loosest first: `? :`, or, and, comparisons, + - &, * / %, prefix - + not, ^. Binary
-// levels associate to the left, `^` and `? :` to the right. The levels are those of expr-eval, which
-// this parser replaced: `-2^2` is -(2^2) and `a & b = c` compares the concatenation.
-
-/**
- * Recursive-descent parser over the lexer's tokens, building the tree directly. Every recursion
- * either nests a bracket (bounded by the lexer), a prefix operator or power (bounded by the lexer)
- * or a sub-expression that deepens the tree (bounded by `maxDepth`), so the stack stays shallow.
- */
-class Parser {
-  #at = 0;
-  #nesting = 0;
-  readonly #depths = new Map<FormulaNode, number>();
-  readonly #eof: Token;
+class Converter {
+  #leaf = 0;
 
   constructor(
-    private readonly tokens: readonly Token[],
-    sourceLength: number,
+    private readonly lexed: LexResult,
     private readonly maxDepth: number,
-  ) {
-    // Errors at the end of the input point just past the last character.
-    this.#eof = { kind: 'op', text: '', pos: sourceLength, end: sourceLength };
-  }
+  ) {}
 
-  peek(): Token {
-    return this.tokens[this.#at] ?? this.#eof;
-  }
-
-  isOp(text: string): boolean {
-    const t = this.tokens[this.#at];
-    return t !== undefined && t.kind === 'op' && t.text === text;
-  }
-
-  next(): Token {
-    const t = this.peek();
-    this.#at++;
-    return t;
-  }
-
-  /** A syntax error at a token: the end of the formula when the input ran out. */
-  fail(token: Token, detail: string): never {
-    throw new FormulaError('SYNTAX_ERROR', token.pos, { detail });
-  }
-
-  unexpected(token: Token): never {
-    if (token === this.#eof) this.fail(token, 'unexpected end of formula');
-    this.fail(token, `unexpected "${token.text}"`);
-  }
-
-  expect(kind: Token['kind'], text: string): Token {
-    const t = this.peek();
-    if (t.kind !== kind || t === this.#eof || (kind === 'op' && t.text !== text)) {
-      this.fail(t, `expected "${text}"`);
-    }
-    this.#at++;
-    return t;
-  }
-
-  parseFormula(): FormulaNode {
-    const node = this.expression();
-    const rest = this.peek();
-    if (rest !== this.#eof) this.fail(rest, `unexpected "${rest.text}"`);
-    return node;
-  }
-
-  /** A whole sub-expression: `test ? then : otherwise` (right-associative) or looser. */
-  expression(): FormulaNode {
-    // Brackets are bounded by the lexer and nested conditionals by the tree depth, so twice the
-    // limit is never reached by a formula the other checks accept.
-    if (++this.#nesting > 2 * this.maxDepth + 2) {
-      throw new FormulaError('DEPTH_EXCEEDED', this.peek().pos, { max: this.maxDepth });
-    }
-    let node = this.binary(1);
-    while (this.isOp('?')) {
-      this.#at++;
-      const then = this.expression();
-      this.expect('op', ':');
-      const otherwise = this.expression();
-      node = this.make({ kind: 'cond', test: node, then, otherwise, pos: node.pos, end: otherwise.end });
-    }
-    this.#nesting--;
-    return node;
-  }
-
-  /**
-   * Binary operators by precedence climbing: operands are prefix expressions, and an operator binds
-   * only when its level is at least `minLevel`; the right side takes tighter operators only, which
-   * makes each level left-associative. One loop instead of a function per level keeps the number of
-   * calls per token low, which is what a cold start (interpreted code) pays for.
-   */
-  binary(minLevel: number): FormulaNode {
-    let left = this.factor();
-    for (;;) {
-      const t = this.tokens[this.#at];
-      const level = t !== undefined && t.kind === 'op' ? levelOf(t.text) : 0;
-      if (t === undefined || level === 0 || level < minLevel) return left;
-      this.#at++;
-      const right = this.binary(level + 1);
-      left = this.make({
-        kind: 'binary',
-        op: t.text as BinaryOp,
-        left,
-        right,
-        pos: left.pos,
-        end: right.end,
-      });
-    }
-  }
-
-  /** Prefix `-`, `+` and `not` bind looser than `^`: `-2^2` is -(2^2). */
-  factor(): FormulaNode {
-    const t = this.peek();
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === 'not')) {
-      this.#at++;
-      // `not (x) ^ 2` negates the bracket only, as expr-eval read it.
-      if (t.text === 'not' && this.peek().kind === '(') {
-        const arg = this.atom();
-        const base = this.make({ kind: 'unary', op: 'not', arg, pos: t.pos, end: arg.end });
-        return this.powers(base);
+  nextLeaf(): Token {
+    const tok = this.lexed.leaves[this.#leaf++];
+    return (
+      tok ?? {
+        kind: 'name',
+        text: '',
+        pos: this.lexed.offsets.length - 1,
+        end: this.lexed.offsets.length - 1,
       }
-      const arg = this.factor();
-      return this.make({ kind: 'unary', op: t.text as UnaryOp, arg, pos: t.pos, end: arg.end });
-    }
-    return this.powers(this.postfix());
+    );
   }
 
-  /** `base ^ factor`, right-associative: 2^3^2 is 2^(3^2). */
-  powers(base: FormulaNode): FormulaNode {
-    let node = base;
-    while (this.isOp('^')) {
-      this.#at++;
-      const right = this.factor();
-      node = this.make({ kind: 'binary', op: '^', left: node, right, pos: node.pos, end: right.end });
+  /** The first token of a kind starting at or after `from`. */
+  tokenAfter(from: number, kind: Token['kind']): Token | undefined {
+    const tokens = this.lexed.tokens;
+    for (let i = this.firstAtOrAfter(from); i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (t.kind === kind) return t;
     }
-    return node;
+    return undefined;
   }
 
-  /** An atom followed by `.name` member steps and `( args )` calls. */
-  postfix(): FormulaNode {
-    let node = this.atom();
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === 'op' && t.text === '.') {
-        this.#at++;
-        const name = this.peek();
-        if (name.kind !== 'name') this.fail(name, 'expected a name after "."');
-        this.checkName(name);
-        this.#at++;
-        if (node.kind !== 'ref') {
-          throw new FormulaError('UNSUPPORTED_SYNTAX', name.pos, { syntax: `.${name.text}` });
+  /** Index of the first token starting at or after `pos` (tokens are sorted by position). */
+  firstAtOrAfter(pos: number): number {
+    const tokens = this.lexed.tokens;
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((tokens[mid] as Token).pos < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The last token of a kind that starts before `pos`. */
+  tokenBefore(pos: number, kind: Token['kind']): Token | undefined {
+    const tokens = this.lexed.tokens;
+    for (let i = this.firstAtOrAfter(pos) - 1; i >= 0; i--) {
+      const t = tokens[i] as Token;
+      if (t.kind === kind) return t;
+    }
+    return undefined;
+  }
+
+  /** The last operator token that ends at or before `before`. */
+  opBefore(before: number): Token | undefined {
+    return this.tokenBefore(before, 'op');
+  }
+
+  convert(instructions: readonly Instruction[]): FormulaNode {
+    const stack: FormulaNode[] = [];
+    const pop = (): FormulaNode => {
+      const node = stack.pop();
+      if (!node) throw new FormulaError('SYNTAX_ERROR', 0, { detail: 'incomplete expression' });
+      return node;
+    };
+    const push = (node: FormulaNode) => {
+      this.checkDepth(node);
+      stack.push(node);
+    };
+    for (const ins of instructions) {
+      switch (ins.type) {
+        case 'INUMBER': {
+          const tok = this.nextLeaf();
+          const v = ins.value;
+          if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
+            throw new FormulaError('UNSUPPORTED_SYNTAX', tok.pos, { syntax: tok.text });
+          }
+          push({ kind: 'literal', value: v, pos: tok.pos, end: tok.end });
+          break;
         }
-        node = this.make({ kind: 'ref', key: `${node.key}.${name.text}`, pos: node.pos, end: name.end });
-      } else if (t.kind === '[') {
-        throw new FormulaError('UNSUPPORTED_SYNTAX', t.pos, { syntax: '[]' });
-      } else if (t.kind === '(') {
-        if (node.kind !== 'ref') {
-          throw new FormulaError('UNSUPPORTED_SYNTAX', node.pos, { syntax: 'call of a non-function' });
+        case 'IVAR': {
+          const tok = this.nextLeaf();
+          const name = String(ins.value);
+          this.checkName(name, tok.pos);
+          push({ kind: 'ref', key: name, pos: tok.pos, end: tok.end });
+          break;
         }
-        this.#at++;
-        const args = this.list(')');
-        const close = this.tokens[this.#at - 1] as Token;
-        node = this.make({ kind: 'call', name: node.key, args, pos: node.pos, end: close.end });
-      } else {
-        return node;
+        case 'IMEMBER': {
+          const tok = this.nextLeaf();
+          const target = pop();
+          const name = String(ins.value);
+          this.checkName(name, tok.pos);
+          if (target.kind !== 'ref')
+            throw new FormulaError('UNSUPPORTED_SYNTAX', tok.pos, { syntax: `.${name}` });
+          push({ kind: 'ref', key: `${target.key}.${name}`, pos: target.pos, end: tok.end });
+          break;
+        }
+        case 'IFUNCALL': {
+          const count = Number(ins.value);
+          const args: FormulaNode[] = [];
+          for (let k = 0; k < count; k++) args.unshift(pop());
+          const callee = pop();
+          if (callee.kind !== 'ref') {
+            throw new FormulaError('UNSUPPORTED_SYNTAX', callee.pos, { syntax: 'call of a non-function' });
+          }
+          const last = args[args.length - 1];
+          const close = this.tokenAfter(last ? last.end : callee.end, ')');
+          push({
+            kind: 'call',
+            name: callee.key,
+            args,
+            pos: callee.pos,
+            end: close ? close.end : (last?.end ?? callee.end),
+          });
+          break;
+        }
+        case 'IOP1': {
+          const arg = pop();
+          const op = String(ins.value);
+          const opTok = this.opBefore(arg.pos);
+          if (op !== '-' && op !== '+' && op !== 'not') {
+            throw new FormulaError('UNSUPPORTED_SYNTAX', opTok?.pos ?? arg.pos, { syntax: op });
+          }
+          push({
+            kind: 'unary',
+            op: op as UnaryOp,
+            arg,
+            pos: Math.min(opTok?.pos ?? arg.pos, arg.pos),
+            end: arg.end,
+          });
+          break;
+        }
+        case 'IOP2': {
+          const right = pop();
+          const left = pop();
+          const raw = String(ins.value);
+          const op = Object.hasOwn(BINARY, raw) ? BINARY[raw] : undefined;
+          if (!op) {
+            const opTok = this.tokenAfter(left.end, raw === '[' ? '[' : 'op');
+            throw new FormulaError('UNSUPPORTED_SYNTAX', opTok?.pos ?? left.end, {
+              syntax: raw === '[' ? '[]' : raw,
+            });
+          }
+          push({ kind: 'binary', op, left, right, pos: left.pos, end: right.end });
+          break;
+        }
+        case 'IOP3': {
+          const otherwise = pop();
+          const then = pop();
+          const test = pop();
+          push({ kind: 'cond', test, then, otherwise, pos: test.pos, end: otherwise.end });
+          break;
+        }
+        case 'IEXPR':
+          push(this.convert(ins.value as readonly Instruction[]));
+          break;
+        case 'IARRAY': {
+          const count = Number(ins.value);
+          const items: FormulaNode[] = [];
+          for (let k = 0; k < count; k++) items.unshift(pop());
+          const first = items[0];
+          const last = items[items.length - 1];
+          const open = this.tokenBefore(first?.pos ?? Number.POSITIVE_INFINITY, '[');
+          const close = this.tokenAfter(last ? last.end : (open?.end ?? 0), ']');
+          push({
+            kind: 'array',
+            items,
+            pos: open?.pos ?? first?.pos ?? 0,
+            end: close?.end ?? last?.end ?? 0,
+          });
+          break;
+        }
+        default:
+          throw new FormulaError('UNSUPPORTED_SYNTAX', 0, { syntax: ins.type });
       }
     }
+    if (stack.length !== 1)
+      throw new FormulaError('SYNTAX_ERROR', stack[1]?.pos ?? 0, { detail: 'extra input' });
+    return pop();
   }
 
-  /** Comma-separated expressions up to the closing bracket, which is consumed. */
-  list(close: ')' | ']'): FormulaNode[] {
-    const items: FormulaNode[] = [];
-    if (this.peek().kind === close) {
-      this.#at++;
-      return items;
-    }
-    for (;;) {
-      items.push(this.expression());
-      const t = this.next();
-      if (t.kind === close) return items;
-      if (t.kind !== ',') this.fail(t, `expected "," or "${close}"`);
-    }
+  checkName(name: string, pos: number): void {
+    if (FORBIDDEN_NAMES.has(name)) throw new FormulaError('FORBIDDEN_NAME', pos, { name });
   }
 
-  atom(): FormulaNode {
-    const t = this.next();
-    switch (t.kind) {
-      case 'number':
-        return this.make({ kind: 'literal', value: numberValue(t.text), pos: t.pos, end: t.end });
-      case 'string':
-        return this.make({ kind: 'literal', value: textValue(t), pos: t.pos, end: t.end });
-      case 'const':
-        return this.make({ kind: 'literal', value: t.text === 'true', pos: t.pos, end: t.end });
-      case 'name':
-        this.checkName(t);
-        return this.make({ kind: 'ref', key: t.text, pos: t.pos, end: t.end });
-      case '(': {
-        const inner = this.expression();
-        this.expect(')', ')');
-        return inner;
-      }
-      case '[': {
-        const items = this.list(']');
-        const close = this.tokens[this.#at - 1] as Token;
-        return this.make({ kind: 'array', items, pos: t.pos, end: close.end });
-      }
-      default:
-        return this.unexpected(t);
-    }
-  }
+  readonly #depths = new Map<FormulaNode, number>();
 
-  checkName(t: Token): void {
-    if (FORBIDDEN_NAMES.has(t.text)) throw new FormulaError('FORBIDDEN_NAME', t.pos, { name: t.text });
-    // `$` may only lead a letter (`$total`), never stand alone or before a digit.
-    if (t.text[0] === '$' && !/^\$\p{L}/u.test(t.text)) this.unexpected(t);
-  }
-
-  /** Records a node's depth and refuses trees deeper than the limit. */
-  make(node: FormulaNode): FormulaNode {
-    let depth: number;
-    switch (node.kind) {
-      case 'unary':
-        depth = this.depthOf(node.arg);
-        break;
-      case 'binary':
-        depth = Math.max(this.depthOf(node.left), this.depthOf(node.right));
-        break;
-      case 'cond':
-        depth = Math.max(this.depthOf(node.test), this.depthOf(node.then), this.depthOf(node.otherwise));
-        break;
-      case 'call':
-      case 'array':
-        depth = 0;
-        for (const c of node.kind === 'call' ? node.args : node.items)
-          depth = Math.max(depth, this.depthOf(c));
-        break;
-      default:
-        return node;
-    }
-    depth++;
+  checkDepth(node: FormulaNode): void {
+    let children: readonly FormulaNode[] = [];
+    if (node.kind === 'unary') children = [node.arg];
+    else if (node.kind === 'binary') children = [node.left, node.right];
+    else if (node.kind === 'cond') children = [node.test, node.then, node.otherwise];
+    else if (node.kind === 'call') children = node.args;
+    else if (node.kind === 'array') children = node.items;
+    let depth = 1;
+    for (const c of children) depth = Math.max(depth, (this.#depths.get(c) ?? 1) + 1);
     if (depth > this.maxDepth) throw new FormulaError('DEPTH_EXCEEDED', node.pos, { max: this.maxDepth });
     this.#depths.set(node, depth);
-    return node;
-  }
-
-  /** Leaves are depth 1 and are not recorded. */
-  depthOf(node: FormulaNode): number {
-    return this.#depths.get(node) ?? 1;
   }
 }
 
-/** The precedence level of a binary operator, loosest first (1: or ... 5: * / %); 0 for others. */
-function levelOf(op: string): number {
-  switch (op) {
-    case 'or':
-      return 1;
-    case 'and':
-      return 2;
-    case '==':
-    case '!=':
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
-      return 3;
-    case '+':
-    case '-':
-    case '&':
-      return 4;
-    case '*':
-    case '/':
-    case '%':
-      return 5;
-    default:
-      return 0;
+/** Maps expr-eval's "[line:column]" to an offset in the original source. */
+function positionOf(message: string, lexed: LexResult, source: string): number {
+  const m = /\[(\d+):(\d+)\]/.exec(message);
+  if (!m) {
+    // "unexpected TYPE: value" carries no place: point at the end, or at the first such operator.
+    if (message.includes('TEOF')) return source.length;
+    const op = /unexpected T\w+: (.+)$/.exec(message)?.[1];
+    return lexed.tokens.find((t) => t.text === op)?.pos ?? 0;
+  }
+  const lines = lexed.rewritten.split('\n');
+  let offset = 0;
+  const line = Number(m[1]);
+  for (let k = 0; k < line - 1; k++) offset += (lines[k]?.length ?? 0) + 1;
+  offset += Number(m[2]) - 1;
+  return lexed.offsets[Math.min(Math.max(offset, 0), lexed.offsets.length - 1)] ?? 0;
+}
+
+const OPERAND_END = new Set<Token['kind']>(['number', 'string', 'name', 'const', ')', ']']);
+const OPERAND_START = new Set<Token['kind']>(['number', 'string', 'name', 'const', '(', '[']);
+
+/**
+ * Two operands side by side (`SUM(1 2)`, `[1 2]`, `a b`) are a missing comma or operator. expr-eval reads
+ * some of them as something else without complaint, so they are refused here, at the second operand.
+ */
+function checkAdjacentOperands(tokens: readonly Token[], source: string): void {
+  // An operator with nothing after it (`1 +`, a bare `not`): expr-eval would read `not` as a name.
+  const last = tokens.at(-1);
+  if (last?.kind === 'op') {
+    throw new FormulaError('SYNTAX_ERROR', source.length, {
+      detail: `"${last.text}" needs an operand after it`,
+    });
+  }
+  for (let i = 1; i < tokens.length; i++) {
+    const prev = tokens[i - 1] as Token;
+    const tok = tokens[i] as Token;
+    if (!OPERAND_END.has(prev.kind) || !OPERAND_START.has(tok.kind)) continue;
+    // Calls and indexing (`f(x)`, `x[0]`, `f(1)(2)`) are left to the grammar, which names them.
+    if ((tok.kind === '(' || tok.kind === '[') && ['name', ')', ']'].includes(prev.kind)) continue;
+    throw new FormulaError('SYNTAX_ERROR', tok.pos, {
+      detail: `unexpected "${tok.text}": a comma or operator is missing`,
+    });
   }
 }
 
@@ -314,18 +324,28 @@ export function parseFormula(source: string, limits: ParseLimits = {}): FormulaN
   if (source.length > maxLength) {
     throw new FormulaError('SOURCE_TOO_LONG', maxLength, { length: source.length, max: maxLength });
   }
-  const tokens = lex(source, maxDepth);
-  for (const tok of tokens) {
+  const lexed = lex(source, maxDepth);
+  for (const tok of lexed.tokens) {
     if (tok.kind === 'name' && FORBIDDEN_NAMES.has(tok.text)) {
       throw new FormulaError('FORBIDDEN_NAME', tok.pos, { name: tok.text });
     }
   }
-  if (tokens.length === 0) throw new FormulaError('SYNTAX_ERROR', 0, { detail: 'empty formula' });
+  if (lexed.tokens.length === 0) throw new FormulaError('SYNTAX_ERROR', 0, { detail: 'empty formula' });
+  checkAdjacentOperands(lexed.tokens, source);
+  let tokens: readonly Instruction[];
   try {
-    return new Parser(tokens, source.length, maxDepth).parseFormula();
+    tokens = (parser.parse(lexed.rewritten) as unknown as { tokens: readonly Instruction[] }).tokens;
+  } catch (error) {
+    if (error instanceof RangeError) throw new FormulaError('DEPTH_EXCEEDED', 0, { max: maxDepth });
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FormulaError('SYNTAX_ERROR', positionOf(message, lexed, source), {
+      detail: message.replace(/^parse error \[\d+:\d+\]: /, ''),
+    });
+  }
+  try {
+    return new Converter(lexed, maxDepth).convert(tokens);
   } catch (error) {
     if (isFormulaError(error)) throw error;
-    // A caller-raised maxDepth can still let very deep input reach the stack limit.
     if (error instanceof RangeError) throw new FormulaError('DEPTH_EXCEEDED', 0, { max: maxDepth });
     throw new FormulaError('SYNTAX_ERROR', 0, { detail: error instanceof Error ? error.message : 'invalid' });
   }
