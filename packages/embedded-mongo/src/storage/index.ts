@@ -18,7 +18,7 @@
  *   `checkpoint(state)` rotates to a new journal synchronously, writes the snapshot to a `.tmp` file,
  *   fsyncs it, renames it into place, fsyncs the directory and only then deletes the older snapshot
  *   and journals. The engine calls it when `shouldCheckpoint()` (journal past `checkpointBytes`, 64 MiB
- *   by default).
+ *   by default, and past the size of the last snapshot, so rewriting a large state stays rare).
  *
  * ## Recovery
  * `openStorage` validates every entry (CRC) of the newest valid snapshot and of the journals after it,
