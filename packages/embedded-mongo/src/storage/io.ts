@@ -66,7 +66,7 @@ export function errnoCode(error: unknown): string | undefined {
 
 const describe: Record<string, string> = {
   ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
+  EDQUOT: 'disk allowance of the user used up (EDQUOT)',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',

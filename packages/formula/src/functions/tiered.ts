@@ -149,9 +149,9 @@ export const tierFunctions: readonly FunctionDef[] = [
     ],
     returns: 'number',
     description: {
-      en: 'Tier table (tax brackets, volume discounts, commissions). thresholds are the ascending lower bounds of the tiers, rates their rates; mode "graduated" pays each slice at its tier rate, "retroactive" pays the whole value at the rate of the tier reached (a value exactly on a bound stays in the lower tier). cap limits the value (blank or 0: no cap). With base, thresholds and cap are fractions of base, e.g. attainment bands of a target: TIERED(actual, [0, 0.5, 1], [0.02, 0.05, 0.08], "graduated", 1.5, target).',
+      en: 'Tier table (tax brackets, volume discounts, tiered payouts). thresholds are the ascending lower bounds of the tiers, rates their rates; mode "graduated" pays each slice at its tier rate, "retroactive" pays the whole value at the rate of the tier reached (a value exactly on a bound stays in the lower tier). cap limits the value (blank or 0: no cap). With base, thresholds and cap are fractions of base, e.g. attainment bands of a target: TIERED(actual, [0, 0.5, 1], [0.02, 0.05, 0.08], "graduated", 1.5, target).',
       'zh-CN':
-        '阶梯计算（累进税率、量价折扣、提成）。thresholds 为各档下限（升序），rates 为各档比率；mode 为 "graduated"（超额累进，每段按本档比率）或 "retroactive"（全额累进，整个值按所达档位的比率；恰好落在边界上的值归入较低一档）。cap 为封顶值（空或 0 表示不封顶）。给出 base 时，thresholds 和 cap 表示 base 的比例，如按目标完成率分档：TIERED(actual, [0, 0.5, 1], [0.02, 0.05, 0.08], "graduated", 1.5, target)。',
+        '阶梯计算（累进税率、量价折扣、阶梯奖励）。thresholds 为各档下限（升序），rates 为各档比率；mode 为 "graduated"（超额累进，每段按本档比率）或 "retroactive"（全额累进，整个值按所达档位的比率；恰好落在边界上的值归入较低一档）。cap 为封顶值（空或 0 表示不封顶）。给出 base 时，thresholds 和 cap 表示 base 的比例，如按目标完成率分档：TIERED(actual, [0, 0.5, 1], [0.02, 0.05, 0.08], "graduated", 1.5, target)。',
     },
     examples: [
       { formula: 'TIERED(1300000, [0, 500000, 1000000], [0.02, 0.05, 0.08], "graduated")', result: 59000 },
