@@ -1,12 +1,11 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { appError } from '../../lib/errors.js';
-import { compileFilter } from '../../lib/filter-dsl/index.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
 import { recordView } from './context.js';
 import { type RecordDoc, recordModel } from './model.js';
-import { flatten } from './read.js';
+import { compileQueryFilter, flatten } from './read.js';
 
 /** Most rows one export holds; larger exports should be filtered. */
 export const MAX_EXPORT_ROWS = 100_000;
@@ -43,24 +42,7 @@ export async function exportRecords(
   rawFilter: string | undefined,
 ): Promise<ExportFile> {
   if (!target.access.canExport) throw appError('FORBIDDEN', 'You may not export records of this form');
-  let parsed: unknown;
-  try {
-    parsed = rawFilter ? JSON.parse(rawFilter) : undefined;
-  } catch {
-    throw appError('VALIDATION_FAILED', 'Invalid filter', [
-      { path: '/query/filter', message: 'is not valid JSON' },
-    ]);
-  }
-  const filter = compileFilter(parsed, {
-    fields: target.filterFields,
-    context: {
-      userId: target.caller.userId.toHexString(),
-      departmentId: target.caller.department?.toHexString(),
-      now: target.now,
-      timeZone: target.caller.timeZone,
-    },
-    basePath: '/query/filter',
-  });
+  const filter = compileQueryFilter(target, rawFilter);
   const scoped = target.access.filter('view', flatten([{ deletedAt: null }, filter]));
   if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
   const docs = await recordModel(target.connection)

@@ -36,6 +36,20 @@ function parseFilter(raw: string | undefined): unknown {
   }
 }
 
+/** The `filter` query parameter (JSON of the filter DSL) as a MongoDB filter, for the caller. */
+export function compileQueryFilter(target: FormTarget, raw: string | undefined): Record<string, unknown> {
+  return compileFilter(parseFilter(raw), {
+    fields: target.filterFields,
+    context: {
+      userId: target.caller.userId.toHexString(),
+      departmentId: target.caller.department?.toHexString(),
+      now: target.now,
+      timeZone: target.caller.timeZone,
+    },
+    basePath: '/query/filter',
+  });
+}
+
 function projection(target: FormTarget, raw: string | undefined): Record<string, 1> | undefined {
   if (!raw) return undefined;
   const keys = raw.split(',').filter((k) => k.length > 0);
@@ -73,16 +87,7 @@ function projection(target: FormTarget, raw: string | undefined): Record<string,
 export async function listRecords(target: FormTarget, query: ListQuery): Promise<RecordPage> {
   if (query.deleted && !isAdmin(target.caller))
     throw appError('FORBIDDEN', 'Only owners and admins see deleted records');
-  const filter = compileFilter(parseFilter(query.filter), {
-    fields: target.filterFields,
-    context: {
-      userId: target.caller.userId.toHexString(),
-      departmentId: target.caller.department?.toHexString(),
-      now: target.now,
-      timeZone: target.caller.timeZone,
-    },
-    basePath: '/query/filter',
-  });
+  const filter = compileQueryFilter(target, query.filter);
   const keys = parseSort(query.sort, target.filterFields);
   const clauses: Record<string, unknown>[] = [{ deletedAt: query.deleted ? { $ne: null } : null }];
   if (Object.keys(filter).length > 0) clauses.push(filter);
