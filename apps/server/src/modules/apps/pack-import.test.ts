@@ -127,6 +127,34 @@ describe('importing a template pack', () => {
     });
   });
 
+  it('enforces unique fields of imported forms: demo values are taken, and of two creates of one value one wins', async () => {
+    const form = answer.forms.clients as string;
+    const create = (name: string) =>
+      request('POST', `/workspaces/${ws}/forms/${form}/records`, { data: { name } });
+    // A value a demo record holds: the import wrote the record's unique entries.
+    const taken = await create('Acme');
+    expect(taken.statusCode, taken.body).toBe(409);
+    expect(details(taken).map((d) => d.path)).toEqual(['/data/name']);
+    const first = await create('Initech');
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).not.toHaveProperty('uniq');
+    const second = await create('Initech');
+    expect(second.statusCode, second.body).toBe(409);
+    expect(details(second).map((d) => d.path)).toEqual(['/data/name']);
+    // In parallel the check cannot see the other write: the shared unique index decides.
+    const race = await Promise.all([create('Umbrella'), create('Umbrella')]);
+    expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(details(race.find((r) => r.statusCode === 409)!).map((d) => d.path)).toEqual(['/data/name']);
+    const db = t.store.connection;
+    const stored = await db.collection('records').findOne({ _id: new Types.ObjectId(first.json().id) });
+    expect(stored?.uniq).toEqual(['name\u0000"Initech"']);
+    const names = (await db.collection('records').indexes()).map((i) => String(i.name));
+    expect(names).toContain('ws_form_uniq');
+    expect(names.filter((name) => name.startsWith('unique_'))).toEqual([]);
+    const listed = await records(ws, form);
+    expect(listed.every((r) => !('uniq' in r) && !('uniq' in r.data))).toBe(true);
+  });
+
   it('refuses a second app with the same key (409) and takes a new key', async () => {
     const again = await importInto(ws, { pack: richPack() });
     expect(again.statusCode).toBe(409);

@@ -5,6 +5,7 @@ import { loadDirectory, planFor } from '../forms/directory.js';
 import { ensureFieldIndexes } from '../forms/indexes.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { recordModel } from '../records/model.js';
+import { ensureUniqueIndex } from '../records/unique.js';
 import { type Caller, isAdmin } from './caller.js';
 import { appModel, type StoredDefinition } from './model.js';
 import {
@@ -154,6 +155,8 @@ async function writeForms(
     });
   }
   for (const form of plan.forms) await ensureFieldIndexes(connection, form.definition);
+  // Unique fields share one index; the records the import writes carry their `uniq` entries.
+  await ensureUniqueIndex(connection);
   const after = await recordIndexNames(connection);
   journal.indexes = [...after].filter((name) => !before.has(name) && name.startsWith('ws_form_data.'));
   // Compile every published definition now, as the records path will (and fail here, not on first use).

@@ -6,6 +6,7 @@ import { getApp } from '../apps/service.js';
 import { FormulaSetupError } from '../records/formulas.js';
 import { enqueueRecompute } from '../records/jobs.js';
 import { planScope } from '../records/plan.js';
+import { backfillUnique, ensureUniqueIndex, uniqueFields } from '../records/unique.js';
 import { loadDirectory } from './directory.js';
 import { reconcile } from './evolution.js';
 import { ensureFieldIndexes } from './indexes.js';
@@ -98,7 +99,8 @@ export async function createForm(
     publishedBy: caller.userId,
     publishedAt: now,
   });
-  await ensureFieldIndexes(connection, checked, doc._id);
+  await ensureFieldIndexes(connection, checked);
+  await ensureUniqueIndex(connection);
   return doc.toObject();
 }
 
@@ -157,6 +159,11 @@ export async function updateForm(
   return publishForm(connection, caller, formId);
 }
 
+/** Which fields are unique and of which type: when it changes, stored `uniq` entries are recomputed. */
+function uniqueSignature(definition: FormDefinition): string {
+  return JSON.stringify(uniqueFields(definition).map((field) => [field.key, field.type]));
+}
+
 /**
  * Publishes the working definition as the next version. A type change converts every stored value
  * (a migration, reported) or, when some value cannot convert, is refused with 422 and an explanation.
@@ -171,8 +178,13 @@ export async function publishForm(
   const { definition, hidden, typeChanges } = reconcile(form.published, form.definition);
   const migrations = await migrate(connection, form, typeChanges);
   const version = form.version + 1;
-  // Before the version is published: stored duplicates of a newly unique field refuse the publish.
-  await ensureFieldIndexes(connection, definition, form._id);
+  await ensureFieldIndexes(connection, definition);
+  await ensureUniqueIndex(connection);
+  // Before the version is published: stored duplicates of a newly unique field refuse the publish;
+  // otherwise the records' `uniq` entries follow the fields that are unique now (and converted values).
+  if (typeChanges.length > 0 || uniqueSignature(form.published) !== uniqueSignature(definition)) {
+    await backfillUnique(connection, caller.ws, form._id, definition, true);
+  }
   const updated = await formModel(connection)
     .findOneAndUpdate(
       { _id: form._id, ws: caller.ws, v: form.v },

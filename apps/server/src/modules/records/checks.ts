@@ -4,6 +4,7 @@ import type { FieldDef } from '../forms/meta.js';
 import { workspaceModels } from '../workspaces/models.js';
 import type { FormTarget } from './context.js';
 import { recordModel } from './model.js';
+import { entryKey, uniqueEntries } from './unique.js';
 
 interface RelationRef {
   path: string;
@@ -145,47 +146,29 @@ export async function checkPeople(target: FormTarget, data: Record<string, unkno
     throw appError('UNPROCESSABLE', 'Some people or departments are not in this workspace', details);
 }
 
-/** Fields marked `unique` must not repeat a value of another live record of the form (409). */
+/**
+ * Fields marked `unique` must not repeat a value of another live record of the form (409 at each field
+ * whose value is taken). One query on the shared unique index; the index itself refuses the races.
+ */
 export async function checkUnique(
   target: FormTarget,
   data: Record<string, unknown>,
   self?: Types.ObjectId,
 ): Promise<void> {
-  const details: ErrorDetail[] = [];
-  for (const field of target.form.definition.fields) {
-    const value = data[field.key];
-    if (!field.unique || field.hidden || value === undefined || value === null || value === '') continue;
-    const query: Record<string, unknown> = {
-      ws: target.caller.ws,
-      form: target.form.id,
-      [`data.${field.key}`]: value,
-      deletedAt: null,
-    };
-    if (self) query._id = { $ne: self };
-    if (await recordModel(target.connection).exists(query)) {
-      details.push({ path: `/data/${field.key}`, message: 'another record already has this value' });
-    }
-  }
+  const entries = uniqueEntries(target.form.definition, data);
+  if (entries.length === 0) return;
+  const query: Record<string, unknown> = {
+    ws: target.caller.ws,
+    form: target.form.id,
+    uniq: { $in: entries },
+  };
+  if (self) query._id = { $ne: self };
+  const found = await recordModel(target.connection)
+    .find(query, { _id: 0, uniq: 1 })
+    .lean<Array<{ uniq?: string[] }>>();
+  const taken = new Set(found.flatMap((doc) => doc.uniq ?? []));
+  const details: ErrorDetail[] = entries
+    .filter((entry) => taken.has(entry))
+    .map((entry) => ({ path: `/data/${entryKey(entry)}`, message: 'another record already has this value' }));
   if (details.length > 0) throw appError('CONFLICT', 'A unique value is taken', details);
-}
-
-/** Prefix of the names of the unique indexes of `unique` fields (see forms/indexes.ts). */
-export const UNIQUE_INDEX_PREFIX = 'unique_';
-
-/**
- * The 409 for a write refused by the unique index of a `unique` field (a race the query in
- * {@link checkUnique} cannot see), with the field's path; undefined for any other error.
- */
-export function uniqueConflict(error: unknown): Error | undefined {
-  const e = error as { code?: unknown; errmsg?: unknown; message?: unknown; keyPattern?: unknown } | null;
-  if (e?.code !== 11000) return undefined;
-  const text = String(e.errmsg ?? e.message ?? '');
-  if (!text.includes(`index: ${UNIQUE_INDEX_PREFIX}`)) return undefined;
-  const paths = Object.keys((e.keyPattern as Record<string, unknown> | undefined) ?? {})
-    .filter((path) => path.startsWith('data.'))
-    .map((path) => ({
-      path: `/${path.replace('.', '/')}`,
-      message: 'another record already has this value',
-    }));
-  return appError('CONFLICT', 'A unique value is taken', paths);
 }

@@ -4,6 +4,7 @@ import type { FormTarget } from './context.js';
 import { scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
+import { uniqueConflict, uniqueUpdate } from './unique.js';
 
 /** A write of an import, as it must be taken back. */
 export type UndoEntry =
@@ -44,15 +45,24 @@ export async function undoImport(target: FormTarget, entries: readonly UndoEntry
       form: form.id,
       v,
     }).lean<RecordDoc>();
+    const uniq = uniqueUpdate(form.definition, before.data);
+    const unset = Object.keys(uniq.unset).length > 0 ? { $unset: uniq.unset } : {};
     const restored = after
       ? await Records.findOneAndUpdate(
           { _id: before._id, ws: caller.ws, form: form.id, v },
           {
-            $set: { data: before.data, formVersion: before.formVersion, updatedAt: now },
+            $set: { data: before.data, formVersion: before.formVersion, updatedAt: now, ...uniq.set },
+            ...unset,
             $inc: { v: 1 },
           },
           { returnDocument: 'after' },
-        ).lean<RecordDoc>()
+        )
+          .lean<RecordDoc>()
+          // Another record took one of its old unique values meanwhile: left as the import wrote it.
+          .catch((error: unknown) => {
+            if (uniqueConflict(error)) return null;
+            throw error;
+          })
       : null;
     if (!after || !restored) {
       failures += 1;

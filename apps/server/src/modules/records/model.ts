@@ -19,6 +19,11 @@ export interface RecordDoc {
   /** Soft delete: set when deleted, cleared on restore. */
   deletedAt?: Date | null;
   deletedBy?: Types.ObjectId | null;
+  /**
+   * Entries of the shared unique index (records/unique.ts): `<key>\u0000<canonical value>` per unique
+   * field holding a value; absent on deleted records and records without such values. Never sent out.
+   */
+  uniq?: string[];
 }
 
 /** One change of a record, with field-level diffs. */
@@ -59,6 +64,7 @@ const recordSchema = new Schema<RecordDoc>(
     flow: { type: Schema.Types.Mixed },
     deletedAt: { type: Date, default: null },
     deletedBy: { type: Schema.Types.ObjectId, default: null },
+    uniq: { type: [String], default: undefined },
   },
   { collection: 'records', minimize: false, versionKey: false, autoIndex: false },
 );

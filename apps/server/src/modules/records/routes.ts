@@ -7,6 +7,7 @@ import { exportRecords } from './export.js';
 import { type ImportRequest, importRecords } from './import.js';
 import { getImportJob, ImportJobs } from './import-jobs.js';
 import { listRecords, recordHistory } from './read.js';
+import { ensureUniqueIndex } from './unique.js';
 import { startWorker } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
 
@@ -20,6 +21,8 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
   // The recompute worker lives with the app: it starts when the app is ready and stops when it closes.
   let worker: ReturnType<typeof startWorker> | undefined;
   app.addHook('onReady', async () => {
+    // The shared unique index of unique fields (and moving a store of per-form indexes over to it).
+    await ensureUniqueIndex(connection);
     worker = startWorker(connection, app.log, 200);
   });
   app.addHook('onClose', async () => {

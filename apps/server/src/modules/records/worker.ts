@@ -7,6 +7,7 @@ import { scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
 import { claimJob, finishJob, parsePayload, type RecomputePayload } from './jobs.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
+import { uniqueUpdate } from './unique.js';
 
 const BATCH = 200;
 const CONFLICT_RETRIES = 5;
@@ -51,9 +52,12 @@ export async function runRecompute(connection: Connection, payload: RecomputePay
         );
         const changes = diffData(current.data, data);
         if (changes.length === 0) break;
+        // A unique field may be computed: its index entry follows the new value.
+        const uniq = uniqueUpdate(form.definition, data);
+        const unset = Object.keys(uniq.unset).length > 0 ? { $unset: uniq.unset } : {};
         const updated: RecordDoc | null = await Records.findOneAndUpdate(
           { _id: current._id, ws: payload.ws, v: current.v },
-          { $set: { data }, $inc: { v: 1 } },
+          { $set: { data, ...uniq.set }, ...unset, $inc: { v: 1 } },
           { returnDocument: 'after' },
         ).lean<RecordDoc>();
         if (!updated) {

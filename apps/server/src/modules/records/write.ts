@@ -3,7 +3,7 @@ import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
 import { attachFiles, checkFiles } from '../files/attach.js';
 import { publishRecordChange } from '../realtime/bus.js';
-import { checkPeople, checkRelations, checkUnique, uniqueConflict } from './checks.js';
+import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
 import {
   type FormTarget,
@@ -27,6 +27,12 @@ import {
   type SerialSettings,
   serialPeriod,
 } from './serial.js';
+import { ensureUniqueIndex, uniqueConflict, uniqueEntries, uniqueUpdate } from './unique.js';
+
+/** `$set` and, when some part is to be removed, `$unset` of one update (an empty `$unset` is refused). */
+function setAndUnset(set: Record<string, unknown>, unset: Record<string, ''>) {
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+}
 
 function changeScope(target: FormTarget): ChangeScope {
   return {
@@ -123,7 +129,11 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     updatedAt: now,
   };
   // checkFiles also replaces file references with the stored name, size and type.
-  const [files] = await Promise.all([checkFiles(target, submitted), checkReferences(target, submitted)]);
+  const [files] = await Promise.all([
+    checkFiles(target, submitted),
+    checkReferences(target, submitted),
+    ensureUniqueIndex(connection),
+  ]);
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.
   const numbers: Record<string, unknown> = {};
   const [computed, taken] = await Promise.allSettled([
@@ -139,6 +149,8 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     throw computed.reason;
   }
   const data = { ...computed.value, ...numbers };
+  // Stored with the record in the same insert: the shared unique index refuses a taken value.
+  const entries = uniqueEntries(form.definition, data);
   const doc: RecordDoc = {
     _id: new Types.ObjectId(),
     ws: caller.ws,
@@ -150,6 +162,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     v: 1,
     deletedAt: null,
     deletedBy: null,
+    ...(entries.length > 0 ? { uniq: entries } : {}),
   };
   const history = historyEntry(target, doc._id, 1, 'create', diffData({}, data));
   const [inserted, logged] = await Promise.allSettled([
@@ -253,6 +266,7 @@ export async function updateRecord(
   const [files] = await Promise.all([
     checkFiles(target, submitted, current),
     checkReferences(target, submitted, current._id),
+    ensureUniqueIndex(connection),
   ]);
   const now = target.now;
   const meta = { ...current, updatedAt: now };
@@ -264,10 +278,14 @@ export async function updateRecord(
   }
   let data = { ...submitted, ...kept, ...systemValues(target, meta) };
   data = await computeRecord(computeContext(target, current.owner, current.dept), target.plan, data);
+  const uniq = uniqueUpdate(form.definition, data);
   const updated = await recordModel(connection)
     .findOneAndUpdate(
       { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
-      { $set: { data, formVersion: form.version, updatedAt: now }, $inc: { v: 1 } },
+      {
+        ...setAndUnset({ data, formVersion: form.version, updatedAt: now, ...uniq.set }, uniq.unset),
+        $inc: { v: 1 },
+      },
       { returnDocument: 'after' },
     )
     .lean<RecordDoc>()
@@ -306,13 +324,16 @@ export async function setDeleted(
     ? await findScoped(target, 'delete', id)
     : await findScoped(target, 'view', id, true);
   const now = target.now;
+  await ensureUniqueIndex(connection);
+  // A deleted record frees its unique values; restoring takes them again (computed from its data).
+  const uniq = deleted
+    ? { set: {}, unset: { uniq: '' as const } }
+    : uniqueUpdate(form.definition, current.data);
+  const state = deleted ? { deletedAt: now, deletedBy: caller.userId } : { deletedAt: null, deletedBy: null };
   const updated = await recordModel(connection)
     .findOneAndUpdate(
       { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
-      {
-        $set: deleted ? { deletedAt: now, deletedBy: caller.userId } : { deletedAt: null, deletedBy: null },
-        $inc: { v: 1 },
-      },
+      { ...setAndUnset({ ...state, ...uniq.set }, uniq.unset), $inc: { v: 1 } },
       { returnDocument: 'after' },
     )
     .lean<RecordDoc>()

@@ -159,6 +159,36 @@ describe('conformance: collections and indexes', () => {
     expect(spec?.partialFilterExpression).toEqual({ status: 'active' });
   });
 
+  it('a unique multikey index conflicts per array element, not within one document', async () => {
+    const c = t.db.collection('uniq-multikey');
+    await c.createIndex(
+      { ws: 1, form: 1, tags: 1 },
+      { unique: true, partialFilterExpression: { tags: { $exists: true } }, name: 'ws_form_tags' },
+    );
+    await c.insertOne({ _id: 'a', ws: 1, form: 1, tags: ['k\u0000x', 'n\u0000y'] } as never);
+    // One document may repeat its own element; another form's documents are a different key.
+    await c.insertOne({ _id: 'b', ws: 1, form: 1, tags: ['k\u0000z', 'k\u0000z'] } as never);
+    await c.insertOne({ _id: 'c', ws: 1, form: 2, tags: ['k\u0000x'] } as never);
+    // Documents without the array are outside the partial index and repeat freely.
+    await c.insertMany([
+      { ws: 1, form: 1 },
+      { ws: 1, form: 1 },
+    ]);
+    const dup = await failure(c.insertOne({ ws: 1, form: 1, tags: ['q\u0000q', 'n\u0000y'] }));
+    expect(dup.code).toBe(11000);
+    expect(dup.keyPattern).toEqual({ ws: 1, form: 1, tags: 1 });
+    expect(dup.keyValue).toEqual({ ws: 1, form: 1, tags: 'n\u0000y' });
+    // An update that adds a taken element fails and changes nothing; keeping one's own elements is fine.
+    const upd = await failure(c.updateOne({ _id: 'b' } as never, { $set: { tags: ['k\u0000x'] } }));
+    expect(upd.keyValue).toEqual({ ws: 1, form: 1, tags: 'k\u0000x' });
+    expect((await c.findOne({ _id: 'b' } as never))?.tags).toEqual(['k\u0000z', 'k\u0000z']);
+    await c.updateOne({ _id: 'a' } as never, { $set: { tags: ['n\u0000y', 'k\u0000x', 'm\u0000w'] } });
+    // Removing the array frees its elements for other documents.
+    await c.updateOne({ _id: 'a' } as never, { $unset: { tags: '' } });
+    await c.insertOne({ ws: 1, form: 1, tags: ['k\u0000x'] });
+    expect(await c.countDocuments({ form: 1, tags: 'k\u0000x' })).toBe(1);
+  });
+
   it('unordered inserts report each duplicate and keep the rest', async () => {
     const c = t.db.collection('uniq-bulk');
     await c.createIndex({ k: 1 }, { unique: true });
