@@ -151,13 +151,14 @@ async function authenticate(app: AppInstance, request: FastifyRequest): Promise<
 }
 
 async function resolveMember(app: AppInstance, request: FastifyRequest, ws: string): Promise<void> {
-  // Another workspace's id, a malformed id and a workspace the caller is not in all look the same.
-  const notFound = appError('NOT_FOUND', 'Workspace not found');
-  if (!OBJECT_ID.test(ws)) throw notFound;
+  // Another workspace's id, a malformed id and a workspace the caller is not in all look the same. The
+  // error is made only when thrown: this runs on every workspace request.
+  const notFound = () => appError('NOT_FOUND', 'Workspace not found');
+  if (!OBJECT_ID.test(ws)) throw notFound();
   const auth = request.auth;
-  if (!auth) throw notFound;
+  if (!auth) throw notFound();
   if (auth.kind === 'api') {
-    if (auth.ws !== ws.toLowerCase()) throw notFound;
+    if (auth.ws !== ws.toLowerCase()) throw notFound();
     request.member = {
       ws: auth.ws,
       userId: null,
@@ -174,7 +175,7 @@ async function resolveMember(app: AppInstance, request: FastifyRequest, ws: stri
     user: new Types.ObjectId(auth.userId),
     active: true,
   }).lean();
-  if (!member) throw notFound;
+  if (!member) throw notFound();
   request.member = {
     ws: String(member.ws),
     userId: auth.userId,
