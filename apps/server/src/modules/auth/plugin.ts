@@ -7,7 +7,8 @@ import { appError } from '../../lib/errors.js';
 import { createIdentityEvents, type IdentityEvents } from '../workspaces/events.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { authModels } from './models.js';
-import { csrfMatches, csrfTokenFor, tokenDigest, tokenKind } from './tokens.js';
+import { csrfMatches, csrfTokenFor } from './tokens.js';
+import { verifyToken } from './verify.js';
 
 /** The signed-in person. */
 export interface AuthUser {
@@ -104,39 +105,26 @@ async function authenticate(app: AppInstance, request: FastifyRequest): Promise<
   const presented = credentials(request);
   if (!presented) throw appError('UNAUTHORIZED', 'Sign in first: send a Bearer token or the session cookie');
   const { token, via } = presented;
-  const kind = tokenKind(token);
-  const { Session, User, ApiToken } = authModels(app.store.connection);
-  const now = new Date();
-  const hash = kind ? tokenDigest(app.config.secret, token) : '';
-
-  if (kind === 'session') {
-    const session = await Session.findOne({ hash }).lean();
-    if (!session || session.revokedAt || session.expiresAt <= now) {
-      throw appError('UNAUTHORIZED', 'The session has expired or was ended; sign in again');
-    }
-    const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
-    if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
-    request.auth = { kind: 'session', via, userId: String(user._id), sessionId: String(session._id), token };
-    request.user = { id: String(user._id), email: user.email, name: user.name };
-  } else if (kind === 'api' && via === 'bearer') {
-    const apiToken = await ApiToken.findOne({ hash }).lean();
-    if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
-      throw appError('UNAUTHORIZED', 'The API token has expired or was revoked');
-    }
+  const verified = await verifyToken(app, token, via);
+  if (verified.kind === 'session') {
+    const { user, sessionId } = verified;
+    request.auth = { kind: 'session', via, userId: user.id, sessionId, token };
+    request.user = user;
+  } else {
     request.auth = {
       kind: 'api',
       via: 'bearer',
       userId: null,
-      tokenId: String(apiToken._id),
-      ws: String(apiToken.ws),
-      role: apiToken.role,
+      tokenId: verified.tokenId,
+      ws: verified.ws,
+      role: verified.role,
     };
     // Coarse on purpose: one write per token and minute, not per request.
-    if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > 60_000) {
-      await ApiToken.updateOne({ _id: apiToken._id }, { $set: { lastUsedAt: now } });
+    const now = new Date();
+    if (!verified.lastUsedAt || now.getTime() - verified.lastUsedAt.getTime() > 60_000) {
+      const { ApiToken } = authModels(app.store.connection);
+      await ApiToken.updateOne({ _id: verified.tokenId }, { $set: { lastUsedAt: now } });
     }
-  } else {
-    throw appError('UNAUTHORIZED', 'The token is not valid');
   }
 
   // Cookies ride along on cross-site requests; an unsafe request authenticated by cookie must prove it

@@ -4,7 +4,7 @@ import type { AppInstance } from '../../app.js';
 import type { Caller } from '../apps/caller.js';
 import { authModels } from '../auth/models.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
-import { tokenDigest, tokenKind } from '../auth/tokens.js';
+import { type VerifiedToken, verifyToken } from '../auth/verify.js';
 import { workspaceModels } from '../workspaces/models.js';
 
 /** Who a socket is, as established at connection time (the same credentials the HTTP API accepts). */
@@ -64,8 +64,7 @@ function sameOrigin(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
- * Verifies the handshake's credentials exactly as the HTTP API's auth plugin does (same digests, same
- * revocation and expiry checks); throws {@link SocketAuthError} when they are missing or not valid.
+ * Verifies the handshake's credentials with the HTTP API's own check ({@link verifyToken}); throws {@link SocketAuthError} when they are missing or not valid.
  */
 export async function authenticateHandshake(
   app: AppInstance,
@@ -76,27 +75,15 @@ export async function authenticateHandshake(
   if (credentials.via === 'cookie' && !sameOrigin(handshake.headers)) {
     throw new SocketAuthError('The session cookie is accepted only from this site');
   }
-  const kind = tokenKind(credentials.token);
-  const hash = kind ? tokenDigest(app.config.secret, credentials.token) : '';
-  const { Session, User, ApiToken } = authModels(app.store.connection);
-  const now = new Date();
-  if (kind === 'session') {
-    const session = await Session.findOne({ hash }).lean();
-    if (!session || session.revokedAt || session.expiresAt <= now) {
-      throw new SocketAuthError('The session has expired or was ended; sign in again');
-    }
-    if (!(await User.exists({ _id: session.user })))
-      throw new SocketAuthError('The account no longer exists');
-    return { kind: 'session', userId: String(session.user), sessionId: String(session._id) };
+  let verified: VerifiedToken;
+  try {
+    verified = await verifyToken(app, credentials.token, credentials.via);
+  } catch (error) {
+    throw new SocketAuthError(error instanceof Error ? error.message : 'The token is not valid');
   }
-  if (kind === 'api' && credentials.via === 'bearer') {
-    const token = await ApiToken.findOne({ hash }).lean();
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) {
-      throw new SocketAuthError('The API token has expired or was revoked');
-    }
-    return { kind: 'api', tokenId: String(token._id), ws: String(token.ws), role: token.role };
-  }
-  throw new SocketAuthError('The token is not valid');
+  return verified.kind === 'session'
+    ? { kind: 'session', userId: verified.user.id, sessionId: verified.sessionId }
+    : { kind: 'api', tokenId: verified.tokenId, ws: verified.ws, role: verified.role };
 }
 
 /** The id records and progress rooms know the socket's caller by (an API token acts as its own id). */

@@ -1,0 +1,58 @@
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { authModels } from './models.js';
+import { tokenDigest, tokenKind } from './tokens.js';
+
+/** A presented token that is valid now: a live session of an existing user, or a live API token. */
+export type VerifiedToken =
+  | { kind: 'session'; sessionId: string; user: { id: string; email: string; name: string } }
+  | {
+      kind: 'api';
+      tokenId: string;
+      ws: string;
+      role: string;
+      lastUsedAt: Date | null | undefined;
+    };
+
+/**
+ * The one check of a presented token (HTTP requests and socket handshakes alike): known digest, not
+ * revoked, not expired, its user still there. API tokens count only as Bearer tokens, never as cookies.
+ * Throws UNAUTHORIZED with a message saying which.
+ */
+export async function verifyToken(
+  app: AppInstance,
+  token: string,
+  via: 'bearer' | 'cookie',
+): Promise<VerifiedToken> {
+  const kind = tokenKind(token);
+  const { Session, User, ApiToken } = authModels(app.store.connection);
+  const now = new Date();
+  const hash = kind ? tokenDigest(app.config.secret, token) : '';
+  if (kind === 'session') {
+    const session = await Session.findOne({ hash }).lean();
+    if (!session || session.revokedAt || session.expiresAt <= now) {
+      throw appError('UNAUTHORIZED', 'The session has expired or was ended; sign in again');
+    }
+    const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
+    if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
+    return {
+      kind: 'session',
+      sessionId: String(session._id),
+      user: { id: String(user._id), email: user.email, name: user.name },
+    };
+  }
+  if (kind === 'api' && via === 'bearer') {
+    const apiToken = await ApiToken.findOne({ hash }).lean();
+    if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
+      throw appError('UNAUTHORIZED', 'The API token has expired or was revoked');
+    }
+    return {
+      kind: 'api',
+      tokenId: String(apiToken._id),
+      ws: String(apiToken.ws),
+      role: apiToken.role,
+      lastUsedAt: apiToken.lastUsedAt,
+    };
+  }
+  throw appError('UNAUTHORIZED', 'The token is not valid');
+}
