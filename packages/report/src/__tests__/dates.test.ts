@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { bucketLabel } from '../shape.js';
+import type { Granularity } from '../types.js';
+import { rec, report, widget } from './helpers.js';
+
+const days = [
+  '2025-12-31',
+  '2026-01-01',
+  '2026-01-04',
+  '2026-01-05',
+  '2026-03-31',
+  '2026-04-01',
+  '2026-12-28',
+];
+const byDay = days.map((d) => rec({ closeDate: d, amount: 1 }));
+
+function buckets(field: string, granularity: Granularity, docs: object[], timeZone?: string) {
+  const result = report(
+    widget({ type: 'line', dimensions: [{ field, granularity }] }),
+    docs,
+    timeZone ? { timeZone } : {},
+  );
+  return result.rows.map((row) => [row[field], row.count]);
+}
+
+describe('date buckets', () => {
+  it('bucket calendar dates by day, ISO week, month, quarter and year, in order', () => {
+    expect(buckets('closeDate', 'day', byDay)).toEqual(days.map((d) => [d, 1]));
+    expect(buckets('closeDate', 'week', byDay)).toEqual([
+      ['2025-12-29', 3],
+      ['2026-01-05', 1],
+      ['2026-03-30', 2],
+      ['2026-12-28', 1],
+    ]);
+    expect(buckets('closeDate', 'month', byDay)).toEqual([
+      ['2025-12', 1],
+      ['2026-01', 3],
+      ['2026-03', 1],
+      ['2026-04', 1],
+      ['2026-12', 1],
+    ]);
+    expect(buckets('closeDate', 'quarter', byDay)).toEqual([
+      ['2025-Q4', 1],
+      ['2026-Q1', 4],
+      ['2026-Q2', 1],
+      ['2026-Q4', 1],
+    ]);
+    expect(buckets('closeDate', 'year', byDay)).toEqual([
+      ['2025', 1],
+      ['2026', 6],
+    ]);
+  });
+
+  it('counts records without a date in one null bucket', () => {
+    expect(
+      buckets('closeDate', 'month', [...byDay.slice(0, 2), rec({ amount: 1 }), rec({ closeDate: null })]),
+    ).toEqual([
+      [null, 2],
+      ['2025-12', 1],
+      ['2026-01', 1],
+    ]);
+  });
+
+  it('buckets instants in the given time zone (calendar dates have none)', () => {
+    const late = [
+      rec(
+        { closedAt: '2026-03-31T23:30:00.000Z', closeDate: '2026-03-31' },
+        { createdAt: new Date('2026-03-31T23:30:00Z') },
+      ),
+      rec(
+        { closedAt: '2026-03-31T15:00:00.000Z', closeDate: '2026-03-31' },
+        { createdAt: new Date('2026-03-31T15:00:00Z') },
+      ),
+      rec({ closedAt: 'not a date' }, { createdAt: null }),
+    ];
+    expect(buckets('closedAt', 'day', late)).toEqual([
+      [null, 1],
+      ['2026-03-31', 2],
+    ]);
+    expect(buckets('closedAt', 'quarter', late, 'Asia/Shanghai')).toEqual([
+      [null, 1],
+      ['2026-Q1', 1],
+      ['2026-Q2', 1],
+    ]);
+    expect(buckets('_createdAt', 'day', late, 'Asia/Shanghai')).toEqual([
+      [null, 1],
+      ['2026-03-31', 1],
+      ['2026-04-01', 1],
+    ]);
+    expect(buckets('closeDate', 'day', late, 'Asia/Shanghai')).toEqual([
+      [null, 1],
+      ['2026-03-31', 2],
+    ]);
+  });
+
+  it('labels buckets from their first day', () => {
+    expect(bucketLabel('2026-10-01', 'quarter')).toBe('2026-Q4');
+    expect(bucketLabel('2026-07-01', 'quarter')).toBe('2026-Q3');
+    expect(bucketLabel('2026-02-01', 'month')).toBe('2026-02');
+    expect(bucketLabel('2026-01-01', 'year')).toBe('2026');
+    expect(bucketLabel('2026-03-30', 'week')).toBe('2026-03-30');
+  });
+
+  it('groups timestamps without granularity by their ISO instant', () => {
+    const result = report(widget({ type: 'table', dimensions: [{ field: '_createdAt' }] }), [rec({})]);
+    expect(result.rows).toEqual([{ _createdAt: '2026-01-15T10:00:00.000Z', count: 1 }]);
+  });
+});

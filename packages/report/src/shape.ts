@@ -1,0 +1,93 @@
+import type { Granularity, ReportColumn, ReportPlan, ReportResult, ReportRow } from './types.js';
+import { widgetTypes } from './widgets.js';
+
+/**
+ * A bucket's display value from its first day (`YYYY-MM-DD`): `2026-03-31`, week `2026-03-30` (its
+ * Monday), month `2026-03`, quarter `2026-Q1`, year `2026`. Every form sorts like the start date.
+ */
+export function bucketLabel(start: string, granularity: Granularity): string {
+  switch (granularity) {
+    case 'day':
+    case 'week':
+      return start;
+    case 'month':
+      return start.slice(0, 7);
+    case 'quarter':
+      return `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
+    case 'year':
+      return start.slice(0, 4);
+  }
+}
+
+/**
+ * A value of the store as a JSON scalar. Real MongoDB may answer sums as Long or Decimal128 wrappers and
+ * dates as Date objects; the result carries plain numbers and ISO strings.
+ */
+function scalar(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value === 'object') {
+    const primitive = (value as { valueOf(): unknown }).valueOf();
+    if (typeof primitive === 'number' || typeof primitive === 'bigint') return Number(primitive);
+    const text = String(value);
+    const asNumber = Number(text);
+    // Decimal128 has no numeric valueOf, only its text.
+    return text !== '' && Number.isFinite(asNumber) ? asNumber : text;
+  }
+  return String(value);
+}
+
+function baseColumns(plan: ReportPlan): ReportColumn[] {
+  const columns: ReportColumn[] = [];
+  for (const d of plan.dimensions) {
+    const column: ReportColumn = { key: d.key, type: 'dimension', field: d.field };
+    if (d.label) column.label = d.label;
+    if (d.granularity) column.granularity = d.granularity;
+    columns.push(column);
+  }
+  for (const m of plan.measures) {
+    const column: ReportColumn = { key: m.key, type: 'measure', aggregate: m.aggregate };
+    if (m.field) column.field = m.field;
+    if (m.label) column.label = m.label;
+    columns.push(column);
+  }
+  return columns;
+}
+
+/**
+ * Shapes the documents the pipeline of {@link compileReport} answered into the widget's result: rows keyed
+ * by column key (never by pipeline slot), date buckets as labels, at most `limit` rows (`meta.truncated`
+ * says when there were more), then the widget type's own shaping (rank, funnel order and conversion...).
+ */
+export function shapeReport(
+  plan: ReportPlan,
+  docs: readonly Readonly<Record<string, unknown>>[],
+): ReportResult {
+  const truncated = docs.length > plan.limit;
+  const rows: ReportRow[] = docs.slice(0, plan.limit).map((doc) => {
+    const row: ReportRow = {};
+    for (const d of plan.dimensions) {
+      const value = scalar(doc[d.slot]);
+      row[d.key] = d.granularity && typeof value === 'string' ? bucketLabel(value, d.granularity) : value;
+    }
+    for (const m of plan.measures) row[m.key] = scalar(doc[m.slot]);
+    return row;
+  });
+  const def = widgetTypes.require(plan.type);
+  const shaped = def.shape(plan, { columns: baseColumns(plan), rows });
+  return {
+    columns: shaped.columns,
+    rows: shaped.rows,
+    meta: {
+      ...shaped.facts,
+      widget: plan.widget,
+      type: plan.type,
+      rowCount: shaped.rows.length,
+      truncated,
+      timeZone: plan.timeZone,
+    },
+  };
+}
