@@ -29,6 +29,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
 import { setupRoutes } from './modules/setup/routes.js';
+import { taskRoutes } from './modules/tasks/routes.js';
 import { departmentRoutes } from './modules/workspaces/department-routes.js';
 import { invitationRoutes } from './modules/workspaces/invitation-routes.js';
 import { memberRoutes } from './modules/workspaces/member-routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(formRoutes);
       await api.register(recordRoutes);
       await api.register(fileRoutes);
+      await api.register(taskRoutes);
     },
     { prefix: '/api/v1' },
   );

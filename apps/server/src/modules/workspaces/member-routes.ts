@@ -9,7 +9,7 @@ import { authModels, type UserDoc } from '../auth/models.js';
 import { currentMember, requireAdmin } from '../auth/plugin.js';
 import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
 import { createUser, normalizeEmail } from '../auth/service.js';
-import type { MemberEffect } from './events.js';
+import { assertReassignTarget, type ReassignEffect, reassignFromLeaver } from '../tasks/reassign.js';
 import { workspaceModels } from './models.js';
 import {
   assertActiveMember,
@@ -229,8 +229,14 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['members'],
-        summary: 'Deactivate a member: keeps their data, ends their access, asks for their tasks to move',
+        summary:
+          'Deactivate a member: keeps their data, ends their access and moves their open tasks (to ' +
+          'reassignTo, else their manager, their department head, or the acting admin)',
         params: MemberParams,
+        body: Type.Object(
+          { reassignTo: Type.Optional(Type.String({ maxLength: 100 })) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             member: MemberView,
@@ -240,10 +246,23 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
                 ws: Type.String(),
                 from: Type.String(),
                 to: Type.Union([Type.String(), Type.Null()]),
+                via: Type.Union([
+                  Type.Literal('explicit'),
+                  Type.Literal('manager'),
+                  Type.Literal('departmentHead'),
+                  Type.Literal('actingAdmin'),
+                  Type.Literal('owner'),
+                  Type.Null(),
+                ]),
+                moved: Type.Integer({ minimum: 0 }),
               }),
             ),
           }),
         },
+      },
+      // The body is optional (clients call this with none): validate an absent one as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
@@ -254,15 +273,22 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       if (!before) throw appError('NOT_FOUND', 'Member not found');
       assertMayAssignRoles(caller, before.roles, before.roles);
       if (before.roles.includes('owner')) await assertKeepsAnOwner(app, ws, userId);
+      const reassignTo = request.body.reassignTo;
+      // The named target is checked before anything changes, so a refused request changes nothing.
+      const to =
+        reassignTo === undefined
+          ? undefined
+          : await assertReassignTarget(app.store.connection, ws, userId, reassignTo);
       await Member.updateOne({ ws, user: userId }, { $set: { active: false } });
-      // Access ends at once: the auth plugin only admits active members. Data stays as it is.
-      const effects: MemberEffect[] = [
-        {
-          type: 'reassignOpenTasks',
-          ws: caller.ws,
-          from: String(userId),
-          to: before.manager ? String(before.manager) : null,
-        },
+      // Access ends at once: the auth plugin only admits active members. Data stays as it is; open tasks
+      // move now (again on a repeated call, which finds only tasks opened for the member since).
+      const effects: ReassignEffect[] = [
+        await reassignFromLeaver(app.store.connection, request, {
+          ws,
+          leaver: before,
+          actor: caller.userId ? new Types.ObjectId(caller.userId) : null,
+          ...(to ? { to } : {}),
+        }),
       ];
       await recordAudit(app.store.connection, request, {
         ws,

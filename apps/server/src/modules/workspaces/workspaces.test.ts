@@ -291,7 +291,7 @@ describe('members', () => {
     ).toBe(404);
   });
 
-  it('deactivation keeps data, ends access and asks for open tasks to move to the manager', async () => {
+  it('deactivation keeps data, ends access and moves open tasks to the manager', async () => {
     const boss = await addMember(t.app, owner, ws, 'boss@example.com');
     const leaver = await addMember(t.app, owner, ws, 'leaver@example.com', ['member'], {
       manager: boss.userId,
@@ -300,7 +300,9 @@ describe('members', () => {
     t.app.identityEvents.on('member.deactivated', (event) => events.push(event));
     const res = await api('POST', `/workspaces/${ws}/members/${leaver.userId}/deactivate`, owner);
     expect(res.statusCode).toBe(200);
-    const effects = [{ type: 'reassignOpenTasks', ws, from: leaver.userId, to: boss.userId }];
+    const effects = [
+      { type: 'reassignOpenTasks', ws, from: leaver.userId, to: boss.userId, via: 'manager', moved: 0 },
+    ];
     expect(res.json()).toMatchObject({ member: { userId: leaver.userId, active: false }, effects });
     expect(events).toEqual([{ ws, userId: leaver.userId, by: owner.userId, effects }]);
     expect((await api('GET', `/workspaces/${ws}`, leaver)).statusCode).toBe(404);

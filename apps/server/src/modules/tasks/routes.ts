@@ -1,0 +1,110 @@
+import { LocalizedText } from '@formloom/schema';
+import { Types } from 'mongoose';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { currentMember } from '../auth/plugin.js';
+import { workspaceModels } from '../workspaces/models.js';
+import { taskModel } from './model.js';
+import { listTasks } from './service.js';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const Kind = Type.Union([Type.Literal('approve'), Type.Literal('fill')]);
+const Status = Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('cancelled')]);
+
+const TaskView = Type.Object({
+  id: Type.String(),
+  app: Type.String(),
+  form: Type.String(),
+  record: Type.String(),
+  flow: Nullable(Type.String()),
+  step: Nullable(Type.String()),
+  kind: Kind,
+  assignee: Type.String(),
+  status: Status,
+  title: LocalizedText,
+  dueAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  v: Type.Integer(),
+  history: Type.Array(
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      by: Nullable(Type.String()),
+      action: Type.String(),
+      from: Type.Optional(Type.String()),
+      to: Type.Optional(Type.String()),
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
+const DEFAULT_LIMIT = 50;
+
+/**
+ * `GET /workspaces/:ws/tasks`: the caller's approval and fill tasks. Acting on a task
+ * (`POST .../tasks/:task/actions`) belongs to the flow engine and is not served here.
+ */
+export async function taskRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+  // The list and the reassignment rely on the `{ws, assignee, status, ...}` index being there.
+  app.addHook('onReady', async () => {
+    await taskModel(connection).init();
+  });
+
+  app.get(
+    '/workspaces/:ws/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary:
+          "The caller's approval and fill tasks of one status, newest first (owners and admins may " +
+          "pass assignee to see another member's)",
+        params: Type.Object({ ws: Type.String() }),
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Status),
+            // Query strings are not coerced (app-wide ajv option): the number arrives as digits, 1..100.
+            limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$' })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            assignee: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{24}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(TaskView), nextCursor: Nullable(Type.String()) }),
+        },
+      },
+    },
+    async (request) => {
+      const member = currentMember(request);
+      const ws = new Types.ObjectId(member.ws);
+      const { status = 'pending', limit, cursor, assignee } = request.query;
+      let whose: Types.ObjectId;
+      if (assignee !== undefined && assignee.toLowerCase() !== member.userId) {
+        if (member.workspaceRole !== 'owner' && member.workspaceRole !== 'admin') {
+          throw appError('FORBIDDEN', "Only owners and admins see another member's tasks");
+        }
+        whose = new Types.ObjectId(assignee);
+        // Deactivated members count: their finished tasks stay readable.
+        if (!(await workspaceModels(connection).Member.exists({ ws, user: whose }))) {
+          throw appError('NOT_FOUND', 'Member not found');
+        }
+      } else if (member.userId) {
+        whose = new Types.ObjectId(member.userId);
+      } else {
+        throw appError('VALIDATION_FAILED', 'An API token has no tasks of its own', [
+          { path: '/query/assignee', message: 'is required when an API token asks' },
+        ]);
+      }
+      return listTasks(connection, {
+        ws,
+        assignee: whose,
+        status,
+        limit: limit === undefined ? DEFAULT_LIMIT : Number(limit),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+    },
+  );
+}
