@@ -28,6 +28,7 @@ import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 import { setupRoutes } from './modules/setup/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { departmentRoutes } from './modules/workspaces/department-routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(appRoutes);
       await api.register(formRoutes);
       await api.register(recordRoutes);
+      await api.register(reportRoutes);
       await api.register(fileRoutes);
       await api.register(taskRoutes);
     },
