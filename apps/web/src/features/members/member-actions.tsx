@@ -1,25 +1,54 @@
-import { Button, Popconfirm } from 'antd';
+import { App, Button, Popconfirm } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
+import { ApiError, apiRequest } from '../../api/client';
 import { api, type Member } from '../../api/endpoints';
 
-/** Deactivate (with confirmation) or reactivate one member; reports the server's answer upward. */
+/** What deactivation answers: the member, and where their open tasks went (docs/tasks.md). */
+interface Deactivated {
+  member: Member;
+  effects: { type: 'reassignOpenTasks'; to: string | null; moved: number }[];
+}
+
+/**
+ * Deactivate (with confirmation) or reactivate one member; reports the server's answer upward. After a
+ * deactivation it tells how many open tasks moved and to whom.
+ */
 export function MemberActions({
   workspaceId,
   member,
+  nameOf,
   onChanged,
   onError,
 }: {
   workspaceId: string;
   member: Member;
+  /** A member's display name by user id (the new assignee of the moved tasks). */
+  nameOf: (userId: string) => string | undefined;
   onChanged: () => void;
   onError: (error: ApiError) => void;
 }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
 
-  async function run(change: () => Promise<Member>) {
+  async function deactivate(): Promise<void> {
+    const answer = await apiRequest<Deactivated>(
+      'POST',
+      `/workspaces/${encodeURIComponent(workspaceId)}/members/${encodeURIComponent(member.userId)}/deactivate`,
+    );
+    const effect = answer.effects.find((e) => e.type === 'reassignOpenTasks');
+    if (effect?.to && effect.moved > 0) {
+      const to = nameOf(effect.to) ?? effect.to;
+      void message.success(
+        t('members.deactivatedTasksMoved', { name: member.name, count: effect.moved, to }),
+      );
+    } else {
+      void message.success(t('members.deactivatedNoTasks', { name: member.name }));
+    }
+  }
+
+  async function run(change: () => Promise<unknown>) {
     setBusy(true);
     try {
       await change();
@@ -49,7 +78,7 @@ export function MemberActions({
       okText={t('members.deactivate')}
       cancelText={t('common.cancel')}
       okButtonProps={{ danger: true }}
-      onConfirm={() => run(() => api.deactivateMember(workspaceId, member.userId))}
+      onConfirm={() => run(deactivate)}
     >
       <Button size="small" danger loading={busy}>
         {t('members.deactivate')}

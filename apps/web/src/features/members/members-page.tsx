@@ -119,6 +119,7 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
             <MemberActions
               workspaceId={workspace.id}
               member={member}
+              nameOf={(userId) => names.get(userId)}
               onChanged={members.retry}
               onError={showChangeError}
             />
