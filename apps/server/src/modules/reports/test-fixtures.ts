@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { TestApp } from '../../test/app.js';
-import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
+import { addMember, runSetup, type Session, signIn } from '../auth/test-helpers.js';
 import { label } from '../records/test-fixtures.js';
 
 /** A workspace with a `crm` app, its `deals` form, members of two roles and records of each. */
@@ -82,13 +82,15 @@ export function widget(spec: Record<string, unknown>): Record<string, unknown> {
   return { key: 'w', title: { en: 'W' }, source: { form: 'deals' }, ...spec };
 }
 
-/** Builds the world on a fresh test app. */
+/**
+ * Builds the world: on a fresh test app by running setup, or in a workspace `owner` already owns
+ * (`domain` keeps the members' emails apart).
+ */
 export async function buildWorld(
   t: TestApp,
-  email = 'owner@example.com',
-  name = 'Acme',
+  existing?: { owner: Session & { workspaceId: string }; domain: string },
 ): Promise<ReportWorld> {
-  const owner = await runSetup(t.app, email, name);
+  const owner = existing?.owner ?? (await runSetup(t.app));
   const ws = owner.workspaceId;
   const base = `/api/v1/workspaces/${ws}`;
   const post = (path: string, payload: unknown, headers = owner.headers) =>
@@ -136,7 +138,7 @@ export async function buildWorld(
   });
   expect(form.statusCode, form.body).toBe(201);
   const formId = form.json().id as string;
-  const domain = email.split('@')[1];
+  const domain = existing?.domain ?? 'example.com';
   const rep = await addMember(t.app, owner, ws, `rep@${domain}`, ['member', 'rep']);
   const otherRep = await addMember(t.app, owner, ws, `rep2@${domain}`, ['member', 'rep']);
   const lead = await addMember(t.app, owner, ws, `lead@${domain}`, ['member', 'lead']);
@@ -157,4 +159,22 @@ export async function buildWorld(
     expect(patched.statusCode, patched.body).toBe(200);
   }
   return { owner, rep, otherRep, lead, outsider, ws, base, appId, formId };
+}
+
+/** A second workspace, made by `admin`, owned by a new user who is signed in. */
+export async function otherWorkspace(
+  t: TestApp,
+  admin: Session,
+  email: string,
+): Promise<Session & { workspaceId: string }> {
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/workspaces',
+    headers: admin.headers,
+    payload: { name: 'Elsewhere' },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const workspaceId = created.json().id as string;
+  await addMember(t.app, admin, workspaceId, email, ['owner']);
+  return { ...(await signIn(t.app, email)), workspaceId };
 }
