@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import type { Config } from './config.js';
 import { installErrorHandler } from './lib/error-handler.js';
+import { configureReadCache } from './lib/read-cache.js';
 import { appRoutes } from './modules/apps/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
 
   app.decorate('config', config);
   app.decorate('store', store);
+  configureReadCache(store.connection, { ttlMs: config.cacheTtlMs });
   installErrorHandler(app);
   if (options.closeStoreOnClose) app.addHook('onClose', async () => store.close());
 

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir,
       mongodbUri: undefined,
+      cacheTtlMs: 2000,
       demo: false,
     });
     expect(config.secret.length).toBeGreaterThanOrEqual(32);
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         REDIS_URL: 'redis://cache:6379',
         FORMLOOM_DEMO: 'true',
         RATE_LIMIT_MAX: '50',
+        CACHE_TTL_MS: '0',
       },
       [],
     );
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://cache:6379',
       demo: true,
       rateLimitMax: 50,
+      cacheTtlMs: 0,
     });
   });
 
@@ -84,6 +87,8 @@ describe('loadConfig', () => {
     [{ FORMLOOM_DEMO: 'maybe' }, 'FORMLOOM_DEMO', /1\/true\/yes/],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL', /redis:\/\//],
     [{ TRUST_PROXY: 'the proxy' }, 'TRUST_PROXY', /hop count/],
+    [{ CACHE_TTL_MS: '2s' }, 'CACHE_TTL_MS', /whole number/],
+    [{ CACHE_TTL_MS: '600000' }, 'CACHE_TTL_MS', /between 0 and 60000/],
   ])('rejects %o naming %s', (env, variable, message) => {
     const attempt = () => loadConfig({ DATA_DIR: tempDir(), ...env }, []);
     expect(attempt).toThrow(ConfigError);

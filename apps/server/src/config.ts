@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_CACHE_TTL_MS } from './lib/read-cache.js';
 import { templatesDir } from './modules/templates/catalogue.js';
 
 /** Validated server configuration. Every field comes from one environment variable (see README). */
@@ -27,6 +28,12 @@ export interface Config {
    * and rate limits key on that address, so believing a spoofable header would let clients evade them.
    */
   trustProxy: boolean | number | string;
+  /**
+   * How long (ms) an instance serves identities, memberships, app roles and published form definitions it
+   * read, without reading them again. Writes on the same instance apply at once; writes on another instance
+   * within this time (at once with `REDIS_URL`). 0 reads them on every request.
+   */
+  cacheTtlMs: number;
   /** Import the demo template with demo data on start. */
   demo: boolean;
   /** Directory of the template catalogue (`GET /templates`): `TEMPLATES_DIR`, else the repository's templates/. */
@@ -136,6 +143,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: trustProxy(env),
+    cacheTtlMs: integer(env, 'CACHE_TTL_MS', DEFAULT_CACHE_TTL_MS, 0, 60_000),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
     templatesDir: templatesDir(env),
   };

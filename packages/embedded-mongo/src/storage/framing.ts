@@ -92,7 +92,9 @@ export class EntryBuilder {
 
 /** Frames a list of ops as one journal entry. */
 export function encodeOps(ops: readonly JournalOp[]): Buffer {
-  const builder = new EntryBuilder(ENTRY_HEADER_BYTES + Math.min(ops.length * 256, 16 * 1024 * 1024));
+  // Room for typical form records up front: outgrowing the buffer costs a thrown RangeError, a size pass
+  // and a second serialisation (take() copies a mostly empty buffer out to its exact size).
+  const builder = new EntryBuilder(ENTRY_HEADER_BYTES + Math.min(ops.length * 4096, 16 * 1024 * 1024));
   for (const op of ops) builder.add(op);
   return builder.take();
 }

@@ -1,5 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
 import type { AppRoleDefinition } from '../../lib/access/index.js';
+import { invalidateOnWrite } from '../../lib/read-cache.js';
 
 /**
  * A flow, automation or dashboard definition kept on its app. Those modules do not exist yet, so a
@@ -65,6 +66,8 @@ const appSchema = new Schema<AppDoc>(
   { collection: 'apps', timestamps: true, minimize: false, versionKey: false },
 );
 appSchema.index({ ws: 1, key: 1 }, { unique: true });
+// Record requests serve app roles from a cache (lib/read-cache.ts); any write here drops it.
+invalidateOnWrite(appSchema, 'definitions');
 
 /** The `apps` model on a connection (registered once per connection). */
 export function appModel(connection: Connection): Model<AppDoc> {

@@ -1,4 +1,5 @@
 import type { Connection, Types } from 'mongoose';
+import { invalidate } from '../../lib/read-cache.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { jobModel } from '../records/jobs.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
@@ -99,6 +100,8 @@ export async function rollbackImport(
   const s = importSelectors(journal);
   const apps = await appModel(connection).collection.deleteMany(s.apps);
   const forms = await formModel(connection).collection.deleteMany(s.forms);
+  // Raw deletes bypass the models' hooks: drop cached definitions of the removed app by hand.
+  invalidate(connection, 'definitions');
   const formVersions = await formVersionModel(connection).collection.deleteMany(s.formVersions);
   const jobs = await jobModel(connection).collection.deleteMany(s.jobs);
   const records = await recordModel(connection).collection.deleteMany(s.records);

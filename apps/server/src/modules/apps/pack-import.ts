@@ -1,6 +1,7 @@
 import { KEY_PATTERN, type TemplatePack } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
 import { appError, isAppError } from '../../lib/errors.js';
+import { invalidate } from '../../lib/read-cache.js';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { ensureFieldIndexes } from '../forms/indexes.js';
 import { formModel, formVersionModel } from '../forms/model.js';
@@ -154,6 +155,8 @@ async function writeForms(
       importId: journal.importId,
     });
   }
+  // Raw inserts bypass the models' hooks: nothing cached may predate the app's forms.
+  invalidate(connection, 'definitions');
   for (const form of plan.forms) await ensureFieldIndexes(connection, form.definition);
   // Unique fields share one index; the records the import writes carry their `uniq` entries.
   await ensureUniqueIndex(connection);

@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/read-cache.js';
 
 /** A person who can sign in. Accounts are global; what they reach comes from their memberships. */
 export interface UserDoc {
@@ -96,6 +97,8 @@ const apiTokenSchema = new Schema<ApiTokenDoc>(
   { collection: 'api_tokens', versionKey: false },
 );
 apiTokenSchema.index({ ws: 1, createdAt: -1 });
+// Requests serve who-is-calling from a cache (lib/read-cache.ts); any write here drops it.
+for (const schema of [userSchema, sessionSchema, apiTokenSchema]) invalidateOnWrite(schema, 'identity');
 
 const throttleSchema = new Schema<LoginThrottleDoc>(
   {

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { type WorkspaceRole, workspaceRole } from '../../lib/access/index.js';
 import { appError } from '../../lib/errors.js';
+import { generationOf, readCache } from '../../lib/read-cache.js';
 import { createIdentityEvents, type IdentityEvents } from '../workspaces/events.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { authModels } from './models.js';
@@ -157,6 +158,16 @@ async function resolveMember(app: AppInstance, request: FastifyRequest, ws: stri
     };
     return;
   }
+  // Memberships are served from the identity read cache: any write to members (roles, department,
+  // deactivation) drops it, so a change applies to the next request (see lib/read-cache.ts).
+  const members = readCache<RequestMember>(app.store.connection, 'members', 'identity');
+  const key = `${ws.toLowerCase()}:${auth.userId}`;
+  const cached = members.get(key);
+  if (cached) {
+    request.member = { ...cached, roles: [...cached.roles] };
+    return;
+  }
+  const generation = generationOf(app.store.connection, 'identity');
   const { Member } = workspaceModels(app.store.connection);
   const member = await Member.findOne({
     ws: new Types.ObjectId(ws),
@@ -164,7 +175,7 @@ async function resolveMember(app: AppInstance, request: FastifyRequest, ws: stri
     active: true,
   }).lean();
   if (!member) throw notFound();
-  request.member = {
+  const resolved: RequestMember = {
     ws: String(member.ws),
     userId: auth.userId,
     roles: member.roles,
@@ -172,6 +183,8 @@ async function resolveMember(app: AppInstance, request: FastifyRequest, ws: stri
     department: member.department ? String(member.department) : null,
     manager: member.manager ? String(member.manager) : null,
   };
+  members.set(key, resolved, generation);
+  request.member = { ...resolved, roles: [...resolved.roles] };
 }
 
 /**

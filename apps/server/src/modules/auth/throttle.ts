@@ -72,7 +72,7 @@ async function bump(
     const current = await Throttle.findOneAndUpdate(
       { _id: key, windowStart: { $gt: windowFloor } },
       { $inc: inc },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (current) return current;
     try {
@@ -80,7 +80,7 @@ async function bump(
       const fresh = await Throttle.findOneAndUpdate(
         { _id: key, $or: [{ windowStart: { $lte: windowFloor } }, { windowStart: { $exists: false } }] },
         { $set: { ...inc, windowStart: now }, $setOnInsert: { lockedUntil: null } },
-        { new: true, upsert: true },
+        { returnDocument: 'after', upsert: true },
       ).lean();
       if (fresh) return fresh;
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
+import { generationOf, readCache } from '../../lib/read-cache.js';
 import { authModels } from './models.js';
 import { tokenDigest, tokenKind } from './tokens.js';
 
@@ -17,7 +18,9 @@ export type VerifiedToken =
 /**
  * The one check of a presented token (HTTP requests and socket handshakes alike): known digest, not
  * revoked, not expired, its user still there. API tokens count only as Bearer tokens, never as cookies.
- * Throws UNAUTHORIZED with a message saying which.
+ * Throws UNAUTHORIZED with a message saying which. A verified token is served from the identity read
+ * cache (lib/read-cache.ts) until its expiry at the latest; revoking it or removing its user writes the
+ * identity collections, which drops the cache.
  */
 export async function verifyToken(
   app: AppInstance,
@@ -28,6 +31,10 @@ export async function verifyToken(
   const { Session, User, ApiToken } = authModels(app.store.connection);
   const now = new Date();
   const hash = kind ? tokenDigest(app.config.secret, token) : '';
+  const verified = readCache<VerifiedToken>(app.store.connection, 'tokens', 'identity');
+  const cached = hash ? verified.get(hash) : undefined;
+  if (cached && (cached.kind === 'session' || via === 'bearer')) return cached;
+  const generation = generationOf(app.store.connection, 'identity');
   if (kind === 'session') {
     const session = await Session.findOne({ hash }).lean();
     if (!session || session.revokedAt || session.expiresAt <= now) {
@@ -35,24 +42,28 @@ export async function verifyToken(
     }
     const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
     if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
-    return {
+    const result: VerifiedToken = {
       kind: 'session',
       sessionId: String(session._id),
       user: { id: String(user._id), email: user.email, name: user.name },
     };
+    verified.set(hash, result, generation, session.expiresAt.getTime());
+    return result;
   }
   if (kind === 'api' && via === 'bearer') {
     const apiToken = await ApiToken.findOne({ hash }).lean();
     if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
       throw appError('UNAUTHORIZED', 'The API token has expired or was revoked');
     }
-    return {
+    const result: VerifiedToken = {
       kind: 'api',
       tokenId: String(apiToken._id),
       ws: String(apiToken.ws),
       role: apiToken.role,
       lastUsedAt: apiToken.lastUsedAt,
     };
+    verified.set(hash, result, generation, apiToken.expiresAt?.getTime());
+    return result;
   }
   throw appError('UNAUTHORIZED', 'The token is not valid');
 }

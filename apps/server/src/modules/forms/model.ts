@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/read-cache.js';
 import type { FormDefinition } from './meta.js';
 
 /**
@@ -48,6 +49,8 @@ const formSchema = new Schema<FormDoc>(
   { collection: 'forms', timestamps: true, minimize: false, versionKey: false },
 );
 formSchema.index({ ws: 1, app: 1, key: 1 }, { unique: true });
+// Record requests serve published definitions from a cache (lib/read-cache.ts); any write here drops it.
+invalidateOnWrite(formSchema, 'definitions');
 
 const formVersionSchema = new Schema<FormVersionDoc>(
   {

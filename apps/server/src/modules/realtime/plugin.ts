@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { Types } from 'mongoose';
 import { Server, type Socket } from 'socket.io';
 import type { AppInstance } from '../../app.js';
+import { type CacheArea, invalidate, onInvalidate } from '../../lib/read-cache.js';
 import { formModel } from '../forms/model.js';
 import { type ImportProgressNotice, type RecordChange, realtimeBus } from './bus.js';
 import { type DispatchStats, RecordDispatcher, toWire, type WireChange } from './dispatch.js';
@@ -14,6 +15,9 @@ export const SOCKET_PATH = '/socket.io';
 
 /** Server-to-server event carrying record changes to the other instances (Redis adapter only). */
 const PEER_EVENT = 'formloom:record';
+/** Tells the other instances that a cached area was written here (lib/read-cache.ts). */
+const CACHE_EVENT = 'formloom:cache';
+const CACHE_AREAS: readonly unknown[] = ['identity', 'definitions'] satisfies CacheArea[];
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const MAX_FORMS = 200;
 
@@ -69,6 +73,7 @@ export const realtimePlugin = fp(
     let redis: RedisLink | undefined;
     const bus = realtimeBus(app.store.connection);
     let subscriptions: Subscriptions | undefined;
+    let stopRelay: (() => void) | undefined;
     app.decorate('realtime', {
       stats: () => ({ ...(dispatcher?.stats ?? { batches: 0, groups: 0, checks: 0, emits: 0, ms: 0 }) }),
     } satisfies RealtimeInfo);
@@ -170,6 +175,14 @@ export const realtimePlugin = fp(
       server.on(PEER_EVENT, (wire: unknown) => {
         if (isWire(wire)) dispatcher?.enqueue(wire);
       });
+      if (redis) {
+        // Cached identities and definitions: a write here drops them on every instance, not after the TTL.
+        const connection = app.store.connection;
+        stopRelay = onInvalidate(connection, (area) => server.serverSideEmit(CACHE_EVENT, area));
+        server.on(CACHE_EVENT, (area: unknown) => {
+          if (CACHE_AREAS.includes(area)) invalidate(connection, area as CacheArea, { fromPeer: true });
+        });
+      }
       bus.on('record', onRecord);
       bus.on('importProgress', onProgress);
       app.identityEvents.on('member.deactivated', onDeactivated);
@@ -180,6 +193,7 @@ export const realtimePlugin = fp(
       bus.off('record', onRecord);
       bus.off('importProgress', onProgress);
       app.identityEvents.off('member.deactivated', onDeactivated);
+      stopRelay?.();
       await dispatcher?.close();
       if (io) {
         io.local.disconnectSockets(true);

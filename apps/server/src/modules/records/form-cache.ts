@@ -1,5 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import { generationOf, readCache } from '../../lib/read-cache.js';
 import type { AppDoc } from '../apps/model.js';
 import { appModel } from '../apps/model.js';
 import { type AppDirectory, directoryStamp, loadDirectory } from '../forms/directory.js';
@@ -33,10 +34,12 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /**
- * Resolves a form's app, the app's roles and the published definitions of the app's forms. Every call
- * reads the app and the forms' version numbers (two small reads, in parallel) so a republished form or a
- * changed role applies to the very next request on every server instance; the definitions themselves,
- * and everything compiled from them, are only read again when a version number changed.
+ * Resolves a form's app, the app's roles and the published definitions of the app's forms. The answer is
+ * served from the definitions read cache (lib/read-cache.ts): publishing a form or changing an app's
+ * roles writes the apps or forms collection, which drops it, so the change applies to the next request on
+ * this instance (on the others within CACHE_TTL_MS, at once with a Redis adapter). When it is read again,
+ * the app and the forms' version numbers are read (two small reads, in parallel); the definitions
+ * themselves, and everything compiled from them, are only read again when a version number changed.
  */
 export async function loadFormScope(
   connection: Connection,
@@ -52,7 +55,16 @@ export async function loadFormScope(
     appId = doc.app;
     remember(cache.appOf, formKey, appId);
   }
-  // The driver's collections directly: two reads on every request need none of mongoose's casting.
+  const appKey = `${ws.toHexString()}:${appId.toHexString()}`;
+  const scopes = readCache<{ app: AppRoles; directory: AppDirectory }>(
+    connection,
+    'formScopes',
+    'definitions',
+  );
+  const cached = scopes.get(appKey);
+  if (cached) return cached;
+  const generation = generationOf(connection, 'definitions');
+  // The driver's collections directly: these reads need none of mongoose's casting.
   const [app, versions] = await Promise.all([
     appModel(connection).collection.findOne<AppRoles>(
       { ws, _id: appId },
@@ -66,7 +78,6 @@ export async function loadFormScope(
       .toArray(),
   ]);
   if (!app) throw appError('NOT_FOUND', 'App not found');
-  const appKey = `${ws.toHexString()}:${appId.toHexString()}`;
   let directory = cache.directories.get(appKey);
   if (
     !directory ||
@@ -75,5 +86,7 @@ export async function loadFormScope(
     directory = await loadDirectory(connection, ws, appId);
     remember(cache.directories, appKey, directory);
   }
-  return { app, directory };
+  const scope = { app, directory };
+  scopes.set(appKey, scope, generation);
+  return scope;
 }

@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/read-cache.js';
 
 /** A tenant. Everything a workspace holds carries its id in `ws`. */
 export interface WorkspaceDoc {
@@ -91,6 +92,8 @@ memberSchema.index({ ws: 1, user: 1 }, { unique: true });
 memberSchema.index({ ws: 1, department: 1 });
 // Finding a user's workspaces (GET /workspaces, /auth/me) is by user across tenants.
 memberSchema.index({ user: 1 });
+// Requests serve memberships from a cache (lib/read-cache.ts); any write here drops it.
+invalidateOnWrite(memberSchema, 'identity');
 
 const departmentSchema = new Schema<DepartmentDoc>(
   {
