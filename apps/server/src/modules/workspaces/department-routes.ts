@@ -114,7 +114,11 @@ export async function departmentRoutes(app: AppInstance): Promise<void> {
       }
       if (head !== undefined)
         set.head = head === null ? null : await assertActiveMember(app, ws, head, '/head');
-      const updated = await Department.findOneAndUpdate({ ws, _id: id }, { $set: set }, { returnDocument: 'after' }).lean();
+      const updated = await Department.findOneAndUpdate(
+        { ws, _id: id },
+        { $set: set },
+        { returnDocument: 'after' },
+      ).lean();
       if (!updated) throw appError('NOT_FOUND', 'Department not found');
       const view = toNode(updated);
       await recordAudit(app.store.connection, request, {
