@@ -105,12 +105,45 @@ function accumulator(measure: PlannedMeasure): Record<string, unknown> {
   }
 }
 
+const PLAIN_AGGREGATES = new Set(['sum', 'avg', 'min', 'max']);
+
+/**
+ * True when the widget groups by at most one stored value as it is and aggregates field paths: then the
+ * pipeline is `$match`, `$group`, `$project` of paths, `$sort`, `$limit`, which the embedded store runs as
+ * one generated loop instead of evaluating expressions per record (ids and dates become text in shaping).
+ * Grouping by a path (`_id: '$path'`) puts missing and null values in one group, as the general form does.
+ */
+function isPlain(plan: ReportPlan): boolean {
+  return (
+    plan.dimensions.length <= 1 &&
+    plan.dimensions.every((d) => !d.granularity && !d.source.multiple) &&
+    plan.measures.every((m) => PLAIN_AGGREGATES.has(m.aggregate) || (m.aggregate === 'count' && !m.source))
+  );
+}
+
+function plainStages(plan: ReportPlan): PipelineStage[] {
+  const [dimension] = plan.dimensions;
+  const group: Record<string, unknown> = { _id: dimension ? `$${dimension.source.path}` : null };
+  for (const measure of plan.measures) {
+    const op = measure.aggregate === 'count' ? '$sum' : `$${measure.aggregate}`;
+    group[measure.slot] = { [op]: measure.source ? `$${measure.source.path}` : 1 };
+  }
+  const flat: Record<string, unknown> = { _id: 0 };
+  if (dimension) flat[dimension.slot] = '$_id';
+  for (const measure of plan.measures) flat[measure.slot] = `$${measure.slot}`;
+  return [{ $group: group }, { $project: flat }];
+}
+
 /**
  * The aggregation pipeline of a planned widget over the records collection: the caller's `match` (scope,
  * workspace, form and filters, built by the access layer) is the first stage and is never changed.
  */
 export function buildPipeline(plan: ReportPlan, match: Readonly<Record<string, unknown>>): PipelineStage[] {
   const stages: PipelineStage[] = [{ $match: match }];
+  if (isPlain(plan)) {
+    stages.push(...plainStages(plan), ...sortAndLimit(plan));
+    return stages;
+  }
   // A multi-valued dimension (multiselect) counts a record once under each of its values.
   for (const dimension of plan.dimensions) {
     if (dimension.source.multiple)
@@ -135,13 +168,16 @@ export function buildPipeline(plan: ReportPlan, match: Readonly<Record<string, u
         ? { $size: { $filter: { input: `$${measure.slot}`, cond: { $ne: ['$$this', null] } } } }
         : `$${measure.slot}`;
   }
-  stages.push({ $project: flat });
+  stages.push({ $project: flat }, ...sortAndLimit(plan));
+  return stages;
+}
 
-  // Every dimension ends the sort so equal keys come back in one order on every store.
+/** The widget's sort, then every dimension so equal keys come back in one order on every store; one row more than the limit tells truncation. */
+function sortAndLimit(plan: ReportPlan): PipelineStage[] {
   const sort: Record<string, 1 | -1> = {};
   for (const key of plan.sort) sort[key.slot] = key.dir;
   for (const dimension of plan.dimensions) if (!(dimension.slot in sort)) sort[dimension.slot] = 1;
-  if (Object.keys(sort).length > 0) stages.push({ $sort: sort });
+  const stages: PipelineStage[] = Object.keys(sort).length > 0 ? [{ $sort: sort }] : [];
   stages.push({ $limit: plan.limit + 1 });
   return stages;
 }

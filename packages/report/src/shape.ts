@@ -30,6 +30,9 @@ function scalar(value: unknown): string | number | boolean | null {
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (typeof value === 'object') {
+    // An ObjectId (owner, department) leaves as its hex text, as record reads give it.
+    const hex = (value as { toHexString?: unknown }).toHexString;
+    if (typeof hex === 'function') return String(hex.call(value));
     const primitive = (value as { valueOf(): unknown }).valueOf();
     if (typeof primitive === 'number' || typeof primitive === 'bigint') return Number(primitive);
     const text = String(value);
