@@ -134,6 +134,25 @@ describe('deactivation reassigns open tasks', () => {
     for (const doc of await stored(tasks)) expect(String(doc.assignee)).toBe(admin.userId);
   });
 
+  it('to the longest-standing owner when an API token or the leaver themselves acts', async () => {
+    const minted = await api('POST', `/workspaces/${ws}/api-tokens`, owner, { name: 'ops', role: 'admin' });
+    expect(minted.statusCode, minted.body).toBe(201);
+    const token = { token: '', userId: '', headers: { authorization: `Bearer ${minted.json().token}` } };
+    const byToken = await member('bytoken');
+    await tasksFor(byToken, 1);
+    const res = await deactivate(byToken, undefined, token);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(effectOf(res)).toMatchObject({ to: owner.userId, via: 'owner', moved: 1 });
+    const [doc] = await taskModel(t.store.connection).find({ assignee: owner.userId }).lean();
+    expect(doc?.history.at(-1)).toMatchObject({ action: 'reassigned', by: null });
+
+    const selfAdmin = await member('selfadmin', {}, ['admin']);
+    await tasksFor(selfAdmin, 2);
+    const self = await deactivate(selfAdmin, undefined, selfAdmin);
+    expect(self.statusCode, self.body).toBe(200);
+    expect(effectOf(self)).toMatchObject({ to: owner.userId, via: 'owner', moved: 2 });
+  });
+
   it('to an explicit reassignTo, which must be another active member (422 otherwise, nothing changed)', async () => {
     const boss = await member('boss');
     const pick = await member('pick');

@@ -149,6 +149,23 @@ describe('GET /workspaces/:ws/tasks', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('asks API tokens for an assignee; an admin token may name one, a member token may not', async () => {
+    const kit = await member('kit');
+    const mine = await task(kit, 1);
+    const mint = async (role: string) => {
+      const res = await api('POST', `/workspaces/${ws}/api-tokens`, owner, { name: role, role });
+      expect(res.statusCode, res.body).toBe(201);
+      return { token: '', userId: '', headers: { authorization: `Bearer ${res.json().token}` } };
+    };
+    const admin = await mint('admin');
+    const plain = await mint('member');
+    const bare = await api('GET', `/workspaces/${ws}/tasks`, admin);
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().error.details).toEqual([{ path: '/query/assignee', message: expect.any(String) }]);
+    expect((await tasksOf(kit, `?assignee=${kit.userId}`, admin)).items.map((i) => i.id)).toEqual([mine.id]);
+    expect((await api('GET', `/workspaces/${ws}/tasks?assignee=${kit.userId}`, plain)).statusCode).toBe(403);
+  });
+
   it("never shows another workspace's tasks", async () => {
     const sam = await member('sam');
     const created = await api('POST', '/workspaces', owner, { name: 'Elsewhere' });
