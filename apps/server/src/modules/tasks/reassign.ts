@@ -63,10 +63,12 @@ export async function defaultReassignTarget(
   actor: Types.ObjectId | null,
 ): Promise<{ to: Types.ObjectId; via: ReassignVia } | null> {
   const { Member, Department } = workspaceModels(connection);
-  const isActiveOther = async (user: Types.ObjectId | null | undefined): Promise<boolean> =>
-    !!user && !user.equals(leaver.user) && !!(await Member.exists({ ws, user, active: true }));
+  /** `user` when it is an active member other than the leaver, else null. */
+  const activeOther = async (user: Types.ObjectId | null): Promise<Types.ObjectId | null> =>
+    user && !user.equals(leaver.user) && (await Member.exists({ ws, user, active: true })) ? user : null;
 
-  if (await isActiveOther(leaver.manager)) return { to: leaver.manager as Types.ObjectId, via: 'manager' };
+  const manager = await activeOther(leaver.manager);
+  if (manager) return { to: manager, via: 'manager' };
 
   if (leaver.department) {
     const departments = await Department.find({ ws }, { parent: 1, head: 1 }).lean();
@@ -88,7 +90,8 @@ export async function defaultReassignTarget(
     }
   }
 
-  if (await isActiveOther(actor)) return { to: actor as Types.ObjectId, via: 'actingAdmin' };
+  const admin = await activeOther(actor);
+  if (admin) return { to: admin, via: 'actingAdmin' };
 
   const owner = await Member.findOne(
     { ws, active: true, roles: 'owner', user: { $ne: leaver.user } },
