@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
+import { IMPORT_REPORT_DAYS, importJobModel } from '../records/import-jobs.js';
 import { label } from '../records/test-fixtures.js';
 import { type Client, connected, listen } from './test-helpers.js';
 
@@ -161,6 +162,15 @@ describe('background imports', () => {
     await finished(other, sentinel);
     attempts += 1;
     expect(progressOf(other, next)).toEqual([]);
+  });
+
+  it('keeps a finished report for IMPORT_REPORT_DAYS: the TTL sweep of the store removes it after', async () => {
+    const jobs = importJobModel(t.store.connection);
+    await jobs.init();
+    expect(await jobs.collection.indexes()).toContainEqual(
+      expect.objectContaining({ key: { finishedAt: 1 }, expireAfterSeconds: IMPORT_REPORT_DAYS * 24 * 3600 }),
+    );
+    expect(IMPORT_REPORT_DAYS).toBe(7);
   });
 
   it('answers mistakes that need no file reading at once, not through the job', async () => {

@@ -71,6 +71,10 @@ const jobSchema = new Schema<ImportJobDoc>(
   { collection: 'import_jobs', versionKey: false, minimize: false, suppressReservedKeysWarning: true },
 );
 jobSchema.index({ ws: 1, user: 1, createdAt: -1 });
+/** How long a finished import's report stays readable (`GET .../imports/:job` answers 404 after). */
+export const IMPORT_REPORT_DAYS = 7;
+// Finished reports are removed by the store's TTL sweep; running jobs (finishedAt null) never expire.
+jobSchema.index({ finishedAt: 1 }, { expireAfterSeconds: IMPORT_REPORT_DAYS * 24 * 3600 });
 
 /** The `import_jobs` model on a connection. */
 export function importJobModel(connection: Connection): Model<ImportJobDoc> {
