@@ -57,6 +57,18 @@ export interface Member {
   active: boolean;
 }
 
+/** What deactivating a member answers: the member, and where their open tasks went (docs/tasks.md). */
+export interface Deactivation {
+  member: Member;
+  effects: {
+    type: 'reassignOpenTasks';
+    from: string;
+    to: string | null;
+    via: 'explicit' | 'manager' | 'departmentHead' | 'actingAdmin' | 'owner' | null;
+    moved: number;
+  }[];
+}
+
 /** Body of `POST /workspaces/:ws/members`; the password is needed only when the email is new. */
 export interface NewMember {
   email: string;
@@ -157,14 +169,14 @@ export const api = {
     apiRequest<Member[]>('GET', `${ws(workspaceId)}/members`, signal ? { signal } : {}),
   addMember: (workspaceId: string, body: NewMember) =>
     apiRequest<Member>('POST', `${ws(workspaceId)}/members`, { body }),
-  /** Ends the member's access; their data stays and their open tasks move to their manager. */
-  deactivateMember: async (workspaceId: string, userId: string): Promise<Member> => {
-    const result = await apiRequest<{ member: Member }>(
-      'POST',
-      `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/deactivate`,
-    );
-    return result.member;
-  },
+  /**
+   * Ends the member's access; their data stays and their open tasks move (to `reassignTo`, else their
+   * manager, a department head or the caller: docs/tasks.md). Answers the member and where the tasks went.
+   */
+  deactivateMember: (workspaceId: string, userId: string, reassignTo?: string) =>
+    apiRequest<Deactivation>('POST', `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/deactivate`, {
+      body: reassignTo ? { reassignTo } : {},
+    }),
   reactivateMember: (workspaceId: string, userId: string) =>
     apiRequest<Member>('POST', `${ws(workspaceId)}/members/${encodeURIComponent(userId)}/reactivate`),
   updateMember: (workspaceId: string, userId: string, body: MemberChange) =>

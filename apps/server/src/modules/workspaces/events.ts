@@ -1,11 +1,18 @@
 import { EventEmitter } from 'node:events';
 
 /**
- * Follow-up work a membership change asks of other modules. Deactivating a member keeps their data; their
- * open tasks must go to someone (their manager when they have one): the flows module subscribes to
- * `member.deactivated` and carries out `reassignOpenTasks`. With no subscriber the effect is only reported.
+ * What a membership change did beyond the membership. Deactivating a member keeps their data and moves
+ * their open tasks (modules/tasks, before the answer): to `reassignTo`, else their manager, a department
+ * head, the acting admin or an owner (`via`); `moved` counts them (docs/tasks.md).
  */
-export type MemberEffect = { type: 'reassignOpenTasks'; ws: string; from: string; to: string | null };
+export type MemberEffect = {
+  type: 'reassignOpenTasks';
+  ws: string;
+  from: string;
+  to: string | null;
+  via: 'explicit' | 'manager' | 'departmentHead' | 'actingAdmin' | 'owner' | null;
+  moved: number;
+};
 
 /** Membership events. */
 export interface IdentityEventMap {

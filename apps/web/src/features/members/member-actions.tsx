@@ -1,14 +1,8 @@
 import { App, Button, Popconfirm } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, apiRequest } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { api, type Member } from '../../api/endpoints';
-
-/** What deactivation answers: the member, and where their open tasks went (docs/tasks.md). */
-interface Deactivated {
-  member: Member;
-  effects: { type: 'reassignOpenTasks'; to: string | null; moved: number }[];
-}
 
 /**
  * Deactivate (with confirmation) or reactivate one member; reports the server's answer upward. After a
@@ -33,10 +27,7 @@ export function MemberActions({
   const [busy, setBusy] = useState(false);
 
   async function deactivate(): Promise<void> {
-    const answer = await apiRequest<Deactivated>(
-      'POST',
-      `/workspaces/${encodeURIComponent(workspaceId)}/members/${encodeURIComponent(member.userId)}/deactivate`,
-    );
+    const answer = await api.deactivateMember(workspaceId, member.userId);
     const effect = answer.effects.find((e) => e.type === 'reassignOpenTasks');
     if (effect?.to && effect.moved > 0) {
       const to = nameOf(effect.to) ?? effect.to;
