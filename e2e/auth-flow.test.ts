@@ -90,6 +90,8 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await row.getByRole('button', { name: en.members.deactivate }).click();
     await page.getByRole('tooltip').getByRole('button', { name: en.members.deactivate }).click();
     await row.getByText(en.members.inactive, { exact: true }).waitFor();
+    // The answer says where the member's open tasks went (they had none).
+    await page.getByText(en.members.deactivatedNoTasks.replace('{{name}}', member.name)).waitFor();
     await row.getByRole('button', { name: en.members.reactivate }).click();
     await row.getByText(en.members.active, { exact: true }).waitFor();
   });
