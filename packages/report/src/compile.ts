@@ -1,5 +1,5 @@
 import type { Widget } from '@formloom/schema';
-import { buildPipeline } from './pipeline.js';
+import { buildPipeline, pipelineMode } from './pipeline.js';
 import type {
   Aggregate,
   PlannedDimension,
@@ -208,7 +208,7 @@ export function compileReport(widget: Widget, options: CompileReportOptions): Co
   if (issues.length > 0) return { ok: false, issues };
 
   const maxRows = options.maxRows ?? 10_000;
-  const base = {
+  const base: Omit<ReportPlan, 'sort' | 'mode'> = {
     widget: widget.key,
     type: widget.type,
     dimensions,
@@ -217,6 +217,10 @@ export function compileReport(widget: Widget, options: CompileReportOptions): Co
     timeZone: options.timeZone ?? 'UTC',
     options: widgetOptions,
   };
-  const plan: ReportPlan = { ...base, sort: sort.length > 0 ? sort : def.defaultSort(base) };
+  const plan: ReportPlan = {
+    ...base,
+    sort: sort.length > 0 ? sort : def.defaultSort(base),
+    mode: pipelineMode({ dimensions, measures }),
+  };
   return { ok: true, query: { pipeline: buildPipeline(plan, options.match), plan } };
 }

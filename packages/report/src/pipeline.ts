@@ -1,5 +1,6 @@
 import type {
   Granularity,
+  PipelineMode,
   PipelineStage,
   PlannedDimension,
   PlannedMeasure,
@@ -106,19 +107,34 @@ function accumulator(measure: PlannedMeasure): Record<string, unknown> {
 }
 
 const PLAIN_AGGREGATES = new Set(['sum', 'avg', 'min', 'max']);
+/** Aggregates whose per-day results merge exactly into a bucket's (an average would need its count). */
+const MERGEABLE_AGGREGATES = new Set(['sum', 'min', 'max']);
 
 /**
- * True when the widget groups by at most one stored value as it is and aggregates field paths: then the
- * pipeline is `$match`, `$group`, `$project` of paths, `$sort`, `$limit`, which the embedded store runs as
- * one generated loop instead of evaluating expressions per record (ids and dates become text in shaping).
- * Grouping by a path (`_id: '$path'`) puts missing and null values in one group, as the general form does.
+ * How a planned widget's pipeline groups (see {@link ReportPlan.mode}). `plain`: at most one dimension on a
+ * stored value as it is, path accumulators; then the pipeline is `$match`, `$group`, `$project` of paths,
+ * `$sort`, `$limit`, which the embedded store runs as one generated loop instead of evaluating expressions
+ * per record (ids and dates become text in shaping). Grouping by a path (`_id: '$path'`) puts missing and
+ * null values in one group, as the expression form does. `days`: one calendar-date dimension with a
+ * granularity and mergeable measures: grouped plainly by the stored day (a few hundred groups a year), the
+ * buckets are cut and merged in shaping.
  */
-function isPlain(plan: ReportPlan): boolean {
-  return (
-    plan.dimensions.length <= 1 &&
-    plan.dimensions.every((d) => !d.granularity && !d.source.multiple) &&
-    plan.measures.every((m) => PLAIN_AGGREGATES.has(m.aggregate) || (m.aggregate === 'count' && !m.source))
-  );
+export function pipelineMode(plan: Pick<ReportPlan, 'dimensions' | 'measures'>): PipelineMode {
+  const countsRecords = (m: PlannedMeasure) => m.aggregate === 'count' && !m.source;
+  const [only, ...more] = plan.dimensions;
+  if (
+    only?.granularity &&
+    more.length === 0 &&
+    only.source.kind === 'date' &&
+    !only.source.multiple &&
+    plan.measures.every((m) => MERGEABLE_AGGREGATES.has(m.aggregate) || countsRecords(m))
+  )
+    return 'days';
+  const plain =
+    more.length === 0 &&
+    (!only || (!only.granularity && !only.source.multiple)) &&
+    plan.measures.every((m) => PLAIN_AGGREGATES.has(m.aggregate) || countsRecords(m));
+  return plain ? 'plain' : 'expression';
 }
 
 function plainStages(plan: ReportPlan): PipelineStage[] {
@@ -140,10 +156,12 @@ function plainStages(plan: ReportPlan): PipelineStage[] {
  */
 export function buildPipeline(plan: ReportPlan, match: Readonly<Record<string, unknown>>): PipelineStage[] {
   const stages: PipelineStage[] = [{ $match: match }];
-  if (isPlain(plan)) {
+  if (plan.mode === 'plain') {
     stages.push(...plainStages(plan), ...sortAndLimit(plan));
     return stages;
   }
+  // Days are merged into buckets in shaping, which then sorts and limits.
+  if (plan.mode === 'days') return [...stages, ...plainStages(plan)];
   // A multi-valued dimension (multiselect) counts a record once under each of its values.
   for (const dimension of plan.dimensions) {
     if (dimension.source.multiple)

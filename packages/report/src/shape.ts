@@ -1,3 +1,4 @@
+import { mergeDays } from './days.js';
 import type { Granularity, ReportColumn, ReportPlan, ReportResult, ReportRow } from './types.js';
 import { widgetTypes } from './widgets.js';
 
@@ -69,8 +70,9 @@ export function shapeReport(
   plan: ReportPlan,
   docs: readonly Readonly<Record<string, unknown>>[],
 ): ReportResult {
-  const truncated = docs.length > plan.limit;
-  const rows: ReportRow[] = docs.slice(0, plan.limit).map((doc) => {
+  const groups = plan.mode === 'days' ? mergeDays(plan, docs) : docs;
+  const truncated = groups.length > plan.limit;
+  const rows: ReportRow[] = groups.slice(0, plan.limit).map((doc) => {
     const row: ReportRow = {};
     for (const d of plan.dimensions) {
       const value = scalar(doc[d.slot]);

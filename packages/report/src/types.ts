@@ -147,7 +147,16 @@ export interface ReportPlan {
   timeZone: string;
   /** The widget's type-specific options (validated by the widget type). */
   options: Readonly<Record<string, unknown>>;
+  /**
+   * How the pipeline groups: `plain` by a stored value with path accumulators (the embedded store runs it
+   * as a generated loop), `days` by a calendar date's day with the buckets merged in shaping, `expression`
+   * with computed group keys (date buckets, several dimensions, distinct counts).
+   */
+  mode: PipelineMode;
 }
+
+/** See {@link ReportPlan.mode}. */
+export type PipelineMode = 'plain' | 'days' | 'expression';
 
 /** A MongoDB aggregation stage produced by the compiler: plain data. */
 export type PipelineStage = Record<string, unknown>;

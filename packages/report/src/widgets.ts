@@ -25,17 +25,17 @@ export interface WidgetTypeDef {
   /** Groups returned when the widget sets no `limit`. */
   defaultLimit: number;
   /** Sort used when the widget sets none. */
-  defaultSort(plan: Omit<ReportPlan, 'sort'>): PlannedSort[];
+  defaultSort(plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[];
   /** Problems of the type-specific `options` (paths below `/options`). */
   checkOptions?(options: Readonly<Record<string, unknown>>): ReportIssue[];
   /** Turns the base rows (one per group, keyed by column key) into the widget's result. */
   shape(plan: ReportPlan, base: Shaped): Shaped;
 }
 
-const byDimensions = (plan: Omit<ReportPlan, 'sort'>): PlannedSort[] =>
+const byDimensions = (plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[] =>
   plan.dimensions.map((d) => ({ slot: d.slot, key: d.key, dir: 1 as const }));
 
-const byFirstMeasureDesc = (plan: Omit<ReportPlan, 'sort'>): PlannedSort[] => {
+const byFirstMeasureDesc = (plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[] => {
   const first = plan.measures[0];
   return first ? [{ slot: first.slot, key: first.key, dir: -1 }] : [];
 };

@@ -151,6 +151,34 @@ describe('compileReport', () => {
     ).toEqual({ $limit: 101 });
   });
 
+  it('groups plainly when it can, so the embedded store runs a generated loop', () => {
+    const plain = compiled(
+      widget({
+        type: 'bar',
+        dimensions: [{ field: '_owner' }],
+        measures: [{ aggregate: 'avg', field: 'amount' }],
+      }),
+    );
+    expect(plain.plan.mode).toBe('plain');
+    expect(plain.pipeline.slice(1).map((stage) => Object.keys(stage)[0])).toEqual([
+      '$group',
+      '$project',
+      '$sort',
+      '$limit',
+    ]);
+    expect(plain.pipeline[1]).toEqual({ $group: { _id: '$owner', m0: { $avg: '$data.amount' } } });
+    expect(compiled(widget({ type: 'kpi' })).pipeline[1]).toEqual({ $group: { _id: null, m0: { $sum: 1 } } });
+    for (const w of [
+      widget({ type: 'table', dimensions: [{ field: 'region' }, { field: 'stage' }] }),
+      widget({ type: 'bar', dimensions: [{ field: 'tags' }] }),
+      widget({ type: 'bar', dimensions: [{ field: '_createdAt', granularity: 'month' }] }),
+      widget({ type: 'kpi', measures: [{ aggregate: 'countDistinct', field: 'region' }] }),
+      widget({ type: 'kpi', measures: [{ aggregate: 'count', field: 'region' }] }),
+    ]) {
+      expect(compiled(w).plan.mode).toBe('expression');
+    }
+  });
+
   it('words every issue code', () => {
     const result = compileReport(
       widget({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketLabel } from '../shape.js';
 import type { Granularity } from '../types.js';
-import { rec, report, widget } from './helpers.js';
+import { compiled, rec, report, widget } from './helpers.js';
 
 const days = [
   '2025-12-31',
@@ -104,5 +104,51 @@ describe('date buckets', () => {
   it('groups timestamps without granularity by their ISO instant', () => {
     const result = report(widget({ type: 'table', dimensions: [{ field: '_createdAt' }] }), [rec({})]);
     expect(result.rows).toEqual([{ _createdAt: '2026-01-15T10:00:00.000Z', count: 1 }]);
+  });
+
+  it('merges per-day groups into buckets exactly as the expression pipeline buckets them', () => {
+    const docs = [
+      ...byDay,
+      ...days.map((d, i) => rec({ closeDate: d, amount: i * 10 })),
+      rec({ amount: 3 }),
+      rec({ closeDate: '2026-01-02' }),
+    ];
+    const measures = [
+      { aggregate: 'count' as const },
+      { aggregate: 'sum' as const, field: 'amount' },
+      { aggregate: 'min' as const, field: 'amount' },
+      { aggregate: 'max' as const, field: 'amount' },
+    ];
+    for (const granularity of ['day', 'week', 'month', 'quarter', 'year'] as const) {
+      const dimensions = [{ field: 'closeDate', granularity }];
+      const merged = widget({ type: 'bar', dimensions, measures });
+      // An average does not merge, so this widget groups by computed buckets in the pipeline.
+      const computed = widget({
+        type: 'bar',
+        dimensions,
+        measures: [...measures, { aggregate: 'avg', field: 'amount' }],
+      });
+      expect(compiled(merged).plan.mode).toBe('days');
+      expect(compiled(computed).plan.mode).toBe('expression');
+      const expected = report(computed, docs).rows.map(({ avg_amount: _avg, ...row }) => row);
+      expect(report(merged, docs).rows, granularity).toEqual(expected);
+    }
+  });
+
+  it('sorts and limits merged buckets, saying when it truncated', () => {
+    const result = report(
+      widget({
+        type: 'bar',
+        dimensions: [{ field: 'closeDate', granularity: 'month' }],
+        sort: [{ by: 'count', dir: 'desc' }],
+        limit: 2,
+      }),
+      byDay,
+    );
+    expect(result.rows).toEqual([
+      { closeDate: '2026-01', count: 3 },
+      { closeDate: '2025-12', count: 1 },
+    ]);
+    expect(result.meta.truncated).toBe(true);
   });
 });
