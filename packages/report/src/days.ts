@@ -1,4 +1,5 @@
 import type { Granularity, PlannedSort, ReportPlan } from './types.js';
+import { scalar } from './values.js';
 
 type Doc = Readonly<Record<string, unknown>>;
 
@@ -71,10 +72,11 @@ export function mergeDays(plan: ReportPlan, docs: readonly Doc[]): Doc[] {
       continue;
     }
     for (const m of plan.measures) {
-      const a = bucket[m.slot];
-      const b = doc[m.slot];
+      const a = scalar(bucket[m.slot]);
+      const b = scalar(doc[m.slot]);
       if (m.aggregate === 'sum' || m.aggregate === 'count') bucket[m.slot] = Number(a ?? 0) + Number(b ?? 0);
-      else if (b !== null && b !== undefined) {
+      // Minima and maxima compare as JSON scalars (ISO text for dates, numbers for wrapped numbers).
+      else if (b !== null) {
         const order = compareValues(b, a);
         if (a === null || a === undefined || (m.aggregate === 'min' ? order < 0 : order > 0))
           bucket[m.slot] = b;
