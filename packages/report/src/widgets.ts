@@ -208,7 +208,12 @@ export const widgetTypes = new Registry<WidgetTypeDef>('widget type')
   .register('bar', chart)
   .register('line', chart)
   .register('pie', { ...chart, dimensions: { min: 1, max: 1 } })
-  .register('table', { ...chart, dimensions: { min: 0, max: 5 } })
+  // A table without dimensions is one row of figures, like a kpi.
+  .register('table', {
+    ...chart,
+    dimensions: { min: 0, max: 5 },
+    shape: (plan, base) => (plan.dimensions.length === 0 ? single.shape(plan, base) : base),
+  })
   .register('ranking', {
     dimensions: { min: 1, max: 2 },
     maxMeasures: 20,

@@ -108,6 +108,15 @@ describe('bar, line, pie and table', () => {
     ]);
   });
 
+  it('a table without dimensions answers one row, also over no records', () => {
+    const w = widget({
+      type: 'table',
+      measures: [{ aggregate: 'count' }, { aggregate: 'max', field: 'amount' }],
+    });
+    expect(report(w, deals).rows).toEqual([{ count: 6, max_amount: 500 }]);
+    expect(report(w, []).rows).toEqual([{ count: 0, max_amount: null }]);
+  });
+
   it('pie and line answer the same shape as bar', () => {
     const spec = { dimensions: [{ field: 'stage' }], measures: [{ aggregate: 'count' as const }] };
     const bar = report(widget({ type: 'bar', ...spec }), deals);
