@@ -118,7 +118,12 @@ try {
   };
   // BENCH_SKIP_CREATE=1 skips the create run, e.g. to measure only the list at 1,000,000 records.
   const skipCreate = process.env.BENCH_SKIP_CREATE === '1';
+  // CPU time of this process (every thread) per request: unlike throughput, it barely moves when other
+  // work shares the machine. It includes autocannon's own share, which runs in this process for both.
+  let cpuFrom = process.cpuUsage();
   const baseline = skipCreate ? undefined : await run({ ...common, url: `${bareUrl}/bare` });
+  const bareCpu = process.cpuUsage(cpuFrom);
+  cpuFrom = process.cpuUsage();
   const create = skipCreate
     ? undefined
     : await run({
@@ -126,6 +131,9 @@ try {
         url: `${appUrl}${base}/forms/${target.id}/records`,
         headers: { ...common.headers, authorization: owner.headers.authorization },
       });
+  const createCpu = process.cpuUsage(cpuFrom);
+  const cpuUsPerRequest = (used: NodeJS.CpuUsage, result: autocannon.Result | undefined) =>
+    Math.round((used.user + used.system) / Math.max(1, result?.requests.total ?? 0));
   await bare.close();
 
   // Listing: LIST_RECORDS payments, 50 by a filter on the indexed field.
@@ -266,6 +274,10 @@ try {
             p50Ms: create.latency.p50,
             p99Ms: create.latency.p99,
             goalP99Ms: 50,
+            cpuUsPerRequest: {
+              bare: cpuUsPerRequest(bareCpu, baseline),
+              app: cpuUsPerRequest(createCpu, create),
+            },
             errors: create.errors + create.non2xx,
           }
         : 'skipped',
