@@ -17,17 +17,24 @@ const QUARTER_START = ['01', '01', '01', '04', '04', '04', '07', '07', '07', '10
  * coarser buckets are cut from that string, so no bucket depends on `$dateTrunc`'s time-zone handling.
  * `UTC` is left implicit: it is MongoDB's default, and the embedded store does not accept the name.
  */
-function localDay(field: ReportField, timeZone: string): unknown {
+function localDay(field: ReportField, timeZone: string, format = '%Y-%m-%d'): unknown {
   const value = `$${field.path}`;
   if (field.kind === 'date') return { $cond: [{ $eq: [{ $type: value }, 'string'] }, value, null] };
   const date =
     field.kind === 'datetime'
       ? { $dateFromString: { dateString: value, onError: null, onNull: null } }
       : { $cond: [{ $eq: [{ $type: value }, 'date'] }, value, null] };
-  const format: Record<string, unknown> = { date, format: '%Y-%m-%d', onNull: null };
-  if (timeZone !== 'UTC') format.timezone = timeZone;
-  return { $dateToString: format };
+  const spec: Record<string, unknown> = { date, format, onNull: null };
+  if (timeZone !== 'UTC') spec.timezone = timeZone;
+  return { $dateToString: spec };
 }
+
+/** Formats that print an instant's bucket start directly: one expression instead of cutting a day string. */
+const START_FORMATS: Partial<Record<Granularity, string>> = {
+  day: '%Y-%m-%d',
+  month: '%Y-%m-01',
+  year: '%Y-01-01',
+};
 
 /** The first day (`YYYY-MM-DD`) of the bucket of the day string bound to `$$day`. */
 function bucketStart(granularity: Granularity): unknown {
@@ -60,6 +67,8 @@ function bucketStart(granularity: Granularity): unknown {
 function dimensionValue(dimension: PlannedDimension, timeZone: string): unknown {
   const { source, granularity } = dimension;
   const value = `$${source.path}`;
+  const direct = granularity && source.kind !== 'date' ? START_FORMATS[granularity] : undefined;
+  if (direct) return localDay(source, timeZone, direct);
   if (granularity) {
     return {
       $let: {

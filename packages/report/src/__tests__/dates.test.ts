@@ -87,6 +87,19 @@ describe('date buckets', () => {
       ['2026-03-31', 1],
       ['2026-04-01', 1],
     ]);
+    expect(buckets('_createdAt', 'month', late, 'Asia/Shanghai')).toEqual([
+      [null, 1],
+      ['2026-03', 1],
+      ['2026-04', 1],
+    ]);
+    expect(buckets('_createdAt', 'year', late)).toEqual([
+      [null, 1],
+      ['2026', 2],
+    ]);
+    expect(buckets('closedAt', 'month', late, 'America/New_York')).toEqual([
+      [null, 1],
+      ['2026-03', 2],
+    ]);
     expect(buckets('closeDate', 'day', late, 'Asia/Shanghai')).toEqual([
       [null, 1],
       ['2026-03-31', 2],
