@@ -147,6 +147,26 @@ describe('POST /workspaces/:ws/reports/query', () => {
     expect(await count()).toBe(5);
   });
 
+  it('API tokens query as their one role', async () => {
+    const token = async (role: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `${w.base}/api-tokens`,
+        headers: w.owner.headers,
+        payload: { name: `BI ${role}`, role },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { headers: { authorization: `Bearer ${res.json().token}` } };
+    };
+    const margins = widget({ type: 'kpi', measures: [{ aggregate: 'sum', field: 'margin' }] });
+    const lead = await token('lead');
+    expect((await ask({ widget: margins }, lead)).json().rows).toEqual([{ sum_margin: 264 }]);
+    // A rep token owns no records (scope own) and may not name the hidden margin.
+    const rep = await token('rep');
+    expect((await ask({ widget: widget({ type: 'kpi' }) }, rep)).json().rows).toEqual([{ count: 0 }]);
+    expect((await ask({ widget: margins }, rep)).statusCode).toBe(422);
+  });
+
   it('answers 400 for widgets the meta-model refuses and 422 for widgets that do not fit the form', async () => {
     const invalid = await ask({ widget: widget({ type: 'donut' }) });
     expect(invalid.statusCode).toBe(400);
