@@ -1,7 +1,8 @@
 /**
  * Records benchmark (issue 5): creating a record of 20 fields with 5 formulas and 1 rollup over HTTP at
  * 50 connections, as a throughput ratio to a bare Fastify route answering the same JSON in the same
- * run; listing 50 records by a filter on an indexed field among BENCH_LIST_RECORDS records of the form
+ * run, and as a ratio to the store's floor (a bare route making only the create's three store round trips);
+ * listing 50 records by a filter on an indexed field among BENCH_LIST_RECORDS records of the form
  * (default 100,000; the goal is stated for 1,000,000: `BENCH_LIST_RECORDS=1000000`), seeded through the
  * driver's insertMany; and validating + recomputing a record whose subform has 2,000 rows with two formula
  * columns, in process and as a whole HTTP create. Run: `pnpm --filter @formloom/server bench`.
@@ -106,6 +107,38 @@ try {
 
   const bare = Fastify({ logger: false });
   bare.post('/bare', async (_request, reply) => reply.type('application/json').send(answer));
+  // The store's floor: a bare route making the create's three store round trips (the rollup's aggregate,
+  // the record and its history entry) with the driver on the same connection, and no other work.
+  const { Types: OidTypes } = await import('mongoose');
+  const db = t.store.connection.db;
+  if (!db) throw new Error('no database');
+  const recordsCollection = db.collection('records');
+  const historyCollection = db.collection('record_history');
+  const sampleId = new OidTypes.ObjectId(String((sample.json() as { id: string }).id));
+  const recordTemplate = await recordsCollection.findOne({ _id: sampleId });
+  const historyTemplate = await historyCollection.findOne({ record: sampleId });
+  if (!recordTemplate || !historyTemplate) throw new Error('sample record or history not found');
+  const rollupMatch = {
+    ws: recordTemplate.ws,
+    form: new OidTypes.ObjectId(
+      (
+        await t.app.inject({ method: 'GET', url: `${base}/apps/${app.id}/forms`, headers: owner.headers })
+      ).json()[0].id,
+    ),
+    deletedAt: null,
+    'data.payer': 'c1',
+  };
+  bare.post('/floor', async (_request, reply) => {
+    await recordsCollection
+      .aggregate([{ $match: rollupMatch }, { $group: { _id: null, value: { $sum: '$data.amount' } } }])
+      .toArray();
+    const _id = new OidTypes.ObjectId();
+    await Promise.all([
+      recordsCollection.insertOne({ ...recordTemplate, _id }),
+      historyCollection.insertOne({ ...historyTemplate, _id: new OidTypes.ObjectId(), record: _id }),
+    ]);
+    return reply.type('application/json').send(answer);
+  });
   const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
 
@@ -123,6 +156,9 @@ try {
   let cpuFrom = process.cpuUsage();
   const baseline = skipCreate ? undefined : await run({ ...common, url: `${bareUrl}/bare` });
   const bareCpu = process.cpuUsage(cpuFrom);
+  cpuFrom = process.cpuUsage();
+  const floor = skipCreate ? undefined : await run({ ...common, url: `${bareUrl}/floor` });
+  const floorCpu = process.cpuUsage(cpuFrom);
   cpuFrom = process.cpuUsage();
   const create = skipCreate
     ? undefined
@@ -274,8 +310,16 @@ try {
             p50Ms: create.latency.p50,
             p99Ms: create.latency.p99,
             goalP99Ms: 50,
+            // The same ratio for a route doing nothing but the create's three store round trips: the most
+            // any create on this store and machine could reach.
+            storeFloorRps: floor ? Math.round(floor.requests.average) : null,
+            storeFloorRatio: floor
+              ? Number((floor.requests.average / baseline.requests.average).toFixed(3))
+              : null,
+            appToFloor: floor ? Number((create.requests.average / floor.requests.average).toFixed(2)) : null,
             cpuUsPerRequest: {
               bare: cpuUsPerRequest(bareCpu, baseline),
+              storeFloor: cpuUsPerRequest(floorCpu, floor),
               app: cpuUsPerRequest(createCpu, create),
             },
             errors: create.errors + create.non2xx,
