@@ -88,6 +88,42 @@ describe('records through the access layer', () => {
     expect(filtered.json().items).toEqual([]);
   });
 
+  it('refuses filters, sorts and projections naming a field hidden from the caller, like unknown fields', async () => {
+    // A filter on a hidden value would tell it: "margin > 15" answering only some records reveals margins.
+    const low = (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'low' } })).json();
+    const high = (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'high' } })).json();
+    for (const [id, margin] of [
+      [low.id, 10],
+      [high.id, 22],
+    ] as const) {
+      const set = await as(owner, 'PATCH', `/forms/${formId}/records/${id}`, { v: 1, data: { margin } });
+      expect(set.statusCode, set.body).toBe(200);
+    }
+    const byMargin = `filter=${encodeURIComponent(JSON.stringify({ field: 'margin', op: 'gt', value: 15 }))}`;
+    const probes = [
+      await as(rep, 'GET', `/forms/${formId}/records?${byMargin}`),
+      await as(rep, 'GET', `/forms/${formId}/records?sort=-margin`),
+      await as(rep, 'GET', `/forms/${formId}/records?fields=name,margin`),
+    ];
+    for (const res of probes) {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.details[0].path).toMatch(/^\/query\/(filter|sort|fields)/);
+      expect(res.body).not.toContain('high');
+    }
+    // The same filter, sort and projection work for a caller who sees the field.
+    const owners = await as(
+      owner,
+      'GET',
+      `/forms/${formId}/records?${byMargin}&sort=-margin&fields=name,margin`,
+    );
+    expect(owners.statusCode, owners.body).toBe(200);
+    // 'mine' has margin 30 from the first test.
+    expect(owners.json().items.map((r: { data: { name: string } }) => r.data.name)).toEqual(['mine', 'high']);
+    // A role-hidden field counts as a field the form does not have: same status, same kind of message.
+    const unknown = await as(rep, 'GET', `/forms/${formId}/records?sort=-nosuchfield`);
+    expect(unknown.statusCode).toBe(400);
+  });
+
   it('refuses writes to read-only and hidden fields, and deletes without a delete grant', async () => {
     const mine = (await as(rep, 'POST', `/forms/${formId}/records`, { data: { name: 'ro' } })).json();
     const score = await as(rep, 'PATCH', `/forms/${formId}/records/${mine.id}`, { v: 1, data: { score: 9 } });

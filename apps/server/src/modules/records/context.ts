@@ -21,7 +21,13 @@ export interface FormTarget {
   form: LoadedForm;
   directory: AppDirectory;
   access: FormAccess;
+  /** Every filterable field of the form: what role scopes (custom filters) are compiled against. */
   filterFields: Map<string, FilterField>;
+  /**
+   * The fields the caller may filter, sort and project by: {@link filterFields} without those hidden
+   * from the caller's roles (a filter on a hidden field would let its values be inferred).
+   */
+  queryFields: Map<string, FilterField>;
   plan: ScopePlan;
 }
 
@@ -59,6 +65,7 @@ export async function openForm(
     directory,
     access,
     filterFields,
+    queryFields: new Map([...filterFields].filter(([key]) => !access.hidden.has(key))),
     plan: planFor(form, directory),
   };
 }

@@ -39,7 +39,7 @@ function parseFilter(raw: string | undefined): unknown {
 /** The `filter` query parameter (JSON of the filter DSL) as a MongoDB filter, for the caller. */
 export function compileQueryFilter(target: FormTarget, raw: string | undefined): Record<string, unknown> {
   return compileFilter(parseFilter(raw), {
-    fields: target.filterFields,
+    fields: target.queryFields,
     context: {
       userId: target.caller.userId.toHexString(),
       departmentId: target.caller.department?.toHexString(),
@@ -53,7 +53,11 @@ export function compileQueryFilter(target: FormTarget, raw: string | undefined):
 function projection(target: FormTarget, raw: string | undefined): Record<string, 1> | undefined {
   if (!raw) return undefined;
   const keys = raw.split(',').filter((k) => k.length > 0);
-  const known = new Set(target.form.definition.fields.filter((f) => !f.hidden).map((f) => f.key));
+  const known = new Set(
+    target.form.definition.fields
+      .filter((f) => !f.hidden && !target.access.hidden.has(f.key))
+      .map((f) => f.key),
+  );
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length > 0) {
     throw appError('VALIDATION_FAILED', 'Invalid fields', [
@@ -88,7 +92,7 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
   if (query.deleted && !isAdmin(target.caller))
     throw appError('FORBIDDEN', 'Only owners and admins see deleted records');
   const filter = compileQueryFilter(target, query.filter);
-  const keys = parseSort(query.sort, target.filterFields);
+  const keys = parseSort(query.sort, target.queryFields);
   const clauses: Record<string, unknown>[] = [{ deletedAt: query.deleted ? { $ne: null } : null }];
   if (Object.keys(filter).length > 0) clauses.push(filter);
   if (query.cursor) clauses.push(afterCursor(query.cursor, keys));

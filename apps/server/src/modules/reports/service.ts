@@ -63,12 +63,6 @@ async function resolveForm(
   return first._id;
 }
 
-/** The fields the caller may filter by: the form's filterable fields without those hidden from the caller. */
-function visibleFilterFields(target: FormTarget): Map<string, FilterField> {
-  const hidden = target.access.hidden;
-  return new Map([...target.filterFields].filter(([key]) => !hidden.has(key)));
-}
-
 /** The same fields as the report package sees them, with the form's labels. */
 function reportFields(
   target: FormTarget,
@@ -139,7 +133,8 @@ export async function queryReport(
   const target = await openForm(connection, caller, formId);
   if (!target.access.can('view')) throw appError('FORBIDDEN', 'You may not view records of this form');
 
-  const filterFields = visibleFilterFields(target);
+  // The fields the caller may name: those hidden from the caller's roles are left out like unknown ones.
+  const filterFields = target.queryFields;
   const hiddenSort = hiddenSorts(widget, target);
   if (hiddenSort.length > 0) throw appError('UNPROCESSABLE', 'The widget does not fit the form', hiddenSort);
   const extra = compileFilters(target, filterFields, widget, request.filters ?? []);
