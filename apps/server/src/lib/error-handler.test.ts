@@ -29,6 +29,22 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(forged).status).toBe(500);
   });
 
+  it('answers a query that ran past its maxTimeMS with 503 QUERY_TIMEOUT', () => {
+    const slow = Object.assign(new Error('operation exceeded time limit'), {
+      code: 50,
+      codeName: 'MaxTimeMSExpired',
+    });
+    expect(toErrorResponse(slow)).toEqual({
+      status: 503,
+      body: {
+        error: {
+          code: 'QUERY_TIMEOUT',
+          message: 'The query took longer than allowed; narrow it with filters and try again',
+        },
+      },
+    });
+  });
+
   it('answers a duplicate key nobody translated with 409, naming the keys but not their values', () => {
     const raced = Object.assign(
       new Error('E11000 duplicate key error collection: x.apps index: ws_1_key_1'),

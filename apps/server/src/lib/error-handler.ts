@@ -49,6 +49,18 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   }
   const duplicate = duplicateKey(error);
   if (duplicate) return duplicate;
+  // MaxTimeMSExpired: a query (e.g. a report over many records) ran past the time it was given.
+  if ((error as { code?: unknown })?.code === 50) {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'QUERY_TIMEOUT',
+          message: 'The query took longer than allowed; narrow it with filters and try again',
+        },
+      },
+    };
+  }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
