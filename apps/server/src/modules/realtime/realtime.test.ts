@@ -327,4 +327,48 @@ describe('record events', () => {
     attempts += 1;
     expect(c2.events.some((e) => (e.payload as { id?: string }).id === gone.id)).toBe(false);
   });
+
+  it('announces records whose rollups the recompute worker changed', async () => {
+    const app = await as(owner, 'POST', `/workspaces/${wsA}/apps`, { key: 'ledger', name: label('Ledger') });
+    expect(app.statusCode, app.body).toBe(201);
+    const forms = `/workspaces/${wsA}/apps/${app.json().id}/forms`;
+    const payments = await as(owner, 'POST', forms, {
+      key: 'payments',
+      name: label('Payments'),
+      fields: [
+        { key: 'payer', type: 'text', label: label('Payer') },
+        { key: 'amount', type: 'number', label: label('Amount') },
+      ],
+    });
+    expect(payments.statusCode, payments.body).toBe(201);
+    const accounts = await as(owner, 'POST', forms, {
+      key: 'accounts',
+      name: label('Accounts'),
+      fields: [
+        { key: 'name', type: 'text', label: label('Name') },
+        {
+          key: 'paid',
+          type: 'rollup',
+          label: label('Paid'),
+          form: 'payments',
+          field: 'amount',
+          aggregate: 'sum',
+          conditions: { and: [{ field: 'payer', op: 'eq', value: { $field: 'name' } }] },
+        },
+      ],
+    });
+    expect(accounts.statusCode, accounts.body).toBe(201);
+    const c = await client(owner);
+    expect((await c.subscribe(wsA, [accounts.json().id])).ok).toBe(true);
+    const account = await create(owner, wsA, accounts.json().id, { name: 'ACME' });
+    await create(owner, wsA, payments.json().id, { payer: 'ACME', amount: 40 });
+    // No client wrote the account: the worker did, and subscribers hear of it like of any update.
+    const event = (await c.next(
+      (e, p) =>
+        e === 'record:updated' &&
+        (p as { record?: { id: string; data: { paid?: number } } }).record?.id === account.id &&
+        (p as { record: { data: { paid?: number } } }).record.data.paid === 40,
+    )) as { record: { v: number; data: Record<string, unknown> } };
+    expect(event.record).toMatchObject({ v: 2, data: { name: 'ACME', paid: 40 } });
+  });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Connection, Types } from 'mongoose';
 import { loadDirectory, planFor } from '../forms/directory.js';
+import { publishRecordChange } from '../realtime/bus.js';
 import { computeRecord } from './compute.js';
 import { scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
@@ -86,6 +87,14 @@ export async function runRecompute(connection: Connection, payload: RecomputePay
           current.data,
           data,
         );
+        // Subscribers see recomputed rollups and lookups as they see any other update.
+        publishRecordChange(connection, {
+          type: 'updated',
+          ws: payload.ws,
+          form: form.id,
+          id: updated._id,
+          v: updated.v,
+        });
         break;
       }
     }
