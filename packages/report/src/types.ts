@@ -1,4 +1,4 @@
-import type { AGGREGATES, LocalizedText, PERIOD_UNITS, WIDGET_TYPES } from '@formloom/schema';
+import type { AGGREGATES, LocalizedText, PERIOD_UNITS, ValueKind, WIDGET_TYPES } from '@formloom/schema';
 
 /** One of the widget types of the meta-model. */
 export type WidgetType = (typeof WIDGET_TYPES)[number];
@@ -9,25 +9,8 @@ export type Aggregate = (typeof AGGREGATES)[number];
 /** A calendar unit date dimensions are bucketed by. */
 export type Granularity = (typeof PERIOD_UNITS)[number];
 
-/**
- * How a field's stored value behaves in a report; the same kinds the server's filter DSL uses, so one
- * mapping from form field types serves filters and reports.
- */
-export type ReportFieldKind =
-  | 'text'
-  | 'id'
-  | 'number'
-  | 'boolean'
-  /** A calendar date stored as `YYYY-MM-DD`. */
-  | 'date'
-  /** An instant stored as an ISO-8601 UTC string. */
-  | 'datetime'
-  /** A MongoDB ObjectId (owner, department...): grouped by its hex string. */
-  | 'objectId'
-  /** A BSON date (createdAt, updatedAt). */
-  | 'timestamp'
-  /** Structured values (subform, address, attachment): only counted. */
-  | 'opaque';
+/** How a field's stored value behaves in a report: the schema package's {@link ValueKind}, as filters use it. */
+export type ReportFieldKind = ValueKind;
 
 /** A field a widget may name: where its value is stored and how it behaves. */
 export interface ReportField {

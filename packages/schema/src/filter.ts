@@ -200,3 +200,26 @@ export const NamedFilter = Type.Object(
   { key: Key, label: Type.Optional(LocalizedText), filter: Filter },
   { additionalProperties: false },
 );
+
+/**
+ * How a field's stored value behaves when records are filtered, sorted or grouped by it. Servers map each
+ * form field type to one of these; filter and report compilers only know kinds, so a new field type
+ * needs no change there.
+ */
+export type ValueKind =
+  /** Free text (text, textarea, email, phone, url, serial number). */
+  | 'text'
+  /** An option value or an id (select, radio, member, department, relation): compared exactly. */
+  | 'id'
+  | 'number'
+  | 'boolean'
+  /** A calendar date stored as `YYYY-MM-DD`. */
+  | 'date'
+  /** An instant stored as an ISO-8601 UTC string (`2026-01-31T08:00:00.000Z`). */
+  | 'datetime'
+  /** A MongoDB ObjectId (record id, owner, creator, department); sent as 24 hex digits. */
+  | 'objectId'
+  /** A BSON date (createdAt, updatedAt); sent as an ISO-8601 instant. */
+  | 'timestamp'
+  /** Structured values (subform, address, attachment, signature): only emptiness, and counts. */
+  | 'opaque';

@@ -1,24 +1,7 @@
-/**
- * How a field's stored value behaves in a filter. The records module maps each form field type to
- * one of these; the compiler only knows kinds, so a new field type needs no change here.
- */
-export type FilterKind =
-  /** Free text (text, textarea, email, phone, url, serial number). */
-  | 'text'
-  /** An option value or an id (select, radio, member, department, relation): compared exactly. */
-  | 'id'
-  | 'number'
-  | 'boolean'
-  /** A calendar date stored as `YYYY-MM-DD`. */
-  | 'date'
-  /** An instant stored as an ISO-8601 UTC string (`2026-01-31T08:00:00.000Z`). */
-  | 'datetime'
-  /** A MongoDB ObjectId (record id, owner, creator, department); sent as 24 hex digits. */
-  | 'objectId'
-  /** A BSON date (createdAt, updatedAt); sent as an ISO-8601 instant. */
-  | 'timestamp'
-  /** Structured values (subform, address, attachment, signature): only `empty` / `notEmpty`. */
-  | 'opaque';
+import type { ValueKind } from '@formloom/schema';
+
+/** How a field's stored value behaves in a filter (the schema package's {@link ValueKind}). */
+export type FilterKind = ValueKind;
 
 /** A field a filter may name. */
 export interface FilterField {
