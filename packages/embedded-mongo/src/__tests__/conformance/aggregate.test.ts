@@ -201,6 +201,38 @@ describe('conformance: aggregate', () => {
     ]);
   });
 
+  it('date operators take any IANA time zone name, and UTC offsets', async () => {
+    // Sale 5 happened at 2026-03-01T10:00Z.
+    const zones = ['UTC', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'America/Port-au-Prince', '+08:00'];
+    const rows = await sales()
+      .aggregate([
+        { $match: { _id: 5 } },
+        {
+          $project: {
+            _id: 0,
+            ...Object.fromEntries(
+              zones.map((timezone, i) => [
+                `z${i}`,
+                { $dateToString: { format: '%Y-%m-%d %H:%M', date: '$at', timezone } },
+              ]),
+            ),
+            hour: { $hour: { date: '$at', timezone: 'Asia/Kolkata' } },
+          },
+        },
+      ])
+      .toArray();
+    expect(rows).toEqual([
+      {
+        z0: '2026-03-01 10:00',
+        z1: '2026-03-01 05:00',
+        z2: '2026-03-01 07:00',
+        z3: '2026-03-01 05:00',
+        z4: '2026-03-01 18:00',
+        hour: 15,
+      },
+    ]);
+  });
+
   it('date operators, $bucket and $replaceRoot keeping _id', async () => {
     const months = await sales()
       .aggregate([
