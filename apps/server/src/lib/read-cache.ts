@@ -34,6 +34,11 @@ export function configureReadCache(connection: Connection, options: { ttlMs: num
   stateOf(connection).ttlMs = options.ttlMs;
 }
 
+/** How long this connection's caches serve a read (what another instance may still be serving). */
+export function cacheTtlOf(connection: Connection): number {
+  return stateOf(connection).ttlMs;
+}
+
 /** The area's generation: read it before a store read and hand it to {@link ReadCache.set}. */
 export function generationOf(connection: Connection, area: CacheArea): number {
   return stateOf(connection)[area];

@@ -1,12 +1,13 @@
 import { type FormRef, validateForm } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import { cacheTtlOf } from '../../lib/read-cache.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { getApp } from '../apps/service.js';
 import { FormulaSetupError } from '../records/formulas.js';
-import { enqueueRecompute } from '../records/jobs.js';
+import { enqueueRecompute, enqueueUniqueCatchUp } from '../records/jobs.js';
 import { planScope } from '../records/plan.js';
-import { backfillUnique, ensureUniqueIndex, uniqueFields } from '../records/unique.js';
+import { backfillUnique, catchUpDelayMs, ensureUniqueIndex, uniqueFields } from '../records/unique.js';
 import { loadDirectory } from './directory.js';
 import { reconcile } from './evolution.js';
 import { ensureFieldIndexes } from './indexes.js';
@@ -176,15 +177,18 @@ export async function publishForm(
   requireManager(caller);
   const form = await getForm(connection, caller.ws, formId);
   const { definition, hidden, typeChanges } = reconcile(form.published, form.definition);
+  // Records written from here on may still follow the earlier definition (see the catch-up below);
+  // a minute's margin covers the clocks of other server instances, which stamp `updatedAt`.
+  const since = new Date(Date.now() - 60_000);
   const migrations = await migrate(connection, form, typeChanges);
   const version = form.version + 1;
   await ensureFieldIndexes(connection, definition);
   await ensureUniqueIndex(connection);
   // Before the version is published: stored duplicates of a newly unique field refuse the publish;
   // otherwise the records' `uniq` entries follow the fields that are unique now (and converted values).
-  if (typeChanges.length > 0 || uniqueSignature(form.published) !== uniqueSignature(definition)) {
-    await backfillUnique(connection, caller.ws, form._id, definition, true);
-  }
+  const uniqueChanged =
+    typeChanges.length > 0 || uniqueSignature(form.published) !== uniqueSignature(definition);
+  if (uniqueChanged) await backfillUnique(connection, caller.ws, form._id, definition, true);
   const updated = await formModel(connection)
     .findOneAndUpdate(
       { _id: form._id, ws: caller.ws, v: form.v },
@@ -207,6 +211,12 @@ export async function publishForm(
   const computed = (d: FormDefinition) => JSON.stringify(d.fields.filter((f) => isComputed(f) && !f.hidden));
   if (computed(form.published) !== computed(definition)) {
     await enqueueRecompute(connection, { ws: caller.ws, app: form.app, form: form._id, match: {}, depth: 1 });
+  }
+  // Writers that still hold the earlier definition (requests in flight, other instances' caches) stored
+  // its unique entries; once they can no longer, give their records the current ones.
+  if (uniqueChanged) {
+    const runAt = new Date(Date.now() + catchUpDelayMs(cacheTtlOf(connection)));
+    await enqueueUniqueCatchUp(connection, { ws: caller.ws, form: form._id, since }, runAt);
   }
   return { form: updated, report };
 }

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, type Model, Schema, Types } from 'mongoose';
 
+/**
+ * What the records worker runs: `recompute` (computed fields of matching records) and `uniqueCatchUp`
+ * (unique-field entries of records written under a form's earlier definition, see unique.ts).
+ */
+export type JobType = 'recompute' | 'uniqueCatchUp';
+const JOB_TYPES: JobType[] = ['recompute', 'uniqueCatchUp'];
+
 /** A durable background job (ARCHITECTURE.md: `jobs`), leased by one worker at a time. */
 export interface JobDoc {
   _id: Types.ObjectId;
   ws: Types.ObjectId;
-  type: 'recompute';
+  type: JobType;
   /** Same payload, same key: a pending job is not queued twice. */
   dedupe: string;
   payload: string;
@@ -119,6 +126,47 @@ export async function enqueueRecompute(connection: Connection, payload: Recomput
   );
 }
 
+/** Catch up the unique-field entries of `form`'s records written since `since` (see unique.ts). */
+export interface UniqueCatchUpPayload {
+  ws: Types.ObjectId;
+  form: Types.ObjectId;
+  since: Date;
+}
+
+/** Reads a catch-up payload back. */
+export function parseCatchUp(text: string): UniqueCatchUpPayload {
+  const raw = JSON.parse(text) as { ws: string; form: string; since: string };
+  return { ws: new Types.ObjectId(raw.ws), form: new Types.ObjectId(raw.form), since: new Date(raw.since) };
+}
+
+/** Queues a unique catch-up to run at `runAt`. */
+export async function enqueueUniqueCatchUp(
+  connection: Connection,
+  payload: UniqueCatchUpPayload,
+  runAt: Date,
+): Promise<void> {
+  const text = JSON.stringify({
+    ws: payload.ws.toHexString(),
+    form: payload.form.toHexString(),
+    since: payload.since.toISOString(),
+  });
+  const now = new Date();
+  await jobModel(connection).create({
+    ws: payload.ws,
+    type: 'uniqueCatchUp',
+    dedupe: text,
+    payload: text,
+    status: 'pending',
+    attempts: 0,
+    runAt,
+    leaseUntil: null,
+    leaseOwner: null,
+    lastError: null,
+    createdAt: now,
+    doneAt: null,
+  });
+}
+
 /** Options of {@link claimJob}. */
 export interface LeaseOptions {
   owner?: string;
@@ -135,8 +183,8 @@ export async function claimJob(connection: Connection, options: LeaseOptions = {
   return jobModel(connection)
     .findOneAndUpdate(
       {
-        // Only this worker's kind of job: other modules may share the collection.
-        type: 'recompute',
+        // Only this worker's kinds of job: other modules may share the collection.
+        type: { $in: JOB_TYPES },
         $or: [
           { status: 'pending', runAt: { $lte: now } },
           { status: 'running', leaseUntil: { $lt: now } },

@@ -93,6 +93,49 @@ describe('one shared unique index for all forms', () => {
     expect((await create(form, { sku: 'a' })).statusCode).toBe(201);
   });
 
+  it('gives records written under the earlier definition during a publish their entries afterwards', async () => {
+    const fields = [{ key: 'ref', type: 'text', label: label('Ref') }];
+    const form = await createForm(t, w, { key: 'late', name: label('Late'), fields });
+    const early = (await create(form, { ref: 'taken' })).json();
+    const made = await publish(form, 'late', [{ ...fields[0], unique: true }]);
+    expect(made.statusCode, made.body).toBe(200);
+    // The catch-up waits until no writer can still hold the earlier definition.
+    const jobs = t.store.connection.collection('jobs');
+    const job = await jobs.findOne({ type: 'uniqueCatchUp', status: 'pending', payload: { $regex: form } });
+    if (!job) throw new Error('no catch-up job was queued');
+    expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + t.config.cacheTtlMs);
+    // Two writers that still held the earlier definition (another instance's cache) stored records
+    // without entries: one with a new value, one repeating a value an entry already holds.
+    const stored = await records().findOne({ _id: new Types.ObjectId(early.id) });
+    const { uniq: _entries, ...template } = (stored ?? {}) as Record<string, unknown>;
+    const stale = (ref: string) => ({
+      ...template,
+      _id: new Types.ObjectId(),
+      data: { ref },
+      updatedAt: new Date(),
+    });
+    const fresh = stale('fresh');
+    const repeated = stale('taken');
+    await records().insertMany([fresh, repeated]);
+    // Until the catch-up, the stale record's value is not enforced.
+    const slipped = await create(form, { ref: 'fresh' });
+    expect(slipped.statusCode).toBe(201);
+    expect((await call(t, w, 'DELETE', `/forms/${form}/records/${slipped.json().id}`)).statusCode).toBe(200);
+    // Due now: the worker runs it.
+    await jobs.updateOne({ _id: job._id }, { $set: { runAt: new Date() } });
+    for (let i = 0; i < 100 && (await jobs.findOne({ _id: job._id }))?.status !== 'done'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await jobs.findOne({ _id: job._id }))?.status).toBe('done');
+    expect((await records().findOne({ _id: fresh._id }))?.uniq).toEqual(['ref\u0000"fresh"']);
+    const dup = await create(form, { ref: 'fresh' });
+    expect(dup.statusCode).toBe(409);
+    expect(paths(dup)).toEqual(['/data/ref']);
+    // The repeat could not take the entry the earlier record holds: it stays unenforced, not lost.
+    expect((await records().findOne({ _id: repeated._id }))?.uniq).toBeUndefined();
+    expect((await records().findOne({ _id: repeated._id }))?.data).toEqual({ ref: 'taken' });
+  });
+
   it('moves a store with per-form unique indexes over to the shared one', async () => {
     const form = await createForm(t, w, {
       key: 'legacy',

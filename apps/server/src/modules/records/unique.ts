@@ -146,12 +146,14 @@ export async function backfillUnique(
   form: Types.ObjectId,
   definition: FormDefinition,
   strict: boolean,
-): Promise<void> {
+  since?: Date,
+): Promise<number> {
   const Records = recordModel(connection);
   const keys = uniqueFields(definition).map((field) => field.key);
   const projection: Record<string, 1> = { v: 1, uniq: 1 };
   for (const key of keys) projection[`data.${key}`] = 1;
-  const docs = await Records.find({ ws, form, deletedAt: null }, projection).lean<
+  const query = { ws, form, deletedAt: null, ...(since ? { updatedAt: { $gte: since } } : {}) };
+  const docs = await Records.find(query, projection).lean<
     Array<Pick<RecordDoc, '_id' | 'v' | 'data'> & { uniq?: string[] }>
   >();
   const computed = docs.map((doc) => uniqueEntries(definition, doc.data ?? {}));
@@ -180,14 +182,49 @@ export async function backfillUnique(
   });
   // Old entries go first, so a value moving from one record to another (a converted type) cannot
   // collide with the entry it replaces.
+  let duplicates = 0;
   for (const ops of [clear, set]) {
     for (let i = 0; i < ops.length; i += 1000) {
       await Records.bulkWrite(ops.slice(i, i + 1000), { ordered: false }).catch((error: unknown) => {
         if (!isDuplicateBulk(error)) throw error;
         if (strict) throw appError('CONFLICT', 'Records of this form were written meanwhile; publish again');
+        duplicates += duplicateCount(error);
       });
     }
   }
+  return duplicates;
+}
+
+/**
+ * How long after a publish records may still be written under the earlier definition: requests in
+ * flight, and other server instances serving the definition from their read cache (CACHE_TTL_MS).
+ */
+export function catchUpDelayMs(cacheTtlMs: number): number {
+  return cacheTtlMs + 5000;
+}
+
+/**
+ * The second half of a publish that changed unique fields: records written since the publish began
+ * under the earlier definition carry that definition's `uniq` entries, so they get the current ones.
+ * A record that repeats a value another record already holds cannot take its entry; it is counted and
+ * stays unenforced (the next edit of it is checked). Runs as a durable `uniqueCatchUp` job.
+ */
+export async function catchUpUnique(
+  connection: Connection,
+  payload: { ws: Types.ObjectId; form: Types.ObjectId; since: Date },
+): Promise<{ form: string; unenforced: number }> {
+  const form = await formModel(connection)
+    .findOne({ ws: payload.ws, _id: payload.form }, { published: 1 })
+    .lean();
+  const unenforced = form?.published
+    ? await backfillUnique(connection, payload.ws, payload.form, form.published, false, payload.since)
+    : 0;
+  return { form: payload.form.toHexString(), unenforced };
+}
+
+function duplicateCount(error: unknown): number {
+  const e = error as { writeErrors?: unknown } | null;
+  return Array.isArray(e?.writeErrors) ? e.writeErrors.length : 1;
 }
 
 function isDuplicateBulk(error: unknown): boolean {

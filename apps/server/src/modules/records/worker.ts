@@ -6,9 +6,16 @@ import { publishRecordChange } from '../realtime/bus.js';
 import { computeRecord } from './compute.js';
 import { scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
-import { claimJob, finishJob, parsePayload, type RecomputePayload } from './jobs.js';
+import {
+  claimJob,
+  finishJob,
+  type JobDoc,
+  parseCatchUp,
+  parsePayload,
+  type RecomputePayload,
+} from './jobs.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
-import { uniqueUpdate } from './unique.js';
+import { catchUpUnique, uniqueUpdate } from './unique.js';
 
 const BATCH = 200;
 const CONFLICT_RETRIES = 5;
@@ -104,6 +111,20 @@ export async function runRecompute(connection: Connection, payload: RecomputePay
   return changed;
 }
 
+async function runJob(connection: Connection, job: JobDoc, log: FastifyBaseLogger): Promise<void> {
+  if (job.type === 'uniqueCatchUp') {
+    const result = await catchUpUnique(connection, parseCatchUp(job.payload));
+    if (result.unenforced > 0) {
+      log.warn(
+        { form: result.form, records: result.unenforced },
+        'records written under an earlier form definition repeat a unique value; they stay unenforced until edited',
+      );
+    }
+    return;
+  }
+  await runRecompute(connection, parsePayload(job.payload));
+}
+
 /** A running worker; `stop` waits for the job in hand. */
 export interface Worker {
   stop(): Promise<void>;
@@ -125,7 +146,7 @@ export function startWorker(connection: Connection, log: FastifyBaseLogger, inte
       const job = await claimJob(connection, { owner });
       if (!job) return;
       try {
-        await runRecompute(connection, parsePayload(job.payload));
+        await runJob(connection, job, log);
         await finishJob(connection, job);
       } catch (error) {
         log.warn({ err: error, job: job._id.toHexString() }, 'recompute job failed');
