@@ -198,21 +198,24 @@ describe('permission matrix', () => {
     await root.getByText(en.permissions.unsaved).waitFor({ state: 'detached' });
 
     const stored = await call('GET', `/workspaces/${ws}/apps/${appId}/roles`);
-    expect(stored.json).toEqual([
-      {
-        key: 'role1',
-        name: { en: roleName },
-        forms: [
-          {
-            form: 'deals',
-            submit: true,
-            view: 'own',
-            edit: 'department',
-            fields: [{ field: 'margin', access: 'hidden' }],
-          },
-        ],
-      },
-    ]);
+    expect(stored.json).toEqual({
+      v: 2,
+      roles: [
+        {
+          key: 'role1',
+          name: { en: roleName },
+          forms: [
+            {
+              form: 'deals',
+              submit: true,
+              view: 'own',
+              edit: 'department',
+              fields: [{ field: 'margin', access: 'hidden' }],
+            },
+          ],
+        },
+      ],
+    });
 
     await page.reload();
     const matrix = page.getByTestId('permission-matrix');
@@ -252,8 +255,12 @@ describe('permission matrix', () => {
     await page.getByRole('button', { name: en.permissions.keepEditing }).click();
     expect(new URL(page.url()).pathname).toBe('/permissions');
     // Nothing was stored by the refused save.
-    const stored = await call<{ key: string }[]>('GET', `/workspaces/${ws}/apps/${appId}/roles`);
-    expect(stored.json.map((r) => r.key)).toEqual(['role1']);
+    const stored = await call<{ roles: { key: string }[]; v: number }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}/roles`,
+    );
+    expect(stored.json.roles.map((r) => r.key)).toEqual(['role1']);
+    expect(stored.json.v).toBe(2);
 
     // Removing the role and saving stores an empty list; the page is clean again.
     await root.getByRole('button', { name: en.permissions.removeRole.replace('{{role}}', roleName) }).click();
@@ -261,9 +268,82 @@ describe('permission matrix', () => {
     await root.getByRole('button', { name: en.permissions.save }).click();
     expect((await emptied).status()).toBe(200);
     await root.getByText(en.permissions.noRoles).waitFor();
-    expect((await call('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json).toEqual([]);
+    expect((await call('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json).toEqual({ roles: [], v: 3 });
     await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
     await page.getByTestId('members-page').waitFor();
+  });
+
+  it("refuses a save made over another tab's save, and reloads to the stored roles", async () => {
+    const { page } = browser;
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.permissions }).click();
+    const root = page.getByTestId('permissions-page');
+    await root.getByText(en.permissions.noRoles).waitFor();
+
+    // A second tab of the same admin loads the same roles (version 3) and saves first.
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(`${server.url}/permissions`);
+      const theirs = other.getByTestId('permissions-page');
+      await theirs.getByText(en.permissions.noRoles).waitFor();
+      await theirs.getByRole('button', { name: en.permissions.addRole }).click();
+      await theirs.getByRole('checkbox', { name: cell('submit') }).check();
+      const first = other.waitForResponse((r) => r.request().method() === 'PUT');
+      await theirs.getByRole('button', { name: en.permissions.save }).click();
+      expect((await first).status()).toBe(200);
+    } finally {
+      await other.close();
+    }
+
+    // This tab still edits version 3: its save is refused and nothing of it is stored.
+    await root.getByRole('button', { name: en.permissions.addRole }).click();
+    await root.getByRole('checkbox', { name: cell('export') }).check();
+    const late = page.waitForResponse((r) => r.request().method() === 'PUT');
+    await root.getByRole('button', { name: en.permissions.save }).click();
+    const answer = await late;
+    expect(answer.status()).toBe(409);
+    expect(JSON.parse(answer.request().postData() ?? '{}')).toMatchObject({ v: 3 });
+    const conflict = root.getByTestId('roles-conflict');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain(en.permissions.conflict);
+    expect(await root.getByRole('button', { name: en.permissions.save }).isDisabled()).toBe(true);
+    const storedAfterConflict = await call<{ roles: { forms: unknown[] }[]; v: number }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}/roles`,
+    );
+    expect(storedAfterConflict.json).toEqual({
+      roles: [{ key: 'role1', name: { en: roleName }, forms: [{ form: 'deals', submit: true }] }],
+      v: 4,
+    });
+
+    // Reload shows the other tab's roles and drops this tab's edits; no unsaved-changes question follows.
+    await conflict.getByRole('button', { name: en.permissions.reload }).click();
+    await conflict.waitFor({ state: 'detached' });
+    const submit = root.getByRole('checkbox', { name: cell('submit') });
+    await submit.waitFor();
+    expect(await submit.isChecked()).toBe(true);
+    expect(await root.getByRole('checkbox', { name: cell('export') }).isChecked()).toBe(false);
+    expect(await root.getByText(en.permissions.unsaved).count()).toBe(0);
+
+    // Two saves in a row from the reloaded editor: each names the version the previous one answered.
+    for (const [change, v] of [
+      ['export', 4],
+      ['submit', 5],
+    ] as const) {
+      const box = root.getByRole('checkbox', { name: cell(change) });
+      if (change === 'export') await box.check();
+      else await box.uncheck();
+      const saved = page.waitForResponse((r) => r.request().method() === 'PUT');
+      await root.getByRole('button', { name: en.permissions.save }).click();
+      const response = await saved;
+      expect(response.status()).toBe(200);
+      expect(JSON.parse(response.request().postData() ?? '{}')).toMatchObject({ v });
+      await root.getByText(en.permissions.unsaved).waitFor({ state: 'detached' });
+    }
+    const final = await call('GET', `/workspaces/${ws}/apps/${appId}/roles`);
+    expect(final.json).toEqual({
+      roles: [{ key: 'role1', name: { en: roleName }, forms: [{ form: 'deals', export: true }] }],
+      v: 6,
+    });
   });
 });
 
@@ -273,9 +353,18 @@ describe('in Chinese', () => {
     try {
       await zh.page.goto(`${server.url}/login`);
       await zh.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
-      await call('PUT', `/workspaces/${ws}/apps/${appId}/roles`, [
-        { key: 'rep', name: { 'zh-CN': '销售代表' }, forms: [{ form: 'deals', view: 'departmentAndBelow' }] },
-      ]);
+      const { v } = (await call<{ v: number }>('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json;
+      const put = await call('PUT', `/workspaces/${ws}/apps/${appId}/roles`, {
+        roles: [
+          {
+            key: 'rep',
+            name: { 'zh-CN': '销售代表' },
+            forms: [{ form: 'deals', view: 'departmentAndBelow' }],
+          },
+        ],
+        v,
+      });
+      expect(put.status).toBe(200);
       await zh.page.goto(`${server.url}/permissions`);
       const root = zh.page.getByTestId('permissions-page');
       const cell = root.getByTestId('permission-cell');

@@ -153,6 +153,12 @@ export interface AppRole {
   dashboards?: string[];
 }
 
+/** An app's roles with their version: a save names the version it was made on (409 when stale). */
+export interface VersionedRoles {
+  roles: AppRole[];
+  v: number;
+}
+
 const ws = (id: string) => `/workspaces/${encodeURIComponent(id)}`;
 
 /** Typed calls of the server's API, one function per route. */
@@ -199,14 +205,18 @@ export const api = {
       signal ? { signal } : {},
     ),
   appRoles: (workspaceId: string, appId: string, signal?: AbortSignal) =>
-    apiRequest<AppRole[]>(
+    apiRequest<VersionedRoles>(
       'GET',
       `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/roles`,
       signal ? { signal } : {},
     ),
-  /** Replaces the app's whole role list; 400/422 details point into the list (`/<role>/forms/<i>/...`). */
-  saveAppRoles: (workspaceId: string, appId: string, roles: AppRole[]) =>
-    apiRequest<AppRole[]>('PUT', `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/roles`, {
-      body: roles,
+  /**
+   * Replaces the app's whole role list as of version `v` (the one loaded); answers the list and its new
+   * version. 409 CONFLICT when someone saved meanwhile (nothing written); 400/422 details point into the
+   * list (`/<role>/forms/<i>/...`), not into the body.
+   */
+  saveAppRoles: (workspaceId: string, appId: string, roles: AppRole[], v: number) =>
+    apiRequest<VersionedRoles>('PUT', `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/roles`, {
+      body: { roles, v },
     }),
 };

@@ -35,6 +35,12 @@ export interface AppDoc {
   menu?: unknown[];
   /** The app's roles, as a template's roles.json defines them; read by the access layer. */
   roles: AppRoleDefinition[];
+  /**
+   * Version of `roles`, raised by one on every change through the roles editor; a `PUT .../roles` names the
+   * version it edited so a concurrent change is refused instead of overwritten. Apps written before the
+   * field existed have none: read a missing value as 1.
+   */
+  rolesV?: number;
   flows?: StoredDefinition[];
   automations?: StoredDefinition[];
   dashboards?: StoredDefinition[];
@@ -56,6 +62,7 @@ const appSchema = new Schema<AppDoc>(
     color: { type: String },
     menu: { type: Schema.Types.Mixed },
     roles: { type: Schema.Types.Mixed, default: () => [] },
+    rolesV: { type: Number, default: 1 },
     flows: { type: Schema.Types.Mixed },
     automations: { type: Schema.Types.Mixed },
     dashboards: { type: Schema.Types.Mixed },

@@ -18,6 +18,9 @@ const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
 // Roles are checked by the meta-model's `Role` schema in the handler (with JSON pointers into the list);
 // the route schema only bounds the size of the list.
 const RoleList = Type.Array(Type.Unknown(), { maxItems: 200 });
+/** The version of an app's roles: 1 for an app whose roles were never changed, then one more per change. */
+const Version = Type.Integer({ minimum: 1 });
+const VersionedRoles = Type.Object({ roles: Type.Array(Type.Unknown()), v: Version });
 
 const SCOPED_ACTIONS = ['view', 'edit', 'delete'] as const;
 
@@ -118,10 +121,17 @@ export async function checkRoleList(
   return checked;
 }
 
+/** The version of an app's roles; apps stored before versions existed count as version 1. */
+export function rolesVersion(app: Pick<AppDoc, 'rolesV'>): number {
+  return app.rolesV ?? 1;
+}
+
+const STALE_ROLES = 'The roles were changed by someone else; reload them and make your change again';
+
 /**
- * The roles of an app (its permission matrix): read by any member, replaced as a whole by owners, admins
- * and roles with `manageApp`. A change takes effect on the next request: the access layer reads the
- * app's roles on every request.
+ * The roles of an app (its permission matrix) with their version `v`: read by any member, replaced as a
+ * whole by owners, admins and roles with `manageApp`, naming the version the change was made on. A change
+ * takes effect on the next request (the read cache is dropped on every write to `apps`).
  */
 export async function appRoleRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
@@ -131,13 +141,15 @@ export async function appRoleRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['apps'],
-        summary: "The app's roles: per form, actions, data scopes and field restrictions",
+        summary: "The app's roles (per form: actions, data scopes, field restrictions) and their version",
         params: AppParams,
+        response: { 200: VersionedRoles },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      return (await getApp(connection, caller.ws, parseId(request.params.app, 'App'))).roles ?? [];
+      const doc = await getApp(connection, caller.ws, parseId(request.params.app, 'App'));
+      return { roles: doc.roles ?? [], v: rolesVersion(doc) };
     },
   );
 
@@ -146,28 +158,42 @@ export async function appRoleRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['apps'],
-        summary: "Replace the app's roles (owners, admins, roles with manageApp); audited",
+        summary:
+          "Replace the app's roles at version v (owners, admins, roles with manageApp); 409 when v is stale; audited",
         params: AppParams,
-        body: RoleList,
+        body: Type.Object({ roles: RoleList, v: Version }, { additionalProperties: false }),
+        response: { 200: VersionedRoles },
       },
     },
     async (request) => {
       const caller = callerOf(request);
+      const { v } = request.body;
       const doc = await getApp(connection, caller.ws, parseId(request.params.app, 'App'));
       requireRoleManager(caller, doc);
-      const roles = await checkRoleList(connection, doc, request.body);
-      const before = doc.roles ?? [];
-      const updated = await appModel(connection)
-        .findOneAndUpdate({ ws: caller.ws, _id: doc._id }, { $set: { roles } }, { returnDocument: 'after' })
+      // Refuse a stale edit before judging it: its errors may concern roles that no longer exist.
+      if (rolesVersion(doc) !== v) throw appError('CONFLICT', STALE_ROLES);
+      const roles = await checkRoleList(connection, doc, request.body.roles);
+      // The guarded update decides races: of two saves made on version v exactly one finds rolesV = v.
+      // `$set` of v + 1 rather than `$inc`, so an app without the field (version 1) moves to 2.
+      const version = v === 1 ? { $in: [1, null] } : v;
+      const previous = await appModel(connection)
+        .findOneAndUpdate(
+          { ws: caller.ws, _id: doc._id, rolesV: version },
+          { $set: { roles, rolesV: v + 1 } },
+          { returnDocument: 'before' },
+        )
         .lean();
-      if (!updated) throw appError('NOT_FOUND', 'App not found');
+      if (!previous) {
+        const exists = await appModel(connection).exists({ ws: caller.ws, _id: doc._id });
+        throw exists ? appError('CONFLICT', STALE_ROLES) : appError('NOT_FOUND', 'App not found');
+      }
       await recordAudit(connection, request, {
         ws: caller.ws,
         action: 'app.rolesChanged',
         target: { kind: 'app', id: doc._id.toHexString() },
-        details: { app: doc.key, before, after: roles },
+        details: { app: doc.key, before: previous.roles ?? [], after: roles },
       });
-      return updated.roles ?? [];
+      return { roles, v: v + 1 };
     },
   );
 }

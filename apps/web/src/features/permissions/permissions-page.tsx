@@ -1,14 +1,14 @@
-import { PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Empty, Flex, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ApiError, type ApiErrorDetail } from '../../api/client';
 import {
-  type AppRole,
   type AppSummary,
   api,
   type FormSummary,
+  type VersionedRoles,
   type WorkspaceMembership,
 } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
@@ -30,23 +30,31 @@ import { useUnsavedGuard } from './use-unsaved-guard';
 
 const NO_ERRORS: PlacedErrors = { cells: new Map(), roles: new Map(), page: [] };
 
-/** The editor of one app's roles, once its forms and roles are loaded. */
+/**
+ * The editor of one app's roles, once its forms and roles are loaded. Saves name the version loaded; when
+ * someone else saved meanwhile the server refuses (409) and the editor offers only a reload, which
+ * replaces every local change with the stored roles.
+ */
 function MatrixEditor({
   workspace,
   app,
   forms,
   initial,
   onDirtyChange,
+  onReload,
 }: {
   workspace: WorkspaceMembership;
   app: AppSummary;
   forms: FormSummary[];
-  initial: AppRole[];
+  initial: VersionedRoles;
   onDirtyChange: (dirty: boolean) => void;
+  onReload: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const [drafts, setDrafts] = useState(() => toDrafts(initial));
+  const [drafts, setDrafts] = useState(() => toDrafts(initial.roles));
+  const [version, setVersion] = useState(initial.v);
+  const [conflict, setConflict] = useState(false);
   const [dirty, setDirtyState] = useState(false);
   const [saving, setSaving] = useState(false);
   const [errors, setErrors] = useState<PlacedErrors>(NO_ERRORS);
@@ -84,13 +92,20 @@ function MatrixEditor({
     }
     setSaving(true);
     try {
-      const saved = await api.saveAppRoles(workspace.id, app.id, roles);
-      setDrafts(toDrafts(saved));
+      const saved = await api.saveAppRoles(workspace.id, app.id, roles, version);
+      setDrafts(toDrafts(saved.roles));
+      setVersion(saved.v);
       setErrors(NO_ERRORS);
       setDirty(false);
       void message.success(t('permissions.saved'));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      if (error.status === 409) {
+        // Nothing was written; saving again would only fail again, so the one way on is a reload.
+        setErrors(NO_ERRORS);
+        setConflict(true);
+        return;
+      }
       setFailure(error);
       show(error.details, formOrder);
     } finally {
@@ -124,10 +139,38 @@ function MatrixEditor({
           </Button>
           {dirty && <Typography.Text type="warning">{t('permissions.unsaved')}</Typography.Text>}
         </Space>
-        <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()}>
+        <Button
+          type="primary"
+          icon={<SaveOutlined />}
+          loading={saving}
+          disabled={conflict}
+          onClick={() => void save()}
+        >
           {t('permissions.save')}
         </Button>
       </Flex>
+      {conflict && (
+        <Alert
+          type="warning"
+          role="alert"
+          showIcon
+          data-testid="roles-conflict"
+          title={t('permissions.conflictTitle')}
+          description={t('permissions.conflict')}
+          action={
+            <Button
+              icon={<ReloadOutlined />}
+              onClick={() => {
+                // The local edits are dropped on purpose: the reload shows what is stored now.
+                setDirty(false);
+                onReload();
+              }}
+            >
+              {t('permissions.reload')}
+            </Button>
+          }
+        />
+      )}
       {failure && <ApiErrorAlert title={t('permissions.saveFailed')} error={failure} details={errors.page} />}
       {!failure && errors.page.length > 0 && (
         <Alert
@@ -202,6 +245,7 @@ function AppMatrix({
       forms={forms}
       initial={roles}
       onDirtyChange={onDirtyChange}
+      onReload={data.retry}
     />
   );
 }
