@@ -38,11 +38,29 @@ export function fileSlots(
   base = '/data',
   prefix = '',
 ): FileSlot[] {
+  return collectSlots(fields, data, base, prefix, false);
+}
+
+/**
+ * The ids of every file a record's data references, removed fields included: a file kept in a removed
+ * field's preserved value is still the record's, so it must not count as dropped.
+ */
+export function referencedFiles(fields: readonly FieldDef[], data: Record<string, unknown>): Set<string> {
+  return new Set(collectSlots(fields, data, '/data', '', true).map((slot) => slot.id));
+}
+
+function collectSlots(
+  fields: readonly FieldDef[],
+  data: Record<string, unknown>,
+  base: string,
+  prefix: string,
+  removedToo: boolean,
+): FileSlot[] {
   const out: FileSlot[] = [];
   for (const field of fields) {
     const value = data[field.key];
     // Removed (hidden) fields are shown nowhere, so their files are neither checked nor served.
-    if (field.hidden || value === undefined || value === null) continue;
+    if ((field.hidden && !removedToo) || value === undefined || value === null) continue;
     const key = prefix ? `${prefix}.${field.key}` : field.key;
     if (FILE_FIELD_TYPES.has(field.type)) {
       if (Array.isArray(value)) {
@@ -54,11 +72,12 @@ export function fileSlots(
       value.forEach((row, i) => {
         if (row && typeof row === 'object' && !Array.isArray(row)) {
           out.push(
-            ...fileSlots(
+            ...collectSlots(
               field.columns as FieldDef[],
               row as Record<string, unknown>,
               `${base}/${field.key}/${i}`,
               field.key,
+              removedToo,
             ),
           );
         }
@@ -70,9 +89,10 @@ export function fileSlots(
 
 /**
  * Checks the files a record write references (422 at each bad value's path): each must have been
- * uploaded to this workspace, form and field, and be either the caller's own unattached upload or
- * already on this record. The stored name, size and type replace what the client sent. Returns the
- * ids to mark as attached once the write is stored.
+ * uploaded to this workspace, form and field, and be either the caller's own fresh upload, or this
+ * record's: on it now, or dropped from it by an earlier update and not yet swept (any writer of this
+ * record may put it back; no other record may take it). The stored name, size and type replace what
+ * the client sent. Returns the ids to mark as attached once the write is stored.
  */
 export async function checkFiles(
   target: FormTarget,
@@ -94,8 +114,9 @@ export async function checkFiles(
   for (const slot of slots) {
     const doc = byId.get(slot.id);
     const onRecord = held.has(`${slot.field}:${slot.id}`);
-    const mine = doc?.metadata.record === null && doc.metadata.owner.equals(target.caller.userId);
-    if (!doc || doc.metadata.field !== slot.field || !(onRecord || mine)) {
+    const usable =
+      doc !== undefined && (mine(doc, target) || (current !== undefined && ours(doc, current._id)));
+    if (!doc || doc.metadata.field !== slot.field || !(onRecord || usable)) {
       details.push({ path: slot.path, message: `no file ${slot.id} uploaded by you to this field` });
       continue;
     }
@@ -107,15 +128,47 @@ export async function checkFiles(
   return fresh;
 }
 
-/** Marks uploads as attached to a record, so the sweep of unattached files keeps them. */
+/** The caller's own upload that no record ever held. */
+function mine(doc: FileDoc, target: FormTarget): boolean {
+  const { metadata } = doc;
+  return metadata.record === null && !metadata.detachedFrom && metadata.owner.equals(target.caller.userId);
+}
+
+/**
+ * A file of this record that its current data does not hold: attached (an update dropping it has not
+ * detached it yet) or detached from it and waiting for the sweep.
+ */
+function ours(doc: FileDoc, record: Types.ObjectId): boolean {
+  const { metadata } = doc;
+  if (metadata.record) return metadata.record.equals(record);
+  return metadata.detachedFrom?.equals(record) === true;
+}
+
+/**
+ * Marks files as attached to a record written at version `record.v`, so the sweep keeps them: fresh
+ * uploads, and files of this record that an update dropped. An attach of an older version than the
+ * file's last attach or detach loses (`metadata.recordV`).
+ */
 export async function attachFiles(
   target: FormTarget,
-  record: Types.ObjectId,
+  record: { _id: Types.ObjectId; v: number },
   ids: readonly Types.ObjectId[],
 ): Promise<void> {
   if (ids.length === 0) return;
   await fileDocs(target.connection).updateMany(
-    { 'metadata.ws': target.caller.ws, _id: { $in: [...ids] }, 'metadata.record': null },
-    { $set: { 'metadata.record': record } },
+    {
+      'metadata.ws': target.caller.ws,
+      _id: { $in: [...ids] },
+      'metadata.recordV': { $not: { $gte: record.v } },
+      $or: [
+        { 'metadata.record': null, 'metadata.detachedFrom': { $exists: false } },
+        { 'metadata.record': null, 'metadata.detachedFrom': record._id },
+        { 'metadata.record': record._id },
+      ],
+    },
+    {
+      $set: { 'metadata.record': record._id, 'metadata.recordV': record.v },
+      $unset: { 'metadata.detachedFrom': '', 'metadata.detachedAt': '' },
+    },
   );
 }

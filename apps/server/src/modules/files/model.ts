@@ -13,8 +13,21 @@ export interface FileMeta {
   owner: Types.ObjectId;
   /** The real MIME type, decided from the content. */
   mime: string;
-  /** The first record that referenced it; `null` while unattached (the sweep removes it after a grace period). */
+  /**
+   * The record that references it; `null` while unattached (a fresh upload, or a file a record update
+   * dropped): the sweep removes unattached files after a grace period.
+   */
   record: Types.ObjectId | null;
+  /** The record an update dropped it from: only writes to that record may attach it again. */
+  detachedFrom?: Types.ObjectId;
+  /** When it was dropped; the grace period before the sweep counts from here, not from the upload. */
+  detachedAt?: Date;
+  /**
+   * The record version (`v`) of the last write that attached or detached it: an attach or detach of an
+   * older version loses, so two writes to the same record settle in version order, whatever order their
+   * follow-up steps run in.
+   */
+  recordV?: number;
 }
 
 /** A GridFS file document of the bucket. */

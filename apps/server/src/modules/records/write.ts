@@ -2,6 +2,7 @@ import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { isAdmin } from '../apps/caller.js';
 import { attachFiles, checkFiles } from '../files/attach.js';
+import { settleFiles } from '../files/detach.js';
 import { publishRecordChange } from '../realtime/bus.js';
 import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
@@ -176,7 +177,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
     throw uniqueConflict(inserted.reason) ?? inserted.reason;
   }
   if (logged.status === 'rejected') throw logged.reason;
-  await attachFiles(target, doc._id, files);
+  await attachFiles(target, doc, files);
   await scheduleDependants(changeScope(target), doc._id, {}, data);
   publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
   return recordView(target, doc);
@@ -293,7 +294,7 @@ export async function updateRecord(
       throw uniqueConflict(error) ?? error;
     });
   if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
-  await attachFiles(target, current._id, files);
+  await settleFiles(target, current, updated, files);
   const changes = diffData(current.data, data);
   if (changes.length > 0 || current.formVersion !== form.version) {
     await historyModel(connection).collection.insertOne(
