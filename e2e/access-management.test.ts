@@ -376,6 +376,22 @@ describe('in Chinese', () => {
           .getByRole('checkbox', { name: `销售代表 · Deals · ${zhCN.permissions.action.submit}` })
           .count(),
       ).toBe(1);
+
+      // A save over a change made meanwhile is refused with the message in Chinese.
+      const bumped = await call('PUT', `/workspaces/${ws}/apps/${appId}/roles`, {
+        roles: [{ key: 'rep', name: { 'zh-CN': '销售代表' }, forms: [{ form: 'deals', view: 'all' }] }],
+        v: v + 1,
+      });
+      expect(bumped.status).toBe(200);
+      const refused = zh.page.waitForResponse((r) => r.request().method() === 'PUT');
+      await root.getByRole('button', { name: zhCN.permissions.save }).click();
+      expect((await refused).status()).toBe(409);
+      const conflict = root.getByTestId('roles-conflict');
+      await conflict.waitFor();
+      expect(await conflict.textContent()).toContain(zhCN.permissions.conflict);
+      await conflict.getByRole('button', { name: zhCN.permissions.reload }).click();
+      await conflict.waitFor({ state: 'detached' });
+      await root.getByText(zhCN.permissions.scope.all).waitFor();
       await zh.page.getByRole('navigation').getByRole('link', { name: zhCN.nav.departments }).click();
       await zh.page
         .getByTestId('departments-page')
