@@ -57,12 +57,12 @@ export async function settleFiles(
   after: StoredRecord,
   fresh: readonly Types.ObjectId[],
 ): Promise<void> {
-  await attachFiles(target, after, fresh);
   const fields = target.form.definition.fields;
   const kept = referencedFiles(fields, after.data);
   // Stored data passed checkFiles, so its ids are ObjectIds; the pattern only keeps a bad one harmless.
   const dropped = [...referencedFiles(fields, before.data)]
     .filter((id) => !kept.has(id) && /^[0-9a-f]{24}$/.test(id))
     .map((id) => new Types.ObjectId(id));
-  await detachFiles(target, after, dropped, target.now);
+  // Disjoint sets (fresh files are in the new data, dropped ones are not), so both run at once.
+  await Promise.all([attachFiles(target, after, fresh), detachFiles(target, after, dropped, target.now)]);
 }

@@ -1,7 +1,8 @@
 /**
  * Files benchmark: uploading and downloading an 8 MiB file through the HTTP routes (multipart parsing,
  * magic-byte check, acknowledged chunk writes, the access check and the audit entry), as a ratio to
- * writing and reading the same bytes straight through the driver's GridFSBucket in the same run.
+ * writing and reading the same bytes straight through the driver's GridFSBucket in the same run; and a
+ * record update swapping its file (detach + attach) as a ratio to an update changing only text.
  * Run: `node --conditions=source --import tsx apps/server/src/modules/files/files.bench.ts`.
  */
 
@@ -42,7 +43,10 @@ try {
   const form = await post(`/apps/${app.id}/forms`, {
     key: 'docs',
     name: label('Docs'),
-    fields: [{ key: 'file', type: 'attachment', label: label('File') }],
+    fields: [
+      { key: 'file', type: 'attachment', label: label('File') },
+      { key: 'note', type: 'text', label: label('Note') },
+    ],
   });
   const content = randomBytes(SIZE);
   const bucket = fileBucket(t.store.connection);
@@ -78,6 +82,41 @@ try {
     if (res.rawPayload.length !== SIZE) throw new Error(`download: ${res.statusCode}`);
   });
 
+  // Updates through the route: one changing only text, one swapping the file (the dropped one is
+  // detached, the other attached again: both follow-up steps of settleFiles run every round).
+  const spare = await upload(t, `${base}/forms/${form.id}/files?field=file`, owner.headers, content, 'b.bin');
+  const files = [last, spare.json() as { id: string }];
+  let v = 1;
+  const patch = async (data: Record<string, unknown>) => {
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `${base}/forms/${form.id}/records/${record.id}`,
+      headers: owner.headers,
+      payload: { v, data },
+    });
+    if (res.statusCode !== 200) throw new Error(`update: ${res.statusCode} ${res.body}`);
+    v = (res.json() as { v: number }).v;
+  };
+  const UPDATES = ROUNDS * 25;
+  let round = 0;
+  const plainUpdate = await time(UPDATES, () => patch({ note: `n${round++}` }));
+  const swapUpdate = await time(UPDATES, () => patch({ file: [files[round++ % 2]] }));
+
+  // The floor of what a swap adds: two guarded updateMany calls on the file documents, in parallel.
+  const { Types } = await import('mongoose');
+  const docs = t.store.connection.db?.collection('files.files');
+  const ids = files.map((f) => new Types.ObjectId(f.id));
+  const bare = await time(UPDATES, async () => {
+    await Promise.all(
+      ids.map((_id) =>
+        docs?.updateMany(
+          { _id: { $in: [_id] }, 'metadata.recordV': { $not: { $gte: 1e9 } } },
+          { $set: { 'metadata.benchV': round++ } },
+        ),
+      ),
+    );
+  });
+
   const mbps = (ms: number) => (SIZE / 1024 / 1024 / (ms / 1000)).toFixed(1);
   console.info(`files bench: ${ROUNDS} rounds of ${SIZE / 1024 / 1024} MiB on the ${t.store.kind} store`);
   console.info(
@@ -85,6 +124,12 @@ try {
   );
   console.info(
     `  download GridFS direct ${directRead.toFixed(0)} ms (${mbps(directRead)} MiB/s) | HTTP ${httpRead.toFixed(0)} ms (${mbps(httpRead)} MiB/s) | ratio ${(httpRead / directRead).toFixed(2)}`,
+  );
+  console.info(
+    `  update   text only ${plainUpdate.toFixed(2)} ms | swapping the file (detach + attach) ${swapUpdate.toFixed(2)} ms | ratio ${(swapUpdate / plainUpdate).toFixed(2)} (${UPDATES} each)`,
+  );
+  console.info(
+    `  swap adds ${(swapUpdate - plainUpdate).toFixed(2)} ms; two bare guarded updateMany in parallel take ${bare.toFixed(2)} ms | ratio ${((swapUpdate - plainUpdate) / bare).toFixed(2)}`,
   );
 } finally {
   await t.close();
