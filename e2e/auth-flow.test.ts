@@ -86,6 +86,18 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await members.getByRole('cell', { name: member.email }).waitFor();
     expect(await members.getByRole('row').count()).toBe(3); // header, owner, new member
 
+    // Adding them again: the dialog stays open and shows what the server said.
+    await members.getByRole('button', { name: en.members.add }).click();
+    await dialog.getByLabel(en.members.name, { exact: true }).fill(member.name);
+    await dialog.getByLabel(en.members.email, { exact: true }).fill(member.email);
+    await dialog.getByLabel(en.members.password, { exact: true }).fill(member.password);
+    await dialog.getByRole('button', { name: en.members.add }).click();
+    await dialog.getByText(en.members.addFailed).waitFor();
+    await dialog.getByText('This person is already a member of the workspace').waitFor();
+    await dialog.getByRole('button', { name: en.common.cancel }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await members.getByRole('row').count()).toBe(3);
+
     const row = members.getByRole('row').filter({ hasText: member.email });
     await row.getByRole('button', { name: en.members.deactivate }).click();
     await page.getByRole('tooltip').getByRole('button', { name: en.members.deactivate }).click();

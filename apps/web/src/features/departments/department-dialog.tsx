@@ -1,10 +1,8 @@
-import { Form, Input, Modal, Select, TreeSelect } from 'antd';
-import { useEffect, useState } from 'react';
+import { Form, Input, Select, TreeSelect } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
 import { api, type Department, type Member } from '../../api/endpoints';
-import { splitDetails } from '../../api/form-errors';
-import { ApiErrorAlert } from '../../components/api-error-alert';
+import { FormModal, useApiForm } from '../../components/form-modal';
 
 interface Values {
   name: string;
@@ -64,92 +62,72 @@ export function DepartmentDialog({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
-  const [submitting, setSubmitting] = useState(false);
-  const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);
+  const { submitting, failure, clearFailure, run } = useApiForm(form, FIELD_BY_PATH);
 
   useEffect(() => {
     if (!open) return;
-    setFailure(null);
+    clearFailure();
     form.resetFields();
     form.setFieldsValue(
       editing
         ? { name: editing.name, parent: editing.parent, head: editing.head }
         : { name: '', parent: defaultParent ?? null, head: null },
     );
-  }, [open, editing, defaultParent, form]);
+  }, [open, editing, defaultParent, form, clearFailure]);
 
   async function submit(values: Values) {
-    setSubmitting(true);
-    setFailure(null);
     const body = { name: values.name.trim(), parent: values.parent ?? null, head: values.head ?? null };
-    try {
+    await run(async () => {
       const saved = editing
         ? await api.updateDepartment(workspaceId, editing.id, body)
         : await api.createDepartment(workspaceId, body);
       onSaved(saved);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      const { fields, other } = splitDetails(error, FIELD_BY_PATH);
-      form.setFields(fields.map(({ name, errors }) => ({ name: name as keyof Values, errors })));
-      setFailure({ error, other });
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
+    <FormModal<Values>
       open={open}
       title={editing ? t('departments.editTitle', { name: editing.name }) : t('departments.addTitle')}
       okText={editing ? t('departments.save') : t('departments.add')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
+      form={form}
+      submitting={submitting}
+      failure={failure}
+      failureTitle={t('departments.saveFailed')}
+      onFinish={submit}
       onCancel={onClose}
-      confirmLoading={submitting}
-      forceRender
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        requiredMark={false}
-        onFinish={(values) => void submit(values)}
-        disabled={submitting}
+      <Form.Item
+        name="name"
+        label={t('departments.name')}
+        rules={[
+          {
+            required: true,
+            whitespace: true,
+            message: t('validation.required', { field: t('departments.name') }),
+          },
+        ]}
       >
-        <Form.Item
-          name="name"
-          label={t('departments.name')}
-          rules={[
-            {
-              required: true,
-              whitespace: true,
-              message: t('validation.required', { field: t('departments.name') }),
-            },
-          ]}
-        >
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item name="parent" label={t('departments.parent')} extra={t('departments.parentHelp')}>
-          <TreeSelect
-            allowClear
-            treeDefaultExpandAll
-            placeholder={t('departments.noParent')}
-            treeData={parentOptions(tree, editing?.id)}
-          />
-        </Form.Item>
-        <Form.Item name="head" label={t('departments.head')}>
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder={t('departments.noHead')}
-            options={members
-              .filter((m) => m.active)
-              .map((m) => ({ value: m.userId, label: `${m.name} <${m.email}>` }))}
-          />
-        </Form.Item>
-        {failure && (
-          <ApiErrorAlert title={t('departments.saveFailed')} error={failure.error} details={failure.other} />
-        )}
-      </Form>
-    </Modal>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="parent" label={t('departments.parent')} extra={t('departments.parentHelp')}>
+        <TreeSelect
+          allowClear
+          treeDefaultExpandAll
+          placeholder={t('departments.noParent')}
+          treeData={parentOptions(tree, editing?.id)}
+        />
+      </Form.Item>
+      <Form.Item name="head" label={t('departments.head')}>
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('departments.noHead')}
+          options={members
+            .filter((m) => m.active)
+            .map((m) => ({ value: m.userId, label: `${m.name} <${m.email}>` }))}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,10 +1,7 @@
-import { Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
 import { api, type NewMember } from '../../api/endpoints';
-import { splitDetails } from '../../api/form-errors';
-import { ApiErrorAlert } from '../../components/api-error-alert';
+import { FormModal, useApiForm } from '../../components/form-modal';
 import { MIN_PASSWORD_LENGTH } from '../auth/setup-page';
 
 const FIELD_BY_PATH: Readonly<Record<string, keyof NewMember>> = {
@@ -31,24 +28,14 @@ export function AddMemberDialog({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<NewMember>();
-  const [submitting, setSubmitting] = useState(false);
-  const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);
+  const { submitting, failure, clearFailure, run } = useApiForm(form, FIELD_BY_PATH);
 
   async function submit(values: NewMember) {
-    setSubmitting(true);
-    setFailure(null);
-    try {
+    await run(async () => {
       await api.addMember(workspace.id, { ...values, email: values.email.trim(), name: values.name.trim() });
       form.resetFields();
       onAdded(values);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      const { fields, other } = splitDetails(error, FIELD_BY_PATH);
-      form.setFields(fields.map(({ name, errors }) => ({ name: name as keyof NewMember, errors })));
-      setFailure({ error, other });
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   const required = (field: string) => ({
@@ -58,64 +45,49 @@ export function AddMemberDialog({
   });
 
   return (
-    <Modal
+    <FormModal<NewMember>
       open={open}
       title={t('members.addTitle', { workspace: workspace.name })}
       okText={t('members.add')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
+      form={form}
+      submitting={submitting}
+      failure={failure}
+      failureTitle={t('members.addFailed')}
+      initialValues={{ roles: ['member'] }}
+      onFinish={submit}
       onCancel={() => {
         form.resetFields();
-        setFailure(null);
+        clearFailure();
         onClose();
       }}
-      confirmLoading={submitting}
-      // Rendered while closed so the form instance is connected before the first open.
-      forceRender
     >
-      <Form<NewMember>
-        form={form}
-        layout="vertical"
-        requiredMark={false}
-        initialValues={{ roles: ['member'] }}
-        onFinish={(values) => void submit(values)}
-        disabled={submitting}
+      <Form.Item name="name" label={t('members.name')} rules={[required(t('members.name'))]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="email"
+        label={t('members.email')}
+        rules={[required(t('members.email')), { type: 'email', message: t('validation.email') }]}
       >
-        <Form.Item name="name" label={t('members.name')} rules={[required(t('members.name'))]}>
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item
-          name="email"
-          label={t('members.email')}
-          rules={[required(t('members.email')), { type: 'email', message: t('validation.email') }]}
-        >
-          <Input type="email" autoComplete="off" />
-        </Form.Item>
-        <Form.Item
-          name="password"
-          label={t('members.password')}
-          extra={t('members.passwordHelp', { min: MIN_PASSWORD_LENGTH })}
-          rules={[
-            required(t('members.password')),
-            { min: MIN_PASSWORD_LENGTH, message: t('validation.minLength', { min: MIN_PASSWORD_LENGTH }) },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('members.roles')}
-          rules={[{ required: true, type: 'array', min: 1 }]}
-        >
-          <Select
-            mode="multiple"
-            options={ASSIGNABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
-          />
-        </Form.Item>
-        {failure && (
-          <ApiErrorAlert title={t('members.addFailed')} error={failure.error} details={failure.other} />
-        )}
-      </Form>
-    </Modal>
+        <Input type="email" autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="password"
+        label={t('members.password')}
+        extra={t('members.passwordHelp', { min: MIN_PASSWORD_LENGTH })}
+        rules={[
+          required(t('members.password')),
+          { min: MIN_PASSWORD_LENGTH, message: t('validation.minLength', { min: MIN_PASSWORD_LENGTH }) },
+        ]}
+      >
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item name="roles" label={t('members.roles')} rules={[{ required: true, type: 'array', min: 1 }]}>
+        <Select
+          mode="multiple"
+          options={ASSIGNABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }
