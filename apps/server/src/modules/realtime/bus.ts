@@ -29,9 +29,20 @@ export interface ImportProgressNotice {
   payload: object;
 }
 
+/**
+ * Something for the sockets of one user (or API token) in one workspace, sent as `event`: the progress
+ * of an import they started, tasks that became theirs.
+ */
+export interface UserNotice {
+  ws: string;
+  user: string;
+  event: 'import:progress' | 'tasks:assigned';
+  payload: object;
+}
+
 interface BusEvents {
   record: [RecordChange];
-  importProgress: [ImportProgressNotice];
+  userNotice: [UserNotice];
 }
 
 /** A typed emitter of the bus events. */
@@ -78,11 +89,16 @@ export async function holdRecordChanges<T>(connection: Connection, work: () => P
   return result;
 }
 
-/** Sends import progress to the starter's sockets (on every instance, through the adapter). */
-export function publishImportProgress(connection: Connection, notice: ImportProgressNotice): void {
+/** Sends a notice to one user's sockets in one workspace (on every instance, through the adapter). */
+export function publishUserNotice(connection: Connection, notice: UserNotice): void {
   try {
-    realtimeBus(connection).emit('importProgress', notice);
+    realtimeBus(connection).emit('userNotice', notice);
   } catch {
-    // Progress is advisory: polling the job always tells the truth.
+    // Notices are advisory: the API always tells the truth (job polling, GET /tasks).
   }
+}
+
+/** Sends import progress to the starter's sockets. */
+export function publishImportProgress(connection: Connection, notice: ImportProgressNotice): void {
+  publishUserNotice(connection, { ...notice, event: 'import:progress' });
 }

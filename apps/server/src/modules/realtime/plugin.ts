@@ -4,11 +4,11 @@ import { Server, type Socket } from 'socket.io';
 import type { AppInstance } from '../../app.js';
 import { type CacheArea, invalidate, onInvalidate } from '../../lib/read-cache.js';
 import { formModel } from '../forms/model.js';
-import { type ImportProgressNotice, type RecordChange, realtimeBus } from './bus.js';
+import { type RecordChange, realtimeBus, type UserNotice } from './bus.js';
 import { type DispatchStats, RecordDispatcher, toWire, type WireChange } from './dispatch.js';
 import { authenticateHandshake, callerIn, SocketAuthError, type SocketIdentity } from './identity.js';
 import { attachRedisAdapter, type RedisLink } from './redis.js';
-import { progressRoom, Subscriptions } from './subscriptions.js';
+import { Subscriptions, userRoom } from './subscriptions.js';
 
 /** The path socket.io answers on (the web client connects to the same origin). */
 export const SOCKET_PATH = '/socket.io';
@@ -84,8 +84,8 @@ export const realtimePlugin = fp(
       // The other instances check their own sockets; the in-memory adapter has no peers.
       if (redis) io?.serverSideEmit(PEER_EVENT, wire);
     };
-    const onProgress = (notice: ImportProgressNotice) => {
-      io?.to(progressRoom(notice.ws, notice.user)).emit('import:progress', notice.payload);
+    const onUserNotice = (notice: UserNotice) => {
+      io?.to(userRoom(notice.ws, notice.user)).emit(notice.event, notice.payload);
     };
     const onDeactivated = (event: { ws: string; userId: string }) => {
       subscriptions?.endMember(event.ws, event.userId);
@@ -184,14 +184,14 @@ export const realtimePlugin = fp(
         });
       }
       bus.on('record', onRecord);
-      bus.on('importProgress', onProgress);
+      bus.on('userNotice', onUserNotice);
       app.identityEvents.on('member.deactivated', onDeactivated);
     });
 
     // Before the HTTP server closes: upgraded connections would otherwise keep it open.
     app.addHook('preClose', async () => {
       bus.off('record', onRecord);
-      bus.off('importProgress', onProgress);
+      bus.off('userNotice', onUserNotice);
       app.identityEvents.off('member.deactivated', onDeactivated);
       stopRelay?.();
       await dispatcher?.close();

@@ -1,7 +1,9 @@
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
 import { label } from '../records/test-fixtures.js';
+import { createTask } from '../tasks/service.js';
 import { type Client, connect, connected, listen } from './test-helpers.js';
 
 /**
@@ -370,5 +372,46 @@ describe('record events', () => {
         (p as { record: { data: { paid?: number } } }).record.data.paid === 40,
     )) as { record: { v: number; data: Record<string, unknown> } };
     expect(event.record).toMatchObject({ v: 2, data: { name: 'ACME', paid: 40 } });
+  });
+
+  it('tells a member of tasks that became theirs: created for them, or moved from a deactivated member', async () => {
+    const boss = await addMember(t.app, owner, wsA, 'boss@example.com');
+    const leaver = await addMember(t.app, owner, wsA, 'tasks-leaver@example.com', ['member'], {
+      manager: boss.userId,
+    });
+    const [bossSocket, leaverSocket, otherSocket] = [
+      await client(boss),
+      await client(leaver),
+      await client(rep2),
+    ];
+    for (const c of [bossSocket, leaverSocket, otherSocket]) expect((await c.subscribe(wsA)).ok).toBe(true);
+    const task = await createTask(t.store.connection, {
+      ws: wsA,
+      app: new Types.ObjectId(),
+      form: new Types.ObjectId(),
+      record: new Types.ObjectId(),
+      kind: 'approve',
+      assignee: leaver.userId,
+      title: { en: 'Approve the order' },
+    });
+    expect(await leaverSocket.next((e) => e === 'tasks:assigned')).toEqual({
+      ws: wsA,
+      tasks: [task.id],
+      reason: 'created',
+    });
+    const off = await as(owner, 'POST', `/workspaces/${wsA}/members/${leaver.userId}/deactivate`);
+    expect(off.statusCode, off.body).toBe(200);
+    expect(await bossSocket.next((e) => e === 'tasks:assigned')).toEqual({
+      ws: wsA,
+      tasks: [task.id],
+      reason: 'member.deactivated',
+    });
+    // Nobody else hears of them.
+    const sentinel = await create(rep2, wsA, formA, { code: 'R2-TASKS' });
+    await otherSocket.next(isRecord(sentinel.id));
+    attempts += 1;
+    if (otherSocket.events.some((e) => e.event === 'tasks:assigned'))
+      leaks.push('tasks event to another member');
+    expect(otherSocket.events.some((e) => e.event === 'tasks:assigned')).toBe(false);
   });
 });

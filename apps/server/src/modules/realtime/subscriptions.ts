@@ -17,9 +17,9 @@ export interface Subscription {
   checkedAt: number;
 }
 
-/** The room of a starter's import progress in a workspace. */
-export function progressRoom(ws: string, user: string): string {
-  return `imports:${ws}:${user}`;
+/** The room of one user's (or API token's) sockets subscribed to a workspace: their own notices. */
+export function userRoom(ws: string, user: string): string {
+  return `user:${ws}:${user}`;
 }
 
 /**
@@ -45,7 +45,7 @@ export class Subscriptions {
     const subs = this.byWs.get(ws) ?? new Map<string, Subscription>();
     subs.set(subscription.socketId, subscription);
     this.byWs.set(ws, subs);
-    this.io.local.in(subscription.socketId).socketsJoin(progressRoom(ws, actorId(subscription.identity)));
+    this.io.local.in(subscription.socketId).socketsJoin(userRoom(ws, actorId(subscription.identity)));
   }
 
   /** Ends a socket's subscription to a workspace (or to every workspace when `ws` is absent). */
@@ -56,7 +56,7 @@ export class Subscriptions {
       if (!sub) continue;
       subs.delete(socketId);
       if (subs.size === 0) this.byWs.delete(key);
-      this.io.local.in(socketId).socketsLeave(progressRoom(key, actorId(sub.identity)));
+      this.io.local.in(socketId).socketsLeave(userRoom(key, actorId(sub.identity)));
     }
   }
 

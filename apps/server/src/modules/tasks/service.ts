@@ -1,5 +1,6 @@
 import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import { publishUserNotice } from '../realtime/bus.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { type TaskDoc, type TaskKind, type TaskStatus, type TaskTitle, taskModel } from './model.js';
 
@@ -47,6 +48,23 @@ export interface TaskView {
     to?: string;
     reason?: string;
   }[];
+}
+
+/** Tells the assignee's sockets (`tasks:assigned`) that these tasks became theirs, and why. */
+function announceTasks(
+  connection: Connection,
+  ws: Types.ObjectId,
+  assignee: Types.ObjectId,
+  tasks: string[],
+  reason: string,
+): void {
+  const wsHex = ws.toHexString();
+  publishUserNotice(connection, {
+    ws: wsHex,
+    user: assignee.toHexString(),
+    event: 'tasks:assigned',
+    payload: { ws: wsHex, tasks, reason },
+  });
 }
 
 /** Outcome of {@link reassignOpenTasks}. */
@@ -102,6 +120,7 @@ export async function createTask(connection: Connection, input: NewTask): Promis
     v: 1,
     history: [{ at: now, by, action: 'created', to: assignee }],
   });
+  announceTasks(connection, ws, assignee, [String(doc._id)], 'created');
   return toView(doc.toObject());
 }
 
@@ -157,6 +176,7 @@ export async function reassignOpenTasks(
       if (await moveOne(task._id, task.v)) moved.push(String(task._id));
     }
   }
+  if (moved.length > 0) announceTasks(connection, wsId, toUser, moved, reason);
   return { moved: moved.length, tasks: moved };
 }
 
