@@ -103,27 +103,29 @@ export const MAX_RECOMPUTE_DEPTH = 8;
 export async function enqueueRecompute(connection: Connection, payload: RecomputePayload): Promise<void> {
   if (payload.depth > MAX_RECOMPUTE_DEPTH) return;
   const text = serialise({ ...payload, depth: 0 });
-  const now = new Date();
   await jobModel(connection).updateOne(
     { ws: payload.ws, dedupe: text, status: 'pending' },
-    {
-      $setOnInsert: {
-        ws: payload.ws,
-        type: 'recompute',
-        dedupe: text,
-        payload: serialise(payload),
-        status: 'pending',
-        attempts: 0,
-        runAt: now,
-        leaseUntil: null,
-        leaseOwner: null,
-        lastError: null,
-        createdAt: now,
-        doneAt: null,
-      },
-    },
+    { $setOnInsert: newJob('recompute', payload.ws, text, serialise(payload), new Date()) },
     { upsert: true },
   );
+}
+
+/** A pending job as first stored. */
+function newJob(type: JobType, ws: Types.ObjectId, dedupe: string, payload: string, runAt: Date) {
+  return {
+    ws,
+    type,
+    dedupe,
+    payload,
+    status: 'pending' as const,
+    attempts: 0,
+    runAt,
+    leaseUntil: null,
+    leaseOwner: null,
+    lastError: null,
+    createdAt: new Date(),
+    doneAt: null,
+  };
 }
 
 /** Catch up the unique-field entries of `form`'s records written since `since` (see unique.ts). */
@@ -150,21 +152,7 @@ export async function enqueueUniqueCatchUp(
     form: payload.form.toHexString(),
     since: payload.since.toISOString(),
   });
-  const now = new Date();
-  await jobModel(connection).create({
-    ws: payload.ws,
-    type: 'uniqueCatchUp',
-    dedupe: text,
-    payload: text,
-    status: 'pending',
-    attempts: 0,
-    runAt,
-    leaseUntil: null,
-    leaseOwner: null,
-    lastError: null,
-    createdAt: now,
-    doneAt: null,
-  });
+  await jobModel(connection).create(newJob('uniqueCatchUp', payload.ws, text, text, runAt));
 }
 
 /** Options of {@link claimJob}. */
