@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { findChromium } from './chromium.js';
 
 /** Flags that keep headless Chromium quiet and offline apart from the server under test. */
 export const CHROMIUM_ARGS = [
@@ -23,18 +24,27 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+/** A phone's viewport (iPhone SE/mini width), for the layout made for phones. */
+export const PHONE = { width: 375, height: 740 } as const;
+/** A common desktop width. */
+export const DESKTOP = { width: 1440, height: 900 } as const;
+
 /**
- * Launches the system Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium) with a fresh user-data
- * directory. `locale` sets both `navigator.languages` and Accept-Language, as a user's browser would.
+ * Launches the system Chromium (found by e2e/global-setup.ts: `CHROMIUM_PATH`, else /usr/bin/chromium)
+ * with a fresh user-data directory. `locale` sets both `navigator.languages` and Accept-Language, as a
+ * user's browser would; `viewport` defaults to 1280x800, `isMobile` adds touch and the meta viewport.
  */
-export async function launchBrowser(options: { locale?: string } = {}): Promise<BrowserSession> {
+export async function launchBrowser(
+  options: { locale?: string; viewport?: { width: number; height: number }; isMobile?: boolean } = {},
+): Promise<BrowserSession> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'formloom-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: findChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
     locale: options.locale ?? 'en-US',
-    viewport: { width: 1280, height: 800 },
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    ...(options.isMobile ? { isMobile: true, hasTouch: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
