@@ -30,6 +30,8 @@ import { healthRoutes } from './modules/health/routes.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+import { type Clock, setClock } from './modules/scheduler/clock.js';
+import { Scheduler } from './modules/scheduler/scheduler.js';
 import { setupRoutes } from './modules/setup/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { departmentRoutes } from './modules/workspaces/department-routes.js';
@@ -43,6 +45,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     store: Store;
+    /** The durable job scheduler: modules register their job handlers on it (modules/scheduler). */
+    scheduler: Scheduler;
   }
   interface FastifyContextConfig {
     /** `false` for routes anyone may call (health, setup, login). */
@@ -69,6 +73,10 @@ export interface BuildAppOptions {
   webDist?: string;
   /** Close the store when the app closes (main does; tests that share a store do not). */
   closeStoreOnClose?: boolean;
+  /** The clock of jobs, deadlines and schedules on this store (tests pass a controllable one). */
+  clock?: Clock;
+  /** `false`: due jobs run only when a test calls `app.scheduler.runDue()` (default: polled). */
+  pollJobs?: boolean;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,6 +101,13 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
 
   app.decorate('config', config);
   app.decorate('store', store);
+  if (options.clock) setClock(store.connection, options.clock);
+  const scheduler = new Scheduler(store.connection, app.log);
+  app.decorate('scheduler', scheduler);
+  // Modules register their job handlers while the app is built; jobs run once it is ready, and the jobs
+  // in hand finish before the store closes.
+  if (options.pollJobs !== false) app.addHook('onReady', async () => scheduler.start());
+  app.addHook('preClose', async () => scheduler.stop());
   configureReadCache(store.connection, { ttlMs: config.cacheTtlMs });
   installErrorHandler(app);
   if (options.closeStoreOnClose) app.addHook('onClose', async () => store.close());

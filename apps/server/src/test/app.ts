@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppInstance, buildApp } from '../app.js';
+import { type AppInstance, type BuildAppOptions, buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import { openStore, type Store } from '../store.js';
 
@@ -17,7 +17,10 @@ export interface TestApp {
  * Builds the app as main does, on a store of its own, so integration tests run against the same
  * code path as production. Pass config overrides as environment variables.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: Pick<BuildAppOptions, 'clock' | 'pollJobs'> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'formloom-test-'));
   const mongodbUri = process.env.MONGODB_URI;
   const config = loadConfig(
@@ -34,7 +37,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   );
   const dbName = `formloom_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir, dbName });
-  const app = await buildApp({ config, store, logger: false });
+  const app = await buildApp({ config, store, logger: false, ...options });
   await app.ready();
   return {
     app,

@@ -1,8 +1,8 @@
 import type { Connection, Types } from 'mongoose';
 import { invalidate } from '../../lib/read-cache.js';
 import { formModel, formVersionModel } from '../forms/model.js';
-import { jobModel } from '../records/jobs.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
+import { jobModel } from '../scheduler/model.js';
 import { appModel } from './model.js';
 
 /**

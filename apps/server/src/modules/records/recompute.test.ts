@@ -181,7 +181,7 @@ describe('lookups, rollups and cross-form recompute', () => {
   });
 
   it('leaves no job pending or failed once the work is done', async () => {
-    const { jobModel } = await import('./jobs.js');
+    const { jobModel } = await import('../scheduler/model.js');
     const Jobs = jobModel(t.store.connection);
     const open = await eventually(
       () => Jobs.countDocuments({ status: { $in: ['pending', 'running'] } }),

@@ -8,7 +8,7 @@ import { type ImportRequest, importRecords } from './import.js';
 import { getImportJob, ImportJobs } from './import-jobs.js';
 import { listRecords, recordHistory } from './read.js';
 import { ensureUniqueIndex } from './unique.js';
-import { startWorker } from './worker.js';
+import { registerRecordJobs } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
 
 const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
@@ -18,15 +18,10 @@ const Data = Type.Record(Type.String(), Type.Unknown());
 /** Records of a form: create, list, read, update with `v`, soft delete, restore, history. */
 export async function recordRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
-  // The recompute worker lives with the app: it starts when the app is ready and stops when it closes.
-  let worker: ReturnType<typeof startWorker> | undefined;
+  registerRecordJobs(app.scheduler, connection, app.log);
   app.addHook('onReady', async () => {
     // The shared unique index of unique fields (and moving a store of per-form indexes over to it).
     await ensureUniqueIndex(connection);
-    worker = startWorker(connection, app.log, 200);
-  });
-  app.addHook('onClose', async () => {
-    await worker?.stop();
   });
   // Background imports stop (and all-or-nothing ones are undone) before the store goes away.
   const imports = new ImportJobs(connection, app.log);

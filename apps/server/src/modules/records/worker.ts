@@ -1,18 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Connection, Types } from 'mongoose';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { publishRecordChange } from '../realtime/bus.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import { computeRecord } from './compute.js';
 import { scheduleDependants } from './dependants.js';
 import { diffData } from './diff.js';
 import {
-  claimJob,
-  finishJob,
-  type JobDoc,
   parseCatchUp,
   parsePayload,
+  RECOMPUTE_JOB,
   type RecomputePayload,
+  UNIQUE_CATCH_UP_JOB,
 } from './jobs.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
 import { catchUpUnique, uniqueUpdate } from './unique.js';
@@ -111,67 +110,26 @@ export async function runRecompute(connection: Connection, payload: RecomputePay
   return changed;
 }
 
-async function runJob(connection: Connection, job: JobDoc, log: FastifyBaseLogger): Promise<void> {
-  if (job.type === 'uniqueCatchUp') {
-    const result = await catchUpUnique(connection, parseCatchUp(job.payload));
+/**
+ * Registers the records module's jobs on the scheduler: recomputes, and unique catch-ups after a publish
+ * (unique.ts). Recomputes are idempotent (computed from current data), so a run repeated after a lost lease
+ * writes nothing the second time.
+ */
+export function registerRecordJobs(
+  scheduler: Scheduler,
+  connection: Connection,
+  log: FastifyBaseLogger,
+): void {
+  scheduler.register(RECOMPUTE_JOB, async (run) => {
+    await runRecompute(connection, parsePayload(run.payload));
+  });
+  scheduler.register(UNIQUE_CATCH_UP_JOB, async (run) => {
+    const result = await catchUpUnique(connection, parseCatchUp(run.payload));
     if (result.unenforced > 0) {
       log.warn(
         { form: result.form, records: result.unenforced },
         'records written under an earlier form definition repeat a unique value; they stay unenforced until edited',
       );
     }
-    return;
-  }
-  await runRecompute(connection, parsePayload(job.payload));
-}
-
-/** A running worker; `stop` waits for the job in hand. */
-export interface Worker {
-  stop(): Promise<void>;
-  /** Runs due jobs until none is left (tests and shutdown use it). */
-  drain(): Promise<void>;
-}
-
-/**
- * Starts the lease-based job worker: every `intervalMs` it claims due jobs one by one and runs them.
- * Several server instances can run workers on the same store; a lease keeps each job on one of them.
- */
-export function startWorker(connection: Connection, log: FastifyBaseLogger, intervalMs = 200): Worker {
-  const owner = randomUUID();
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const drain = async () => {
-    for (;;) {
-      if (stopped) return;
-      const job = await claimJob(connection, { owner });
-      if (!job) return;
-      try {
-        await runJob(connection, job, log);
-        await finishJob(connection, job);
-      } catch (error) {
-        log.warn({ err: error, job: job._id.toHexString() }, 'recompute job failed');
-        await finishJob(connection, job, error);
-      }
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    running = drain()
-      .catch((error: unknown) => {
-        // The store may be briefly unavailable; the next tick tries again.
-        if (!stopped) log.warn({ err: error }, 'job worker poll failed');
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  let timer: NodeJS.Timeout = setTimeout(tick, intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-    drain: () => drain(),
-  };
+  });
 }
