@@ -193,11 +193,15 @@ function normaliseValues(fields: readonly FieldDef[], data: Record<string, unkno
   }
 }
 
-/** A 403 listing fields the caller may not write. */
-export function forbidden(keys: readonly string[]): never {
-  const details: ErrorDetail[] = keys.map((key) => ({
+/** The details of a write naming fields the caller may not write (the same whatever the values). */
+export function forbiddenDetails(keys: readonly string[]): ErrorDetail[] {
+  return keys.map((key) => ({
     path: `/data/${key.replace('.', '/')}`,
     message: 'you may not change this field',
   }));
-  throw appError('FORBIDDEN', 'Some fields are read-only for you', details);
+}
+
+/** A 403 listing fields the caller may not write. */
+export function forbidden(keys: readonly string[]): never {
+  throw appError('FORBIDDEN', 'Some fields are read-only for you', forbiddenDetails(keys));
 }

@@ -3,7 +3,7 @@ import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
 import { type FieldDef, isComputed } from '../forms/meta.js';
 import { holdRecordChanges } from '../realtime/bus.js';
 import { checkRelations, checkUnique } from './checks.js';
-import { type FormTarget, validateData } from './context.js';
+import { type FormTarget, forbiddenDetails, validateData } from './context.js';
 import { applyDefaults } from './defaults.js';
 import { convertCell, readRows, resolveRelations } from './import-rows.js';
 import { type UndoEntry, undoImport } from './import-undo.js';
@@ -162,7 +162,8 @@ export async function importRecords(
       const value = field ? convertCell(field, raw) : undefined;
       if (field && value !== undefined) data[field.key] = value;
     }
-    const details: ErrorDetail[] = [];
+    // A column of a field the caller may not write fails its rows whatever the cell holds, as a write would.
+    const details: ErrorDetail[] = forbiddenDetails(target.access.forbiddenWrites(data));
     await resolveRelations(target, data, line, details);
     let existing: RecordDoc | undefined;
     if (upsertField && data[upsertField.key] !== undefined) {

@@ -257,10 +257,9 @@ export async function updateRecord(
     );
   }
   const patch = requireObject(body.data ?? {});
-  const changed = Object.keys(patch).filter(
-    (key) => diffData({ [key]: current.data[key] }, { [key]: patch[key] }).length,
-  );
-  const denied = access.forbiddenWrites(Object.fromEntries(changed.map((key) => [key, patch[key]])));
+  // Every named key counts, changed or not: refusing only changed values would answer 200 for a hidden
+  // field's stored value and 403 for any other, which tells the value.
+  const denied = access.forbiddenWrites(patch);
   if (denied.length > 0) forbidden(denied);
   const merged = { ...writableValues(form.definition, current.data), ...patch };
   const submitted = validateData(target, merged);
