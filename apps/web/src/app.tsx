@@ -5,6 +5,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ErrorState, LoadingState } from './components/status-states';
+import { useIsPhone } from './components/use-is-phone';
 import { LoginPage } from './features/auth/login-page';
 import { SetupPage } from './features/auth/setup-page';
 import { SessionProvider, useSession } from './features/session/session-context';
@@ -107,10 +108,12 @@ function AppRoutes() {
 export function App() {
   const { i18n } = useTranslation();
   const language = toLanguage(i18n.resolvedLanguage);
+  const phone = useIsPhone();
   return (
     <ConfigProvider
       locale={language === 'zh-CN' ? zhCN : enUS}
-      theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 8 } }}
+      // Phones get 44 px controls: the touch target size fingers need.
+      theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 8, ...(phone ? { controlHeight: 44 } : {}) } }}
     >
       <AntApp>
         <BrowserRouter>

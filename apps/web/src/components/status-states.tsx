@@ -1,4 +1,4 @@
-import { Button, Flex, Result, Spin, Typography } from 'antd';
+import { Button, Card, Flex, Result, Skeleton, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
@@ -19,6 +19,51 @@ export function LoadingState({ fullPage = false }: { fullPage?: boolean }) {
       <Spin size="large" />
       <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
     </Flex>
+  );
+}
+
+/**
+ * The shape of a page while its data loads: a title bar and content blocks, so the layout does not jump
+ * when the data arrives. Announced to screen readers like {@link LoadingState}.
+ */
+export function PageSkeleton({ blocks = 2 }: { blocks?: number }) {
+  const { t } = useTranslation();
+  return (
+    <div role="status" aria-live="polite" aria-label={t('common.loading')} data-testid="page-skeleton">
+      <Skeleton.Input active size="large" style={{ width: 220, marginBottom: 16 }} />
+      <Flex vertical gap={16}>
+        {Array.from({ length: blocks }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity.
+          <Card key={i}>
+            <Skeleton active paragraph={{ rows: 3 }} />
+          </Card>
+        ))}
+      </Flex>
+    </div>
+  );
+}
+
+/** Placeholder cards in a grid (app and template cards) or rows (lists) while they load. */
+export function CardsSkeleton({ count = 3, minWidth = 260 }: { count?: number; minWidth?: number }) {
+  const { t } = useTranslation();
+  return (
+    <div
+      role="status"
+      aria-live="polite"
+      aria-label={t('common.loading')}
+      style={{
+        display: 'grid',
+        gap: 16,
+        gridTemplateColumns: `repeat(auto-fill, minmax(min(${minWidth}px, 100%), 1fr))`,
+      }}
+    >
+      {Array.from({ length: count }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity.
+        <Card key={i}>
+          <Skeleton active avatar paragraph={{ rows: 2 }} />
+        </Card>
+      ))}
+    </div>
   );
 }
 

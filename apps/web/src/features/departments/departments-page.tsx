@@ -19,7 +19,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api, type Department, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
-import { ErrorState, LoadingState, useErrorText } from '../../components/status-states';
+import { PageHeader } from '../../components/page-header';
+import { ErrorState, PageSkeleton, useErrorText } from '../../components/status-states';
 import { useSession } from '../session/session-context';
 import { DepartmentDialog } from './department-dialog';
 
@@ -73,7 +74,7 @@ function Departments({ workspace }: { workspace: WorkspaceMembership }) {
     return <ErrorState title={t('departments.loadFailed')} error={data.error} onRetry={data.retry} />;
   }
   const loaded = data.status === 'success' ? data.data : data.previous;
-  if (!loaded) return <LoadingState />;
+  if (!loaded) return <PageSkeleton />;
   const [tree, memberList] = loaded;
   const byId = index(tree);
   const members = new Map(memberList.map((m) => [m.userId, m]));
@@ -94,23 +95,21 @@ function Departments({ workspace }: { workspace: WorkspaceMembership }) {
   }
 
   return (
-    <Flex vertical gap={16}>
-      <Flex justify="space-between" align="flex-start" wrap gap={12}>
-        <div>
-          <Typography.Title level={2} style={{ margin: 0 }}>
-            {t('departments.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('departments.subtitle', { workspace: workspace.name })}
-          </Typography.Text>
-        </div>
-        {canManage && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('add')}>
-            {t('departments.add')}
-          </Button>
-        )}
-      </Flex>
-      {!canManage && <Alert type="info" showIcon title={t('departments.onlyAdmins')} />}
+    <Flex vertical gap={0}>
+      <PageHeader
+        title={t('departments.title')}
+        subtitle={t('departments.subtitle', { workspace: workspace.name })}
+        actions={
+          canManage && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('add')}>
+              {t('departments.add')}
+            </Button>
+          )
+        }
+      />
+      {!canManage && (
+        <Alert type="info" showIcon title={t('departments.onlyAdmins')} style={{ marginBottom: 16 }} />
+      )}
       <Flex gap={16} wrap align="flex-start">
         <Card style={{ flex: '1 1 320px' }} loading={data.status === 'loading' && tree.length === 0}>
           {tree.length === 0 ? (

@@ -5,8 +5,10 @@ import {
   Badge,
   Button,
   Card,
+  Descriptions,
   Empty,
   Flex,
+  List,
   Space,
   Table,
   type TableColumnsType,
@@ -17,7 +19,9 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
 import { api, type Department, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { PageHeader } from '../../components/page-header';
 import { ErrorState, useErrorText } from '../../components/status-states';
+import { useIsPhone } from '../../components/use-is-phone';
 import { RoleTags } from '../home/role-tags';
 import { useMe, useSession } from '../session/session-context';
 import { AddMemberDialog } from './add-member-dialog';
@@ -45,6 +49,7 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
   const departments = useApiQuery((signal) => api.departments(workspace.id, signal), [workspace.id]);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Member | null>(null);
+  const phone = useIsPhone();
   const canManage = workspace.roles.some((role) => MANAGING_ROLES.has(role));
 
   if (members.status === 'error') {
@@ -93,72 +98,118 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
       title: t('members.status'),
       dataIndex: 'active',
       key: 'active',
-      render: (active: boolean) =>
-        active ? (
-          <Badge status="success" text={t('members.active')} />
-        ) : (
-          <Badge status="default" text={t('members.inactive')} />
-        ),
+      render: (active: boolean) => status(active),
     },
   ];
+  function status(active: boolean) {
+    return active ? (
+      <Badge status="success" text={t('members.active')} />
+    ) : (
+      <Badge status="default" text={t('members.inactive')} />
+    );
+  }
+  function actions(member: Member) {
+    return (
+      <Space size={4} wrap>
+        <Button
+          size="small"
+          icon={<EditOutlined />}
+          aria-label={t('members.editTitle', { name: member.name })}
+          onClick={() => setEditing(member)}
+        >
+          {t('members.edit')}
+        </Button>
+        {member.userId !== me.user.id && (
+          <MemberActions
+            workspaceId={workspace.id}
+            member={member}
+            nameOf={(userId) => names.get(userId)}
+            onChanged={members.retry}
+            onError={showChangeError}
+          />
+        )}
+      </Space>
+    );
+  }
   if (canManage) {
     columns.push({
       title: t('members.actions'),
       key: 'actions',
-      render: (_value, member) => (
-        <Space size={4}>
-          <Button
-            size="small"
-            icon={<EditOutlined />}
-            aria-label={t('members.editTitle', { name: member.name })}
-            onClick={() => setEditing(member)}
-          >
-            {t('members.edit')}
-          </Button>
-          {member.userId !== me.user.id && (
-            <MemberActions
-              workspaceId={workspace.id}
-              member={member}
-              nameOf={(userId) => names.get(userId)}
-              onChanged={members.retry}
-              onError={showChangeError}
-            />
-          )}
-        </Space>
-      ),
+      render: (_value, member) => actions(member),
     });
   }
 
   return (
     <>
-      <Flex justify="space-between" align="flex-start" wrap gap={12} style={{ marginBottom: 16 }}>
-        <div>
-          <Typography.Title level={2} style={{ margin: 0 }}>
-            {t('members.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('members.subtitle', { workspace: workspace.name })}
-          </Typography.Text>
-        </div>
-        {canManage && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)}>
-            {t('members.add')}
-          </Button>
-        )}
-      </Flex>
+      <PageHeader
+        title={t('members.title')}
+        subtitle={t('members.subtitle', { workspace: workspace.name })}
+        actions={
+          canManage && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} block={phone}>
+              {t('members.add')}
+            </Button>
+          )
+        }
+      />
       {!canManage && (
         <Alert type="info" showIcon title={t('members.onlyAdmins')} style={{ marginBottom: 16 }} />
       )}
-      <Card styles={{ body: { padding: 0 } }}>
-        <Table<Member>
-          rowKey="userId"
+      {phone ? (
+        <List<Member>
+          data-testid="member-cards"
           loading={members.status === 'loading'}
           dataSource={rows}
-          pagination={{ hideOnSinglePage: true, pageSize: 50 }}
           locale={{ emptyText: <Empty description={t('members.empty')} /> }}
-          columns={columns}
+          renderItem={(member) => (
+            <Card size="small" style={{ marginBottom: 12 }} data-testid="member-card">
+              <Flex justify="space-between" align="flex-start" gap={8}>
+                <div style={{ minWidth: 0 }}>
+                  <Typography.Text strong>
+                    {member.name}
+                    {member.userId === me.user.id && (
+                      <Typography.Text type="secondary"> ({t('members.you')})</Typography.Text>
+                    )}
+                  </Typography.Text>
+                  <div>
+                    <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere' }}>
+                      {member.email}
+                    </Typography.Text>
+                  </div>
+                </div>
+                {status(member.active)}
+              </Flex>
+              <Descriptions size="small" column={1} style={{ marginTop: 8 }}>
+                <Descriptions.Item label={t('members.roles')}>
+                  <RoleTags roles={member.roles} />
+                </Descriptions.Item>
+                {member.department && (
+                  <Descriptions.Item label={t('members.department')}>
+                    {deptNames.get(member.department) ?? ''}
+                  </Descriptions.Item>
+                )}
+                {member.manager && (
+                  <Descriptions.Item label={t('members.manager')}>
+                    {names.get(member.manager) ?? ''}
+                  </Descriptions.Item>
+                )}
+              </Descriptions>
+              {canManage && <div style={{ marginTop: 8 }}>{actions(member)}</div>}
+            </Card>
+          )}
         />
-      </Card>
+      ) : (
+        <Card styles={{ body: { padding: 0 } }}>
+          <Table<Member>
+            rowKey="userId"
+            loading={members.status === 'loading'}
+            dataSource={rows}
+            pagination={{ hideOnSinglePage: true, pageSize: 50 }}
+            locale={{ emptyText: <Empty description={t('members.empty')} /> }}
+            columns={columns}
+          />
+        </Card>
+      )}
       {canManage && (
         <MemberEditDialog
           workspaceId={workspace.id}

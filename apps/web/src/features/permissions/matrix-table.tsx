@@ -1,8 +1,9 @@
 import { DeleteOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Flex, Input, Table, type TableColumnsType, Typography } from 'antd';
+import { Button, Card, Checkbox, Empty, Flex, Input, Table, type TableColumnsType, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorDetail } from '../../api/client';
 import type { FormSummary, LocalizedText } from '../../api/endpoints';
+import { useIsPhone } from '../../components/use-is-phone';
 import { localized } from './field-access-drawer';
 import { type CellDraft, cellKey, emptyCell, type PlacedErrors, type RoleDraft } from './matrix-model';
 import { PermissionCell } from './permission-cell';
@@ -90,6 +91,7 @@ export function MatrixTable({
   onOpenFields: (uid: string, form: string) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const phone = useIsPhone();
   const language = i18n.resolvedLanguage ?? 'en';
   const replace = (uid: string, next: RoleDraft) => onChange(drafts.map((d) => (d.uid === uid ? next : d)));
   const setCell = (draft: RoleDraft, form: string, cell: CellDraft) =>
@@ -127,6 +129,39 @@ export function MatrixTable({
     }),
   ];
 
+  if (phone) {
+    // A matrix does not fit a phone: one card per role, its forms listed down the card.
+    if (drafts.length === 0) return <Empty description={t('permissions.noRoles')} />;
+    return (
+      <Flex vertical gap={12} data-testid="permission-matrix">
+        {drafts.map((draft) => (
+          <Card key={draft.uid} size="small">
+            <RoleHeader
+              draft={draft}
+              errors={errors.roles.get(draft.uid) ?? []}
+              onChange={(next) => replace(draft.uid, next)}
+              onRemove={() => onChange(drafts.filter((d) => d.uid !== draft.uid))}
+            />
+            {forms.map((form) => {
+              const formName = localized(form.name, language) || form.key;
+              return (
+                <div key={form.key} style={{ marginTop: 12 }}>
+                  <Typography.Text strong>{formName}</Typography.Text>
+                  <PermissionCell
+                    cell={draft.cells[form.key] ?? emptyCell()}
+                    label={`${localized(draft.name, language) || draft.key} · ${formName}`}
+                    errors={errors.cells.get(cellKey(draft.uid, form.key)) ?? []}
+                    onChange={(cell) => setCell(draft, form.key, cell)}
+                    onOpenFields={() => onOpenFields(draft.uid, form.key)}
+                  />
+                </div>
+              );
+            })}
+          </Card>
+        ))}
+      </Flex>
+    );
+  }
   return (
     <Table<RoleDraft>
       rowKey="uid"

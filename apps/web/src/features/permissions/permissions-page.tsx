@@ -13,7 +13,8 @@ import {
 } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { ApiErrorAlert } from '../../components/api-error-alert';
-import { ErrorState, LoadingState } from '../../components/status-states';
+import { PageHeader } from '../../components/page-header';
+import { ErrorState, PageSkeleton } from '../../components/status-states';
 import { useSession } from '../session/session-context';
 import { FieldAccessDrawer, localized } from './field-access-drawer';
 import {
@@ -236,7 +237,7 @@ function AppMatrix({
   if (data.status === 'error') {
     return <ErrorState title={t('permissions.loadFailed')} error={data.error} onRetry={data.retry} />;
   }
-  if (data.status === 'loading') return <LoadingState />;
+  if (data.status === 'loading') return <PageSkeleton />;
   const [forms, roles] = data.data;
   return (
     <MatrixEditor
@@ -259,17 +260,12 @@ function Permissions({ workspace }: { workspace: WorkspaceMembership }) {
   if (apps.status === 'error') {
     return <ErrorState title={t('permissions.appsFailed')} error={apps.error} onRetry={apps.retry} />;
   }
-  if (apps.status === 'loading') return <LoadingState />;
+  if (apps.status === 'loading') return <PageSkeleton />;
   const selected = apps.data.find((a) => a.id === params.get('app')) ?? apps.data[0];
   const language = i18n.resolvedLanguage ?? 'en';
   return (
     <Flex vertical gap={16}>
-      <div>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          {t('permissions.title')}
-        </Typography.Title>
-        <Typography.Text type="secondary">{t('permissions.subtitle')}</Typography.Text>
-      </div>
+      <PageHeader title={t('permissions.title')} subtitle={t('permissions.subtitle')} />
       {!workspace.roles.some((role) => role === 'owner' || role === 'admin') && (
         <Alert type="info" showIcon title={t('permissions.onlyManagers')} />
       )}
