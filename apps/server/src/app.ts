@@ -22,11 +22,12 @@ import { configureReadCache } from './lib/read-cache.js';
 import { appRoutes } from './modules/apps/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
-import { authPlugin } from './modules/auth/plugin.js';
+import { authPlugin, presentsApiToken } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { idempotencyPlugin } from './modules/idempotency/plugin.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
@@ -127,6 +128,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(rateLimit, {
     max: config.rateLimitMax,
     timeWindow: '1 minute',
+    // API tokens are limited per workspace once authenticated, wrong ones per address (auth/token-limits).
+    allowList: (request) => presentsApiToken(request),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
@@ -136,6 +139,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(cookie, { secret: config.secret });
   // Before every API route: authentication, CSRF, workspace membership (routes opt out with auth: false).
   await app.register(authPlugin);
+  // Retried POSTs with an Idempotency-Key answer the first answer and write nothing (docs/api.md).
+  await app.register(idempotencyPlugin);
   // socket.io on the same HTTP server, authenticated like the API (docs/realtime.md).
   await app.register(realtimePlugin);
   await app.register(swagger, {
