@@ -17,6 +17,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per minute per client address across the API. */
   rateLimitMax: number;
+  /** Requests per second an API token's workspace may make (all its tokens together); 0: no limit. */
+  tokenRateLimit: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   redisUrl: string | undefined;
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     secret: secret(env, dataDir, mongodbUri),
     logLevel,
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 1, 1_000_000),
+    tokenRateLimit: integer(env, 'TOKEN_RATE_LIMIT', 100, 0, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -8,6 +8,7 @@ import { generationOf, readCache } from '../../lib/read-cache.js';
 import { createIdentityEvents, type IdentityEvents } from '../workspaces/events.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { authModels } from './models.js';
+import { TokenLimits } from './token-limits.js';
 import { csrfMatches, csrfTokenFor } from './tokens.js';
 import { verifyToken } from './verify.js';
 
@@ -102,11 +103,27 @@ function credentials(request: FastifyRequest): { token: string; via: 'bearer' | 
   return cookie ? { token: cookie, via: 'cookie' } : undefined;
 }
 
-async function authenticate(app: AppInstance, request: FastifyRequest): Promise<void> {
+/** True for a request presenting an API token, which the per-address rate limit leaves to {@link TokenLimits}. */
+export function presentsApiToken(request: FastifyRequest): boolean {
+  return /^Bearer +flt_/i.test(request.headers.authorization ?? '');
+}
+
+async function authenticate(
+  app: AppInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  limits: TokenLimits,
+): Promise<void> {
   const presented = credentials(request);
   if (!presented) throw appError('UNAUTHORIZED', 'Sign in first: send a Bearer token or the session cookie');
   const { token, via } = presented;
-  const verified = await verifyToken(app, token, via);
+  let verified: Awaited<ReturnType<typeof verifyToken>>;
+  try {
+    verified = await verifyToken(app, token, via);
+  } catch (error) {
+    if (presentsApiToken(request)) await limits.refuse(request.ip, reply);
+    throw error;
+  }
   if (verified.kind === 'session') {
     const { user, sessionId } = verified;
     request.auth = { kind: 'session', via, userId: user.id, sessionId, token };
@@ -120,6 +137,7 @@ async function authenticate(app: AppInstance, request: FastifyRequest): Promise<
       ws: verified.ws,
       role: verified.role,
     };
+    await limits.take(verified.ws, reply);
     // Coarse on purpose: one write per token and minute, not per request.
     const now = new Date();
     if (!verified.lastUsedAt || now.getTime() - verified.lastUsedAt.getTime() > 60_000) {
@@ -201,6 +219,7 @@ export const authPlugin = fp(
     const catalog: RouteEntry[] = [];
     app.decorate('routeCatalog', catalog);
     app.decorate('identityEvents', createIdentityEvents());
+    const limits = new TokenLimits(app.config.tokenRateLimit);
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith(API_PREFIX)) return;
       const isPublic = route.config?.auth === false;
@@ -232,10 +251,10 @@ export const authPlugin = fp(
       }
     });
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       const url = request.routeOptions.url;
       if (!url?.startsWith(API_PREFIX) || request.routeOptions.config.auth === false) return;
-      await authenticate(app, request);
+      await authenticate(app, request, reply, limits);
       const ws = (request.params as { ws?: unknown } | undefined)?.ws;
       if (typeof ws === 'string' && url.includes('/:ws')) {
         await resolveMember(app, request, ws);
