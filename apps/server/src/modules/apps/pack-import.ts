@@ -41,9 +41,32 @@ export interface ImportResult {
   importId: string;
 }
 
-/** Hooks of {@link importPack}: called after a failed import was undone (the route audits it). */
+/** Where an import stands: checking the pack, writing the app and forms, writing records, recomputing. */
+export interface PackImportProgress {
+  phase: 'checking' | 'forms' | 'records' | 'finishing';
+  /** Records written so far (phase `records`). */
+  done: number;
+  /** Records the import writes (0 without demo data). */
+  total: number;
+}
+
+/** Hooks of {@link importPack}. */
 export interface ImportHooks {
+  /** Called after a failed import was undone (the route audits it). */
   onRollback?: (report: RollbackReport & { importId: string }) => Promise<void>;
+  /** Called at each phase and after each record; callers throttle what they do with it. */
+  onProgress?: (progress: PackImportProgress) => void;
+}
+
+/** The `records` section of a pack as given, for counting before it is checked. */
+function recordsOf(pack: unknown): Record<string, unknown[]> {
+  const records = (pack as { records?: unknown } | null)?.records;
+  if (!records || typeof records !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(records as Record<string, unknown>).filter((entry): entry is [string, unknown[]] =>
+      Array.isArray(entry[1]),
+    ),
+  );
 }
 
 function stored(list: ReadonlyArray<{ key: string }> | undefined): StoredDefinition[] {
@@ -198,6 +221,12 @@ export async function importPack(
   hooks: ImportHooks = {},
 ): Promise<ImportResult> {
   if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins import apps');
+  const total = request.demoData
+    ? Object.values(recordsOf(request.pack)).reduce((sum, list) => sum + list.length, 0)
+    : 0;
+  const progress = (phase: PackImportProgress['phase'], done = 0) =>
+    hooks.onProgress?.({ phase, done, total });
+  progress('checking');
   const { pack, records } = checkPack(request.pack);
   const key = appKeyOf(pack, request.appKey);
   const plan = planPack(pack);
@@ -212,6 +241,7 @@ export async function importPack(
     indexes: [],
   };
   try {
+    progress('forms');
     const defs = await writeApp(connection, caller, pack, plan, key, journal.importId);
     await writeForms(connection, caller, plan, journal);
     await checkRoles(connection, plan, pack);
@@ -221,8 +251,12 @@ export async function importPack(
         { $set: { importId: journal.importId } },
       );
     };
+    let written = 0;
+    const onRecord = () => progress('records', ++written);
+    if (request.demoData && records) progress('records');
     const count =
-      request.demoData && records ? await importRecords(connection, caller, plan, records, tag) : 0;
+      request.demoData && records ? await importRecords(connection, caller, plan, records, tag, onRecord) : 0;
+    progress('finishing', written);
     await tagDerived(connection, journal);
     return {
       appId: plan.appId.toHexString(),

@@ -102,6 +102,7 @@ export async function importRecords(
   plan: PackPlan,
   records: PackRecords,
   tag: (id: Types.ObjectId) => Promise<void>,
+  onRecord?: () => void,
 ): Promise<number> {
   const ids = new Map<string, Map<string, string>>();
   const deferred: Deferred[] = [];
@@ -136,6 +137,7 @@ export async function importRecords(
       if (record.ref !== undefined) mine.set(record.ref, view.id);
       for (const d of later) deferred.push({ ...d, id: view.id });
       count += 1;
+      onRecord?.();
     }
   }
   for (const d of deferred) {

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { listForms } from '../forms/service.js';
 import { formSummary } from '../forms/views.js';
+import { appAccessRoutes } from './access-routes.js';
 import { callerOf, parseId } from './caller.js';
 import { appRoleRoutes } from './role-routes.js';
 import { appView, createApp, getApp, listApps } from './service.js';
@@ -15,6 +16,7 @@ export async function appRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
   await templateRoutes(app);
   await appRoleRoutes(app);
+  await appAccessRoutes(app);
 
   app.post(
     '/workspaces/:ws/apps',

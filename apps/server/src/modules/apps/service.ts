@@ -12,6 +12,10 @@ export interface AppView {
   key: string;
   name: unknown;
   description?: unknown;
+  icon?: string;
+  color?: string;
+  /** The app's navigation menu (`App.menu`): forms and dashboards by key, in order. */
+  menu?: unknown[];
   roles: AppRoleDefinition[];
   createdAt: string;
 }
@@ -26,6 +30,9 @@ export function appView(doc: AppDoc): AppView {
     createdAt: doc.createdAt.toISOString(),
   };
   if (doc.description !== undefined) view.description = doc.description;
+  if (doc.icon !== undefined) view.icon = doc.icon;
+  if (doc.color !== undefined) view.color = doc.color;
+  if (doc.menu !== undefined) view.menu = doc.menu;
   return view;
 }
 
@@ -62,6 +69,9 @@ export async function createApp(connection: Connection, caller: Caller, input: N
     key: app.key,
     name: app.name,
     ...(app.description === undefined ? {} : { description: app.description }),
+    ...(typeof app.icon === 'string' ? { icon: app.icon } : {}),
+    ...(typeof app.color === 'string' ? { color: app.color } : {}),
+    ...(Array.isArray(app.menu) ? { menu: app.menu } : {}),
     roles,
     createdBy: caller.userId,
   });

@@ -1,11 +1,17 @@
+import type { Connection } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
 import { auditExport, recordAudit } from '../audit/service.js';
+import { publishUserNotice } from '../realtime/bus.js';
 import { listTemplates, loadTemplate } from '../templates/catalogue.js';
-import { callerOf, parseId } from './caller.js';
+import { describeTemplate } from '../templates/describe.js';
+import { type Caller, callerOf, parseId } from './caller.js';
 import { exportApp } from './pack-export.js';
-import { type ImportRequest, importPack } from './pack-import.js';
+import { type ImportRequest, importPack, type PackImportProgress } from './pack-import.js';
+
+/** Progress notices of one import go out at most this often (and at every phase change). */
+const PROGRESS_INTERVAL_MS = 200;
 
 const ImportBody = Type.Object(
   {
@@ -17,9 +23,35 @@ const ImportBody = Type.Object(
     demoData: Type.Optional(Type.Boolean()),
     /** The new app's key, when the pack's is taken in this workspace. */
     appKey: Type.Optional(Type.String()),
+    /**
+     * A name the client picks for this import: progress goes to the caller's sockets as
+     * `apps:importProgress` `{ progressKey, phase, done, total }` while the request runs.
+     */
+    progressKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
   },
   { additionalProperties: false },
 );
+
+/**
+ * Sends an import's progress to the caller's sockets (docs/realtime.md), throttled: each phase change at
+ * once, record counts at most every {@link PROGRESS_INTERVAL_MS}.
+ */
+function progressNotices(connection: Connection, caller: Caller, progressKey: string) {
+  let last = 0;
+  let phase = '';
+  return (progress: PackImportProgress) => {
+    const now = Date.now();
+    if (progress.phase === phase && now - last < PROGRESS_INTERVAL_MS) return;
+    phase = progress.phase;
+    last = now;
+    publishUserNotice(connection, {
+      ws: caller.ws.toHexString(),
+      user: caller.userId.toHexString(),
+      event: 'apps:importProgress',
+      payload: { progressKey, ...progress },
+    });
+  };
+}
 
 /** Template packs: the server's catalogue, importing a pack as a new app, exporting an app as a pack. */
 export async function templateRoutes(app: AppInstance): Promise<void> {
@@ -29,6 +61,22 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
     '/templates',
     { schema: { tags: ['apps'], summary: 'The template packs this server offers' } },
     async () => listTemplates(app.config.templatesDir),
+  );
+
+  app.get(
+    '/templates/:key',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: 'What a template pack holds: forms, flows, automations, dashboards, roles, demo records',
+        params: Type.Object({ key: Type.String({ maxLength: 64 }) }),
+      },
+    },
+    async (request) => {
+      const found = await loadTemplate(app.config.templatesDir, request.params.key, { demoData: true });
+      if (!found) throw appError('NOT_FOUND', `No template "${request.params.key}"`);
+      return describeTemplate(found);
+    },
   );
 
   app.post(
@@ -63,6 +111,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       }
       if (body.appKey !== undefined) input.appKey = body.appKey;
       const result = await importPack(connection, caller, input, {
+        ...(body.progressKey ? { onProgress: progressNotices(connection, caller, body.progressKey) } : {}),
         onRollback: (report) =>
           recordAudit(connection, request, {
             ws: caller.ws,

@@ -2,12 +2,23 @@ import type { FormDoc } from './model.js';
 
 /** A form as `GET /apps/:app/forms` lists it (API.md): its published version and visible fields. */
 export function formSummary(doc: FormDoc) {
+  const { description, icon, layout, titleField } = doc.published as {
+    description?: unknown;
+    icon?: unknown;
+    layout?: unknown;
+    titleField?: unknown;
+  };
   return {
     id: doc._id.toHexString(),
     key: doc.key,
     name: doc.published.name,
     version: doc.version,
     fields: doc.published.fields.filter((field) => !field.hidden),
+    // What the web app needs to lay the form out and name its records.
+    ...(description === undefined ? {} : { description }),
+    ...(icon === undefined ? {} : { icon }),
+    ...(layout === undefined ? {} : { layout }),
+    ...(titleField === undefined ? {} : { titleField }),
   };
 }
 

@@ -31,12 +31,13 @@ export interface ImportProgressNotice {
 
 /**
  * Something for the sockets of one user (or API token) in one workspace, sent as `event`: the progress
- * of an import they started, tasks that became theirs.
+ * of an import they started (records, or a template pack), tasks that became theirs, a comment that
+ * mentions them.
  */
 export interface UserNotice {
   ws: string;
   user: string;
-  event: 'import:progress' | 'tasks:assigned';
+  event: 'import:progress' | 'tasks:assigned' | 'apps:importProgress' | 'comment:mentioned';
   payload: object;
 }
 

@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from '../../test/app.js';
 import { checkPack, planPack } from '../apps/pack-validate.js';
 import { richPack } from '../apps/test-fixtures.js';
 import { runSetup, type Session } from '../auth/test-helpers.js';
+import { connect, listen } from '../realtime/test-helpers.js';
 import { DEFAULT_TEMPLATES_DIR, listTemplates, loadTemplate, templatesDir } from './catalogue.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -131,6 +132,66 @@ describe('the template catalogue', () => {
     expect(Object.keys(leave.json().forms)).toEqual(['requests']);
     const unknown = await request('POST', `/workspaces/${ws}/apps/import`, { template: 'nope' });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('describes a pack for the gallery: forms, flows, automations, dashboards, roles and demo counts', async () => {
+    const res = await request('GET', '/templates/studio');
+    expect(res.statusCode).toBe(200);
+    const detail = res.json() as Record<string, unknown> & {
+      forms: Array<{ key: string; fields: unknown[] }>;
+      demoData: Record<string, number>;
+    };
+    const pack = richPack() as { forms: Array<{ key: string }>; records: Record<string, unknown[]> };
+    expect(detail).toMatchObject({ key: 'studio', version: '1.2.3', locales: ['en', 'zh-CN'] });
+    expect(detail.forms.map((f) => f.key)).toEqual(pack.forms.map((f) => f.key));
+    expect(detail.forms[0]?.fields.length).toBeGreaterThan(10);
+    expect(detail.flows).toEqual([expect.objectContaining({ key: expect.any(String) })]);
+    expect((detail.dashboards as Array<{ widgets: number }>)[0]?.widgets).toBeGreaterThan(0);
+    expect(detail.demoData).toEqual(
+      Object.fromEntries(Object.entries(pack.records).map(([form, list]) => [form, list.length])),
+    );
+    expect((await request('GET', '/templates/leave')).json()).toMatchObject({ demoData: {}, flows: [] });
+    expect((await request('GET', '/templates/nope')).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/templates/studio' })).statusCode).toBe(401);
+  });
+
+  it("tells the importer's sockets how far an import with a progressKey got", async () => {
+    const url = await listen(t);
+    const connected = await connect(url, { token: owner.token });
+    if (!('client' in connected)) throw connected.refused;
+    const { client } = connected;
+    try {
+      expect((await client.subscribe(owner.workspaceId)).ok).toBe(true);
+      const res = await request('POST', `/workspaces/${owner.workspaceId}/apps/import`, {
+        template: 'studio',
+        demoData: true,
+        appKey: 'watched',
+        progressKey: 'gallery-1',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await client.next(
+        (event, payload) =>
+          event === 'apps:importProgress' && (payload as { phase: string }).phase === 'finishing',
+      );
+      const notices = client.events
+        .filter((e) => e.event === 'apps:importProgress')
+        .map((e) => e.payload as { progressKey: string; phase: string; done: number; total: number });
+      expect(notices.every((n) => n.progressKey === 'gallery-1' && n.total === 8)).toBe(true);
+      expect([...new Set(notices.map((n) => n.phase))]).toEqual([
+        'checking',
+        'forms',
+        'records',
+        'finishing',
+      ]);
+      expect(notices.at(-1)?.done).toBe(8);
+      const bad = await request('POST', `/workspaces/${owner.workspaceId}/apps/import`, {
+        template: 'leave',
+        progressKey: 'not a key!',
+      });
+      expect(bad.statusCode).toBe(400);
+    } finally {
+      client.close();
+    }
   });
 });
 
