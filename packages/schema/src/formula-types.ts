@@ -54,6 +54,15 @@ export function formulaFieldMap(
         if (options.columnsOf === field.key) out[c.key] = kind;
       }
     }
+    // A lookup of a subform holds the related record's rows: its columns read as lists, like a subform's
+    // own (through a multiple relation, a list of lists: any).
+    const looked = lookedUpField(field, form, options);
+    if (looked?.field.type === 'subform' && looked.field.columns) {
+      for (const c of looked.field.columns) {
+        const kind = formulaTypeOf(c, looked.form, looked.field.columns, options, 1);
+        out[`${field.key}.${c.key}`] = looked.multiple ? 'any' : listOf(kind);
+      }
+    }
     const rel = field as { form?: string; multiple?: boolean };
     const target = field.type === 'relation' && rel.form ? options.findForm?.(rel.form) : undefined;
     if (target) {
@@ -64,4 +73,21 @@ export function formulaFieldMap(
     }
   }
   return out;
+}
+
+/** The field a lookup reads on the related form, that form, and whether the relation is multiple. */
+function lookedUpField(
+  field: BaseField,
+  form: FormRef,
+  options: FormulaTypeOptions,
+): { field: BaseField & { columns?: readonly BaseField[] }; form: FormRef; multiple: boolean } | undefined {
+  if (field.type !== 'lookup') return undefined;
+  const lookup = field as { relation?: string; field?: string };
+  const relation = form.fields.find((f) => f.key === lookup.relation) as
+    | (BaseField & { form?: string; multiple?: boolean })
+    | undefined;
+  const other = relation?.form ? options.findForm?.(relation.form) : undefined;
+  const target = other?.fields.find((f) => f.key === lookup.field);
+  if (!other || !target) return undefined;
+  return { field: target, form: other, multiple: relation?.multiple === true };
 }

@@ -60,6 +60,12 @@ describe('the sales-performance pack fixture', () => {
     expect(targets).toMatchObject({ actualRevenue: 'money', actualVisits: 'number', assignee: 'member' });
     const statements = formulaFieldMap(form(salesPack, 'commission_statements'), { findForm });
     expect(statements).toMatchObject({ quota: 'money', planMode: 'select', planCap: 'percent' });
+    // A lookup of a subform holds the related record's rows; its columns read as lists.
+    expect(statements).toMatchObject({
+      planTiers: 'any',
+      'planTiers.from': 'percent[]',
+      'planTiers.rate': 'percent[]',
+    });
   });
 });
 

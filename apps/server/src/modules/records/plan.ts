@@ -68,14 +68,24 @@ export function formulaKinds(
   outer: Record<string, string> = {},
 ) {
   const kinds: Record<string, string> = { ...outer };
+  const addColumns = (prefix: string, columns: FieldDef[], many: boolean) => {
+    for (const column of columns) {
+      const kind = formulaKindOf(column, lookupTarget(column, columns, forms));
+      kinds[`${prefix}.${column.key}`] = many || kind === 'any' || kind.endsWith('[]') ? 'any' : `${kind}[]`;
+    }
+  };
   for (const field of fields) {
     if (field.hidden) continue;
-    kinds[field.key] = formulaKindOf(field, lookupTarget(field, fields, forms));
+    const looked = lookupTarget(field, fields, forms);
+    kinds[field.key] = formulaKindOf(field, looked);
     if (field.type === 'subform' && Array.isArray(field.columns)) {
-      for (const column of field.columns as FieldDef[]) {
-        const kind = formulaKindOf(column, lookupTarget(column, field.columns as FieldDef[], forms));
-        kinds[`${field.key}.${column.key}`] = kind === 'any' || kind.endsWith('[]') ? 'any' : `${kind}[]`;
-      }
+      addColumns(field.key, field.columns as FieldDef[], false);
+    }
+    // A lookup of a subform holds the related record's rows: its columns read as lists, like a subform's
+    // own (through a multiple relation, a list of lists).
+    if (looked?.type === 'subform' && Array.isArray(looked.columns)) {
+      const relation = fields.find((f) => f.key === field.relation);
+      addColumns(field.key, looked.columns as FieldDef[], relation?.multiple === true);
     }
   }
   return kinds;
