@@ -2,6 +2,7 @@ import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/20
 import * as formatsModule from 'ajv-formats';
 import { hasMaxDecimals, SUBMISSION_FORMATS } from './field-types/fragments.js';
 import { type Issue, type IssueCode, issue, pointer, SCHEMA_KEYWORDS } from './issues.js';
+import { UI_KEYWORD } from './ui-hints.js';
 
 // ajv-formats is CommonJS: under Node's ESM loader the plugin is `default`, under some bundlers the module itself.
 type FormatsPlugin = (ajv: Ajv2020, options: { mode: 'full'; keywords: boolean }) => Ajv2020;
@@ -52,6 +53,8 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv2020 {
  */
 export function addFormloomVocabulary(ajv: Ajv2020): Ajv2020 {
   for (const [name, re] of Object.entries(SUBMISSION_FORMATS)) ajv.addFormat(name, re);
+  // An annotation for editors (ui-hints.ts); it never changes what validates.
+  ajv.addKeyword({ keyword: UI_KEYWORD, schemaType: 'object' });
   ajv.addKeyword({
     keyword: 'maxDecimals',
     type: 'number',

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { type UiHint, ui } from './ui-hints.js';
 
 /** Body of {@link KEY_PATTERN} without anchors, for composing larger patterns. */
 export const KEY_BODY = '[a-z][a-zA-Z0-9_]*';
@@ -40,7 +41,12 @@ export type LocalizedText = Static<typeof LocalizedText>;
  * A formula expression in the language of `@formloom/formula`. Only its syntax-free shape is checked
  * here; parsing and type checking belong to the formula package.
  */
-export const Formula = Type.String({ minLength: 1, maxLength: 4000 });
+export const Formula = Type.String({ minLength: 1, maxLength: 4000, ...ui({ widget: 'formula' }) });
+
+/** A {@link Key} that refers to something (a form, a field, an option), with the hint editors pick it by. */
+export function KeyRef(hint: UiHint) {
+  return Type.String({ pattern: KEY_PATTERN, maxLength: 64, ...ui(hint) });
+}
 
 /** A plain JSON value, as a default constant or a filter operand can hold. */
 export const JsonValue = Type.Unknown();

@@ -27,6 +27,7 @@ import {
 import { defineFieldType, type FieldTypeDef, type JsonSchemaObject } from './field-types/define.js';
 import { dateType, datetimeType, departmentType, memberType } from './field-types/people-time.js';
 import { Registry } from './registry.js';
+import { ui } from './ui-hints.js';
 
 /** Any field type definition, as the registry holds it. */
 export type AnyFieldTypeDef = FieldTypeDef<string, TProperties>;
@@ -88,7 +89,7 @@ export type ColumnField = Static<typeof ColumnField>;
 export const subformType = defineFieldType({
   type: 'subform',
   config: {
-    columns: Type.Array(ColumnField, { minItems: 1, maxItems: 200 }),
+    columns: Type.Array(ColumnField, { minItems: 1, maxItems: 200, ...ui({ widget: 'none' }) }),
     minRows: Type.Optional(Type.Integer({ minimum: 0 })),
     maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   },

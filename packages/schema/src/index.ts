@@ -20,4 +20,5 @@ export * from './locales/index.js';
 export * from './registry.js';
 export * from './serial.js';
 export * from './submission.js';
+export * from './ui-hints.js';
 export * from './validate.js';

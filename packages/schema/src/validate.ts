@@ -8,7 +8,7 @@ import { withDefs } from './defs.js';
 import { Automation } from './documents/automation.js';
 import { Dashboard, Widget } from './documents/dashboard.js';
 import { Flow } from './documents/flow.js';
-import { App, Form } from './documents/form.js';
+import { App, Form, type MenuItem } from './documents/form.js';
 import { Role } from './documents/role.js';
 import { TemplatePack } from './documents/template-pack.js';
 import { Field } from './field.js';
@@ -169,13 +169,32 @@ export function validateTemplatePack(pack: unknown): Issue[] {
   roles.forEach((r, i) => {
     out.push(...checkRole(r, pointer('/roles', i), scope));
   });
-  p.app?.menu?.forEach((m, i) => {
-    if (m.kind === 'form' && !p.forms.some((f) => f.key === m.form)) {
-      out.push(issue('ref.form', pointer('/app', 'menu', i, 'form'), { form: m.form }));
+  out.push(
+    ...checkMenu(p.app?.menu ?? [], pointer('/app', 'menu'), {
+      forms: p.forms.map((f) => f.key),
+      dashboards: dashboards.map((d) => d.key),
+    }),
+  );
+  return out;
+}
+
+/** The form and dashboard keys a menu may name. */
+export interface MenuScope {
+  readonly forms: readonly string[];
+  readonly dashboards: readonly string[];
+}
+
+/** Issues for menu entries (and entries inside groups) naming forms or dashboards that do not exist. */
+export function checkMenu(menu: readonly MenuItem[], base: string, scope: MenuScope): Issue[] {
+  const out: Issue[] = [];
+  menu.forEach((m, i) => {
+    if (m.kind === 'form' && !scope.forms.includes(m.form)) {
+      out.push(issue('ref.form', pointer(base, i, 'form'), { form: m.form }));
     }
-    if (m.kind === 'dashboard' && !dashboards.some((d) => d.key === m.dashboard)) {
-      out.push(issue('ref.dashboard', pointer('/app', 'menu', i, 'dashboard'), { dashboard: m.dashboard }));
+    if (m.kind === 'dashboard' && !scope.dashboards.includes(m.dashboard)) {
+      out.push(issue('ref.dashboard', pointer(base, i, 'dashboard'), { dashboard: m.dashboard }));
     }
+    if (m.kind === 'group') out.push(...checkMenu(m.items, pointer(base, i, 'items'), scope));
   });
   return out;
 }

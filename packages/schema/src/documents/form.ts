@@ -36,8 +36,7 @@ export const Form = Type.Object(
 /** Static type of {@link Form}. */
 export type Form = Static<typeof Form>;
 
-/** An entry of an app's navigation menu. */
-export const MenuItem = tagged('kind', [
+const MenuLeaves = [
   Type.Object(
     { kind: Type.Literal('form'), form: Key, label: Type.Optional(LocalizedText) },
     { additionalProperties: false },
@@ -46,7 +45,26 @@ export const MenuItem = tagged('kind', [
     { kind: Type.Literal('dashboard'), dashboard: Key, label: Type.Optional(LocalizedText) },
     { additionalProperties: false },
   ),
+] as const;
+
+/** A form or dashboard entry of a menu. */
+export const MenuLeaf = tagged('kind', [...MenuLeaves]);
+
+/** An entry of an app's navigation menu: a form, a dashboard, or a titled group of them (one level). */
+export const MenuItem = tagged('kind', [
+  ...MenuLeaves,
+  Type.Object(
+    {
+      kind: Type.Literal('group'),
+      label: LocalizedText,
+      items: Type.Array(MenuLeaf, { maxItems: 200 }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
+
+/** Static type of {@link MenuItem}. */
+export type MenuItem = Static<typeof MenuItem>;
 
 /** An app: a named container of forms, flows, automations and dashboards, with its menu. */
 export const App = Type.Object(

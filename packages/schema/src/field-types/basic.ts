@@ -51,6 +51,7 @@ export const moneyType = defineFieldType({
   },
   computed: false,
   component: 'MoneyInput',
+  starter: { currency: 'CNY' },
   formulaType: () => 'money',
   submission: (field) => numberSchema(field, field.precision ?? 2),
 });

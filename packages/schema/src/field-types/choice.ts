@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
-import { Key, LocalizedText } from '../common.js';
+import { KeyRef, LocalizedText } from '../common.js';
 import { type Issue, issue, pointer } from '../issues.js';
+import { ui } from '../ui-hints.js';
 import { type BaseField, defineFieldType, type FieldCheckContext, type JsonSchemaObject } from './define.js';
 import { withCount } from './fragments.js';
 
@@ -10,7 +11,12 @@ export const ChoiceOption = Type.Object(
     value: Type.String({ minLength: 1, maxLength: 100 }),
     label: Type.Optional(LocalizedText),
     color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
-    parents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
+    parents: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        minItems: 1,
+        ...ui({ ref: 'option', of: 'options:dependsOn' }),
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -21,7 +27,7 @@ export type ChoiceOption = Static<typeof ChoiceOption>;
 const choiceConfig = {
   options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 1000 }),
   /** Key of a single-choice field in the same scope whose value filters the options (cascading). */
-  dependsOn: Type.Optional(Key),
+  dependsOn: Type.Optional(KeyRef({ ref: 'field', of: 'scope', types: ['select', 'radio'] })),
   /** Option order is meaningful (stages): formulas and reports may compare by position. */
   ordered: Type.Optional(Type.Boolean()),
 };
@@ -30,6 +36,14 @@ interface ChoiceField extends BaseField {
   readonly options: readonly ChoiceOption[];
   readonly dependsOn?: string;
 }
+
+/** Two options to rename, so a new choice field is valid from the start. */
+const starter = {
+  options: [
+    { value: 'option1', label: { en: 'Option 1', 'zh-CN': '选项 1' } },
+    { value: 'option2', label: { en: 'Option 2', 'zh-CN': '选项 2' } },
+  ],
+};
 
 const values = (field: ChoiceField) => field.options.map((o) => o.value);
 
@@ -93,6 +107,7 @@ function single(type: 'select' | 'radio', component: string) {
     config: choiceConfig,
     computed: false,
     component,
+    starter,
     formulaType: () => 'select',
     submission: (field) => ({ type: 'string', enum: values(field) }),
     rowRules: (field) => cascadeRules(field, false),
@@ -106,6 +121,7 @@ function multi(type: 'multiselect' | 'checkbox', component: string) {
     config: choiceConfig,
     computed: false,
     component,
+    starter,
     formulaType: () => 'multiselect',
     submission: (field) =>
       withCount({ type: 'array', items: { type: 'string', enum: values(field) }, uniqueItems: true }, field),

@@ -1,8 +1,9 @@
-import { Type } from 'typebox';
-import { Formula, Key } from '../common.js';
+import { type Static, Type } from 'typebox';
+import { Formula, KeyRef } from '../common.js';
 import { RollupFilter } from '../filter.js';
 import { checkFilterFields, walkConditions } from '../filter-walk.js';
 import { type Issue, issue, pointer } from '../issues.js';
+import { ui } from '../ui-hints.js';
 import {
   type BaseField,
   defineFieldType,
@@ -39,9 +40,9 @@ function checkForm(ctx: FieldCheckContext, formKey: string, at: string, out: Iss
 export const relationType = defineFieldType({
   type: 'relation',
   config: {
-    form: Key,
+    form: KeyRef({ ref: 'form' }),
     multiple: Type.Optional(Type.Boolean()),
-    displayField: Type.Optional(Key),
+    displayField: Type.Optional(KeyRef({ ref: 'field', of: 'form:form' })),
   },
   computed: false,
   component: 'RecordPicker',
@@ -59,7 +60,10 @@ export const relationType = defineFieldType({
 /** Reads field `field` of the record a relation field (`relation`) of this scope points to. */
 export const lookupType = defineFieldType({
   type: 'lookup',
-  config: { relation: Key, field: Key },
+  config: {
+    relation: KeyRef({ ref: 'field', of: 'scope', types: ['relation'] }),
+    field: KeyRef({ ref: 'field', of: 'relation:relation' }),
+  },
   computed: true,
   component: 'LookupValue',
   formulaType: (field, ctx: FormulaTypeContext): FormulaValueType => {
@@ -94,15 +98,21 @@ export const lookupType = defineFieldType({
 export const rollupType = defineFieldType({
   type: 'rollup',
   config: {
-    form: Key,
+    form: KeyRef({ ref: 'form' }),
     /** The aggregated field of `form`; optional for `count`. */
-    field: Type.Optional(Key),
+    field: Type.Optional(KeyRef({ ref: 'field', of: 'form:form' })),
     aggregate: Type.Enum(['sum', 'count', 'avg', 'min', 'max', 'countDistinct']),
-    conditions: Type.Optional(RollupFilter),
+    conditions: Type.Optional(
+      Type.Unsafe<Static<typeof RollupFilter>>({
+        ...RollupFilter,
+        ...ui({ widget: 'filter', of: 'form:form' }),
+      }),
+    ),
     precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   },
   computed: true,
   component: 'ComputedValue',
+  starter: { aggregate: 'count' },
   formulaType: (field, ctx) => {
     if (field.aggregate === 'count' || field.aggregate === 'countDistinct') return 'number';
     const target = field.field
@@ -154,6 +164,7 @@ export const formulaType = defineFieldType({
   },
   computed: true,
   component: 'ComputedValue',
+  starter: { resultType: 'number' },
   formulaType: (field) => field.resultType ?? 'any',
   expressions: (field) => [{ path: '/expression', expression: field.expression }],
 });
@@ -186,6 +197,7 @@ export const serialType = defineFieldType({
   },
   computed: true,
   component: 'SerialValue',
+  starter: { pattern: [{ seq: 4 }] },
   formulaType: () => 'text',
 });
 
@@ -195,6 +207,7 @@ export const systemType = defineFieldType({
   config: { source: Type.Enum(['creator', 'owner', 'department', 'createdAt', 'updatedAt']) },
   computed: true,
   component: 'SystemValue',
+  starter: { source: 'createdAt' },
   formulaType: (field) => {
     switch (field.source) {
       case 'creator':

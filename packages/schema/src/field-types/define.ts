@@ -164,6 +164,11 @@ export interface FieldTypeDef<K extends string = string, C extends TProperties =
   readonly computed: boolean;
   /** Name of the default UI component (web app registry). */
   readonly component: string;
+  /**
+   * Type-specific config a new field of this type starts with in a designer (a currency, two options,
+   * a sequence); references to other forms and fields are left for the designer to ask for.
+   */
+  readonly starter?: Readonly<Record<string, unknown>>;
   /** The value type formulas see for a field of this type. */
   formulaType(field: Static<FieldObjectSchema<K, C>>, ctx: FormulaTypeContext): FormulaValueType;
   /** JSON Schema of one value in a submission; `undefined` for computed types (never accepted). */

@@ -1,8 +1,10 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { recordAudit } from '../audit/service.js';
 import { listForms } from '../forms/service.js';
 import { formSummary } from '../forms/views.js';
 import { appAccessRoutes } from './access-routes.js';
+import { deleteApp, updateApp } from './app-admin.js';
 import { callerOf, parseId } from './caller.js';
 import { appRoleRoutes } from './role-routes.js';
 import { appView, createApp, getApp, listApps } from './service.js';
@@ -59,6 +61,75 @@ export async function appRoutes(app: AppInstance): Promise<void> {
       const caller = callerOf(request);
       const forms = await listForms(connection, caller.ws, parseId(request.params.app, 'App'));
       return forms.map(formSummary);
+    },
+  );
+
+  app.patch(
+    '/workspaces/:ws/apps/:app',
+    {
+      schema: {
+        tags: ['apps'],
+        summary:
+          "Change an app's name, description, icon, color or menu (app managers; null clears); audited",
+        params: AppParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.Unknown()),
+            description: Type.Optional(Type.Unknown()),
+            icon: Type.Optional(Type.Unknown()),
+            color: Type.Optional(Type.Unknown()),
+            menu: Type.Optional(Type.Unknown()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { before, after } = await updateApp(
+        connection,
+        caller,
+        parseId(request.params.app, 'App'),
+        request.body,
+      );
+      const changed = Object.keys(request.body);
+      await recordAudit(connection, request, {
+        ws: caller.ws,
+        action: 'app.updated',
+        target: { kind: 'app', id: after._id.toHexString() },
+        details: {
+          app: after.key,
+          before: Object.fromEntries(changed.map((k) => [k, before[k as keyof typeof before] ?? null])),
+          after: Object.fromEntries(changed.map((k) => [k, after[k as keyof typeof after] ?? null])),
+        },
+      });
+      return appView(after);
+    },
+  );
+
+  app.delete(
+    '/workspaces/:ws/apps/:app',
+    {
+      schema: {
+        tags: ['apps'],
+        summary: 'Delete an app with its forms, records, tasks and history (owners and admins); audited',
+        params: AppParams,
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { app: deleted, removed } = await deleteApp(
+        connection,
+        caller,
+        parseId(request.params.app, 'App'),
+      );
+      await recordAudit(connection, request, {
+        ws: caller.ws,
+        action: 'app.deleted',
+        target: { kind: 'app', id: deleted._id.toHexString() },
+        details: { app: deleted.key, name: deleted.name, removed },
+      });
+      return reply.status(204).send();
     },
   );
 }

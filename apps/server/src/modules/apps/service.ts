@@ -14,7 +14,7 @@ export interface AppView {
   description?: unknown;
   icon?: string;
   color?: string;
-  /** The app's navigation menu (`App.menu`): forms and dashboards by key, in order. */
+  /** The navigation menu (`App.menu`): forms, dashboards and groups of them, by key. */
   menu?: unknown[];
   roles: AppRoleDefinition[];
   createdAt: string;

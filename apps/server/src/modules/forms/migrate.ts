@@ -16,6 +16,42 @@ export interface MigrationReport {
 interface Planned {
   change: TypeChange;
   updates: Array<{ id: Types.ObjectId; value: unknown }>;
+  /** Stored values that cannot convert, with the first of them. */
+  failures: number;
+  example?: { id: string; value: unknown };
+}
+
+/**
+ * Reads every stored value each type change touches and converts it in memory: what a migration would
+ * write, and which values could not survive it. Writes nothing (the publish preview shows it as it is).
+ */
+export async function planMigration(
+  connection: Connection,
+  form: Pick<FormDoc, 'ws' | '_id'>,
+  changes: TypeChange[],
+): Promise<Planned[]> {
+  const Records = recordModel(connection);
+  const planned: Planned[] = [];
+  for (const change of changes.filter((c) => needsMigration(c.from, c.to))) {
+    const path = `data.${change.key}`;
+    const docs = await Records.find(
+      { ws: form.ws, form: form._id, [path]: { $exists: true, $ne: null } },
+      { [path]: 1 },
+    ).lean<Array<{ _id: Types.ObjectId; data: Record<string, unknown> }>>();
+    const item: Planned = { change, updates: [], failures: 0 };
+    for (const doc of docs) {
+      const value = doc.data[change.key];
+      const converted = convertValue(change.from, change.to, value);
+      if (!converted.ok) {
+        item.failures += 1;
+        item.example ??= { id: doc._id.toHexString(), value };
+      } else if (converted.value !== value) {
+        item.updates.push({ id: doc._id, value: converted.value });
+      }
+    }
+    planned.push(item);
+  }
+  return planned;
 }
 
 /**
@@ -28,30 +64,10 @@ export async function migrate(
   changes: TypeChange[],
 ): Promise<MigrationReport[]> {
   const Records = recordModel(connection);
-  const planned: Planned[] = [];
-  const refused: ErrorDetail[] = [];
-  for (const change of changes.filter((c) => needsMigration(c.from, c.to))) {
-    const path = `data.${change.key}`;
-    const docs = await Records.find(
-      { ws: form.ws, form: form._id, [path]: { $exists: true, $ne: null } },
-      { [path]: 1 },
-    ).lean<Array<{ _id: Types.ObjectId; data: Record<string, unknown> }>>();
-    const updates: Planned['updates'] = [];
-    let failures = 0;
-    let example: { id: string; value: unknown } | undefined;
-    for (const doc of docs) {
-      const value = doc.data[change.key];
-      const converted = convertValue(change.from, change.to, value);
-      if (!converted.ok) {
-        failures += 1;
-        example ??= { id: doc._id.toHexString(), value };
-      } else if (converted.value !== value) {
-        updates.push({ id: doc._id, value: converted.value });
-      }
-    }
-    if (failures > 0 && example) refused.push(lossyDetail(change, failures, example));
-    planned.push({ change, updates });
-  }
+  const planned = await planMigration(connection, form, changes);
+  const refused: ErrorDetail[] = planned.flatMap(({ change, failures, example }) =>
+    failures > 0 && example ? [lossyDetail(change, failures, example)] : [],
+  );
   if (refused.length > 0) throw appError('UNPROCESSABLE', 'A field type change would lose data', refused);
   const reports: MigrationReport[] = [];
   const History = historyModel(connection);

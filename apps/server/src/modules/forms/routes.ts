@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
-import { createForm, getForm, getFormVersion, publishForm, updateForm } from './service.js';
+import { createForm, getForm, getFormVersion, publishForm, requireManager, updateForm } from './service.js';
+import { diffVersions, listVersions, parseVersionRef, previewPublish } from './versions.js';
 import { formDetail } from './views.js';
 
 const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
@@ -108,6 +109,61 @@ export async function formRoutes(app: AppInstance): Promise<void> {
         version: Number(request.params.version),
         definition: await getFormVersion(connection, caller.ws, form, Number(request.params.version)),
       };
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/versions',
+    {
+      schema: {
+        tags: ['forms'],
+        summary: 'The published versions of a form, newest first',
+        params: FormParams,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const form = await getForm(connection, caller.ws, parseId(request.params.form, 'Form'));
+      return listVersions(connection, form);
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/forms/:form/versions/diff',
+    {
+      schema: {
+        tags: ['forms'],
+        summary: 'What changed between two versions of a form (a number, or "draft" for the working copy)',
+        params: FormParams,
+        querystring: Type.Object(
+          { from: Type.String({ maxLength: 10 }), to: Type.String({ maxLength: 10 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const from = parseVersionRef(request.query.from, 'from');
+      const to = parseVersionRef(request.query.to, 'to');
+      const form = await getForm(connection, caller.ws, parseId(request.params.form, 'Form'));
+      return diffVersions(connection, form, from, to);
+    },
+  );
+
+  app.post(
+    '/workspaces/:ws/forms/:form/publish/preview',
+    {
+      schema: {
+        tags: ['forms'],
+        summary: 'What publishing the working definition would change for stored records (writes nothing)',
+        params: FormParams,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      requireManager(caller);
+      const form = await getForm(connection, caller.ws, parseId(request.params.form, 'Form'));
+      return previewPublish(connection, form);
     },
   );
 }

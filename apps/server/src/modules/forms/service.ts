@@ -61,7 +61,7 @@ async function checkDefinition(
 }
 
 /** Who may change a form: workspace owners and admins (app roles with `manage` come through records' access). */
-function requireManager(caller: Caller): void {
+export function requireManager(caller: Caller): void {
   if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins change forms');
 }
 

@@ -1,0 +1,137 @@
+import { checkMenu, type MenuItem, validateApp } from '@formloom/schema';
+import type { Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { invalidate } from '../../lib/read-cache.js';
+import { issueDetails } from '../forms/issues.js';
+import { formModel, formVersionModel } from '../forms/model.js';
+import { counterModel, historyModel, recordModel } from '../records/model.js';
+import { jobModel } from '../scheduler/model.js';
+import { taskModel } from '../tasks/model.js';
+import type { Caller } from './caller.js';
+import { type AppDoc, appModel } from './model.js';
+import { canManageApp } from './pack-export.js';
+import { getApp } from './service.js';
+
+/** What an app's settings change may set; `null` clears an optional setting. */
+export interface AppChange {
+  name?: unknown;
+  description?: unknown;
+  icon?: unknown;
+  color?: unknown;
+  menu?: unknown;
+}
+
+const SETTINGS = ['name', 'description', 'icon', 'color', 'menu'] as const;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Changes an app's settings (name, description, icon, color, menu): validated as the meta-model's App
+ * with the change applied, and menu entries must name forms of the app (422 at the entry otherwise).
+ * Only app managers may (403). Answers the app before and after, for the audit entry.
+ */
+export async function updateApp(
+  connection: Connection,
+  caller: Caller,
+  appId: Types.ObjectId,
+  change: AppChange,
+): Promise<{ before: AppDoc; after: AppDoc }> {
+  const app = await getApp(connection, caller.ws, appId);
+  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'Only managers of this app change it');
+  const next: Record<string, unknown> = { key: app.key, name: app.name };
+  for (const name of SETTINGS) {
+    const value = name in change ? change[name] : app[name];
+    if (value !== undefined && value !== null) next[name] = value;
+  }
+  const issues = validateApp(next);
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app settings', issueDetails(issues));
+  if (next.menu !== undefined) {
+    const forms = await formModel(connection).find({ ws: caller.ws, app: app._id }, { key: 1 }).lean();
+    const dashboards = (app.dashboards ?? []).map((d) => d.key);
+    const refs = checkMenu(next.menu as MenuItem[], '/menu', { forms: forms.map((f) => f.key), dashboards });
+    if (refs.length > 0) {
+      throw appError(
+        'UNPROCESSABLE',
+        'The menu names forms or dashboards the app does not have',
+        refs.map((i) => ({
+          path: i.path,
+          message: `the app has no ${i.code === 'ref.form' ? 'form' : 'dashboard'} "${String(i.params.form ?? i.params.dashboard)}"`,
+        })),
+      );
+    }
+  }
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, 1> = {};
+  for (const name of SETTINGS) {
+    if (!(name in change)) continue;
+    if (next[name] === undefined) $unset[name] = 1;
+    else $set[name] = next[name];
+  }
+  const after = await appModel(connection)
+    .findOneAndUpdate(
+      { ws: caller.ws, _id: app._id },
+      {
+        ...(Object.keys($set).length > 0 ? { $set } : {}),
+        ...(Object.keys($unset).length > 0 ? { $unset } : {}),
+      },
+      { returnDocument: 'after' },
+    )
+    .lean();
+  if (!after) throw appError('NOT_FOUND', 'App not found');
+  return { before: app, after };
+}
+
+/** How many documents of each kind deleting an app removed. */
+export type AppDeletion = Record<
+  'forms' | 'formVersions' | 'records' | 'history' | 'tasks' | 'counters' | 'jobs',
+  number
+>;
+
+/**
+ * Deletes an app with everything in it: forms and their versions, records and their history, tasks,
+ * serial counters and pending jobs. The app goes first, so no new record can reach its forms meanwhile.
+ * For workspace owners and admins only (403 otherwise); the caller's UI confirms first.
+ */
+export async function deleteApp(
+  connection: Connection,
+  caller: Caller,
+  appId: Types.ObjectId,
+): Promise<{ app: AppDoc; removed: AppDeletion }> {
+  const app = await getApp(connection, caller.ws, appId);
+  if (!caller.roles.includes('owner') && !caller.roles.includes('admin')) {
+    throw appError('FORBIDDEN', 'Only workspace owners and admins delete apps');
+  }
+  const ws = caller.ws;
+  const forms = await formModel(connection).find({ ws, app: app._id }, { _id: 1 }).lean();
+  const formIds = forms.map((f) => f._id);
+  await appModel(connection).deleteOne({ ws, _id: app._id });
+  const removedForms = await formModel(connection).deleteMany({ ws, app: app._id });
+  invalidate(connection, 'definitions');
+  const formVersions = await formVersionModel(connection).deleteMany({ ws, form: { $in: formIds } });
+  const records = await recordModel(connection).deleteMany({ ws, app: app._id });
+  const history = await historyModel(connection).deleteMany({ ws, form: { $in: formIds } });
+  const tasks = await taskModel(connection).deleteMany({ ws, app: app._id });
+  const counterIds = new RegExp(
+    `^(${formIds.map((id) => escapeRegex(id.toHexString())).join('|') || '(?!)'}):`,
+  );
+  const counters = await counterModel(connection).deleteMany({ ws, _id: counterIds } as never);
+  // Pending recompute jobs carry the app id inside their JSON payload.
+  const jobs = await jobModel(connection).collection.deleteMany({
+    ws,
+    payload: new RegExp(escapeRegex(app._id.toHexString())),
+  });
+  return {
+    app,
+    removed: {
+      forms: removedForms.deletedCount,
+      formVersions: formVersions.deletedCount,
+      records: records.deletedCount,
+      history: history.deletedCount,
+      tasks: tasks.deletedCount,
+      counters: counters.deletedCount,
+      jobs: jobs.deletedCount,
+    },
+  };
+}
