@@ -63,6 +63,22 @@ export const RULE_CODES = [
   'flow.deadEnd',
   /** A condition node's branch has no edge leaving it (`params.branch`). */
   'flow.branch',
+  /** No path from the start node reaches this node (`params.node`). */
+  'flow.unreachable',
+  /** A condition node has no default branch (one without a condition) (`params.node`). */
+  'flow.noDefault',
+  /** A node has the wrong number of outgoing edges for its type (`params.node`, `params.count`, `params.expected`). */
+  'flow.edges',
+  /** Edges lead back to a node already passed (`params.node`); flows go forward, returns go back. */
+  'flow.cycle',
+  /** A parallel join is reached without an open split, or by branches of different splits (`params.node`). */
+  'flow.join',
+  /** A parallel split's branches do not all meet at one join before the flow goes on (`params.node`). */
+  'flow.split',
+  /** A branch condition cannot be used: it does not parse or type-check as true/false (`params.branch`, `params.error`). */
+  'flow.condition',
+  /** `rejectTo` names a step that does not come before this one (`params.node`, `params.target`). */
+  'flow.rejectTo',
   /** A template pack names a database id where it must name a key (`params.value`). */
   'pack.idReference',
   /** A client sent a value for a computed field (`params.field`). */

@@ -105,6 +105,8 @@ describe('formatIssue', () => {
         value: 'v',
         count: 2,
         branch: 'b',
+        target: 't',
+        error: 'e',
         expected: 'member',
         actual: 'text',
         min: 2,

@@ -85,9 +85,17 @@ export function checkFlow(flow: Flow, base: string, scope: CheckScope = {}): Iss
       node.fields?.forEach((fa, j) => {
         fieldOf(form, fa.field, pointer(p, 'fields', j, 'field'), out);
       });
+      const to = node.deadline?.onTimeout?.to;
+      if (to) out.push(...checkAssignees([to], pointer(p, 'deadline', 'onTimeout', 'to'), form, scope));
+    }
+    if (node.type === 'approval' && node.rejectTo !== undefined && !ids.has(node.rejectTo)) {
+      out.push(issue('ref.node', pointer(p, 'rejectTo'), { node: node.rejectTo }));
     }
     if (node.type === 'cc')
       out.push(...checkAssignees(node.recipients, pointer(p, 'recipients'), form, scope));
+  });
+  flow.settings?.openFields?.forEach((key, i) => {
+    fieldOf(form, key, pointer(base, 'settings', 'openFields', i), out);
   });
   return out;
 }

@@ -47,6 +47,40 @@ export const FieldAccess = Type.Object(
 
 const base = { id: NodeId, name: Type.Optional(LocalizedText) };
 
+/** How many must decide at an approval or fill step. */
+const Mode = Type.Enum(['or', 'and', 'sequence']);
+
+/** When no assignee resolves: skip the step or hand it to the app's admins. */
+const WhenNoAssignee = Type.Optional(Type.Enum(['skip', 'admin']));
+
+/**
+ * A step's deadline, counted from when each task opens: reminders some minutes before it, and what happens
+ * when it passes (`notify` the assignee again, `approve` or `reject` in their name, or `transfer` the task
+ * to the first member `to` resolves to).
+ */
+export const FlowDeadline = Type.Object(
+  {
+    minutes: Type.Integer({ minimum: 1, maximum: 525_600 }),
+    remindBefore: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 525_600 }), { maxItems: 5, uniqueItems: true }),
+    ),
+    onTimeout: Type.Optional(
+      Type.Object(
+        {
+          action: Type.Enum(['notify', 'approve', 'reject', 'transfer']),
+          /** The member a `transfer` goes to. */
+          to: Type.Optional(Assignee),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Static type of {@link FlowDeadline}. */
+export type FlowDeadline = Static<typeof FlowDeadline>;
+
 /** A branch of a condition node; the first whose `condition` holds is taken, one without is the default. */
 export const FlowBranch = Type.Object(
   { id: NodeId, name: Type.Optional(LocalizedText), condition: Type.Optional(Formula) },
@@ -61,13 +95,21 @@ export const FlowNode = tagged('type', [
       ...base,
       type: Type.Literal('approval'),
       assignees: Assignees,
-      /** `or`: the first approver decides (or-sign); `and`: every assignee must approve (countersign). */
-      mode: Type.Enum(['or', 'and']),
+      /**
+       * `or`: the first decision wins (or-sign); `and`: every assignee must approve, one rejection rejects
+       * (countersign); `sequence`: the assignees decide one after another, in order.
+       */
+      mode: Mode,
       fields: Type.Optional(Type.Array(FieldAccess, { maxItems: 500 })),
-      /** Where a rejection goes: back to the submitter for editing, to the previous step, or end the flow. */
-      onReject: Type.Optional(Type.Enum(['submitter', 'previous', 'end'])),
-      /** When no assignee resolves: skip the step or hand it to the app's admins. */
-      whenNoAssignee: Type.Optional(Type.Enum(['skip', 'admin'])),
+      /**
+       * Where a rejection goes: end the flow as rejected (the default), back to the submitter for editing,
+       * to the previous approval or fill step, or to the earlier step `rejectTo` names (`node`).
+       */
+      onReject: Type.Optional(Type.Enum(['submitter', 'previous', 'end', 'node'])),
+      /** The earlier step a rejection returns to when `onReject` is `node`. */
+      rejectTo: Type.Optional(NodeId),
+      whenNoAssignee: WhenNoAssignee,
+      deadline: Type.Optional(FlowDeadline),
     },
     { additionalProperties: false },
   ),
@@ -76,7 +118,11 @@ export const FlowNode = tagged('type', [
       ...base,
       type: Type.Literal('fill'),
       assignees: Assignees,
+      /** As for approvals; default `or` (one of the assignees fills in). */
+      mode: Type.Optional(Mode),
       fields: Type.Array(FieldAccess, { minItems: 1, maxItems: 500 }),
+      whenNoAssignee: WhenNoAssignee,
+      deadline: Type.Optional(FlowDeadline),
     },
     { additionalProperties: false },
   ),
@@ -89,6 +135,10 @@ export const FlowNode = tagged('type', [
     { additionalProperties: false },
   ),
   Type.Object({ ...base, type: Type.Literal('cc'), recipients: Assignees }, { additionalProperties: false }),
+  /** Starts every outgoing edge at once; the matching join waits for all of them. */
+  Type.Object({ ...base, type: Type.Literal('parallelSplit') }, { additionalProperties: false }),
+  /** Waits until every branch of its split (the innermost one open on the way in) has arrived. */
+  Type.Object({ ...base, type: Type.Literal('parallelJoin') }, { additionalProperties: false }),
   Type.Object(
     { ...base, type: Type.Literal('end'), outcome: Type.Optional(Type.Enum(['approved', 'rejected'])) },
     { additionalProperties: false },
@@ -118,8 +168,12 @@ export const Flow = Type.Object(
         {
           /** Approved records accept no further edits. */
           lockOnApproved: Type.Optional(Type.Boolean()),
+          /** Fields that stay editable on a record locked by `lockOnApproved`. */
+          openFields: Type.Optional(Type.Array(Key, { maxItems: 500, uniqueItems: true })),
           /** The submitter may withdraw while no one has acted yet. */
           allowWithdraw: Type.Optional(Type.Boolean()),
+          /** Least time between two urges of one flow (default 10). */
+          urgeIntervalMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
         },
         { additionalProperties: false },
       ),

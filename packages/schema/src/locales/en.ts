@@ -59,6 +59,17 @@ export const en: IssueMessages = {
   'flow.end': () => 'a flow needs an end node',
   'flow.deadEnd': (p) => `node ${String(p.node)} leads nowhere`,
   'flow.branch': (p) => `branch ${String(p.branch)} needs exactly one edge`,
+  'flow.unreachable': (p) => `node ${String(p.node)} cannot be reached from the start`,
+  'flow.noDefault': (p) =>
+    `condition ${String(p.node)} needs exactly one default branch (one without a condition)`,
+  'flow.edges': (p) =>
+    `node ${String(p.node)} has ${String(p.count)} outgoing edges, it needs ${String(p.expected)}`,
+  'flow.cycle': (p) => `node ${String(p.node)} leads back to a step already passed`,
+  'flow.join': (p) => `join ${String(p.node)} does not close the branches of one parallel split`,
+  'flow.split': (p) => `the branches of split ${String(p.node)} must all meet at one join`,
+  'flow.condition': (p) => `the condition of branch ${String(p.branch)} cannot be used: ${String(p.error)}`,
+  'flow.rejectTo': (p) =>
+    `node ${String(p.node)} returns rejections to ${String(p.target)}, which does not come before it`,
   'pack.idReference': (p) =>
     `a template pack must refer by key, not by id (${String(p.value)}): use a role, a field or the org chart`,
   'submission.computed': (p) => `${String(p.field)} is computed by the server and cannot be set`,

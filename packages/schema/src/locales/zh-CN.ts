@@ -71,6 +71,15 @@ export const zhCN: IssueMessages = {
   'flow.end': () => '流程需要一个结束节点',
   'flow.deadEnd': (p) => `节点 ${String(p.node)} 没有后续连线`,
   'flow.branch': (p) => `分支 ${String(p.branch)} 必须恰好有一条连线`,
+  'flow.unreachable': (p) => `从开始节点无法到达节点 ${String(p.node)}`,
+  'flow.noDefault': (p) => `条件节点 ${String(p.node)} 需要且只能有一个默认分支（不带条件的分支）`,
+  'flow.edges': (p) =>
+    `节点 ${String(p.node)} 有 ${String(p.count)} 条后续连线，应为 ${String(p.expected)} 条`,
+  'flow.cycle': (p) => `节点 ${String(p.node)} 连回了已经经过的节点`,
+  'flow.join': (p) => `汇聚节点 ${String(p.node)} 没有汇聚同一个并行分支节点的各条分支`,
+  'flow.split': (p) => `并行分支节点 ${String(p.node)} 的各条分支必须汇聚到同一个汇聚节点`,
+  'flow.condition': (p) => `分支 ${String(p.branch)} 的条件无法使用：${String(p.error)}`,
+  'flow.rejectTo': (p) => `节点 ${String(p.node)} 驳回到 ${String(p.target)}，但它不在本节点之前`,
   'pack.idReference': (p) =>
     `模板包只能按标识引用，不能使用 ID（${String(p.value)}）：请改用角色、字段或组织架构`,
   'submission.computed': (p) => `${String(p.field)} 由服务器计算，不能提交`,
