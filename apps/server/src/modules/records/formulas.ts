@@ -1,51 +1,7 @@
-import { type CompiledFormula, compile, type FieldTypeMap, isFormulaError } from '@formloom/formula';
-
-/** A compiled formula of a field, with the keys it reads. */
-export interface FormulaProgram {
-  /** Field keys the formula reads (`items.qty` for a subform column). */
-  dependencies: readonly string[];
-  evaluate(scope: Readonly<Record<string, unknown>>, now: Date): unknown;
-}
-
-/**
- * A formula of a form definition that cannot be used: its syntax, its types or a cycle. `path` points
- * at the expression in the form document, `position` at the character in the formula (0-based).
- */
-export class FormulaSetupError extends Error {
-  constructor(
-    readonly path: string,
-    readonly formulaCode: string,
-    readonly position: number,
-    readonly params: Readonly<Record<string, unknown>>,
-  ) {
-    super(`${formulaCode} at ${position}`);
-    this.name = 'FormulaSetupError';
-  }
-}
-
-/** Compiles one formula against the kinds of the fields in its scope. */
-export function compileFieldFormula(
-  expression: string,
-  kinds: Readonly<Record<string, string>>,
-  path: string,
-  resultKind?: string,
-): FormulaProgram {
-  let compiled: CompiledFormula;
-  try {
-    compiled = compile(
-      expression,
-      kinds as FieldTypeMap,
-      resultKind ? { resultKind: resultKind as never } : {},
-    );
-  } catch (error) {
-    if (isFormulaError(error)) throw new FormulaSetupError(path, error.code, error.position, error.params);
-    throw error;
-  }
-  return {
-    dependencies: compiled.refs,
-    evaluate: (scope, now) => compiled.evaluate(scope, { now }),
-  };
-}
-
-/** True when an evaluation failed inside the formula (division by zero, bad argument...). */
-export { isFormulaError };
+// Field formulas compile in @formloom/form-runtime, shared with the browser's live forms.
+export {
+  compileFieldFormula,
+  type FormulaProgram,
+  FormulaSetupError,
+  isFormulaError,
+} from '@formloom/form-runtime';
