@@ -127,6 +127,21 @@ export const DEALS = {
       field: 'name',
     },
     {
+      key: 'partners',
+      type: 'relation',
+      label: label('Partners'),
+      form: 'customers',
+      multiple: true,
+      displayField: 'name',
+    },
+    {
+      key: 'partnerNames',
+      type: 'lookup',
+      label: label('Partner names'),
+      relation: 'partners',
+      field: 'name',
+    },
+    {
       key: 'customerLimit',
       type: 'lookup',
       label: label('Customer limit'),
@@ -141,6 +156,14 @@ export const DEALS = {
         { key: 'sku', type: 'text', label: label('SKU') },
         { key: 'qty', type: 'number', label: label('Qty') },
         { key: 'cost', type: 'number', label: label('Cost') },
+        { key: 'supplier', type: 'relation', label: label('Supplier'), form: 'customers' },
+        {
+          key: 'supplierName',
+          type: 'lookup',
+          label: label('Supplier name'),
+          relation: 'supplier',
+          field: 'name',
+        },
         {
           key: 'lineCost',
           type: 'formula',

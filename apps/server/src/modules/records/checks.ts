@@ -1,13 +1,16 @@
 import { Types } from 'mongoose';
+import type { FormAccess } from '../../lib/access/index.js';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import { workspaceModels } from '../workspaces/models.js';
-import type { FormTarget } from './context.js';
+import { type FormTarget, relatedAccess } from './context.js';
 import { recordModel } from './model.js';
 import { entryKey, uniqueEntries } from './unique.js';
 
 interface RelationRef {
   path: string;
+  /** The relation field: its key, or `subform.column`. */
+  field: string;
   formKey: string;
   id: string;
 }
@@ -17,6 +20,7 @@ function collectRelations(
   data: Record<string, unknown>,
   base: string,
   out: RelationRef[],
+  prefix = '',
 ) {
   for (const field of fields) {
     const value = data[field.key];
@@ -26,7 +30,12 @@ function collectRelations(
       list.forEach((id, i) => {
         if (typeof id === 'string') {
           const path = Array.isArray(value) ? `${base}/${field.key}/${i}` : `${base}/${field.key}`;
-          out.push({ path, formKey: field.form as string, id });
+          out.push({
+            path,
+            field: `${prefix}${field.key}`,
+            formKey: field.form as string,
+            id: id.toLowerCase(),
+          });
         }
       });
     }
@@ -38,6 +47,7 @@ function collectRelations(
             row as Record<string, unknown>,
             `${base}/${field.key}/${i}`,
             out,
+            `${field.key}.`,
           );
         }
       });
@@ -46,32 +56,64 @@ function collectRelations(
 }
 
 /**
- * Every relation value must name a live record of the related form in this workspace; ids of another
- * form or workspace answer 422 at the value's path (without telling whether such a record exists elsewhere).
+ * Every relation value must name a live record of the related form in this workspace that the caller may
+ * view (the access layer's view filter of that form). Anything else — an unknown id, another form's or
+ * workspace's, or a record out of the caller's reach — answers 400 at the value's path with the same
+ * words, so the answer never tells whether such a record exists. Ids the record already held (`stored`,
+ * on updates) were linked by someone who could, and keep their place unless their record is gone.
  */
-export async function checkRelations(target: FormTarget, data: Record<string, unknown>): Promise<void> {
+export async function checkRelations(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  stored: Record<string, unknown> = {},
+): Promise<void> {
   const refs: RelationRef[] = [];
   collectRelations(target.form.definition.fields, data, '/data', refs);
   if (refs.length === 0) return;
-  const details: ErrorDetail[] = [];
+  const held: RelationRef[] = [];
+  collectRelations(target.form.definition.fields, stored, '/data', held);
+  const kept = new Set(held.map((ref) => `${ref.field}\u0000${ref.id}`));
+  const isKept = (ref: RelationRef) => kept.has(`${ref.field}\u0000${ref.id}`);
   const byForm = new Map<string, RelationRef[]>();
   for (const ref of refs) byForm.set(ref.formKey, [...(byForm.get(ref.formKey) ?? []), ref]);
-  for (const [formKey, list] of byForm) {
-    const form = target.directory.byKey(formKey);
-    const ids = [...new Set(list.map((r) => r.id))].map((id) => new Types.ObjectId(id));
-    const found = form
-      ? await recordModel(target.connection)
-          .find({ ws: target.caller.ws, form: form.id, _id: { $in: ids }, deletedAt: null }, { _id: 1 })
-          .lean()
-      : [];
-    const existing = new Set(found.map((doc) => doc._id.toHexString()));
-    for (const ref of list) {
-      if (!existing.has(ref.id.toLowerCase())) {
-        details.push({ path: ref.path, message: `no record ${ref.id} in form "${formKey}"` });
-      }
-    }
-  }
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'Some related records do not exist', details);
+  const found = await Promise.all(
+    [...byForm].flatMap(([formKey, list]) => [
+      liveIds(target, formKey, list.filter(isKept)),
+      liveIds(
+        target,
+        formKey,
+        list.filter((ref) => !isKept(ref)),
+        relatedAccess(target, formKey),
+      ),
+    ]),
+  );
+  const existing = new Set(found.filter((_, i) => i % 2 === 0).flat());
+  const visible = new Set(found.filter((_, i) => i % 2 === 1).flat());
+  const details: ErrorDetail[] = refs
+    .filter((ref) => !(isKept(ref) ? existing : visible).has(`${ref.formKey}\u0000${ref.id}`))
+    .map((ref) => ({ path: ref.path, message: `no record ${ref.id} in form "${ref.formKey}"` }));
+  if (details.length > 0) throw appError('VALIDATION_FAILED', 'Some related records do not exist', details);
+}
+
+/**
+ * `formKey\0id` of the live records of a form among `refs`: through `access`'s view filter when given (a
+ * form the caller may not view at all has none), else every live record of the workspace's form.
+ */
+async function liveIds(
+  target: FormTarget,
+  formKey: string,
+  refs: readonly RelationRef[],
+  access?: FormAccess | null,
+): Promise<string[]> {
+  const form = target.directory.byKey(formKey);
+  if (refs.length === 0 || !form) return [];
+  const ids = [...new Set(refs.map((r) => r.id))].map((id) => new Types.ObjectId(id));
+  const live = { _id: { $in: ids }, deletedAt: null };
+  const filter =
+    access === undefined ? { ws: target.caller.ws, form: form.id, ...live } : access?.filter('view', live);
+  if (!filter) return [];
+  const docs = await recordModel(target.connection).find(filter, { _id: 1 }).lean();
+  return docs.map((doc) => `${formKey}\u0000${doc._id.toHexString()}`);
 }
 
 interface PeopleRef {

@@ -6,7 +6,13 @@ import type { FilterField } from '../../lib/filter-dsl/index.js';
 import { type Caller, subjectOf } from '../apps/caller.js';
 import { type AppDirectory, planFor } from '../forms/directory.js';
 import { issueDetails } from '../forms/issues.js';
-import { type FieldDef, type FormDefinition, filterFieldsOf, isComputed } from '../forms/meta.js';
+import {
+  type FieldDef,
+  type FormDefinition,
+  type FormLookup,
+  filterFieldsOf,
+  isComputed,
+} from '../forms/meta.js';
 import { type AppRoles, loadFormScope } from './form-cache.js';
 import type { RecordDoc } from './model.js';
 import type { LoadedForm, ScopePlan } from './plan.js';
@@ -41,21 +47,8 @@ export async function openForm(
   const form = directory.byId(formId);
   if (!form) throw appError('NOT_FOUND', 'Form not found');
   const now = new Date();
-  const lookups = {
-    lookupTarget: (field: FieldDef) => {
-      const relation = form.definition.fields.find((f) => f.key === field.relation);
-      const target = typeof relation?.form === 'string' ? directory.byKey(relation.form) : undefined;
-      return target?.definition.fields.find((f) => f.key === field.field);
-    },
-  };
-  const filterFields = filterFieldsOf(form.definition, lookups);
-  const access = formAccess(
-    subjectOf(caller),
-    app.roles ?? [],
-    form.key,
-    { ws: caller.ws, form: form.id },
-    { fields: filterFields, now, timeZone: caller.timeZone },
-  );
+  const filterFields = filterFieldsOf(form.definition, formLookups(form, directory));
+  const access = accessTo(caller, app, form, filterFields, now);
   return {
     connection,
     caller,
@@ -68,6 +61,60 @@ export async function openForm(
     queryFields: new Map([...filterFields].filter(([key]) => !access.hidden.has(key))),
     plan: planFor(form, directory),
   };
+}
+
+/** Resolves the fields a form's lookups read, so lookups filter like the fields they copy. */
+export function formLookups(form: LoadedForm, directory: AppDirectory): FormLookup {
+  return {
+    lookupTarget: (field: FieldDef) => {
+      const relation = form.definition.fields.find((f) => f.key === field.relation);
+      const target = typeof relation?.form === 'string' ? directory.byKey(relation.form) : undefined;
+      return target?.definition.fields.find((f) => f.key === field.field);
+    },
+  };
+}
+
+function accessTo(
+  caller: Caller,
+  app: AppRoles,
+  form: LoadedForm,
+  fields: ReadonlyMap<string, FilterField>,
+  now: Date,
+): FormAccess {
+  return formAccess(
+    subjectOf(caller),
+    app.roles ?? [],
+    form.key,
+    { ws: caller.ws, form: form.id },
+    { fields, now, timeZone: caller.timeZone },
+  );
+}
+
+const related = new WeakMap<FormTarget, Map<string, FormAccess | null>>();
+
+/**
+ * The caller's access to another form of the target's app (the one a relation names), or `null` when the
+ * app has no such form. Computed once per request and form.
+ */
+export function relatedAccess(target: FormTarget, formKey: string): FormAccess | null {
+  let byKey = related.get(target);
+  if (!byKey) {
+    byKey = new Map();
+    related.set(target, byKey);
+  }
+  if (byKey.has(formKey)) return byKey.get(formKey) ?? null;
+  const form = target.directory.byKey(formKey);
+  const access = form
+    ? accessTo(
+        target.caller,
+        target.app,
+        form,
+        filterFieldsOf(form.definition, formLookups(form, target.directory)),
+        target.now,
+      )
+    : null;
+  byKey.set(formKey, access);
+  return access;
 }
 
 /** A record as the API answers it: ids as strings, hidden fields left out. */

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
-import type { FormTarget } from './context.js';
+import { type FormTarget, relatedAccess } from './context.js';
 import { recordModel } from './model.js';
 
 /** Reading an import file: rows by header, cells as field values, relation cells by display value. */
@@ -91,16 +91,18 @@ export async function resolveRelations(
         ids.push(name.toLowerCase());
         continue;
       }
-      const found =
+      // Only records the caller may view are found by name: a name of any other record answers as
+      // one that names nothing (and two such records never make a name ambiguous).
+      const filter =
         related && display
-          ? await recordModel(target.connection)
-              .find(
-                { ws: target.caller.ws, form: related.id, [`data.${display}`]: name, deletedAt: null },
-                { _id: 1 },
-              )
-              .limit(2)
-              .lean()
-          : [];
+          ? relatedAccess(target, related.key)?.filter('view', {
+              [`data.${display}`]: name,
+              deletedAt: null,
+            })
+          : null;
+      const found = filter
+        ? await recordModel(target.connection).find(filter, { _id: 1 }).limit(2).lean()
+        : [];
       if (found.length === 1 && found[0]) ids.push(found[0]._id.toHexString());
       else {
         errors.push({

@@ -181,7 +181,7 @@ export async function importRecords(
           target,
           Object.fromEntries(Object.entries(merged).filter(([k]) => fields.some((f) => f.key === k))),
         );
-        await checkRelations(target, checked);
+        await checkRelations(target, checked, existing?.data);
         await checkUnique(target, checked, existing?._id);
         details.push(...duplicateDetails(uniques, seen, checked, line));
       } catch (error) {

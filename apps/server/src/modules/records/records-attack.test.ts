@@ -151,3 +151,85 @@ describe('unique-value oracle', () => {
     expectAnonymous(dry, 'import dry run');
   });
 });
+
+describe('linking to what the caller cannot see', () => {
+  const UNKNOWN = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+  /** The answer with the named id replaced, so answers for two ids compare as words. */
+  const words = (res: LightMyRequestResponse, id: string) =>
+    `${res.statusCode} ${res.body.replaceAll(id, '<id>')}`;
+
+  it('a relation naming a record the caller may not view is refused like an unknown id', async () => {
+    const deals = `/forms/${w.forms.deals}/records`;
+    const cases: Array<[string, (id: string) => Record<string, unknown>]> = [
+      ['single', (id) => ({ name: 'link', customer: id })],
+      ['multiple', (id) => ({ name: 'link', partners: [w.ids.acme, id] })],
+      ['subform column', (id) => ({ name: 'link', items: [{ sku: 'a', qty: 1, supplier: id }] })],
+    ];
+    for (const [label, data] of cases) {
+      const hidden = await send(w.rep, 'POST', deals, { data: data(w.ids.secretCo) });
+      const unknown = await send(w.rep, 'POST', deals, { data: data(UNKNOWN) });
+      expect(hidden.statusCode, `${label}: ${hidden.body}`).toBe(400);
+      if (words(hidden, w.ids.secretCo) !== words(unknown, UNKNOWN)) leaks.push(`${label}: ${hidden.body}`);
+      expect(words(hidden, w.ids.secretCo), label).toBe(words(unknown, UNKNOWN));
+      expect(hidden.body, label).not.toContain(SECRETS.secretName);
+    }
+    const paths = async (data: Record<string, unknown>) =>
+      (await send(w.rep, 'POST', deals, { data })).json().error.details.map((d: { path: string }) => d.path);
+    expect(await paths(cases[1]?.[1](w.ids.secretCo) ?? {})).toEqual(['/data/partners/1']);
+    expect(await paths(cases[2]?.[1](w.ids.secretCo) ?? {})).toEqual(['/data/items/0/supplier']);
+    // The rep's own customer links fine, and its name is looked up.
+    const own = await send(w.rep, 'POST', deals, { data: { name: 'ok', customer: w.ids.acme } });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(own.json().data.customerName).toBe('Acme');
+  });
+
+  it('on update and import too', async () => {
+    const v = await currentV(w.forms.deals, w.ids.mine);
+    const patch = await send(w.rep, 'PATCH', `/forms/${w.forms.deals}/records/${w.ids.mine}`, {
+      v,
+      data: { customer: w.ids.secretCo },
+    });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().error.details[0].path).toBe('/data/customer');
+    const byId = await send(w.rep, 'POST', `/forms/${w.forms.deals}/records/import`, {
+      format: 'csv',
+      content: `name,customer\nA,${w.ids.secretCo}\nB,${UNKNOWN}\n`,
+      dryRun: true,
+    });
+    const [first, second] = byId.json().errors;
+    expect(first.details[0].message.replace(w.ids.secretCo, '<id>')).toBe(
+      second.details[0].message.replace(UNKNOWN, '<id>'),
+    );
+    // By display name: another rep's customer is a name that names nothing.
+    const byName = await send(w.rep, 'POST', `/forms/${w.forms.deals}/records/import`, {
+      format: 'csv',
+      content: `name,customer\nA,${SECRETS.secretName}\nB,Nobody\n`,
+      dryRun: true,
+    });
+    const named = byName
+      .json()
+      .errors.map((e: { details: Array<{ message: string }> }) => e.details[0]?.message);
+    expect(named).toEqual([`no record named "${SECRETS.secretName}"`, 'no record named "Nobody"']);
+  });
+
+  it('a link made by someone allowed to stays when the caller edits other fields', async () => {
+    const deal = await send(w.rep, 'POST', `/forms/${w.forms.deals}/records`, { data: { name: 'handed' } });
+    const linked = await send(w.owner, 'PATCH', `/forms/${w.forms.deals}/records/${deal.json().id}`, {
+      v: 1,
+      data: { customer: w.ids.secretCo },
+    });
+    expect(linked.statusCode, linked.body).toBe(200);
+    const edit = await send(w.rep, 'PATCH', `/forms/${w.forms.deals}/records/${deal.json().id}`, {
+      v: 2,
+      data: { name: 'renamed' },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    // Naming it again is not linking anew either; naming another hidden record is.
+    const again = await send(w.rep, 'PATCH', `/forms/${w.forms.deals}/records/${deal.json().id}`, {
+      v: 3,
+      data: { customer: w.ids.secretCo, partners: [w.ids.secretCo] },
+    });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.details.map((d: { path: string }) => d.path)).toEqual(['/data/partners/0']);
+  });
+});

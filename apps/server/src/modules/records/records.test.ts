@@ -187,13 +187,13 @@ describe('create', () => {
     expect((await create([] as never)).statusCode).toBe(400);
   });
 
-  it('refuses relation ids of another form or workspace with 422', async () => {
+  it('refuses relation ids of another form or workspace with 400', async () => {
     const other = await create({ title: 'Other' });
     const wrongForm = await create({ title: 'R', customer: other.json().id });
-    expect(wrongForm.statusCode).toBe(422);
+    expect(wrongForm.statusCode).toBe(400);
     expect(wrongForm.json().error.details[0].path).toBe('/data/customer');
     const unknown = await create({ title: 'R', customer: 'bbbbbbbbbbbbbbbbbbbbbbbb' });
-    expect(unknown.statusCode).toBe(422);
+    expect(unknown.statusCode).toBe(400);
 
     const ws2 = await t.app.inject({
       method: 'POST',
@@ -226,7 +226,7 @@ describe('create', () => {
     });
     expect(foreign.statusCode).toBe(201);
     const crossWs = await create({ title: 'R', customer: foreign.json().id });
-    expect(crossWs.statusCode).toBe(422);
+    expect(crossWs.statusCode).toBe(400);
     // Another workspace's record and form ids are not found from here.
     expect(
       (await call(t, w, 'GET', `/forms/${form2.json().id}/records/${foreign.json().id}`)).statusCode,

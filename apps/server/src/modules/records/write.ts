@@ -83,12 +83,12 @@ function systemValues(
 async function checkReferences(
   target: FormTarget,
   data: Record<string, unknown>,
-  self?: Types.ObjectId,
+  current?: RecordDoc,
 ): Promise<void> {
   const outcomes = await Promise.allSettled([
-    checkRelations(target, data),
+    checkRelations(target, data, current?.data),
     checkPeople(target, data),
-    checkUnique(target, data, self),
+    checkUnique(target, data, current?._id),
   ]);
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }
@@ -265,7 +265,7 @@ export async function updateRecord(
   const submitted = validateData(target, merged);
   const [files] = await Promise.all([
     checkFiles(target, submitted, current),
-    checkReferences(target, submitted, current._id),
+    checkReferences(target, submitted, current),
     ensureUniqueIndex(connection),
   ]);
   const now = target.now;
