@@ -27,5 +27,21 @@ export function describeReportIssue(issue: ReportIssue): string {
       return `must be a ${String(p.expected)}`;
     case 'report.widgetType':
       return `widget type "${String(p.type)}" has no report`;
+    case 'report.measureKind':
+      return 'a measure needs exactly one of aggregate, formula, percentOfTotal, runningTotal, previous, target (and a key when derived)';
+    case 'report.unknownMeasure':
+      return `"${String(p.measure)}" is no measure before this one`;
+    case 'report.formula':
+      return `the formula does not compute over the measures before it (${String(p.message)})`;
+    case 'report.notAdditive':
+      return `a ${String(p.aggregate)} does not add up across groups; use a sum or a count`;
+    case 'report.previousPeriod':
+      return 'the previous period needs a date dimension with a granularity, or a $period filter';
+    case 'report.subformMix':
+      return `"${String(p.field)}" is a column of another subform than the widget's other columns`;
+    case 'report.drill':
+      return p.levels !== undefined
+        ? `the widget has ${String(p.levels)} level(s) to drill into`
+        : `must be ${String(p.expected)}`;
   }
 }

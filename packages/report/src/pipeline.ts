@@ -1,27 +1,38 @@
 import type {
+  DimensionCut,
   Granularity,
-  PipelineMode,
   PipelineStage,
   PlannedDimension,
   PlannedMeasure,
-  ReportField,
   ReportPlan,
 } from './types.js';
 
-/** Start month (`MM`) of the quarter of each month, indexed by month - 1. */
-const QUARTER_START = ['01', '01', '01', '04', '04', '04', '07', '07', '07', '10', '10', '10'];
+/**
+ * `$dateToString` formats that print an instant's bucket start directly. Quarters and weeks cannot be
+ * printed: their instants are grouped by local day and the days cut into buckets in shaping.
+ */
+const START_FORMATS: Partial<Record<Granularity, string>> = {
+  day: '%Y-%m-%d',
+  month: '%Y-%m-01',
+  year: '%Y-01-01',
+};
+
+/** How a dimension's key is cut in shaping (see {@link DimensionCut}). */
+export function dimensionCut(source: PlannedDimension['source'], granularity?: Granularity): DimensionCut {
+  if (!granularity) return 'value';
+  if (source.kind === 'date') return 'day';
+  return START_FORMATS[granularity] ? 'start' : 'day';
+}
 
 /**
- * The local calendar day of a date-like value as `YYYY-MM-DD`, or null. Dates are only ever turned into
- * day strings with `$dateToString` (its `timezone` is honoured by MongoDB and the embedded store alike);
- * coarser buckets are cut from that string, so no bucket depends on `$dateTrunc`'s time-zone handling.
- * `UTC` is left implicit: it is MongoDB's default, and the embedded store does not accept the name.
+ * The local day (or bucket start) of an instant, as text. `UTC` is left implicit: it is MongoDB's default.
+ * Date-times are stored as ISO text (parsed with `$dateFromString`, anything else is no date); timestamps
+ * are BSON dates (anything else is no date).
  */
-function localDay(field: ReportField, timeZone: string, format = '%Y-%m-%d'): unknown {
-  const value = `$${field.path}`;
-  if (field.kind === 'date') return { $cond: [{ $eq: [{ $type: value }, 'string'] }, value, null] };
+function localDayKey(dimension: PlannedDimension, timeZone: string, format: string): unknown {
+  const value = `$${dimension.source.path}`;
   const date =
-    field.kind === 'datetime'
+    dimension.source.kind === 'datetime'
       ? { $dateFromString: { dateString: value, onError: null, onNull: null } }
       : { $cond: [{ $eq: [{ $type: value }, 'date'] }, value, null] };
   const spec: Record<string, unknown> = { date, format, onNull: null };
@@ -29,181 +40,107 @@ function localDay(field: ReportField, timeZone: string, format = '%Y-%m-%d'): un
   return { $dateToString: spec };
 }
 
-/** Formats that print an instant's bucket start directly: one expression instead of cutting a day string. */
-const START_FORMATS: Partial<Record<Granularity, string>> = {
-  day: '%Y-%m-%d',
-  month: '%Y-%m-01',
-  year: '%Y-01-01',
-};
-
-/** The first day (`YYYY-MM-DD`) of the bucket of the day string bound to `$$day`. */
-function bucketStart(granularity: Granularity): unknown {
-  const day = '$$day';
-  switch (granularity) {
-    case 'day':
-      return day;
-    case 'month':
-      return { $concat: [{ $substrCP: [day, 0, 7] }, '-01'] };
-    case 'year':
-      return { $concat: [{ $substrCP: [day, 0, 4] }, '-01-01'] };
-    case 'quarter':
-      return {
-        $concat: [
-          { $substrCP: [day, 0, 5] },
-          { $arrayElemAt: [QUARTER_START, { $subtract: [{ $toInt: { $substrCP: [day, 5, 2] } }, 1] }] },
-          '-01',
-        ],
-      };
-    case 'week': {
-      // Weeks start on Monday (ISO 8601); a calendar day has no zone, so this runs in UTC.
-      const date = { $dateFromString: { dateString: day, format: '%Y-%m-%d' } };
-      const back = { $multiply: [{ $subtract: [{ $isoDayOfWeek: date }, 1] }, 86_400_000] };
-      return { $dateToString: { date: { $subtract: [date, back] }, format: '%Y-%m-%d' } };
-    }
-  }
-}
-
-/** The value a dimension groups by, with missing values as null (so "absent" and "null" are one group). */
-function dimensionValue(dimension: PlannedDimension, timeZone: string): unknown {
-  const { source, granularity } = dimension;
-  const value = `$${source.path}`;
-  const direct = granularity && source.kind !== 'date' ? START_FORMATS[granularity] : undefined;
-  if (direct) return localDay(source, timeZone, direct);
-  if (granularity) {
-    return {
-      $let: {
-        vars: { day: localDay(source, timeZone) },
-        in: { $cond: [{ $eq: ['$$day', null] }, null, bucketStart(granularity)] },
-      },
-    };
-  }
-  // Ids and dates leave the server as strings, as record reads give them.
-  if (source.kind === 'objectId')
-    return { $cond: [{ $eq: [{ $type: value }, 'objectId'] }, { $toString: value }, null] };
-  if (source.kind === 'timestamp')
-    return {
-      $dateToString: { date: { $ifNull: [value, null] }, format: '%Y-%m-%dT%H:%M:%S.%LZ', onNull: null },
-    };
-  return { $ifNull: [value, null] };
-}
-
-/** The per-record input of a measure (what its accumulator reads). */
-function measureInput(measure: PlannedMeasure): unknown {
-  const { source, aggregate } = measure;
-  // `$literal`: a bare 1 in `$project` would mean "include the field m0", not the number.
-  if (!source) return { $literal: 1 };
-  const value = `$${source.path}`;
-  // A count of a field counts the records where it has a value.
-  if (aggregate === 'count') return { $cond: [{ $eq: [{ $ifNull: [value, null] }, null] }, 0, 1] };
-  return { $ifNull: [value, null] };
-}
-
-function accumulator(measure: PlannedMeasure): Record<string, unknown> {
-  const input = `$${measure.slot}`;
-  switch (measure.aggregate) {
-    case 'count':
-    case 'sum':
-      return { $sum: input };
-    case 'avg':
-      return { $avg: input };
-    case 'min':
-      return { $min: input };
-    case 'max':
-      return { $max: input };
-    case 'countDistinct':
-      return { $addToSet: input };
-  }
-}
-
-const PLAIN_AGGREGATES = new Set(['sum', 'avg', 'min', 'max']);
-/** Aggregates whose per-day results merge exactly into a bucket's (an average would need its count). */
-const MERGEABLE_AGGREGATES = new Set(['sum', 'min', 'max']);
-
 /**
- * How a planned widget's pipeline groups (see {@link ReportPlan.mode}). `plain`: at most one dimension on a
- * stored value as it is, path accumulators; then the pipeline is `$match`, `$group`, `$project` of paths,
- * `$sort`, `$limit`, which the embedded store runs as one generated loop instead of evaluating expressions
- * per record (ids and dates become text in shaping). Grouping by a path (`_id: '$path'`) puts missing and
- * null values in one group, as the expression form does. `days`: one calendar-date dimension with a
- * granularity and mergeable measures: grouped plainly by the stored day (a few hundred groups a year), the
- * buckets are cut and merged in shaping.
+ * The value a dimension groups by. Missing and null values form one group (`$ifNull` in a compound key,
+ * where a missing value would otherwise leave the key out). Ids and dates leave as they are stored and
+ * become text in shaping; calendar dates group by the stored day.
  */
-export function pipelineMode(plan: Pick<ReportPlan, 'dimensions' | 'measures'>): PipelineMode {
-  const countsRecords = (m: PlannedMeasure) => m.aggregate === 'count' && !m.source;
-  const [only, ...more] = plan.dimensions;
-  if (
-    only?.granularity &&
-    more.length === 0 &&
-    only.source.kind === 'date' &&
-    !only.source.multiple &&
-    plan.measures.every((m) => MERGEABLE_AGGREGATES.has(m.aggregate) || countsRecords(m))
-  )
-    return 'days';
-  const plain =
-    more.length === 0 &&
-    (!only || (!only.granularity && !only.source.multiple)) &&
-    plan.measures.every((m) => PLAIN_AGGREGATES.has(m.aggregate) || countsRecords(m));
-  return plain ? 'plain' : 'expression';
+function dimensionKey(dimension: PlannedDimension, timeZone: string, compound: boolean): unknown {
+  const { source, granularity, cut } = dimension;
+  if (granularity && source.kind !== 'date') {
+    const format = cut === 'start' ? (START_FORMATS[granularity] as string) : '%Y-%m-%d';
+    return localDayKey(dimension, timeZone, format);
+  }
+  const value = `$${source.path}`;
+  return compound ? { $ifNull: [value, null] } : value;
 }
 
-function plainStages(plan: ReportPlan): PipelineStage[] {
-  const [dimension] = plan.dimensions;
-  const group: Record<string, unknown> = { _id: dimension ? `$${dimension.source.path}` : null };
-  for (const measure of plan.measures) {
-    const op = measure.aggregate === 'count' ? '$sum' : `$${measure.aggregate}`;
-    group[measure.slot] = { [op]: measure.source ? `$${measure.source.path}` : 1 };
+/** The accumulators of one measure (an average carries its sum and its count of numbers, so days merge). */
+function accumulators(measure: PlannedMeasure): Record<string, unknown> {
+  const { source, aggregate, slot } = measure;
+  if (!source) return { [slot]: { $sum: 1 } };
+  const value = `$${source.path}`;
+  switch (aggregate) {
+    case 'count':
+      // A count of a field counts the records (or subform rows) where it has a value.
+      return { [slot]: { $sum: { $cond: [{ $eq: [{ $ifNull: [value, null] }, null] }, 0, 1] } } };
+    case 'sum':
+      return { [slot]: { $sum: value } };
+    case 'avg':
+      return {
+        [slot]: { $sum: value },
+        [`${slot}n`]: { $sum: { $cond: [{ $isNumber: value }, 1, 0] } },
+      };
+    case 'min':
+      return { [slot]: { $min: value } };
+    case 'max':
+      return { [slot]: { $max: value } };
+    case 'countDistinct':
+      // The distinct values travel; shaping counts those that are not null (and merges sets exactly).
+      return { [slot]: { $addToSet: value } };
   }
-  const flat: Record<string, unknown> = { _id: 0 };
-  if (dimension) flat[dimension.slot] = '$_id';
-  for (const measure of plan.measures) flat[measure.slot] = `$${measure.slot}`;
-  return [{ $group: group }, { $project: flat }];
+}
+
+/** Aggregates whose values the pipeline can sort by (the rest are finished in shaping). */
+const SORTABLE = new Set(['sum', 'count', 'min', 'max']);
+
+/** True when the pipeline can sort and limit: nothing merges and every sort key is a stored slot. */
+export function canSortInPipeline(plan: Omit<ReportPlan, 'sortInPipeline'>): boolean {
+  if (plan.merge) return false;
+  // Percentages of the total and previous buckets need every group, not only the first `limit`.
+  if (plan.derived.some((d) => d.kind === 'percentOfTotal' || d.kind === 'previous')) return false;
+  return plan.sort.every((key) => {
+    if (plan.dimensions.some((d) => d.slot === key.slot)) return true;
+    const measure = plan.measures.find((m) => m.slot === key.slot);
+    return measure !== undefined && SORTABLE.has(measure.aggregate);
+  });
+}
+
+/** Where a dimension's value sits in a grouped document. */
+export function dimensionPath(plan: Pick<ReportPlan, 'dimensions'>, slot: string): string {
+  return plan.dimensions.length > 1 ? `_id.${slot}` : '_id';
 }
 
 /**
  * The aggregation pipeline of a planned widget over the records collection: the caller's `match` (scope,
- * workspace, form and filters, built by the access layer) is the first stage and is never changed.
+ * workspace, form and filters, built by the access layer) is the first stage and is never changed; then
+ * subform rows and multi-valued dimensions are unwound, one `$group` aggregates, and — when shaping need
+ * not see every group — `$sort` and `$limit` (one more than the limit, to tell truncation). Group keys and
+ * accumulators use only field paths, `$ifNull`, `$cond`, `$eq`, `$type`, `$isNumber`, `$dateToString` and
+ * `$dateFromString`, which the embedded store compiles into one loop.
  */
 export function buildPipeline(plan: ReportPlan, match: Readonly<Record<string, unknown>>): PipelineStage[] {
   const stages: PipelineStage[] = [{ $match: match }];
-  if (plan.mode === 'plain') {
-    stages.push(...plainStages(plan), ...sortAndLimit(plan));
-    return stages;
-  }
-  // Days are merged into buckets in shaping, which then sorts and limits.
-  if (plan.mode === 'days') return [...stages, ...plainStages(plan)];
+  if (plan.unwind) stages.push({ $unwind: `$${plan.unwind}` });
   // A multi-valued dimension (multiselect) counts a record once under each of its values.
   for (const dimension of plan.dimensions) {
     if (dimension.source.multiple)
       stages.push({ $unwind: { path: `$${dimension.source.path}`, preserveNullAndEmptyArrays: true } });
   }
-  const project: Record<string, unknown> = { _id: 0 };
-  for (const dimension of plan.dimensions) project[dimension.slot] = dimensionValue(dimension, plan.timeZone);
-  for (const measure of plan.measures) project[measure.slot] = measureInput(measure);
-  stages.push({ $project: project });
-
-  const id: Record<string, string> = {};
-  for (const dimension of plan.dimensions) id[dimension.slot] = `$${dimension.slot}`;
-  const group: Record<string, unknown> = { _id: plan.dimensions.length > 0 ? id : null };
-  for (const measure of plan.measures) group[measure.slot] = accumulator(measure);
+  const compound = plan.dimensions.length > 1;
+  let id: unknown = null;
+  if (compound) {
+    const key: Record<string, unknown> = {};
+    for (const d of plan.dimensions) key[d.slot] = dimensionKey(d, plan.timeZone, true);
+    id = key;
+  } else if (plan.dimensions[0]) id = dimensionKey(plan.dimensions[0], plan.timeZone, false);
+  const group: Record<string, unknown> = { _id: id };
+  for (const measure of plan.measures) Object.assign(group, accumulators(measure));
   stages.push({ $group: group });
-
-  const flat: Record<string, unknown> = { _id: 0 };
-  for (const dimension of plan.dimensions) flat[dimension.slot] = `$_id.${dimension.slot}`;
-  for (const measure of plan.measures) {
-    flat[measure.slot] =
-      measure.aggregate === 'countDistinct'
-        ? { $size: { $filter: { input: `$${measure.slot}`, cond: { $ne: ['$$this', null] } } } }
-        : `$${measure.slot}`;
-  }
-  stages.push({ $project: flat }, ...sortAndLimit(plan));
+  if (plan.sortInPipeline) stages.push(...sortAndLimit(plan));
   return stages;
 }
 
-/** The widget's sort, then every dimension so equal keys come back in one order on every store; one row more than the limit tells truncation. */
+/** The widget's sort, then every dimension so equal keys come back in one order on every store. */
 function sortAndLimit(plan: ReportPlan): PipelineStage[] {
   const sort: Record<string, 1 | -1> = {};
-  for (const key of plan.sort) sort[key.slot] = key.dir;
-  for (const dimension of plan.dimensions) if (!(dimension.slot in sort)) sort[dimension.slot] = 1;
+  const pathOf = (slot: string) =>
+    plan.dimensions.some((d) => d.slot === slot) ? dimensionPath(plan, slot) : slot;
+  for (const key of plan.sort) sort[pathOf(key.slot)] = key.dir;
+  for (const dimension of plan.dimensions) {
+    const path = dimensionPath(plan, dimension.slot);
+    if (!(path in sort)) sort[path] = 1;
+  }
   const stages: PipelineStage[] = Object.keys(sort).length > 0 ? [{ $sort: sort }] : [];
   stages.push({ $limit: plan.limit + 1 });
   return stages;

@@ -1,26 +1,47 @@
-import { mergeDays } from './days.js';
-import type { Granularity, ReportColumn, ReportPlan, ReportResult, ReportRow } from './types.js';
-import { scalar } from './values.js';
+import { applyDerived } from './derived.js';
+import { type Group, groupRow, sortRows, toGroups } from './groups.js';
+import type {
+  PlannedDerived,
+  ReportColumn,
+  ReportPlan,
+  ReportResult,
+  ReportRow,
+  ShapeExtras,
+} from './types.js';
 import { widgetTypes } from './widgets.js';
 
-/**
- * A bucket's display value from its first day (`YYYY-MM-DD`): `2026-03-31`, week `2026-03-30` (its
- * Monday), month `2026-03`, quarter `2026-Q1`, year `2026`. Every form sorts like the start date.
- */
-export function bucketLabel(start: string, granularity: Granularity): string {
-  switch (granularity) {
-    case 'day':
-    case 'week':
-      return start;
-    case 'month':
-      return start.slice(0, 7);
-    case 'quarter':
-      return `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
-    case 'year':
-      return start.slice(0, 4);
+export { bucketLabel } from './buckets.js';
+
+function derivedColumns(d: PlannedDerived): ReportColumn[] {
+  const label = d.label ? { label: d.label } : {};
+  switch (d.kind) {
+    case 'formula':
+      return [{ key: d.key, type: 'measure', derived: true, derivation: 'formula', ...label }];
+    case 'percentOfTotal':
+    case 'runningTotal':
+      return [{ key: d.key, type: 'measure', derived: true, derivation: d.kind, of: d.of, ...label }];
+    case 'previous':
+      return [
+        { key: d.key, type: 'measure', derived: true, derivation: 'previous', of: d.of, ...label },
+        { key: d.deltaKey, type: 'measure', derived: true, derivation: 'delta', of: d.of },
+        { key: d.changeKey, type: 'measure', derived: true, derivation: 'change', of: d.of },
+      ];
+    case 'target':
+      return [
+        {
+          key: d.key,
+          type: 'measure',
+          derived: true,
+          derivation: 'target',
+          aggregate: d.target.aggregate,
+          ...(d.target.field ? { field: d.target.field } : {}),
+          ...label,
+        },
+      ];
   }
 }
 
+/** The result's columns: dimensions, then measures in the widget's order (derived ones with their extras). */
 function baseColumns(plan: ReportPlan): ReportColumn[] {
   const columns: ReportColumn[] = [];
   for (const d of plan.dimensions) {
@@ -29,37 +50,75 @@ function baseColumns(plan: ReportPlan): ReportColumn[] {
     if (d.granularity) column.granularity = d.granularity;
     columns.push(column);
   }
-  for (const m of plan.measures) {
-    const column: ReportColumn = { key: m.key, type: 'measure', aggregate: m.aggregate };
-    if (m.field) column.field = m.field;
-    if (m.label) column.label = m.label;
-    columns.push(column);
+  for (const key of plan.order) {
+    const m = plan.measures.find((x) => x.key === key);
+    if (m) {
+      const column: ReportColumn = { key: m.key, type: 'measure', aggregate: m.aggregate };
+      if (m.field) column.field = m.field;
+      if (m.label) column.label = m.label;
+      columns.push(column);
+      continue;
+    }
+    const d = plan.derived.find((x) => x.key === key);
+    if (d) columns.push(...derivedColumns(d));
   }
   return columns;
 }
 
+/** Rows of the groups, sorted by the widget's sort (groups re-ordered alongside). */
+function sortedRows(plan: ReportPlan, groups: Group[]): { rows: ReportRow[]; groups: Group[] } {
+  const entries = groups.map((group) => ({ group, row: groupRow(plan, group) }));
+  const byRow = new Map(entries.map((e) => [e.row, e.group]));
+  const rows = sortRows(
+    plan,
+    entries.map((e) => e.row),
+  );
+  return { rows, groups: rows.map((row) => byRow.get(row) as Group) };
+}
+
 /**
  * Shapes the documents the pipeline of {@link compileReport} answered into the widget's result: rows keyed
- * by column key (never by pipeline slot), date buckets as labels, at most `limit` rows (`meta.truncated`
- * says when there were more), then the widget type's own shaping (rank, funnel order and conversion...).
+ * by column key (never by pipeline slot), date buckets as labels (days merged into coarser buckets), sorted,
+ * derived measures added (previous period and target series from `extras`), at most `limit` rows
+ * (`meta.truncated` says when there were more), then the widget type's own shaping (rank, funnel order and
+ * conversion, pivot, forecast...).
  */
 export function shapeReport(
   plan: ReportPlan,
   docs: readonly Readonly<Record<string, unknown>>[],
+  extras: ShapeExtras = {},
 ): ReportResult {
-  const groups = plan.mode === 'days' ? mergeDays(plan, docs) : docs;
-  const truncated = groups.length > plan.limit;
-  const rows: ReportRow[] = groups.slice(0, plan.limit).map((doc) => {
-    const row: ReportRow = {};
-    for (const d of plan.dimensions) {
-      const value = scalar(doc[d.slot]);
-      row[d.key] = d.granularity && typeof value === 'string' ? bucketLabel(value, d.granularity) : value;
-    }
-    for (const m of plan.measures) row[m.key] = scalar(doc[m.slot]);
-    return row;
-  });
+  let groups = toGroups(plan, docs);
+  // A figure over no records is still one row (counts and sums 0, the rest empty).
+  if (plan.dimensions.length === 0 && groups.length === 0)
+    groups = [
+      {
+        labels: [],
+        parts: plan.measures.map((m) =>
+          m.aggregate === 'count' || m.aggregate === 'sum'
+            ? 0
+            : m.aggregate === 'countDistinct'
+              ? new Map()
+              : m.aggregate === 'avg'
+                ? { sum: 0, n: 0 }
+                : null,
+        ),
+      },
+    ];
+  const sorted = sortedRows(plan, groups);
+  const previousRows =
+    plan.previousQuery && extras.previous
+      ? toGroups(plan, extras.previous).map((group) => groupRow(plan, group))
+      : undefined;
+  applyDerived(plan, sorted.rows, { ...extras, ...(previousRows ? { previousRows } : {}) });
+  const truncated = sorted.rows.length > plan.limit;
+  const rows = sorted.rows.slice(0, plan.limit);
   const def = widgetTypes.require(plan.type);
-  const shaped = def.shape(plan, { columns: baseColumns(plan), rows });
+  const shaped = def.shape(plan, {
+    columns: baseColumns(plan),
+    rows,
+    groups: sorted.groups.slice(0, plan.limit),
+  });
   return {
     columns: shaped.columns,
     rows: shaped.rows,

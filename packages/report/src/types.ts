@@ -1,4 +1,11 @@
-import type { AGGREGATES, LocalizedText, PERIOD_UNITS, ValueKind, WIDGET_TYPES } from '@formloom/schema';
+import type {
+  AGGREGATES,
+  LocalizedText,
+  PERIOD_UNITS,
+  TargetSeries,
+  ValueKind,
+  WIDGET_TYPES,
+} from '@formloom/schema';
 
 /** One of the widget types of the meta-model. */
 export type WidgetType = (typeof WIDGET_TYPES)[number];
@@ -21,6 +28,13 @@ export interface ReportField {
   multiple?: boolean;
   /** The field's label, used for a column that has none of its own. */
   label?: LocalizedText;
+  /** For ids: what they name (a ranking marks the viewer's own row). */
+  refersTo?: 'member' | 'department';
+  /**
+   * For a subform column: the stored path of the subform's rows (`data.items`). A widget naming one counts
+   * one row per subform row, the record's own fields repeated on each.
+   */
+  unwind?: string;
 }
 
 /** Codes of the problems {@link compileReport} finds in a widget that passed the meta-model schema. */
@@ -41,7 +55,21 @@ export type ReportIssueCode =
   /** A widget type option has the wrong shape (`params.option`, `params.expected`). */
   | 'report.option'
   /** The widget type has no report shape registered. */
-  | 'report.widgetType';
+  | 'report.widgetType'
+  /** A measure sets none or several of aggregate, formula, percentOfTotal... (`params.kinds`). */
+  | 'report.measureKind'
+  /** A derived measure names no measure of the widget before it (`params.measure`). */
+  | 'report.unknownMeasure'
+  /** A formula measure does not compile over the widget's measures (`params.message`). */
+  | 'report.formula'
+  /** percentOfTotal / runningTotal of a measure that does not add up (`params.aggregate`). */
+  | 'report.notAdditive'
+  /** `previous` needs a date dimension with a granularity, or a `$period` filter to step back from. */
+  | 'report.previousPeriod'
+  /** The widget names columns of two different subforms (`params.field`). */
+  | 'report.subformMix'
+  /** A drill-down path that does not fit the widget's levels (`params.levels`). */
+  | 'report.drill';
 
 /** A problem of a widget, as data: the server and the browser word it from the code. */
 export interface ReportIssue {
@@ -62,6 +90,10 @@ export interface ReportColumn {
   granularity?: Granularity;
   /** True for columns the report computed from other columns (rank, conversion, pivot cells). */
   derived?: boolean;
+  /** How a derived column was made (`formula`, `percentOfTotal`, `runningTotal`, `previous`, `delta`, `change`, `target`, `forecast`...). */
+  derivation?: string;
+  /** The measure a derived column is computed from. */
+  of?: string;
 }
 
 /** A row of a report result, keyed by column key. */
@@ -88,6 +120,12 @@ export interface ReportMeta {
   [fact: string]: unknown;
 }
 
+/**
+ * How a dimension's group key becomes its row value: as it is (`value`; ids and dates as text), a local day
+ * `YYYY-MM-DD` cut into the granularity's bucket in shaping (`day`), or the bucket's first day (`start`).
+ */
+export type DimensionCut = 'value' | 'day' | 'start';
+
 /** One grouping of the compiled widget. */
 export interface PlannedDimension {
   /** Column key in the result. */
@@ -98,6 +136,7 @@ export interface PlannedDimension {
   source: ReportField;
   granularity?: Granularity;
   label?: LocalizedText;
+  cut: DimensionCut;
 }
 
 /** One measure of the compiled widget. */
@@ -111,7 +150,22 @@ export interface PlannedMeasure {
   label?: LocalizedText;
 }
 
-/** A sort key of the compiled widget, by pipeline slot. */
+/** A measure computed in shaping from other measures of the row, or joined from another query. */
+export type PlannedDerived =
+  | { kind: 'formula'; key: string; label?: LocalizedText; formula: string }
+  | { kind: 'percentOfTotal' | 'runningTotal'; key: string; label?: LocalizedText; of: string }
+  | {
+      kind: 'previous';
+      key: string;
+      label?: LocalizedText;
+      of: string;
+      /** Column keys of the difference and the relative change. */
+      deltaKey: string;
+      changeKey: string;
+    }
+  | { kind: 'target'; key: string; label?: LocalizedText; target: TargetSeries };
+
+/** A sort key of the compiled widget: a pipeline slot, or a derived column (slot = its key). */
 export interface PlannedSort {
   slot: string;
   key: string;
@@ -123,7 +177,12 @@ export interface ReportPlan {
   widget: string;
   type: WidgetType;
   dimensions: PlannedDimension[];
+  /** Measures the pipeline aggregates. */
   measures: PlannedMeasure[];
+  /** Measures computed in shaping (formula, percent of total, running total, previous period, target). */
+  derived: PlannedDerived[];
+  /** Keys of every measure column in the widget's order (aggregated and derived). */
+  order: string[];
   sort: PlannedSort[];
   /** Most groups the result holds; the pipeline asks for one more to detect truncation. */
   limit: number;
@@ -131,15 +190,27 @@ export interface ReportPlan {
   /** The widget's type-specific options (validated by the widget type). */
   options: Readonly<Record<string, unknown>>;
   /**
-   * How the pipeline groups: `plain` by a stored value with path accumulators (the embedded store runs it
-   * as a generated loop), `days` by a calendar date's day with the buckets merged in shaping, `expression`
-   * with computed group keys (date buckets, several dimensions, distinct counts).
+   * True when groups the pipeline answers are cut into coarser buckets in shaping (a month of calendar
+   * dates, a quarter of date-times): groups then merge, and shaping sorts and limits.
    */
-  mode: PipelineMode;
+  merge: boolean;
+  /** True when the pipeline sorts and limits itself (the sort needs no shaping-only value, nothing merges). */
+  sortInPipeline: boolean;
+  /** The subform rows the report counts, one per row (`data.items`), when it names subform columns. */
+  unwind?: string;
+  /** True when a `previous` measure needs the widget run again over the previous period (no date dimension). */
+  previousQuery: boolean;
+  /** The caller's user id (hex), to mark their row in a ranking. */
+  viewer?: string;
 }
 
-/** See {@link ReportPlan.mode}. */
-export type PipelineMode = 'plain' | 'days' | 'expression';
+/** Results of other queries that shaping joins in: the previous period's groups and target series. */
+export interface ShapeExtras {
+  /** The pipeline's answer for the previous period (see {@link ReportPlan.previousQuery}). */
+  previous?: readonly Readonly<Record<string, unknown>>[];
+  /** Per target measure key: its values by the JSON text of the dimension values (see `seriesIndex`). */
+  targets?: Readonly<Record<string, ReadonlyMap<string, number | null>>>;
+}
 
 /** A MongoDB aggregation stage produced by the compiler: plain data. */
 export type PipelineStage = Record<string, unknown>;

@@ -1,4 +1,6 @@
 import { Registry } from '@formloom/schema';
+import { applyForecast, checkForecastOptions, checkForecastPlan } from './forecast.js';
+import { finishPart, type Group, mergePart, type Part } from './groups.js';
 import type {
   PlannedMeasure,
   PlannedSort,
@@ -14,6 +16,8 @@ export interface Shaped {
   columns: ReportColumn[];
   rows: ReportRow[];
   facts?: Record<string, unknown>;
+  /** The groups behind the rows, with parts that merge exactly (for subtotals); absent once reshaped. */
+  groups?: readonly Group[];
 }
 
 /** How one widget type is queried and shaped; registered once per type in {@link widgetTypes}. */
@@ -25,17 +29,22 @@ export interface WidgetTypeDef {
   /** Groups returned when the widget sets no `limit`. */
   defaultLimit: number;
   /** Sort used when the widget sets none. */
-  defaultSort(plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[];
+  defaultSort(plan: PlanBase): PlannedSort[];
   /** Problems of the type-specific `options` (paths below `/options`). */
   checkOptions?(options: Readonly<Record<string, unknown>>): ReportIssue[];
+  /** Problems of options that depend on the planned dimensions and measures. */
+  checkPlan?(plan: Pick<ReportPlan, 'dimensions' | 'measures' | 'options'>): ReportIssue[];
   /** Turns the base rows (one per group, keyed by column key) into the widget's result. */
   shape(plan: ReportPlan, base: Shaped): Shaped;
 }
 
-const byDimensions = (plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[] =>
+/** What a default sort is chosen from. */
+export type PlanBase = Pick<ReportPlan, 'dimensions' | 'measures'>;
+
+const byDimensions = (plan: PlanBase): PlannedSort[] =>
   plan.dimensions.map((d) => ({ slot: d.slot, key: d.key, dir: 1 as const }));
 
-const byFirstMeasureDesc = (plan: Omit<ReportPlan, 'sort' | 'mode'>): PlannedSort[] => {
+const byFirstMeasureDesc = (plan: PlanBase): PlannedSort[] => {
   const first = plan.measures[0];
   return first ? [{ slot: first.slot, key: first.key, dir: -1 }] : [];
 };
@@ -49,18 +58,13 @@ function emptyValue(measure: PlannedMeasure): number | null {
 
 const asIs = (_plan: ReportPlan, base: Shaped): Shaped => base;
 
+/** Figures without dimensions: one row (shaping gives a figure over no records a row of empty figures). */
 const single: WidgetTypeDef = {
   dimensions: { min: 0, max: 0 },
   maxMeasures: 20,
   defaultLimit: 1,
   defaultSort: () => [],
-  // An aggregation over no records yields no group; a figure over nothing is still one row.
-  shape(plan, base) {
-    if (base.rows.length > 0) return base;
-    const row: ReportRow = {};
-    for (const measure of plan.measures) row[measure.key] = emptyValue(measure);
-    return { ...base, rows: [row] };
-  },
+  shape: asIs,
 };
 
 const chart: WidgetTypeDef = {
@@ -90,6 +94,33 @@ function rankRows(rows: readonly ReportRow[], key: string): ReportRow[] {
   });
 }
 
+/** True when a row's dimension value names the viewer (a member field or the owner). */
+function isViewerRow(plan: ReportPlan, row: ReportRow): boolean {
+  if (!plan.viewer) return false;
+  return plan.dimensions.some(
+    (d) =>
+      (d.source.refersTo === 'member' || d.field === '_owner' || d.field === '_createdBy') &&
+      typeof row[d.key] === 'string' &&
+      (row[d.key] as string).toLowerCase() === plan.viewer,
+  );
+}
+
+function shapeRanking(plan: ReportPlan, base: Shaped): Shaped {
+  const by = plan.sort.find((key) => plan.order.includes(key.key)) ?? plan.sort[0];
+  const ranked = by ? rankRows(base.rows, by.key) : base.rows.map((row, i) => ({ rank: i + 1, ...row }));
+  const rows: ReportRow[] = ranked.map((row) => ({ ...row, viewer: isViewerRow(plan, row) }));
+  const mine = rows.filter((row) => row.viewer).map((row) => row.rank);
+  return {
+    columns: [
+      { key: 'rank', type: 'measure', derived: true, derivation: 'rank' },
+      ...base.columns,
+      { key: 'viewer', type: 'measure', derived: true, derivation: 'viewer' },
+    ],
+    rows,
+    facts: { viewer: plan.viewer ?? null, viewerRank: mine[0] ?? null },
+  };
+}
+
 function stagesOf(options: Readonly<Record<string, unknown>>): unknown[] | undefined {
   const stages = options.stages;
   return Array.isArray(stages) ? stages : undefined;
@@ -101,6 +132,15 @@ function stageIndex(stages: readonly unknown[], value: unknown): number {
   return exact >= 0 ? exact : stages.findIndex((stage) => String(stage) === String(value));
 }
 
+const ratio = (a: unknown, b: unknown): number | null =>
+  typeof a === 'number' && typeof b === 'number' && b !== 0 ? a / b : null;
+
+/**
+ * Funnel: rows in the order of `options.stages` (stages without records keep a row), other groups left out.
+ * With `options.cumulative`, each stage counts everything that reached at least it — the records at it and
+ * at every later stage — as over a "highest stage reached" field. `conversion` is each stage over the
+ * previous one, `overall` over the first; `meta.overallConversion` is the last stage over the first.
+ */
 function shapeFunnel(plan: ReportPlan, base: Shaped): Shaped {
   const dimension = plan.dimensions[0];
   const measure = plan.measures[0];
@@ -121,31 +161,61 @@ function shapeFunnel(plan: ReportPlan, base: Shaped): Shaped {
       else ordered[index] = { ...row, [dimension.key]: stages[index] as ReportRow[string] };
     }
     rows = ordered;
+    if (plan.options.cumulative === true) {
+      const additive = plan.measures.filter((m) => m.aggregate === 'count' || m.aggregate === 'sum');
+      const totals = new Map<string, number>();
+      for (let i = rows.length - 1; i >= 0; i -= 1) {
+        const row = { ...(rows[i] as ReportRow) };
+        for (const m of additive) {
+          const total =
+            (totals.get(m.key) ?? 0) + (typeof row[m.key] === 'number' ? (row[m.key] as number) : 0);
+          totals.set(m.key, total);
+          row[m.key] = total;
+        }
+        rows[i] = row;
+      }
+    }
   }
-  let previous: number | null = null;
-  const withConversion = rows.map((row, i) => {
-    const value = row[measure.key];
-    const current = typeof value === 'number' ? value : null;
-    const conversion =
-      i === 0 || previous === null || previous === 0 || current === null ? null : current / previous;
-    previous = current;
-    return { ...row, conversion };
-  });
+  const first = rows[0]?.[measure.key];
+  const withConversion = rows.map((row, i) => ({
+    ...row,
+    conversion: i === 0 ? null : ratio(row[measure.key], rows[i - 1]?.[measure.key]),
+    overall: ratio(row[measure.key], first),
+  }));
   return {
-    columns: [...base.columns, { key: 'conversion', type: 'measure', derived: true }],
+    columns: [
+      ...base.columns,
+      { key: 'conversion', type: 'measure', derived: true, derivation: 'conversion', of: measure.key },
+      { key: 'overall', type: 'measure', derived: true, derivation: 'overall', of: measure.key },
+    ],
     rows: withConversion,
-    facts: { stages: stages ?? rows.map((row) => row[dimension.key] ?? null), droppedGroups: dropped },
+    facts: {
+      stages: stages ?? rows.map((row) => row[dimension.key] ?? null),
+      droppedGroups: dropped,
+      cumulative: plan.options.cumulative === true,
+      overallConversion: rows.length > 1 ? ratio(rows.at(-1)?.[measure.key], first) : null,
+    },
   };
 }
 
-/** Pivot: one row per value of the first dimension, one column per measure and value of the second. */
+/**
+ * Pivot: one row per value of the first dimension, one column per measure and value of the second, a
+ * `<measure>:total` column per row, and `meta.pivot.totals` per column and overall. Subtotals merge the
+ * groups' parts exactly (an average of all records, distinct values counted once), not the shown figures.
+ */
 function shapePivot(plan: ReportPlan, base: Shaped): Shaped {
   const [rowDim, colDim] = plan.dimensions;
   if (!rowDim || !colDim) return base;
   const across = new Map<string, number>();
   const values: ReportRow[string][] = [];
-  const byRow = new Map<string, ReportRow>();
-  for (const row of base.rows) {
+  const byRow = new Map<string, { row: ReportRow; totals: Part[] }>();
+  const columnTotals = new Map<number, Part[]>();
+  let grand: Part[] | undefined;
+  const merge = (into: Part[] | undefined, parts: readonly Part[]) =>
+    into
+      ? into.map((part, i) => mergePart(plan.measures[i] as PlannedMeasure, part, parts[i] ?? null))
+      : [...parts];
+  base.rows.forEach((row, r) => {
     const value = row[colDim.key] ?? null;
     const id = JSON.stringify(value);
     let index = across.get(id);
@@ -158,37 +228,69 @@ function shapePivot(plan: ReportPlan, base: Shaped): Shaped {
     const rowId = JSON.stringify(down);
     let out = byRow.get(rowId);
     if (!out) {
-      out = { [rowDim.key]: down };
+      out = { row: { [rowDim.key]: down }, totals: [] };
       byRow.set(rowId, out);
     }
-    for (const measure of plan.measures) out[`${measure.key}:${index}`] = row[measure.key] ?? null;
-  }
-  const columns: ReportColumn[] = base.columns.filter((c) => c.key === rowDim.key);
-  values.forEach((_value, index) => {
-    for (const measure of plan.measures) {
-      const column: ReportColumn = {
-        key: `${measure.key}:${index}`,
-        type: 'measure',
-        aggregate: measure.aggregate,
-        derived: true,
-      };
-      if (measure.field) column.field = measure.field;
-      if (measure.label) column.label = measure.label;
-      columns.push(column);
+    for (const measure of plan.order) out.row[`${measure}:${index}`] = row[measure] ?? null;
+    const parts = base.groups?.[r]?.parts;
+    if (parts) {
+      out.totals = merge(out.totals.length > 0 ? out.totals : undefined, parts);
+      columnTotals.set(index, merge(columnTotals.get(index), parts));
+      grand = merge(grand, parts);
     }
   });
+  const columns: ReportColumn[] = base.columns.filter((c) => c.key === rowDim.key);
+  const measureColumns = base.columns.filter((c) => c.type === 'measure');
+  values.forEach((_value, index) => {
+    for (const column of measureColumns)
+      columns.push({ ...column, key: `${column.key}:${index}`, derived: true });
+  });
+  const totalled = base.groups !== undefined;
+  if (totalled) {
+    for (const measure of plan.measures) {
+      const column = measureColumns.find((c) => c.key === measure.key);
+      if (column)
+        columns.push({ ...column, key: `${measure.key}:total`, derived: true, derivation: 'subtotal' });
+    }
+  }
+  const figure = (parts: readonly Part[] | undefined, i: number) =>
+    parts ? finishPart(parts[i] ?? null) : null;
   // Cells of combinations without records are empty figures, so every row has every column.
-  const rows = [...byRow.values()].map((row) => {
+  const rows = [...byRow.values()].map(({ row, totals }) => {
     values.forEach((_value, index) => {
-      for (const measure of plan.measures) {
-        const key = `${measure.key}:${index}`;
-        if (!Object.hasOwn(row, key)) row[key] = emptyValue(measure);
+      for (const column of measureColumns) {
+        const key = `${column.key}:${index}`;
+        if (!Object.hasOwn(row, key)) {
+          const measure = plan.measures.find((m) => m.key === column.key);
+          row[key] = measure ? emptyValue(measure) : null;
+        }
       }
     });
+    if (totalled)
+      plan.measures.forEach((m, i) => {
+        row[`${m.key}:total`] = figure(totals, i);
+      });
     return row;
   });
-  return { columns, rows, facts: { pivot: { rows: rowDim.key, columns: colDim.key, values } } };
+  const totals: Record<string, ReportRow[string]> = {};
+  if (totalled) {
+    plan.measures.forEach((m, i) => {
+      values.forEach((_value, index) => {
+        totals[`${m.key}:${index}`] = figure(columnTotals.get(index), i);
+      });
+      totals[`${m.key}:total`] = figure(grand, i);
+    });
+  }
+  return { columns, rows, facts: { pivot: { rows: rowDim.key, columns: colDim.key, values, totals } } };
 }
+
+/** A line may be extended by a forecast. */
+const line: WidgetTypeDef = {
+  ...chart,
+  checkOptions: checkForecastOptions,
+  checkPlan: checkForecastPlan,
+  shape: (plan, base) => applyForecast(plan, base.columns, base.rows),
+};
 
 /** The registry of widget types: how each is queried and shaped. */
 export const widgetTypes = new Registry<WidgetTypeDef>('widget type')
@@ -198,7 +300,7 @@ export const widgetTypes = new Registry<WidgetTypeDef>('widget type')
     maxMeasures: 1,
     checkOptions: (o) => [...numberOption(o, 'min'), ...numberOption(o, 'max'), ...numberOption(o, 'target')],
     shape(plan, base) {
-      const shaped = single.shape(plan, base);
+      const shaped = base;
       const bounds: Record<string, unknown> = {};
       for (const name of ['min', 'max', 'target'])
         if (typeof plan.options[name] === 'number') bounds[name] = plan.options[name];
@@ -206,26 +308,20 @@ export const widgetTypes = new Registry<WidgetTypeDef>('widget type')
     },
   })
   .register('bar', chart)
-  .register('line', chart)
+  .register('line', line)
   .register('pie', { ...chart, dimensions: { min: 1, max: 1 } })
   // A table without dimensions is one row of figures, like a kpi.
   .register('table', {
     ...chart,
     dimensions: { min: 0, max: 5 },
-    shape: (plan, base) => (plan.dimensions.length === 0 ? single.shape(plan, base) : base),
+    shape: asIs,
   })
   .register('ranking', {
     dimensions: { min: 1, max: 2 },
     maxMeasures: 20,
     defaultLimit: 10,
     defaultSort: byFirstMeasureDesc,
-    shape(plan, base) {
-      const by = plan.sort.find((key) => plan.measures.some((m) => m.key === key.key)) ?? plan.sort[0];
-      return {
-        columns: [{ key: 'rank', type: 'measure', derived: true }, ...base.columns],
-        rows: by ? rankRows(base.rows, by.key) : base.rows.map((row, i) => ({ rank: i + 1, ...row })),
-      };
-    },
+    shape: shapeRanking,
   })
   .register('funnel', {
     dimensions: { min: 1, max: 1 },
@@ -233,22 +329,36 @@ export const widgetTypes = new Registry<WidgetTypeDef>('widget type')
     defaultLimit: 1000,
     defaultSort: byFirstMeasureDesc,
     checkOptions(options) {
+      const issues: ReportIssue[] = [];
       const stages = options.stages;
-      if (stages === undefined) return [];
       const ok =
-        Array.isArray(stages) &&
-        stages.length > 0 &&
-        stages.length <= 100 &&
-        stages.every((s) => typeof s === 'string' || typeof s === 'number' || typeof s === 'boolean');
-      return ok
-        ? []
-        : [
-            {
-              code: 'report.option',
-              path: '/options/stages',
-              params: { option: 'stages', expected: 'list of values' },
-            },
-          ];
+        stages === undefined ||
+        (Array.isArray(stages) &&
+          stages.length > 0 &&
+          stages.length <= 100 &&
+          stages.every((s) => typeof s === 'string' || typeof s === 'number' || typeof s === 'boolean'));
+      if (!ok) {
+        issues.push({
+          code: 'report.option',
+          path: '/options/stages',
+          params: { option: 'stages', expected: 'list of values' },
+        });
+      }
+      const cumulative = options.cumulative;
+      if (cumulative !== undefined && typeof cumulative !== 'boolean') {
+        issues.push({
+          code: 'report.option',
+          path: '/options/cumulative',
+          params: { option: 'cumulative', expected: 'true or false' },
+        });
+      } else if (cumulative === true && stages === undefined) {
+        issues.push({
+          code: 'report.option',
+          path: '/options/stages',
+          params: { option: 'stages', expected: 'list of values in stage order (cumulative needs it)' },
+        });
+      }
+      return issues;
     },
     shape: shapeFunnel,
   })

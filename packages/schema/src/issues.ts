@@ -49,6 +49,8 @@ export const RULE_CODES = [
   'ref.dashboard',
   /** A reference to a widget key that the dashboard does not define (`params.widget`). */
   'ref.widget',
+  /** A widget measure sets none or several of aggregate, formula, percentOfTotal, runningTotal, previous, target (`params.kinds`). */
+  'widget.measureKind',
   /** A formula names an identifier that is no field of its scope (`params.name`). */
   'formula.unknownField',
   /** A cascading option names a parent value that the parent field does not offer (`params.value`). */

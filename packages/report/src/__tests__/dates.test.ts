@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLabel } from '../shape.js';
+import { bucketLabel, bucketStartOfDay } from '../buckets.js';
 import type { Granularity } from '../types.js';
 import { compiled, rec, report, widget } from './helpers.js';
 
@@ -119,10 +119,10 @@ describe('date buckets', () => {
     expect(result.rows).toEqual([{ _createdAt: '2026-01-15T10:00:00.000Z', count: 1 }]);
   });
 
-  it('merges per-day groups into buckets exactly as the expression pipeline buckets them', () => {
+  it('merges per-day groups into buckets exactly, averages and distinct counts included', () => {
     const docs = [
       ...byDay,
-      ...days.map((d, i) => rec({ closeDate: d, amount: i * 10 })),
+      ...days.map((d, i) => rec({ closeDate: d, amount: i * 10, region: i % 2 ? 'north' : 'south' })),
       rec({ amount: 3 }),
       rec({ closeDate: '2026-01-02' }),
     ];
@@ -131,20 +131,38 @@ describe('date buckets', () => {
       { aggregate: 'sum' as const, field: 'amount' },
       { aggregate: 'min' as const, field: 'amount' },
       { aggregate: 'max' as const, field: 'amount' },
+      { aggregate: 'avg' as const, field: 'amount' },
+      { aggregate: 'countDistinct' as const, field: 'region' },
     ];
+    // By hand: every record with its bucket, then plain arithmetic per bucket.
+    const expected = (granularity: Granularity) => {
+      const groups = new Map<string | null, { amounts: number[]; count: number; regions: Set<unknown> }>();
+      for (const doc of docs as { data: { closeDate?: string; amount?: number; region?: string } }[]) {
+        const day = doc.data.closeDate;
+        const start = day ? bucketStartOfDay(day, granularity) : null;
+        const key = start === null ? null : bucketLabel(start, granularity);
+        const g = groups.get(key) ?? { amounts: [], count: 0, regions: new Set() };
+        g.count += 1;
+        if (typeof doc.data.amount === 'number') g.amounts.push(doc.data.amount);
+        if (doc.data.region !== undefined) g.regions.add(doc.data.region);
+        groups.set(key, g);
+      }
+      return [...groups.entries()]
+        .sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a < b ? -1 : 1))
+        .map(([key, g]) => ({
+          closeDate: key,
+          count: g.count,
+          sum_amount: g.amounts.reduce((x, y) => x + y, 0),
+          min_amount: g.amounts.length ? Math.min(...g.amounts) : null,
+          max_amount: g.amounts.length ? Math.max(...g.amounts) : null,
+          avg_amount: g.amounts.length ? g.amounts.reduce((x, y) => x + y, 0) / g.amounts.length : null,
+          countDistinct_region: g.regions.size,
+        }));
+    };
     for (const granularity of ['day', 'week', 'month', 'quarter', 'year'] as const) {
-      const dimensions = [{ field: 'closeDate', granularity }];
-      const merged = widget({ type: 'bar', dimensions, measures });
-      // An average does not merge, so this widget groups by computed buckets in the pipeline.
-      const computed = widget({
-        type: 'bar',
-        dimensions,
-        measures: [...measures, { aggregate: 'avg', field: 'amount' }],
-      });
-      expect(compiled(merged).plan.mode).toBe('days');
-      expect(compiled(computed).plan.mode).toBe('expression');
-      const expected = report(computed, docs).rows.map(({ avg_amount: _avg, ...row }) => row);
-      expect(report(merged, docs).rows, granularity).toEqual(expected);
+      const merged = widget({ type: 'bar', dimensions: [{ field: 'closeDate', granularity }], measures });
+      expect(compiled(merged).plan.merge).toBe(granularity !== 'day');
+      expect(report(merged, docs).rows, granularity).toEqual(expected(granularity));
     }
   });
 

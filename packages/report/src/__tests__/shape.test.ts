@@ -23,23 +23,25 @@ describe('shapeReport', () => {
     );
     const result = shapeReport(query.plan, [
       {
-        d0: objectId('0123456789abcdef01234567'),
+        _id: objectId('0123456789abcdef01234567'),
         m0: long(7),
         m1: decimal('12.50'),
         m2: new Date(0),
-        m3: Number.NaN,
+        m3: 0,
+        m3n: 0,
       },
-      { d0: null, m0: 10n, m1: undefined, m2: new Date(Number.NaN), m3: 1.5 },
+      { _id: null, m0: 10n, m1: undefined, m2: new Date(Number.NaN), m3: 3, m3n: long(2) },
     ]);
+    // Rows come sorted by the dimension: null first, as MongoDB sorts.
     expect(result.rows).toEqual([
-      { _owner: '0123456789abcdef01234567', a: 7, b: 12.5, c: '1970-01-01T00:00:00.000Z', d: null },
       { _owner: null, a: 10, b: null, c: null, d: 1.5 },
+      { _owner: '0123456789abcdef01234567', a: 7, b: 12.5, c: '1970-01-01T00:00:00.000Z', d: null },
     ]);
   });
 
   it('keeps at most the limit and says so', () => {
     const query = compiled(widget({ type: 'bar', dimensions: [{ field: 'region' }], limit: 2 }));
-    const docs = ['a', 'b', 'c'].map((d0) => ({ d0, m0: 1 }));
+    const docs = ['a', 'b', 'c'].map((_id) => ({ _id, m0: 1 }));
     const result = shapeReport(query.plan, docs);
     expect(result.rows.map((row) => row.region)).toEqual(['a', 'b']);
     expect(result.meta).toMatchObject({ rowCount: 2, truncated: true });

@@ -163,12 +163,12 @@ describe('ranking', () => {
       }),
       deals,
     );
-    expect(result.columns[0]).toEqual({ key: 'rank', type: 'measure', derived: true });
+    expect(result.columns[0]).toEqual({ key: 'rank', type: 'measure', derived: true, derivation: 'rank' });
     expect(result.rows).toEqual([
-      { rank: 1, stage: 'lead', count: 2, sum_amount: 150 },
-      { rank: 1, stage: 'proposal', count: 2, sum_amount: 550 },
-      { rank: 3, stage: 'archived', count: 1, sum_amount: 7 },
-      { rank: 3, stage: 'won', count: 1, sum_amount: 300 },
+      { rank: 1, stage: 'lead', count: 2, sum_amount: 150, viewer: false },
+      { rank: 1, stage: 'proposal', count: 2, sum_amount: 550, viewer: false },
+      { rank: 3, stage: 'archived', count: 1, sum_amount: 7, viewer: false },
+      { rank: 3, stage: 'won', count: 1, sum_amount: 300, viewer: false },
     ]);
   });
 
@@ -184,8 +184,8 @@ describe('ranking', () => {
       deals,
     );
     expect(result.rows).toEqual([
-      { rank: 1, region: 'east', count: 1, total: 500 },
-      { rank: 2, region: 'north', count: 2, total: 400 },
+      { rank: 1, region: 'east', count: 1, total: 500, viewer: false },
+      { rank: 2, region: 'north', count: 2, total: 400, viewer: false },
     ]);
     expect(result.meta.truncated).toBe(true);
   });
@@ -202,12 +202,18 @@ describe('funnel', () => {
       deals,
     );
     expect(result.rows).toEqual([
-      { stage: 'lead', count: 2, conversion: null },
-      { stage: 'proposal', count: 2, conversion: 1 },
-      { stage: 'negotiation', count: 0, conversion: 0 },
-      { stage: 'won', count: 1, conversion: null },
+      { stage: 'lead', count: 2, conversion: null, overall: 1 },
+      { stage: 'proposal', count: 2, conversion: 1, overall: 1 },
+      { stage: 'negotiation', count: 0, conversion: 0, overall: 0 },
+      { stage: 'won', count: 1, conversion: null, overall: 0.5 },
     ]);
-    expect(result.columns.at(-1)).toEqual({ key: 'conversion', type: 'measure', derived: true });
+    expect(result.columns.at(-2)).toEqual({
+      key: 'conversion',
+      type: 'measure',
+      derived: true,
+      derivation: 'conversion',
+      of: 'count',
+    });
     expect(result.meta).toMatchObject({
       stages: ['lead', 'proposal', 'negotiation', 'won'],
       droppedGroups: 1,
@@ -224,9 +230,9 @@ describe('funnel', () => {
       deals.slice(0, 5),
     );
     expect(result.rows).toEqual([
-      { region: 'east', sum_amount: 500, conversion: null },
-      { region: 'north', sum_amount: 400, conversion: 0.8 },
-      { region: 'south', sum_amount: 100, conversion: 0.25 },
+      { region: 'east', sum_amount: 500, conversion: null, overall: 1 },
+      { region: 'north', sum_amount: 400, conversion: 0.8, overall: 0.8 },
+      { region: 'south', sum_amount: 100, conversion: 0.25, overall: 0.2 },
     ]);
   });
 });
@@ -237,12 +243,23 @@ describe('pivot', () => {
       widget({ type: 'pivot', dimensions: [{ field: 'region' }, { field: 'won' }] }),
       deals.slice(0, 5),
     );
-    expect(result.meta.pivot).toEqual({ rows: 'region', columns: 'won', values: [null, true, false] });
-    expect(result.columns.map((c) => c.key)).toEqual(['region', 'count:0', 'count:1', 'count:2']);
+    expect(result.meta.pivot).toEqual({
+      rows: 'region',
+      columns: 'won',
+      values: [null, true, false],
+      totals: { 'count:0': 2, 'count:1': 2, 'count:2': 1, 'count:total': 5 },
+    });
+    expect(result.columns.map((c) => c.key)).toEqual([
+      'region',
+      'count:0',
+      'count:1',
+      'count:2',
+      'count:total',
+    ]);
     expect(result.rows).toEqual([
-      { region: 'east', 'count:0': 1, 'count:1': 0, 'count:2': 0 },
-      { region: 'north', 'count:0': 0, 'count:1': 2, 'count:2': 0 },
-      { region: 'south', 'count:0': 1, 'count:1': 0, 'count:2': 1 },
+      { region: 'east', 'count:0': 1, 'count:1': 0, 'count:2': 0, 'count:total': 1 },
+      { region: 'north', 'count:0': 0, 'count:1': 2, 'count:2': 0, 'count:total': 2 },
+      { region: 'south', 'count:0': 1, 'count:1': 0, 'count:2': 1, 'count:total': 2 },
     ]);
   });
 });

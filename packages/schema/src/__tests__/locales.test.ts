@@ -101,6 +101,7 @@ describe('formatIssue', () => {
         node: 'n',
         dashboard: 'd',
         widget: 'w',
+        kinds: 'aggregate, formula',
         name: 'n',
         value: 'v',
         count: 2,

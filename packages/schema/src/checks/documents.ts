@@ -1,5 +1,5 @@
 import type { Automation } from '../documents/automation.js';
-import type { Dashboard, Widget } from '../documents/dashboard.js';
+import { type Dashboard, DERIVED_MEASURE_KINDS, type Measure, type Widget } from '../documents/dashboard.js';
 import type { Role } from '../documents/role.js';
 import type { FormRef } from '../field-types/define.js';
 import { checkFilterFields, resolveFilterField } from '../filter-walk.js';
@@ -47,6 +47,41 @@ export function checkAutomation(a: Automation, base: string, scope: CheckScope =
   return out;
 }
 
+/** How a measure gets its value: the aggregate, or the derived kinds it sets (exactly one is valid). */
+function measureKinds(m: Measure): string[] {
+  const kinds: string[] = m.aggregate === undefined ? [] : ['aggregate'];
+  for (const kind of DERIVED_MEASURE_KINDS) if (m[kind] !== undefined) kinds.push(kind);
+  return kinds;
+}
+
+function checkMeasure(m: Measure, p: string, form: FormRef | undefined, scope: CheckScope, out: Issue[]) {
+  const kinds = measureKinds(m);
+  if (kinds.length !== 1) {
+    out.push(issue('widget.measureKind', p, { kinds: kinds.join(', ') || 'none' }));
+    return;
+  }
+  if (m.aggregate !== undefined) {
+    if (m.field !== undefined) fieldRef(form, m.field, pointer(p, 'field'), out);
+    else if (m.aggregate !== 'count')
+      out.push(issue('schema.required', pointer(p, 'field'), { missingProperty: 'field' }));
+    return;
+  }
+  if (m.field !== undefined)
+    out.push(issue('widget.measureKind', pointer(p, 'field'), { kinds: kinds[0] ?? '' }));
+  if (m.key === undefined) out.push(issue('schema.required', pointer(p, 'key'), { missingProperty: 'key' }));
+  const t = m.target;
+  if (!t) return;
+  const other = findForm(scope, t.form, pointer(p, 'target', 'form'), out);
+  if (t.field !== undefined) fieldRef(other, t.field, pointer(p, 'target', 'field'), out);
+  else if (t.aggregate !== 'count')
+    out.push(issue('schema.required', pointer(p, 'target', 'field'), { missingProperty: 'field' }));
+  t.match?.forEach((dim, k) => {
+    fieldRef(other, dim.field, pointer(p, 'target', 'match', k, 'field'), out);
+  });
+  if (t.period !== undefined) fieldRef(other, t.period, pointer(p, 'target', 'period'), out);
+  if (other && t.filter) out.push(...checkFilterFields(other, t.filter, pointer(p, 'target', 'filter')));
+}
+
 /** Checks beyond the JSON Schema of one widget: its form, dimension, measure and filter fields. */
 export function checkWidget(w: Widget, p: string, scope: CheckScope = {}): Issue[] {
   const out: Issue[] = [];
@@ -54,10 +89,11 @@ export function checkWidget(w: Widget, p: string, scope: CheckScope = {}): Issue
   w.dimensions?.forEach((dim, j) => {
     fieldRef(form, dim.field, pointer(p, 'dimensions', j, 'field'), out);
   });
+  w.drilldown?.forEach((dim, j) => {
+    fieldRef(form, dim.field, pointer(p, 'drilldown', j, 'field'), out);
+  });
   w.measures?.forEach((m, j) => {
-    if (m.field !== undefined) fieldRef(form, m.field, pointer(p, 'measures', j, 'field'), out);
-    else if (m.aggregate !== 'count')
-      out.push(issue('schema.required', pointer(p, 'measures', j, 'field'), { missingProperty: 'field' }));
+    checkMeasure(m, pointer(p, 'measures', j), form, scope, out);
   });
   if (form && w.filter) out.push(...checkFilterFields(form, w.filter, pointer(p, 'filter')));
   return out;
@@ -77,6 +113,19 @@ export function checkDashboard(d: Dashboard, base: string, scope: CheckScope = {
   d.layout?.forEach((cell, i) => {
     if (!keys.has(cell.widget))
       out.push(issue('ref.widget', pointer(base, 'layout', i, 'widget'), { widget: cell.widget }));
+  });
+  out.push(
+    ...duplicateKeys(
+      d.filters ?? [],
+      (f) => f.key,
+      (i) => pointer(base, 'filters', i, 'key'),
+    ),
+  );
+  d.filters?.forEach((f, i) => {
+    f.fields?.forEach((entry, k) => {
+      const form = findForm(scope, entry.form, pointer(base, 'filters', i, 'fields', k, 'form'), out);
+      fieldRef(form, entry.field, pointer(base, 'filters', i, 'fields', k, 'field'), out);
+    });
   });
   return out;
 }

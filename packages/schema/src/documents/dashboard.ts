@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { JsonValue, Key, LocalizedText } from '../common.js';
+import { Formula, JsonValue, Key, LocalizedText } from '../common.js';
 import { Filter, FilterField, PERIOD_UNITS } from '../filter.js';
 
 /** Widget types; the report package registers how each is queried and shaped. */
@@ -28,16 +28,62 @@ export const Dimension = Type.Object(
   { additionalProperties: false },
 );
 
-/** A number computed per group; `field` may be left out for `count`. */
+/** Static type of {@link Dimension}. */
+export type Dimension = Static<typeof Dimension>;
+
+/**
+ * Another form's figures joined to the widget's groups (a target line): `aggregate` of `field` over the
+ * records of `form` the caller may view, grouped by `match` — one field of `form` per widget dimension, in
+ * order, whose values equal the dimension's (with the same granularity for dates). Period filters of the
+ * widget and of the dashboard apply to the `period` field of `form`.
+ */
+export const TargetSeries = Type.Object(
+  {
+    form: Key,
+    aggregate: Type.Enum(AGGREGATES),
+    field: Type.Optional(FilterField),
+    match: Type.Optional(Type.Array(Dimension, { maxItems: 5 })),
+    filter: Type.Optional(Filter),
+    period: Type.Optional(FilterField),
+  },
+  { additionalProperties: false },
+);
+
+/** Static type of {@link TargetSeries}. */
+export type TargetSeries = Static<typeof TargetSeries>;
+
+/**
+ * A number computed per group. Exactly one of: `aggregate` (with `field`, which `count` may leave out);
+ * `formula` over other measures of the row by key; `percentOfTotal`, `runningTotal` or `previous` naming
+ * another measure (`previous`: its value one period back, with the delta); `target` (another form's figure
+ * joined on the dimensions). Derived measures need a `key`.
+ */
 export const Measure = Type.Object(
   {
     key: Type.Optional(Key),
     field: Type.Optional(FilterField),
-    aggregate: Type.Enum(AGGREGATES),
+    aggregate: Type.Optional(Type.Enum(AGGREGATES)),
     label: Type.Optional(LocalizedText),
+    formula: Type.Optional(Formula),
+    percentOfTotal: Type.Optional(Key),
+    runningTotal: Type.Optional(Key),
+    previous: Type.Optional(Key),
+    target: Type.Optional(TargetSeries),
   },
   { additionalProperties: false },
 );
+
+/** Static type of {@link Measure}. */
+export type Measure = Static<typeof Measure>;
+
+/** The keys that make a measure derived (computed from other measures or another form), not aggregated. */
+export const DERIVED_MEASURE_KINDS = [
+  'formula',
+  'percentOfTotal',
+  'runningTotal',
+  'previous',
+  'target',
+] as const;
 
 /** A chart, table or figure over the records of one form. */
 export const Widget = Type.Object(
@@ -47,6 +93,8 @@ export const Widget = Type.Object(
     title: LocalizedText,
     source: Type.Object({ form: Key }, { additionalProperties: false }),
     dimensions: Type.Optional(Type.Array(Dimension, { maxItems: 5 })),
+    /** Levels below the first dimension a click drills into (region → team → member; year → quarter → month). */
+    drilldown: Type.Optional(Type.Array(Dimension, { minItems: 1, maxItems: 5 })),
     measures: Type.Optional(Type.Array(Measure, { maxItems: 20 })),
     filter: Type.Optional(Filter),
     sort: Type.Optional(
@@ -68,13 +116,45 @@ export const Widget = Type.Object(
 /** Static type of {@link Widget}. */
 export type Widget = Static<typeof Widget>;
 
+/** Kinds of dashboard filter controls. */
+export const DASHBOARD_FILTER_TYPES = ['period', 'member', 'department', 'select'] as const;
+
+/**
+ * A filter control above a dashboard's widgets, applied to every widget: `period` (a named period over a
+ * date field), `member` (a member field or `_owner`), `department` (`_dept` or a department field, with the
+ * departments below it), `select` (a select field, any of the chosen values). `field` names the field in
+ * every widget's form; `fields` names another one for some forms. A widget whose form has neither is left
+ * unfiltered.
+ */
+export const DashboardFilter = Type.Object(
+  {
+    key: Key,
+    type: Type.Enum(DASHBOARD_FILTER_TYPES),
+    label: Type.Optional(LocalizedText),
+    field: FilterField,
+    fields: Type.Optional(
+      Type.Array(Type.Object({ form: Key, field: FilterField }, { additionalProperties: false }), {
+        maxItems: 100,
+      }),
+    ),
+    /** The value before the viewer picks one: a period name, `"$me"`, a department id, a list of options. */
+    default: Type.Optional(JsonValue),
+  },
+  { additionalProperties: false },
+);
+
+/** Static type of {@link DashboardFilter}. */
+export type DashboardFilter = Static<typeof DashboardFilter>;
+
 /** A dashboard: widgets and where they sit on a 24-column grid. */
 export const Dashboard = Type.Object(
   {
     key: Key,
     name: LocalizedText,
     description: Type.Optional(LocalizedText),
-    widgets: Type.Array(Widget, { minItems: 1, maxItems: 100 }),
+    // Empty while a dashboard is being designed.
+    widgets: Type.Array(Widget, { maxItems: 100 }),
+    filters: Type.Optional(Type.Array(DashboardFilter, { maxItems: 20 })),
     layout: Type.Optional(
       Type.Array(
         Type.Object(
