@@ -192,6 +192,21 @@ describe('compileFilter: special values', () => {
       end: new Date('2026-03-16T00:00:00.000Z'),
     });
   });
+
+  it('moves periods back by their own length (the previous period of a report)', () => {
+    expect(periodRange('thisMonth', now, 'UTC', -1)).toEqual(periodRange('lastMonth', now, 'UTC'));
+    expect(periodRange('thisQuarter', now, 'Asia/Shanghai', -1)).toEqual(
+      periodRange('lastQuarter', now, 'Asia/Shanghai'),
+    );
+    expect(periodRange('lastMonth', now, 'UTC', -1)).toEqual({
+      start: new Date('2026-01-01T00:00:00.000Z'),
+      end: new Date('2026-02-01T00:00:00.000Z'),
+    });
+    expect(periodRange('last7Days', now, 'UTC', -1)).toEqual({
+      start: new Date('2026-03-02T00:00:00.000Z'),
+      end: new Date('2026-03-09T00:00:00.000Z'),
+    });
+  });
 });
 
 describe('compileFilter: rejections', () => {

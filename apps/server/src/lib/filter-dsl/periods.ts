@@ -83,13 +83,14 @@ const SPECS: Record<Period, { unit: keyof typeof UNITS; offset: number; length: 
 
 /**
  * The range of a named period around `now`, counted in `timeZone` (DST-aware: a day is from local
- * midnight to local midnight, whatever its length).
+ * midnight to local midnight, whatever its length), moved by `shift` of its own lengths (-1: the period
+ * before it).
  */
-export function periodRange(period: Period, now: Date, timeZone = 'UTC'): PeriodRange {
+export function periodRange(period: Period, now: Date, timeZone = 'UTC', shift = 0): PeriodRange {
   const spec = SPECS[period];
   const unit = UNITS[spec.unit];
   const base = unit.start(new TZDate(now.getTime(), timeZone));
-  const start = unit.add(base, spec.offset);
+  const start = unit.add(base, spec.offset + shift * spec.length);
   const end = unit.add(start, spec.length);
   return { start: new Date(start.getTime()), end: new Date(end.getTime()) };
 }

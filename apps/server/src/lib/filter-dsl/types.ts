@@ -22,6 +22,11 @@ export interface FilterContext {
   now: Date;
   /** IANA time zone that days, months and quarters are counted in; defaults to UTC. */
   timeZone?: string;
+  /**
+   * Periods this many of their own lengths later (negative: earlier): `thisMonth` with -1 is last month,
+   * `last7Days` the seven days before. Reports compare with the previous period this way.
+   */
+  periodShift?: number;
 }
 
 /** Limits that keep a hostile filter cheap to compile and to run. */

@@ -120,7 +120,7 @@ function dayOrPeriod(
   scope: ValueScope,
 ): Operand | undefined {
   const { field, context } = scope;
-  const range = periodRange(period, context.now, context.timeZone);
+  const range = periodRange(period, context.now, context.timeZone, context.periodShift ?? 0);
   if (field.kind === 'date') {
     const start = localDate(range.start, context.timeZone);
     const end = localDate(range.end, context.timeZone);

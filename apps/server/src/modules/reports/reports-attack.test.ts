@@ -30,14 +30,14 @@ afterAll(async () => {
 async function send(
   who: { headers: Record<string, string> } | null,
   body: unknown,
-  options: { ws?: string; raw?: string; contentType?: string } = {},
+  options: { ws?: string; raw?: string; contentType?: string; route?: 'query' | 'cell' | 'export' } = {},
 ): Promise<LightMyRequestResponse> {
   requests += 1;
   const headers: Record<string, string> = { ...(who?.headers ?? {}) };
   if (options.contentType) headers['content-type'] = options.contentType;
   return t.app.inject({
     method: 'POST',
-    url: `/api/v1/workspaces/${options.ws ?? victim.ws}/reports/query`,
+    url: `/api/v1/workspaces/${options.ws ?? victim.ws}/reports/${options.route ?? 'query'}`,
     headers,
     ...(options.raw !== undefined ? { payload: options.raw } : { payload: body as Record<string, unknown> }),
   });
@@ -197,10 +197,74 @@ describe('hidden fields', () => {
         422,
       ],
     ];
-    for (const [label, body, status] of cases) {
+    const bar = widget({ type: 'bar', dimensions: [{ field: 'region' }] });
+    const derived: [string, unknown, number][] = [
+      ['drill-down level', { widget: { ...bar, drilldown: [{ field: margin }] }, drill: ['north'] }, 422],
+      [
+        'formula over a hidden field',
+        {
+          widget: widget({
+            type: 'kpi',
+            measures: [{ aggregate: 'count' }, { key: 'x', formula: 'margin * 2' }],
+          }),
+        },
+        422,
+      ],
+      [
+        'target series of the hidden field',
+        {
+          widget: widget({
+            type: 'bar',
+            dimensions: [{ field: 'region' }],
+            measures: [
+              {
+                key: 't',
+                target: { form: 'deals', aggregate: 'max', field: margin, match: [{ field: 'region' }] },
+              },
+            ],
+          }),
+        },
+        422,
+      ],
+      [
+        'target series matched on the hidden field',
+        {
+          widget: widget({
+            type: 'bar',
+            dimensions: [{ field: 'amount' }],
+            measures: [
+              { key: 't', target: { form: 'deals', aggregate: 'count', match: [{ field: margin }] } },
+            ],
+          }),
+        },
+        422,
+      ],
+      [
+        'target series filtered by the hidden field',
+        {
+          widget: widget({
+            type: 'kpi',
+            measures: [
+              {
+                key: 't',
+                target: { form: 'deals', aggregate: 'count', filter: { field: margin, op: 'gt', value: 50 } },
+              },
+            ],
+          }),
+        },
+        422,
+      ],
+    ];
+    for (const [label, body, status] of [...cases, ...derived]) {
       const res = await send(victim.rep, body);
       expectStatus(res, status, `hidden field as ${label}`);
       expectNoMargins(res, `hidden field as ${label}`);
+    }
+    for (const route of ['cell', 'export'] as const) {
+      const body = { widget: widget({ type: 'bar', dimensions: [{ field: margin }] }), cell: { margin: 11 } };
+      const res = await send(victim.rep, route === 'cell' ? body : { widget: body.widget }, { route });
+      expectStatus(res, route === 'cell' ? 422 : 422, `hidden field in ${route}`);
+      expectNoMargins(res, `hidden field in ${route}`);
     }
     // The same requests work for a role that may see the field: the refusal is the access layer's.
     requests += 1;

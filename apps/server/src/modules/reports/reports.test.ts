@@ -111,9 +111,9 @@ describe('POST /workspaces/:ws/reports/query', () => {
       }),
     });
     expect(funnel.json().rows).toEqual([
-      { stage: 'lead', count: 2, conversion: null },
-      { stage: 'proposal', count: 1, conversion: 0.5 },
-      { stage: 'won', count: 2, conversion: 2 },
+      { stage: 'lead', count: 2, conversion: null, overall: 1 },
+      { stage: 'proposal', count: 1, conversion: 0.5, overall: 0.5 },
+      { stage: 'won', count: 2, conversion: 2, overall: 1 },
     ]);
     const ranking = await ask({
       widget: widget({
@@ -124,8 +124,8 @@ describe('POST /workspaces/:ws/reports/query', () => {
       }),
     });
     expect(ranking.json().rows).toEqual([
-      { rank: 1, name: 'e', sum_amount: 1600 },
-      { rank: 2, name: 'd', sum_amount: 800 },
+      { rank: 1, name: 'e', sum_amount: 1600, viewer: false },
+      { rank: 2, name: 'd', sum_amount: 800, viewer: false },
     ]);
     expect(ranking.json().meta.truncated).toBe(true);
   });

@@ -1,22 +1,29 @@
 import {
+  buildPipeline,
+  cellConditions,
   compileReport,
   describeReportIssue,
-  type ReportField,
+  drillWidget,
+  type ReportIssue,
+  type ReportPlan,
   type ReportResult,
+  seriesIndex,
   shapeReport,
 } from '@formloom/report';
-import { validateWidget, type Widget } from '@formloom/schema';
+import { type TargetSeries, validateWidget, type Widget } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
-import { compileFilter, type FilterField } from '../../lib/filter-dsl/index.js';
 import type { Caller } from '../apps/caller.js';
 import { issueDetails } from '../forms/issues.js';
 import { formModel } from '../forms/model.js';
 import { type FormTarget, openForm } from '../records/context.js';
 import { recordModel } from '../records/model.js';
 import { flatten } from '../records/read.js';
+import { cachedAnswer, formsStamp, queryKey, rememberAnswer } from './cache.js';
+import { reportFields } from './fields.js';
+import { compileFilters, hasPeriod, periodConditions, resolvePeriods, widgetFilters } from './filters.js';
 
-/** The body of `POST /workspaces/:ws/reports/query` (API.md). */
+/** The body of `POST /workspaces/:ws/reports/query` (docs/reports.md). */
 export interface ReportRequest {
   /** A widget of the meta-model; `source.form` is a form key. */
   widget: unknown;
@@ -24,10 +31,29 @@ export interface ReportRequest {
   filters?: unknown[];
   /** The app whose form `source.form` names; needed only when several apps have a form with that key. */
   appId?: string;
+  /** IANA zone periods and date buckets are counted in (default UTC). */
+  timeZone?: string;
+  /** Values clicked so far down the widget's drill-down levels. */
+  drill?: unknown[];
+  /** Filters for the other forms a widget reads (target series), by form key: dashboard filter controls. */
+  filtersFor?: (formKey: string) => unknown[];
 }
 
 /** How long one report may run on the store before it is abandoned. */
 const MAX_TIME_MS = 15_000;
+
+/** Checks an IANA time-zone name; 400 at `/timeZone` for anything else. */
+export function checkTimeZone(timeZone: string | undefined): string {
+  if (timeZone === undefined) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return timeZone;
+  } catch {
+    throw appError('VALIDATION_FAILED', 'Invalid time zone', [
+      { path: '/timeZone', message: 'must be an IANA time zone name such as Asia/Shanghai' },
+    ]);
+  }
+}
 
 /**
  * The form a widget's `source.form` key names in the caller's workspace. Form keys are unique per app, so
@@ -63,23 +89,6 @@ async function resolveForm(
   return first._id;
 }
 
-/** The same fields as the report package sees them, with the form's labels. */
-function reportFields(
-  target: FormTarget,
-  visible: ReadonlyMap<string, FilterField>,
-): Map<string, ReportField> {
-  const labels = new Map(target.form.definition.fields.map((f) => [f.key, f.label]));
-  const out = new Map<string, ReportField>();
-  for (const [key, field] of visible) {
-    const entry: ReportField = { path: field.path, kind: field.kind };
-    if (field.multiple) entry.multiple = true;
-    const label = labels.get(key);
-    if (label && typeof label === 'object') entry.label = label as NonNullable<ReportField['label']>;
-    out.set(key, entry);
-  }
-  return out;
-}
-
 /**
  * Sorts name columns, not fields; still, a sort that names a field hidden from the caller is refused like
  * an unknown one, so no request can even mention such a field and succeed.
@@ -93,68 +102,238 @@ function hiddenSorts(widget: Widget, target: FormTarget): ErrorDetail[] {
   return details;
 }
 
-function compileFilters(
-  target: FormTarget,
-  fields: ReadonlyMap<string, FilterField>,
-  widget: Widget,
-  filters: readonly unknown[],
-): Record<string, unknown>[] {
-  const context = {
-    userId: target.caller.userId.toHexString(),
-    departmentId: target.caller.department?.toHexString(),
-    now: target.now,
-    timeZone: target.caller.timeZone,
+function misfit(issues: readonly ReportIssue[], base = '/widget'): never {
+  throw appError(
+    'UNPROCESSABLE',
+    'The widget does not fit the form',
+    issues.map((issue) => ({
+      path:
+        issue.path.startsWith('/drill') || issue.path.startsWith('/cell')
+          ? issue.path
+          : `${base}${issue.path}`,
+      message: describeReportIssue(issue),
+    })),
+  );
+}
+
+/** A widget made ready to run for one caller: its form, compiled pipeline(s) and plan. */
+interface Prepared {
+  caller: Caller;
+  widget: Widget;
+  target: FormTarget;
+  appId: string;
+  plan: ReportPlan;
+  pipeline: Record<string, unknown>[];
+  /** The pipeline over the previous period, when a `previous` measure needs one. */
+  previous?: Record<string, unknown>[];
+  /** The DSL conditions the report applied besides the caller's scope (widget, request, drill). */
+  conditions: unknown[];
+  drill?: { level: number; levels: number; path: unknown[] };
+}
+
+async function prepare(connection: Connection, caller: Caller, request: ReportRequest): Promise<Prepared> {
+  const issues = validateWidget(request.widget);
+  if (issues.length > 0)
+    throw appError('VALIDATION_FAILED', 'Invalid widget', issueDetails(issues, '/widget'));
+  const given = request.widget as Widget;
+  const timeZone = checkTimeZone(request.timeZone);
+  const scoped: Caller = { ...caller, timeZone };
+  const formId = await resolveForm(connection, scoped, given.source.form, request.appId);
+  const target = await openForm(connection, scoped, formId);
+  if (!target.access.can('view')) throw appError('FORBIDDEN', 'You may not view records of this form');
+
+  const fields = reportFields(target);
+  const drilled = drillWidget(given, request.drill ?? [], fields, timeZone);
+  if (!drilled.ok) misfit(drilled.issues);
+  const widget = drilled.widget;
+  const hiddenSort = hiddenSorts(widget, target);
+  if (hiddenSort.length > 0) throw appError('UNPROCESSABLE', 'The widget does not fit the form', hiddenSort);
+
+  // The fields the caller may name: those hidden from the caller's roles are left out like unknown ones.
+  const filters = request.filters ?? [];
+  const sources = widgetFilters(widget, filters, drilled.conditions);
+  const matchFor = (shift: number) => {
+    const extra = compileFilters(target, target.queryFields, sources, shift);
+    const match = target.access.filter('view', flatten([{ deletedAt: null }, ...extra]));
+    if (!match) throw appError('FORBIDDEN', 'You may not view records of this form');
+    return match;
   };
-  const sources: [unknown, string][] = [
-    [widget.filter, '/widget/filter'],
-    ...filters.map((filter, i): [unknown, string] => [filter, `/filters/${i}`]),
-  ];
-  // Hidden fields are not in `fields`: a filter naming one fails as an unknown field (400).
-  return sources
-    .map(([filter, basePath]) => compileFilter(filter, { fields, context, basePath }))
-    .filter((query) => Object.keys(query).length > 0);
+  const match = matchFor(0);
+  const compiled = compileReport(widget, {
+    fields,
+    match,
+    timeZone,
+    viewer: caller.userId.toHexString(),
+    hasPeriodFilter: hasPeriod(widget.filter) || hasPeriod(filters),
+  });
+  if (!compiled.ok) misfit(compiled.issues);
+  const { plan, pipeline } = compiled.query;
+  const prepared: Prepared = {
+    caller: scoped,
+    widget,
+    target,
+    appId: target.form.app.toHexString(),
+    plan,
+    pipeline: pipeline as Record<string, unknown>[],
+    conditions: [widget.filter, ...filters, ...drilled.conditions].filter((f) => f !== undefined),
+  };
+  if (plan.previousQuery) prepared.previous = buildPipeline(plan, matchFor(-1)) as Record<string, unknown>[];
+  if ((given.drilldown?.length ?? 0) > 0)
+    prepared.drill = { level: drilled.level, levels: drilled.levels, path: [...(request.drill ?? [])] };
+  return prepared;
+}
+
+/** Runs a pipeline over the records collection, or serves the answer kept for it while its form is unchanged. */
+async function run(connection: Connection, form: Types.ObjectId, pipeline: Record<string, unknown>[]) {
+  const stamp = await formsStamp(connection, [form]);
+  const key = queryKey(pipeline);
+  const cached = cachedAnswer(connection, key, stamp);
+  if (cached) return cached;
+  const docs = await recordModel(connection)
+    .aggregate<Record<string, unknown>>(pipeline as never)
+    .option({ maxTimeMS: MAX_TIME_MS });
+  rememberAnswer(connection, key, stamp, docs);
+  return docs;
+}
+
+/** The widget that answers a target series: the other form's figure grouped by the matching fields. */
+function targetWidget(widget: Widget, spec: TargetSeries): Widget {
+  return {
+    key: widget.key,
+    type: 'table',
+    title: widget.title,
+    source: { form: spec.form },
+    dimensions: spec.match ?? [],
+    measures: [{ key: 'value', aggregate: spec.aggregate, ...(spec.field ? { field: spec.field } : {}) }],
+    ...(spec.filter ? { filter: spec.filter } : {}),
+    limit: 10_000,
+  };
+}
+
+/**
+ * Target series of the widget, each run as a widget over its own form through the same access layer: the
+ * caller sees only the targets they may view (none when they may not view the form at all).
+ */
+async function targetSeries(connection: Connection, prepared: Prepared, request: ReportRequest) {
+  const out: Record<string, ReadonlyMap<string, number | null>> = {};
+  const unavailable: string[] = [];
+  for (const [i, d] of prepared.plan.derived.entries()) {
+    if (d.kind !== 'target') continue;
+    const spec = d.target;
+    const index = (prepared.widget.measures ?? []).findIndex((m) => m.key === d.key);
+    if ((spec.match ?? []).length !== prepared.plan.dimensions.length) {
+      throw appError('UNPROCESSABLE', 'The widget does not fit the form', [
+        {
+          path: `/widget/measures/${index < 0 ? i : index}/target/match`,
+          message: `must name one field of ${spec.form} per dimension of the widget (${prepared.plan.dimensions.length})`,
+        },
+      ]);
+    }
+    const filters = [
+      ...(spec.period
+        ? [prepared.widget.filter, ...(request.filters ?? [])].flatMap((f) =>
+            periodConditions(f, spec.period as string),
+          )
+        : []),
+      ...(request.filtersFor?.(spec.form) ?? []),
+    ];
+    try {
+      const result = await queryReport(connection, prepared.caller, {
+        widget: targetWidget(prepared.widget, spec),
+        filters,
+        appId: prepared.appId,
+        timeZone: prepared.caller.timeZone,
+      });
+      const keys = result.columns.filter((c) => c.type === 'dimension').map((c) => c.key);
+      out[d.key] = seriesIndex(result.rows, keys, 'value');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'FORBIDDEN') {
+        if (code === 'UNPROCESSABLE' || code === 'VALIDATION_FAILED' || code === 'NOT_FOUND') {
+          const details = ((error as { details?: ErrorDetail[] }).details ?? []).map((detail) => ({
+            ...detail,
+            path: `/widget/measures/${index}/target${detail.path.replace(/^\/widget/, '')}`,
+          }));
+          throw appError(
+            'UNPROCESSABLE',
+            'The widget does not fit the form',
+            details.length > 0
+              ? details
+              : [
+                  {
+                    path: `/widget/measures/${index}/target/form`,
+                    message: `no form "${spec.form}" in this app`,
+                  },
+                ],
+          );
+        }
+        throw error;
+      }
+      unavailable.push(d.key);
+    }
+  }
+  return { targets: out, unavailable };
 }
 
 /**
  * Runs a report query for the caller: validates the widget, resolves its form, refuses fields hidden from
  * the caller's roles, and aggregates only the records the caller may view. The access layer builds the
  * first `$match` (workspace, form, data scope, filters); the report package builds everything after it.
+ * Previous periods and target series are further queries through the same path.
  */
 export async function queryReport(
   connection: Connection,
   caller: Caller,
   request: ReportRequest,
 ): Promise<ReportResult> {
-  const issues = validateWidget(request.widget);
-  if (issues.length > 0)
-    throw appError('VALIDATION_FAILED', 'Invalid widget', issueDetails(issues, '/widget'));
-  const widget = request.widget as Widget;
-  const formId = await resolveForm(connection, caller, widget.source.form, request.appId);
-  const target = await openForm(connection, caller, formId);
-  if (!target.access.can('view')) throw appError('FORBIDDEN', 'You may not view records of this form');
+  return (await reportWithForm(connection, caller, request)).result;
+}
 
-  // The fields the caller may name: those hidden from the caller's roles are left out like unknown ones.
-  const filterFields = target.queryFields;
-  const hiddenSort = hiddenSorts(widget, target);
-  if (hiddenSort.length > 0) throw appError('UNPROCESSABLE', 'The widget does not fit the form', hiddenSort);
-  const extra = compileFilters(target, filterFields, widget, request.filters ?? []);
-  const match = target.access.filter('view', flatten([{ deletedAt: null }, ...extra]));
-  if (!match) throw appError('FORBIDDEN', 'You may not view records of this form');
+/** {@link queryReport}, with the form it read and the caller's access to it (exports check `export`). */
+export async function reportWithForm(
+  connection: Connection,
+  caller: Caller,
+  request: ReportRequest,
+): Promise<{ result: ReportResult; target: FormTarget }> {
+  const prepared = await prepare(connection, caller, request);
+  const formId = prepared.target.form.id;
+  const docs = await run(connection, formId, prepared.pipeline);
+  const previous = prepared.previous ? await run(connection, formId, prepared.previous) : undefined;
+  const { targets, unavailable } = await targetSeries(connection, prepared, request);
+  const result = shapeReport(prepared.plan, docs, { ...(previous ? { previous } : {}), targets });
+  result.meta.source = { form: formId.toHexString(), app: prepared.appId };
+  if (prepared.drill) result.meta.drill = prepared.drill;
+  if (unavailable.length > 0) result.meta.unavailableTargets = unavailable;
+  return { result, target: prepared.target };
+}
 
-  const compiled = compileReport(widget, {
-    fields: reportFields(target, filterFields),
-    match,
-    timeZone: caller.timeZone,
-  });
-  if (!compiled.ok) {
-    throw appError(
-      'UNPROCESSABLE',
-      'The widget does not fit the form',
-      compiled.issues.map((issue) => ({ path: `/widget${issue.path}`, message: describeReportIssue(issue) })),
-    );
-  }
-  const docs = await recordModel(connection)
-    .aggregate<Record<string, unknown>>(compiled.query.pipeline as never)
-    .option({ maxTimeMS: MAX_TIME_MS });
-  return shapeReport(compiled.query.plan, docs);
+/** What a record list needs to show the records behind one cell of a widget. */
+export interface CellRecords {
+  app: string;
+  form: string;
+  formKey: string;
+  /** A filter of the DSL: the widget's, the request's and the drill path's conditions and the cell's values. */
+  filter: { and: unknown[] };
+}
+
+/**
+ * The record filter behind one cell (a row's dimension values, by column key) of a widget, for the caller:
+ * a record list with it shows exactly the records the cell counts, within the caller's own scope (the list
+ * applies that itself). Relative periods are written out in the caller's time zone.
+ */
+export async function reportCell(
+  connection: Connection,
+  caller: Caller,
+  request: ReportRequest & { cell: Record<string, unknown> },
+): Promise<CellRecords> {
+  const prepared = await prepare(connection, caller, request);
+  const found = cellConditions(prepared.plan, request.cell);
+  if (found.some((c) => 'code' in c)) misfit(found as ReportIssue[]);
+  const conditions = [...prepared.conditions, ...found];
+  return {
+    app: prepared.appId,
+    form: prepared.target.form.id.toHexString(),
+    formKey: prepared.target.form.key,
+    filter: { and: conditions.map((c) => resolvePeriods(c, prepared.target)) },
+  };
 }
