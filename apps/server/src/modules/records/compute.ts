@@ -23,6 +23,22 @@ export interface ComputeContext {
   departmentId?: string;
   timeZone: string;
   now: Date;
+  /**
+   * Answers of lookups and rollups shared by the records of one batch: records written together see the
+   * store as it was before all of them, so identical queries need asking once.
+   */
+  memo?: Map<string, Promise<unknown>>;
+}
+
+/** Runs `read` once per key when the context shares answers (a batch), else every time. */
+function remembered<T>(ctx: ComputeContext, key: string, read: () => Promise<T>): Promise<T> {
+  if (!ctx.memo) return read();
+  let pending = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = read();
+    ctx.memo.set(key, pending);
+  }
+  return pending;
 }
 
 /**
@@ -116,9 +132,11 @@ async function lookupValue(
   const wanted = ids(data[relation.key]);
   if (wanted.length === 0) return relation.multiple ? [] : null;
   const key = String(field.field);
-  const docs = await recordModel(ctx.connection)
-    .find({ ws: ctx.ws, form: target.id, _id: { $in: wanted }, deletedAt: null }, { [`data.${key}`]: 1 })
-    .lean<Array<{ _id: Types.ObjectId; data?: Record<string, unknown> }>>();
+  const docs = await remembered(ctx, `lookup|${target.id}|${key}|${wanted.join(',')}`, () =>
+    recordModel(ctx.connection)
+      .find({ ws: ctx.ws, form: target.id, _id: { $in: wanted }, deletedAt: null }, { [`data.${key}`]: 1 })
+      .lean<Array<{ _id: Types.ObjectId; data?: Record<string, unknown> }>>(),
+  );
   const byId = new Map(docs.map((doc) => [doc._id.toHexString(), doc.data?.[key] ?? null]));
   const values = wanted.map((id) => byId.get(id.toHexString()) ?? null);
   return relation.multiple ? values : (values[0] ?? null);
@@ -219,9 +237,11 @@ async function rollupValue(
   if (aggregate === 'count') group.value = { $sum: 1 };
   else if (aggregate === 'countDistinct') group.value = { $addToSet: path };
   else group.value = { [`$${aggregate}`]: path };
-  const [row] = await recordModel(ctx.connection)
-    .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
-    .toArray();
+  const [row] = await remembered(ctx, `rollup|${JSON.stringify([match, group])}`, () =>
+    recordModel(ctx.connection)
+      .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
+      .toArray(),
+  );
   let value = row?.value ?? null;
   if (aggregate === 'countDistinct')
     value = Array.isArray(value) ? value.filter((v) => v !== null).length : 0;

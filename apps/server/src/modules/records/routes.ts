@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
+import { BATCH_LIMIT, batchUpdate, batchWrite } from './batch.js';
 import { addComment, listComments } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
@@ -41,6 +42,57 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
       },
     },
     async (request, reply) => reply.status(201).send(await createRecord(await target(request), request.body)),
+  );
+
+  app.post(
+    '/workspaces/:ws/forms/:form/records/batch',
+    {
+      schema: {
+        tags: ['records'],
+        summary:
+          `Create, or upsert by a unique field, up to ${BATCH_LIMIT} records with the checks of single writes; ` +
+          'a result per record, or all-or-nothing with atomic',
+        params: FormParams,
+        body: Type.Object(
+          {
+            records: Type.Array(Type.Object({ data: Data }, { additionalProperties: false }), {
+              minItems: 1,
+              maxItems: BATCH_LIMIT,
+            }),
+            mode: Type.Optional(Type.Union([Type.Literal('create'), Type.Literal('upsert')])),
+            key: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            atomic: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => batchWrite(await target(request), request.body),
+  );
+
+  app.patch(
+    '/workspaces/:ws/forms/:form/records/batch',
+    {
+      schema: {
+        tags: ['records'],
+        summary: `Update up to ${BATCH_LIMIT} records, each with the version the caller edited`,
+        params: FormParams,
+        body: Type.Object(
+          {
+            records: Type.Array(
+              Type.Object(
+                { id: Type.String({ maxLength: 64 }), v: Type.Integer({ minimum: 1 }), data: Data },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: BATCH_LIMIT },
+            ),
+            atomic: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => batchUpdate(await target(request), request.body),
   );
 
   app.get(

@@ -73,6 +73,21 @@ export async function nextSequence(connection: Connection, ws: Types.ObjectId, i
   return typeof counter?.seq === 'number' ? counter.seq : 1;
 }
 
+/** Takes `count` consecutive numbers of a counter at once; answers the first. */
+export async function nextSequences(
+  connection: Connection,
+  ws: Types.ObjectId,
+  id: string,
+  count: number,
+): Promise<number> {
+  const counter = await counterModel(connection).collection.findOneAndUpdate(
+    { _id: id as never },
+    { $inc: { seq: count }, $setOnInsert: { ws } },
+    { upsert: true, returnDocument: 'after' },
+  );
+  return (typeof counter?.seq === 'number' ? counter.seq : count) - count + 1;
+}
+
 /**
  * Gives a number back when the record it was taken for could not be stored, so sequences stay gap-free:
  * only succeeds while no later number has been taken.

@@ -24,6 +24,7 @@ import {
   counterId,
   formatSerial,
   nextSequence,
+  nextSequences,
   releaseSequence,
   type SerialSettings,
   serialPeriod,
@@ -44,8 +45,14 @@ function changeScope(target: FormTarget): ChangeScope {
   };
 }
 
-function computeContext(target: FormTarget, owner: Types.ObjectId, dept: Types.ObjectId | null | undefined) {
+function computeContext(
+  target: FormTarget,
+  owner: Types.ObjectId,
+  dept: Types.ObjectId | null | undefined,
+  memo?: Map<string, Promise<unknown>>,
+) {
   return {
+    ...(memo ? { memo } : {}),
     connection: target.connection,
     ws: target.caller.ws,
     forms: target.directory,
@@ -93,12 +100,16 @@ async function checkReferences(
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
+/** Serial fields of the form that number new records. */
+function serialFields(target: FormTarget) {
+  return target.form.definition.fields.filter((field) => field.type === 'serial' && !field.hidden);
+}
+
 /** Takes the next number of every serial field (in parallel: each field has its own counter). */
 async function takeSerials(target: FormTarget, data: Record<string, unknown>) {
   const { form, caller, connection, now } = target;
-  const fields = form.definition.fields.filter((field) => field.type === 'serial' && !field.hidden);
   return Promise.all(
-    fields.map(async (field) => {
+    serialFields(target).map(async (field) => {
       const settings = field as unknown as SerialSettings;
       const id = counterId(form.id, field.key, serialPeriod(settings, now, caller.timeZone));
       const seq = await nextSequence(connection, caller.ws, id);
@@ -108,13 +119,40 @@ async function takeSerials(target: FormTarget, data: Record<string, unknown>) {
   );
 }
 
+/** Numbers several new records in their order with one counter update per serial field. */
+async function numberInOrder(target: FormTarget, docs: readonly RecordDoc[]) {
+  const { form, caller, connection, now } = target;
+  await Promise.all(
+    serialFields(target).map(async (field) => {
+      const settings = field as unknown as SerialSettings;
+      const id = counterId(form.id, field.key, serialPeriod(settings, now, caller.timeZone));
+      const first = await nextSequences(connection, caller.ws, id, docs.length);
+      docs.forEach((doc, i) => {
+        doc.data[field.key] = formatSerial(settings, first + i, now, caller.timeZone);
+      });
+    }),
+  );
+}
+
+/** A create that passed every check and is computed, ready to store. */
+export interface PreparedCreate {
+  doc: RecordDoc;
+  /** Files the record references (checked: the caller's own unattached uploads). */
+  files: Types.ObjectId[];
+  /** Serial numbers already taken for it (single creates take them while computing). */
+  taken: Array<{ id: string; seq: number }> | null;
+}
+
 /**
- * Creates a record: validates the submission, checks relations and unique values, computes lookups,
- * rollups and formulas in dependency order, takes serial numbers atomically and stores it in one insert.
- * Store reads that do not depend on each other run in parallel, and the record and its history entry
- * are written together so they share one journal flush.
+ * Checks and computes a create: access, the submission's validation, relations, people, files and unique
+ * values against the store, then lookups, rollups and formulas in dependency order. Nothing is written
+ * except, with `takeSerials`, the serial numbers (given back if computing fails).
  */
-export async function createRecord(target: FormTarget, body: { data?: unknown }): Promise<RecordView> {
+export async function prepareCreate(
+  target: FormTarget,
+  body: { data?: unknown },
+  options: { takeSerials?: boolean; memo?: Map<string, Promise<unknown>> } = {},
+): Promise<PreparedCreate> {
   const { access, caller, form, connection } = target;
   if (!access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
   const input = requireObject(body.data ?? {});
@@ -138,49 +176,155 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.
   const numbers: Record<string, unknown> = {};
   const [computed, taken] = await Promise.allSettled([
-    computeRecord(computeContext(target, caller.userId, caller.department), target.plan, {
+    computeRecord(computeContext(target, caller.userId, caller.department, options.memo), target.plan, {
       ...submitted,
       ...systemValues(target, base),
     }),
-    takeSerials(target, numbers),
+    options.takeSerials ? takeSerials(target, numbers) : Promise.resolve(null),
   ]);
   if (taken.status === 'rejected') throw taken.reason;
   if (computed.status === 'rejected') {
-    await releaseAll(connection, taken.value);
+    if (taken.value) await releaseAll(connection, taken.value);
     throw computed.reason;
   }
-  const data = { ...computed.value, ...numbers };
-  // Stored with the record in the same insert: the shared unique index refuses a taken value.
-  const entries = uniqueEntries(form.definition, data);
   const doc: RecordDoc = {
     _id: new Types.ObjectId(),
     ws: caller.ws,
     app: form.app,
     form: form.id,
     formVersion: form.version,
-    data,
+    data: { ...computed.value, ...numbers },
     ...base,
     v: 1,
     deletedAt: null,
     deletedBy: null,
-    ...(entries.length > 0 ? { uniq: entries } : {}),
   };
-  const history = historyEntry(target, doc._id, 1, 'create', diffData({}, data));
-  const [inserted, logged] = await Promise.allSettled([
-    recordModel(connection).collection.insertOne(doc),
-    historyModel(connection).collection.insertOne(history),
-  ]);
-  if (inserted.status === 'rejected') {
-    if (logged.status === 'fulfilled')
-      await historyModel(connection).collection.deleteOne({ _id: history._id });
-    await releaseAll(connection, taken.value);
-    throw uniqueConflict(inserted.reason) ?? inserted.reason;
+  return { doc, files, taken: taken.value };
+}
+
+/**
+ * What became of one create of {@link commitCreates}; `collateral` marks a record taken back only because
+ * another record of its all-or-nothing batch was refused.
+ */
+export type CreateOutcome = { ok: true; doc: RecordDoc } | { ok: false; error: unknown; collateral?: true };
+
+const NOT_WRITTEN = appError(
+  'CONFLICT',
+  'Not written: another record of this all-or-nothing batch was refused',
+);
+
+/** The driver's write errors of an unordered insertMany, by index. */
+function writeErrorsOf(error: unknown): Map<number, unknown> | undefined {
+  const raw = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  if (raw === undefined) return undefined;
+  const list = (Array.isArray(raw) ? raw : [raw]) as Array<{ index: number; err?: unknown }>;
+  return new Map(list.map((e) => [e.index, e.err ?? e]));
+}
+
+/**
+ * The error for a record the store refused in a batch insert, whose duplicate-key errors do not name the
+ * value: a unique value taken meanwhile is found again by checking the record's unique values.
+ */
+async function conflictOf(target: FormTarget, doc: RecordDoc, reason: unknown): Promise<unknown> {
+  if ((reason as { code?: unknown }).code !== 11000) return reason;
+  try {
+    await checkUnique(target, doc.data);
+  } catch (error) {
+    return error;
   }
-  if (logged.status === 'rejected') throw logged.reason;
-  await attachFiles(target, doc, files);
-  await scheduleDependants(changeScope(target), doc._id, {}, data);
-  publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: doc._id, v: doc.v });
-  return recordView(target, doc);
+  return appError('CONFLICT', 'A unique value is taken');
+}
+
+/**
+ * Stores prepared creates: numbers them (in order), writes the records and their history entries with one
+ * insert each, then attaches their files, schedules the recompute of what depends on them and announces
+ * them. A record the store refuses (a unique value taken meanwhile) fails alone; with `atomic`, any refusal
+ * removes every record of the call again and all fail.
+ */
+export async function commitCreates(
+  target: FormTarget,
+  prepared: readonly PreparedCreate[],
+  options: { atomic?: boolean } = {},
+): Promise<CreateOutcome[]> {
+  const { connection, caller, form } = target;
+  if (prepared.length === 0) return [];
+  const docs = prepared.map((p) => p.doc);
+  const unnumbered = prepared.filter((p) => !p.taken).map((p) => p.doc);
+  if (unnumbered.length > 0) await numberInOrder(target, unnumbered);
+  for (const doc of docs) {
+    // Stored with the record in the same insert: the shared unique index refuses a taken value.
+    const entries = uniqueEntries(form.definition, doc.data);
+    if (entries.length > 0) doc.uniq = entries;
+  }
+  const histories = docs.map((doc) => historyEntry(target, doc._id, 1, 'create', diffData({}, doc.data)));
+  // One record: insertOne, whose duplicate-key error names the unique value (insertMany's do not).
+  const [inserted, logged] = await Promise.allSettled(
+    docs.length === 1
+      ? [
+          recordModel(connection).collection.insertOne(docs[0] as RecordDoc),
+          historyModel(connection).collection.insertOne(histories[0] as RecordHistoryDoc),
+        ]
+      : [
+          recordModel(connection).collection.insertMany(docs, { ordered: false }),
+          historyModel(connection).collection.insertMany(histories, { ordered: false }),
+        ],
+  );
+  if (logged.status === 'rejected') {
+    // The history store refused (it has no unique index): undo the records too and report it.
+    await recordModel(connection).collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    throw logged.reason;
+  }
+  let refused = new Map<number, unknown>();
+  if (inserted.status === 'rejected') {
+    const byIndex = docs.length === 1 ? new Map([[0, inserted.reason]]) : writeErrorsOf(inserted.reason);
+    if (!byIndex) throw inserted.reason;
+    refused = byIndex;
+  }
+  const failedIds = histories.filter((_, i) => refused.has(i)).map((h) => h._id);
+  // Named before anything is taken back: finding which unique value clashed reads the stored records.
+  const errors = new Map<number, unknown>();
+  for (const [i, reason] of refused) {
+    const doc = docs[i] as RecordDoc;
+    errors.set(i, uniqueConflict(reason) ?? (await conflictOf(target, doc, reason)));
+  }
+  if (options.atomic && refused.size > 0) {
+    await Promise.all([
+      recordModel(connection).collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } }),
+      historyModel(connection).collection.deleteMany({ _id: { $in: histories.map((h) => h._id) } }),
+    ]);
+  } else if (refused.size > 0) {
+    await historyModel(connection).collection.deleteMany({ _id: { $in: failedIds } });
+  }
+  const outcomes: CreateOutcome[] = [];
+  for (const [i, p] of prepared.entries()) {
+    if (errors.has(i) || (options.atomic && refused.size > 0)) {
+      if (p.taken) await releaseAll(connection, p.taken);
+      outcomes.push(
+        errors.has(i)
+          ? { ok: false, error: errors.get(i) }
+          : { ok: false, error: NOT_WRITTEN, collateral: true },
+      );
+      continue;
+    }
+    await attachFiles(target, p.doc, p.files);
+    await scheduleDependants(changeScope(target), p.doc._id, {}, p.doc.data);
+    publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: p.doc._id, v: 1 });
+    outcomes.push({ ok: true, doc: p.doc });
+  }
+  return outcomes;
+}
+
+/**
+ * Creates a record: validates the submission, checks relations and unique values, computes lookups,
+ * rollups and formulas in dependency order, takes serial numbers atomically and stores it in one insert.
+ * Store reads that do not depend on each other run in parallel, and the record and its history entry
+ * are written together so they share one journal flush.
+ */
+export async function createRecord(target: FormTarget, body: { data?: unknown }): Promise<RecordView> {
+  const prepared = await prepareCreate(target, body, { takeSerials: true });
+  const [outcome] = await commitCreates(target, [prepared]);
+  if (!outcome?.ok) throw outcome?.error;
+  return recordView(target, outcome.doc);
 }
 
 /** Gives serial numbers back so sequences stay gap-free (only possible while nobody took a later one). */
@@ -234,16 +378,24 @@ export async function getRecord(target: FormTarget, id: Types.ObjectId): Promise
   return recordView(target, await findScoped(target, 'view', id));
 }
 
+/** An update that passed every check and is computed, ready to store. */
+export interface PreparedUpdate {
+  current: RecordDoc;
+  data: Record<string, unknown>;
+  files: Types.ObjectId[];
+}
+
 /**
- * Updates a record: `data` is merged over the stored values (`null` clears one), the whole record is
- * validated and recomputed, and the write is guarded by `v` (a stale `v` answers 409).
+ * Checks and computes an update: `data` is merged over the stored values (`null` clears one), the whole
+ * record is validated and recomputed. `v` must be the version the caller edited (a stale one answers 409).
+ * Nothing is written.
  */
-export async function updateRecord(
+export async function prepareUpdate(
   target: FormTarget,
   id: Types.ObjectId,
   body: { data?: unknown; v?: unknown },
-): Promise<RecordView> {
-  const { access, caller, form, connection } = target;
+): Promise<PreparedUpdate> {
+  const { access, form, connection } = target;
   if (typeof body.v !== 'number') {
     throw appError('VALIDATION_FAILED', 'Invalid update', [
       { path: '/v', message: 'the version you edited is required' },
@@ -268,16 +420,27 @@ export async function updateRecord(
     checkReferences(target, submitted, current),
     ensureUniqueIndex(connection),
   ]);
-  const now = target.now;
-  const meta = { ...current, updatedAt: now };
+  const meta = { ...current, updatedAt: target.now };
   const kept: Record<string, unknown> = { ...hiddenValues(form.definition, current.data) };
   for (const field of form.definition.fields) {
     // Serial numbers are assigned once, on create.
     if (field.type === 'serial' && current.data[field.key] !== undefined)
       kept[field.key] = current.data[field.key];
   }
-  let data = { ...submitted, ...kept, ...systemValues(target, meta) };
-  data = await computeRecord(computeContext(target, current.owner, current.dept), target.plan, data);
+  const data = { ...submitted, ...kept, ...systemValues(target, meta) };
+  const computed = await computeRecord(
+    computeContext(target, current.owner, current.dept),
+    target.plan,
+    data,
+  );
+  return { current, data: computed, files };
+}
+
+/** Stores a prepared update, guarded by the version it was prepared from. */
+export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate): Promise<RecordDoc> {
+  const { caller, form, connection } = target;
+  const { current, data, files } = prepared;
+  const now = target.now;
   const uniq = uniqueUpdate(form.definition, data);
   const updated = await recordModel(connection)
     .findOneAndUpdate(
@@ -308,7 +471,19 @@ export async function updateRecord(
     id: updated._id,
     v: updated.v,
   });
-  return recordView(target, updated);
+  return updated;
+}
+
+/**
+ * Updates a record: `data` is merged over the stored values (`null` clears one), the whole record is
+ * validated and recomputed, and the write is guarded by `v` (a stale `v` answers 409).
+ */
+export async function updateRecord(
+  target: FormTarget,
+  id: Types.ObjectId,
+  body: { data?: unknown; v?: unknown },
+): Promise<RecordView> {
+  return recordView(target, await commitUpdate(target, await prepareUpdate(target, id, body)));
 }
 
 /** Soft-deletes (`restore: false`) or restores a record; restoring is for workspace owners and admins. */

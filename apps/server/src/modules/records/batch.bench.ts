@@ -1,0 +1,209 @@
+/**
+ * Integration-API benchmark (issue 17), ratios against baselines measured in the same run:
+ * - single create of a 20-field record (5 formulas, 1 rollup, history) over HTTP at 50 connections, against
+ *   what a developer would hand-write: a Fastify route validating the same 20-field body (JSON Schema) and
+ *   storing it with one insertOne through the same driver and store (goal ≥ 0.5, p99 < 100 ms);
+ * - batch create of 100 such records a call (goal ≥ 5,000 records/s), against the hand-written route
+ *   storing 100 records with one insertMany.
+ * Run: `node --conditions=source --import tsx src/modules/records/batch.bench.ts` (in `pnpm bench`).
+ */
+
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { Types } from 'mongoose';
+import { createTestApp } from '../../test/app.js';
+import { runSetup } from '../auth/test-helpers.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const load = () => loadavg().map((n) => Number(n.toFixed(2)));
+const loadAtStart = load();
+const label = (en: string) => ({ en });
+const LETTERS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const t = await createTestApp({ RATE_LIMIT_MAX: '1000000', TOKEN_RATE_LIMIT: '0' });
+try {
+  const owner = await runSetup(t.app);
+  const base = `/api/v1/workspaces/${owner.workspaceId}`;
+  const post = async (url: string, payload: unknown) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${base}${url}`,
+      headers: owner.headers,
+      payload: payload as object,
+    });
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res.json() as { id: string };
+  };
+  const app = await post('/apps', { key: 'bench', name: label('Bench') });
+  const payments = await post(`/apps/${app.id}/forms`, {
+    key: 'payments',
+    name: label('Payments'),
+    fields: [
+      { key: 'payer', type: 'text', label: label('Payer'), indexed: true },
+      { key: 'amount', type: 'number', label: label('Amount') },
+    ],
+  });
+  for (let i = 0; i < 20; i++)
+    await post(`/forms/${payments.id}/records`, { data: { payer: `c${i % 5}`, amount: i } });
+  const formula = (key: string, expression: string) => ({
+    key,
+    type: 'formula',
+    label: label(key),
+    expression,
+    resultType: 'number',
+  });
+  const orders = await post(`/apps/${app.id}/forms`, {
+    key: 'orders',
+    name: label('Orders'),
+    fields: [
+      { key: 'customer', type: 'text', label: label('customer') },
+      ...LETTERS.map((key) => ({ key, type: 'number', label: label(key) })),
+      { key: 'note1', type: 'text', label: label('note1') },
+      { key: 'note2', type: 'text', label: label('note2') },
+      { key: 'due', type: 'date', label: label('Due') },
+      formula('f1', 'a + b'),
+      formula('f2', 'c * d'),
+      formula('f3', 'f1 + f2'),
+      formula('f4', 'ROUND(e / (f + 1), 2)'),
+      formula('f5', 'IF(f3 > 100, f3 - g, h + i + j)'),
+      {
+        key: 'paid',
+        type: 'rollup',
+        label: label('Paid'),
+        form: 'payments',
+        field: 'amount',
+        aggregate: 'sum',
+        conditions: { and: [{ field: 'payer', op: 'eq', value: { $field: 'customer' } }] },
+      },
+    ],
+  });
+  const data = {
+    customer: 'c1',
+    note1: 'first note',
+    note2: 'second note',
+    due: '2026-06-30',
+    ...Object.fromEntries(LETTERS.map((k, i) => [k, i + 1])),
+  };
+  const single = JSON.stringify({ data });
+  const hundred = JSON.stringify({ records: Array.from({ length: 100 }, () => ({ data })) });
+
+  // What a developer would hand-write: validate the same body, store it with one insert.
+  const db = t.store.connection.db;
+  if (!db) throw new Error('no database');
+  const plain = db.collection('bench_plain');
+  const ws = new Types.ObjectId(owner.workspaceId);
+  const dataSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      customer: { type: 'string', maxLength: 1000 },
+      note1: { type: 'string', maxLength: 1000 },
+      note2: { type: 'string', maxLength: 1000 },
+      due: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+      ...Object.fromEntries(LETTERS.map((k) => [k, { type: 'number' }])),
+    },
+  };
+  const hand = Fastify({ logger: false });
+  hand.post(
+    '/one',
+    { schema: { body: { type: 'object', required: ['data'], properties: { data: dataSchema } } } },
+    async (request, reply) => {
+      const doc = { ws, data: (request.body as { data: object }).data, createdAt: new Date(), v: 1 };
+      const { insertedId } = await plain.insertOne(doc);
+      return reply.status(201).send({ id: insertedId, ...doc });
+    },
+  );
+  hand.post(
+    '/many',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['records'],
+          properties: {
+            records: {
+              type: 'array',
+              maxItems: 1000,
+              items: { type: 'object', properties: { data: dataSchema } },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const now = new Date();
+      const docs = (request.body as { records: Array<{ data: object }> }).records.map((r) => ({
+        ws,
+        data: r.data,
+        createdAt: now,
+        v: 1,
+      }));
+      await plain.insertMany(docs);
+      return { results: docs };
+    },
+  );
+  const handUrl = await hand.listen({ port: 0, host: '127.0.0.1' });
+  const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const headers = { 'content-type': 'application/json', authorization: owner.headers.authorization };
+
+  const oneHand = await run({
+    url: `${handUrl}/one`,
+    method: 'POST',
+    body: single,
+    headers,
+    connections: 50,
+    duration: DURATION,
+  });
+  const oneApp = await run({
+    url: `${appUrl}${base}/forms/${orders.id}/records`,
+    method: 'POST',
+    body: single,
+    headers,
+    connections: 50,
+    duration: DURATION,
+  });
+  const manyHand = await run({
+    url: `${handUrl}/many`,
+    method: 'POST',
+    body: hundred,
+    headers,
+    connections: 4,
+    duration: DURATION,
+  });
+  const manyApp = await run({
+    url: `${appUrl}${base}/forms/${orders.id}/records/batch`,
+    method: 'POST',
+    body: hundred,
+    headers,
+    connections: 4,
+    duration: DURATION,
+  });
+  await hand.close();
+
+  const rate = (r: autocannon.Result) => r.requests.average;
+  const non2xx = (r: autocannon.Result) => r.non2xx + r.errors;
+  console.log(`load average at start ${loadAtStart.join(' ')}, at end ${load().join(' ')}`);
+  console.log('single create, 50 connections:');
+  console.log(
+    `  hand-written validate + insertOne  ${rate(oneHand).toFixed(0)} req/s  p99 ${oneHand.latency.p99} ms`,
+  );
+  console.log(
+    `  Formloom create                     ${rate(oneApp).toFixed(0)} req/s  p99 ${oneApp.latency.p99} ms  ` +
+      `ratio ${(rate(oneApp) / rate(oneHand)).toFixed(3)} (goal ≥ 0.5, p99 < 100 ms)  non-2xx ${non2xx(oneApp)}`,
+  );
+  console.log('batch create of 100 records a call, 4 connections:');
+  console.log(`  hand-written validate + insertMany  ${(rate(manyHand) * 100).toFixed(0)} records/s`);
+  console.log(
+    `  Formloom batch                      ${(rate(manyApp) * 100).toFixed(0)} records/s  ` +
+      `ratio ${(rate(manyApp) / rate(manyHand)).toFixed(3)} (goal ≥ 5,000 records/s)  non-2xx ${non2xx(manyApp)}`,
+  );
+} finally {
+  await t.close();
+}

@@ -1,0 +1,304 @@
+import { Types } from 'mongoose';
+import { toErrorResponse } from '../../lib/error-handler.js';
+import { appError, type ErrorBody, type ErrorDetail } from '../../lib/errors.js';
+import { type FormTarget, type RecordView, recordView } from './context.js';
+import { type RecordDoc, recordModel } from './model.js';
+import {
+  commitCreates,
+  commitUpdate,
+  type PreparedCreate,
+  type PreparedUpdate,
+  prepareCreate,
+  prepareUpdate,
+} from './write.js';
+
+/** Records one batch call may carry. */
+export const BATCH_LIMIT = 1000;
+/** Records checked and computed at once (each reads the store a few times). */
+const CONCURRENCY = 16;
+
+/** A batch of creates or upserts (`POST .../records/batch`). */
+export interface BatchBody {
+  records: Array<{ data?: unknown }>;
+  mode?: 'create' | 'upsert';
+  /** The unique field that finds the record an upsert updates. */
+  key?: string;
+  /** All or nothing: any refused record refuses the whole call, and nothing is written. */
+  atomic?: boolean;
+}
+
+/** A batch of updates with versions (`PATCH .../records/batch`). */
+export interface BatchUpdateBody {
+  records: Array<{ id: string; v: number; data?: unknown }>;
+  atomic?: boolean;
+}
+
+/** What became of one record of a batch. */
+export type BatchResult =
+  | { index: number; ok: true; action: 'created' | 'updated'; record: RecordView }
+  | { index: number; ok: false; status: number; error: ErrorBody['error'] };
+
+/** The answer of a batch call. */
+export interface BatchAnswer {
+  results: BatchResult[];
+  created: number;
+  updated: number;
+  failed: number;
+}
+
+/** Runs `work` over the items with at most {@link CONCURRENCY} at once, keeping their order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
+  return out;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+function failure(index: number, error: unknown): BatchResult {
+  const { status, body } = toErrorResponse(error);
+  if (status >= 500) throw error;
+  return { index, ok: false, status, error: body.error };
+}
+
+/**
+ * Refuses a whole all-or-nothing batch: the status of the first refused record, and every refusal as
+ * details under `/records/<index>`.
+ */
+function refuseAll(failed: Array<Extract<BatchResult, { ok: false }>>, total: number): never {
+  const first = failed[0];
+  const details: ErrorDetail[] = failed.flatMap((f) =>
+    f.error.details?.length
+      ? f.error.details.map((d) => ({
+          path: `/records/${f.index}${d.path === '/' ? '' : d.path}`,
+          message: d.message,
+        }))
+      : [{ path: `/records/${f.index}`, message: f.error.message }],
+  );
+  const message = `${failed.length} of ${total} records were refused; nothing was written`;
+  const code = first?.status === 409 ? 'CONFLICT' : first?.status === 403 ? 'FORBIDDEN' : 'VALIDATION_FAILED';
+  throw appError(code, message, details);
+}
+
+function answer(results: BatchResult[]): BatchAnswer {
+  return {
+    results,
+    created: results.filter((r) => r.ok && r.action === 'created').length,
+    updated: results.filter((r) => r.ok && r.action === 'updated').length,
+    failed: results.filter((r) => !r.ok).length,
+  };
+}
+
+/** The unique field an upsert matches on, visible and writable to the caller. */
+function upsertKey(target: FormTarget, key: string | undefined): string {
+  const field = target.form.definition.fields.find((f) => f.key === key && !f.hidden);
+  if (!key || !field || target.access.hidden.has(key)) {
+    throw appError('VALIDATION_FAILED', 'Invalid batch', [
+      { path: '/key', message: 'an upsert needs `key`: a unique field of the form' },
+    ]);
+  }
+  if (field.unique !== true) {
+    throw appError('VALIDATION_FAILED', 'Invalid batch', [
+      { path: '/key', message: `"${key}" is not a unique field, so it cannot identify a record` },
+    ]);
+  }
+  return key;
+}
+
+/**
+ * Finds, for an upsert, the live record holding each key value. A record the caller may not edit answers
+ * like a taken unique value (it is one), never with its id or owner.
+ */
+async function existingByKey(target: FormTarget, key: string, values: unknown[]) {
+  const present = values.filter((v) => v !== undefined && v !== null && v !== '');
+  if (present.length === 0) return new Map<string, RecordDoc | 'taken'>();
+  const { connection, caller, form } = target;
+  const holders = await recordModel(connection)
+    .find({ ws: caller.ws, form: form.id, deletedAt: null, [`data.${key}`]: { $in: present } })
+    .lean<RecordDoc[]>();
+  const editable = target.access.filter('edit', { _id: { $in: holders.map((h) => h._id) }, deletedAt: null });
+  const mine = editable ? await recordModel(connection).find(editable).lean<RecordDoc[]>() : [];
+  const mineIds = new Set(mine.map((d) => d._id.toHexString()));
+  const out = new Map<string, RecordDoc | 'taken'>();
+  for (const h of holders) {
+    out.set(JSON.stringify(h.data[key]), mineIds.has(h._id.toHexString()) ? h : 'taken');
+  }
+  return out;
+}
+
+/**
+ * Creates (or, in `upsert` mode, creates or updates by a unique field) up to {@link BATCH_LIMIT} records
+ * with the same checks, formulas, rollups, access rules, history and notifications as single writes.
+ * Records are checked and computed concurrently, then all new ones are stored with one insert. Partial
+ * mode answers a result per record; `atomic` refuses the whole batch when any record is refused.
+ */
+export async function batchWrite(target: FormTarget, body: BatchBody): Promise<BatchAnswer> {
+  const mode = body.mode ?? 'create';
+  const key = mode === 'upsert' ? upsertKey(target, body.key) : null;
+  const inputs = body.records;
+  const existing = key
+    ? await existingByKey(
+        target,
+        key,
+        inputs.map((r) => dataOf(r)[key]),
+      )
+    : null;
+  const seen = new Map<string, number>();
+  // The records of a batch see the store as it was before all of them: identical lookups and rollups
+  // (a rollup by the same customer) are asked once.
+  const memo = new Map<string, Promise<unknown>>();
+
+  type Plan = { kind: 'create'; prepared: PreparedCreate } | { kind: 'update'; prepared: PreparedUpdate };
+  const planned = await mapLimited(inputs, async (record, index): Promise<Settled<Plan>> => {
+    if (!key || !existing)
+      return settle(prepareCreate(target, record, { memo }).then((p) => ({ kind: 'create', prepared: p })));
+    const value = dataOf(record)[key];
+    const at = [{ path: `/data/${key}`, message: '' }];
+    if (value === undefined || value === null || value === '') {
+      at[0] = { path: `/data/${key}`, message: 'is required to upsert by it' };
+      return { ok: false, error: appError('VALIDATION_FAILED', 'Invalid record', at) };
+    }
+    const id = JSON.stringify(value);
+    const earlier = seen.get(id);
+    if (earlier !== undefined) {
+      at[0] = { path: `/data/${key}`, message: `repeats the key of record ${earlier} of this batch` };
+      return { ok: false, error: appError('VALIDATION_FAILED', 'Invalid record', at) };
+    }
+    seen.set(id, index);
+    const holder = existing.get(id);
+    if (holder === 'taken') {
+      at[0] = { path: `/data/${key}`, message: 'another record already has this value' };
+      return { ok: false, error: appError('CONFLICT', 'A unique value is taken', at) };
+    }
+    if (holder) {
+      return settle(
+        prepareUpdate(target, holder._id, { data: record.data, v: holder.v }).then((p) => ({
+          kind: 'update',
+          prepared: p,
+        })),
+      );
+    }
+    return settle(prepareCreate(target, record, { memo }).then((p) => ({ kind: 'create', prepared: p })));
+  });
+
+  const results: BatchResult[] = [];
+  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
+    Extract<BatchResult, { ok: false }>
+  >;
+  if (body.atomic && refused.length > 0) refuseAll(refused, inputs.length);
+  results.push(...refused);
+
+  // Updates first: they can be written back if a create of an all-or-nothing batch is refused after them,
+  // while creates are stored together and removed together (commitCreates).
+  const updates = planned.flatMap((p, i) =>
+    p.ok && p.value.kind === 'update' ? [{ i, p: p.value.prepared }] : [],
+  );
+  const updated = await commitUpdates(target, updates, results, body.atomic === true, inputs.length);
+  const creates = planned.flatMap((p, i) =>
+    p.ok && p.value.kind === 'create' ? [{ i, p: p.value.prepared }] : [],
+  );
+  const outcomes = await commitCreates(
+    target,
+    creates.map((c) => c.p),
+    { atomic: body.atomic === true },
+  );
+  const createFailures: Array<Extract<BatchResult, { ok: false }>> = [];
+  outcomes.forEach((outcome, n) => {
+    const index = creates[n]?.i ?? -1;
+    if (outcome.ok)
+      results.push({ index, ok: true, action: 'created', record: recordView(target, outcome.doc) });
+    else if (!outcome.collateral || !body.atomic)
+      createFailures.push(failure(index, outcome.error) as Extract<BatchResult, { ok: false }>);
+  });
+  if (body.atomic && createFailures.length > 0) {
+    await writeBack(target, updated);
+    refuseAll(createFailures, inputs.length);
+  }
+  results.push(...createFailures);
+  return answer(results.sort((a, b) => a.index - b.index));
+}
+
+function dataOf(record: { data?: unknown }): Record<string, unknown> {
+  const data = record.data;
+  return data !== null && typeof data === 'object' && !Array.isArray(data)
+    ? (data as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * Stores prepared updates one by one (each guarded by its version) and answers what it wrote. In an atomic
+ * batch a record changed meanwhile writes back what the batch already updated and refuses the batch.
+ */
+async function commitUpdates(
+  target: FormTarget,
+  updates: Array<{ i: number; p: PreparedUpdate }>,
+  results: BatchResult[],
+  atomic: boolean,
+  total: number,
+): Promise<Array<{ p: PreparedUpdate; after: RecordDoc }>> {
+  const done: Array<{ p: PreparedUpdate; after: RecordDoc }> = [];
+  for (const { i, p } of updates) {
+    const outcome = await settle(commitUpdate(target, p));
+    if (outcome.ok) {
+      done.push({ p, after: outcome.value });
+      results.push({ index: i, ok: true, action: 'updated', record: recordView(target, outcome.value) });
+      continue;
+    }
+    const refused = failure(i, outcome.error) as Extract<BatchResult, { ok: false }>;
+    if (!atomic) {
+      results.push(refused);
+      continue;
+    }
+    await writeBack(target, done);
+    refuseAll([refused], total);
+  }
+  return done;
+}
+
+/** Writes back the values an all-or-nothing batch had updated before one of its records was refused. */
+async function writeBack(target: FormTarget, updated: Array<{ p: PreparedUpdate; after: RecordDoc }>) {
+  for (const { p, after } of updated) {
+    await settle(commitUpdate(target, { current: after, data: p.current.data, files: [] }));
+  }
+}
+
+/**
+ * Updates up to {@link BATCH_LIMIT} records, each with the version the caller edited, with the same checks
+ * as single updates. Partial mode answers a result per record; `atomic` checks every record first and writes
+ * nothing when any is refused.
+ */
+export async function batchUpdate(target: FormTarget, body: BatchUpdateBody): Promise<BatchAnswer> {
+  const planned = await mapLimited(body.records, (record) => {
+    if (!Types.ObjectId.isValid(record.id)) {
+      return Promise.resolve<Settled<PreparedUpdate>>({
+        ok: false,
+        error: appError('NOT_FOUND', 'Record not found'),
+      });
+    }
+    return settle(prepareUpdate(target, new Types.ObjectId(record.id), record));
+  });
+  const results: BatchResult[] = [];
+  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
+    Extract<BatchResult, { ok: false }>
+  >;
+  if (body.atomic && refused.length > 0) refuseAll(refused, body.records.length);
+  results.push(...refused);
+  const updates = planned.flatMap((p, i) => (p.ok ? [{ i, p: p.value }] : []));
+  await commitUpdates(target, updates, results, body.atomic === true, body.records.length);
+  return answer(results.sort((a, b) => a.index - b.index));
+}
