@@ -9,6 +9,7 @@ let rep: Session;
 let other: Session;
 let base: string;
 let orders: string;
+let customers: string;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const as = (who: Session, method: Method, path: string, payload?: unknown) =>
@@ -55,6 +56,7 @@ beforeAll(async () => {
     fields: [{ key: 'name', type: 'text', label: label('Name') }],
   });
   expect(c.statusCode, c.body).toBe(201);
+  customers = c.json().id;
   const o = await as(owner, 'POST', `/apps/${app.json().id}/forms`, {
     key: 'orders',
     name: label('Orders'),
@@ -126,8 +128,8 @@ describe('batch create', () => {
     expect(byIndex(2)).toMatchObject({ ok: false, status: 409 });
     expect(byIndex(2).error.details[0].path).toBe('/data/code');
     expect(byIndex(3)).toMatchObject({ ok: false, status: 409 });
-    // An id of no record (the access hardening answers 400 like for a record the caller cannot view).
-    expect(byIndex(4).ok).toBe(false);
+    // An id of no record: 400, worded like a record the caller cannot view.
+    expect(byIndex(4)).toMatchObject({ ok: false, status: 400 });
     expect(byIndex(4).error.details[0].path).toBe('/data/customer');
     expect(await count()).toBe(before + 1);
   });
@@ -235,6 +237,22 @@ describe('batches through the access layer', () => {
       records: [{ id: theirs.json().id, v: 1, data: { qty: 2 } }],
     });
     expect(patch.json().results[0]).toMatchObject({ ok: false, status: 404 });
+  });
+});
+
+describe('batch relations through the access layer', () => {
+  it('refuses a relation to a record the caller cannot view, like an unknown id', async () => {
+    const hers = await as(other, 'POST', `/forms/${customers}/records`, { data: { name: 'Hers' } });
+    expect(hers.statusCode, hers.body).toBe(201);
+    const unknown = await batch(rep, {
+      records: [{ data: { code: 'REL0', qty: 1, customer: '0123456789abcdef01234567' } }],
+    });
+    const res = await batch(rep, { records: [{ data: { code: 'REL1', qty: 1, customer: hers.json().id } }] });
+    expect(res.json().results[0]).toMatchObject({ ok: false, status: 400 });
+    // Worded exactly as for an id of no record (the id itself aside).
+    const words = (body: { results: Array<{ error: unknown }> }) =>
+      JSON.stringify(body.results[0]?.error).replace(/[0-9a-f]{24}/g, '<id>');
+    expect(words(res.json())).toBe(words(unknown.json()));
   });
 });
 
