@@ -1,7 +1,9 @@
 import { type Connection, type Model, Schema, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import type { Caller } from '../apps/caller.js';
+import { publishUserNotice } from '../realtime/bus.js';
 import { workspaceModels } from '../workspaces/models.js';
-import type { FormTarget } from './context.js';
+import { type FormTarget, openForm } from './context.js';
 import { recordModel } from './model.js';
 
 /** A comment on a record; `mentions` are the workspace members it names. */
@@ -114,7 +116,67 @@ export async function addComment(
     mentions: ids,
     createdAt: new Date(),
   });
+  // The people mentioned hear of it at once. The notice names the record, not what it holds: someone
+  // mentioned on a record they may not view learns nothing of it (opening it answers 404).
+  for (const user of ids) {
+    if (user.equals(target.caller.userId)) continue;
+    publishUserNotice(target.connection, {
+      ws: target.caller.ws.toHexString(),
+      user: user.toHexString(),
+      event: 'comment:mentioned',
+      payload: {
+        ws: target.caller.ws.toHexString(),
+        form: target.form.id.toHexString(),
+        record: record.toHexString(),
+        comment: doc._id.toHexString(),
+        by: target.caller.userId.toHexString(),
+      },
+    });
+  }
   return view(doc.toObject());
+}
+
+/** A comment that mentions the caller, as their list of mentions shows it. */
+export interface MentionView {
+  id: string;
+  form: string;
+  record: string;
+  author: string;
+  createdAt: string;
+  /** The comment's text, only when the caller may view the record it is on. */
+  text: string | null;
+}
+
+/**
+ * The comments that mention the caller, newest first (at most 50). The text is given only for records
+ * the caller may view now (the access layer decides, per form), so a mention never leaks a record.
+ */
+export async function listMentions(connection: Connection, caller: Caller): Promise<MentionView[]> {
+  const docs = await commentModel(connection)
+    .find({ ws: caller.ws, mentions: caller.userId })
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(50)
+    .lean<CommentDoc[]>();
+  const targets = new Map<string, FormTarget | null>();
+  const out: MentionView[] = [];
+  for (const doc of docs) {
+    const formKey = doc.form.toHexString();
+    if (!targets.has(formKey)) {
+      targets.set(formKey, await openForm(connection, caller, doc.form).catch(() => null));
+    }
+    const target = targets.get(formKey);
+    const filter = target?.access.filter('view', { _id: doc.record, deletedAt: null });
+    const visible = filter ? await recordModel(connection).exists(filter) : null;
+    out.push({
+      id: doc._id.toHexString(),
+      form: formKey,
+      record: doc.record.toHexString(),
+      author: doc.author.toHexString(),
+      createdAt: doc.createdAt.toISOString(),
+      text: visible ? doc.text : null,
+    });
+  }
+  return out;
 }
 
 /** The comments of a record the caller may view, oldest first. */

@@ -4,8 +4,21 @@ import { appError } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
 import { recordView } from './context.js';
+import { parseSort, sortDocument } from './cursor.js';
 import { type RecordDoc, recordModel } from './model.js';
-import { compileQueryFilter, flatten } from './read.js';
+import { compileQueryFilter, flatten, searchFilter } from './read.js';
+
+/** The view an export writes: the list's filter, search, sort and columns (all optional). */
+export interface ExportView {
+  /** JSON of the filter DSL. */
+  filter?: string | undefined;
+  /** Words to find in the form's text fields, as the list's `q`. */
+  q?: string | undefined;
+  /** As the list's `sort`; default: oldest first. */
+  sort?: string | undefined;
+  /** Comma-separated field keys: the columns, in this order; default every visible field. */
+  fields?: string | undefined;
+}
 
 /** Most rows one export holds; larger exports should be filtered. */
 export const MAX_EXPORT_ROWS = 100_000;
@@ -32,6 +45,19 @@ function cell(value: unknown): string | number | boolean {
   return JSON.stringify(value);
 }
 
+/** The columns a view names, in its order; a field the caller may not see is unknown (400). */
+function pickColumns(visible: readonly FieldDef[], raw: string): FieldDef[] {
+  const byKey = new Map(visible.map((f) => [f.key, f]));
+  const keys = raw.split(',').filter((k) => k.length > 0);
+  const unknown = keys.filter((k) => !byKey.has(k));
+  if (unknown.length > 0) {
+    throw appError('VALIDATION_FAILED', 'Invalid fields', [
+      { path: '/query/fields', message: `unknown field(s): ${unknown.join(', ').slice(0, 200)}` },
+    ]);
+  }
+  return keys.map((k) => byKey.get(k) as FieldDef);
+}
+
 /**
  * Exports exactly what the caller may see: the records of the view scope (and the optional filter),
  * without hidden fields, as CSV or XLSX with one column per visible field plus id and times.
@@ -39,21 +65,24 @@ function cell(value: unknown): string | number | boolean {
 export async function exportRecords(
   target: FormTarget,
   format: 'csv' | 'xlsx',
-  rawFilter: string | undefined,
+  view: ExportView = {},
 ): Promise<ExportFile> {
   if (!target.access.canExport) throw appError('FORBIDDEN', 'You may not export records of this form');
-  const filter = compileQueryFilter(target, rawFilter);
-  const scoped = target.access.filter('view', flatten([{ deletedAt: null }, filter]));
+  const filter = compileQueryFilter(target, view.filter);
+  const search = searchFilter(target, view.q);
+  const scoped = target.access.filter('view', flatten([{ deletedAt: null }, filter, search]));
   if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
+  const sort = view.sort ? sortDocument(parseSort(view.sort, target.queryFields)) : { _id: 1 as const };
   const docs = await recordModel(target.connection)
     .find(scoped)
-    .sort({ _id: 1 })
+    .sort(sort)
     .limit(MAX_EXPORT_ROWS + 1)
     .lean<RecordDoc[]>();
   if (docs.length > MAX_EXPORT_ROWS) {
     throw appError('PAYLOAD_TOO_LARGE', `An export holds at most ${MAX_EXPORT_ROWS} records; add a filter`);
   }
-  const columns = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
+  const visible = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
+  const columns = view.fields ? pickColumns(visible, view.fields) : visible;
   const header = ['id', ...columns.map(labelOf), 'createdAt', 'updatedAt'];
   const rows = docs.map((doc) => {
     const view = recordView(target, doc);

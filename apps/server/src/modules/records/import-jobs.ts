@@ -11,6 +11,8 @@ import {
   importRecords,
   planImport,
 } from './import.js';
+import type { UndoEntry } from './import-undo.js';
+import { storeWrites } from './import-writes.js';
 
 /** Files larger than this are always imported as a background job. */
 export const ASYNC_IMPORT_BYTES = 512 * 1024;
@@ -40,6 +42,13 @@ export interface ImportJobDoc {
   errorCount: number;
   errors: ImportReport['errors'];
   error: { code: string; message: string; details?: ErrorDetail[] } | null;
+  /** The import wrote records and kept how to take them back (`POST .../imports/:job/undo`). */
+  undoable?: boolean;
+  /** Set while an undo runs, so two cannot run at once. */
+  undoing?: boolean;
+  /** When the import was undone, and how many of its writes could not be (changed by others since). */
+  undoneAt?: Date | null;
+  undoFailures?: number;
   createdAt: Date;
   /** Last progress; doubles as the heartbeat of the server running the job. */
   updatedAt: Date;
@@ -63,6 +72,10 @@ const jobSchema = new Schema<ImportJobDoc>(
     errorCount: Number,
     errors: { type: Schema.Types.Mixed, default: () => [] },
     error: { type: Schema.Types.Mixed, default: null },
+    undoable: Boolean,
+    undoing: Boolean,
+    undoneAt: Date,
+    undoFailures: Number,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     finishedAt: { type: Date, default: null },
@@ -101,6 +114,10 @@ export interface ImportJobView {
   /** Bad rows (the first 1,000), as a synchronous import reports them. */
   errors?: ImportReport['errors'];
   error: ImportJobDoc['error'];
+  /** The import can be taken back (it wrote records and was not undone yet). */
+  undoable: boolean;
+  /** When it was undone, with the writes that could not be (others had changed those records). */
+  undone: { at: string; kept: number } | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -124,6 +141,8 @@ function viewOf(doc: ImportJobDoc, withErrors: boolean): ImportJobView {
     error: stale
       ? { code: 'STORE_UNAVAILABLE', message: 'The import was interrupted: the server running it stopped' }
       : doc.error,
+    undoable: doc.undoable === true && !doc.undoing,
+    undone: doc.undoneAt ? { at: doc.undoneAt.toISOString(), kept: doc.undoFailures ?? 0 } : null,
     createdAt: doc.createdAt.toISOString(),
     finishedAt: doc.finishedAt ? doc.finishedAt.toISOString() : null,
   };
@@ -236,8 +255,9 @@ export class ImportJobs {
 
     let report: ImportReport | undefined;
     let failure: ImportJobDoc['error'] = null;
+    const written: UndoEntry[] = [];
     try {
-      report = await importRecords(target, request, { onProgress, signal });
+      report = await importRecords(target, request, { onProgress, signal, written });
     } catch (error) {
       if (!isAppError(error)) this.log.error({ err: error, job: doc._id.toHexString() }, 'import job failed');
       failure = isAppError(error)
@@ -267,6 +287,15 @@ export class ImportJobs {
           ? { created: 0, updated: 0 }
           : {}),
     };
+    // A finished import that wrote records keeps how to take them back, for the starter's undo.
+    if (report && !report.dryRun && written.length > 0) {
+      try {
+        await storeWrites(this.connection, doc, written);
+        final.undoable = true;
+      } catch (error) {
+        this.log.warn({ err: error, job: doc._id.toHexString() }, 'import writes not stored: no undo');
+      }
+    }
     Object.assign(doc, final);
     try {
       await Jobs.updateOne({ _id: doc._id }, { $set: final });

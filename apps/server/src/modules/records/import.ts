@@ -48,6 +48,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Stops the import between rows (server shutdown); an all-or-nothing import is then undone. */
   signal?: AbortSignal;
+  /** Every write the import made, in order, as it must be taken back (imports that can be undone later). */
+  written?: UndoEntry[];
 }
 
 /** The outcome of an import (or of its dry run). */
@@ -207,7 +209,7 @@ export async function importRecords(
     );
   }
 
-  const undo: UndoEntry[] = [];
+  const undo: UndoEntry[] = options.written ?? [];
   const writeAll = async () => {
     onProgress?.(progressOf(report, 'writing', 0));
     for (const [index, item] of planned.entries()) {

@@ -17,6 +17,8 @@ export interface ListQuery {
   fields?: string;
   /** `true` lists deleted records instead (workspace owners and admins, to restore them). */
   deleted?: boolean;
+  /** Words to find in the form's text fields (each word in some text field the caller may see). */
+  q?: string;
 }
 
 /** A page of records. */
@@ -34,6 +36,36 @@ function parseFilter(raw: string | undefined): unknown {
       { path: '/query/filter', message: 'is not valid JSON' },
     ]);
   }
+}
+
+const MAX_SEARCH_WORDS = 8;
+
+/**
+ * The `q` search as a filter: every word (case-insensitive) in some text field the caller may query —
+ * text, long text, e-mail, phone, URL and serial fields, and text formulas and lookups. It goes through
+ * the filter DSL's `contains`, so hidden fields are out of reach as in any filter. (When the store gains
+ * text indexes this is the one place to switch to `$text`.)
+ */
+export function searchFilter(target: FormTarget, q: string | undefined): Record<string, unknown> {
+  const words = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  if (words.length === 0) return {};
+  const fields = [...target.queryFields]
+    .filter(([, field]) => field.kind === 'text' && !field.multiple && field.path.startsWith('data.'))
+    .map(([key]) => key);
+  if (fields.length === 0) return { _id: { $in: [] } };
+  const node = {
+    and: words.map((word) => ({ or: fields.map((field) => ({ field, op: 'contains', value: word })) })),
+  };
+  return compileFilter(node, {
+    fields: target.queryFields,
+    context: {
+      userId: target.caller.userId.toHexString(),
+      now: target.now,
+      timeZone: target.caller.timeZone,
+    },
+    basePath: '/query/q',
+    limits: { maxNodes: MAX_SEARCH_WORDS * (fields.length + 1) + 1, maxStringLength: 200 },
+  });
 }
 
 /** The `filter` query parameter (JSON of the filter DSL) as a MongoDB filter, for the caller. */
@@ -92,9 +124,11 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
   if (query.deleted && !isAdmin(target.caller))
     throw appError('FORBIDDEN', 'Only owners and admins see deleted records');
   const filter = compileQueryFilter(target, query.filter);
+  const search = searchFilter(target, query.q);
   const keys = parseSort(query.sort, target.queryFields);
   const clauses: Record<string, unknown>[] = [{ deletedAt: query.deleted ? { $ne: null } : null }];
   if (Object.keys(filter).length > 0) clauses.push(filter);
+  if (Object.keys(search).length > 0) clauses.push(search);
   if (query.cursor) clauses.push(afterCursor(query.cursor, keys));
   const scoped = target.access.filter('view', flatten(clauses));
   if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');

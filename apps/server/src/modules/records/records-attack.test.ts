@@ -233,3 +233,37 @@ describe('linking to what the caller cannot see', () => {
     expect(again.json().error.details.map((d: { path: string }) => d.path)).toEqual(['/data/partners/0']);
   });
 });
+
+describe('search, saved views and exports of a view', () => {
+  it("a search finds nothing outside the rep's scope, and nothing through a hidden subform column", async () => {
+    const theirs = await send(w.rep, 'GET', `/forms/${w.forms.customers}/records?q=Zanzibar`);
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.json().items).toEqual([]);
+    const lead = await send(w.lead, 'GET', `/forms/${w.forms.customers}/records?q=zanzibar`);
+    expect(lead.json().items.map((r: { data: { name: string } }) => r.data.name)).toEqual([
+      SECRETS.secretName,
+    ]);
+    // The owner finds the other rep's deal by its code; the rep, searching the same word, does not.
+    const code = SECRETS.theirCode.toLowerCase();
+    expect(
+      (await send(w.owner, 'GET', `/forms/${w.forms.deals}/records?q=${code}`)).json().items,
+    ).toHaveLength(1);
+    expect((await send(w.rep, 'GET', `/forms/${w.forms.deals}/records?q=${code}`)).json().items).toEqual([]);
+  });
+
+  it('a saved view or an export naming a hidden field is refused like an unknown field', async () => {
+    for (const config of [
+      { columns: ['name', 'margin'] },
+      { filter: { field: 'margin', op: 'gt', value: 15 } },
+      { sort: '-margin' },
+    ]) {
+      const res = await send(w.rep, 'POST', `/forms/${w.forms.deals}/views`, { name: 'peek', config });
+      expect(res.statusCode, JSON.stringify(config)).toBe(400);
+      expect(res.body).not.toContain(String(SECRETS.margin));
+    }
+    const exported = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/export?fields=name,margin`);
+    expect(exported.statusCode).toBe(400);
+    const sorted = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/export?sort=-margin`);
+    expect(sorted.statusCode).toBe(400);
+  });
+});

@@ -2,13 +2,13 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { BATCH_LIMIT, batchUpdate, batchWrite } from './batch.js';
-import { addComment, listComments } from './comments.js';
+import { addComment, listComments, listMentions } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
-import { type ImportRequest, importRecords } from './import.js';
-import { getImportJob, ImportJobs } from './import-jobs.js';
+import { recordImportRoutes } from './import-routes.js';
 import { listRecords, recordHistory } from './read.js';
 import { ensureUniqueIndex } from './unique.js';
+import { savedViewRoutes } from './view-routes.js';
 import { registerRecordJobs } from './worker.js';
 import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
 
@@ -24,9 +24,6 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
     // The shared unique index of unique fields (and moving a store of per-form indexes over to it).
     await ensureUniqueIndex(connection);
   });
-  // Background imports stop (and all-or-nothing ones are undone) before the store goes away.
-  const imports = new ImportJobs(connection, app.log);
-  app.addHook('preClose', async () => imports.close());
 
   const target = (request: { params: { form: string } } & Parameters<typeof callerOf>[0]) =>
     openForm(connection, callerOf(request), parseId(request.params.form, 'Form'));
@@ -111,6 +108,8 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
             cursor: Type.Optional(Type.String({ maxLength: 4000 })),
             fields: Type.Optional(Type.String({ maxLength: 4000 })),
             deleted: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+            /** Words to find in the form's text fields. */
+            q: Type.Optional(Type.String({ maxLength: 200 })),
           },
           { additionalProperties: false },
         ),
@@ -131,71 +130,29 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['records'],
-        summary: 'Export the records the caller may see as CSV or XLSX',
+        summary:
+          'Export the records the caller may see as CSV or XLSX (the list view: filter, q, sort, fields)',
         params: FormParams,
         querystring: Type.Object(
           {
             format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
             filter: Type.Optional(Type.String({ maxLength: 20_000 })),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            sort: Type.Optional(Type.String({ maxLength: 300 })),
+            fields: Type.Optional(Type.String({ maxLength: 4000 })),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (request, reply) => {
-      const file = await exportRecords(
-        await target(request),
-        request.query.format ?? 'csv',
-        request.query.filter,
-      );
+      const { format, ...view } = request.query;
+      const file = await exportRecords(await target(request), format ?? 'csv', view);
       return reply
         .header('content-type', file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)
         .send(file.body);
     },
-  );
-
-  app.post(
-    '/workspaces/:ws/forms/:form/records/import',
-    {
-      schema: {
-        tags: ['records'],
-        summary:
-          'Import CSV or XLSX rows (dry run, all-or-nothing or skip bad rows, upsert by a unique field); ' +
-          'with async (or a file over 512 KiB) it answers 202 with a job to poll',
-        params: FormParams,
-        body: Type.Object(
-          {
-            format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
-            content: Type.String(),
-            mapping: Type.Optional(Type.Record(Type.String(), Type.String())),
-            dryRun: Type.Optional(Type.Boolean()),
-            mode: Type.Optional(Type.Union([Type.Literal('allOrNothing'), Type.Literal('skip')])),
-            upsertBy: Type.Optional(Type.String()),
-            async: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) => {
-      const body = request.body as ImportRequest;
-      const form = await target(request);
-      if (ImportJobs.wanted(body)) return reply.status(202).send(await imports.start(form, body));
-      return importRecords(form, body);
-    },
-  );
-
-  app.get(
-    '/workspaces/:ws/imports/:job',
-    {
-      schema: {
-        tags: ['records'],
-        summary: 'Progress and result of a background import (its starter and workspace admins only)',
-        params: Type.Object({ ws: Type.String(), job: Type.String() }),
-      },
-    },
-    async (request) => getImportJob(connection, callerOf(request), parseId(request.params.job, 'Import')),
   );
 
   app.get(
@@ -277,4 +234,19 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
     },
     async (request) => recordHistory(await target(request), parseId(request.params.id, 'Record')),
   );
+
+  app.get(
+    '/workspaces/:ws/mentions',
+    {
+      schema: {
+        tags: ['records'],
+        summary: 'Comments that mention the caller, newest first (text only for records the caller may view)',
+        params: Type.Object({ ws: Type.String() }),
+      },
+    },
+    async (request) => listMentions(connection, callerOf(request)),
+  );
+
+  await recordImportRoutes(app, target);
+  await savedViewRoutes(app, target);
 }
