@@ -24,6 +24,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
 import { authPlugin, presentsApiToken } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { dashboardRoutes } from './modules/dashboards/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(formRoutes);
       await api.register(recordRoutes);
       await api.register(reportRoutes);
+      await api.register(dashboardRoutes);
       await api.register(fileRoutes);
       await api.register(taskRoutes);
     },

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { listForms } from '../forms/service.js';
 import { openForm } from '../records/context.js';
-import { callerOf, isAdmin, parseId } from './caller.js';
+import { callerOf, managesApp, parseId } from './caller.js';
 import { getApp } from './service.js';
 
 /** What the caller may do with one form, as the web app needs it to offer only what the server allows. */
@@ -39,9 +39,7 @@ export async function appAccessRoutes(app: AppInstance): Promise<void> {
     async (request) => {
       const caller = callerOf(request);
       const appDoc = await getApp(connection, caller.ws, parseId(request.params.app, 'App'));
-      const mine = new Set(caller.roles);
-      const manageApp =
-        isAdmin(caller) || (appDoc.roles ?? []).some((role) => role.manageApp && mine.has(role.key));
+      const manageApp = managesApp(caller, appDoc);
       const forms: Record<string, FormAccessView> = {};
       for (const form of await listForms(connection, caller.ws, appDoc._id)) {
         const { access } = await openForm(connection, caller, form._id);

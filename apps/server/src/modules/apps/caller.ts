@@ -29,6 +29,15 @@ export function isAdmin(caller: Caller): boolean {
   return caller.roles.includes('owner') || caller.roles.includes('admin');
 }
 
+/** True when the caller manages the app: a workspace owner or admin, or a holder of a `manageApp` role. */
+export function managesApp(
+  caller: Caller,
+  app: { roles?: readonly { key: string; manageApp?: boolean }[] },
+): boolean {
+  const mine = new Set(caller.roles);
+  return isAdmin(caller) || (app.roles ?? []).some((role) => role.manageApp === true && mine.has(role.key));
+}
+
 function toId(value: unknown): Types.ObjectId | undefined {
   if (value instanceof Types.ObjectId) return value;
   if (typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value)) return new Types.ObjectId(value);

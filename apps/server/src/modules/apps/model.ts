@@ -11,6 +11,8 @@ export interface StoredDefinition {
   id: string;
   key: string;
   definition: Record<string, unknown>;
+  /** Version of a definition edited in place (dashboards): 1 when absent, one more per saved change. */
+  v?: number;
 }
 
 /** Where an app came from: the manifest of the pack it was imported from. */

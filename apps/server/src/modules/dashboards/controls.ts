@@ -1,0 +1,106 @@
+import type { DashboardFilter } from '@formloom/schema';
+import { PERIOD_NAMES } from '@formloom/schema';
+import type { Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { departmentAndBelow } from '../workspaces/service.js';
+
+/** The values a viewer picked in a dashboard's filter controls, by control key. */
+export type ControlValues = Readonly<Record<string, unknown>>;
+
+const ID = /^[0-9a-f]{24}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The field a control filters a form on: its own entry for the form, else its `field`. */
+function fieldFor(control: DashboardFilter, formKey: string): string {
+  return control.fields?.find((entry) => entry.form === formKey)?.field ?? control.field;
+}
+
+function bad(key: string, expected: string): never {
+  throw appError('VALIDATION_FAILED', 'Invalid filter value', [
+    { path: `/controls/${key}`, message: `must be ${expected}` },
+  ]);
+}
+
+/**
+ * One control's value as a condition of the filter DSL over `field`, or nothing when the viewer left it
+ * empty: a period name (or `{ from, to }` days), a member id or `"$me"`, a department id (with the
+ * departments below it), or a list of select options.
+ */
+async function conditionOf(
+  connection: Connection,
+  ws: Types.ObjectId,
+  control: DashboardFilter,
+  field: string,
+  value: unknown,
+): Promise<unknown | undefined> {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+    return undefined;
+  switch (control.type) {
+    case 'period': {
+      if (typeof value === 'string') {
+        if (!(PERIOD_NAMES as readonly string[]).includes(value))
+          bad(control.key, `one of ${PERIOD_NAMES.join(', ')}`);
+        return { field, op: 'eq', value: { $period: value } };
+      }
+      const range = value as { from?: unknown; to?: unknown };
+      if (
+        typeof range !== 'object' ||
+        typeof range.from !== 'string' ||
+        typeof range.to !== 'string' ||
+        !DAY.test(range.from) ||
+        !DAY.test(range.to)
+      )
+        bad(control.key, 'a period name or { from, to } days');
+      return { field, op: 'between', value: [range.from, range.to] };
+    }
+    case 'member':
+      if (value === '$me') return { field, op: 'eq', value: { $me: true } };
+      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, 'a member id or "$me"');
+      return { field, op: 'eq', value: value.toLowerCase() };
+    case 'department': {
+      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, 'a department id');
+      const below = await departmentAndBelow(connection, ws, value);
+      // An unknown department matches nothing, as a department without records would.
+      return { field, op: 'in', value: below.length > 0 ? below : [value.toLowerCase()] };
+    }
+    case 'select': {
+      const values = Array.isArray(value) ? value : [value];
+      if (
+        values.length > 100 ||
+        !values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      )
+        bad(control.key, 'an option value or a list of them');
+      return { field, op: 'in', value: values };
+    }
+  }
+}
+
+/**
+ * The filters a dashboard's controls put on a widget of `formKey`: one condition per control the viewer
+ * set, over the control's field for that form. Controls whose field the form does not have (`has`) leave
+ * the widget alone. Unknown control keys are refused (400).
+ */
+export async function controlFilters(
+  connection: Connection,
+  ws: Types.ObjectId,
+  controls: readonly DashboardFilter[],
+  values: ControlValues,
+  formKey: string,
+  has: (formKey: string, field: string) => boolean,
+): Promise<unknown[]> {
+  for (const key of Object.keys(values)) {
+    if (!controls.some((c) => c.key === key))
+      throw appError('VALIDATION_FAILED', 'Invalid filter value', [
+        { path: `/controls/${key}`, message: 'is no filter of the dashboard' },
+      ]);
+  }
+  const out: unknown[] = [];
+  for (const control of controls) {
+    const value = Object.hasOwn(values, control.key) ? values[control.key] : control.default;
+    const field = fieldFor(control, formKey);
+    if (!has(formKey, field)) continue;
+    const condition = await conditionOf(connection, ws, control, field, value);
+    if (condition !== undefined) out.push(condition);
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+import type { Dashboard, Widget } from '@formloom/schema';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.js';
+import { appError } from '../../lib/errors.js';
+import { callerOf, parseId } from '../apps/caller.js';
+import { loadDirectory } from '../forms/directory.js';
+import { sendWidgetExport } from '../reports/routes.js';
+import { queryReport, type ReportRequest, reportCell } from '../reports/service.js';
+import { type ControlValues, controlFilters } from './controls.js';
+import {
+  createDashboard,
+  deleteDashboard,
+  listDashboards,
+  loadDashboard,
+  updateDashboard,
+} from './service.js';
+
+const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
+const DashboardParams = Type.Object({ ws: Type.String(), app: Type.String(), dashboard: Type.String() });
+const WidgetParams = Type.Object({
+  ws: Type.String(),
+  app: Type.String(),
+  dashboard: Type.String(),
+  widget: Type.String(),
+});
+const BODY_LIMIT = 512 * 1024;
+
+/** How a viewer runs one widget of a stored dashboard. */
+const WidgetRun = {
+  controls: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20 })),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  drill: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 5 })),
+};
+
+type WidgetRunBody = { controls?: Record<string, unknown>; timeZone?: string; drill?: unknown[] };
+
+/**
+ * The report request of one widget of a stored dashboard, for the caller: the dashboard must be one they
+ * see, the widget one of it, and the controls' values become filters of the widget's form (and of the forms
+ * its target series read).
+ */
+async function widgetRequest(
+  app: AppInstance,
+  request: FastifyRequest,
+  params: { app: string; dashboard: string; widget: string },
+  body: WidgetRunBody,
+): Promise<ReportRequest> {
+  const connection = app.store.connection;
+  const caller = callerOf(request);
+  const appId = parseId(params.app, 'App');
+  const { view } = await loadDashboard(connection, caller, appId, params.dashboard);
+  const dashboard: Dashboard = view.dashboard;
+  const widget = dashboard.widgets.find((w) => w.key === params.widget);
+  if (!widget) throw appError('NOT_FOUND', 'Widget not found');
+  const controls = dashboard.filters ?? [];
+  const values: ControlValues = body.controls ?? {};
+  const directory = await loadDirectory(connection, caller.ws, appId);
+  const has = (formKey: string, field: string) => {
+    if (field.startsWith('_')) return true;
+    const [head, column] = field.split('.');
+    const def = directory.byKey(formKey)?.definition.fields.find((f) => f.key === head);
+    if (!def) return false;
+    if (column === undefined) return true;
+    return Array.isArray(def.columns) && (def.columns as { key: string }[]).some((c) => c.key === column);
+  };
+  const filtersOf = (formKey: string) =>
+    controlFilters(connection, caller.ws, controls, values, formKey, has);
+  const filters = await filtersOf(widget.source.form);
+  const others = new Map<string, unknown[]>();
+  for (const m of widget.measures ?? []) {
+    if (m.target && !others.has(m.target.form)) others.set(m.target.form, await filtersOf(m.target.form));
+  }
+  const { timeZone, drill } = body;
+  return {
+    widget: widget as Widget,
+    filters,
+    appId: appId.toHexString(),
+    filtersFor: (formKey) => others.get(formKey) ?? [],
+    ...(timeZone === undefined ? {} : { timeZone }),
+    ...(drill === undefined ? {} : { drill }),
+  };
+}
+
+/**
+ * Dashboards of an app, stored as the pack format's documents: managers of the app create and change them;
+ * members see those of apps they hold a role of (docs/reports.md, "Dashboards"). Widget data is answered
+ * per widget through the report route's access layer, with the dashboard's filter controls applied.
+ */
+export async function dashboardRoutes(app: AppInstance): Promise<void> {
+  const connection = app.store.connection;
+
+  app.get(
+    '/workspaces/:ws/apps/:app/dashboards',
+    {
+      schema: {
+        tags: ['dashboards'],
+        summary: 'The dashboards of an app the caller sees',
+        params: AppParams,
+      },
+    },
+    async (request) => listDashboards(connection, callerOf(request), parseId(request.params.app, 'App')),
+  );
+
+  app.get(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard',
+    { schema: { tags: ['dashboards'], summary: 'One dashboard (by id or key)', params: DashboardParams } },
+    async (request) =>
+      (
+        await loadDashboard(
+          connection,
+          callerOf(request),
+          parseId(request.params.app, 'App'),
+          request.params.dashboard,
+        )
+      ).view,
+  );
+
+  app.post(
+    '/workspaces/:ws/apps/:app/dashboards',
+    {
+      bodyLimit: BODY_LIMIT,
+      schema: {
+        tags: ['dashboards'],
+        summary: 'Create a dashboard (managers of the app)',
+        params: AppParams,
+        body: Type.Record(Type.String(), Type.Unknown()),
+      },
+    },
+    async (request, reply) => {
+      const created = await createDashboard(
+        connection,
+        callerOf(request),
+        parseId(request.params.app, 'App'),
+        request.body,
+      );
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.put(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard',
+    {
+      bodyLimit: BODY_LIMIT,
+      schema: {
+        tags: ['dashboards'],
+        summary:
+          'Replace a dashboard made at version v (managers of the app); 409 when someone saved meanwhile',
+        params: DashboardParams,
+        body: Type.Object(
+          { dashboard: Type.Record(Type.String(), Type.Unknown()), v: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) =>
+      updateDashboard(
+        connection,
+        callerOf(request),
+        parseId(request.params.app, 'App'),
+        request.params.dashboard,
+        request.body,
+      ),
+  );
+
+  app.delete(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard',
+    {
+      schema: {
+        tags: ['dashboards'],
+        summary: 'Remove a dashboard (managers of the app)',
+        params: DashboardParams,
+      },
+    },
+    async (request, reply) => {
+      await deleteDashboard(
+        connection,
+        callerOf(request),
+        parseId(request.params.app, 'App'),
+        request.params.dashboard,
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  const run = {
+    bodyLimit: 16 * 1024,
+    params: WidgetParams,
+    body: Type.Object(WidgetRun, { additionalProperties: false }),
+  };
+  app.post(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard/widgets/:widget/query',
+    {
+      bodyLimit: run.bodyLimit,
+      schema: {
+        tags: ['dashboards'],
+        summary: "A widget's data, with the dashboard's filter controls",
+        params: run.params,
+        body: run.body,
+      },
+    },
+    async (request) =>
+      queryReport(
+        connection,
+        callerOf(request),
+        await widgetRequest(app, request, request.params, request.body),
+      ),
+  );
+  app.post(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard/widgets/:widget/export',
+    {
+      bodyLimit: run.bodyLimit,
+      schema: {
+        tags: ['dashboards'],
+        summary: "A widget's data as XLSX (needs export on its form)",
+        params: run.params,
+        body: run.body,
+      },
+    },
+    async (request, reply) =>
+      sendWidgetExport(app, request, reply, await widgetRequest(app, request, request.params, request.body)),
+  );
+  app.post(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard/widgets/:widget/cell',
+    {
+      bodyLimit: run.bodyLimit,
+      schema: {
+        tags: ['dashboards'],
+        summary: 'The record filter behind one cell of a widget (click-through)',
+        params: run.params,
+        body: Type.Object(
+          { ...WidgetRun, cell: Type.Record(Type.String(), Type.Unknown(), { maxProperties: 5 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) =>
+      reportCell(connection, callerOf(request), {
+        ...(await widgetRequest(app, request, request.params, request.body)),
+        cell: request.body.cell,
+      }),
+  );
+}
