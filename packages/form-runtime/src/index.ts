@@ -3,8 +3,10 @@
  * the browser's live form: defaults, formulas planned in dependency order, visibility rules, validation
  * formulas, and the incremental {@link LiveForm} the web app runs on every keystroke.
  */
+export { checkSubmission, issuePointer } from './check.js';
 export { applyDefaults } from './defaults.js';
 export { compileFieldFormula, type FormulaProgram, FormulaSetupError, isFormulaError } from './formulas.js';
+export { type FieldValueKind, valueKindOf } from './kinds.js';
 export { type LiveChange, LiveForm, type LiveFormOptions } from './live.js';
 export {
   type FieldRule,

@@ -1,4 +1,5 @@
-import type { FilterField, FilterKind } from '../../lib/filter-dsl/index.js';
+import { valueKindOf } from '@formloom/form-runtime';
+import type { FilterField } from '../../lib/filter-dsl/index.js';
 
 /**
  * A field as the server reads it. Structurally the `Field` of `@formloom/schema` (every field has a
@@ -41,31 +42,6 @@ export function isComputed(field: FieldDef): boolean {
   return COMPUTED_TYPES.has(field.type);
 }
 
-const KINDS: Readonly<Record<string, FilterKind>> = {
-  text: 'text',
-  textarea: 'text',
-  email: 'text',
-  phone: 'text',
-  url: 'text',
-  serial: 'text',
-  number: 'number',
-  money: 'number',
-  percent: 'number',
-  rating: 'number',
-  date: 'date',
-  datetime: 'datetime',
-  select: 'id',
-  radio: 'id',
-  multiselect: 'id',
-  checkbox: 'id',
-  switch: 'boolean',
-  member: 'id',
-  department: 'id',
-  relation: 'id',
-};
-
-const MULTI_TYPES = new Set(['multiselect', 'checkbox']);
-
 /** The record properties every form has, addressable in filters by these keys. */
 const SYSTEM_FILTER_FIELDS: ReadonlyArray<[string, FilterField]> = [
   ['_id', { path: '_id', kind: 'objectId' }],
@@ -76,50 +52,19 @@ const SYSTEM_FILTER_FIELDS: ReadonlyArray<[string, FilterField]> = [
   ['_updatedAt', { path: 'updatedAt', kind: 'timestamp' }],
 ];
 
-const SYSTEM_SOURCES: Readonly<Record<string, string>> = {
-  creator: '_createdBy',
-  owner: '_owner',
-  department: '_dept',
-  createdAt: '_createdAt',
-  updatedAt: '_updatedAt',
-};
-
 /** The filter view of one field: where it is stored and how its values compare. */
 export function filterFieldOf(field: FieldDef, forms?: FormLookup): FilterField {
-  if (field.type === 'system') {
-    const system = SYSTEM_FILTER_FIELDS.find(([key]) => key === SYSTEM_SOURCES[String(field.source)]);
+  // The kind of a type is decided once, in @formloom/form-runtime (the browser's filter builder reads it too).
+  const value = valueKindOf(field, field.type === 'lookup' ? forms?.lookupTarget(field) : undefined);
+  if (value.system) {
+    const system = SYSTEM_FILTER_FIELDS.find(([key]) => key === value.system);
     if (system) return system[1];
   }
-  const path = `data.${field.key}`;
-  if (field.type === 'lookup' && forms) {
-    const target = forms.lookupTarget(field);
-    if (target) return { ...filterFieldOf(target), path };
-  }
-  if (field.type === 'formula') {
-    const kind = FORMULA_RESULT_KINDS[String(field.resultType)] ?? 'opaque';
-    return { path, kind };
-  }
-  if (field.type === 'rollup') return { path, kind: 'number' };
-  const kind = KINDS[field.type] ?? 'opaque';
-  const multiple = MULTI_TYPES.has(field.type) || field.multiple === true;
-  const out: FilterField = { path, kind };
-  if (multiple) out.multiple = true;
-  if (field.type === 'member') out.refersTo = 'member';
-  if (field.type === 'department') out.refersTo = 'department';
+  const out: FilterField = { path: `data.${field.key}`, kind: value.kind };
+  if (value.multiple) out.multiple = true;
+  if (value.refersTo) out.refersTo = value.refersTo;
   return out;
 }
-
-const FORMULA_RESULT_KINDS: Readonly<Record<string, FilterKind>> = {
-  text: 'text',
-  number: 'number',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'datetime',
-  select: 'id',
-  member: 'id',
-  department: 'id',
-  relation: 'id',
-};
 
 /** Resolves fields of other forms (lookups). */
 export interface FormLookup {
