@@ -1,5 +1,6 @@
 import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import { groupInsert } from '../../lib/group-insert.js';
 import { isAdmin } from '../apps/caller.js';
 import { attachFiles, checkFiles } from '../files/attach.js';
 import { settleFiles } from '../files/detach.js';
@@ -257,12 +258,12 @@ export async function commitCreates(
     if (entries.length > 0) doc.uniq = entries;
   }
   const histories = docs.map((doc) => historyEntry(target, doc._id, 1, 'create', diffData({}, doc.data)));
-  // One record: insertOne, whose duplicate-key error names the unique value (insertMany's do not).
+  // One record goes with the other single creates waiting meanwhile (group commit, lib/group-insert).
   const [inserted, logged] = await Promise.allSettled(
     docs.length === 1
       ? [
-          recordModel(connection).collection.insertOne(docs[0] as RecordDoc),
-          historyModel(connection).collection.insertOne(histories[0] as RecordHistoryDoc),
+          groupInsert(recordModel(connection).collection, docs[0] as RecordDoc),
+          groupInsert(historyModel(connection).collection, histories[0] as RecordHistoryDoc),
         ]
       : [
           recordModel(connection).collection.insertMany(docs, { ordered: false }),
