@@ -2,6 +2,14 @@
  * @formloom/formula — the formula language shared by the browser (live preview) and the server
  * (authoritative results): parse, type-check, dependency graph, compile to closures, explain.
  */
+
+export {
+  allocateUnits,
+  DistributionError,
+  type DistributionInput,
+  type DistributionMethod,
+  distributeAmount,
+} from './allocate.js';
 export type { BinaryOp, FormulaNode, UnaryOp } from './ast.js';
 export {
   type CompiledFormula,
