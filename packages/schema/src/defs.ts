@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { LocalizedText } from './common.js';
+import { automationFilterDef } from './documents/automation-actions.js';
 import { columnFieldDefinition } from './field.js';
 import { FieldDefault, FieldValidation } from './field-types/define.js';
 import { FilterCondition, RollupCondition, recursiveFilter } from './filter.js';
@@ -16,6 +17,7 @@ export const schemaDefs = {
   formloomColumnField: columnFieldDefinition,
   formloomFilter: recursiveFilter(FilterCondition, 'formloomFilter'),
   formloomRollupFilter: recursiveFilter(RollupCondition, 'formloomRollupFilter'),
+  formloomAutomationFilter: automationFilterDef,
 };
 
 /** Makes `schema` a root schema: the same schema (and TS type) with {@link schemaDefs} attached. */

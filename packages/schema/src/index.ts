@@ -2,6 +2,7 @@ export { addFormloomVocabulary, createAjv, toIssues } from './ajv.js';
 export * from './common.js';
 export { schemaDefs, withDefs } from './defs.js';
 export * from './documents/automation.js';
+export * from './documents/automation-actions.js';
 export * from './documents/dashboard.js';
 export * from './documents/flow.js';
 export * from './documents/form.js';

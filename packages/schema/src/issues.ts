@@ -51,6 +51,8 @@ export const RULE_CODES = [
   'ref.widget',
   /** A widget measure sets none or several of aggregate, formula, percentOfTotal, runningTotal, previous, target (`params.kinds`). */
   'widget.measureKind',
+  /** An automation action type that the action registry does not know (`params.action`). */
+  'ref.action',
   /** A formula names an identifier that is no field of its scope (`params.name`). */
   'formula.unknownField',
   /** A cascading option names a parent value that the parent field does not offer (`params.value`). */

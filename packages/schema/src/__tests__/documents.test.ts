@@ -183,9 +183,55 @@ describe('automations, dashboards, roles, apps', () => {
       name: label,
       trigger: { type: 'recordUpdated', form: 'orders', fields: ['amount'] },
       conditions: ['amount > 10'],
-      actions: [{ type: 'notify', config: { to: 'buyer' } }],
+      actions: [
+        { type: 'notify', config: { to: [{ kind: 'field', field: 'buyer' }], title: 'Big {{amount}}' } },
+      ],
     };
     expect(validateAutomation(a, scope)).toEqual([]);
+    // Conditions may read the run's input and, in actions, a forEach item; other names must be fields.
+    expect(
+      codes(validateAutomation({ ...a, conditions: ['input.limit < amount', 'nope > 1'] }, scope)),
+    ).toEqual([['formula.unknownField', '/conditions/1']]);
+    // Each action's config is validated by the action registry.
+    expect(codes(validateAutomation({ ...a, actions: [{ type: 'notify', config: { to: [] } }] }))).toEqual([
+      ['schema.required', '/actions/0/config/title'],
+      ['schema.minItems', '/actions/0/config/to'],
+    ]);
+    expect(codes(validateAutomation({ ...a, actions: [{ type: 'teleport', config: {} }] }))).toEqual([
+      ['ref.action', '/actions/0/type'],
+    ]);
+    const distribute = {
+      type: 'distribute',
+      config: { form: 'orders', relation: 'parent', source: 'amount', target: 'amount', method: 'thirds' },
+    };
+    expect(codes(validateAutomation({ ...a, actions: [distribute] }))).toEqual([
+      ['schema.enum', '/actions/0/config/method'],
+    ]);
+    const update = {
+      type: 'updateRecords',
+      config: {
+        form: 'orders',
+        filter: { field: '_id', op: 'eq', value: { $field: '_id' } },
+        values: { amount: 'amount + 1' },
+      },
+    };
+    expect(codes(validateAutomation({ ...a, actions: [update] }, scope))).toEqual([]);
+    expect(
+      codes(
+        validateAutomation(
+          { ...a, actions: [{ ...update, config: { ...update.config, form: 'ghosts' } }] },
+          scope,
+        ),
+      ),
+    ).toEqual([['ref.form', '/actions/0/config/form']]);
+    for (const trigger of [
+      { type: 'recordDeleted', form: 'orders' },
+      { type: 'flowEnded', form: 'orders', outcome: 'approved' },
+    ])
+      expect(codes(validateAutomation({ ...a, trigger }, scope))).toEqual([]);
+    expect(
+      codes(validateAutomation({ ...a, trigger: { type: 'flowEnded', form: 'orders', outcome: 'done' } })),
+    ).toEqual([['schema.enum', '/trigger/outcome']]);
     expect(codes(validateAutomation({ ...a, trigger: { type: 'scheduled', cron: 'every day' } }))).toEqual([
       ['schema.pattern', '/trigger/cron'],
     ]);

@@ -102,6 +102,7 @@ describe('formatIssue', () => {
         dashboard: 'd',
         widget: 'w',
         kinds: 'aggregate, formula',
+        action: 'a',
         name: 'n',
         value: 'v',
         count: 2,

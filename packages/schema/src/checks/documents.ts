@@ -1,10 +1,15 @@
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { documentAjv, run } from '../ajv.js';
+import { withDefs } from '../defs.js';
 import type { Automation } from '../documents/automation.js';
+import { automationActions } from '../documents/automation-actions.js';
 import { type Dashboard, DERIVED_MEASURE_KINDS, type Measure, type Widget } from '../documents/dashboard.js';
 import type { Role } from '../documents/role.js';
 import type { FormRef } from '../field-types/define.js';
 import { checkFilterFields, resolveFilterField } from '../filter-walk.js';
+import { formulaIdentifiers, resolvesIn } from '../formula-refs.js';
 import { type Issue, issue, pointer } from '../issues.js';
-import { type CheckScope, checkFormula, duplicateKeys } from './form.js';
+import { type CheckScope, duplicateKeys } from './form.js';
 
 function findForm(scope: CheckScope, key: string, path: string, out: Issue[]): FormRef | undefined {
   if (!scope.forms) return undefined;
@@ -36,13 +41,13 @@ export function checkAutomation(a: Automation, base: string, scope: CheckScope =
   }
   if (form)
     a.conditions?.forEach((c, i) => {
-      out.push(...checkFormula(c, pointer(base, 'conditions', i), form.fields));
+      for (const name of formulaIdentifiers(c)) {
+        if (AUTOMATION_SCOPE.has(name.split('.')[0] ?? '') || resolvesIn(name, form.fields)) continue;
+        out.push(issue('formula.unknownField', pointer(base, 'conditions', i), { name }));
+      }
     });
   a.actions.forEach((act, i) => {
-    // Action configs belong to the action registry; a `form` string is by convention a form key.
-    const target = act.config.form;
-    if (typeof target === 'string')
-      findForm(scope, target, pointer(base, 'actions', i, 'config', 'form'), out);
+    out.push(...checkActionConfig(act, pointer(base, 'actions', i), scope));
   });
   return out;
 }
@@ -80,6 +85,32 @@ function checkMeasure(m: Measure, p: string, form: FormRef | undefined, scope: C
   });
   if (t.period !== undefined) fieldRef(other, t.period, pointer(p, 'target', 'period'), out);
   if (other && t.filter) out.push(...checkFilterFields(other, t.filter, pointer(p, 'target', 'filter')));
+}
+
+/** Names automation formulas have besides the trigger form's fields: the run's input, a forEach item. */
+const AUTOMATION_SCOPE = new Set(['input', 'item']);
+
+const configValidators = new Map<string, ValidateFunction>();
+
+/** An action's config against its registry entry's schema, and the forms it names against the pack. */
+export function checkActionConfig(
+  act: { type: string; config: Record<string, unknown> },
+  base: string,
+  scope: CheckScope = {},
+): Issue[] {
+  const entry = automationActions.get(act.type);
+  if (!entry) return [issue('ref.action', pointer(base, 'type'), { action: act.type })];
+  let validate = configValidators.get(act.type);
+  if (!validate) {
+    validate = documentAjv().compile(withDefs(entry.config));
+    configValidators.set(act.type, validate);
+  }
+  const issues = run(validate, act.config, pointer(base, 'config'));
+  if (issues.length > 0) return issues;
+  const out: Issue[] = [];
+  for (const ref of entry.formRefs(act.config))
+    findForm(scope, ref.form, pointer(base, 'config', ...ref.path), out);
+  return out;
 }
 
 /** Checks beyond the JSON Schema of one widget: its form, dimension, measure and filter fields. */

@@ -19,9 +19,24 @@ export const Trigger = tagged('type', [
     },
     { additionalProperties: false },
   ),
-  /** `field` changed, optionally only when its new value equals `to`. */
+  /**
+   * `field` changed (a record created with a value counts), optionally only when its new value equals
+   * `to`; later updates that leave the field alone do not fire it.
+   */
   Type.Object(
     { type: Type.Literal('fieldChanged'), form: Key, field: Key, to: Type.Optional(JsonValue) },
+    { additionalProperties: false },
+  ),
+  /** A record of `form` was deleted. */
+  Type.Object({ type: Type.Literal('recordDeleted'), form: Key }, { additionalProperties: false }),
+  /** An approval flow on a record of `form` ended (`flow`: only that flow; `outcome`: only that ending). */
+  Type.Object(
+    {
+      type: Type.Literal('flowEnded'),
+      form: Key,
+      flow: Type.Optional(Key),
+      outcome: Type.Optional(Type.Enum(['approved', 'rejected'])),
+    },
     { additionalProperties: false },
   ),
   Type.Object(
@@ -61,6 +76,11 @@ export const Automation = Type.Object(
     description: Type.Optional(LocalizedText),
     enabled: Type.Optional(Type.Boolean()),
     trigger: Trigger,
+    /**
+     * Also fire for records written by imports and bulk edits (default: only for single writes); runs so
+     * started say so in the run log.
+     */
+    includeBulkWrites: Type.Optional(Type.Boolean()),
     conditions: Type.Optional(Type.Array(Formula, { maxItems: 20 })),
     actions: Type.Array(AutomationAction, { minItems: 1, maxItems: 50 }),
   },

@@ -54,6 +54,7 @@ export const en: IssueMessages = {
   'ref.widget': (p) => `the dashboard has no widget ${String(p.widget)}`,
   'widget.measureKind': (p) =>
     `a measure needs exactly one of aggregate, formula, percentOfTotal, runningTotal, previous, target (found: ${String(p.kinds)})`,
+  'ref.action': (p) => `there is no automation action ${String(p.action)}`,
   'formula.unknownField': (p) => `the formula refers to ${String(p.name)}, which is no field here`,
   'option.parent': (p) => `the parent field offers no option ${String(p.value)}`,
   'option.duplicate': (p) => `the option ${String(p.value)} is listed more than once`,

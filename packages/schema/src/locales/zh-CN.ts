@@ -66,6 +66,7 @@ export const zhCN: IssueMessages = {
   'ref.widget': (p) => `仪表盘中没有组件 ${String(p.widget)}`,
   'widget.measureKind': (p) =>
     `指标须且只能设置 aggregate、formula、percentOfTotal、runningTotal、previous、target 之一（当前：${String(p.kinds)}）`,
+  'ref.action': (p) => `没有自动化动作 ${String(p.action)}`,
   'formula.unknownField': (p) => `公式引用了 ${String(p.name)}，但此处没有该字段`,
   'option.parent': (p) => `上级字段没有选项 ${String(p.value)}`,
   'option.duplicate': (p) => `选项 ${String(p.value)} 重复`,

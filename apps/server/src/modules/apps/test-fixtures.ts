@@ -143,7 +143,7 @@ export function richPack(): Record<string, unknown> {
         name: t('On task'),
         enabled: true,
         trigger: { type: 'recordCreated', form: 'tasks' },
-        actions: [{ type: 'notify', config: { form: 'tasks' } }],
+        actions: [{ type: 'notify', config: { to: [{ kind: 'submitter' }], title: 'New task' } }],
       },
     ],
     dashboards: [
