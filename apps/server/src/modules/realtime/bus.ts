@@ -37,7 +37,7 @@ export interface ImportProgressNotice {
 export interface UserNotice {
   ws: string;
   user: string;
-  event: 'import:progress' | 'tasks:assigned' | 'apps:importProgress' | 'comment:mentioned';
+  event: 'import:progress' | 'tasks:assigned' | 'apps:importProgress' | 'comment:mentioned' | 'notification';
   payload: object;
 }
 
@@ -61,7 +61,14 @@ export function realtimeBus(connection: Connection): RealtimeBus {
   return bus;
 }
 
-const held = new AsyncLocalStorage<{ connection: Connection; changes: RecordChange[] }>();
+interface Hold {
+  connection: Connection;
+  changes: RecordChange[];
+  /** Work to do once the held writes are kept (see {@link whenCommitted}). */
+  tasks: Array<() => Promise<void>>;
+}
+
+const held = new AsyncLocalStorage<Hold>();
 
 function emitSafely(connection: Connection, change: RecordChange): void {
   try {
@@ -84,10 +91,21 @@ export function publishRecordChange(connection: Connection, change: RecordChange
  * never announced to anyone.
  */
 export async function holdRecordChanges<T>(connection: Connection, work: () => Promise<T>): Promise<T> {
-  const hold = { connection, changes: [] as RecordChange[] };
+  const hold: Hold = { connection, changes: [], tasks: [] };
   const result = await held.run(hold, work);
   for (const change of hold.changes) emitSafely(connection, change);
+  for (const task of hold.tasks) await task();
   return result;
+}
+
+/**
+ * Runs `task` now, or — inside {@link holdRecordChanges} — once the held writes are kept (never when they
+ * are undone). Automations enqueue trigger jobs through it.
+ */
+export async function whenCommitted(connection: Connection, task: () => Promise<void>): Promise<void> {
+  const hold = held.getStore();
+  if (hold && hold.connection === connection) hold.tasks.push(task);
+  else await task();
 }
 
 /** Sends a notice to one user's sockets in one workspace (on every instance, through the adapter). */

@@ -17,6 +17,7 @@ import { type AppRoles, loadFormScope } from './form-cache.js';
 import type { RecordDoc } from './model.js';
 import type { LoadedForm, ScopePlan } from './plan.js';
 import { checkValidationFormulas, effectiveDefinition } from './rules.js';
+import type { WriteOrigin } from './write-hooks.js';
 
 /** Everything one request needs about the form it works on, resolved once. */
 export interface FormTarget {
@@ -35,6 +36,8 @@ export interface FormTarget {
    */
   queryFields: Map<string, FilterField>;
   plan: ScopePlan;
+  /** How the writes made through this target came about (imports, bulk edits, automations). */
+  origin?: WriteOrigin;
 }
 
 /** Resolves a form of the caller's workspace with the caller's access to it (404 for other workspaces). */

@@ -138,6 +138,8 @@ export async function importRecords(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const { onProgress, signal } = options;
+  // Automations see these writes as an import (they fire for them only when asked to).
+  target = { ...target, origin: { via: 'import' } };
   const { fields, upsertField, byHeader } = planImport(target, request);
   const rows = await readRows(request);
   if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_ROWS} rows`);

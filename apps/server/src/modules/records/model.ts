@@ -24,6 +24,8 @@ export interface RecordDoc {
    * field holding a value; absent on deleted records and records without such values. Never sent out.
    */
   uniq?: string[];
+  /** Marks of the automation actions that wrote the record (the last 20), so a retried action skips. */
+  applied?: string[];
 }
 
 /** One change of a record, with field-level diffs. */
@@ -65,6 +67,7 @@ const recordSchema = new Schema<RecordDoc>(
     deletedAt: { type: Date, default: null },
     deletedBy: { type: Schema.Types.ObjectId, default: null },
     uniq: { type: [String], default: undefined },
+    applied: { type: [String], default: undefined },
   },
   { collection: 'records', minimize: false, versionKey: false, autoIndex: false },
 );

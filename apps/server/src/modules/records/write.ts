@@ -31,6 +31,7 @@ import {
   serialPeriod,
 } from './serial.js';
 import { ensureUniqueIndex, uniqueConflict, uniqueEntries, uniqueUpdate } from './unique.js';
+import { recordWritten } from './write-hooks.js';
 
 /** `$set` and, when some part is to be removed, `$unset` of one update (an empty `$unset` is refused). */
 function setAndUnset(set: Record<string, unknown>, unset: Record<string, ''>) {
@@ -161,9 +162,10 @@ export async function prepareCreate(
   if (denied.length > 0) forbidden(denied);
   const submitted = validateData(target, applyDefaults(target, input));
   const now = target.now;
+  const { origin } = target;
   const base = {
-    owner: caller.userId,
-    dept: caller.department ?? null,
+    owner: origin?.owner?.user ?? caller.userId,
+    dept: origin?.owner ? origin.owner.dept : (caller.department ?? null),
     createdBy: caller.userId,
     createdAt: now,
     updatedAt: now,
@@ -177,7 +179,7 @@ export async function prepareCreate(
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.
   const numbers: Record<string, unknown> = {};
   const [computed, taken] = await Promise.allSettled([
-    computeRecord(computeContext(target, caller.userId, caller.department, options.memo), target.plan, {
+    computeRecord(computeContext(target, base.owner, base.dept, options.memo), target.plan, {
       ...submitted,
       ...systemValues(target, base),
     }),
@@ -189,7 +191,7 @@ export async function prepareCreate(
     throw computed.reason;
   }
   const doc: RecordDoc = {
-    _id: new Types.ObjectId(),
+    _id: origin?.id ?? new Types.ObjectId(),
     ws: caller.ws,
     app: form.app,
     form: form.id,
@@ -199,6 +201,7 @@ export async function prepareCreate(
     v: 1,
     deletedAt: null,
     deletedBy: null,
+    ...(origin?.mark ? { applied: [origin.mark] } : {}),
   };
   return { doc, files, taken: taken.value };
 }
@@ -310,6 +313,7 @@ export async function commitCreates(
     await attachFiles(target, p.doc, p.files);
     await scheduleDependants(changeScope(target), p.doc._id, {}, p.doc.data);
     publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: p.doc._id, v: 1 });
+    await recordWritten({ type: 'created', target, before: null, after: p.doc });
     outcomes.push({ ok: true, doc: p.doc });
   }
   return outcomes;
@@ -449,6 +453,7 @@ export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate)
       {
         ...setAndUnset({ data, formVersion: form.version, updatedAt: now, ...uniq.set }, uniq.unset),
         $inc: { v: 1 },
+        ...markUpdate(target),
       },
       { returnDocument: 'after' },
     )
@@ -472,7 +477,14 @@ export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate)
     id: updated._id,
     v: updated.v,
   });
+  await recordWritten({ type: 'updated', target, before: current, after: updated });
   return updated;
+}
+
+/** An automation's mark kept on the record with its write (the last 20), so a retry sees it was done. */
+function markUpdate(target: FormTarget) {
+  const mark = target.origin?.mark;
+  return mark ? { $push: { applied: { $each: [mark], $slice: -20 } } } : {};
 }
 
 /**
@@ -509,7 +521,7 @@ export async function setDeleted(
   const updated = await recordModel(connection)
     .findOneAndUpdate(
       { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
-      { ...setAndUnset({ ...state, ...uniq.set }, uniq.unset), $inc: { v: 1 } },
+      { ...setAndUnset({ ...state, ...uniq.set }, uniq.unset), $inc: { v: 1 }, ...markUpdate(target) },
       { returnDocument: 'after' },
     )
     .lean<RecordDoc>()
@@ -536,5 +548,6 @@ export async function setDeleted(
     id: updated._id,
     v: updated.v,
   });
+  await recordWritten({ type: deleted ? 'deleted' : 'restored', target, before: current, after: updated });
   return recordView(target, updated);
 }
