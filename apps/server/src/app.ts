@@ -24,11 +24,13 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
 import { authPlugin, presentsApiToken } from './modules/auth/plugin.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { automationRoutes } from './modules/automations/routes.js';
 import { dashboardRoutes } from './modules/dashboards/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { idempotencyPlugin } from './modules/idempotency/plugin.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { realtimePlugin } from './modules/realtime/plugin.js';
 import { recordRoutes } from './modules/records/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
@@ -173,6 +175,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(dashboardRoutes);
       await api.register(fileRoutes);
       await api.register(taskRoutes);
+      await api.register(automationRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api/v1' },
   );

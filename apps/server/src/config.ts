@@ -40,6 +40,12 @@ export interface Config {
   demo: boolean;
   /** Directory of the template catalogue (`GET /templates`): `TEMPLATES_DIR`, else the repository's templates/. */
   templatesDir: string;
+  /** SMTP server for e-mail notifications (`smtp://user:pass@host:587`); without it e-mails are skipped. */
+  smtpUrl: string | undefined;
+  /** Days an automation run stays in its run log. */
+  automationRunTtlDays: number;
+  /** Milliseconds a webhook delivery may take before it counts as failed (and is retried). */
+  webhookTimeoutMs: number;
 }
 
 /** A configuration error names the variable and says what is wrong with it. */
@@ -149,5 +155,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     cacheTtlMs: integer(env, 'CACHE_TTL_MS', DEFAULT_CACHE_TTL_MS, 0, 60_000),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
     templatesDir: templatesDir(env),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+    automationRunTtlDays: integer(env, 'AUTOMATION_RUN_TTL_DAYS', 30, 1, 3650),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   };
 }

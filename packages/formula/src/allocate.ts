@@ -70,7 +70,8 @@ export function allocateUnits(units: bigint, weights: readonly number[]): bigint
     throw new DistributionError('BAD_INPUT', 'weights must be finite and not negative');
   }
   const fractions = weights.map(exact);
-  const den = fractions.reduce((max, f) => (f.den > max ? f.den : max), 1n);
+  let den = 1n;
+  for (const f of fractions) if (f.den > den) den = f.den;
   let scaled = fractions.map((f) => f.num * (den / f.den));
   let sum = scaled.reduce((a, b) => a + b, 0n);
   if (sum === 0n) {

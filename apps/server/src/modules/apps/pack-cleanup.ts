@@ -1,5 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import { invalidate } from '../../lib/read-cache.js';
+import { automationModel } from '../automations/model.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
 import { jobModel } from '../scheduler/model.js';
@@ -99,6 +100,7 @@ export async function rollbackImport(
 ): Promise<RollbackReport> {
   const s = importSelectors(journal);
   const apps = await appModel(connection).collection.deleteMany(s.apps);
+  await automationModel(connection).collection.deleteMany({ importId: journal.importId });
   const forms = await formModel(connection).collection.deleteMany(s.forms);
   // Raw deletes bypass the models' hooks: drop cached definitions of the removed app by hand.
   invalidate(connection, 'definitions');

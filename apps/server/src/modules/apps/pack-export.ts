@@ -1,5 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
+import { automationModel } from '../automations/model.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
 import { listForms } from '../forms/service.js';
 import { type Caller, isAdmin } from './caller.js';
@@ -81,7 +82,12 @@ export async function exportApp(
     forms: forms.map((form) => portableForm(form.published)),
   };
   const flows = definitions(app.flows);
-  const automations = definitions(app.automations);
+  const automations = [
+    ...definitions(app.automations),
+    ...(await automationModel(connection).find({ ws: caller.ws, app: app._id }).sort({ _id: 1 }).lean()).map(
+      (a) => ({ ...structuredClone(a.definition), enabled: a.enabled }),
+    ),
+  ];
   const dashboards = definitions(app.dashboards);
   if (flows.length > 0) pack.flows = flows;
   if (automations.length > 0) pack.automations = automations;

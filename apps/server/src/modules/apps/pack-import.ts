@@ -2,6 +2,7 @@ import { KEY_PATTERN, type TemplatePack } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
 import { appError, isAppError } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
+import { insertAutomations, scheduleAll } from '../automations/service.js';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { ensureFieldIndexes } from '../forms/indexes.js';
 import { formModel, formVersionModel } from '../forms/model.js';
@@ -108,6 +109,7 @@ async function writeApp(
   const app = pack.app;
   const description = app ? app.description : pack.manifest.description;
   const flows = stored(pack.flows);
+  // Automations live in their own collection (modules/automations); the app keeps none.
   const automations = stored(pack.automations);
   const dashboards = stored(pack.dashboards);
   const doc = {
@@ -121,7 +123,6 @@ async function writeApp(
     ...(app?.menu === undefined ? {} : { menu: structuredClone(app.menu) }),
     roles: structuredClone(pack.roles ?? []) as never,
     flows,
-    automations,
     dashboards,
     manifest: structuredClone(pack.manifest) as never,
     importId,
@@ -257,7 +258,16 @@ export async function importPack(
     const count =
       request.demoData && records ? await importRecords(connection, caller, plan, records, tag, onRecord) : 0;
     progress('finishing', written);
+    // After the demo records, which are data being moved in, not events to react to.
+    const automations = await insertAutomations(
+      connection,
+      caller,
+      plan.appId,
+      defs.automations.map((d) => ({ id: new Types.ObjectId(d.id), definition: d.definition as never })),
+      journal.importId,
+    );
     await tagDerived(connection, journal);
+    await scheduleAll(connection, automations);
     return {
       appId: plan.appId.toHexString(),
       forms: Object.fromEntries(plan.forms.map((f) => [f.key, f.id.toHexString()])),

@@ -96,7 +96,9 @@ export function deliver(request: WebhookRequest): Promise<WebhookResponse> {
         res.on('error', (error) => reject(new DeliveryFailed(error.message, true)));
       },
     );
-    req.on('timeout', () => req.destroy(new DeliveryFailed(`no answer within ${request.timeoutMs} ms`, true)));
+    req.on('timeout', () =>
+      req.destroy(new DeliveryFailed(`no answer within ${request.timeoutMs} ms`, true)),
+    );
     req.on('error', (error) =>
       reject(error instanceof DeliveryFailed ? error : new DeliveryFailed(error.message, true)),
     );

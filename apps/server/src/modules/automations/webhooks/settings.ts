@@ -34,7 +34,10 @@ export function webhookSettingsModel(connection: Connection): Model<WebhookSetti
 }
 
 /** A workspace's settings, created (empty list, new secret) on first use; safe when two create at once. */
-export async function webhookSettings(connection: Connection, ws: Types.ObjectId): Promise<WebhookSettingsDoc> {
+export async function webhookSettings(
+  connection: Connection,
+  ws: Types.ObjectId,
+): Promise<WebhookSettingsDoc> {
   const Settings = webhookSettingsModel(connection);
   const found = await Settings.findOne({ ws }).lean<WebhookSettingsDoc>();
   if (found) return found;

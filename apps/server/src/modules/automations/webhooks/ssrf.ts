@@ -26,13 +26,18 @@ const NEVER = new Set(['unspecified', 'multicast', 'broadcast']);
 const PUBLIC = new Set(['unicast']);
 
 /** The entry of `allow` that admits this host and port, if any. Host names compare case-insensitively. */
-export function allowedEntry(allow: readonly AllowEntry[], hostname: string, port: number): AllowEntry | undefined {
+export function allowedEntry(
+  allow: readonly AllowEntry[],
+  hostname: string,
+  port: number,
+): AllowEntry | undefined {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return allow.find((entry) => {
     if (entry.port !== undefined && entry.port !== port) return false;
     const pattern = entry.host.toLowerCase().replace(/^\[|\]$/g, '');
     if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-    if (isIP(pattern) && isIP(host)) return ipaddr.parse(pattern).toString() === ipaddr.parse(host).toString();
+    if (isIP(pattern) && isIP(host))
+      return ipaddr.parse(pattern).toString() === ipaddr.parse(host).toString();
     return pattern === host;
   });
 }
@@ -70,7 +75,8 @@ export async function checkDestination(
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const entry = allowedEntry(allow, hostname, port);
-  if (!entry) throw new DestinationRefused(`${hostname}:${port} is not on the workspace's webhook allow-list`);
+  if (!entry)
+    throw new DestinationRefused(`${hostname}:${port} is not on the workspace's webhook allow-list`);
   const addresses = isIP(hostname)
     ? [{ address: hostname, family: isIP(hostname) }]
     : await resolve(hostname).catch(() => {
