@@ -55,7 +55,10 @@ afterAll(async () => {
   await t.close();
 });
 
-async function tree(amounts: Array<{ name: string; lastYear?: number; amount?: number }>, total = 10_000_000) {
+async function tree(
+  amounts: Array<{ name: string; lastYear?: number; amount?: number }>,
+  total = 10_000_000,
+) {
   const parent = await createRecord(t, w, targets, { name: 'Company', amount: total });
   const children = [];
   for (const c of amounts) children.push(await createRecord(t, w, targets, { ...c, parent: parent.id }));
@@ -113,7 +116,10 @@ describe('distribute (SALES-TEMPLATE worked numbers)', () => {
     expect(await amountsOf(two.children)).toEqual([4_000_000, 3_000_000, 3_000_000]);
     // Kept values above the total cannot be spread: the run fails, nothing is half-written.
     const three = await tree([{ name: 'A', amount: 11_000_000 }, { name: 'B' }]);
-    const res = (await run(manual, { record: three.parent })).json() as { status: string; error: { code: string } };
+    const res = (await run(manual, { record: three.parent })).json() as {
+      status: string;
+      error: { code: string };
+    };
     expect(res).toMatchObject({ status: 'failed', error: { code: 'UNPROCESSABLE' } });
     expect(await amountsOf(three.children)).toEqual([11_000_000, undefined]);
   });
@@ -135,7 +141,10 @@ describe('record actions', () => {
         },
       ],
     });
-    const { parent, children } = await tree([{ name: 'X', amount: 10 }, { name: 'Y', amount: 20 }]);
+    const { parent, children } = await tree([
+      { name: 'X', amount: 10 },
+      { name: 'Y', amount: 20 },
+    ]);
     const res = (await run(raise, { record: parent, input: { bonus: 5 } })).json() as { effects: unknown[] };
     expect(res.effects).toHaveLength(2);
     const all = await recordsOf(t, w, targets);
@@ -143,7 +152,12 @@ describe('record actions', () => {
     const prune = await createAutomation(t, w, {
       key: 'prune',
       trigger: { type: 'manual' },
-      actions: [{ type: 'deleteRecords', config: { form: 'targets', filter: { field: 'parent', op: 'eq', value: { $field: '_id' } } } }],
+      actions: [
+        {
+          type: 'deleteRecords',
+          config: { form: 'targets', filter: { field: 'parent', op: 'eq', value: { $field: '_id' } } },
+        },
+      ],
     });
     expect((await run(prune, { record: parent })).json()).toMatchObject({ status: 'succeeded' });
     const left = await recordsOf(t, w, targets);
@@ -201,7 +215,10 @@ describe('record actions', () => {
     expect(kinds).toEqual(['notified', 'emailSkipped']);
     const mine = await call(t, w, 'GET', '/notifications', undefined, bob.headers);
     expect(mine.statusCode).toBe(200);
-    const list = mine.json() as { unread: number; items: Array<{ id: string; title: string; body: string; read: boolean }> };
+    const list = mine.json() as {
+      unread: number;
+      items: Array<{ id: string; title: string; body: string; read: boolean }>;
+    };
     expect(list.unread).toBe(1);
     expect(list.items[0]).toMatchObject({ title: 'Target Bob Q2: 500', body: 'Due 2026-03-02', read: false });
     // The manager (the owner) is told too; nobody else sees Bob's notification.
@@ -256,7 +273,11 @@ describe('execution', () => {
       actions: [
         {
           type: 'updateRecords',
-          config: { form: 'items', filter: { field: '_id', op: 'eq', value: { $field: '_id' } }, values: { a: 'a + 1', b: 'b + 1' } },
+          config: {
+            form: 'items',
+            filter: { field: '_id', op: 'eq', value: { $field: '_id' } },
+            values: { a: 'a + 1', b: 'b + 1' },
+          },
         },
       ],
     });
@@ -266,7 +287,11 @@ describe('execution', () => {
       actions: [
         {
           type: 'updateRecords',
-          config: { form: 'items', filter: { field: '_id', op: 'eq', value: { $field: '_id' } }, values: { a: 'a + 10' } },
+          config: {
+            form: 'items',
+            filter: { field: '_id', op: 'eq', value: { $field: '_id' } },
+            values: { a: 'a + 10' },
+          },
         },
       ],
     });
@@ -286,31 +311,70 @@ describe('execution', () => {
 
 describe('managing automations', () => {
   it('only app managers list, run, edit, enable or disable; other workspaces see nothing', async () => {
-    const id = await createAutomation(t, w, { key: 'guarded', trigger: { type: 'manual' }, actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"x"' } } }] });
-    expect((await call(t, w, 'GET', `/apps/${w.appId}/automations`, undefined, bob.headers)).statusCode).toBe(403);
+    const id = await createAutomation(t, w, {
+      key: 'guarded',
+      trigger: { type: 'manual' },
+      actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"x"' } } }],
+    });
+    expect((await call(t, w, 'GET', `/apps/${w.appId}/automations`, undefined, bob.headers)).statusCode).toBe(
+      403,
+    );
     expect((await run(id, {}, bob.headers)).statusCode).toBe(403);
-    expect((await call(t, w, 'POST', `/automations/${id}/disable`, undefined, bob.headers)).statusCode).toBe(403);
+    expect((await call(t, w, 'POST', `/automations/${id}/disable`, undefined, bob.headers)).statusCode).toBe(
+      403,
+    );
     expect((await call(t, w, 'GET', `/automations/${id}/runs`, undefined, bob.headers)).statusCode).toBe(403);
-    const other = await t.app.inject({ method: 'POST', url: '/api/v1/workspaces', headers: w.owner.headers, payload: { name: 'Other' } });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      headers: w.owner.headers,
+      payload: { name: 'Other' },
+    });
     const ws2 = (other.json() as { id: string }).id;
-    const foreign = await t.app.inject({ method: 'POST', url: `/api/v1/workspaces/${ws2}/automations/${id}/run`, headers: w.owner.headers, payload: {} });
+    const foreign = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/workspaces/${ws2}/automations/${id}/run`,
+      headers: w.owner.headers,
+      payload: {},
+    });
     expect(foreign.statusCode).toBe(404);
     expect((await call(t, w, 'GET', '/automations/nope')).statusCode).toBe(404);
   });
 
   it('refuses bad definitions with paths, stale versions with 409, and unknown records with 404', async () => {
     const bad = await call(t, w, 'POST', `/apps/${w.appId}/automations`, {
-      definition: { key: 'bad', name: { en: 'Bad' }, trigger: { type: 'manual' }, actions: [{ type: 'notify', config: { title: 'x' } }] },
+      definition: {
+        key: 'bad',
+        name: { en: 'Bad' },
+        trigger: { type: 'manual' },
+        actions: [{ type: 'notify', config: { title: 'x' } }],
+      },
     });
     expect(bad.statusCode).toBe(400);
-    expect((bad.json() as { error: { details: Array<{ path: string }> } }).error.details[0]?.path).toBe('/definition/actions/0/config/to');
+    expect((bad.json() as { error: { details: Array<{ path: string }> } }).error.details[0]?.path).toBe(
+      '/definition/actions/0/config/to',
+    );
     const ghost = await call(t, w, 'POST', `/apps/${w.appId}/automations`, {
-      definition: { key: 'ghost', name: { en: 'G' }, trigger: { type: 'recordCreated', form: 'ghosts' }, actions: [{ type: 'createRecord', config: { form: 'logs', values: {} } }] },
+      definition: {
+        key: 'ghost',
+        name: { en: 'G' },
+        trigger: { type: 'recordCreated', form: 'ghosts' },
+        actions: [{ type: 'createRecord', config: { form: 'logs', values: {} } }],
+      },
     });
     expect(ghost.statusCode).toBe(422);
     expect(code(await call(t, w, 'POST', `/apps/${w.appId}/automations`, {}))).toBe('VALIDATION_FAILED');
-    const id = await createAutomation(t, w, { key: 'versioned', trigger: { type: 'manual' }, actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"v"' } } }] });
-    const definition = { key: 'versioned', name: { en: 'V2' }, trigger: { type: 'manual' }, actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"v2"' } } }] };
+    const id = await createAutomation(t, w, {
+      key: 'versioned',
+      trigger: { type: 'manual' },
+      actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"v"' } } }],
+    });
+    const definition = {
+      key: 'versioned',
+      name: { en: 'V2' },
+      trigger: { type: 'manual' },
+      actions: [{ type: 'createRecord', config: { form: 'logs', values: { msg: '"v2"' } } }],
+    };
     expect((await call(t, w, 'PUT', `/automations/${id}`, { definition, v: 1 })).statusCode).toBe(200);
     expect((await call(t, w, 'PUT', `/automations/${id}`, { definition, v: 1 })).statusCode).toBe(409);
     expect((await run(id, { record: '0123456789abcdef01234567' })).statusCode).toBe(404);

@@ -39,7 +39,9 @@ export interface EngineDeps {
  * Test seam: called after an action's effects and before the run log records them, where a crash hurts
  * most (a retry must then find its own effects instead of repeating them).
  */
-export const engineHooks: { afterEffects?: (key: string, index: number) => void | Promise<void> } = {};
+export const engineHooks: {
+  afterEffects?: ((key: string, index: number) => void | Promise<void>) | undefined;
+} = {};
 
 function failure(error: unknown): { code: string; message: string } {
   if (isAppError(error)) return { code: error.code, message: error.message };

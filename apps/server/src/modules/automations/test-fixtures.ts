@@ -2,7 +2,11 @@ import type { TestApp } from '../../test/app.js';
 import { call, type Workspace } from '../records/test-fixtures.js';
 
 /** Creates an automation in the workspace's app as the owner; answers its id. */
-export async function createAutomation(t: TestApp, w: Workspace, definition: Record<string, unknown>): Promise<string> {
+export async function createAutomation(
+  t: TestApp,
+  w: Workspace,
+  definition: Record<string, unknown>,
+): Promise<string> {
   const res = await call(t, w, 'POST', `/apps/${w.appId}/automations`, {
     definition: { name: { en: String(definition.key) }, ...definition },
   });
@@ -17,7 +21,12 @@ export interface RunView {
   reason?: string;
   trigger: { type: string; via: string; record?: string; chain: string[] };
   attempts: number;
-  actions: Array<{ status: string; type: string; effects: Array<Record<string, unknown>>; error?: { code: string; message: string } }>;
+  actions: Array<{
+    status: string;
+    type: string;
+    effects: Array<Record<string, unknown>>;
+    error?: { code: string; message: string };
+  }>;
   error?: { code: string; message: string };
   durationMs: number | null;
 }
@@ -34,8 +43,17 @@ export async function recordsOf(t: TestApp, w: Workspace, form: string, filter?:
   const query = filter ? `?filter=${encodeURIComponent(JSON.stringify(filter))}` : '';
   const res = await call(t, w, 'GET', `/forms/${form}/records${query}`);
   if (res.statusCode !== 200) throw new Error(`records: ${res.statusCode} ${res.body}`);
-  return (res.json() as { items: Array<{ id: string; v: number; data: Record<string, unknown>; createdBy: string; owner: string }> })
-    .items;
+  return (
+    res.json() as {
+      items: Array<{
+        id: string;
+        v: number;
+        data: Record<string, unknown>;
+        createdBy: string;
+        owner: string;
+      }>;
+    }
+  ).items;
 }
 
 /** Creates a record as the owner; answers it. */
@@ -46,7 +64,13 @@ export async function createRecord(t: TestApp, w: Workspace, form: string, data:
 }
 
 /** Patches a record as the owner at its current version; answers it. */
-export async function patchRecord(t: TestApp, w: Workspace, form: string, id: string, data: Record<string, unknown>) {
+export async function patchRecord(
+  t: TestApp,
+  w: Workspace,
+  form: string,
+  id: string,
+  data: Record<string, unknown>,
+) {
   const current = (await call(t, w, 'GET', `/forms/${form}/records/${id}`)).json() as { v: number };
   const res = await call(t, w, 'PATCH', `/forms/${form}/records/${id}`, { data, v: current.v });
   if (res.statusCode !== 200) throw new Error(`patch record: ${res.statusCode} ${res.body}`);

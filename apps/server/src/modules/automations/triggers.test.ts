@@ -12,7 +12,10 @@ const ids: Record<string, string> = {};
 const time = Date.parse('2026-03-02T08:00:00Z');
 
 const opts = (...values: string[]) => values.map((value) => ({ value }));
-const log = (expression: string) => ({ type: 'createRecord', config: { form: 'logs', values: { msg: expression } } });
+const log = (expression: string) => ({
+  type: 'createRecord',
+  config: { form: 'logs', values: { msg: expression } },
+});
 const messages = async () => (await recordsOf(t, w, logs)).map((r) => r.data.msg).sort();
 
 beforeAll(async () => {
@@ -36,7 +39,11 @@ beforeAll(async () => {
       { key: 'amount', type: 'number', label: label('Amount'), precision: 0 },
     ],
   });
-  logs = await createForm(t, w, { key: 'logs', name: label('Logs'), fields: [{ key: 'msg', type: 'text', label: label('Msg') }] });
+  logs = await createForm(t, w, {
+    key: 'logs',
+    name: label('Logs'),
+    fields: [{ key: 'msg', type: 'text', label: label('Msg') }],
+  });
   ids.created = await createAutomation(t, w, {
     key: 'on_create',
     trigger: { type: 'recordCreated', form: 'deals' },
@@ -46,7 +53,9 @@ beforeAll(async () => {
     key: 'on_won',
     trigger: { type: 'fieldChanged', form: 'deals', field: 'stage', to: 'won' },
     conditions: ['amount > 0'],
-    actions: [{ type: 'createRecord', config: { form: 'contracts', values: { deal: '_id', amount: 'amount' } } }],
+    actions: [
+      { type: 'createRecord', config: { form: 'contracts', values: { deal: '_id', amount: 'amount' } } },
+    ],
   });
   ids.note = await createAutomation(t, w, {
     key: 'on_note',
@@ -80,7 +89,10 @@ describe('record triggers', () => {
     await t.app.scheduler.runDue();
     expect(await messages()).toEqual(['bulk-aware A', 'created A']);
     const [run] = await runsOf(t, w, ids.created as string);
-    expect(run).toMatchObject({ status: 'succeeded', trigger: { type: 'recordCreated', via: 'api', record: deal } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: { type: 'recordCreated', via: 'api', record: deal },
+    });
     expect(run?.actions[0]).toMatchObject({ status: 'done', type: 'createRecord' });
     expect(typeof run?.durationMs).toBe('number');
     // Nothing else fired: no field changed to won, no note.
@@ -140,10 +152,14 @@ describe('record triggers', () => {
   });
 
   it('a disabled automation does not fire', async () => {
-    expect((await call(t, w, 'POST', `/automations/${ids.created}/disable`)).json()).toMatchObject({ enabled: false });
+    expect((await call(t, w, 'POST', `/automations/${ids.created}/disable`)).json()).toMatchObject({
+      enabled: false,
+    });
     await createRecord(t, w, deals, { name: 'Quiet' });
     await t.app.scheduler.runDue();
     expect(await messages()).not.toContain('created Quiet');
-    expect((await call(t, w, 'POST', `/automations/${ids.created}/enable`)).json()).toMatchObject({ enabled: true });
+    expect((await call(t, w, 'POST', `/automations/${ids.created}/enable`)).json()).toMatchObject({
+      enabled: true,
+    });
   });
 });

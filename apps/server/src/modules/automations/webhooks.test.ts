@@ -58,7 +58,11 @@ beforeAll(async () => {
     { clock: () => new Date(time), pollJobs: false },
   );
   w = await workspaceWithApp(t);
-  notes = await createForm(t, w, { key: 'notes', name: label('Notes'), fields: [{ key: 'text', type: 'text', label: label('Text') }] });
+  notes = await createForm(t, w, {
+    key: 'notes',
+    name: label('Notes'),
+    fields: [{ key: 'text', type: 'text', label: label('Text') }],
+  });
   orders = await createForm(t, w, {
     key: 'orders',
     name: label('Orders'),
@@ -110,10 +114,18 @@ describe('webhook destinations (SSRF)', () => {
   });
 
   it('delivers to an allowed private destination, signed with HMAC-SHA256', async () => {
-    const settings = (await allow([{ host: '127.0.0.1', port, allowPrivate: true }])).json() as { secret: string };
-    const id = await hook(`http://127.0.0.1:${port}/in`, { headers: { 'X-Tenant': 'acme' }, body: { greeting: '"hi"', sum: '1 + 2' } });
+    const settings = (await allow([{ host: '127.0.0.1', port, allowPrivate: true }])).json() as {
+      secret: string;
+    };
+    const id = await hook(`http://127.0.0.1:${port}/in`, {
+      headers: { 'X-Tenant': 'acme' },
+      body: { greeting: '"hi"', sum: '1 + 2' },
+    });
     const res = await runNow(id);
-    expect(res).toMatchObject({ status: 'succeeded', effects: [{ kind: 'webhook', detail: { status: 200 } }] });
+    expect(res).toMatchObject({
+      status: 'succeeded',
+      effects: [{ kind: 'webhook', detail: { status: 200 } }],
+    });
     const got = received.at(-1);
     expect(JSON.parse(got?.body ?? '')).toEqual({ greeting: 'hi', sum: 3 });
     expect(got?.headers['x-tenant']).toBe('acme');
@@ -125,23 +137,41 @@ describe('webhook destinations (SSRF)', () => {
 
   it('checks every address a name resolves to, and never calls the metadata or private ranges', async () => {
     const allowList = [{ host: 'hooks.example.com' }, { host: '*.corp.example' }];
-    const resolve = (addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-    const ok = await checkDestination(new URL('https://hooks.example.com/x'), allowList, resolve(['93.184.216.34']));
+    const resolve = (addresses: string[]) => async () =>
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    const ok = await checkDestination(
+      new URL('https://hooks.example.com/x'),
+      allowList,
+      resolve(['93.184.216.34']),
+    );
     expect(ok).toEqual({ address: '93.184.216.34', family: 4 });
-    for (const addresses of [['10.0.0.7'], ['93.184.216.34', '169.254.169.254'], ['::ffff:127.0.0.1'], ['fd00::1']]) {
-      await expect(checkDestination(new URL('https://hooks.example.com/x'), allowList, resolve(addresses))).rejects.toThrow(
-        DestinationRefused,
-      );
+    for (const addresses of [
+      ['10.0.0.7'],
+      ['93.184.216.34', '169.254.169.254'],
+      ['::ffff:127.0.0.1'],
+      ['fd00::1'],
+    ]) {
+      await expect(
+        checkDestination(new URL('https://hooks.example.com/x'), allowList, resolve(addresses)),
+      ).rejects.toThrow(DestinationRefused);
     }
-    await expect(checkDestination(new URL('https://a.corp.example/x'), allowList, resolve(['8.8.8.8']))).resolves.toBeTruthy();
-    await expect(checkDestination(new URL('https://corp.example/x'), allowList, resolve(['8.8.8.8']))).rejects.toThrow(/allow-list/);
-    await expect(checkDestination(new URL('ftp://hooks.example.com/x'), allowList, resolve(['8.8.8.8']))).rejects.toThrow();
+    await expect(
+      checkDestination(new URL('https://a.corp.example/x'), allowList, resolve(['8.8.8.8'])),
+    ).resolves.toBeTruthy();
+    await expect(
+      checkDestination(new URL('https://corp.example/x'), allowList, resolve(['8.8.8.8'])),
+    ).rejects.toThrow(/allow-list/);
+    await expect(
+      checkDestination(new URL('ftp://hooks.example.com/x'), allowList, resolve(['8.8.8.8'])),
+    ).rejects.toThrow();
   });
 
   it('only owners and admins see or change the settings; bad entries answer 400', async () => {
     const bob = await addMember(t.app, w.owner, w.ws, 'bob@example.com');
     expect((await call(t, w, 'GET', '/webhook-settings', undefined, bob.headers)).statusCode).toBe(403);
-    expect((await call(t, w, 'PUT', '/webhook-settings', { allowList: [] }, bob.headers)).statusCode).toBe(403);
+    expect((await call(t, w, 'PUT', '/webhook-settings', { allowList: [] }, bob.headers)).statusCode).toBe(
+      403,
+    );
     expect((await allow([{ host: 'a b' }])).statusCode).toBe(400);
     expect((await allow([{ host: 'x.example', port: 70000 }])).statusCode).toBe(400);
   });
@@ -203,7 +233,11 @@ describe('scheduled automations and e-mail', () => {
       actions: [
         {
           type: 'notify',
-          config: { to: [{ kind: 'member', members: [member.userId] }], title: 'Good morning', body: 'It is {{TEXT(NOW(), "HH:mm")}} UTC' },
+          config: {
+            to: [{ kind: 'member', members: [member.userId] }],
+            title: 'Good morning',
+            body: 'It is {{TEXT(NOW(), "HH:mm")}} UTC',
+          },
         },
       ],
     });
