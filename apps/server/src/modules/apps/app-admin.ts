@@ -2,6 +2,7 @@ import { checkMenu, type MenuItem, validateApp } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
+import { automationModel } from '../automations/model.js';
 import { issueDetails } from '../forms/issues.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
@@ -117,10 +118,14 @@ export async function deleteApp(
     `^(${formIds.map((id) => escapeRegex(id.toHexString())).join('|') || '(?!)'}):`,
   );
   const counters = await counterModel(connection).deleteMany({ ws, _id: counterIds } as never);
+  // The app's automations go too; their pending jobs name them (not the app) in their payload.
+  const automations = await automationModel(connection).find({ ws, app: app._id }, { _id: 1 }).lean();
+  await automationModel(connection).deleteMany({ ws, app: app._id });
+  const owners = [app._id, ...automations.map((a) => a._id)].map((id) => escapeRegex(id.toHexString()));
   // Pending recompute jobs carry the app id inside their JSON payload.
   const jobs = await jobModel(connection).collection.deleteMany({
     ws,
-    payload: new RegExp(escapeRegex(app._id.toHexString())),
+    payload: new RegExp(owners.join('|')),
   });
   return {
     app,
