@@ -8,7 +8,12 @@ let t: TestApp;
 let w: ReportWorld;
 
 type Who = { headers: Record<string, string> };
-const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', path: string, payload?: unknown, who: Who = w.owner) =>
+const call = (
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
+  path: string,
+  payload?: unknown,
+  who: Who = w.owner,
+) =>
   t.app.inject({
     method,
     url: `${w.base}${path}`,
@@ -27,7 +32,12 @@ const cockpit = {
   ],
   widgets: [
     widget({ key: 'total', type: 'kpi', measures: [{ key: 'amount', aggregate: 'sum', field: 'amount' }] }),
-    widget({ key: 'byRegion', type: 'bar', dimensions: [{ field: 'region' }], measures: [{ aggregate: 'count' }] }),
+    widget({
+      key: 'byRegion',
+      type: 'bar',
+      dimensions: [{ field: 'region' }],
+      measures: [{ aggregate: 'count' }],
+    }),
   ],
   layout: [
     { widget: 'total', x: 0, y: 0, w: 6, h: 4 },
@@ -67,7 +77,9 @@ describe('dashboards of an app', () => {
       widgets: [widget({ key: 'a', type: 'kpi', source: { form: 'nope' } })],
     });
     expect(unknownForm.statusCode).toBe(422);
-    expect(unknownForm.json().error.details).toEqual([{ path: '/widgets/0/source/form', message: expect.any(String) }]);
+    expect(unknownForm.json().error.details).toEqual([
+      { path: '/widgets/0/source/form', message: expect.any(String) },
+    ]);
     const misfit = await call('POST', dashboards(), {
       key: 'x',
       name: label('X'),
@@ -75,8 +87,14 @@ describe('dashboards of an app', () => {
       filters: [{ key: 'f', type: 'select', field: 'region', fields: [{ form: 'deals', field: 'nope' }] }],
     });
     expect(misfit.statusCode).toBe(422);
-    expect(misfit.json().error.details.map((d: { path: string }) => d.path)).toEqual(['/filters/0/fields/0/field']);
-    const noDims = await call('POST', dashboards(), { key: 'x', name: label('X'), widgets: [widget({ key: 'a', type: 'bar' })] });
+    expect(misfit.json().error.details.map((d: { path: string }) => d.path)).toEqual([
+      '/filters/0/fields/0/field',
+    ]);
+    const noDims = await call('POST', dashboards(), {
+      key: 'x',
+      name: label('X'),
+      widgets: [widget({ key: 'a', type: 'bar' })],
+    });
     expect(noDims.statusCode).toBe(422);
     expect(noDims.json().error.details[0].path).toBe('/widgets/0/dimensions');
     expect((await call('GET', `${dashboards()}/x`)).statusCode).toBe(404);
@@ -94,7 +112,10 @@ describe('dashboards of an app', () => {
     expect(current.v).toBe(2);
     const stale = await call('PUT', `${dashboards()}/${id}`, { dashboard: renamed, v: 1 });
     expect(stale.statusCode).toBe(409);
-    const rekeyed = await call('PUT', `${dashboards()}/${id}`, { dashboard: { ...cockpit, key: 'other' }, v: 2 });
+    const rekeyed = await call('PUT', `${dashboards()}/${id}`, {
+      dashboard: { ...cockpit, key: 'other' },
+      v: 2,
+    });
     expect(rekeyed.statusCode).toBe(422);
     expect(rekeyed.json().error.details[0].path).toBe('/dashboard/key');
     const noVersion = await call('PUT', `${dashboards()}/${id}`, { dashboard: cockpit });
@@ -108,7 +129,9 @@ describe('dashboards of an app', () => {
   it('shows a role only the dashboards it lists, when it lists some', async () => {
     await call('POST', dashboards(), { ...cockpit, key: 'secret', name: label('Secret') });
     const roles = (await call('GET', `/apps/${w.appId}/roles`)).json();
-    const list = roles.roles.map((r: { key: string }) => (r.key === 'lead' ? { ...r, dashboards: ['cockpit'] } : r));
+    const list = roles.roles.map((r: { key: string }) =>
+      r.key === 'lead' ? { ...r, dashboards: ['cockpit'] } : r,
+    );
     expect((await call('PUT', `/apps/${w.appId}/roles`, { roles: list, v: roles.v })).statusCode).toBe(200);
     const leads = await call('GET', dashboards(), undefined, w.lead);
     expect(leads.json().map((d: { key: string }) => d.key)).toEqual(['cockpit']);
@@ -126,8 +149,12 @@ describe('dashboards of an app', () => {
     // The rep sums only their own deals (a: 100, b: 200).
     expect((await run('total', {}, w.rep)).json().rows).toEqual([{ amount: 300 }]);
     expect((await run('total', { controls: { region: ['east'] } })).json().rows).toEqual([{ amount: 2400 }]);
-    expect((await run('total', { controls: { member: w.otherRep.userId } })).json().rows).toEqual([{ amount: 1200 }]);
-    expect((await run('total', { controls: { member: '$me' } }, w.rep)).json().rows).toEqual([{ amount: 300 }]);
+    expect((await run('total', { controls: { member: w.otherRep.userId } })).json().rows).toEqual([
+      { amount: 1200 },
+    ]);
+    expect((await run('total', { controls: { member: '$me' } }, w.rep)).json().rows).toEqual([
+      { amount: 300 },
+    ]);
     expect(
       (await run('total', { controls: { period: { from: '2026-05-01', to: '2026-05-31' } } })).json().rows,
     ).toEqual([{ amount: 2400 }]);
@@ -169,7 +196,12 @@ describe('dashboards of an app', () => {
     const eastRep = await addMember(t.app, w.owner, w.ws, 'east@example.com', ['member', 'rep'], {
       department: east.json().id,
     });
-    const deal = await call('POST', `/forms/${w.formId}/records`, { data: { name: 'z', amount: 7 } }, eastRep);
+    const deal = await call(
+      'POST',
+      `/forms/${w.formId}/records`,
+      { data: { name: 'z', amount: 7 } },
+      eastRep,
+    );
     expect(deal.statusCode, deal.body).toBe(201);
     const withDept = {
       ...cockpit,
@@ -196,7 +228,9 @@ describe('dashboards of an app', () => {
     expect(imported.statusCode, imported.body).toBe(201);
     const again = (await call('GET', `/apps/${imported.json().appId}/export`)).json();
     expect(again.dashboards).toEqual(pack.dashboards);
-    const menu = await call('PATCH', `/apps/${w.appId}`, { menu: [{ kind: 'dashboard', dashboard: 'secret' }] });
+    const menu = await call('PATCH', `/apps/${w.appId}`, {
+      menu: [{ kind: 'dashboard', dashboard: 'secret' }],
+    });
     expect(menu.statusCode, menu.body).toBe(200);
     expect((await call('DELETE', `${dashboards()}/secret`)).statusCode).toBe(409);
     expect((await call('DELETE', `${dashboards()}/cockpit`, undefined, w.rep)).statusCode).toBe(403);
