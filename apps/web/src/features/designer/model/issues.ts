@@ -1,0 +1,131 @@
+import {
+  buildDependencyGraph,
+  type FieldTypeMap,
+  type FormulaError,
+  formatFormulaError,
+  isFormulaError,
+  typeCheck,
+} from '@formloom/formula';
+import { type FormRef, formatIssue, formulaFieldMap, type Locale, validateForm } from '@formloom/schema';
+import { type DesignerDoc, type FieldJson, type FormJson, orderedFieldIds, toForm } from './form-tree';
+
+/** A problem of the document, placed on the field (node id) and property it concerns. */
+export interface DesignerIssue {
+  /** The field node, or null for the form itself (name, key, layout). */
+  readonly id: string | null;
+  /** JSON pointer inside the field (`/expression`, `/options/2/value`), or inside the form when `id` is null. */
+  readonly path: string;
+  readonly message: string;
+  readonly code: string;
+  /** For formula errors: the character the error is at. */
+  readonly position?: number;
+}
+
+/** Maps JSON pointers of the serialized form (`/fields/3/columns/1/key`) back to node ids. */
+export function pathIndex(doc: DesignerDoc): (path: string) => { id: string | null; rest: string } {
+  const top = orderedFieldIds(doc);
+  return (path) => {
+    const m = /^\/fields\/(\d+)(?:\/columns\/(\d+))?(\/.*)?$/.exec(path);
+    if (!m) return { id: null, rest: path };
+    const id = top[Number(m[1])];
+    if (!id) return { id: null, rest: path };
+    if (m[2] === undefined) return { id, rest: m[3] ?? '' };
+    const column = doc.nodes[id]?.columns?.[Number(m[2])];
+    return column ? { id: column, rest: m[3] ?? '' } : { id, rest: `/columns/${m[2]}${m[3] ?? ''}` };
+  };
+}
+
+/** Every formula a field holds, with its pointer inside the field. */
+export function formulasOf(field: FieldJson): Array<{ path: string; source: string }> {
+  const out: Array<{ path: string; source: string }> = [];
+  if (field.type === 'formula' && typeof field.expression === 'string' && field.expression.trim() !== '') {
+    out.push({ path: '/expression', source: field.expression });
+  }
+  const def = field.default as { formula?: unknown } | undefined;
+  if (typeof def?.formula === 'string') out.push({ path: '/default/formula', source: def.formula });
+  const validation = field.validation as { formula?: unknown } | undefined;
+  if (typeof validation?.formula === 'string') out.push({ path: '/validation/formula', source: validation.formula });
+  if (typeof field.visibleWhen === 'string') out.push({ path: '/visibleWhen', source: field.visibleWhen });
+  return out;
+}
+
+/** The field map a formula of field node `id` sees: the form's fields, and its own row's columns in a subform. */
+export function fieldMapFor(doc: DesignerDoc, id: string | null, forms: readonly FormRef[]): FieldTypeMap {
+  const form = toForm(doc) as unknown as FormRef;
+  const owner = id === null ? undefined : Object.values(doc.nodes).find((n) => n.columns?.includes(id));
+  const findForm = (key: string) => forms.find((f) => f.key === key);
+  return formulaFieldMap(form, { findForm, ...(owner ? { columnsOf: owner.field.key } : {}) }) as FieldTypeMap;
+}
+
+function formulaIssue(id: string, path: string, error: FormulaError, locale: Locale): DesignerIssue {
+  return { id, path, code: error.code, message: formatFormulaError(error, locale), position: error.position };
+}
+
+/**
+ * Everything that would stop a publish, found in the browser: the meta-model's checks (schema, keys,
+ * references) and every formula parsed and type-checked against the fields it may use, plus cycles
+ * between computed fields. `forms` are the app's other forms (relations, lookups, rollups).
+ */
+export function findIssues(doc: DesignerDoc, forms: readonly FormRef[], locale: Locale): DesignerIssue[] {
+  const form = toForm(doc);
+  const locate = pathIndex(doc);
+  const out: DesignerIssue[] = [];
+  for (const issue of validateForm(form, { forms: [...forms.filter((f) => f.key !== form.key), form as unknown as FormRef] })) {
+    // Unknown names in formulas are reported by the formula checker below, with their position.
+    if (issue.code === 'formula.unknownField') continue;
+    const { id, rest } = locate(issue.path);
+    const missing = issue.code === 'schema.required' ? `/${String(issue.params.missingProperty)}` : '';
+    const leaf = missing && !rest.endsWith(missing) ? missing : '';
+    out.push({ id, path: rest + leaf, code: issue.code, message: formatIssue(issue, locale) });
+  }
+  const refs: Record<string, readonly string[]> = {};
+  const idOfKey = new Map<string, string>();
+  // One field map for the form and one per subform, not one per formula (300 fields stay fast).
+  const maps = new Map<string, FieldTypeMap>();
+  const mapFor = (id: string) => {
+    const owner = Object.values(doc.nodes).find((n) => n.columns?.includes(id))?.id ?? '';
+    let map = maps.get(owner);
+    if (!map) maps.set(owner, (map = fieldMapFor(doc, owner === '' ? null : id, forms)));
+    return map;
+  };
+  for (const node of Object.values(doc.nodes)) {
+    const field = node.field;
+    const formulas = formulasOf(field);
+    if (formulas.length === 0) continue;
+    const fieldTypes = mapFor(node.id);
+    for (const { path, source } of formulas) {
+      const checked = typeCheck(source, fieldTypes);
+      if (!checked.ok) out.push(formulaIssue(node.id, path, checked.error, locale));
+      else if (field.type === 'formula' && path === '/expression') {
+        refs[field.key] = checked.refs;
+        idOfKey.set(field.key, node.id);
+      }
+    }
+  }
+  try {
+    buildDependencyGraph(refs);
+  } catch (error) {
+    if (!isFormulaError(error)) throw error;
+    const cycle = (error.params.cycle as readonly string[] | undefined) ?? [];
+    for (const key of new Set(cycle)) {
+      const id = idOfKey.get(key);
+      if (id) out.push(formulaIssue(id, '/expression', error, locale));
+    }
+  }
+  return out;
+}
+
+/** Server error details (`/fields/2/expression`) placed on the fields they concern, like local issues. */
+export function placeServerDetails(
+  doc: DesignerDoc,
+  details: ReadonlyArray<{ path: string; message: string }>,
+): DesignerIssue[] {
+  const locate = pathIndex(doc);
+  return details.map((d) => {
+    const { id, rest } = locate(d.path);
+    const at = /at character (\d+)/.exec(d.message);
+    return { id, path: rest, message: d.message, code: 'server', ...(at ? { position: Number(at[1]) } : {}) };
+  });
+}
+
+export type { FormJson };
