@@ -10,7 +10,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'templates/*/**/*.test.ts', 'apps/web/src/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'templates/*/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
+        },
       },
       {
         extends: true,

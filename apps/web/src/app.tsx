@@ -23,6 +23,16 @@ const DepartmentsPage = lazy(() =>
 const PermissionsPage = lazy(() =>
   import('./features/permissions/permissions-page').then((m) => ({ default: m.PermissionsPage })),
 );
+const AppsPage = lazy(() =>
+  import('./features/app-builder/apps-page').then((m) => ({ default: m.AppsPage })),
+);
+const AppBuilderPage = lazy(() =>
+  import('./features/app-builder/app-builder-page').then((m) => ({ default: m.AppBuilderPage })),
+);
+const DesignerPage = lazy(() =>
+  import('./features/designer/designer-page').then((m) => ({ default: m.DesignerPage })),
+);
+const FillPage = lazy(() => import('./features/designer/fill-page').then((m) => ({ default: m.FillPage })));
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
 /** Shows the loading and "server unreachable" screens before any route can decide. */
@@ -97,6 +107,11 @@ function AppRoutes() {
           <Route path="members" element={<MembersPage />} />
           <Route path="departments" element={<DepartmentsPage />} />
           <Route path="permissions" element={<PermissionsPage />} />
+          <Route path="build" element={<AppsPage />} />
+          <Route path="build/:appId" element={<AppBuilderPage />} />
+          <Route path="build/:appId/forms/new" element={<DesignerPage />} />
+          <Route path="build/:appId/forms/:formId" element={<DesignerPage />} />
+          <Route path="build/:appId/forms/:formId/fill" element={<FillPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -1,4 +1,10 @@
-import { ApartmentOutlined, AppstoreOutlined, SafetyOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AppstoreOutlined,
+  BuildOutlined,
+  SafetyOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
 /** One top-level section of the signed-in app. */
@@ -20,6 +26,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/members', icon: <TeamOutlined />, label: 'nav.members', phone: 'bar' },
   { path: '/departments', icon: <ApartmentOutlined />, label: 'nav.departments', phone: 'more' },
   { path: '/permissions', icon: <SafetyOutlined />, label: 'nav.permissions', phone: 'more' },
+  { path: '/build', icon: <BuildOutlined />, label: 'nav.build', phone: 'more', adminOnly: true },
 ];
 
 /** The entry a path belongs to (apps live under `/`, the home section). */

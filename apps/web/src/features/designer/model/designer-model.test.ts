@@ -9,7 +9,12 @@ const form = (): FormJson => ({
   name: label('Orders'),
   fields: [
     { key: 'title', type: 'text', label: label('Title') },
-    { key: 'items', type: 'subform', label: label('Items'), columns: [{ key: 'qty', type: 'number', label: label('Qty') }] },
+    {
+      key: 'items',
+      type: 'subform',
+      label: label('Items'),
+      columns: [{ key: 'qty', type: 'number', label: label('Qty') }],
+    },
     { key: 'old', type: 'text', label: label('Old'), hidden: true },
   ],
 });
@@ -31,7 +36,10 @@ describe('designer model', () => {
       layout: { sections: [{ title: label('Main'), columns: 2, fields: ['items'] }, { fields: ['title'] }] },
     };
     m.from(laidOut);
-    expect(m.serialize()).toEqual({ ...laidOut, fields: [laidOut.fields[1], laidOut.fields[0], laidOut.fields[2]] });
+    expect(m.serialize()).toEqual({
+      ...laidOut,
+      fields: [laidOut.fields[1], laidOut.fields[0], laidOut.fields[2]],
+    });
     expect(m.getState().dirty).toBe(false);
   });
 
@@ -40,7 +48,11 @@ describe('designer model', () => {
     const id = m.addField('select');
     expect(id).toBeDefined();
     expect(m.getState().selected).toBe(id);
-    expect(m.serialize().fields[2]).toMatchObject({ key: 'select', type: 'select', options: [{ value: 'option1' }, { value: 'option2' }] });
+    expect(m.serialize().fields[2]).toMatchObject({
+      key: 'select',
+      type: 'select',
+      options: [{ value: 'option1' }, { value: 'option2' }],
+    });
     m.addField('select');
     expect(keys(m)).toEqual(['title', 'items', 'select', 'select2', 'old']);
     expect(m.addField('no-such-type')).toBeUndefined();
@@ -51,7 +63,10 @@ describe('designer model', () => {
     const items = Object.values(m.doc.nodes).find((n) => n.field.key === 'items')?.id as string;
     expect(m.addField('money', { container: items, index: 0 })).toBeDefined();
     expect(m.addField('subform', { container: items, index: 0 })).toBeUndefined();
-    expect(m.serialize().fields[1]?.columns).toMatchObject([{ key: 'money', currency: 'CNY' }, { key: 'qty' }]);
+    expect(m.serialize().fields[1]?.columns).toMatchObject([
+      { key: 'money', currency: 'CNY' },
+      { key: 'qty' },
+    ]);
   });
 
   it('moves fields within a section, into a subform and out again', () => {
@@ -61,7 +76,10 @@ describe('designer model', () => {
     expect(m.moveField(ids.title as string, { container: section, index: 1 })).toBe(true);
     expect(keys(m)).toEqual(['items', 'title', 'old']);
     m.moveField(ids.title as string, { container: ids.items as string, index: 1 });
-    expect(m.serialize().fields[0]?.columns?.map((c: { key: string }) => c.key)).toEqual(['qty', 'title']);
+    expect(((m.serialize().fields[0]?.columns ?? []) as Array<{ key: string }>).map((c) => c.key)).toEqual([
+      'qty',
+      'title',
+    ]);
     m.moveField(ids.qty as string, { container: section, index: 0 });
     expect(keys(m)).toEqual(['qty', 'items', 'old']);
     expect(m.moveField(ids.items as string, { container: ids.items as string, index: 0 })).toBe(false);

@@ -1,5 +1,4 @@
 import { columnFieldTypes, fieldTypes } from '@formloom/schema';
-import { History } from './history';
 import {
   type DesignerDoc,
   type FieldJson,
@@ -18,6 +17,7 @@ import {
   type SectionNode,
   toForm,
 } from './form-tree';
+import { History } from './history';
 
 /** Field types a subform column may have (every type but subform). */
 export const COLUMN_TYPES: ReadonlySet<string> = new Set(columnFieldTypes.map((d) => d.type));
@@ -178,21 +178,38 @@ export class DesignerModel {
 
   /** Changes the form's own properties (name, description, title field). */
   updateMeta(change: (meta: FormMeta) => FormMeta, mergeKey?: string): void {
-    this.#commit({ ...this.doc, meta: change(this.doc.meta) }, this.#state.selected, mergeKey && `meta:${mergeKey}`);
+    this.#commit(
+      { ...this.doc, meta: change(this.doc.meta) },
+      this.#state.selected,
+      mergeKey && `meta:${mergeKey}`,
+    );
   }
 
   /** Adds an empty section after the others; returns its id. */
   addSection(): string {
     const id = this.#nextId();
-    this.#commit({ ...this.doc, sections: [...this.doc.sections, { id, columns: 1, fields: [] }] }, this.#state.selected);
+    this.#commit(
+      { ...this.doc, sections: [...this.doc.sections, { id, columns: 1, fields: [] }] },
+      this.#state.selected,
+    );
     return id;
   }
 
   /** Changes a section's title or column count (1 to 4). */
-  updateSection(id: string, change: Partial<Pick<SectionNode, 'title' | 'columns'>>, mergeKey?: string): void {
+  updateSection(
+    id: string,
+    change: { title?: Localized | undefined; columns?: number },
+    mergeKey?: string,
+  ): void {
     const sections = this.doc.sections.map((s) => {
       if (s.id !== id) return s;
-      const next: SectionNode = { ...s, ...change };
+      const { title: _old, ...rest } = s;
+      const title = 'title' in change ? change.title : s.title;
+      const next: SectionNode = {
+        ...rest,
+        columns: change.columns ?? s.columns,
+        ...(title ? { title } : {}),
+      };
       return { ...next, columns: Math.min(4, Math.max(1, Math.round(next.columns))) };
     });
     this.#commit({ ...this.doc, sections }, this.#state.selected, mergeKey && `section:${id}:${mergeKey}`);
@@ -206,7 +223,10 @@ export class DesignerModel {
     const sections = this.doc.sections.filter((s) => s.id !== id);
     const heir = index > 0 ? index - 1 : 0;
     const target = sections[heir] as SectionNode;
-    sections[heir] = { ...target, fields: index > 0 ? [...target.fields, ...gone.fields] : [...gone.fields, ...target.fields] };
+    sections[heir] = {
+      ...target,
+      fields: index > 0 ? [...target.fields, ...gone.fields] : [...gone.fields, ...target.fields],
+    };
     this.#commit({ ...this.doc, sections }, this.#state.selected);
   }
 

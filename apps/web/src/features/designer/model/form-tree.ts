@@ -124,8 +124,7 @@ export function orderedFieldIds(doc: DesignerDoc): string[] {
 export function toForm(doc: DesignerDoc): FormJson {
   const fields = [...orderedFieldIds(doc).map((id) => fieldOf(doc, id)), ...doc.hidden];
   const form: FormJson = { ...doc.meta, fields };
-  const plain =
-    doc.sections.length === 1 && !doc.sections[0]?.title && (doc.sections[0]?.columns ?? 1) === 1;
+  const plain = doc.sections.length === 1 && !doc.sections[0]?.title && (doc.sections[0]?.columns ?? 1) === 1;
   if (!plain) {
     form.layout = {
       sections: doc.sections.map((s) => ({

@@ -44,7 +44,8 @@ export function formulasOf(field: FieldJson): Array<{ path: string; source: stri
   const def = field.default as { formula?: unknown } | undefined;
   if (typeof def?.formula === 'string') out.push({ path: '/default/formula', source: def.formula });
   const validation = field.validation as { formula?: unknown } | undefined;
-  if (typeof validation?.formula === 'string') out.push({ path: '/validation/formula', source: validation.formula });
+  if (typeof validation?.formula === 'string')
+    out.push({ path: '/validation/formula', source: validation.formula });
   if (typeof field.visibleWhen === 'string') out.push({ path: '/visibleWhen', source: field.visibleWhen });
   return out;
 }
@@ -54,7 +55,10 @@ export function fieldMapFor(doc: DesignerDoc, id: string | null, forms: readonly
   const form = toForm(doc) as unknown as FormRef;
   const owner = id === null ? undefined : Object.values(doc.nodes).find((n) => n.columns?.includes(id));
   const findForm = (key: string) => forms.find((f) => f.key === key);
-  return formulaFieldMap(form, { findForm, ...(owner ? { columnsOf: owner.field.key } : {}) }) as FieldTypeMap;
+  return formulaFieldMap(form, {
+    findForm,
+    ...(owner ? { columnsOf: owner.field.key } : {}),
+  }) as FieldTypeMap;
 }
 
 function formulaIssue(id: string, path: string, error: FormulaError, locale: Locale): DesignerIssue {
@@ -70,7 +74,9 @@ export function findIssues(doc: DesignerDoc, forms: readonly FormRef[], locale: 
   const form = toForm(doc);
   const locate = pathIndex(doc);
   const out: DesignerIssue[] = [];
-  for (const issue of validateForm(form, { forms: [...forms.filter((f) => f.key !== form.key), form as unknown as FormRef] })) {
+  for (const issue of validateForm(form, {
+    forms: [...forms.filter((f) => f.key !== form.key), form as unknown as FormRef],
+  })) {
     // Unknown names in formulas are reported by the formula checker below, with their position.
     if (issue.code === 'formula.unknownField') continue;
     const { id, rest } = locate(issue.path);
@@ -84,8 +90,10 @@ export function findIssues(doc: DesignerDoc, forms: readonly FormRef[], locale: 
   const maps = new Map<string, FieldTypeMap>();
   const mapFor = (id: string) => {
     const owner = Object.values(doc.nodes).find((n) => n.columns?.includes(id))?.id ?? '';
-    let map = maps.get(owner);
-    if (!map) maps.set(owner, (map = fieldMapFor(doc, owner === '' ? null : id, forms)));
+    const known = maps.get(owner);
+    if (known) return known;
+    const map = fieldMapFor(doc, owner === '' ? null : id, forms);
+    maps.set(owner, map);
     return map;
   };
   for (const node of Object.values(doc.nodes)) {
