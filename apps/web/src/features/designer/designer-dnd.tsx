@@ -6,14 +6,14 @@ import {
   type DragEndEvent,
   DragOverlay,
   type DragStartEvent,
+  type KeyboardCoordinateGetter,
   KeyboardSensor,
   PointerSensor,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { Tag } from 'antd';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DesignerModel } from './model/designer-model';
 import type { DesignerDoc, Place } from './model/form-tree';
@@ -24,6 +24,17 @@ import { textOf, typeLabel, useLanguage } from './type-labels';
 export type DragData = { kind: 'palette'; type: string } | { kind: 'field'; id: string };
 /** What a drop target is: a field (drop before it) or the end of a section or subform. */
 export type DropData = { kind: 'field'; id: string } | { kind: 'container'; container: string };
+
+/**
+ * Whether a drag is under way or just ended. A keyboard drag starts and ends with Space on a palette
+ * button, and the browser turns each Space keyup into a click: clicks in that window are not "add" clicks.
+ */
+const dragClock = { active: false, endedAt: 0 };
+
+/** True while a click on a draggable is the tail of a keyboard drag rather than a click of its own. */
+export function clickIsFromDrag(): boolean {
+  return dragClock.active || Date.now() - dragClock.endedAt < 400;
+}
 
 /** Id of the droppable end of a section or subform. */
 export const containerDropId = (container: string) => `end:${container}`;
@@ -45,6 +56,43 @@ export function dropPlace(doc: DesignerDoc, over: DropData | undefined): Place |
   return placeOf(doc, over.id);
 }
 
+const STEPS: Readonly<Record<string, number>> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+
+/**
+ * Keyboard dragging walks the drop targets in reading order (top to bottom, then left to right): each
+ * arrow press moves to the next or previous place, so a keyboard user reaches every slot, subform columns
+ * included, without aiming. Targets inside the dragged subform are skipped.
+ */
+export const designerKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context }) => {
+  const step = STEPS[event.code];
+  const { active, collisionRect, droppableRects, droppableContainers, over } = context;
+  if (step === undefined || !active || !collisionRect) return undefined;
+  event.preventDefault();
+  const targets = droppableContainers
+    .getEnabled()
+    .filter((c) => {
+      const inside = (c.data.current as { container?: string } | undefined)?.container;
+      return (
+        c.id !== active.id &&
+        inside !== active.id &&
+        c.id !== containerDropId(String(active.id)) &&
+        droppableRects.has(c.id)
+      );
+    })
+    .map((c) => ({
+      id: c.id,
+      rect: droppableRects.get(c.id) as { top: number; left: number; width: number; height: number },
+    }))
+    .sort((a, b) => a.rect.top - b.rect.top || a.rect.left - b.rect.left);
+  const index = targets.findIndex((t) => t.id === over?.id);
+  const next = targets[index < 0 ? (step > 0 ? 0 : targets.length - 1) : index + step];
+  if (!next) return undefined;
+  return {
+    x: next.rect.left + next.rect.width / 2 - collisionRect.width / 2,
+    y: next.rect.top + next.rect.height / 2 - collisionRect.height / 2,
+  };
+};
+
 function containerLength(doc: DesignerDoc, container: string): number {
   return (
     doc.sections.find((s) => s.id === container)?.fields.length ?? doc.nodes[container]?.columns?.length ?? 0
@@ -59,10 +107,11 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
   const { t } = useTranslation();
   const language = useLanguage();
   const [dragging, setDragging] = useState<DragData | null>(null);
+  const dropped = useRef('');
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
     useSensor(KeyboardSensor, {
-      coordinateGetter: sortableKeyboardCoordinates,
+      coordinateGetter: designerKeyboardCoordinates,
       // Space picks up and drops; Enter stays a click, so a palette entry added with Enter is not dragged.
       keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
     }),
@@ -115,10 +164,21 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
     [t, language, model],
   );
 
-  const onDragStart = (event: DragStartEvent) => setDragging(dataOf<DragData>(event.active.data) ?? null);
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
+  const onDragStart = (event: DragStartEvent) => {
+    dragClock.active = true;
+    setDragging(dataOf<DragData>(event.active.data) ?? null);
+  };
+  const finish = () => {
+    dragClock.active = false;
+    dragClock.endedAt = Date.now();
     setDragging(null);
+  };
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    finish();
     const data = dataOf<DragData>(active.data);
+    dropped.current = over
+      ? t('designer.dnd.dropped', { name: nameOf(data), where: whereOf(dataOf<DropData>(over.data)) })
+      : t('designer.dnd.cancelled', { name: nameOf(data) });
     const place = dropPlace(model.doc, dataOf<DropData>(over?.data));
     if (!data || !place) return;
     if (data.kind === 'palette') model.addField(data.type, place);
@@ -135,7 +195,7 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
       }}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
-      onDragCancel={() => setDragging(null)}
+      onDragCancel={finish}
     >
       {children}
       <DragOverlay dropAnimation={null}>

@@ -3,7 +3,7 @@ import { fieldTypes } from '@formloom/schema';
 import { Button, Typography } from 'antd';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { paletteDragId } from './designer-dnd';
+import { clickIsFromDrag, paletteDragId } from './designer-dnd';
 import type { DesignerModel } from './model/designer-model';
 import { textOf, typeLabel, useLanguage } from './type-labels';
 
@@ -28,7 +28,13 @@ const PaletteItem = memo(function PaletteItem({
       {...listeners}
       data-testid={`palette-${type}`}
       aria-label={t('designer.palette.add', { name })}
-      onClick={() => onAdd(type)}
+      onClick={() => {
+        if (!clickIsFromDrag()) onAdd(type);
+      }}
+      // Space picks the entry up for a keyboard drag; without this its keyup would also click (add) it.
+      onKeyUp={(event) => {
+        if (event.key === ' ') event.preventDefault();
+      }}
       style={{
         justifyContent: 'flex-start',
         opacity: isDragging ? 0.5 : 1,

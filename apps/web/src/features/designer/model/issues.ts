@@ -6,7 +6,16 @@ import {
   isFormulaError,
   typeCheck,
 } from '@formloom/formula';
-import { type FormRef, formatIssue, formulaFieldMap, type Locale, validateForm } from '@formloom/schema';
+import {
+  type FormRef,
+  fieldTypes,
+  formatIssue,
+  formulaFieldMap,
+  type Issue,
+  issue,
+  KEY_PATTERN,
+  type Locale,
+} from '@formloom/schema';
 import { type DesignerDoc, type FieldJson, type FormJson, orderedFieldIds, toForm } from './form-tree';
 
 /** A problem of the document, placed on the field (node id) and property it concerns. */
@@ -74,15 +83,12 @@ export function findIssues(doc: DesignerDoc, forms: readonly FormRef[], locale: 
   const form = toForm(doc);
   const locate = pathIndex(doc);
   const out: DesignerIssue[] = [];
-  for (const issue of validateForm(form, {
-    forms: [...forms.filter((f) => f.key !== form.key), form as unknown as FormRef],
-  })) {
-    // Unknown names in formulas are reported by the formula checker below, with their position.
-    if (issue.code === 'formula.unknownField') continue;
-    const { id, rest } = locate(issue.path);
-    const missing = issue.code === 'schema.required' ? `/${String(issue.params.missingProperty)}` : '';
-    const leaf = missing && !rest.endsWith(missing) ? missing : '';
-    out.push({ id, path: rest + leaf, code: issue.code, message: formatIssue(issue, locale) });
+  // The full meta-model check needs ajv's generated code, which the page's CSP (no eval) forbids: the
+  // browser checks what users get wrong while building, and the server's check on save is authoritative
+  // (its details are placed on the fields the same way, see placeServerDetails).
+  for (const found of localChecks(form)) {
+    const { id, rest } = locate(found.path);
+    out.push({ id, path: rest, code: found.code, message: formatIssue(found, locale) });
   }
   const refs: Record<string, readonly string[]> = {};
   const idOfKey = new Map<string, string>();
@@ -137,3 +143,45 @@ export function placeServerDetails(
 }
 
 export type { FormJson };
+
+const KEY = new RegExp(KEY_PATTERN);
+type JsonSchema = { required?: string[]; properties?: Record<string, { minItems?: number }> };
+
+function checkFields(fields: readonly FieldJson[], base: string, out: Issue[]): void {
+  const seen = new Set<string>();
+  fields.forEach((field, i) => {
+    const path = `${base}/${i}`;
+    if (!KEY.test(field.key)) out.push(issue('schema.pattern', `${path}/key`, { pattern: KEY_PATTERN }));
+    else if (seen.has(field.key)) out.push(issue('key.duplicate', `${path}/key`, { key: field.key }));
+    seen.add(field.key);
+    if (!field.label || !Object.values(field.label).some((text) => text)) {
+      out.push(issue('schema.required', `${path}/label`, { missingProperty: 'label' }));
+    }
+    const schema = fieldTypes.get(field.type)?.schema as JsonSchema | undefined;
+    for (const name of schema?.required ?? []) {
+      if (field[name] === undefined || field[name] === '') {
+        out.push(issue('schema.required', `${path}/${name}`, { missingProperty: name }));
+      }
+    }
+    for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+      const value = field[name];
+      if (Array.isArray(value) && prop.minItems !== undefined && value.length < prop.minItems) {
+        out.push(issue('schema.minItems', `${path}/${name}`, { limit: prop.minItems }));
+      }
+    }
+    if (field.type === 'subform' && Array.isArray(field.columns)) {
+      checkFields(field.columns as FieldJson[], `${path}/columns`, out);
+    }
+  });
+}
+
+/** What the browser checks of a form's shape: keys, labels, required and non-empty settings of each type. */
+export function localChecks(form: FormJson): Issue[] {
+  const out: Issue[] = [];
+  if (!KEY.test(form.key)) out.push(issue('schema.pattern', '/key', { pattern: KEY_PATTERN }));
+  if (!Object.values(form.name ?? {}).some((text) => text))
+    out.push(issue('schema.required', '/name', { missingProperty: 'name' }));
+  if (form.fields.length === 0) out.push(issue('schema.minItems', '/fields', { limit: 1 }));
+  checkFields(form.fields, '/fields', out);
+  return out;
+}
