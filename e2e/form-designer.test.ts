@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -59,9 +60,9 @@ async function setProp(page: Page, label: string, value: string) {
 }
 
 /** Puts the owner's token where the app keeps it, once the sign-in page has settled its own session check. */
-async function signIn(page: Page) {
+async function signIn(page: Page, title = en.login.title) {
   await page.goto(`${server.url}/login`);
-  await page.getByRole('heading', { name: en.login.title }).waitFor();
+  await page.getByRole('heading', { name: title }).waitFor();
   await page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
 }
 
@@ -200,17 +201,22 @@ describe('form designer', () => {
     await expectNoSidewaysScroll(page, 'fill page');
   });
 
-  it('works at phone width without sideways scroll', async () => {
-    const phone = await launchBrowser({ locale: 'en-US', viewport: PHONE, isMobile: true });
+  it('works at phone width, in Chinese, without sideways scroll', async () => {
+    const phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
     try {
-      await signIn(phone.page);
+      await signIn(phone.page, zhCN.login.title);
       await phone.page.goto(`${server.url}/build/${appId}/forms/new`);
+      // antd spaces out two-character Chinese button texts (数 字).
+      expect((await phone.page.getByTestId('palette-number').textContent())?.replace(/\s/g, '')).toBe(
+        zhCN.designer.types.number,
+      );
       await phone.page.getByTestId('palette-text').click();
       await phone.page.getByTestId('field-text').waitFor();
+      expect(await phone.page.getByTestId('canvas').textContent()).toContain(zhCN.designer.types.text);
       await screenshot(phone.page, 'form-designer', 'designer');
       await expectNoSidewaysScroll(phone.page, 'designer');
       await phone.page.goto(`${server.url}/build/${appId}`);
-      await phone.page.getByTestId('menu-editor').waitFor();
+      await phone.page.getByTestId('menu-editor').getByText(zhCN.builder.menu, { exact: true }).waitFor();
       await screenshot(phone.page, 'form-designer', 'app-builder');
       await expectNoSidewaysScroll(phone.page, 'app builder');
     } finally {
