@@ -32,17 +32,36 @@ export const ErrorCodes = {
   InvalidIdField: 53,
   Unauthorized: 13,
   IndexNotFoundWrongName: 27,
+  UserNotFound: 11,
+  AuthenticationFailed: 18,
+  ProtocolError: 17,
+  DollarPrefixedFieldName: 52,
+  EmptyFieldName: 56,
+  CommandNotSupported: 115,
+  DocumentValidationFailure: 121,
+  NotWritablePrimary: 10107,
+  CappedPositionLost: 136,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  InvalidPipelineOperator: 168,
+  ViewDepthLimitExceeded: 165,
+  NoQueryExecutionPlans: 291,
+  InvalidViewDefinition: 182,
+  MaxTimeMSExpired: 50,
+  QueryFeatureNotAllowed: 224,
+  MechanismUnavailable: 334,
 } as const;
 
 /** A numeric MongoDB error code. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+const ALIASES = new Set(['IndexNotFoundWrongName', 'Location10334']);
 const codeNames = new Map<number, string>(
-  Object.entries(ErrorCodes).map(([name, code]) => [
-    code,
-    name === 'Location10334' ? 'BSONObjectTooLarge' : name,
-  ]),
+  Object.entries(ErrorCodes)
+    .filter(([name]) => !ALIASES.has(name))
+    .map(([name, code]) => [code, name]),
 );
+codeNames.set(10334, 'BSONObjectTooLarge');
 
 /**
  * An error the server reports to the client as `{ ok: 0, errmsg, code, codeName, ...extra }`.
@@ -57,7 +76,8 @@ export class MongoCommandError extends Error {
     super(message);
     this.name = 'MongoCommandError';
     this.code = code;
-    this.codeName = codeNames.get(code) ?? 'UnknownError';
+    // mongod names a code it has no name for after its location, as `Location<code>`.
+    this.codeName = codeNames.get(code) ?? `Location${code}`;
     this.extra = extra;
   }
 

@@ -3,7 +3,9 @@ import { type Doc, hasWrappers, isPlainObject } from './values.js';
 /** Thrown by generated code when a document needs the general path (wrappers, arrays, objects). */
 export class CodegenBail extends Error {}
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names the generated `doc[name]` may read: identifiers Object.prototype does not also carry. */
+const IDENT = { test: (s: string) => IDENT_RE.test(s) && !(s in Object.prototype) };
 
 const GENERATED = new Map<string, Gen>();
 
@@ -106,7 +108,9 @@ export function compileGroupLoop(
   let keySrc: string;
   if (typeof id === 'string' && id.startsWith('$') && IDENT.test(id.slice(1))) {
     keySrc = `${fieldVar(id.slice(1))} === undefined ? null : ${fieldVar(id.slice(1))}`;
-  } else if (id === null || lit(id) !== undefined) keySrc = id === null ? 'null' : lit(id)!;
+  } else if (id === null || (lit(id) !== undefined && !(typeof id === 'string' && id.startsWith('$'))))
+    // A `$`-string that is no plain identifier is a dotted or unusual path, not a constant.
+    keySrc = id === null ? 'null' : lit(id)!;
   else return undefined;
   const init: string[] = ['id: k'];
   const update: string[] = [];

@@ -1,15 +1,17 @@
-import { ObjectId } from 'bson';
+import { calculateObjectSize, ObjectId } from 'bson';
 import { MongoCommandError } from '../errors.js';
 import { valueKey } from './compare.js';
 import { Index } from './index-tree.js';
 import { getPath } from './paths.js';
-import { bsonType, type Doc, isPlainObject, normalize, view } from './values.js';
+import { bsonType, type Doc, isPlainObject, normalize, num, view } from './values.js';
 
 /** An in-memory collection: documents by `_id` key (insertion order) plus its indexes. */
 export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, Index>();
   options: Doc;
+  /** Total BSON size of the documents, kept for capped collections only. */
+  cappedBytes = 0;
 
   constructor(
     readonly db: string,
@@ -61,7 +63,19 @@ export class Collection {
       p.ix.add(id, doc, p.newKeys);
     }
     this.docs.set(id, doc);
+    if (this.options.capped)
+      this.cappedBytes += calculateObjectSize(doc) - (prev ? calculateObjectSize(prev) : 0);
     return prev;
+  }
+
+  /** A capped collection's limits (size in bytes, rounded as mongod does; max documents). */
+  cappedLimits(): { size: number; max: number } | undefined {
+    if (!this.options.capped) return undefined;
+    const raw = num(this.options.size, 0);
+    // mongod caps at least 4096 bytes and rounds the size up to a multiple of 256.
+    const size = Math.max(4096, Math.ceil(raw / 256) * 256);
+    const max = num(this.options.max, 0);
+    return { size, max: max > 0 ? max : Number.POSITIVE_INFINITY };
   }
 
   /** Removes a document by `_id` key; returns it. */
@@ -71,6 +85,7 @@ export class Collection {
     const pv = view(prev);
     for (const ix of this.indexes.values()) ix.remove(id, ix.keysOf(pv));
     this.docs.delete(id);
+    if (this.options.capped) this.cappedBytes -= calculateObjectSize(prev);
     return prev;
   }
 

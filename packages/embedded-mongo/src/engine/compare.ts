@@ -1,4 +1,4 @@
-import type { Binary, ObjectId, Timestamp } from 'bson';
+import type { Binary, Long, ObjectId, Timestamp } from 'bson';
 import { bsonType, type Doc, plainScalar } from './values.js';
 
 /**
@@ -75,14 +75,41 @@ function cmpNum(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A number for comparison: a bigint (a Long beyond 2^53) stays exact. */
+function exactNum(v: unknown): number | bigint {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (bsonType(v) === 'Long') {
+    const l = v as Long;
+    const n = l.toNumber();
+    return Number.isSafeInteger(n) ? n : l.toBigInt();
+  }
+  return Number(plainScalar(v));
+}
+
+/** Compares numbers exactly, mixing doubles and 64-bit integers (JS compares number and bigint exactly). */
+function cmpExact(a: number | bigint, b: number | bigint): number {
+  if (typeof a === 'number' && typeof b === 'number') return cmpNum(a, b);
+  if (typeof a === 'number' && Number.isNaN(a)) return -1;
+  if (typeof b === 'number' && Number.isNaN(b)) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Compares two values in MongoDB's BSON order (numbers compare across int/long/double). */
-export function compareBson(a: unknown, b: unknown): number {
+/** Compares strings under a collation (see collation.ts); absent means binary. */
+export interface StringCompare {
+  compare(a: string, b: string): number;
+}
+
+/**
+ * Compares two values in MongoDB's BSON order (numbers compare across int/long/double; strings,
+ * also inside documents and arrays, through `collator` when given).
+ */
+export function compareBson(a: unknown, b: unknown, collator?: StringCompare): number {
   if (typeof a === 'number' && typeof b === 'number') return cmpNum(a, b);
-  if (typeof a === 'string' && typeof b === 'string') return cmpStr(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return collator ? collator.compare(a, b) : cmpStr(a, b);
   if (a instanceof Bound || b instanceof Bound) {
     const ra = a instanceof Bound ? a.rank : typeRank(a);
     const rb = b instanceof Bound ? b.rank : typeRank(b);
@@ -100,13 +127,13 @@ export function compareBson(a: unknown, b: unknown): number {
     case 13:
       return 0;
     case 3:
-      return cmpNum(Number(plainScalar(a)), Number(plainScalar(b)));
+      return cmpExact(exactNum(a), exactNum(b));
     case 4:
-      return cmpStr(String(a), String(b));
+      return collator ? collator.compare(String(a), String(b)) : cmpStr(String(a), String(b));
     case 5:
-      return compareObjects(a as Doc, b as Doc);
+      return compareObjects(a as Doc, b as Doc, collator);
     case 6:
-      return compareArrays(a as unknown[], b as unknown[]);
+      return compareArrays(a as unknown[], b as unknown[], collator);
     case 7:
       return compareBinary(a as Binary, b as Binary);
     case 8:
@@ -137,7 +164,7 @@ function compareObjectIds(a: ObjectId, b: ObjectId): number {
   return cmpStr(a.toHexString(), b.toHexString());
 }
 
-function compareObjects(a: Doc, b: Doc): number {
+function compareObjects(a: Doc, b: Doc, collator: StringCompare | undefined): number {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   const n = Math.min(ka.length, kb.length);
@@ -148,16 +175,16 @@ function compareObjects(a: Doc, b: Doc): number {
     if (r !== 0) return r;
     const k = cmpStr(ka[i]!, kb[i]!);
     if (k !== 0) return k;
-    const c = compareBson(va, vb);
+    const c = compareBson(va, vb, collator);
     if (c !== 0) return c;
   }
   return ka.length - kb.length;
 }
 
-function compareArrays(a: unknown[], b: unknown[]): number {
+function compareArrays(a: unknown[], b: unknown[], collator: StringCompare | undefined): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareBson(a[i], b[i]);
+    const c = compareBson(a[i], b[i], collator);
     if (c !== 0) return c;
   }
   return a.length - b.length;
@@ -180,7 +207,10 @@ export function valueKey(v: unknown): string {
   if (v === null || v === undefined) return 'z';
   switch (typeof v) {
     case 'number':
-      return Object.is(v, -0) ? 'n0' : `n${v}`;
+      if (Object.is(v, -0)) return 'n0';
+      // An integral double beyond 2^53 keys like the Long of the same value.
+      if (Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 2 ** 64) return `n${BigInt(v)}`;
+      return `n${v}`;
     case 'string':
       return `s${v}`;
     case 'boolean':
@@ -201,11 +231,8 @@ export function valueKey(v: unknown): string {
     case 'Int32':
     case 'Double':
       return valueKey((v as { value: number }).value);
-    case 'Long': {
-      const s = String(v);
-      const n = Number(s);
-      return Number.isSafeInteger(n) ? `n${n}` : `n${s}`;
-    }
+    case 'Long':
+      return `n${String(v)}`;
     case 'Decimal128': {
       const n = Number(String(v));
       return Number.isFinite(n) ? valueKey(n) : `n${String(v)}`;

@@ -1,6 +1,7 @@
 import { fail, MongoCommandError } from '../errors.js';
 import type { OpenedStorage } from '../storage/types.js';
 import { Collection } from './collection.js';
+import { validateCommand, validateWriteConcern } from './command-spec.js';
 import * as admin from './commands/admin.js';
 import { aggregate } from './commands/aggregate.js';
 import { explain } from './commands/explain.js';
@@ -127,6 +128,8 @@ export function createEngine(opened: OpenedStorage, options: EngineOptions = {})
       if (cmd.txnNumber !== undefined || cmd.startTransaction !== undefined || cmd.autocommit !== undefined) {
         fail(20, 'Transaction numbers are only allowed on a replica set member or mongos');
       }
+      validateCommand(cmd);
+      validateWriteConcern(cmd);
       try {
         return await handler(core, db, cmd, ctx);
       } catch (e) {

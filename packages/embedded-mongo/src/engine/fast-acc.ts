@@ -1,7 +1,7 @@
 import { Decimal128 } from 'bson';
 import { Decimal } from 'decimal.js';
 import { compareBson, valueKey } from './compare.js';
-import { bsonType, type Doc, isPlainObject, num, view } from './values.js';
+import { bsonType, type Doc, isPlainObject, num, ownField, view } from './values.js';
 
 /** Thrown at run time when a document needs semantics the fast path does not implement. */
 export class Fallback extends Error {}
@@ -14,7 +14,7 @@ export function fieldGetter(expr: string): Getter {
   const parts = expr.slice(1).split('.');
   if (parts.length === 1) {
     const p = parts[0]!;
-    return (d) => d[p];
+    return (d) => ownField(d, p);
   }
   return (d) => {
     let cur: unknown = d;
@@ -22,7 +22,7 @@ export function fieldGetter(expr: string): Getter {
       if (cur === null || cur === undefined) return undefined;
       if (Array.isArray(cur)) throw new Fallback('array on path');
       if (!isPlainObject(cur)) return undefined;
-      cur = cur[p];
+      cur = ownField(cur as Doc, p);
     }
     return cur;
   };

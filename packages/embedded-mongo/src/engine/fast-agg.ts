@@ -12,7 +12,7 @@ import {
 } from './fast-acc.js';
 import { compileFastMatcher } from './fast-match.js';
 import { parseSort, sortDocs } from './query.js';
-import { type Doc, isPlainObject, normalize, num, view } from './values.js';
+import { type Doc, isPlainObject, normalize, num, setField, view } from './values.js';
 
 type Stage = (rows: Iterable<Doc>) => Doc[];
 
@@ -26,7 +26,7 @@ function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined 
       const o: Doc = {};
       for (const [k, g] of entries) {
         const v = g!(d);
-        if (v !== undefined) o[k] = v;
+        if (v !== undefined) setField(o, k, v);
       }
       return o;
     };
@@ -79,7 +79,7 @@ function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined 
     for (const g of all) {
       const o: Doc = { _id: g.id };
       accs.forEach(([k], i) => {
-        o[k] = g.accs[i]!.result();
+        setField(o, k, g.accs[i]!.result());
       });
       out.push(normalize(o) as Doc);
     }
@@ -110,7 +110,7 @@ function compileProject(spec: Doc): Stage | undefined {
     return (rows) =>
       Array.from(rows, (d) => {
         const o: Doc = {};
-        for (const [k, v] of Object.entries(d)) if (!drop.has(k)) o[k] = v;
+        for (const [k, v] of Object.entries(d)) if (!drop.has(k)) setField(o, k, v);
         return o;
       });
   }
@@ -120,7 +120,7 @@ function compileProject(spec: Doc): Stage | undefined {
       Array.from(rows, (d) => {
         const o: Doc = {};
         if (idOn && d._id !== undefined) o._id = d._id;
-        for (const [k, v] of Object.entries(d)) if (keep.has(k)) o[k] = v;
+        for (const [k, v] of Object.entries(d)) if (keep.has(k)) setField(o, k, v);
         return o;
       });
   }
@@ -130,7 +130,7 @@ function compileProject(spec: Doc): Stage | undefined {
       if (idOn && d._id !== undefined) o._id = d._id;
       for (const [k, g] of computed) {
         const v = g(d);
-        if (v !== undefined) o[k] = v;
+        if (v !== undefined) setField(o, k, v);
       }
       return normalize(o) as Doc;
     });

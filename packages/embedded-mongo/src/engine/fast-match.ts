@@ -10,16 +10,20 @@ type Tri = 0 | 1 | 2;
 type Clause = (v: Doc) => Tri;
 type ValueTest = (x: unknown) => boolean;
 
+/** A value the compiled clauses leave to mingo: an array, or a 64-bit integer beyond 2^53. */
 const ARRAY = Symbol('array');
+
+function settle(x: unknown): unknown {
+  return Array.isArray(x) || typeof x === 'bigint' ? ARRAY : x;
+}
 
 function getter(path: string): (v: Doc) => unknown {
   const parts = path.split('.');
   if (parts.length === 1) {
     const p = parts[0]!;
-    return (v) => {
-      const x = v[p];
-      return Array.isArray(x) ? ARRAY : x;
-    };
+    // Names Object.prototype carries (constructor, toString...) must be own fields of the document.
+    if (p in Object.prototype) return (v) => settle(Object.hasOwn(v, p) ? v[p] : undefined);
+    return (v) => settle(v[p]);
   }
   return (v) => {
     let cur: unknown = v;
@@ -27,9 +31,9 @@ function getter(path: string): (v: Doc) => unknown {
       if (cur === null || cur === undefined) return undefined;
       if (Array.isArray(cur)) return ARRAY;
       if (!isPlainObject(cur)) return undefined;
-      cur = cur[p];
+      cur = Object.hasOwn(cur, p) ? cur[p] : undefined;
     }
-    return Array.isArray(cur) ? ARRAY : cur;
+    return settle(cur);
   };
 }
 

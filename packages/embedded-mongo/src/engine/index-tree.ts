@@ -1,10 +1,10 @@
-import { Query } from 'mingo';
+import type { Query } from 'mingo';
 import BTreeModule from 'sorted-btree';
 import { fail } from '../errors.js';
 import { compareBson, MIN, valueKey } from './compare.js';
+import { mongoQuery } from './mingo-ext.js';
 import { keyValues } from './paths.js';
-import { MINGO_OPTIONS } from './query.js';
-import { type Doc, isPlainObject, num, view } from './values.js';
+import { type Doc, isPlainObject, num, ownField, view } from './values.js';
 
 // sorted-btree is CommonJS with `exports.default`: Node's ESM loader puts the class on `.default`,
 // bundler-style interop (vitest) hands the class itself.
@@ -52,7 +52,7 @@ export class Index {
     this.unique = spec.unique === true || this.name === '_id_';
     this.sparse = spec.sparse === true;
     this.partial = isPlainObject(spec.partialFilterExpression)
-      ? new Query(view(spec.partialFilterExpression), MINGO_OPTIONS)
+      ? mongoQuery(view(spec.partialFilterExpression) as Doc)
       : undefined;
     this.expireAfterSeconds =
       spec.expireAfterSeconds === undefined ? undefined : num(spec.expireAfterSeconds, Number.NaN);
@@ -150,7 +150,7 @@ function isMissing(v: Doc, parts: string[]): boolean {
   let cur: unknown = v;
   for (const p of parts) {
     if (!isPlainObject(cur)) return !Array.isArray(cur);
-    cur = cur[p];
+    cur = ownField(cur, p);
   }
   return cur === undefined;
 }

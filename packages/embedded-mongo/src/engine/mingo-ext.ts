@@ -11,9 +11,13 @@ import * as queryOps from 'mingo/operators/query';
 import * as windowOps from 'mingo/operators/window';
 import { Query } from 'mingo/query';
 import type { Any, AnyObject, Options } from 'mingo/types';
+import type { StringCollator } from './collation.js';
+import { compileSchema } from './json-schema.js';
 import { keyValues } from './paths.js';
+import { elemMatcher, QUERY_OPERATORS } from './query-ops.js';
 import { parseSort, sortDocs } from './sort.js';
-import { bsonType, type Doc, isInt32, unview } from './values.js';
+import { TYPE_CODES, TYPE_TESTS } from './type-tests.js';
+import { bsonType, type Doc, unview } from './values.js';
 
 type Iter = ReturnType<typeof Lazy>;
 
@@ -64,53 +68,6 @@ function $indexOfCP(obj: AnyObject, expr: Any, options: Options): Any {
   return -1;
 }
 
-const TYPE_TESTS: Record<string, (v: unknown) => boolean> = {
-  double: (v) => (typeof v === 'number' && !isInt32(v)) || bsonType(v) === 'Double',
-  string: (v) => typeof v === 'string',
-  object: (v) =>
-    v !== null &&
-    typeof v === 'object' &&
-    !Array.isArray(v) &&
-    bsonType(v) === undefined &&
-    !(v instanceof Date) &&
-    !(v instanceof RegExp),
-  array: Array.isArray,
-  binData: (v) => bsonType(v) === 'Binary',
-  undefined: (v) => v === undefined,
-  objectId: (v) => bsonType(v) === 'ObjectId',
-  bool: (v) => typeof v === 'boolean',
-  date: (v) => v instanceof Date,
-  null: (v) => v === null,
-  regex: (v) => v instanceof RegExp || bsonType(v) === 'BSONRegExp',
-  int: (v) => (typeof v === 'number' && isInt32(v)) || bsonType(v) === 'Int32',
-  timestamp: (v) => bsonType(v) === 'Timestamp',
-  long: (v) => bsonType(v) === 'Long',
-  decimal: (v) => bsonType(v) === 'Decimal128',
-  minKey: (v) => bsonType(v) === 'MinKey',
-  maxKey: (v) => bsonType(v) === 'MaxKey',
-  number: (v) =>
-    typeof v === 'number' || ['Long', 'Decimal128', 'Double', 'Int32'].includes(bsonType(v) ?? ''),
-};
-const TYPE_CODES: Record<number, string> = {
-  1: 'double',
-  2: 'string',
-  3: 'object',
-  4: 'array',
-  5: 'binData',
-  6: 'undefined',
-  7: 'objectId',
-  8: 'bool',
-  9: 'date',
-  10: 'null',
-  11: 'regex',
-  16: 'int',
-  17: 'timestamp',
-  18: 'long',
-  19: 'decimal',
-  [-1]: 'minKey',
-  127: 'maxKey',
-};
-
 /** Query `$type` with MongoDB's aliases and codes (mingo lacks objectId, binData, ...). */
 function queryType(selector: string, value: Any, _options: Options): (obj: AnyObject) => boolean {
   const wanted = (Array.isArray(value) ? value : [value]).map((t) => {
@@ -125,7 +82,10 @@ function queryType(selector: string, value: Any, _options: Options): (obj: AnyOb
     const obj = unview(view);
     const state = { multi: false };
     const direct = parts.reduce<unknown>(
-      (o, p) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as AnyObject)[p] : undefined),
+      (o, p) =>
+        o !== null && typeof o === 'object' && !Array.isArray(o) && Object.hasOwn(o, p)
+          ? (o as AnyObject)[p]
+          : undefined,
       obj,
     );
     const candidates = Array.isArray(direct) ? [direct, ...direct] : keyValues(obj, parts, state);
@@ -135,6 +95,12 @@ function queryType(selector: string, value: Any, _options: Options): (obj: AnyOb
       ),
     );
   };
+}
+
+/** Query `$jsonSchema`, MongoDB's dialect, judged on the stored document (BSON types kept). */
+function $jsonSchema(_selector: string, schema: Any, _options: Options): (obj: AnyObject) => boolean {
+  const check = compileSchema(schema);
+  return (obj) => check(unview(obj)).length === 0;
 }
 
 /** Query `$mod`: only numbers match (mingo also matches null and missing, as null % n == 0). */
@@ -186,18 +152,35 @@ const MONGO_CONTEXT = Context.init({
   expression: { ...expressionOps, $toObjectId, $toString: toStringExt, $type: typeExt, $indexOfCP } as never,
   pipeline: { ...pipelineOps, $sort, $bucket } as never,
   projection: { ...projectionOps } as never,
-  query: { ...queryOps, $type: queryType, $mod: queryMod } as never,
+  query: { ...queryOps, ...QUERY_OPERATORS, $type: queryType, $mod: queryMod, $jsonSchema } as never,
   window: { ...windowOps } as never,
 });
 
-/** A mingo Query over the MongoDB-faithful operator set. */
-export function mongoQuery(criteria: AnyObject): Query {
-  return new Query(criteria, {
+/** What a query is evaluated with besides the document: the collation and `let` variables. */
+export interface QueryEnv {
+  collation?: StringCollator | undefined;
+  variables?: AnyObject | undefined;
+}
+
+function queryOptions(env: QueryEnv): Options {
+  return {
     idKey: '_id',
     useStrictMode: true,
     scriptEnabled: false,
     context: MONGO_CONTEXT,
-  } as Options);
+    ...(env.collation ? { collation: env.collation } : {}),
+    ...(env.variables ? { variables: env.variables } : {}),
+  } as unknown as Options;
+}
+
+/** A mingo Query over the MongoDB-faithful operator set. */
+export function mongoQuery(criteria: AnyObject, env: QueryEnv = {}): Query {
+  return new Query(criteria, queryOptions(env));
+}
+
+/** MongoDB's `$elemMatch` test of one array element (evaluation view). */
+export function elementMatcher(criteria: unknown, env: QueryEnv = {}): (el: unknown) => boolean {
+  return elemMatcher(criteria, queryOptions(env));
 }
 
 /** A mingo Aggregator over the MongoDB-faithful operator set. */

@@ -1,4 +1,4 @@
-import { isPlainObject } from './values.js';
+import { isPlainObject, ownField } from './values.js';
 
 /** Reads a dotted path without traversing arrays (numeric parts index into arrays). */
 export function getPath(doc: unknown, path: string): unknown {
@@ -8,7 +8,7 @@ export function getPath(doc: unknown, path: string): unknown {
     if (Array.isArray(cur)) {
       if (!/^\d+$/.test(part)) return undefined;
       cur = cur[Number(part)];
-    } else if (isPlainObject(cur)) cur = cur[part];
+    } else if (isPlainObject(cur)) cur = ownField(cur, part);
     else return undefined;
   }
   return cur;
@@ -51,7 +51,7 @@ function collect(
     return;
   }
   if (isPlainObject(v)) {
-    collect(v[parts[i]!], parts, i + 1, out, state);
+    collect(ownField(v, parts[i]!), parts, i + 1, out, state);
     return;
   }
   out.push(null);

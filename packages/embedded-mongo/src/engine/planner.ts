@@ -1,7 +1,8 @@
+import { fail } from '../errors.js';
 import type { Collection } from './collection.js';
 import { Bound, compareBson, MAX, MIN, typeRank } from './compare.js';
 import type { Index, TreeKey } from './index-tree.js';
-import { type Doc, isPlainObject } from './values.js';
+import { type Doc, isPlainObject, normalize, view } from './values.js';
 
 /** A value interval on one field, in BSON order. */
 interface Interval {
@@ -123,12 +124,12 @@ function isPoint(iv: Interval[]): boolean {
 
 /** Chooses the index that bounds the most leading key fields (equalities first). */
 function chooseIndex(
-  coll: Collection,
+  candidates: Iterable<Index>,
   tight: Map<string, Interval[]>,
   loose: Map<string, Interval[]>,
 ): { ix: Index; used: number; ivs: Map<string, Interval[]> } | undefined {
   let best: { ix: Index; used: number; score: number; ivs: Map<string, Interval[]> } | undefined;
-  for (const ix of coll.indexes.values()) {
+  for (const ix of candidates) {
     const ivs = ix.multikey ? loose : tight;
     if (ix.partial) continue;
     let used = 0;
@@ -198,10 +199,43 @@ function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number): [TreeKey
   return out;
 }
 
+/** The index a `hint` names (by name or key pattern); BadValue 2 when none does, as mongod. */
+export function hintedIndex(coll: Collection, hint: unknown): Index | 'natural' | undefined {
+  if (hint === undefined || hint === null) return undefined;
+  if (isPlainObject(hint)) {
+    const keys = Object.keys(hint);
+    if (keys.length === 0) return undefined;
+    if (keys.length === 1 && keys[0] === '$natural') return 'natural';
+    const want = JSON.stringify(view(normalize(hint)));
+    for (const ix of coll.indexes.values()) if (JSON.stringify(view(ix.spec.key)) === want) return ix;
+  } else if (typeof hint === 'string') {
+    const ix = coll.indexes.get(hint);
+    if (ix) return ix;
+  }
+  fail(2, 'hint provided does not correspond to an existing index');
+}
+
 /** Picks an access path for a filter, optionally one that yields the requested sort order. */
-export function planAccess(coll: Collection, filter: Doc, stats: ExecStats, sort?: Doc): Access {
+export function planAccess(
+  coll: Collection,
+  filter: Doc,
+  stats: ExecStats,
+  sort?: Doc,
+  hint?: Index | 'natural',
+): Access {
+  if (hint === 'natural')
+    return { info: { stage: 'COLLSCAN', sortProvided: false }, docs: collScan(coll, stats) };
   const tight = fieldIntervals(filter);
-  const chosen = chooseIndex(coll, tight, fieldIntervals(filter, true));
+  const chosen = chooseIndex(hint ? [hint] : coll.indexes.values(), tight, fieldIntervals(filter, true));
+  if (hint && !chosen) {
+    // A hinted index that bounds nothing is scanned whole, in its order (sparse and partial
+    // indexes then yield only the documents they hold, as on mongod).
+    const sortProvided = !!sort && !hint.multikey && sortMatches(hint, sort, 0, tight);
+    return {
+      info: { stage: 'IXSCAN', indexName: hint.name, sortProvided },
+      docs: scan(hint, [fullRange(hint)], stats, hint.multikey, sortProvided && sortReversed(hint, sort!)),
+    };
+  }
   const ivs = chosen?.ivs ?? tight;
   if (chosen) {
     const { ix, used } = chosen;
@@ -222,22 +256,18 @@ export function planAccess(coll: Collection, filter: Doc, stats: ExecStats, sort
       if (!sortMatches(ix, sort, 0, ivs)) continue;
       return {
         info: { stage: 'IXSCAN', indexName: ix.name, sortProvided: true },
-        docs: scan(
-          ix,
-          [
-            [
-              [...ix.fields.map((f) => (f.dir > 0 ? MIN : MAX)), MIN],
-              [...ix.fields.map((f) => (f.dir > 0 ? MAX : MIN)), MAX],
-            ],
-          ],
-          stats,
-          false,
-          sortReversed(ix, sort),
-        ),
+        docs: scan(ix, [fullRange(ix)], stats, false, sortReversed(ix, sort)),
       };
     }
   }
   return { info: { stage: 'COLLSCAN', sortProvided: false }, docs: collScan(coll, stats) };
+}
+
+function fullRange(ix: Index): [TreeKey, TreeKey] {
+  return [
+    [...ix.fields.map((f) => (f.dir > 0 ? MIN : MAX)), MIN],
+    [...ix.fields.map((f) => (f.dir > 0 ? MAX : MIN)), MAX],
+  ];
 }
 
 function sortMatches(ix: Index, sort: Doc, used: number, ivs: Map<string, Interval[]>): boolean {
@@ -288,6 +318,20 @@ function* scan(
       }
       yield doc;
     }
+  }
+}
+
+/** A collection scan in insertion order (`$natural: 1`) or backwards (`$natural: -1`). */
+export function naturalScan(coll: Collection, stats: ExecStats, reverse: boolean): Access {
+  const docs = reverse ? reversed(coll, stats) : collScan(coll, stats);
+  return { info: { stage: 'COLLSCAN', sortProvided: true }, docs };
+}
+
+function* reversed(coll: Collection, stats: ExecStats): Iterable<Doc> {
+  const all = [...coll.docs.values()];
+  for (let i = all.length - 1; i >= 0; i--) {
+    stats.docsExamined++;
+    yield all[i]!;
   }
 }
 

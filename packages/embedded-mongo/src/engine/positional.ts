@@ -1,6 +1,6 @@
-import { Query } from 'mingo';
+import { elementMatcher, mongoQuery } from './mingo-ext.js';
 import { getPath } from './paths.js';
-import { MINGO_OPTIONS, mingoCall } from './query.js';
+import { mingoCall } from './query.js';
 import { type Doc, isPlainObject, view } from './values.js';
 
 /**
@@ -27,16 +27,13 @@ function collect(filter: Doc, path: string, into: ((el: unknown) => boolean)[]):
       for (const sub of c) if (isPlainObject(sub)) collect(sub, path, into);
     } else if (k === path) {
       if (isPlainObject(c) && isPlainObject(c.$elemMatch)) {
-        const inner = c.$elemMatch;
-        const opsOnly = Object.keys(inner).every((x) => x.startsWith('$') && x !== '$and' && x !== '$or');
-        const q = mingoCall(() => new Query(opsOnly ? { v: inner } : inner, MINGO_OPTIONS));
-        into.push((el) => (opsOnly ? q.test({ v: el }) : isPlainObject(el) && q.test(el)));
+        into.push(mingoCall(() => elementMatcher(c.$elemMatch)));
       } else {
-        const q = mingoCall(() => new Query({ v: c }, MINGO_OPTIONS));
+        const q = mingoCall(() => mongoQuery({ v: c }));
         into.push((el) => q.test({ v: el }));
       }
     } else if (k.startsWith(`${path}.`)) {
-      const q = mingoCall(() => new Query({ [k.slice(path.length + 1)]: c }, MINGO_OPTIONS));
+      const q = mingoCall(() => mongoQuery({ [k.slice(path.length + 1)]: c }));
       into.push((el) => isPlainObject(el) && q.test(el));
     }
   }

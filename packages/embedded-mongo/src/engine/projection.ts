@@ -1,9 +1,8 @@
-import { Query } from 'mingo';
 import { fail } from '../errors.js';
-import { mongoAggregator } from './mingo-ext.js';
+import { elementMatcher, mongoAggregator } from './mingo-ext.js';
 import { positionalIndex } from './positional.js';
-import { MINGO_OPTIONS, mingoCall } from './query.js';
-import { type Doc, isPlainObject, num, unview, view } from './values.js';
+import { mingoCall } from './query.js';
+import { type Doc, isPlainObject, num, setField, unview, view } from './values.js';
 
 /** A compiled find projection over stored documents. */
 export type Projector = (doc: Doc) => Doc;
@@ -12,7 +11,7 @@ type Node = { [k: string]: Node | Leaf };
 type Spec =
   | { kind: 'flag'; on: boolean }
   | { kind: 'slice'; skip: number; limit: number }
-  | { kind: 'elemMatch'; q: Query }
+  | { kind: 'elemMatch'; test: (el: unknown) => boolean }
   | { kind: 'positional' };
 
 /** Wraps a leaf so it cannot be mistaken for a nested path node. */
@@ -34,7 +33,8 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
   if (!isPlainObject(projection)) fail(2, 'projection must be an object');
   const entries = Object.entries(projection);
   if (entries.length === 0) return undefined;
-  const root: Node = {};
+  // Path nodes have no prototype, so a field named `constructor` or `__proto__` is never found there by accident.
+  const root: Node = Object.create(null);
   let inclusion: boolean | undefined;
   let idOn = true;
   let computed = false;
@@ -46,7 +46,9 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
       if (Array.isArray(s)) spec = { kind: 'slice', skip: num(s[0]), limit: num(s[1]) };
       else spec = { kind: 'slice', skip: 0, limit: num(s) };
     } else if (isPlainObject(raw) && '$elemMatch' in raw) {
-      spec = { kind: 'elemMatch', q: mingoCall(() => new Query(view(raw.$elemMatch) as Doc, MINGO_OPTIONS)) };
+      const criteria = view(raw.$elemMatch);
+      if (!isPlainObject(criteria)) fail(2, 'elemMatch: Invalid argument, object required.');
+      spec = { kind: 'elemMatch', test: mingoCall(() => elementMatcher(criteria)) };
     } else if (isPlainObject(raw) || typeof raw === 'string' || Array.isArray(raw)) {
       computed = true;
       continue;
@@ -71,7 +73,7 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
     for (let i = 0; i < parts.length - 1; i++) {
       const p = parts[i]!;
       const nx = node[p];
-      if (!nx || !isNode(nx)) node[p] = {};
+      if (!nx || !isNode(nx)) node[p] = Object.create(null);
       node = node[p] as Node;
     }
     node[parts[parts.length - 1]!] = new Leaf(spec);
@@ -87,7 +89,7 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
     const out: Doc = {};
     if (idOn && doc._id !== undefined) out._id = doc._id;
     const body = apply(doc, root, incl, posFilter, doc);
-    for (const [k, v] of Object.entries(body)) if (k !== '_id') out[k] = v;
+    for (const [k, v] of Object.entries(body)) if (k !== '_id') setField(out, k, v);
     if (!idOn) delete out._id;
     return out;
   };
@@ -96,7 +98,7 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
 function reorderId(d: Doc): Doc {
   if (!d || !('_id' in d)) return d;
   const out: Doc = { _id: unview(d._id) };
-  for (const [k, v] of Object.entries(d)) if (k !== '_id') out[k] = v;
+  for (const [k, v] of Object.entries(d)) if (k !== '_id') setField(out, k, v);
   return out;
 }
 
@@ -107,16 +109,16 @@ function apply(doc: Doc, node: Node, incl: boolean, filter: Doc | undefined, roo
       const spec = node[k];
       if (!spec) continue;
       const r = project(v, spec, incl, filter, root, k);
-      if (r !== undefined) out[k] = r;
+      if (r !== undefined) setField(out, k, r);
     }
     return out;
   }
   for (const [k, v] of Object.entries(doc)) {
     const spec = node[k];
-    if (!spec) out[k] = v;
+    if (!spec) setField(out, k, v);
     else {
       const r = project(v, spec, incl, filter, root, k);
-      if (r !== undefined) out[k] = r;
+      if (r !== undefined) setField(out, k, r);
     }
   }
   return out;
@@ -145,7 +147,7 @@ function project(
       }
       case 'elemMatch': {
         if (!Array.isArray(v)) return undefined;
-        const hit = v.find((el) => spec.q.test(view(el) as Doc));
+        const hit = v.find((el) => spec.test(view(el)));
         return hit === undefined ? undefined : [hit];
       }
       case 'positional': {

@@ -1,13 +1,13 @@
-import { ObjectId, Timestamp } from 'bson';
-import { Query } from 'mingo';
+import { Timestamp } from 'bson';
 import { fail } from '../errors.js';
 import { formatValue } from './collection.js';
 import { compareBson, typeRank, valueKey } from './compare.js';
+import { mongoQuery } from './mingo-ext.js';
 import { add, mul, numKind, zeroLike } from './numbers.js';
 import { positionalIndex } from './positional.js';
-import { MINGO_OPTIONS, mingoCall, parseSort, sortDocs } from './query.js';
+import { mingoCall, parseSort, sortDocs } from './query.js';
 import type { UpdateOptions } from './update.js';
-import { bsonType, type Doc, isPlainObject, num, view } from './values.js';
+import { bsonType, type Doc, isPlainObject, num, ownField, setField, typeName, view } from './values.js';
 
 type Container = Doc | unknown[];
 
@@ -41,11 +41,8 @@ export class Ctx {
         if (rest.length === 0) whole = v;
         else cond[rest.join('.')] = v;
       }
-      const qWhole =
-        whole === undefined ? undefined : mingoCall(() => new Query({ v: view(whole) }, MINGO_OPTIONS));
-      const qFields = Object.keys(cond).length
-        ? mingoCall(() => new Query(view(cond), MINGO_OPTIONS))
-        : undefined;
+      const qWhole = whole === undefined ? undefined : mingoCall(() => mongoQuery({ v: view(whole) }));
+      const qFields = Object.keys(cond).length ? mingoCall(() => mongoQuery(view(cond))) : undefined;
       this.filters.set(id, {
         used: false,
         test: (el) =>
@@ -105,7 +102,7 @@ export class Ctx {
     let cur: unknown = this.root;
     for (const p of parts) {
       if (Array.isArray(cur)) cur = /^\d+$/.test(p) ? cur[Number(p)] : undefined;
-      else if (isPlainObject(cur)) cur = cur[p];
+      else if (isPlainObject(cur)) cur = ownField(cur, p);
       else return undefined;
     }
     return cur;
@@ -165,7 +162,7 @@ export class Ctx {
       if (par[Number(last)] === null) return;
       par[Number(last)] = null;
     } else {
-      if (!(last in par)) return;
+      if (!Object.hasOwn(par, last)) return;
       delete par[last];
     }
     this.changed = true;
@@ -336,7 +333,7 @@ export class Ctx {
 
 function readKey(c: Container, k: string): unknown {
   if (Array.isArray(c)) return /^\d+$/.test(k) ? c[Number(k)] : undefined;
-  return c[k];
+  return ownField(c, k);
 }
 
 function writeKey(c: Container, k: string, v: unknown, parts: string[], i: number): void {
@@ -345,7 +342,7 @@ function writeKey(c: Container, k: string, v: unknown, parts: string[], i: numbe
     const idx = Number(k);
     while (c.length < idx) c.push(null);
     c[idx] = v;
-  } else c[k] = v;
+  } else setField(c, k, v);
 }
 
 /** The predicate `$pull` uses on array elements (a query for documents, equality otherwise). */
@@ -355,10 +352,10 @@ function pullTest(cond: unknown): (el: unknown) => boolean {
     const opsOnly =
       keys.length > 0 && keys.every((k) => k.startsWith('$') && !['$and', '$or', '$nor'].includes(k));
     if (opsOnly) {
-      const q = mingoCall(() => new Query({ v: view(cond) }, MINGO_OPTIONS));
+      const q = mingoCall(() => mongoQuery({ v: view(cond) }));
       return (el) => q.test({ v: view(el) });
     }
-    const q = mingoCall(() => new Query(view(cond), MINGO_OPTIONS));
+    const q = mingoCall(() => mongoQuery(view(cond)));
     return (el) => isPlainObject(el) && q.test(view(el));
   }
   const k = valueKey(view(cond));
@@ -380,17 +377,4 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return valueKey(a) === valueKey(b);
 }
 
-/** MongoDB's name of a value's BSON type, for error messages. */
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'missing';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'double';
-  if (Array.isArray(v)) return 'array';
-  if (v instanceof Date) return 'date';
-  if (v instanceof ObjectId) return 'objectId';
-  const t = bsonType(v);
-  if (t) return t === 'Decimal128' ? 'decimal' : t.toLowerCase();
-  return 'object';
-}
+export { typeName };

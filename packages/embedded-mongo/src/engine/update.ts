@@ -4,7 +4,7 @@ import { compareBson } from './compare.js';
 import { mongoAggregator } from './mingo-ext.js';
 import { mingoCall } from './query.js';
 import { Ctx } from './update-ctx.js';
-import { bsonType, type Doc, isPlainObject, normalize, unview, view } from './values.js';
+import { bsonType, type Doc, isPlainObject, normalize, setField, unview, view } from './values.js';
 
 /** Options of one update application. */
 export interface UpdateOptions {
@@ -57,7 +57,7 @@ export function applyReplacement(doc: Doc, repl: Doc): Doc {
     );
   }
   const out: Doc = { _id: doc._id };
-  for (const [k, v] of Object.entries(repl)) if (k !== '_id') out[k] = v;
+  for (const [k, v] of Object.entries(repl)) if (k !== '_id') setField(out, k, v);
   if (out._id === undefined) delete out._id;
   return out;
 }
@@ -80,7 +80,8 @@ export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
 function restoreTypes(res: unknown, orig: unknown): unknown {
   if (isPlainObject(res) && isPlainObject(orig)) {
     const out: Doc = {};
-    for (const [k, v] of Object.entries(res)) out[k] = k in orig ? restoreTypes(v, orig[k]) : v;
+    for (const [k, v] of Object.entries(res))
+      setField(out, k, Object.hasOwn(orig, k) ? restoreTypes(v, orig[k]) : v);
     return out;
   }
   if (res !== null && typeof res === 'object' && unview(res) === orig) return orig;

@@ -68,6 +68,16 @@ function norm(v: unknown): { v: unknown; w: boolean } {
     return { v: res, w };
   }
   const t = bsonType(v);
+  if (t === 'DBRef') {
+    // A DBRef is a document `{ $ref, $id, $db?, ...fields }` on the wire; kept as one, queries can
+    // name its fields (`owner.$id`, `$elemMatch: { $id }`) and it serialises to the same bytes.
+    const ref = v as { collection: string; oid: unknown; db?: string; fields: Doc };
+    const plain: Doc = { $ref: ref.collection, $id: ref.oid };
+    if (ref.db !== undefined && ref.db !== null) plain.$db = ref.db;
+    for (const k of Object.keys(ref.fields ?? {})) setField(plain, k, ref.fields[k]);
+    const r = norm(plain);
+    return { v: r.v, w: r.w };
+  }
   if (t !== undefined) {
     if (t === 'Int32') return { v: (v as { value: number }).value, w: false };
     if (t === 'Double') {
@@ -89,10 +99,10 @@ function norm(v: unknown): { v: unknown; w: boolean } {
       out = {};
       for (const k2 in v) {
         if (k2 === k) break;
-        out[k2] = v[k2];
+        setField(out, k2, v[k2]);
       }
     }
-    if (out) out[k] = r.v;
+    if (out) setField(out, k, r.v);
   }
   const res = out ?? v;
   if (w) mark(res);
@@ -101,6 +111,7 @@ function norm(v: unknown): { v: unknown; w: boolean } {
 
 /** Converts a numeric wrapper to a JS number; other values pass through. */
 export function plainScalar(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
   const t = bsonType(v);
   if (t === 'Double' || t === 'Int32') return (v as Double).value;
   if (t === 'Long') return (v as Long).toNumber();
@@ -109,27 +120,83 @@ export function plainScalar(v: unknown): unknown {
 }
 
 /**
+ * A numeric wrapper as an exact JS value: a number, or a bigint for a 64-bit integer beyond 2^53
+ * (which a double cannot hold), so Long vs Long and Long vs double compare exactly.
+ */
+function exactScalar(v: unknown): unknown {
+  if (bsonType(v) === 'Long') {
+    const l = v as Long;
+    const n = l.toNumber();
+    return Number.isSafeInteger(n) ? n : l.toBigInt();
+  }
+  return plainScalar(v);
+}
+
+/**
  * The evaluation view of a stored value: the same value with numeric wrappers replaced by JS
  * numbers, so mingo and comparisons see MongoDB's numeric equivalence (5 == 5.0 == NumberLong(5)).
+ * A Long beyond 2^53 becomes a bigint, which JS compares exactly with numbers and bigints.
  * Values without wrappers are their own view (no copy).
  */
 export function view<T>(v: T): T {
+  return viewWith(v, views, exactScalar);
+}
+
+/**
+ * The view handed to mingo's expression operators ($add, $sum, ...), which only know numbers: a
+ * Long beyond 2^53 is approximated by the nearest double there.
+ */
+export function evalView<T>(v: T): T {
+  return viewWith(v, evalViews, plainScalar);
+}
+
+const evalViews = new WeakMap<object, Doc>();
+const queryViews = new WeakMap<object, Doc>();
+
+/**
+ * The view of a filter handed to mingo's Query: like {@link view}, but a Long beyond 2^53 stays a
+ * Long wrapper (mingo stringifies its criteria, which a bigint would break); the engine's own
+ * operators read it exactly.
+ */
+export function queryView<T>(v: T): T {
+  return viewWith(v, queryViews, (x) => {
+    const e = exactScalar(x);
+    return typeof e === 'bigint' ? x : e;
+  });
+}
+
+function viewWith<T>(v: T, cache: WeakMap<object, Doc>, scalar: (x: unknown) => unknown): T {
   if (v === null || typeof v !== 'object' || !isMarked(v)) {
     const t = bsonType(v);
-    return (t === 'Double' || t === 'Long' || t === 'Decimal128' || t === 'Int32' ? plainScalar(v) : v) as T;
+    return (t === 'Double' || t === 'Long' || t === 'Decimal128' || t === 'Int32' ? scalar(v) : v) as T;
   }
-  const cached = views.get(v);
+  const cached = cache.get(v);
   if (cached) return cached as T;
   let out: unknown;
-  if (Array.isArray(v)) out = v.map((x) => view(x));
+  if (Array.isArray(v)) out = v.map((x) => viewWith(x, cache, scalar));
   else {
     const o: Doc = {};
-    for (const k of Object.keys(v)) o[k] = view((v as Doc)[k]);
+    for (const k of Object.keys(v)) setField(o, k, viewWith((v as Doc)[k], cache, scalar));
     out = o;
   }
-  views.set(v, out as Doc);
+  cache.set(v, out as Doc);
   viewOrigin.set(out as object, v);
   return out as T;
+}
+
+/**
+ * Sets a field on a plain object as an own data property, whatever its name: a plain assignment
+ * of `__proto__` would replace the object's prototype instead of storing a field.
+ */
+export function setField(o: Doc, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** A field of a plain object only if the object itself holds it (never an inherited property). */
+export function ownField(o: Doc, k: string): unknown {
+  return Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
 const viewOrigin = new WeakMap<object, object>();
@@ -166,4 +233,44 @@ export function makeDouble(n: number): unknown {
 /** True when `n` is an integer a BSON int32 holds. */
 export function isInt32(n: number): boolean {
   return Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX && !Object.is(n, -0);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  Int32: 'int',
+  Double: 'double',
+  Long: 'long',
+  Decimal128: 'decimal',
+  Binary: 'binData',
+  ObjectId: 'objectId',
+  ObjectID: 'objectId',
+  BSONRegExp: 'regex',
+  Timestamp: 'timestamp',
+  MinKey: 'minKey',
+  MaxKey: 'maxKey',
+  Code: 'javascript',
+  BSONSymbol: 'symbol',
+  DBRef: 'object',
+};
+
+/** MongoDB's name of a value's BSON type (`int`, `objectId`, `binData`...), for error messages. */
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'missing';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return isInt32(v) ? 'int' : 'double';
+    case 'bigint':
+      return 'long';
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof RegExp) return 'regex';
+  const t = bsonType(v);
+  return t === undefined ? 'object' : (TYPE_NAMES[t] ?? t.toLowerCase());
 }

@@ -135,7 +135,7 @@ describe('aggregate', () => {
     expect(more.cursor.nextBatch).toHaveLength(20);
     expect((await runErr(engine, 'db', { aggregate: 'c', pipeline: [] })).code).toBe(9);
     expect((await runErr(engine, 'db', { aggregate: 'c', pipeline: [{ $nope: 1 }], cursor: {} })).code).toBe(
-      2,
+      40324,
     );
   });
 });

@@ -367,10 +367,12 @@ describe('limits and refusals', () => {
     expect(e).toMatchObject({ code: 16 });
   }, 20_000);
 
-  it('$-prefixed top-level field names are refused on insert', async () => {
+  it('$-prefixed field names are stored (MongoDB 5.0+) but refused inside _id', async () => {
     const { engine } = memEngine();
-    const r = await run(engine, 'db', { insert: 'c', documents: [{ $bad: 1 }] });
-    expect(r.writeErrors[0].code).toBe(2);
+    const ok = await run(engine, 'db', { insert: 'c', documents: [{ $fine: 1 }] });
+    expect(ok.n).toBe(1);
+    const r = await run(engine, 'db', { insert: 'c', documents: [{ _id: { $bad: 1 } }] });
+    expect(r.writeErrors[0]).toMatchObject({ code: 52, codeName: 'DollarPrefixedFieldName' });
   });
 });
 

@@ -1,20 +1,34 @@
 import { calculateObjectSize } from 'bson';
-import { Query } from 'mingo';
 import { fail } from '../../errors.js';
 import { Collection } from '../collection.js';
 import { type Core, checkCollName, checkDbName, collArg } from '../core.js';
 import { checkIndexSpec, defaultIndexName, Index } from '../index-tree.js';
-import { MINGO_OPTIONS } from '../query.js';
+import { mongoQuery } from '../mingo-ext.js';
 import type { CommandContext } from '../types.js';
+import { checkValidatorOptions } from '../validation.js';
 import { type Doc, flag, isPlainObject, normalize, num, view } from '../values.js';
 
-const UNSUPPORTED_CREATE = ['viewOn', 'timeseries', 'clusteredIndex'];
+const UNSUPPORTED_CREATE = ['viewOn', 'timeseries', 'clusteredIndex', 'encryptedFields'];
+
+/** Checks a capped collection's `size` and `max` as mongod does. */
+function checkCapped(cmd: Doc): void {
+  const capped = flag(cmd.capped);
+  const size = cmd.size === undefined || cmd.size === null ? undefined : num(cmd.size);
+  const max = cmd.max === undefined || cmd.max === null ? undefined : num(cmd.max);
+  if (capped && !size) fail(72, "the 'size' field is required when 'capped' is true");
+  if (!capped && (size || max))
+    fail(72, "the 'capped' field needs to be true when either the 'size' or 'max' fields are present");
+  if (size !== undefined && size < 1)
+    fail(51024, `BSON field 'size' value must be >= 1, actual value '${size}'`);
+}
 
 /** `create`: NamespaceExists 48 when present. */
 export async function create(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'create');
   for (const k of UNSUPPORTED_CREATE)
     if (cmd[k] !== undefined) fail(238, `create with '${k}' is not supported by the embedded store`);
+  checkCapped(cmd);
+  checkValidatorOptions(cmd);
   if (core.coll(db, name)) fail(48, `Collection ${db}.${name} already exists.`);
   const options: Doc = {};
   for (const [k, v] of Object.entries(cmd)) {
@@ -73,7 +87,7 @@ export function listDatabases(core: Core, _db: string, cmd: Doc): Doc {
     return nameOnly ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
   });
   if (isPlainObject(cmd.filter)) {
-    const q = new Query(view(normalize(cmd.filter)) as Doc, MINGO_OPTIONS);
+    const q = mongoQuery(view(normalize(cmd.filter)) as Doc);
     dbs = dbs.filter((d) => q.test(d));
   }
   const reply: Doc = { databases: dbs, ok: 1 };
@@ -93,7 +107,7 @@ export function listCollections(core: Core, db: string, cmd: Doc, ctx: CommandCo
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length > 0) {
-    const q = new Query(view(normalize(cmd.filter)) as Doc, MINGO_OPTIONS);
+    const q = mongoQuery(view(normalize(cmd.filter)) as Doc);
     infos = infos.filter((i) => q.test(view(i)));
   }
   if (nameOnly) infos = infos.map((i) => ({ name: i.name, type: i.type }));
@@ -301,6 +315,8 @@ export function collStats(core: Core, db: string, cmd: Doc): Doc {
     size: size / scale,
     avgObjSize: c.docs.size ? Math.round(size / c.docs.size) : 0,
     storageSize: size / scale,
+    capped: c.options.capped === true,
+    ...(c.options.capped ? { max: num(c.options.max, 0), maxSize: c.cappedLimits()!.size / scale } : {}),
     nindexes: c.indexes.size,
     totalIndexSize: total / scale,
     indexSizes: Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, v / scale])),

@@ -1,5 +1,5 @@
 import { fail } from '../../errors.js';
-import { Collection } from '../collection.js';
+import { Collection, duplicateKey } from '../collection.js';
 import { type Core, checkCollation, checkCollName } from '../core.js';
 import { select } from '../exec.js';
 import { compileFastPipeline, Fallback } from '../fast-agg.js';
@@ -11,6 +11,67 @@ import type { CommandContext } from '../types.js';
 import { applyPipeline } from '../update.js';
 import { type Doc, isPlainObject, normalize, num, unview, view } from '../values.js';
 import { insertOne, prepareInsert } from './write.js';
+
+/** The stages mongod 7.0 knows; an unknown name is refused before anything runs. */
+const KNOWN_STAGES = new Set([
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$changeStream',
+  '$changeStreamSplitLargeEvent',
+  '$collStats',
+  '$count',
+  '$currentOp',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$geoNear',
+  '$graphLookup',
+  '$group',
+  '$indexStats',
+  '$limit',
+  '$listLocalSessions',
+  '$listSampledQueries',
+  '$listSearchIndexes',
+  '$listSessions',
+  '$lookup',
+  '$match',
+  '$merge',
+  '$out',
+  '$planCacheStats',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$search',
+  '$searchMeta',
+  '$set',
+  '$setWindowFields',
+  '$shardedDataDistribution',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$vectorSearch',
+]);
+
+/** Checks every stage's shape and name (also inside $facet, $lookup and $unionWith pipelines). */
+export function checkStages(pipeline: unknown[]): void {
+  for (const st of pipeline) {
+    if (!isPlainObject(st) || Object.keys(st).length !== 1)
+      fail(40323, 'A pipeline stage specification object must contain exactly one field.');
+    const [name, arg] = Object.entries(st)[0]!;
+    if (!KNOWN_STAGES.has(name)) fail(40324, `Unrecognized pipeline stage name: '${name}'`);
+    if (name === '$facet' && isPlainObject(arg))
+      for (const sub of Object.values(arg)) if (Array.isArray(sub)) checkStages(sub);
+    if ((name === '$lookup' || name === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
+      checkStages(arg.pipeline);
+  }
+}
 
 /** Splits a leading `$match` off so it can use an index. */
 function leadingMatch(pipeline: Doc[]): { filter: Doc | undefined; rest: Doc[] } {
@@ -59,10 +120,7 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
   if (target !== 1 && typeof target !== 'string' && num(target, 0) !== 1)
     fail(2, 'aggregate must name a collection');
   const pipeline = normalize(cmd.pipeline) as Doc[];
-  for (const st of pipeline) {
-    if (!isPlainObject(st) || Object.keys(st).length !== 1)
-      fail(40323, 'A pipeline stage specification object must contain exactly one field.');
-  }
+  checkStages(pipeline);
   const explain = cmd.explain === true;
   if (!explain && !isPlainObject(cmd.cursor))
     fail(9, "The 'cursor' option is required, except for aggregate with the explain argument");
@@ -81,7 +139,12 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
     const coll = core.coll(db, name);
     const stats = { keysExamined: 0, docsExamined: 0 };
     const access = coll && lm.filter ? planAccess(coll, view(lm.filter), stats) : undefined;
-    if (coll && (!access || access.info.stage === 'COLLSCAN') && compileFastPipeline(stages)) {
+    if (
+      coll &&
+      cmd.hint === undefined &&
+      (!access || access.info.stage === 'COLLSCAN') &&
+      compileFastPipeline(stages)
+    ) {
       // No index applies: the compiled pipeline scans the collection itself, $match included.
       // Re-iterable (not a one-shot iterator) so a mingo fallback can start over.
       input = { [Symbol.iterator]: () => coll.docs.values() };
@@ -94,7 +157,7 @@ export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandCo
         nReturned: 0,
       };
     } else {
-      input = select(core, coll, { filter: lm.filter });
+      input = select(core, coll, { filter: lm.filter, hint: cmd.hint });
       rest = lm.rest;
     }
   } else {
@@ -171,8 +234,18 @@ async function writeOut(core: Core, db: string, stage: Doc, docs: Doc[]): Promis
         for (const f of on) filter[f] = d[f] ?? null;
         const [hit] = select(core, c, { filter, limit: 1 });
         if (hit) {
-          if (whenMatched === 'fail')
-            fail(11000, `$merge failed: a matching document exists for ${JSON.stringify(filter)}`);
+          if (whenMatched === 'fail') {
+            // mongod reports the clash as the duplicate key of the `on` fields' unique index.
+            const ix =
+              [...c.indexes.values()].find(
+                (i) => i.fields.length === on.length && i.fields.every((f) => on.includes(f.path)),
+              ) ?? c.indexes.get('_id_')!;
+            throw duplicateKey(
+              c,
+              ix,
+              ix.fields.map((f) => filter[f.path]),
+            );
+          }
           if (whenMatched === 'keepExisting') continue;
           let next: Doc;
           if (whenMatched === 'replace') next = { ...d, _id: hit._id };

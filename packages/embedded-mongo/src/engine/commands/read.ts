@@ -38,7 +38,7 @@ export function find(core: Core, db: string, cmd: Doc, ctx: CommandContext): Doc
     single = true;
   }
   const batchSize = cmd.batchSize === undefined ? 101 : nonNegative(cmd, 'batchSize');
-  const docs = select(core, core.coll(db, name), { filter, sort, skip, limit });
+  const docs = select(core, core.coll(db, name), { filter, sort, skip, limit, hint: cmd.hint });
   const out = projector ? docs.map(projector) : docs;
   if (cmd.batchSize === undefined && limit > 0)
     return core.cursorReply(
@@ -115,8 +115,8 @@ export function count(core: Core, db: string, cmd: Doc): Doc {
   const coll = core.coll(db, name);
   if (!coll) return { n: 0, ok: 1 };
   let n: number;
-  if (!query || Object.keys(query).length === 0) n = coll.docs.size;
-  else n = select(core, coll, { filter: query }).length;
+  if ((!query || Object.keys(query).length === 0) && cmd.hint === undefined) n = coll.docs.size;
+  else n = select(core, coll, { filter: query, hint: cmd.hint }).length;
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n, ok: 1 };
@@ -128,7 +128,7 @@ export function distinct(core: Core, db: string, cmd: Doc): Doc {
   checkCollation(cmd.collation);
   const key = cmd.key;
   if (typeof key !== 'string') fail(14, "BSON field 'distinct.key' is missing or not a string");
-  const docs = select(core, core.coll(db, name), { filter: optDoc(cmd, 'query') });
+  const docs = select(core, core.coll(db, name), { filter: optDoc(cmd, 'query'), hint: cmd.hint });
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
   for (const d of docs) {
@@ -150,7 +150,7 @@ function hasPath(d: unknown, parts: string[]): boolean {
   for (let i = 0; i < parts.length; i++) {
     if (Array.isArray(cur)) return cur.some((el) => hasPath(el, parts.slice(i)));
     if (!isPlainObject(cur)) return false;
-    if (!(parts[i]! in cur)) return false;
+    if (!Object.hasOwn(cur, parts[i]!)) return false;
     cur = cur[parts[i]!];
   }
   return true;

@@ -5,7 +5,8 @@ import { type Core, checkCollation, collArg, type Txn } from '../core.js';
 import { select } from '../exec.js';
 import { compileProjection } from '../projection.js';
 import { applyOperators, applyPipeline, applyReplacement, updateKind, upsertSeed } from '../update.js';
-import { type Doc, flag, isPlainObject, normalize, num } from '../values.js';
+import { validateWrite } from '../validation.js';
+import { bsonType, type Doc, flag, isPlainObject, normalize, num, setField } from '../values.js';
 
 /** MongoDB's maximum BSON document size. */
 export const MAX_DOC_BYTES = 16 * 1024 * 1024;
@@ -21,12 +22,37 @@ function checkSize(doc: Doc): void {
     );
 }
 
-function checkFieldNames(doc: Doc): void {
-  for (const k of Object.keys(doc)) {
-    if (k.startsWith('$')) fail(2, `Document can't have $ prefixed field names: ${k}`);
+/** The first `$`-prefixed field name anywhere inside a document, if any. */
+function dollarField(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    for (const el of v) {
+      const hit = dollarField(el);
+      if (hit) return hit;
+    }
+    return undefined;
   }
-  if (Array.isArray(doc._id)) fail(53, "The '_id' value cannot be of type array");
-  if (doc._id instanceof RegExp) fail(53, "The '_id' value cannot be of type regex");
+  if (!isPlainObject(v)) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.startsWith('$')) return k;
+    const hit = dollarField(x);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Storage checks of a document to insert. Since MongoDB 5.0 field names may start with `$` (the
+ * top level included), but never inside `_id`, whose value also may not be an array, a regex or
+ * undefined.
+ */
+function checkFieldNames(doc: Doc): void {
+  const id = doc._id;
+  if (Array.isArray(id)) fail(53, "The '_id' value cannot be of type array");
+  if (id instanceof RegExp || bsonType(id) === 'BSONRegExp')
+    fail(53, "The '_id' value cannot be of type regex");
+  const dollar = dollarField(id);
+  if (dollar !== undefined)
+    fail(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
 }
 
 /** A document ready to insert: normalised, `_id` first (generated when absent). */
@@ -34,7 +60,7 @@ export function prepareInsert(raw: unknown): Doc {
   if (!isPlainObject(raw)) fail(2, 'document to insert must be an object');
   const out: Doc = { _id: raw._id === undefined ? new ObjectId() : raw._id };
   // for-in over a plain object: no per-field entry arrays on the hot insert path.
-  for (const k in raw) if (k !== '_id') out[k] = raw[k];
+  for (const k in raw) if (k !== '_id') setField(out, k, raw[k]);
   const doc = normalize(out) as Doc;
   checkFieldNames(doc);
   checkSize(doc);
@@ -46,6 +72,14 @@ export function insertOne(tx: Txn, c: Collection, doc: Doc): void {
   const id = Collection.idKey(doc);
   if (c.docs.has(id)) throw duplicateKey(c, c.indexes.get('_id_')!, [doc._id]);
   tx.put(c, doc, id, true);
+  const limits = c.cappedLimits();
+  if (limits) {
+    // A capped collection drops its oldest documents (insertion order) to stay within its limits.
+    while (c.docs.size > 1 && (c.docs.size > limits.max || c.cappedBytes > limits.size)) {
+      const oldest = c.docs.keys().next().value as string;
+      tx.remove(c, oldest);
+    }
+  }
 }
 
 function writeError(index: number, e: unknown): Doc {
@@ -72,9 +106,12 @@ export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const c = core.ensure(tx, db, name);
   const writeErrors: Doc[] = [];
   let n = 0;
+  const bypass = flag(cmd.bypassDocumentValidation);
   for (let i = 0; i < docs.length; i++) {
     try {
-      insertOne(tx, c, prepareInsert(docs[i]));
+      const doc = prepareInsert(docs[i]);
+      validateWrite(c, doc, undefined, bypass);
+      insertOne(tx, c, doc);
       n++;
     } catch (e) {
       writeErrors.push(writeError(i, e));
@@ -123,7 +160,14 @@ interface UpdateOutcome {
 }
 
 /** Runs one update statement inside `tx`. */
-export function updateStatement(core: Core, tx: Txn, db: string, name: string, spec: Doc): UpdateOutcome {
+export function updateStatement(
+  core: Core,
+  tx: Txn,
+  db: string,
+  name: string,
+  spec: Doc,
+  bypass = false,
+): UpdateOutcome {
   const filter = isPlainObject(spec.q)
     ? (normalize(spec.q) as Doc)
     : fail(9, "BSON field 'update.updates.q' is missing");
@@ -139,20 +183,23 @@ export function updateStatement(core: Core, tx: Txn, db: string, name: string, s
   const targets = select(core, c, {
     filter,
     limit: multi ? 0 : 1,
-    sort: isPlainObject(spec.sort) ? (normalize(spec.sort) as Doc) : undefined,
+    hint: spec.hint,
   });
   let nModified = 0;
   for (const doc of targets) {
     const next = applyUpdate(doc, u, filter, arrayFilters, false);
     if (next !== doc) {
       checkSize(next);
+      validateWrite(c!, next, doc, bypass);
       tx.put(c!, next);
       nModified++;
     }
   }
   if (targets.length === 0 && flag(spec.upsert)) {
     const doc = buildUpsert(filter, u, arrayFilters);
-    insertOne(tx, core.ensure(tx, db, name), doc);
+    const into = core.ensure(tx, db, name);
+    validateWrite(into, doc, undefined, bypass);
+    insertOne(tx, into, doc);
     return { n: 1, nModified: 0, upsertedId: doc._id };
   }
   return { n: targets.length, nModified };
@@ -172,7 +219,7 @@ export async function update(core: Core, db: string, cmd: Doc): Promise<Doc> {
     const spec = specs[i];
     try {
       if (!isPlainObject(spec)) fail(9, 'update statement must be an object');
-      const r = updateStatement(core, tx, db, name, spec);
+      const r = updateStatement(core, tx, db, name, spec, flag(cmd.bypassDocumentValidation));
       n += r.n;
       nModified += r.nModified;
       if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -205,7 +252,7 @@ export async function remove(core: Core, db: string, cmd: Doc): Promise<Doc> {
       if (limit !== 0 && limit !== 1)
         fail(9, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       const c = core.coll(db, name);
-      const targets = select(core, c, { filter: normalize(spec.q) as Doc, limit });
+      const targets = select(core, c, { filter: normalize(spec.q) as Doc, limit, hint: spec.hint });
       for (const d of targets) if (tx.remove(c!, Collection.idKey(d))) n++;
     } catch (e) {
       writeErrors.push(writeError(i, e));
@@ -233,7 +280,7 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
   const show = (d: Doc | undefined) => (d === undefined ? null : projector ? projector(d) : d);
   const tx = core.begin();
   const c = core.coll(db, name);
-  const [target] = select(core, c, { filter: query, sort, limit: 1 });
+  const [target] = select(core, c, { filter: query, sort, limit: 1, hint: cmd.hint });
   if (isRemove) {
     if (target) tx.remove(c!, Collection.idKey(target));
     await tx.commit();
@@ -242,10 +289,12 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
   const u = normalize(cmd.update);
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (normalize(cmd.arrayFilters) as Doc[]) : undefined;
   const returnNew = flag(cmd.new);
+  const bypass = flag(cmd.bypassDocumentValidation);
   if (target) {
     const next = applyUpdate(target, u, query, arrayFilters, false);
     if (next !== target) {
       checkSize(next);
+      validateWrite(c!, next, target, bypass);
       tx.put(c!, next);
     }
     await tx.commit();
@@ -257,7 +306,9 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
   }
   if (flag(cmd.upsert)) {
     const doc = buildUpsert(query, u, arrayFilters);
-    insertOne(tx, core.ensure(tx, db, name), doc);
+    const into = core.ensure(tx, db, name);
+    validateWrite(into, doc, undefined, bypass);
+    insertOne(tx, into, doc);
     await tx.commit();
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
