@@ -24,8 +24,17 @@ export class StoreError extends Error {
   }
 }
 
+interface Credential {
+  username: string;
+  password: string;
+}
+
 interface EmbeddedModule {
-  startEmbeddedMongo(options: { dataDir: string }): Promise<{ uri: string; stop(): Promise<void> }>;
+  startEmbeddedMongo(options: {
+    dataDir: string;
+    auth?: Credential;
+  }): Promise<{ uri: string; stop(): Promise<void> }>;
+  storeCredential(dataDir: string): Promise<Credential>;
 }
 
 /**
@@ -45,15 +54,20 @@ async function loadEmbedded(): Promise<EmbeddedModule> {
 
 /**
  * Connects mongoose to `MONGODB_URI`, or starts the embedded store on the data directory and connects
- * the very same mongoose code to it: one code path for both.
+ * the very same mongoose code to it: one code path for both. The embedded store requires a
+ * password, generated into the data directory on first start (mode 0600), so other local
+ * processes cannot read it through its port; the connection string never carries it.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   let uri = options.mongodbUri;
   let stopEmbedded: (() => Promise<void>) | undefined;
+  let auth: Credential | undefined;
   if (!uri) {
     const embedded = await loadEmbedded();
     try {
-      const started = await embedded.startEmbeddedMongo({ dataDir: options.dataDir });
+      const { username, password } = await embedded.storeCredential(options.dataDir);
+      auth = { username, password };
+      const started = await embedded.startEmbeddedMongo({ dataDir: options.dataDir, auth });
       uri = started.uri;
       stopEmbedded = () => started.stop();
     } catch (error) {
@@ -65,6 +79,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const connection = mongoose.createConnection(uri, {
     ...(options.dbName || !options.mongodbUri ? { dbName: options.dbName ?? 'formloom' } : {}),
+    ...(auth ? { auth, authSource: 'admin' } : {}),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: true,
   });

@@ -15,6 +15,12 @@ export interface EmbeddedMongoOptions {
   socketPath?: string;
   /** Receives unexpected internal errors (answered to the client as InternalError). */
   onInternalError?: InternalErrorListener;
+  /**
+   * Require authentication (SCRAM-SHA-256): every command but the handshake is refused until the
+   * client authenticates. The user is created (root) or its password updated at start, so this
+   * credential always works; further users can be managed with createUser and friends.
+   */
+  auth?: { username: string; password: string };
 }
 
 /** A running embedded server. */
@@ -48,11 +54,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   }
   const wire = new WireServer(engine, {
     dataDir: options.dataDir,
+    auth: options.auth !== undefined,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   let port: number | undefined;
   try {
+    if (options.auth) await wire.auth.ensureUser(options.auth.username, options.auth.password);
     ({ port } = await wire.listen({
       port: options.port ?? 0,
       host,

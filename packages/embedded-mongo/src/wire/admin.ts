@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Binary, type Document, UUID } from 'bson';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
+import type { AuthState } from './auth.js';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, MAX_WRITE_BATCH_SIZE } from './protocol.js';
 
 /** The MongoDB release this server answers as. Wire version 21 is MongoDB 7.0. */
@@ -15,6 +16,8 @@ export interface ConnectionInfo {
   readonly remote: string;
   /** Client metadata sent with the first handshake. */
   clientMetadata?: Document;
+  /** Who the connection authenticated as, and a SASL conversation under way. */
+  auth?: AuthState;
 }
 
 /** Counters and configuration shared by the admin commands of one server. */
@@ -73,7 +76,7 @@ function helloReply(cmd: Document, conn: ConnectionInfo, legacyName: boolean): D
 function parameters(): Document {
   return {
     featureCompatibilityVersion: { version: '7.0' },
-    authenticationMechanisms: [],
+    authenticationMechanisms: ['SCRAM-SHA-256'],
     maxBSONDepth: 100,
     internalQueryMaxBlockingSortMemoryUsageBytes: 100 * 1024 * 1024,
     logLevel: 0,
@@ -188,10 +191,10 @@ export const adminCommands = new Map<string, AdminHandler>([
   ['whatsmyuri', (_db, _cmd, conn) => ({ you: conn.remote, ok: 1 })],
   [
     'connectionstatus',
-    (_db, cmd) => ({
+    (_db, cmd, conn) => ({
       authInfo: {
-        authenticatedUsers: [],
-        authenticatedUserRoles: [],
+        authenticatedUsers: conn.auth?.user ? [conn.auth.user] : [],
+        authenticatedUserRoles: conn.auth?.user ? [{ role: 'root', db: 'admin' }] : [],
         ...(cmd.showPrivileges ? { authenticatedUserPrivileges: [] } : {}),
       },
       ok: 1,
@@ -209,7 +212,6 @@ export const adminCommands = new Map<string, AdminHandler>([
     'startsession',
     () => ({ id: { id: new Binary(new UUID().buffer, 4) }, timeoutMinutes: SESSION_TIMEOUT_MINUTES, ok: 1 }),
   ],
-  ['logout', ok],
   ['currentop', () => ({ inprog: [], ok: 1 })],
   [
     'getlog',

@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import type { Engine } from '../engine/types.js';
 import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { adminCommands, type ConnectionInfo, type ServerState } from './admin.js';
+import { type AuthManager, USER_COMMANDS } from './auth.js';
 import { MAX_WRITE_BATCH_SIZE } from './protocol.js';
 
 /** Called with unexpected (non-command) errors, which are answered as InternalError. */
@@ -52,6 +53,7 @@ export class CommandDispatcher {
   constructor(
     private readonly engine: Engine,
     private readonly state: ServerState,
+    private readonly auth: AuthManager,
     private readonly onInternalError?: InternalErrorListener,
   ) {}
 
@@ -61,9 +63,21 @@ export class CommandDispatcher {
     const name = first.toLowerCase();
     try {
       checkCommand(name, cmd);
+      await this.auth.check(name, first, conn);
       countOperation(this.state, name, cmd);
+      if (name === 'saslstart') return await this.auth.saslStart(db, cmd, conn);
+      if (name === 'saslcontinue') return this.auth.saslContinue(cmd, conn);
+      if (name === 'logout') {
+        if (conn.auth) delete conn.auth.user;
+        return { ok: 1 };
+      }
+      if (USER_COMMANDS.has(name)) return await this.auth.userCommand(name, db, cmd);
       const admin = adminCommands.get(name);
-      if (admin) return admin(db, cmd, conn, this.state);
+      if (admin) {
+        const reply = admin(db, cmd, conn, this.state);
+        if (name === 'hello' || name === 'ismaster') await this.auth.decorateHello(cmd, conn, reply);
+        return reply;
+      }
       if (this.engine.handles(name)) return await this.engine.run(db, cmd, { connectionId: conn.id });
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${first}'`);
     } catch (error) {

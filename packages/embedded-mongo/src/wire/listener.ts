@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import net from 'node:net';
 import type { Engine } from '../engine/types.js';
 import { createServerState, type ServerState } from './admin.js';
+import { AuthManager } from './auth.js';
 import { Connection } from './connection.js';
 import { CommandDispatcher, type InternalErrorListener } from './dispatcher.js';
 
@@ -21,6 +22,8 @@ export interface WireServerOptions {
   onInternalError?: InternalErrorListener;
   /** Data directory, reported by getCmdLineOpts. */
   dataDir?: string;
+  /** Require SCRAM-SHA-256 authentication for every command but the handshake. */
+  auth?: boolean;
 }
 
 /** The MongoDB wire-protocol front end: TCP and Unix-socket listeners feeding one engine. */
@@ -31,10 +34,13 @@ export class WireServer {
   private nextConnectionId = 1;
   private socketPath: string | undefined;
   readonly state: ServerState;
+  /** Users and authentication of this server. */
+  readonly auth: AuthManager;
 
   constructor(engine: Engine, options: WireServerOptions = {}) {
     this.state = createServerState(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
-    this.dispatcher = new CommandDispatcher(engine, this.state, options.onInternalError);
+    this.auth = new AuthManager(engine, options.auth === true);
+    this.dispatcher = new CommandDispatcher(engine, this.state, this.auth, options.onInternalError);
   }
 
   /** Starts listening; resolves with the bound TCP port (undefined when only a Unix socket is used). */
