@@ -152,15 +152,24 @@ describe('cached identities and definitions across server instances', () => {
     member = await addMember(t.app, owner, owner.workspaceId, 'cache@example.com');
     // A second instance: its own connection (so its own caches) to the same store.
     const client = connection.getClient() as unknown as {
-      options: { hosts: Array<{ host: string; port: number }> };
+      options: {
+        hosts: Array<{ host: string; port: number }>;
+        credentials?: { username: string; password: string; source: string };
+      };
     };
     const host = client.options.hosts[0];
+    // The same credential (the embedded store requires one).
+    const cred = client.options.credentials;
+    const auth = cred?.username
+      ? `${encodeURIComponent(cred.username)}:${encodeURIComponent(cred.password)}@`
+      : '';
+    const query = cred?.username ? `?authSource=${cred.source}` : '';
     const config = loadConfig(
       {
         DATA_DIR: t.config.dataDir,
         SECRET: t.config.secret,
         LOG_LEVEL: 'silent',
-        MONGODB_URI: `mongodb://${host?.host}:${host?.port}/`,
+        MONGODB_URI: `mongodb://${auth}${host?.host}:${host?.port}/${query}`,
         CACHE_TTL_MS: String(ttlMs),
       },
       [],
