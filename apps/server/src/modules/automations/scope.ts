@@ -71,6 +71,11 @@ export class FormulaScope {
     readonly now: Date,
   ) {}
 
+  /** The same scope with other values (a reader's view: what they may not read left blank). */
+  withValues(values: Readonly<Record<string, unknown>>): FormulaScope {
+    return new FormulaScope(this.kinds, values, this.now);
+  }
+
   /** A scope with a forEach item added. */
   withItem(kinds: Readonly<Record<string, string>>, item: Record<string, unknown>): FormulaScope {
     return new FormulaScope({ ...this.kinds, ...kinds }, { ...this.values, item }, this.now);

@@ -2,6 +2,7 @@ import type { NotifyConfig } from '@formloom/schema';
 import { notifyMembers } from '../../notifications/service.js';
 import { itemsOf } from '../for-each.js';
 import type { Effect } from '../model.js';
+import { blanked, groupByHidden } from '../recipient-view.js';
 import { resolveAssignees } from '../recipients.js';
 import { registerExecutor } from './registry.js';
 
@@ -18,31 +19,50 @@ registerExecutor<NotifyConfig>('notify', async (run, config) => {
     const record = item.record ?? ctx.record;
     const users = await resolveAssignees(ctx, config.to, record);
     if (users.length === 0) continue;
-    const title = item.scope.render(config.title);
-    const body = config.body ? item.scope.render(config.body) : '';
-    const outcomes = await notifyMembers(
-      ctx.connection,
-      {
-        ws: ctx.ws,
-        users,
-        title,
-        body,
-        key: item.id ? `${run.key}:${item.id}` : run.key,
-        email: config.email !== false,
-        source: { kind: 'automation', id: ctx.automation._id.toHexString() },
-        subject: record
-          ? { kind: 'record', form: record.form.toHexString(), id: record._id.toHexString() }
-          : null,
-      },
-      { smtpUrl: ctx.settings.smtpUrl, log: ctx.log, now: ctx.now },
-    );
+    // Each recipient reads the texts as the access layer shows them the records: values hidden from them
+    // (or of a record they may not view) are left blank.
+    const groups = await groupByHidden(ctx, users, { top: ctx.record, item: item.record });
+    const told: string[] = [];
+    const sent: string[] = [];
+    const skipped: string[] = [];
+    let shownTitle = '';
+    for (const group of groups) {
+      const values = item.scope.values as Record<string, unknown>;
+      const itemValues = values.item;
+      const scope = item.scope.withValues({
+        ...blanked(values, group.top),
+        ...(itemValues && typeof itemValues === 'object'
+          ? { item: blanked(itemValues as Record<string, unknown>, group.item) }
+          : {}),
+      });
+      const title = scope.render(config.title);
+      const body = config.body ? scope.render(config.body) : '';
+      if (!shownTitle) shownTitle = title;
+      const outcomes = await notifyMembers(
+        ctx.connection,
+        {
+          ws: ctx.ws,
+          users: group.users,
+          title,
+          body,
+          key: item.id ? `${run.key}:${item.id}` : run.key,
+          email: config.email !== false,
+          source: { kind: 'automation', id: ctx.automation._id.toHexString() },
+          subject: record
+            ? { kind: 'record', form: record.form.toHexString(), id: record._id.toHexString() }
+            : null,
+        },
+        { smtpUrl: ctx.settings.smtpUrl, log: ctx.log, now: ctx.now },
+      );
+      told.push(...outcomes.map((o) => o.user));
+      sent.push(...outcomes.filter((o) => o.email === 'sent' || o.email === 'already').map((o) => o.user));
+      skipped.push(...outcomes.filter((o) => o.email === 'skipped').map((o) => o.user));
+    }
     effects.push({
       kind: 'notified',
       ...(record ? { record: record._id.toHexString() } : {}),
-      detail: { users: outcomes.map((o) => o.user), title },
+      detail: { users: told, title: shownTitle },
     });
-    const sent = outcomes.filter((o) => o.email === 'sent' || o.email === 'already').map((o) => o.user);
-    const skipped = outcomes.filter((o) => o.email === 'skipped').map((o) => o.user);
     if (sent.length > 0) effects.push({ kind: 'emailed', detail: { users: sent } });
     if (skipped.length > 0) {
       const reason = ctx.settings.smtpUrl ? 'no e-mail address' : 'SMTP_URL is not configured';
