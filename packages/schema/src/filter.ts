@@ -68,8 +68,9 @@ export const FilterOperand = Type.Union([Scalar, Me, MyDepartment, Today, Period
 
 /**
  * A value in a rollup condition: everything of {@link FilterOperand} plus `{ "$field": key }` (the value of
- * a field of the record that holds the rollup) and `{ "$recordPeriod": { start, unit } }` (the period that
- * starts at a date field of that record and spans a unit, given as a constant or by a field).
+ * a field of the record that holds the rollup) and `{ "$recordPeriod": { start, unit, offset? } }` (the period
+ * that starts at a date field of that record and spans a unit, given as a constant or by a field; `offset`
+ * moves it by whole periods, -1 being the one before).
  */
 export const RollupOperand = Type.Union([
   Scalar,
@@ -87,6 +88,8 @@ export const RollupOperand = Type.Union([
             Type.Enum(PERIOD_UNITS),
             Type.Object({ $field: Key }, { additionalProperties: false }),
           ]),
+          /** Periods away from the record's own: -1 is the one before (last year's actuals), 1 the next. */
+          offset: Type.Optional(Type.Integer({ minimum: -120, maximum: 120 })),
         },
         { additionalProperties: false },
       ),

@@ -164,9 +164,11 @@ function hostResolver(data: Record<string, unknown>): OperandResolver {
       }
       return { type: 'value', value: scalar };
     }
-    const period = raw.$recordPeriod as { start?: unknown; unit?: unknown } | undefined;
-    if (period && typeof period.start === 'string')
-      return recordPeriod(data, period.start, period.unit, field);
+    const period = raw.$recordPeriod as { start?: unknown; unit?: unknown; offset?: unknown } | undefined;
+    if (period && typeof period.start === 'string') {
+      const offset = typeof period.offset === 'number' && Number.isInteger(period.offset) ? period.offset : 0;
+      return recordPeriod(data, period.start, period.unit, field, offset);
+    }
     return undefined;
   };
 }
@@ -176,6 +178,7 @@ function recordPeriod(
   startKey: string,
   unitSpec: unknown,
   field: FilterField,
+  offset: number,
 ): Operand {
   const startValue = data[startKey];
   const unitName =
@@ -190,9 +193,12 @@ function recordPeriod(
     return { type: 'none' };
   }
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(startValue);
-  const start = new Date(dateOnly ? `${startValue}T00:00:00.000Z` : startValue);
-  if (Number.isNaN(start.getTime())) return { type: 'none' };
-  const end = UNITS[unitName as keyof typeof UNITS](start, 1);
+  const own = new Date(dateOnly ? `${startValue}T00:00:00.000Z` : startValue);
+  if (Number.isNaN(own.getTime())) return { type: 'none' };
+  const add = UNITS[unitName as keyof typeof UNITS];
+  // Whole periods away from the record's own (last year's actuals: -1), counted from its start.
+  const start = offset === 0 ? own : add(own, offset);
+  const end = add(own, offset + 1);
   if (field.kind === 'date') {
     return { type: 'range', start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
   }

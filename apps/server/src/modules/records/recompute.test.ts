@@ -85,6 +85,24 @@ beforeAll(async () => {
         },
       },
       {
+        key: 'before',
+        type: 'rollup',
+        label: label('Period before'),
+        form: 'contracts',
+        field: 'amount',
+        aggregate: 'sum',
+        conditions: {
+          and: [
+            { field: 'assignee', op: 'eq', value: { $field: 'assignee' } },
+            {
+              field: 'signedOn',
+              op: 'eq',
+              value: { $recordPeriod: { start: 'periodStart', unit: 'month', offset: -1 } },
+            },
+          ],
+        },
+      },
+      {
         key: 'deals',
         type: 'rollup',
         label: label('Deals'),
@@ -117,7 +135,10 @@ describe('lookups, rollups and cross-form recompute', () => {
     expect(c1.data.region).toBe('east');
     await create(contracts, { assignee: w.owner.userId, amount: 50, signedOn: '2026-02-01' });
     const target = await create(targets, { assignee: w.owner.userId, periodStart: '2026-01-01', goal: 1000 });
-    expect(target.data).toMatchObject({ achieved: 300, deals: 2, ratio: 0.3 });
+    expect(target.data).toMatchObject({ achieved: 300, deals: 2, ratio: 0.3, before: 0 });
+    // `offset: -1` reads the period before the record's own: January's 300 for February's target.
+    const february = await create(targets, { assignee: w.owner.userId, periodStart: '2026-02-01', goal: 1 });
+    expect(february.data).toMatchObject({ achieved: 50, before: 300 });
   });
 
   it('recomputes rollups of other forms through durable jobs when a record changes', async () => {
