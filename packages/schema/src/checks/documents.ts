@@ -39,14 +39,18 @@ export function checkAutomation(a: Automation, base: string, scope: CheckScope =
         fieldRef(form, f, pointer(base, 'trigger', 'fields', i), out);
       });
   }
-  if (form)
-    a.conditions?.forEach((c, i) => {
-      for (const name of formulaIdentifiers(c)) {
-        if (AUTOMATION_SCOPE.has(name.split('.')[0] ?? '') || resolvesIn(name, form.fields)) continue;
-        out.push(issue('formula.unknownField', pointer(base, 'conditions', i), { name }));
-      }
-    });
+  const names = (formula: string, path: string) => {
+    if (!form) return;
+    for (const name of formulaIdentifiers(formula)) {
+      if (AUTOMATION_SCOPE.has(name.split('.')[0] ?? '') || resolvesIn(name, form.fields)) continue;
+      out.push(issue('formula.unknownField', path, { name }));
+    }
+  };
+  a.conditions?.forEach((c, i) => {
+    names(c, pointer(base, 'conditions', i));
+  });
   a.actions.forEach((act, i) => {
+    if (act.when !== undefined) names(act.when, pointer(base, 'actions', i, 'when'));
     out.push(...checkActionConfig(act, pointer(base, 'actions', i), scope));
   });
   return out;

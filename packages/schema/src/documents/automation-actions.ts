@@ -144,6 +144,15 @@ const WebhookConfig = Type.Object(
 
 const StartFlowConfig = Type.Object({ flow: Key }, { additionalProperties: false });
 
+/**
+ * Computes the formulas, lookups and rollups of the records of `form` matching `filter` again, at the run's
+ * time: on a schedule it keeps values that read TODAY() or NOW() (a pace, an age in days) current.
+ */
+const RecomputeConfig = Type.Object(
+  { form: Key, filter: Type.Optional(AutomationFilter) },
+  { additionalProperties: false },
+);
+
 /** An entry of the action registry: the config schema and the form keys a config names (checked in packs). */
 export interface AutomationActionType {
   readonly config: TSchema;
@@ -171,7 +180,8 @@ export const automationActions = new Registry<AutomationActionType>('automation 
   .register('distribute', { config: DistributeConfig, formRefs: refs })
   .register('notify', { config: NotifyConfig, formRefs: refs })
   .register('webhook', { config: WebhookConfig, formRefs: refs })
-  .register('startFlow', { config: StartFlowConfig, formRefs: () => [] });
+  .register('startFlow', { config: StartFlowConfig, formRefs: () => [] })
+  .register('recompute', { config: RecomputeConfig, formRefs: refs });
 
 /** Config of `createRecord`. */
 export type CreateRecordConfig = Static<typeof CreateRecordConfig>;
@@ -187,3 +197,5 @@ export type NotifyConfig = Static<typeof NotifyConfig>;
 export type WebhookConfig = Static<typeof WebhookConfig>;
 /** Config of `startFlow`. */
 export type StartFlowConfig = Static<typeof StartFlowConfig>;
+/** Config of `recompute`. */
+export type RecomputeConfig = Static<typeof RecomputeConfig>;

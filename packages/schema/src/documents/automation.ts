@@ -60,6 +60,11 @@ export const AutomationAction = Type.Object(
   {
     type: Type.String({ pattern: '^[a-z][a-zA-Z0-9_.]*$', maxLength: 64 }),
     name: Type.Optional(LocalizedText),
+    /**
+     * A formula over what the run's conditions see: the action runs only when it yields true, else it is
+     * skipped (one automation can pick among actions by a field of the trigger record).
+     */
+    when: Type.Optional(Formula),
     config: Type.Record(Type.String(), JsonValue),
   },
   { additionalProperties: false },

@@ -36,13 +36,45 @@ function checkForm(ctx: FieldCheckContext, formKey: string, at: string, out: Iss
   return false;
 }
 
-/** Records of another form: one, or several with `multiple`; `displayField` is shown for each. */
+/**
+ * Checks conditions over the records of `formKey` (rollups, auto-links): their fields against that form,
+ * their `$field` / `$recordPeriod` operands against the scope of the field holding them.
+ */
+function checkHostConditions(
+  ctx: FieldCheckContext,
+  formKey: string,
+  conditions: unknown,
+  at: string,
+  out: Issue[],
+): void {
+  const target = ctx.findForm(formKey);
+  if (target && conditions) out.push(...checkFilterFields(target, conditions as never, at));
+  walkConditions(conditions as never, at, (c, p) => {
+    const operands = Array.isArray(c.value) ? c.value : [c.value];
+    operands.forEach((v) => {
+      for (const ref of operandFields(v)) findInScope(ctx, ref, pointer(p, 'value'), out);
+    });
+  });
+}
+
+/**
+ * Records of another form: one, or several with `multiple`; `displayField` is shown for each. With
+ * `autoLink` (conditions over the related form's records, `$field` operands reading this record) the server
+ * links the most recently created matching record (every one, up to 1,000, when `multiple`) whenever a
+ * record is saved with the relation empty.
+ */
 export const relationType = defineFieldType({
   type: 'relation',
   config: {
     form: KeyRef({ ref: 'form' }),
     multiple: Type.Optional(Type.Boolean()),
     displayField: Type.Optional(KeyRef({ ref: 'field', of: 'form:form' })),
+    autoLink: Type.Optional(
+      Type.Unsafe<Static<typeof RollupFilter>>({
+        ...RollupFilter,
+        ...ui({ widget: 'filter', of: 'form:form' }),
+      }),
+    ),
   },
   computed: false,
   component: 'RecordPicker',
@@ -50,9 +82,12 @@ export const relationType = defineFieldType({
   submission: (field) => idOrIds(field.multiple, field),
   check: (field, ctx) => {
     const out: Issue[] = [];
-    if (checkForm(ctx, field.form, pointer(ctx.path, 'form'), out) && field.displayField !== undefined) {
+    if (!checkForm(ctx, field.form, pointer(ctx.path, 'form'), out)) return out;
+    if (field.displayField !== undefined) {
       findInForm(ctx, field.form, field.displayField, pointer(ctx.path, 'displayField'), out);
     }
+    if (field.autoLink !== undefined)
+      checkHostConditions(ctx, field.form, field.autoLink, pointer(ctx.path, 'autoLink'), out);
     return out;
   },
 });
@@ -129,18 +164,9 @@ export const rollupType = defineFieldType({
       out.push(issue('schema.required', ctx.path, { missingProperty: 'field' }));
     }
     if (!checkForm(ctx, field.form, pointer(ctx.path, 'form'), out)) return out;
-    const target = ctx.findForm(field.form);
     if (field.field !== undefined) findInForm(ctx, field.form, field.field, pointer(ctx.path, 'field'), out);
-    if (target && field.conditions) {
-      out.push(...checkFilterFields(target, field.conditions, pointer(ctx.path, 'conditions')));
-    }
     // `$field` operands name fields of the record that holds the rollup.
-    walkConditions(field.conditions, pointer(ctx.path, 'conditions'), (c, p) => {
-      const operands = Array.isArray(c.value) ? c.value : [c.value];
-      operands.forEach((v) => {
-        for (const ref of operandFields(v)) findInScope(ctx, ref, pointer(p, 'value'), out);
-      });
-    });
+    checkHostConditions(ctx, field.form, field.conditions, pointer(ctx.path, 'conditions'), out);
     return out;
   },
 });

@@ -386,3 +386,103 @@ describe('managing automations', () => {
     expect((await run(id, { input: 'x' })).statusCode).toBe(400);
   });
 });
+
+describe('actions that run only when their formula holds, and recompute at the run time', () => {
+  it('runs the actions whose `when` holds for the trigger record and records the others as skipped', async () => {
+    const id = await createAutomation(t, w, {
+      key: 'pick_split',
+      trigger: { type: 'manual' },
+      actions: [
+        {
+          type: 'distribute',
+          when: 'name = "even"',
+          config: {
+            form: 'targets',
+            relation: 'parent',
+            source: 'amount',
+            target: 'amount',
+            method: 'equal',
+          },
+        },
+        {
+          type: 'distribute',
+          when: 'name = "weighted"',
+          config: {
+            form: 'targets',
+            relation: 'parent',
+            source: 'amount',
+            target: 'amount',
+            method: 'weights',
+            weightField: 'lastYear',
+          },
+        },
+      ],
+    });
+    const parent = await createRecord(t, w, targets, { name: 'weighted', amount: 900 });
+    const children = [];
+    for (const lastYear of [1, 2]) {
+      children.push((await createRecord(t, w, targets, { name: 'c', lastYear, parent: parent.id })).id);
+    }
+    const res = (await run(id, { record: parent.id })).json() as { status: string };
+    expect(res.status).toBe('succeeded');
+    expect(await amountsOf(children)).toEqual([300, 600]);
+    const [latest] = await runsOf(t, w, id);
+    expect(latest?.actions.map((a) => a.status)).toEqual(['skipped', 'done']);
+    // A `when` naming no field of the trigger form is refused like a condition would be.
+    const bad = await call(t, w, 'POST', `/apps/${w.appId}/automations`, {
+      definition: {
+        key: 'bad_when',
+        name: { en: 'Bad' },
+        trigger: { type: 'recordCreated', form: 'logs' },
+        actions: [{ type: 'createRecord', when: 'nope > 1', config: { form: 'logs', values: {} } }],
+      },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details[0].path).toBe('/definition/actions/0/when');
+  });
+
+  it('recompute refreshes formulas that read TODAY() at the time of the run, only on matching records', async () => {
+    const ages = await createForm(t, w, {
+      key: 'ages',
+      name: label('Ages'),
+      fields: [
+        { key: 'since', type: 'date', label: label('Since') },
+        { key: 'tracked', type: 'switch', label: label('Tracked') },
+        {
+          key: 'days',
+          type: 'formula',
+          label: label('Days'),
+          expression: 'DAYS(TODAY(), since)',
+          resultType: 'number',
+        },
+      ],
+    });
+    const tracked = await createRecord(t, w, ages, { since: '2026-03-01', tracked: true });
+    const other = await createRecord(t, w, ages, { since: '2026-03-01', tracked: false });
+    // Written on the test clock's day, 2026-03-02.
+    expect([tracked.data.days, other.data.days]).toEqual([1, 1]);
+    const id = await createAutomation(t, w, {
+      key: 'refresh_ages',
+      trigger: { type: 'scheduled', cron: '0 1 * * *' },
+      actions: [
+        { type: 'recompute', config: { form: 'ages', filter: { field: 'tracked', op: 'eq', value: true } } },
+      ],
+    });
+    const before = time;
+    try {
+      time = Date.parse('2026-03-11T23:00:00Z');
+      await t.app.scheduler.runDue();
+      const [latest] = await runsOf(t, w, id);
+      expect(latest?.status).toBe('succeeded');
+      expect(latest?.actions[0]?.effects[0]).toMatchObject({
+        kind: 'recordsRecomputed',
+        detail: { changed: 1 },
+      });
+      const all = await recordsOf(t, w, ages);
+      expect(all.find((r) => r.id === tracked.id)?.data.days).toBe(10);
+      expect(all.find((r) => r.id === other.id)?.data.days).toBe(1);
+    } finally {
+      time = before;
+    }
+  });
+});

@@ -94,10 +94,12 @@ async function context(deps: EngineDeps, request: RunRequest, run: RunDoc, at: D
   const definition = automation.definition as Automation;
   const directory = await loadDirectory(deps.connection, automation.ws, automation.app);
   const trigger = definition.trigger;
-  const triggerForm = 'form' in trigger ? directory.byKey(trigger.form) : undefined;
   const record = request.record
     ? await recordModel(deps.connection).findOne({ _id: request.record, ws: automation.ws }).lean<RecordDoc>()
     : null;
+  // A manual run on a record reads that record's form (its fields are what conditions and values name).
+  const triggerForm =
+    'form' in trigger ? directory.byKey(trigger.form) : record ? directory.byId(record.form) : undefined;
   const triggerValues = record ? recordScope(record) : {};
   const kinds = triggerForm ? formKinds(triggerForm, directory) : {};
   const self = `${automation._id.toHexString()}@${record ? record._id.toHexString() : '-'}`;
@@ -164,10 +166,16 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
   }
   const actions = (request.automation.definition as Automation).actions;
   for (const [index, action] of actions.entries()) {
-    if (results[index]?.status === 'done') continue;
+    const recorded = results[index]?.status;
+    if (recorded === 'done' || recorded === 'skipped') continue;
     const begun = performance.now();
     const executor = actionExecutors.require(action.type);
     try {
+      if (action.when !== undefined && !ctx.scope.holds(action.when)) {
+        results[index] = { index, type: action.type, status: 'skipped', effects: [], durationMs: 0 };
+        await Runs.updateOne({ _id: run._id }, { $set: { actions: results } });
+        continue;
+      }
       const effects = await executor(
         { ctx, index, key: `${run.key}:${index}`, path: `/actions/${index}` },
         action.config,

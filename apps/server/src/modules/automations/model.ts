@@ -57,7 +57,8 @@ export interface Effect {
     | 'emailed'
     | 'emailSkipped'
     | 'webhook'
-    | 'flowStarted';
+    | 'flowStarted'
+    | 'recordsRecomputed';
   form?: string;
   record?: string;
   /** Users notified, status code of a webhook, ... */
@@ -68,7 +69,8 @@ export interface Effect {
 export interface ActionResult {
   index: number;
   type: string;
-  status: 'done' | 'failed';
+  /** `skipped`: its `when` formula did not hold (decided once, like the run's conditions). */
+  status: 'done' | 'skipped' | 'failed';
   effects: Effect[];
   error?: { code: string; message: string };
   durationMs: number;

@@ -213,9 +213,22 @@ export function rollupQuery(
   source: LoadedForm,
   data: Record<string, unknown>,
 ): MongoQuery {
+  return hostQuery(ctx, field.conditions, source, data);
+}
+
+/**
+ * The live records of `source` matching conditions whose `$field` / `$recordPeriod` operands read the host
+ * record's `data` (rollups, auto-links).
+ */
+export function hostQuery(
+  ctx: ComputeContext,
+  conditions: unknown,
+  source: LoadedForm,
+  data: Record<string, unknown>,
+): MongoQuery {
   const base: MongoQuery = { ws: ctx.ws, form: source.id, deletedAt: null };
-  if (!field.conditions) return base;
-  const condition = compileFilter(field.conditions, {
+  if (!conditions) return base;
+  const condition = compileFilter(conditions, {
     fields: filterFieldsOf(source.definition),
     context: {
       userId: ctx.userId,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Connection, Types } from 'mongoose';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { publishRecordChange } from '../realtime/bus.js';
+import { now as clockNow } from '../scheduler/clock.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { computeRecord } from './compute.js';
 import { scheduleDependants } from './dependants.js';
@@ -23,7 +24,11 @@ const CONFLICT_RETRIES = 5;
  * Recomputes the computed fields of the matching records. Idempotent: values are computed from the
  * current data, so running a job twice (a retry after a lost lease) writes nothing the second time.
  */
-export async function runRecompute(connection: Connection, payload: RecomputePayload): Promise<number> {
+export async function runRecompute(
+  connection: Connection,
+  payload: RecomputePayload,
+  options: { now?: Date } = {},
+): Promise<number> {
   const directory = await loadDirectory(connection, payload.ws, payload.app);
   const form = directory.byId(payload.form);
   if (!form) return 0;
@@ -31,19 +36,21 @@ export async function runRecompute(connection: Connection, payload: RecomputePay
   const Records = recordModel(connection);
   let changed = 0;
   let after: Types.ObjectId | undefined;
+  const base: Record<string, unknown> = {
+    ...payload.match,
+    ws: payload.ws,
+    form: form.id,
+    deletedAt: null,
+  };
   for (;;) {
-    const query: Record<string, unknown> = {
-      ...payload.match,
-      ws: payload.ws,
-      form: form.id,
-      deletedAt: null,
-    };
-    if (after) query.$and = [{ _id: { $gt: after } }];
+    // The match may carry its own `$and`: page on top of it rather than over it.
+    const query = after ? { $and: [base, { _id: { $gt: after } }] } : base;
     const batch = await Records.find(query).sort({ _id: 1 }).limit(BATCH).lean<RecordDoc[]>();
     for (const doc of batch) {
       let current: RecordDoc | null = doc;
       for (let attempt = 0; current && attempt < CONFLICT_RETRIES; attempt++) {
-        const now = new Date();
+        // TODAY() and NOW() read the given time, else the store's clock (a test's controllable one).
+        const now = options.now ?? clockNow(connection);
         const data = await computeRecord(
           {
             connection,

@@ -5,6 +5,7 @@ import { isAdmin } from '../apps/caller.js';
 import { attachFiles, checkFiles } from '../files/attach.js';
 import { settleFiles } from '../files/detach.js';
 import { publishRecordChange } from '../realtime/bus.js';
+import { applyAutoLinks } from './auto-link.js';
 import { checkPeople, checkRelations, checkUnique } from './checks.js';
 import { computeRecord } from './compute.js';
 import {
@@ -178,11 +179,11 @@ export async function prepareCreate(
   ]);
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.
   const numbers: Record<string, unknown> = {};
+  const context = computeContext(target, base.owner, base.dept, options.memo);
   const [computed, taken] = await Promise.allSettled([
-    computeRecord(computeContext(target, base.owner, base.dept, options.memo), target.plan, {
-      ...submitted,
-      ...systemValues(target, base),
-    }),
+    applyAutoLinks(context, target.form.definition.fields, submitted).then((linked) =>
+      computeRecord(context, target.plan, { ...linked, ...systemValues(target, base) }),
+    ),
     options.takeSerials ? takeSerials(target, numbers) : Promise.resolve(null),
   ]);
   if (taken.status === 'rejected') throw taken.reason;
@@ -432,12 +433,10 @@ export async function prepareUpdate(
     if (field.type === 'serial' && current.data[field.key] !== undefined)
       kept[field.key] = current.data[field.key];
   }
-  const data = { ...submitted, ...kept, ...systemValues(target, meta) };
-  const computed = await computeRecord(
-    computeContext(target, current.owner, current.dept),
-    target.plan,
-    data,
-  );
+  const context = computeContext(target, current.owner, current.dept);
+  const linked = await applyAutoLinks(context, form.definition.fields, submitted);
+  const data = { ...linked, ...kept, ...systemValues(target, meta) };
+  const computed = await computeRecord(context, target.plan, data);
   return { current, data: computed, files };
 }
 

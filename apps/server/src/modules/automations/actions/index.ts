@@ -4,6 +4,7 @@ import './distribute.js';
 import './notify.js';
 import './webhook.js';
 import './start-flow.js';
+import './recompute.js';
 import { assertComplete } from './registry.js';
 
 assertComplete();
