@@ -1,32 +1,9 @@
-import { valueKindOf } from '@formloom/form-runtime';
+import { type FieldDef, type FormDefinition, valueKindOf } from '@formloom/form-runtime';
 import type { FilterField } from '../../lib/filter-dsl/index.js';
 
-/**
- * A field as the server reads it. Structurally the `Field` of `@formloom/schema` (every field has a
- * stable `key` and a `type`; type-specific settings sit beside the common ones), kept loose here because
- * the server only reads the settings it acts on and the definition was validated with the schema on write.
- */
-export interface FieldDef {
-  key: string;
-  type: string;
-  label?: unknown;
-  required?: boolean;
-  unique?: boolean;
-  indexed?: boolean;
-  hidden?: boolean;
-  readOnly?: boolean;
-  multiple?: boolean;
-  default?: { value: unknown } | { formula: string };
-  [setting: string]: unknown;
-}
-
-/** A form definition (the `Form` document of `@formloom/schema`). */
-export interface FormDefinition {
-  key: string;
-  name: unknown;
-  fields: FieldDef[];
-  [setting: string]: unknown;
-}
+// A field and a form as the server reads them: the form runtime's loose shapes of the schema's documents
+// (the definitions were validated with the schema on write), shared with the browser.
+export type { FieldDef, FormDefinition };
 
 /** Field types whose values only the server writes; values clients send for them are ignored. */
 export const COMPUTED_TYPES: ReadonlySet<string> = new Set([
