@@ -5,6 +5,14 @@
  */
 export { checkSubmission, issuePointer } from './check.js';
 export { applyDefaults } from './defaults.js';
+export {
+  type DerivedAccess,
+  type DerivedAccessOptions,
+  derivedAccess,
+  type FieldGrant,
+  type HiddenBecause,
+} from './derived-access.js';
+export { type AppInputs, appInputs, type FieldInput, type FormInputs, fieldInputs } from './field-inputs.js';
 export { compileFieldFormula, type FormulaProgram, FormulaSetupError, isFormulaError } from './formulas.js';
 export { type FieldValueKind, valueKindOf } from './kinds.js';
 export { type LiveChange, LiveForm, type LiveFormOptions } from './live.js';

@@ -41,6 +41,11 @@ export const RULE_CODES = [
   'ref.field',
   /** A referenced field exists but has the wrong type (`params.field`, `params.expected`, `params.actual`). */
   'ref.fieldType',
+  /**
+   * A role declassifies (`access: "visible"`) a field that is not derived from others: only formulas,
+   * lookups, rollups and fields with a default formula can be (`params.field`).
+   */
+  'access.notDerived',
   /** A reference to a role key that the pack does not define (`params.role`). */
   'ref.role',
   /** A reference to a flow node id that the flow does not define (`params.node`). */

@@ -332,6 +332,30 @@ describe('automations, dashboards, roles, apps', () => {
     ]);
   });
 
+  it('declassifies derived fields only (formulas, lookups, rollups, default formulas)', () => {
+    const quotes: Form = {
+      key: 'quotes',
+      name: label,
+      fields: [
+        { key: 'cost', type: 'number', label },
+        { key: 'payable', type: 'formula', label, expression: 'cost * 2', resultType: 'number' },
+        { key: 'guess', type: 'number', label, default: { formula: 'cost + 1' } },
+        { key: 'note', type: 'text', label },
+      ],
+    };
+    const role = (fields: unknown[]) => ({
+      key: 'rep',
+      name: label,
+      forms: [{ form: 'quotes', view: 'all', fields }],
+    });
+    const visible = (field: string) => ({ field, access: 'visible' });
+    expect(validateRole(role([visible('payable'), visible('guess')]), { forms: [quotes] })).toEqual([]);
+    const issues = validateRole(role([{ field: 'cost', access: 'hidden' }, visible('note')]), {
+      forms: [quotes],
+    });
+    expect(codes(issues)).toEqual([['access.notDerived', '/forms/0/fields/1/field']]);
+  });
+
   it('validates apps', () => {
     expect(validateApp({ key: 'crm', name: label, menu: [{ kind: 'form', form: 'orders' }] })).toEqual([]);
     expect(codes(validateApp({ key: 'crm', name: label, color: 'blue', menu: [{ kind: 'page' }] }))).toEqual([

@@ -5,7 +5,7 @@ import type { Automation } from '../documents/automation.js';
 import { automationActions } from '../documents/automation-actions.js';
 import { type Dashboard, DERIVED_MEASURE_KINDS, type Measure, type Widget } from '../documents/dashboard.js';
 import type { Role } from '../documents/role.js';
-import type { FormRef } from '../field-types/define.js';
+import type { BaseField, FormRef } from '../field-types/define.js';
 import { checkFilterFields, resolveFilterField } from '../filter-walk.js';
 import { formulaIdentifiers, resolvesIn } from '../formula-refs.js';
 import { type Issue, issue, pointer } from '../issues.js';
@@ -21,6 +21,17 @@ function findForm(scope: CheckScope, key: string, path: string, out: Issue[]): F
 function fieldRef(form: FormRef | undefined, ref: string, path: string, out: Issue[]): void {
   if (form && resolveFilterField(form, ref) === undefined)
     out.push(issue('ref.field', path, { form: form.key, field: ref }));
+}
+
+/** Fields whose value is made of other values: the ones a role may declassify. */
+function isDerived(field: BaseField): boolean {
+  const def = (field as { default?: unknown }).default;
+  return (
+    field.type === 'formula' ||
+    field.type === 'lookup' ||
+    field.type === 'rollup' ||
+    (def !== null && typeof def === 'object' && 'formula' in def)
+  );
 }
 
 /**
@@ -176,7 +187,11 @@ export function checkRole(r: Role, base: string, scope: CheckScope = {}): Issue[
     const p = pointer(base, 'forms', i);
     const form = findForm(scope, perm.form, pointer(p, 'form'), out);
     perm.fields?.forEach((fa, j) => {
-      fieldRef(form, fa.field, pointer(p, 'fields', j, 'field'), out);
+      const path = pointer(p, 'fields', j, 'field');
+      fieldRef(form, fa.field, path, out);
+      const field = form ? resolveFilterField(form, fa.field) : undefined;
+      if (fa.access === 'visible' && typeof field === 'object' && !isDerived(field))
+        out.push(issue('access.notDerived', path, { field: fa.field }));
     });
     for (const action of ['view', 'edit', 'delete'] as const) {
       const s = perm[action];

@@ -25,14 +25,18 @@ export const FormPermission = Type.Object(
     export: Type.Optional(Type.Boolean()),
     /** Change the form's definition, flows and automations. */
     manage: Type.Optional(Type.Boolean()),
-    /** Fields this role sees hidden or read-only; others follow the form. */
+    /**
+     * Fields this role sees hidden or read-only; others follow the form. A value derived from a hidden
+     * one (formula, lookup, rollup, default formula) is hidden too, unless listed as `visible`
+     * (declassified: shown whatever it is made of).
+     */
     fields: Type.Optional(
       Type.Array(
         Type.Object(
           // A field key, or `subform.column` for one column of a subform.
           {
             field: Type.String({ pattern: `^${KEY_BODY}(\\.${KEY_BODY})?$`, maxLength: 129 }),
-            access: Type.Enum(['hidden', 'readOnly']),
+            access: Type.Enum(['hidden', 'readOnly', 'visible']),
           },
           { additionalProperties: false },
         ),

@@ -48,6 +48,8 @@ export const en: IssueMessages = {
   'ref.field': (p) => `form ${String(p.form)} has no field ${String(p.field)}`,
   'ref.fieldType': (p) =>
     `field ${String(p.field)} is a ${String(p.actual)} field, expected ${list(p.expected, ' or ')}`,
+  'access.notDerived': (p) =>
+    `field ${String(p.field)} is not derived from other fields (a formula, lookup, rollup or default formula), so there is nothing to declassify`,
   'ref.role': (p) => `there is no role ${String(p.role)}`,
   'ref.node': (p) => `the flow has no node ${String(p.node)}`,
   'ref.dashboard': (p) => `there is no dashboard ${String(p.dashboard)}`,

@@ -60,6 +60,8 @@ export const zhCN: IssueMessages = {
   'ref.field': (p) => `表单 ${String(p.form)} 中没有字段 ${String(p.field)}`,
   'ref.fieldType': (p) =>
     `字段 ${String(p.field)} 的类型是 ${String(p.actual)}，应为 ${list(p.expected, '或')}`,
+  'access.notDerived': (p) =>
+    `字段 ${String(p.field)} 不是由其他字段得出的（公式、引用、汇总或默认公式），无需解除隐藏`,
   'ref.role': (p) => `角色 ${String(p.role)} 不存在`,
   'ref.node': (p) => `流程中没有节点 ${String(p.node)}`,
   'ref.dashboard': (p) => `仪表盘 ${String(p.dashboard)} 不存在`,

@@ -4,6 +4,7 @@
  * DSL (custom scopes) are compiled by `lib/filter-dsl`.
  */
 export {
+  derivedHidden,
   type FormAccess,
   type FormAccessOptions,
   type FormLocation,

@@ -1,3 +1,4 @@
+import { type AppInputs, type DerivedAccess, derivedAccess } from '@formloom/form-runtime';
 import { Types } from 'mongoose';
 import { compileFilter, type FilterField } from '../filter-dsl/index.js';
 import type {
@@ -21,6 +22,11 @@ export interface FormAccessOptions {
   fields: ReadonlyMap<string, FilterField>;
   now?: Date;
   timeZone?: string;
+  /**
+   * What the derived fields of every form of the app are made of: with it, a value made of a hidden one
+   * is hidden too (see {@link derivedHidden}). Without it only listed fields are hidden.
+   */
+  inputs?: AppInputs;
 }
 
 /** Where the records of one form live: every record query starts with these, `ws` first. */
@@ -43,8 +49,17 @@ export interface FormAccess {
    * grants the action. `extra` (a compiled client filter) is and-ed in, never replacing the scope.
    */
   filter(action: ScopedAction, extra?: MongoFilter): MongoFilter | null;
-  /** Field keys the caller may not see (absent from every payload). */
+  /**
+   * Field keys the caller may not see (absent from every payload): those the roles hide, and derived
+   * values made of hidden ones (unless declassified).
+   */
   readonly hidden: ReadonlySet<string>;
+  /**
+   * Derived fields (lookups, and what is made of them) shown record by record: only where every record
+   * the listed relation fields (keys, or `subform.column`) name is one the caller may view. They cannot
+   * be filtered, sorted or grouped by.
+   */
+  readonly perRecord: ReadonlyMap<string, readonly string[]>;
   /** Field keys the caller may see but not write (hidden ones are also not writable). */
   readonly readOnly: ReadonlySet<string>;
   /** A copy of a record's `data` without hidden fields. */
@@ -177,7 +192,12 @@ export function formAccess(
     : grantsFor(subject, roles, formKey);
   const viewers = grants.filter((grant) => grant.view !== undefined);
   const editors = grants.filter((grant) => grant.edit !== undefined);
-  const hidden = privileged ? new Set<string>() : restrictedInAll(viewers, (a) => a === 'hidden');
+  const derived = privileged || !options.inputs ? null : derivedHidden(subject, roles, options.inputs);
+  const hidden = privileged
+    ? new Set<string>()
+    : derived
+      ? new Set(derived.hidden(formKey)?.keys() ?? restrictedInAll(viewers, (a) => a === 'hidden'))
+      : restrictedInAll(viewers, (a) => a === 'hidden');
   const editRestricted = restrictedInAll(editors, (a) => a === 'hidden' || a === 'readOnly');
   const readOnly = privileged ? new Set<string>() : new Set([...editRestricted, ...hidden]);
 
@@ -212,10 +232,54 @@ export function formAccess(
       return filter;
     },
     hidden,
+    perRecord: derived ? derived.perRecord(formKey) : new Map(),
     readOnly,
     strip: (data) => stripKeys(data, hidden),
     forbiddenWrites: (data) => forbiddenKeys(data, readOnly),
   };
+}
+
+const derivations = new WeakMap<
+  AppInputs,
+  WeakMap<readonly AppRoleDefinition[], Map<string, DerivedAccess>>
+>();
+
+/**
+ * The subject's field access over every form of the app with derived values (form-runtime's
+ * `derivedAccess`): formulas, lookups, rollups and default formulas made of a hidden value are hidden,
+ * transitively, unless a role declassifies them; lookups through relations to forms the subject may not
+ * view entirely are shown record by record. Cached per app definition and held roles.
+ */
+export function derivedHidden(
+  subject: AccessSubject,
+  roles: readonly AppRoleDefinition[],
+  inputs: AppInputs,
+): DerivedAccess {
+  let byRoles = derivations.get(inputs);
+  if (!byRoles) {
+    byRoles = new WeakMap();
+    derivations.set(inputs, byRoles);
+  }
+  let byHeld = byRoles.get(roles);
+  if (!byHeld) {
+    byHeld = new Map();
+    byRoles.set(roles, byHeld);
+  }
+  const key = [...new Set(subject.roles)].sort().join(',');
+  let result = byHeld.get(key);
+  if (!result) {
+    const held = roles.filter((role) => subject.roles.includes(role.key));
+    const viewsAll = (form: string) =>
+      held.some((role) => role.forms.some((grant) => grant.form === form && grant.view === 'all'));
+    result = derivedAccess(
+      held.map((role) => role.forms),
+      inputs,
+      { viewsAll },
+    );
+    if (byHeld.size >= 256) byHeld.clear();
+    byHeld.set(key, result);
+  }
+  return result;
 }
 
 /** Written keys that are restricted; `subform.column` counts when any written row carries the column. */

@@ -21,8 +21,11 @@ export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
  */
 export type DataScope = 'all' | 'own' | 'department' | 'departmentAndBelow' | { custom: unknown };
 
-/** Per-field restriction for a role: `hidden` fields never leave the server; `readOnly` ones cannot be written. */
-export type FieldAccess = 'hidden' | 'readOnly';
+/**
+ * Per-field access for a role: `hidden` fields never leave the server; `readOnly` ones cannot be written;
+ * `visible` declassifies a derived field (shown even when it is made of values hidden from the role).
+ */
+export type FieldAccess = 'hidden' | 'readOnly' | 'visible';
 
 /** What one role may do with one form (`FormPermission` of packages/schema). An absent action is not allowed. */
 export interface FormPermission {

@@ -3,8 +3,9 @@ import { appError, isAppError } from '../../lib/errors.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
 import { isComputed } from '../forms/meta.js';
 import type { FormDoc } from '../forms/model.js';
-import { openForm, withoutHiddenFields } from '../records/context.js';
+import { openForm, visibleData } from '../records/context.js';
 import { type RecordDoc, recordModel } from '../records/model.js';
+import { relatedVisibility } from '../records/visibility.js';
 import { runRecompute } from '../records/worker.js';
 import { createRecord, updateRecord } from '../records/write.js';
 import type { Caller } from './caller.js';
@@ -251,13 +252,12 @@ export async function exportRecords(
     const filter = target.access.filter('view', { deletedAt: null });
     if (!filter) continue;
     const docs = await recordModel(connection).find(filter).sort({ _id: 1 }).lean<RecordDoc[]>();
-    const stripped = docs.map((doc) => ({
-      ...doc,
-      data: target.access.strip(withoutHiddenFields(target.form.definition, doc.data ?? {})) as Record<
-        string,
-        unknown
-      >,
-    }));
+    const visibility = await relatedVisibility(
+      target,
+      target.access,
+      docs.map((doc) => doc.data ?? {}),
+    );
+    const stripped = docs.map((doc) => ({ ...doc, data: visibleData(target, doc.data ?? {}, visibility) }));
     loaded.push({ key: form.key, definition: target.form.definition, docs: stripped });
     refs.set(form.key, new Map(docs.map((doc, i) => [doc._id.toHexString(), `r${i + 1}`])));
   }

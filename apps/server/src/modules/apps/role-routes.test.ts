@@ -156,6 +156,17 @@ describe('app roles', () => {
         ],
         '/0/forms/0/view/custom/field',
       ],
+      // Only derived fields (formulas, lookups, rollups, default formulas) can be declassified.
+      [
+        [
+          {
+            key: 'x',
+            name: label('X'),
+            forms: [{ form: 'deals', view: 'all', fields: [{ field: 'amount', access: 'visible' }] }],
+          },
+        ],
+        '/0/forms/0/fields/0/field',
+      ],
     ];
     for (const [list, path] of cases) {
       const res = await save(owner, list);

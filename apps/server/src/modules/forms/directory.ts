@@ -1,3 +1,4 @@
+import { type AppInputs, appInputs } from '@formloom/form-runtime';
 import type { Connection, Types } from 'mongoose';
 import type { FormDirectory, LoadedForm, ScopePlan } from '../records/plan.js';
 import { planScope } from '../records/plan.js';
@@ -73,4 +74,19 @@ export function planFor(form: LoadedForm, directory: AppDirectory): ScopePlan {
     plans.set(key, plan);
   }
   return plan;
+}
+
+const inputs = new WeakMap<AppDirectory, AppInputs>();
+
+/**
+ * What the derived fields of every form of the directory are made of (form-runtime's `appInputs`), the
+ * graph the access layer follows to hide values made of hidden ones. Computed once per directory.
+ */
+export function inputsOf(directory: AppDirectory): AppInputs {
+  let graph = inputs.get(directory);
+  if (!graph) {
+    graph = appInputs(directory.forms, directory);
+    inputs.set(directory, graph);
+  }
+  return graph;
 }

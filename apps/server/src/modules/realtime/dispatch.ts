@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { type PipelineStage, Types } from 'mongoose';
 import type { Server } from 'socket.io';
 import type { AppInstance } from '../../app.js';
-import { type FormAccess, formAccess } from '../../lib/access/index.js';
-import { subjectOf } from '../apps/caller.js';
-import { type FormTarget, openForm, recordView } from '../records/context.js';
+import type { FormAccess } from '../../lib/access/index.js';
+import type { FieldDef } from '../forms/meta.js';
+import { accessOf, type FormTarget, openForm, recordView, relatedAccess } from '../records/context.js';
 import { type RecordDoc, recordModel } from '../records/model.js';
+import { ALL_VISIBLE, relatedVisibility } from '../records/visibility.js';
 import type { RecordChange, RecordChangeType } from './bus.js';
 import type { Subscription, Subscriptions } from './subscriptions.js';
 
@@ -66,7 +67,8 @@ export interface DispatchStats {
 
 /** Sockets that see exactly the same records and fields of one form: checked and served together. */
 interface Group {
-  access: FormAccess;
+  /** The form as the group's first caller opened it (their access, their view of related forms). */
+  target: FormTarget;
   filter: Record<string, unknown>;
   sockets: string[];
 }
@@ -76,14 +78,37 @@ interface Group {
  * tagged so they never collide with strings) and the hidden fields. Members with the same roles and an
  * `all` scope share one key whoever they are; `own` scopes differ per user, as they must.
  */
-export function groupKey(filter: Record<string, unknown>, hidden: ReadonlySet<string>): string {
-  const tagged = JSON.stringify(filter, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    if (raw instanceof Types.ObjectId) return { $oid: raw.toHexString() };
-    if (raw instanceof Date) return { $date: raw.toISOString() };
-    return value;
-  });
-  return `${tagged}|${[...hidden].sort().join(',')}`;
+export function groupKey(
+  filter: Record<string, unknown>,
+  hidden: ReadonlySet<string>,
+  related: ReadonlyArray<Record<string, unknown> | null> = [],
+): string {
+  const tag = (value: unknown) =>
+    JSON.stringify(value, function (this: Record<string, unknown>, key, inner: unknown) {
+      const raw = this[key];
+      if (raw instanceof Types.ObjectId) return { $oid: raw.toHexString() };
+      if (raw instanceof Date) return { $date: raw.toISOString() };
+      return inner;
+    });
+  // Values shown record by record also depend on which related records the caller may view.
+  return `${tag(filter)}|${[...hidden].sort().join(',')}|${tag(related)}`;
+}
+
+/** The view filters of the forms whose records decide what `access` shows record by record. */
+function relatedFilters(target: FormTarget, access: FormAccess) {
+  const forms = new Set<string>();
+  for (const relations of access.perRecord.values()) {
+    for (const relation of relations) {
+      const [head, column] = relation.split('.');
+      const field = target.form.definition.fields.find((f) => f.key === head);
+      const def =
+        column === undefined
+          ? field
+          : (field?.columns as FieldDef[] | undefined)?.find((c) => c.key === column);
+      if (typeof def?.form === 'string') forms.add(def.form);
+    }
+  }
+  return [...forms].sort().map((form) => relatedAccess(target, form)?.filter('view') ?? null);
 }
 
 /** The last change per record in a batch; a record created and changed within it is still news as `created`. */
@@ -192,6 +217,11 @@ export class RecordDispatcher {
     const currentIds = current.map((change) => new Types.ObjectId(change.id));
     this.stats.groups += groups.length;
     const visible = await this.visibleTo(groups, target, currentIds);
+    // Which related records each group may view, for the values shown record by record.
+    const records = current.map((change) => docs.get(change.id)?.data ?? {});
+    const visibility = await Promise.all(
+      groups.map((group) => relatedVisibility(group.target, group.target.access, records)),
+    );
     for (const [index, group] of groups.entries()) {
       const seen = visible[index] ?? new Set<string>();
       const room = this.io.local.to(group.sockets);
@@ -207,7 +237,7 @@ export class RecordDispatcher {
             v: change.v,
           } satisfies RecordDeletedPayload);
         } else {
-          const record = recordView({ ...target, access: group.access }, doc);
+          const record = recordView(group.target, doc, visibility[index] ?? ALL_VISIBLE);
           room.emit(`record:${change.type}`, { ws, form, record } satisfies RecordEventPayload);
         }
       }
@@ -231,7 +261,7 @@ export class RecordDispatcher {
       for (let g = 0; g < groups.length; g += GROUPS_PER_QUERY) {
         const facets: Record<string, PipelineStage.FacetPipelineStage[]> = {};
         for (const [offset, group] of groups.slice(g, g + GROUPS_PER_QUERY).entries()) {
-          const filter = group.access.filter('view', { _id: { $in: chunk } });
+          const filter = group.target.access.filter('view', { _id: { $in: chunk } });
           if (filter) facets[`g${g + offset}`] = [{ $match: filter }, { $project: { _id: 1, v: 1 } }];
         }
         if (Object.keys(facets).length === 0) continue;
@@ -251,26 +281,21 @@ export class RecordDispatcher {
 
   private groupsOf(target: FormTarget, listeners: readonly Subscription[]): Group[] {
     const groups = new Map<string, Group>();
-    const roles = target.app.roles ?? [];
     for (const listener of listeners) {
-      const access = formAccess(
-        subjectOf(listener.caller),
-        roles,
-        target.form.key,
-        { ws: target.caller.ws, form: target.form.id },
-        { fields: target.filterFields, now: target.now, timeZone: listener.caller.timeZone },
-      );
+      const access = accessOf(target, listener.caller);
+      const mine: FormTarget = { ...target, caller: listener.caller, access };
       let filter: Record<string, unknown> | null;
+      let key: string;
       try {
         filter = access.filter('view');
+        if (!filter) continue;
+        key = groupKey(filter, access.hidden, relatedFilters(mine, access));
       } catch {
         continue; // A custom scope that does not compile reaches nothing (the HTTP API answers 400).
       }
-      if (!filter) continue;
-      const key = groupKey(filter, access.hidden);
       const group = groups.get(key);
       if (group) group.sockets.push(listener.socketId);
-      else groups.set(key, { access, filter, sockets: [listener.socketId] });
+      else groups.set(key, { target: mine, filter, sockets: [listener.socketId] });
     }
     return [...groups.values()];
   }

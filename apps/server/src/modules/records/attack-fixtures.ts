@@ -33,6 +33,7 @@ export const SECRETS = {
   /** `margin` of the rep's own deal (hidden by role) and what formulas make of it. */
   margin: 7919,
   marginx2: 15838,
+  marginx4: 31676,
   /** `items.cost` of the rep's deal (a hidden subform column) and its row total. */
   cost: 613,
   lineCost: 1226,
@@ -41,6 +42,7 @@ export const SECRETS = {
   creditLimit: 90001,
   /** Another rep's deal. */
   theirCode: 'THEIRS-42',
+  theirName: 'Theirs',
 } as const;
 
 const options = (...values: string[]) => values.map((value) => ({ value, label: label(value) }));
@@ -68,6 +70,8 @@ export const ROLES = [
           { field: 'margin', access: 'hidden' },
           { field: 'items.cost', access: 'hidden' },
           { field: 'discount', access: 'readOnly' },
+          // Made of margin, and shown to the rep all the same.
+          { field: 'payable', access: 'visible' },
         ],
       },
       { form: 'visits', submit: true, view: 'all', edit: 'own', export: true },
@@ -108,6 +112,13 @@ export const DEALS = {
       type: 'formula',
       label: label('Margin x2'),
       expression: 'margin * 2',
+      resultType: 'number',
+    },
+    {
+      key: 'payable',
+      type: 'formula',
+      label: label('Payable'),
+      expression: 'amount * 0.1 + margin',
       resultType: 'number',
     },
     // Derived from a derived value: hidden transitively.
@@ -210,6 +221,22 @@ export const VISITS = {
   ],
 };
 
+/**
+ * The secrets found in an answer, as text: numbers not inside longer numbers, names anywhere. An answer
+ * to the rep holding any of them leaks.
+ */
+export function secretsIn(body: string): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(SECRETS)) {
+    const pattern =
+      typeof value === 'number'
+        ? new RegExp(`(?<![0-9.])${value}(?![0-9])`)
+        : new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    if (pattern.test(body)) found.push(name);
+  }
+  return found;
+}
+
 /** A request as `who`. */
 export function request(
   t: TestApp,
@@ -280,7 +307,7 @@ export async function buildAccessWorld(t: TestApp, roles: unknown[] = ROLES): Pr
   });
   expect(mine.statusCode, mine.body).toBe(200);
   await create(otherRep, 'deals', 'theirs', {
-    name: 'Theirs',
+    name: SECRETS.theirName,
     code: SECRETS.theirCode,
     amount: 300,
     customer: ids.secretCo,

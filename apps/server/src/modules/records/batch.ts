@@ -3,6 +3,7 @@ import { toErrorResponse } from '../../lib/error-handler.js';
 import { appError, type ErrorBody, type ErrorDetail } from '../../lib/errors.js';
 import { type FormTarget, type RecordView, recordView } from './context.js';
 import { type RecordDoc, recordModel } from './model.js';
+import { relatedVisibility } from './visibility.js';
 import {
   commitCreates,
   commitUpdate,
@@ -37,6 +38,11 @@ export interface BatchUpdateBody {
 export type BatchResult =
   | { index: number; ok: true; action: 'created' | 'updated'; record: RecordView }
   | { index: number; ok: false; status: number; error: ErrorBody['error'] };
+
+/** What became of one record before the written ones are viewed for the caller. */
+type BatchOutcome =
+  | { index: number; ok: true; action: 'created' | 'updated' }
+  | Extract<BatchResult, { ok: false }>;
 
 /** The answer of a batch call. */
 export interface BatchAnswer {
@@ -95,7 +101,27 @@ function refuseAll(failed: Array<Extract<BatchResult, { ok: false }>>, total: nu
   throw appError(code, message, details);
 }
 
-function answer(results: BatchResult[]): BatchAnswer {
+/**
+ * The answer of a batch: the written records (`written`, by index) viewed as the caller may see them,
+ * with one visibility query per related form for all of them (lookups are masked per caller).
+ */
+async function answer(
+  target: FormTarget,
+  outcomes: BatchOutcome[],
+  written: ReadonlyMap<number, RecordDoc>,
+): Promise<BatchAnswer> {
+  const visibility = await relatedVisibility(
+    target,
+    target.access,
+    [...written.values()].map((doc) => doc.data ?? {}),
+  );
+  const results = outcomes
+    .sort((a, b) => a.index - b.index)
+    .map((outcome): BatchResult => {
+      if (!outcome.ok) return outcome;
+      const doc = written.get(outcome.index) as RecordDoc;
+      return { ...outcome, record: recordView(target, doc, visibility) };
+    });
   return {
     results,
     created: results.filter((r) => r.ok && r.action === 'created').length,
@@ -196,7 +222,8 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
     return settle(prepareCreate(target, record, { memo }).then((p) => ({ kind: 'create', prepared: p })));
   });
 
-  const results: BatchResult[] = [];
+  const results: BatchOutcome[] = [];
+  const written = new Map<number, RecordDoc>();
   const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
     Extract<BatchResult, { ok: false }>
   >;
@@ -208,7 +235,7 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
   const updates = planned.flatMap((p, i) =>
     p.ok && p.value.kind === 'update' ? [{ i, p: p.value.prepared }] : [],
   );
-  const updated = await commitUpdates(target, updates, results, body.atomic === true, inputs.length);
+  const updated = await commitUpdates(target, updates, results, written, body.atomic === true, inputs.length);
   const creates = planned.flatMap((p, i) =>
     p.ok && p.value.kind === 'create' ? [{ i, p: p.value.prepared }] : [],
   );
@@ -220,9 +247,10 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
   const createFailures: Array<Extract<BatchResult, { ok: false }>> = [];
   outcomes.forEach((outcome, n) => {
     const index = creates[n]?.i ?? -1;
-    if (outcome.ok)
-      results.push({ index, ok: true, action: 'created', record: recordView(target, outcome.doc) });
-    else if (!outcome.collateral || !body.atomic)
+    if (outcome.ok) {
+      written.set(index, outcome.doc);
+      results.push({ index, ok: true, action: 'created' });
+    } else if (!outcome.collateral || !body.atomic)
       createFailures.push(failure(index, outcome.error) as Extract<BatchResult, { ok: false }>);
   });
   if (body.atomic && createFailures.length > 0) {
@@ -230,7 +258,7 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
     refuseAll(createFailures, inputs.length);
   }
   results.push(...createFailures);
-  return answer(results.sort((a, b) => a.index - b.index));
+  return answer(target, results, written);
 }
 
 function dataOf(record: { data?: unknown }): Record<string, unknown> {
@@ -247,7 +275,8 @@ function dataOf(record: { data?: unknown }): Record<string, unknown> {
 async function commitUpdates(
   target: FormTarget,
   updates: Array<{ i: number; p: PreparedUpdate }>,
-  results: BatchResult[],
+  results: BatchOutcome[],
+  written: Map<number, RecordDoc>,
   atomic: boolean,
   total: number,
 ): Promise<Array<{ p: PreparedUpdate; after: RecordDoc }>> {
@@ -256,7 +285,8 @@ async function commitUpdates(
     const outcome = await settle(commitUpdate(target, p));
     if (outcome.ok) {
       done.push({ p, after: outcome.value });
-      results.push({ index: i, ok: true, action: 'updated', record: recordView(target, outcome.value) });
+      written.set(i, outcome.value);
+      results.push({ index: i, ok: true, action: 'updated' });
       continue;
     }
     const refused = failure(i, outcome.error) as Extract<BatchResult, { ok: false }>;
@@ -292,13 +322,14 @@ export async function batchUpdate(target: FormTarget, body: BatchUpdateBody): Pr
     }
     return settle(prepareUpdate(target, new Types.ObjectId(record.id), record));
   });
-  const results: BatchResult[] = [];
+  const results: BatchOutcome[] = [];
+  const written = new Map<number, RecordDoc>();
   const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
     Extract<BatchResult, { ok: false }>
   >;
   if (body.atomic && refused.length > 0) refuseAll(refused, body.records.length);
   results.push(...refused);
   const updates = planned.flatMap((p, i) => (p.ok ? [{ i, p: p.value }] : []));
-  await commitUpdates(target, updates, results, body.atomic === true, body.records.length);
-  return answer(results.sort((a, b) => a.index - b.index));
+  await commitUpdates(target, updates, results, written, body.atomic === true, body.records.length);
+  return answer(target, results, written);
 }

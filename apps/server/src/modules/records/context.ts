@@ -4,7 +4,7 @@ import { type FormAccess, formAccess } from '../../lib/access/index.js';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import type { FilterField } from '../../lib/filter-dsl/index.js';
 import { type Caller, subjectOf } from '../apps/caller.js';
-import { type AppDirectory, planFor } from '../forms/directory.js';
+import { type AppDirectory, inputsOf, planFor } from '../forms/directory.js';
 import { issueDetails } from '../forms/issues.js';
 import {
   type FieldDef,
@@ -18,6 +18,7 @@ import { type AppRoles, loadFormScope } from './form-cache.js';
 import type { RecordDoc } from './model.js';
 import type { LoadedForm, ScopePlan } from './plan.js';
 import { checkValidationFormulas, effectiveDefinition } from './rules.js';
+import { maskRelated, type RelatedVisibility, relatedVisibility } from './visibility.js';
 import type { WriteOrigin } from './write-hooks.js';
 
 /** Everything one request needs about the form it works on, resolved once. */
@@ -53,7 +54,7 @@ export async function openForm(
   // The store's clock (a test's controllable one): TODAY() in formulas and record times agree with jobs.
   const now = clockNow(connection);
   const filterFields = filterFieldsOf(form.definition, formLookups(form, directory));
-  const access = accessTo(caller, app, form, filterFields, now);
+  const access = accessTo(caller, { app, directory }, form, filterFields, now);
   return {
     connection,
     caller,
@@ -63,7 +64,11 @@ export async function openForm(
     directory,
     access,
     filterFields,
-    queryFields: new Map([...filterFields].filter(([key]) => !access.hidden.has(key))),
+    // Values shown record by record (lookups of records the caller may not all view) are not
+    // queryable either: a filter or sort over all records would tell the values of the others.
+    queryFields: new Map(
+      [...filterFields].filter(([key]) => !access.hidden.has(key) && !access.perRecord.has(key)),
+    ),
     plan: planFor(form, directory),
   };
 }
@@ -81,18 +86,23 @@ export function formLookups(form: LoadedForm, directory: AppDirectory): FormLook
 
 function accessTo(
   caller: Caller,
-  app: AppRoles,
+  scope: { app: AppRoles; directory: AppDirectory },
   form: LoadedForm,
   fields: ReadonlyMap<string, FilterField>,
   now: Date,
 ): FormAccess {
   return formAccess(
     subjectOf(caller),
-    app.roles ?? [],
+    scope.app.roles ?? [],
     form.key,
     { ws: caller.ws, form: form.id },
-    { fields, now, timeZone: caller.timeZone },
+    { fields, now, timeZone: caller.timeZone, inputs: inputsOf(scope.directory) },
   );
+}
+
+/** Another caller's access to the target's form (socket subscribers share one loaded form). */
+export function accessOf(target: FormTarget, caller: Caller): FormAccess {
+  return accessTo(caller, target, target.form, target.filterFields, target.now);
 }
 
 const related = new WeakMap<FormTarget, Map<string, FormAccess | null>>();
@@ -112,7 +122,7 @@ export function relatedAccess(target: FormTarget, formKey: string): FormAccess |
   const access = form
     ? accessTo(
         target.caller,
-        target.app,
+        target,
         form,
         filterFieldsOf(form.definition, formLookups(form, target.directory)),
         target.now,
@@ -138,16 +148,43 @@ export interface RecordView {
   deletedAt?: string;
 }
 
-/** The API view of a record for the caller. */
-export function recordView(target: FormTarget, doc: RecordDoc): RecordView {
+/**
+ * What the caller may see of a record's data: without removed fields and fields hidden from them, and
+ * with values of related records they may not view masked (`visibility`, from {@link relatedVisibility}).
+ */
+export function visibleData(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  visibility: RelatedVisibility,
+): Record<string, unknown> {
+  const { definition } = target.form;
+  const masked = maskRelated(definition.fields, target.access.perRecord, data, visibility);
+  return target.access.strip(withoutHiddenFields(definition, masked)) as Record<string, unknown>;
+}
+
+/** The API views of records for the caller (one visibility query per related form for all of them). */
+export async function recordViews(target: FormTarget, docs: readonly RecordDoc[]): Promise<RecordView[]> {
+  const visibility = await relatedVisibility(
+    target,
+    target.access,
+    docs.map((doc) => doc.data ?? {}),
+  );
+  return docs.map((doc) => recordView(target, doc, visibility));
+}
+
+/** The API view of one record for the caller. */
+export async function viewOf(target: FormTarget, doc: RecordDoc): Promise<RecordView> {
+  const [view] = await recordViews(target, [doc]);
+  return view as RecordView;
+}
+
+/** The API view of a record for the caller, given which related records they may view. */
+export function recordView(target: FormTarget, doc: RecordDoc, visibility: RelatedVisibility): RecordView {
   const view: RecordView = {
     id: doc._id.toHexString(),
     form: doc.form.toHexString(),
     formVersion: doc.formVersion,
-    data: target.access.strip(withoutHiddenFields(target.form.definition, doc.data ?? {})) as Record<
-      string,
-      unknown
-    >,
+    data: visibleData(target, doc.data ?? {}, visibility),
     owner: doc.owner.toHexString(),
     dept: doc.dept ? doc.dept.toHexString() : null,
     createdBy: doc.createdBy.toHexString(),

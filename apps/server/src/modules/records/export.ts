@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import { appError } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
-import { recordView } from './context.js';
+import { recordViews } from './context.js';
 import { parseSort, sortDocument } from './cursor.js';
 import { type RecordDoc, recordModel } from './model.js';
 import { compileQueryFilter, flatten, searchFilter } from './read.js';
@@ -84,8 +84,8 @@ export async function exportRecords(
   const visible = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
   const columns = view.fields ? pickColumns(visible, view.fields) : visible;
   const header = ['id', ...columns.map(labelOf), 'createdAt', 'updatedAt'];
-  const rows = docs.map((doc) => {
-    const view = recordView(target, doc);
+  const views = await recordViews(target, docs);
+  const rows = views.map((view) => {
     return [view.id, ...columns.map((f) => cell(view.data[f.key])), view.createdAt, view.updatedAt];
   });
   const name = target.form.key;

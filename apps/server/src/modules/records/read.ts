@@ -1,10 +1,12 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { compileFilter } from '../../lib/filter-dsl/index.js';
 import { isAdmin } from '../apps/caller.js';
-import { type FormTarget, type RecordView, recordView } from './context.js';
+import { type FormTarget, type RecordView, recordViews, visibleData } from './context.js';
 import { afterCursor, encodeCursor, parseSort, sortDocument } from './cursor.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
+import { relatedVisibility } from './visibility.js';
 
 /** Query of the record list (API.md). */
 export interface ListQuery {
@@ -113,7 +115,18 @@ function projection(target: FormTarget, raw: string | undefined): Record<string,
     out[key] = 1;
   }
   for (const key of keys) out[`data.${key}`] = 1;
+  // Values shown record by record are masked by the relations they came through: read those too (the
+  // view then keeps only the keys asked for).
+  for (const [key, relations] of target.access.perRecord) {
+    if (!keys.includes(key.split('.')[0] ?? key)) continue;
+    for (const relation of relations) out[`data.${relation.split('.')[0]}`] = 1;
+  }
   return out;
+}
+
+/** The keys a projection asked for, or undefined for whole records. */
+function projected(raw: string | undefined): Set<string> | undefined {
+  return raw ? new Set(raw.split(',').filter((k) => k.length > 0)) : undefined;
 }
 
 /**
@@ -140,8 +153,15 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
     .lean<RecordDoc[]>();
   const page = docs.slice(0, limit);
   const last = page.at(-1);
+  const asked = projected(query.fields);
+  const items = await recordViews(target, page);
+  if (asked) {
+    for (const item of items) {
+      item.data = Object.fromEntries(Object.entries(item.data).filter(([key]) => asked.has(key)));
+    }
+  }
   return {
-    items: page.map((doc) => recordView(target, doc)),
+    items,
     nextCursor:
       docs.length > limit && last ? encodeCursor(last as unknown as Record<string, unknown>, keys) : null,
   };
@@ -181,7 +201,12 @@ export interface HistoryEntry {
   changes: Array<{ key: string; from?: unknown; to?: unknown }>;
 }
 
-/** The changes of a record the caller may view, oldest first; hidden fields' changes are left out. */
+/**
+ * The changes of a record the caller may view, oldest first, each value as the caller may see it: hidden
+ * fields' changes are left out, hidden subform columns taken out of rows, and values of related records
+ * the caller may not view masked — with the relations the record held at that version, replayed from the
+ * history itself. A change that shows nothing to the caller is left out.
+ */
 export async function recordHistory(target: FormTarget, id: Types.ObjectId): Promise<HistoryEntry[]> {
   const filter = target.access.filter('view', { _id: id });
   const visible = filter ? await recordModel(target.connection).exists(filter) : null;
@@ -190,12 +215,44 @@ export async function recordHistory(target: FormTarget, id: Types.ObjectId): Pro
     .find({ ws: target.caller.ws, record: id })
     .sort({ v: 1, _id: 1 })
     .lean();
-  const hidden = target.access.hidden;
-  return entries.map((entry) => ({
-    v: entry.v,
-    action: entry.action,
-    by: entry.by ? entry.by.toHexString() : null,
-    at: entry.at.toISOString(),
-    changes: (entry.changes ?? []).filter((change) => !hidden.has(change.key)),
-  }));
+  // The record's data before and after each entry.
+  const states: Array<{ before: Record<string, unknown>; after: Record<string, unknown> }> = [];
+  let state: Record<string, unknown> = {};
+  for (const entry of entries) {
+    const after = { ...state };
+    for (const change of entry.changes ?? []) {
+      if (change.to === undefined) delete after[change.key];
+      else after[change.key] = change.to;
+    }
+    states.push({ before: state, after });
+    state = after;
+  }
+  const visibility = await relatedVisibility(
+    target,
+    target.access,
+    states.flatMap(({ before, after }) => [before, after]),
+  );
+  const seen = (data: Record<string, unknown>, key: string, value: unknown) =>
+    value === undefined ? undefined : visibleData(target, { ...data, [key]: value }, visibility)[key];
+  return entries.map((entry, i) => {
+    const { before, after } = states[i] ?? { before: {}, after: {} };
+    const changes: HistoryEntry['changes'] = [];
+    for (const change of entry.changes ?? []) {
+      const from = seen(before, change.key, change.from);
+      const to = seen(after, change.key, change.to);
+      if (isDeepStrictEqual(from, to)) continue;
+      changes.push({
+        key: change.key,
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+      });
+    }
+    return {
+      v: entry.v,
+      action: entry.action,
+      by: entry.by ? entry.by.toHexString() : null,
+      at: entry.at.toISOString(),
+      changes,
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { type AccessWorld, buildAccessWorld, request, SECRETS } from './attack-fixtures.js';
+import { type AccessWorld, buildAccessWorld, request, SECRETS, secretsIn } from './attack-fixtures.js';
 
 /**
  * The attack suite of the records write path (issue 10): oracles that tell a hidden value by how a write
@@ -265,5 +265,182 @@ describe('search, saved views and exports of a view', () => {
     expect(exported.statusCode).toBe(400);
     const sorted = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/export?sort=-margin`);
     expect(sorted.statusCode).toBe(400);
+  });
+});
+
+describe('derived values inherit access', () => {
+  const visits: Record<string, string> = {};
+  type Deal = { id: string; data: Record<string, unknown> };
+
+  beforeAll(async () => {
+    // The owner links the rep's deal to another rep's customer, in a multiple relation and a subform row.
+    const v = await currentV(w.forms.deals, w.ids.mine);
+    const linked = await send(w.owner, 'PATCH', `/forms/${w.forms.deals}/records/${w.ids.mine}`, {
+      v,
+      data: {
+        partners: [w.ids.acme, w.ids.secretCo],
+        items: [
+          { sku: 'a', qty: 2, cost: SECRETS.cost, supplier: w.ids.secretCo },
+          { sku: 'b', qty: 1, supplier: w.ids.acme },
+        ],
+      },
+    });
+    expect(linked.statusCode, linked.body).toBe(200);
+    // Visits the rep may all view, of the rep's deal and of a deal the rep may not view.
+    for (const [name, deal] of [
+      ['toMine', w.ids.mine],
+      ['toOther', w.ids.theirs],
+    ] as const) {
+      const res = await send(w.owner, 'POST', `/forms/${w.forms.visits}/records`, {
+        data: { note: name, deal },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      visits[name] = res.json().id;
+    }
+  });
+
+  function expectNoSecrets(res: LightMyRequestResponse, label: string) {
+    const found = secretsIn(res.body);
+    for (const name of found) leaks.push(`${label}: ${name}`);
+    expect(found, label).toEqual([]);
+  }
+
+  it('list and get: values made of hidden ones are absent, a declassified one is shown', async () => {
+    const list = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records`);
+    expect(list.statusCode, list.body).toBe(200);
+    expectNoSecrets(list, 'list');
+    const one = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/${w.ids.mine}`);
+    expectNoSecrets(one, 'get');
+    const mine = one.json() as Deal;
+    for (const key of ['margin', 'marginx2', 'marginx4', 'itemsCost', 'customerLimit'])
+      expect(mine.data, key).not.toHaveProperty(key);
+    expect(mine.data).toMatchObject({ payable: 7929, qtyTotal: 3, customerName: 'Acme' });
+    // Record by record: the other rep's customer is not shown, item by item and row by row.
+    expect(mine.data.partnerNames).toEqual(['Acme', null]);
+    expect(mine.data.items).toEqual([
+      { sku: 'a', qty: 2, supplier: w.ids.secretCo, supplierName: null },
+      { sku: 'b', qty: 1, supplier: w.ids.acme, supplierName: 'Acme' },
+    ]);
+    // The lead sees what the values are made of.
+    const lead = (await send(w.lead, 'GET', `/forms/${w.forms.deals}/records/${w.ids.mine}`)).json() as Deal;
+    expect(lead.data).toMatchObject({
+      marginx2: SECRETS.marginx2,
+      partnerNames: ['Acme', SECRETS.secretName],
+    });
+  });
+
+  it('filter, sort and projection refuse them like unknown fields', async () => {
+    const deals = `/forms/${w.forms.deals}/records`;
+    const filter = (field: string) =>
+      `filter=${encodeURIComponent(JSON.stringify({ field, op: 'gt', value: 1 }))}`;
+    for (const field of ['marginx2', 'marginx4', 'itemsCost', 'customerLimit', 'customerName']) {
+      // Values shown record by record (customerName) may be projected, not filtered or sorted by.
+      const projection = field === 'customerName' ? [] : [`fields=name,${field}`];
+      for (const query of [filter(field), `sort=-${field}`, ...projection]) {
+        const res = await send(w.rep, 'GET', `${deals}?${query}`);
+        expect(res.statusCode, `${query}: ${res.body}`).toBe(400);
+        expectNoSecrets(res, query);
+      }
+    }
+    // A projection of looked-up values is masked like the whole record, and holds what was asked for.
+    const projected = await send(w.rep, 'GET', `${deals}?fields=name,customerName,partnerNames`);
+    expect(projected.statusCode, projected.body).toBe(200);
+    expectNoSecrets(projected, 'projection');
+    const mine = (projected.json().items as Deal[]).find((item) => item.data.name === 'Mine');
+    expect(mine?.data).toEqual({ name: 'Mine', customerName: 'Acme', partnerNames: ['Acme', null] });
+    const allowed = await send(w.rep, 'GET', `${deals}?${filter('qtyTotal')}&sort=-payable`);
+    expect(allowed.statusCode, allowed.body).toBe(200);
+  });
+
+  it('history shows no hidden column, derived value or hidden related record', async () => {
+    const history = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/${w.ids.mine}/history`);
+    expect(history.statusCode).toBe(200);
+    expectNoSecrets(history, 'history');
+    // The owner's history holds them: the test would see a leak.
+    const owners = await send(w.owner, 'GET', `/forms/${w.forms.deals}/records/${w.ids.mine}/history`);
+    expect(secretsIn(owners.body)).toEqual(expect.arrayContaining(['marginx2', 'cost', 'secretName']));
+  });
+
+  it('CSV and XLSX exports hold none of them', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const csv = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/export?format=csv`);
+    expect(csv.statusCode, csv.body).toBe(200);
+    expectNoSecrets(csv, 'csv');
+    expect(csv.body).not.toContain('Margin x2');
+    const xlsx = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/export?format=xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    book.worksheets[0]?.eachRow((row) => {
+      row.eachCell((cell) => {
+        cells.push(String(cell.value));
+      });
+    });
+    const text = cells.join('\n');
+    expect(secretsIn(text)).toEqual([]);
+    expect(text).toContain('7929');
+  });
+
+  it('lookups from another form: hidden fields and records the caller may not view read as nothing', async () => {
+    const list = await send(w.rep, 'GET', `/forms/${w.forms.visits}/records`);
+    expect(list.statusCode).toBe(200);
+    expectNoSecrets(list, 'visits');
+    const byNote = new Map(
+      (list.json().items as Deal[]).map((item) => [item.data.note as string, item.data]),
+    );
+    expect(byNote.get('toMine')).toMatchObject({ dealName: 'Mine', dealAmount: 100 });
+    expect(byNote.get('toOther')).toMatchObject({ dealName: null, dealAmount: null });
+    for (const data of byNote.values()) {
+      expect(data).not.toHaveProperty('dealMargin');
+      expect(data).not.toHaveProperty('dealMarginx2');
+    }
+    const filtered = await send(
+      w.rep,
+      'GET',
+      `/forms/${w.forms.visits}/records?filter=${encodeURIComponent(
+        JSON.stringify({ field: 'dealName', op: 'eq', value: SECRETS.theirName }),
+      )}`,
+    );
+    expect(filtered.statusCode).toBe(400);
+    const csv = await send(w.rep, 'GET', `/forms/${w.forms.visits}/records/export?format=csv`);
+    expectNoSecrets(csv, 'visits csv');
+    const history = await send(w.rep, 'GET', `/forms/${w.forms.visits}/records/${visits.toOther}/history`);
+    expectNoSecrets(history, 'visit history');
+  });
+
+  it('reports refuse them as measures, dimensions and filters', async () => {
+    const widget = (form: string, spec: Record<string, unknown>) => ({
+      widget: { key: 'w', title: { en: 'W' }, source: { form }, type: 'kpi', ...spec },
+    });
+    const cases: Array<[string, unknown, number]> = [
+      ['max marginx2', widget('deals', { measures: [{ aggregate: 'max', field: 'marginx2' }] }), 422],
+      ['sum itemsCost', widget('deals', { measures: [{ aggregate: 'sum', field: 'itemsCost' }] }), 422],
+      ['by customer name', widget('deals', { type: 'bar', dimensions: [{ field: 'customerName' }] }), 422],
+      ['by deal name', widget('visits', { type: 'bar', dimensions: [{ field: 'dealName' }] }), 422],
+      [
+        'by supplier name (a row lookup)',
+        widget('deals', { type: 'bar', dimensions: [{ field: 'items.supplierName' }] }),
+        422,
+      ],
+      [
+        'sum of a hidden row value',
+        widget('deals', { measures: [{ aggregate: 'sum', field: 'items.lineCost' }] }),
+        422,
+      ],
+      ['filter marginx4', widget('deals', { filter: { field: 'marginx4', op: 'gt', value: 0 } }), 400],
+    ];
+    for (const [label, body, status] of cases) {
+      const res = await send(w.rep, 'POST', '/reports/query', body);
+      expect(res.statusCode, `${label}: ${res.body}`).toBe(status);
+      expectNoSecrets(res, label);
+    }
+    const payable = await send(
+      w.rep,
+      'POST',
+      '/reports/query',
+      widget('deals', { measures: [{ aggregate: 'max', field: 'payable' }] }),
+    );
+    expect(payable.json().rows).toEqual([{ max_payable: 7929 }]);
   });
 });

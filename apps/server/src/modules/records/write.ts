@@ -13,9 +13,9 @@ import {
   forbidden,
   hiddenValues,
   type RecordView,
-  recordView,
   requireObject,
   validateData,
+  viewOf,
   writableValues,
 } from './context.js';
 import { applyDefaults } from './defaults.js';
@@ -330,7 +330,7 @@ export async function createRecord(target: FormTarget, body: { data?: unknown })
   const prepared = await prepareCreate(target, body, { takeSerials: true });
   const [outcome] = await commitCreates(target, [prepared]);
   if (!outcome?.ok) throw outcome?.error;
-  return recordView(target, outcome.doc);
+  return viewOf(target, outcome.doc);
 }
 
 /** Gives serial numbers back so sequences stay gap-free (only possible while nobody took a later one). */
@@ -381,7 +381,7 @@ async function findScoped(
 
 /** Reads one record the caller may view. */
 export async function getRecord(target: FormTarget, id: Types.ObjectId): Promise<RecordView> {
-  return recordView(target, await findScoped(target, 'view', id));
+  return viewOf(target, await findScoped(target, 'view', id));
 }
 
 /** An update that passed every check and is computed, ready to store. */
@@ -495,7 +495,7 @@ export async function updateRecord(
   id: Types.ObjectId,
   body: { data?: unknown; v?: unknown },
 ): Promise<RecordView> {
-  return recordView(target, await commitUpdate(target, await prepareUpdate(target, id, body)));
+  return viewOf(target, await commitUpdate(target, await prepareUpdate(target, id, body)));
 }
 
 /** Soft-deletes (`restore: false`) or restores a record; restoring is for workspace owners and admins. */
@@ -548,5 +548,5 @@ export async function setDeleted(
     v: updated.v,
   });
   await recordWritten({ type: deleted ? 'deleted' : 'restored', target, before: current, after: updated });
-  return recordView(target, updated);
+  return viewOf(target, updated);
 }

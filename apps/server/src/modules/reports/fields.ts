@@ -38,7 +38,9 @@ export function reportFields(target: FormTarget): Map<string, ReportField> {
     const columns = Array.isArray(field.columns) ? (field.columns as FieldDef[]) : [];
     for (const column of columns) {
       const key = `${field.key}.${column.key}`;
-      if (column.hidden || target.access.hidden.has(key) || out.has(key)) continue;
+      // Hidden columns, and lookups shown row by row (of records the caller may not all view), are out.
+      if (column.hidden || target.access.hidden.has(key) || target.access.perRecord.has(key) || out.has(key))
+        continue;
       const base = filterFieldOf(column);
       const path = `data.${field.key}.${column.key}`;
       out.set(key, toReportField({ ...base, path }, column.label, `data.${field.key}`));

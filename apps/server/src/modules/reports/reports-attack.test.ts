@@ -56,7 +56,7 @@ function expectStatus(res: LightMyRequestResponse, status: number, label: string
 function expectNoMargins(res: LightMyRequestResponse, label: string): void {
   const margins = DEALS.map((d) => d.data.margin as number);
   const total = margins.reduce((a, b) => a + b, 0);
-  for (const value of [...margins, total]) {
+  for (const value of [...margins, total, ...margins.map((m) => m * 2), total * 2]) {
     if (new RegExp(`(?<![0-9.])${value}(?![0-9])`).test(res.body)) leaks.push(`${label}: margin ${value}`);
   }
   if (res.statusCode === 200) expect(res.body, label).not.toContain('margin');
@@ -272,6 +272,56 @@ describe('hidden fields', () => {
       widget: widget({ type: 'kpi', measures: [{ aggregate: 'max', field: margin }] }),
     });
     expect(lead.json().rows).toEqual([{ max_margin: 99 }]);
+  });
+});
+
+describe('fields made of hidden ones', () => {
+  it('a formula over the hidden field (marginx2 = margin * 2) is refused wherever margin is', async () => {
+    const field = 'marginx2';
+    const cases: [string, unknown, number][] = [
+      ['dimension', { widget: widget({ type: 'bar', dimensions: [{ field }] }) }, 422],
+      ...(['sum', 'avg', 'min', 'max', 'countDistinct', 'count'] as const).map(
+        (aggregate): [string, unknown, number] => [
+          `measure ${aggregate}`,
+          { widget: widget({ type: 'kpi', measures: [{ aggregate, field }] }) },
+          422,
+        ],
+      ),
+      ['widget filter', { widget: widget({ type: 'kpi', filter: { field, op: 'gt', value: 50 } }) }, 400],
+      ['body filter', { widget: kpi, filters: [{ field, op: 'gt', value: 50 }] }, 400],
+      [
+        'sort',
+        {
+          widget: widget({
+            type: 'table',
+            dimensions: [{ field: 'region' }],
+            sort: [{ by: field, dir: 'desc' }],
+          }),
+        },
+        422,
+      ],
+      [
+        'formula measure',
+        {
+          widget: widget({
+            type: 'kpi',
+            measures: [{ aggregate: 'count' }, { key: 'x', formula: 'marginx2 + 0' }],
+          }),
+        },
+        422,
+      ],
+    ];
+    for (const [label, body, status] of cases) {
+      const res = await send(victim.rep, body);
+      expectStatus(res, status, `${field} as ${label}`);
+      expectNoMargins(res, `${field} as ${label}`);
+    }
+    // The lead, who sees margin, gets it.
+    requests += 1;
+    const lead = await send(victim.lead, {
+      widget: widget({ type: 'kpi', measures: [{ aggregate: 'max', field }] }),
+    });
+    expect(lead.json().rows).toEqual([{ max_marginx2: 198 }]);
   });
 });
 

@@ -131,6 +131,14 @@ export async function buildWorld(
       { key: 'region', type: 'select', label: label('Region'), options: options('north', 'south', 'east') },
       { key: 'amount', type: 'number', label: label('Amount') },
       { key: 'margin', type: 'number', label: label('Margin') },
+      // Made of margin: hidden from whoever margin is hidden from.
+      {
+        key: 'marginx2',
+        type: 'formula',
+        label: label('Margin x2'),
+        expression: 'margin * 2',
+        resultType: 'number',
+      },
       { key: 'stage', type: 'select', label: label('Stage'), options: options('lead', 'proposal', 'won') },
       { key: 'closeDate', type: 'date', label: label('Close date') },
       { key: 'tags', type: 'multiselect', label: label('Tags'), options: options('x', 'y') },
