@@ -230,7 +230,7 @@ export function secretsIn(body: string): string[] {
   for (const [name, value] of Object.entries(SECRETS)) {
     const pattern =
       typeof value === 'number'
-        ? new RegExp(`(?<![0-9.])${value}(?![0-9])`)
+        ? new RegExp(`(?<![0-9a-zA-Z.])${value}(?![0-9a-zA-Z])`)
         : new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     if (pattern.test(body)) found.push(name);
   }
