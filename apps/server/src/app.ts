@@ -124,7 +124,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
-        scriptSrc: ["'self'"],
+        // The browser validates submissions with the server's ajv code, which compiles schemas to
+        // functions: docs/decisions/0003-browser-validation-csp.md.
+        scriptSrc: ["'self'", "'unsafe-eval'"],
       },
     },
   });

@@ -32,8 +32,38 @@ const AppBuilderPage = lazy(() =>
 const DesignerPage = lazy(() =>
   import('./features/designer/designer-page').then((m) => ({ default: m.DesignerPage })),
 );
-const FillPage = lazy(() => import('./features/designer/fill-page').then((m) => ({ default: m.FillPage })));
+const DesignerFillPage = lazy(() =>
+  import('./features/designer/fill-page').then((m) => ({ default: m.FillPage })),
+);
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
+// Each area is its own chunk: opening a form loads the form filler, not the list, import or gallery.
+const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ default: m.AppShell })));
+const AppIndexPage = lazy(() =>
+  import('./features/apps/app-index-page').then((m) => ({ default: m.AppIndexPage })),
+);
+const DashboardPlaceholderPage = lazy(() =>
+  import('./features/apps/dashboard-placeholder-page').then((m) => ({ default: m.DashboardPlaceholderPage })),
+);
+const GalleryPage = lazy(() =>
+  import('./features/templates/gallery-page').then((m) => ({ default: m.GalleryPage })),
+);
+const TemplatePage = lazy(() =>
+  import('./features/templates/template-page').then((m) => ({ default: m.TemplatePage })),
+);
+const RecordsPage = lazy(() =>
+  import('./features/records/records-page').then((m) => ({ default: m.RecordsPage })),
+);
+const RecordPage = lazy(() =>
+  import('./features/records/detail/record-page').then((m) => ({ default: m.RecordPage })),
+);
+const ImportPage = lazy(() =>
+  import('./features/records/import/import-page').then((m) => ({ default: m.ImportPage })),
+);
+const OpenRecordPage = lazy(() =>
+  import('./layout/open-record-page').then((m) => ({ default: m.OpenRecordPage })),
+);
+const FillPage = lazy(() => import('./features/forms/fill/fill-page').then((m) => ({ default: m.FillPage })));
+const EditPage = lazy(() => import('./features/forms/fill/edit-page').then((m) => ({ default: m.EditPage })));
 
 /** Shows the loading and "server unreachable" screens before any route can decide. */
 function SessionGate({ children }: { children: ReactNode }) {
@@ -111,7 +141,19 @@ function AppRoutes() {
           <Route path="build/:appId" element={<AppBuilderPage />} />
           <Route path="build/:appId/forms/new" element={<DesignerPage />} />
           <Route path="build/:appId/forms/:formId" element={<DesignerPage />} />
-          <Route path="build/:appId/forms/:formId/fill" element={<FillPage />} />
+          <Route path="build/:appId/forms/:formId/fill" element={<DesignerFillPage />} />
+          <Route path="open/:formId/:recordId" element={<OpenRecordPage />} />
+          <Route path="templates" element={<GalleryPage />} />
+          <Route path="templates/:templateKey" element={<TemplatePage />} />
+          <Route path="apps/:appId" element={<AppShell />}>
+            <Route index element={<AppIndexPage />} />
+            <Route path="forms/:formId" element={<RecordsPage />} />
+            <Route path="forms/:formId/new" element={<FillPage />} />
+            <Route path="forms/:formId/import" element={<ImportPage />} />
+            <Route path="forms/:formId/records/:recordId" element={<RecordPage />} />
+            <Route path="forms/:formId/records/:recordId/edit" element={<EditPage />} />
+            <Route path="dashboards/:dashboardKey" element={<DashboardPlaceholderPage />} />
+          </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

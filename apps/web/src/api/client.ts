@@ -38,6 +38,16 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'formloom.token';
 
+let requestLanguage = 'en';
+
+/**
+ * The UI language, sent as `Accept-Language` with every call so the server words its messages (errors,
+ * validation details) in the language the user reads. Set by the i18n module on every switch.
+ */
+export function setRequestLanguage(language: string): void {
+  requestLanguage = language;
+}
+
 /** The bearer token kept in localStorage; the httpOnly session cookie travels on its own. */
 export const tokenStore = {
   get(): string | null {
@@ -104,6 +114,32 @@ const CSRF_COOKIE = 'formloom_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Headers every call carries: credentials, CSRF (writes) and the UI language. */
+export function authHeaders(method: string): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': requestLanguage };
+  const token = tokenStore.get();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const csrf = SAFE_METHODS.has(method) ? null : readCookie(CSRF_COOKIE);
+  if (csrf) headers[CSRF_HEADER] = csrf;
+  return headers;
+}
+
+/** The error an answer's status and body mean (for callers that do not go through {@link apiRequest}). */
+export function errorFromAnswer(status: number, statusText: string, text: string): ApiError {
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (status === 401) for (const listener of unauthorizedListeners) listener();
+  if (isApiErrorBody(parsed)) {
+    const { code, message, details } = parsed.error;
+    return new ApiError(status, code, message, toDetails(details));
+  }
+  return new ApiError(status, CLIENT_ERROR_CODES.badResponse, `${status} ${statusText}`);
+}
+
 function readCookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
     const [key, ...value] = part.trim().split('=');
@@ -116,6 +152,8 @@ function readCookie(name: string): string | null {
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -123,7 +161,11 @@ export interface RequestOptions {
  * rejects with an {@link ApiError} for every failure, including network errors.
  */
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': requestLanguage,
+    ...options.headers,
+  };
   const token = tokenStore.get();
   if (token) headers.Authorization = `Bearer ${token}`;
   // Cookie-authenticated writes must prove they come from this page; harmless next to a bearer token.

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import { setRequestLanguage } from '../api/client';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
@@ -29,6 +30,7 @@ export async function changeLanguage(language: Language): Promise<void> {
 
 function syncDocumentLanguage(tag: string): void {
   document.documentElement.lang = toLanguage(tag);
+  setRequestLanguage(toLanguage(tag));
 }
 
 /** Initialises i18next once: stored choice first, then the browser's preferred languages. */

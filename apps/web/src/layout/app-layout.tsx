@@ -6,6 +6,7 @@ import { PageSkeleton } from '../components/status-states';
 import { useIsPhone } from '../components/use-is-phone';
 import { AppHeader } from './app-header';
 import { BOTTOM_NAV_HEIGHT, BottomNav } from './bottom-nav';
+import { LiveSession } from './live-session';
 import { NAV, selectedNav } from './nav-items';
 
 function SideNav() {
@@ -49,6 +50,7 @@ export function AppLayout() {
         {t('nav.skip')}
       </a>
       <AppHeader />
+      <LiveSession />
       <Layout>
         {!phone && <SideNav />}
         <Layout.Content

@@ -89,6 +89,17 @@ describe('import preview', () => {
     expect(await codes()).toEqual([]);
   });
 
+  it('leaves out a column mapped to nothing, even when its header names a field', async () => {
+    const res = await call(t, w, 'POST', `/forms/${orders}/records/import`, {
+      format: 'csv',
+      content: ['Order code,Quantity', 'S-1,lots'].join('\n'),
+      mapping: { Quantity: '' },
+      dryRun: true,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ valid: 1, errors: [] });
+  });
+
   it('refuses a file that is no spreadsheet, and callers who may not add records', async () => {
     const bad = await call(t, w, 'POST', `/forms/${orders}/records/import/preview`, {
       format: 'xlsx',

@@ -15,7 +15,7 @@ export interface ImportRequest {
   format: 'csv' | 'xlsx';
   /** CSV text, or the XLSX file in base64. */
   content: string;
-  /** Column header -> field key; headers matching a field's key or label map by themselves. */
+  /** Column header -> field key (`""` leaves the column out); headers matching a field's key or label map by themselves. */
   mapping?: Record<string, string>;
   /** Check every row and report, writing nothing. */
   dryRun?: boolean;
@@ -115,6 +115,11 @@ export function planImport(target: FormTarget, request: ImportRequest) {
     if (label?.['zh-CN']) byHeader.set(label['zh-CN'], field);
   }
   for (const [header, key] of Object.entries(request.mapping ?? {})) {
+    // An empty target leaves the column out, even when its header names a field.
+    if (key === '') {
+      byHeader.delete(header);
+      continue;
+    }
     const field = fields.find((f) => f.key === key);
     if (!field)
       throw appError('VALIDATION_FAILED', 'Invalid mapping', [

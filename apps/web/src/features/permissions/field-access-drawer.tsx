@@ -1,6 +1,7 @@
 import { Drawer, Empty, Radio, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FormFieldSummary, FormSummary, LocalizedText } from '../../api/endpoints';
+import type { FormFieldSummary, FormSummary } from '../../api/endpoints';
+import { localized } from '../../i18n/localized';
 import type { CellDraft } from './matrix-model';
 
 type Access = 'default' | 'hidden' | 'readOnly';
@@ -10,12 +11,7 @@ interface FieldRow {
   label: string;
 }
 
-/** Text of a localized name in the UI language (English, then any, as fallbacks). */
-export function localized(text: LocalizedText | undefined, language: string): string {
-  if (text === undefined) return '';
-  if (typeof text === 'string') return text;
-  return text[language] ?? text.en ?? Object.values(text)[0] ?? '';
-}
+export { localized };
 
 /** Every field a role can restrict: top-level fields and, as `subform.column`, subform columns. */
 export function restrictableFields(form: FormSummary | undefined, language: string): FieldRow[] {

@@ -1,0 +1,151 @@
+import { Checkbox, Flex, Radio, Select, Switch, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { FieldDefinition } from '../../../api/apps';
+import { localized } from '../../../i18n/localized';
+import { optionLabel, optionsOf } from './format';
+import type { DisplayProps, FieldWidget, InputProps } from './types';
+
+/**
+ * The options a choice field offers now: with `dependsOn`, those whose `parents` include the parent
+ * field's value (options without parents are offered under every value), as the server checks it.
+ */
+export function offeredOptions(
+  field: FieldDefinition,
+  scope: Readonly<Record<string, unknown>>,
+  language: string,
+) {
+  const parentKey = typeof field.dependsOn === 'string' ? field.dependsOn : undefined;
+  const parent = parentKey ? scope[parentKey] : undefined;
+  return optionsOf(field)
+    .filter((o) => !parentKey || !o.parents || (typeof parent === 'string' && o.parents.includes(parent)))
+    .map((o) => ({ value: o.value, label: localized(o.label, language) || o.value }));
+}
+
+function ChoiceDisplay({ field, value, ctx, compact }: DisplayProps) {
+  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  if (values.length === 0) return null;
+  return (
+    <Flex gap={4} wrap={!compact}>
+      {values.map((v) => {
+        const color = optionsOf(field).find((o) => o.value === v)?.color;
+        return (
+          <Tag key={String(v)} bordered={false} {...(color ? { color } : {})} style={{ marginInlineEnd: 0 }}>
+            {optionLabel(field, v, ctx.language)}
+          </Tag>
+        );
+      })}
+    </Flex>
+  );
+}
+
+/** Keeps a cascading value valid: a parent change that removes the chosen option clears it. */
+function useOffered(field: FieldDefinition, props: InputProps) {
+  return offeredOptions(field, props.scope, props.ctx.language);
+}
+
+function SelectInput(props: InputProps) {
+  const { t } = useTranslation();
+  const { field, value, onChange, id, disabled, invalid, ariaLabel } = props;
+  const options = useOffered(field, props);
+  const multiple = field.type === 'multiselect';
+  const parentKey = typeof field.dependsOn === 'string' ? field.dependsOn : undefined;
+  const waiting =
+    parentKey !== undefined && (props.scope[parentKey] === undefined || props.scope[parentKey] === null);
+  return (
+    <Select
+      id={id}
+      {...(multiple ? { mode: 'multiple' as const } : {})}
+      value={multiple ? (Array.isArray(value) ? value : []) : (value ?? undefined)}
+      onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
+      options={options}
+      disabled={disabled}
+      status={invalid ? 'error' : ''}
+      allowClear
+      showSearch={{ optionFilterProp: 'label' }}
+      placeholder={waiting ? t('fields.pickParentFirst') : t('fields.choose')}
+      style={{ width: '100%' }}
+      aria-label={ariaLabel}
+    />
+  );
+}
+
+function RadioInput(props: InputProps) {
+  const { field, value, onChange, id, disabled, ariaLabel } = props;
+  const options = useOffered(field, props);
+  return (
+    <Radio.Group
+      id={id}
+      value={value ?? null}
+      onChange={(e) => onChange(e.target.value)}
+      disabled={disabled}
+      aria-label={ariaLabel}
+    >
+      <Flex wrap gap={8}>
+        {options.map((o) => (
+          <Radio key={o.value} value={o.value} style={{ minHeight: 32, alignItems: 'center' }}>
+            {o.label}
+          </Radio>
+        ))}
+      </Flex>
+    </Radio.Group>
+  );
+}
+
+function CheckboxInput(props: InputProps) {
+  const { field, value, onChange, id, disabled, ariaLabel } = props;
+  const options = useOffered(field, props);
+  return (
+    <div id={id}>
+      <Checkbox.Group
+        value={Array.isArray(value) ? (value as string[]) : []}
+        onChange={(next) => onChange(next.length === 0 ? null : next)}
+        disabled={disabled}
+        aria-label={ariaLabel}
+      >
+        <Flex wrap gap={8}>
+          {options.map((o) => (
+            <Checkbox key={o.value} value={o.value} style={{ minHeight: 32, alignItems: 'center' }}>
+              {o.label}
+            </Checkbox>
+          ))}
+        </Flex>
+      </Checkbox.Group>
+    </div>
+  );
+}
+
+function SwitchDisplay({ value }: DisplayProps) {
+  const { t } = useTranslation();
+  if (value === undefined || value === null) return null;
+  return <span>{value ? t('fields.yes') : t('fields.no')}</span>;
+}
+
+function SwitchInput({ value, onChange, id, disabled, ariaLabel }: InputProps) {
+  return (
+    <Switch
+      id={id}
+      checked={value === true}
+      onChange={(checked) => onChange(checked)}
+      disabled={disabled}
+      aria-label={ariaLabel}
+    />
+  );
+}
+
+const choiceText: FieldWidget['text'] = (value, field, ctx) =>
+  (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value])
+    .map((v) => optionLabel(field, v, ctx.language))
+    .join(', ');
+
+/** Widgets of the choice field types. */
+export const choiceWidgets: Record<string, FieldWidget> = {
+  Select: { Display: ChoiceDisplay, Input: SelectInput, text: choiceText },
+  RadioGroup: { Display: ChoiceDisplay, Input: RadioInput, text: choiceText },
+  MultiSelect: { Display: ChoiceDisplay, Input: SelectInput, text: choiceText },
+  CheckboxGroup: { Display: ChoiceDisplay, Input: CheckboxInput, text: choiceText },
+  Switch: {
+    Display: SwitchDisplay,
+    Input: SwitchInput,
+    text: (v) => (v === true ? '✓' : v === false ? '✗' : ''),
+  },
+};

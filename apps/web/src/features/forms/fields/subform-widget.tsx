@@ -1,0 +1,392 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Button, Card, Empty, Flex, Typography, theme } from 'antd';
+import { memo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldDefinition } from '../../../api/apps';
+import { useIsPhone } from '../../../components/use-is-phone';
+import { localized } from '../../../i18n/localized';
+import type { FormStore } from '../fill/form-store';
+import { useFormStore, useMaybeStoreErrors, useStoreValue } from '../fill/use-store';
+import type { DisplayProps, FieldContext, FieldWidget, InputProps } from './types';
+
+type Row = Record<string, unknown>;
+
+let widgetFor: (field: FieldDefinition) => FieldWidget = () => {
+  throw new Error('widgets not registered');
+};
+
+/** Lets subform cells use the registry's widgets (set once by the registry, which imports this file). */
+export function setSubformResolver(resolve: (field: FieldDefinition) => FieldWidget): void {
+  widgetFor = resolve;
+}
+
+const COMPUTED = new Set(['formula', 'lookup', 'rollup', 'serial', 'system']);
+
+function columnsOf(field: FieldDefinition): FieldDefinition[] {
+  return (field.columns ?? []).filter((c) => !c.hidden);
+}
+
+/** Width of a column in the desktop grid, by what it holds. */
+function widthOf(column: FieldDefinition): number {
+  if (['number', 'money', 'percent', 'formula', 'rollup', 'rating', 'switch'].includes(column.type))
+    return 130;
+  if (['date'].includes(column.type)) return 160;
+  if (['datetime'].includes(column.type)) return 210;
+  if (['attachment', 'image', 'signature', 'address', 'textarea'].includes(column.type)) return 240;
+  return 180;
+}
+
+function rowsOf(value: unknown): Row[] {
+  return Array.isArray(value) ? (value as Row[]) : [];
+}
+
+interface CellProps {
+  store: FormStore | null;
+  subform: string;
+  column: FieldDefinition;
+  row: Row;
+  index: number;
+  ctx: FieldContext;
+  disabled: boolean;
+  readOnly: ReadonlySet<string>;
+  onCell(index: number, column: string, value: unknown): void;
+  showLabel: boolean;
+}
+
+function CellErrors({ errors }: { errors: readonly string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <Typography.Text type="danger" style={{ fontSize: 12, display: 'block' }} role="alert">
+      {errors.join('; ')}
+    </Typography.Text>
+  );
+}
+
+function Cell({ store, subform, column, row, index, ctx, disabled, readOnly, onCell, showLabel }: CellProps) {
+  const { t } = useTranslation();
+  const widget = widgetFor(column);
+  const label = localized(column.label as never, ctx.language) || column.key;
+  const id = `field-${subform}-${index}-${column.key}`;
+  const editable =
+    !COMPUTED.has(column.type) &&
+    !column.readOnly &&
+    !readOnly.has(`${subform}.${column.key}`) &&
+    widget.Input;
+  const errors = useMaybeStoreErrors(store, `${subform}/${index}/${column.key}`);
+  const cellCtx: FieldContext = { ...ctx, subform };
+  const Input = widget.Input;
+  return (
+    <div style={{ minWidth: 0 }} data-testid={`cell-${column.key}`}>
+      {showLabel && (
+        <label htmlFor={id} style={{ display: 'block', fontSize: 12, color: '#64748b', marginBottom: 2 }}>
+          {label}
+          {column.required && editable ? <span style={{ color: '#dc2626' }}> *</span> : null}
+        </label>
+      )}
+      {editable && Input ? (
+        <Input
+          field={column}
+          value={row[column.key] ?? null}
+          onChange={(next) => onCell(index, column.key, next)}
+          ctx={cellCtx}
+          id={id}
+          disabled={disabled}
+          invalid={Boolean(errors?.length)}
+          scope={row}
+          ariaLabel={t('fields.cellLabel', { column: label, row: index + 1 })}
+        />
+      ) : (
+        <div id={id} style={{ minHeight: 32, display: 'flex', alignItems: 'center' }}>
+          <widget.Display field={column} value={row[column.key]} ctx={cellCtx} scope={row} />
+        </div>
+      )}
+      <CellErrors errors={errors} />
+    </div>
+  );
+}
+
+interface RowProps extends Omit<CellProps, 'column' | 'showLabel'> {
+  columns: FieldDefinition[];
+  hiddenColumns: ReadonlySet<string> | undefined;
+  onRemove?: (index: number) => void;
+  phone: boolean;
+}
+
+/** One row; memoized on its own object, so editing another row never repaints it. */
+const SubformRow = memo(function SubformRow(props: RowProps) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const { columns, hiddenColumns, onRemove, phone, index } = props;
+  const visible = columns.filter((c) => !hiddenColumns?.has(c.key));
+  const remove = onRemove && (
+    <Button
+      type="text"
+      danger
+      icon={<DeleteOutlined />}
+      aria-label={t('fields.removeRow', { row: index + 1 })}
+      onClick={() => onRemove(index)}
+    />
+  );
+  if (phone) {
+    return (
+      <Card
+        size="small"
+        data-testid="subform-row"
+        title={t('fields.rowTitle', { row: index + 1 })}
+        extra={remove}
+        style={{ marginBottom: 8 }}
+      >
+        <Flex vertical gap={8}>
+          {visible.map((column) => (
+            <Cell key={column.key} {...props} column={column} showLabel />
+          ))}
+        </Flex>
+      </Card>
+    );
+  }
+  return (
+    <div
+      data-testid="subform-row"
+      style={{
+        display: 'flex',
+        gap: 8,
+        alignItems: 'flex-start',
+        padding: '6px 8px',
+        borderBottom: `1px solid ${token.colorBorderSecondary}`,
+      }}
+    >
+      <span style={{ width: 32, flex: 'none', color: token.colorTextSecondary, paddingTop: 6 }}>
+        {index + 1}
+      </span>
+      {columns.map((column) => (
+        <div key={column.key} style={{ width: widthOf(column), flex: 'none' }}>
+          {hiddenColumns?.has(column.key) ? null : <Cell {...props} column={column} showLabel={false} />}
+        </div>
+      ))}
+      <span style={{ width: 40, flex: 'none' }}>{remove}</span>
+    </div>
+  );
+});
+
+interface TableProps {
+  field: FieldDefinition;
+  rows: Row[];
+  ctx: FieldContext;
+  store: FormStore | null;
+  disabled: boolean;
+  readOnly: ReadonlySet<string>;
+  onCell(index: number, column: string, value: unknown): void;
+  onRows?(rows: Row[]): void;
+}
+
+/** The rows, virtualized: 2,000 rows render only those on screen. */
+function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onRows }: TableProps) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const phone = useIsPhone();
+  const scroller = useRef<HTMLDivElement>(null);
+  const columns = columnsOf(field);
+  const rowHeight = phone ? 56 + columns.length * 62 : 48;
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 6,
+    measureElement: (element) => element.getBoundingClientRect().height,
+  });
+  const maxRows = typeof field.maxRows === 'number' ? field.maxRows : 10_000;
+  const minRows = typeof field.minRows === 'number' ? field.minRows : 0;
+  const live = store?.live;
+  const rules = live?.hasColumnRules(field.key) ?? false;
+  const editable = !disabled && onRows !== undefined;
+  const width = 32 + 40 + columns.reduce((sum, c) => sum + widthOf(c) + 8, 16);
+  const remove =
+    editable && rows.length > minRows
+      ? (index: number) => onRows?.(rows.filter((_, i) => i !== index))
+      : undefined;
+  const header = !phone && (
+    <div
+      style={{
+        display: 'flex',
+        gap: 8,
+        padding: '6px 8px',
+        background: token.colorFillAlter,
+        fontWeight: 500,
+        borderBottom: `1px solid ${token.colorBorderSecondary}`,
+        position: 'sticky',
+        top: 0,
+        zIndex: 1,
+      }}
+      aria-hidden="true"
+    >
+      <span style={{ width: 32, flex: 'none' }}>#</span>
+      {columns.map((column) => (
+        <span key={column.key} style={{ width: widthOf(column), flex: 'none' }}>
+          {localized(column.label as never, ctx.language) || column.key}
+          {column.required && !COMPUTED.has(column.type) ? (
+            <span style={{ color: '#dc2626' }}> *</span>
+          ) : null}
+        </span>
+      ))}
+      <span style={{ width: 40, flex: 'none' }} />
+    </div>
+  );
+  return (
+    <div data-testid={`subform-${field.key}`} style={{ width: '100%', minWidth: 0 }}>
+      {rows.length === 0 ? (
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('fields.noRows')}
+          style={{ margin: '8px 0' }}
+        />
+      ) : (
+        <section
+          ref={scroller}
+          aria-label={localized(field.label as never, ctx.language) || field.key}
+          style={{
+            maxHeight: phone ? 640 : 480,
+            overflow: 'auto',
+            border: phone ? undefined : `1px solid ${token.colorBorderSecondary}`,
+            borderRadius: 8,
+          }}
+        >
+          <div style={{ minWidth: phone ? undefined : width }}>
+            {header}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const row = rows[item.index] ?? {};
+                return (
+                  <div
+                    key={item.key}
+                    data-index={item.index}
+                    ref={virtualizer.measureElement}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      width: '100%',
+                      transform: `translateY(${item.start}px)`,
+                    }}
+                  >
+                    <SubformRow
+                      store={store}
+                      subform={field.key}
+                      columns={columns}
+                      row={row}
+                      index={item.index}
+                      ctx={ctx}
+                      disabled={!editable}
+                      readOnly={readOnly}
+                      onCell={onCell}
+                      hiddenColumns={
+                        rules && live && store ? live.hiddenColumns(store.data, field.key, row) : undefined
+                      }
+                      {...(remove ? { onRemove: remove } : {})}
+                      phone={phone}
+                    />
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </section>
+      )}
+      {editable && rows.length < maxRows && (
+        <Button
+          icon={<PlusOutlined />}
+          onClick={() => {
+            onRows?.([...rows, {}]);
+            // Show the new row: the list may be long.
+            requestAnimationFrame(() => virtualizer.scrollToIndex(rows.length, { align: 'end' }));
+          }}
+          style={{ marginTop: 8 }}
+          block={phone}
+        >
+          {t('fields.addRow')}
+        </Button>
+      )}
+      {rows.length > 0 && (
+        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
+          {t('fields.rowCount', { count: rows.length })}
+        </Typography.Text>
+      )}
+    </div>
+  );
+}
+
+const NO_READONLY: ReadonlySet<string> = new Set();
+
+/** Edits a subform through the form's store when there is one (cell by cell), else through onChange. */
+function SubformInput({ field, value, onChange, ctx, disabled }: InputProps) {
+  const store = useFormStore();
+  if (store) return <StoreSubform field={field} ctx={ctx} store={store} disabled={disabled === true} />;
+  const rows = rowsOf(value);
+  return (
+    <SubformTable
+      field={field}
+      rows={rows}
+      ctx={ctx}
+      store={null}
+      disabled={disabled === true}
+      readOnly={NO_READONLY}
+      onCell={(index, column, next) =>
+        onChange(rows.map((r, i) => (i === index ? { ...r, [column]: next } : r)))
+      }
+      onRows={(next) => onChange(next)}
+    />
+  );
+}
+
+function StoreSubform({
+  field,
+  ctx,
+  store,
+  disabled,
+}: {
+  field: FieldDefinition;
+  ctx: FieldContext;
+  store: FormStore;
+  disabled: boolean;
+}) {
+  const rows = rowsOf(useStoreValue(store, field.key));
+  return (
+    <SubformTable
+      field={field}
+      rows={rows}
+      ctx={ctx}
+      store={store}
+      disabled={disabled}
+      readOnly={ctx.readOnly ?? NO_READONLY}
+      onCell={(index, column, next) => store.setCell(field.key, index, column, next)}
+      onRows={(next) => store.setRows(field.key, next)}
+    />
+  );
+}
+
+function SubformDisplay({ field, value, ctx, compact }: DisplayProps) {
+  const { t } = useTranslation();
+  const rows = rowsOf(value);
+  if (compact) return rows.length > 0 ? <span>{t('fields.rowCount', { count: rows.length })}</span> : null;
+  return (
+    <SubformTable
+      field={field}
+      rows={rows}
+      ctx={ctx}
+      store={null}
+      disabled
+      readOnly={NO_READONLY}
+      onCell={() => {}}
+    />
+  );
+}
+
+/** The subform widget. */
+export const subformWidgets: Record<string, FieldWidget> = {
+  SubformTable: {
+    Display: SubformDisplay,
+    Input: SubformInput,
+    wide: true,
+    text: (value) => `${rowsOf(value).length}`,
+  },
+};

@@ -1,0 +1,158 @@
+import { CloudUploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Drawer, Flex, List, Typography } from 'antd';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { realtime, useRealtimeEvent } from '../api/realtime';
+import { useMembers } from '../features/forms/fields/directory';
+import { discard, flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
+import { useMe, useSession } from '../features/session/session-context';
+
+/** The user's waiting offline submissions, re-read whenever the outbox changes (in any tab). */
+function useOutbox(userId: string) {
+  const version = useSyncExternalStore(
+    (listener) => onOutboxChange(listener),
+    () => JSON.stringify(queued(userId).map((e) => [e.key, Boolean(e.refused)])),
+  );
+  return { entries: queued(userId), version };
+}
+
+/**
+ * What runs while someone is signed in: the realtime connection to their workspace, sending submissions
+ * made offline as soon as the connection is back (each exactly once), and telling them when they are
+ * mentioned or get a task.
+ */
+export function LiveSession() {
+  const { t } = useTranslation();
+  const { notification, message } = App.useApp();
+  const navigate = useNavigate();
+  const me = useMe();
+  const { workspace } = useSession();
+  const members = useMembers(workspace?.id ?? '');
+  const { entries } = useOutbox(me.user.id);
+  const [open, setOpen] = useState(false);
+  const [online, setOnline] = useState(navigator.onLine);
+
+  useEffect(() => {
+    if (!workspace) return;
+    void realtime.join(workspace.id).catch(() => undefined);
+  }, [workspace]);
+  useEffect(() => () => realtime.leave(), []);
+
+  useEffect(() => {
+    const send = () =>
+      void flushOutbox(me.user.id, (entry) => {
+        void message.success(t('outbox.sent', { form: entry.formName }));
+      });
+    const up = () => {
+      setOnline(true);
+      send();
+    };
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    send();
+    const timer = setInterval(() => {
+      if (navigator.onLine) send();
+    }, 30_000);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+      clearInterval(timer);
+    };
+  }, [me.user.id, message, t]);
+
+  useRealtimeEvent('comment:mentioned', (payload) => {
+    const by = members?.get(String(payload.by))?.name ?? t('fields.unknownMember');
+    notification.info({
+      key: String(payload.comment),
+      title: t('mentions.title', { name: by }),
+      description: (
+        <Button
+          type="link"
+          style={{ paddingInline: 0 }}
+          onClick={() => navigate(`/open/${payload.form}/${payload.record}`)}
+        >
+          {t('mentions.open')}
+        </Button>
+      ),
+    });
+  });
+  useRealtimeEvent('tasks:assigned', (payload) => {
+    notification.info({
+      key: `tasks-${payload.tasks.join(',')}`,
+      title: t('inbox.newTasks', { count: payload.tasks.length }),
+      description: (
+        <Button type="link" style={{ paddingInline: 0 }} onClick={() => navigate('/inbox')}>
+          {t('inbox.open')}
+        </Button>
+      ),
+    });
+  });
+
+  if (entries.length === 0 && online) return null;
+  return (
+    <>
+      {!online && (
+        <Alert banner type="warning" showIcon title={t('outbox.offline')} data-testid="offline-banner" />
+      )}
+      {entries.length > 0 && (
+        <Alert
+          banner
+          type={entries.some((e) => e.refused) ? 'error' : 'info'}
+          icon={<CloudUploadOutlined />}
+          showIcon
+          data-testid="outbox-banner"
+          title={t('outbox.waiting', { count: entries.length })}
+          action={
+            <Flex gap={4}>
+              <Button size="small" onClick={() => setOpen(true)}>
+                {t('outbox.show')}
+              </Button>
+              {online && (
+                <Button size="small" type="primary" onClick={() => void flushOutbox(me.user.id)}>
+                  {t('outbox.sendNow')}
+                </Button>
+              )}
+            </Flex>
+          }
+        />
+      )}
+      <Drawer
+        open={open}
+        onClose={() => setOpen(false)}
+        title={t('outbox.title')}
+        placement="bottom"
+        size="auto"
+      >
+        <List
+          dataSource={entries}
+          renderItem={(entry) => (
+            <List.Item
+              actions={[
+                <Button key="discard" danger size="small" onClick={() => discard(entry.key)}>
+                  {t('outbox.discard')}
+                </Button>,
+              ]}
+            >
+              <List.Item.Meta
+                title={entry.formName}
+                description={
+                  entry.refused ? (
+                    <Typography.Text type="danger">
+                      {entry.refused.message}
+                      {entry.refused.details.length > 0 &&
+                        `: ${entry.refused.details.map((d) => `${d.path} ${d.message}`).join('; ')}`}
+                    </Typography.Text>
+                  ) : (
+                    t('outbox.queuedAt', { time: new Date(entry.queuedAt).toLocaleString() })
+                  )
+                }
+              />
+            </List.Item>
+          )}
+        />
+      </Drawer>
+    </>
+  );
+}
