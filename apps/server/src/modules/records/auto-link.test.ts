@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { addMember } from '../auth/test-helpers.js';
 import { call, createForm, label, type Workspace, workspaceWithApp } from './test-fixtures.js';
 
 let t: TestApp;
@@ -102,5 +103,72 @@ describe('relations linked by a rule (autoLink)', () => {
         expect.stringMatching(/fields\/1\/autoLink\/and\/1\/value$/),
       ]),
     );
+  });
+});
+
+describe('conditions on a department and below (inDepartment)', () => {
+  it("sums records whose member is in the host's department or one below it, by member or by record department", async () => {
+    const dept = async (name: string, parent?: string) => {
+      const res = await call(t, w, 'POST', '/departments', { name, ...(parent ? { parent } : {}) });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      return (res.json() as { id: string }).id;
+    };
+    const region = await dept('East');
+    const team = await dept('East 1', region);
+    const other = await dept('North');
+    const ann = await addMember(t.app, w.owner, w.ws, 'ann@example.com', ['admin'], { department: team });
+    await createForm(t, w, {
+      key: 'deals',
+      name: label('Deals'),
+      fields: [
+        { key: 'seller', type: 'member', label: label('Seller') },
+        { key: 'amount', type: 'number', label: label('Amount') },
+      ],
+    });
+    const goals = await createForm(t, w, {
+      key: 'goals',
+      name: label('Goals'),
+      fields: [
+        { key: 'unit', type: 'department', label: label('Unit') },
+        {
+          key: 'bySeller',
+          type: 'rollup',
+          label: label('By seller'),
+          form: 'deals',
+          field: 'amount',
+          aggregate: 'sum',
+          conditions: { field: 'seller', op: 'inDepartment', value: { $field: 'unit' } },
+        },
+        {
+          key: 'byRecord',
+          type: 'rollup',
+          label: label('By record department'),
+          form: 'deals',
+          field: 'amount',
+          aggregate: 'sum',
+          conditions: { field: '_dept', op: 'inDepartment', value: { $field: 'unit' } },
+        },
+      ],
+    });
+    const deals = (await call(t, w, 'GET', `/apps/${w.appId}/forms`))
+      .json()
+      .find((f: { key: string }) => f.key === 'deals').id as string;
+    // Ann (team East 1) writes a deal of her own; the owner (no department) writes one naming her.
+    const own = await call(
+      t,
+      w,
+      'POST',
+      `/forms/${deals}/records`,
+      { data: { seller: ann.userId, amount: 70 } },
+      ann.headers,
+    );
+    expect(own.statusCode, own.body).toBe(201);
+    await create(deals, { seller: ann.userId, amount: 30 });
+    await create(deals, { seller: w.owner.userId, amount: 5 });
+    const of = async (unit: string) => (await create(goals, { unit })).data;
+    expect(await of(region)).toMatchObject({ bySeller: 100, byRecord: 70 });
+    expect(await of(team)).toMatchObject({ bySeller: 100, byRecord: 70 });
+    expect(await of(other)).toMatchObject({ bySeller: 0, byRecord: 0 });
+    expect((await create(goals, {})).data).toMatchObject({ bySeller: 0, byRecord: 0 });
   });
 });

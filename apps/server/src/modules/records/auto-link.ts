@@ -29,7 +29,7 @@ export async function applyAutoLinks(
   for (const field of rules) {
     const related = typeof field.form === 'string' ? ctx.forms.byKey(field.form) : undefined;
     if (!related) continue;
-    const query = hostQuery(ctx, field.autoLink, related, data);
+    const query = await hostQuery(ctx, field.autoLink, related, data);
     const docs = await recordModel(ctx.connection)
       .find(query, { _id: 1 })
       .sort({ createdAt: -1, _id: -1 })

@@ -9,6 +9,7 @@ import {
 } from '../../lib/filter-dsl/index.js';
 import { type FieldDef, filterFieldsOf } from '../forms/meta.js';
 import { isFormulaError } from './formulas.js';
+import { expandInDepartment } from './in-department.js';
 import { recordModel } from './model.js';
 import type { FormDirectory, LoadedForm, ScopePlan } from './plan.js';
 import { fromFormulaValue } from './values.js';
@@ -212,7 +213,7 @@ export function rollupQuery(
   field: FieldDef,
   source: LoadedForm,
   data: Record<string, unknown>,
-): MongoQuery {
+): Promise<MongoQuery> {
   return hostQuery(ctx, field.conditions, source, data);
 }
 
@@ -220,16 +221,17 @@ export function rollupQuery(
  * The live records of `source` matching conditions whose `$field` / `$recordPeriod` operands read the host
  * record's `data` (rollups, auto-links).
  */
-export function hostQuery(
+export async function hostQuery(
   ctx: ComputeContext,
   conditions: unknown,
   source: LoadedForm,
   data: Record<string, unknown>,
-): MongoQuery {
+): Promise<MongoQuery> {
   const base: MongoQuery = { ws: ctx.ws, form: source.id, deletedAt: null };
   if (!conditions) return base;
-  const condition = compileFilter(conditions, {
-    fields: filterFieldsOf(source.definition),
+  const fields = filterFieldsOf(source.definition);
+  const condition = compileFilter(await expandInDepartment(ctx, conditions, fields, data), {
+    fields,
     context: {
       userId: ctx.userId,
       departmentId: ctx.departmentId,
@@ -237,7 +239,8 @@ export function hostQuery(
       timeZone: ctx.timeZone,
     },
     resolve: hostResolver(data),
-    limits: { maxNodes: 1000 },
+    // Conditions come from definitions, not clients; a department's members may be many.
+    limits: { maxNodes: 1000, maxListLength: 100_000 },
   });
   return Object.keys(condition).length === 0 ? base : { ...base, $and: [condition] };
 }
@@ -249,7 +252,7 @@ async function rollupValue(
 ): Promise<unknown> {
   const source = typeof field.form === 'string' ? ctx.forms.byKey(field.form) : undefined;
   if (!source) return null;
-  const match = rollupQuery(ctx, field, source, data);
+  const match = await rollupQuery(ctx, field, source, data);
   const path = `$data.${String(field.field ?? '')}`;
   const aggregate = String(field.aggregate);
   const group: Record<string, unknown> = { _id: null };

@@ -46,6 +46,8 @@ export async function runRecompute(
     // The match may carry its own `$and`: page on top of it rather than over it.
     const query = after ? { $and: [base, { _id: { $gt: after } }] } : base;
     const batch = await Records.find(query).sort({ _id: 1 }).limit(BATCH).lean<RecordDoc[]>();
+    // Records of one batch share answers of identical reads (a department's members, the same rollup).
+    const memo = new Map<string, Promise<unknown>>();
     for (const doc of batch) {
       let current: RecordDoc | null = doc;
       for (let attempt = 0; current && attempt < CONFLICT_RETRIES; attempt++) {
@@ -53,6 +55,7 @@ export async function runRecompute(
         const now = options.now ?? clockNow(connection);
         const data = await computeRecord(
           {
+            memo,
             connection,
             ws: payload.ws,
             forms: directory,
