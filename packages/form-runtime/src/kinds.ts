@@ -40,6 +40,9 @@ const MULTI_TYPES = new Set(['multiselect', 'checkbox']);
 const FORMULA_RESULT_KINDS: Readonly<Record<string, ValueKind>> = {
   text: 'text',
   number: 'number',
+  // Money and percentages are stored as plain numbers (a percentage as its fraction).
+  money: 'number',
+  percent: 'number',
   boolean: 'boolean',
   date: 'date',
   datetime: 'datetime',
