@@ -36,7 +36,8 @@ function remembered<T>(ctx: ComputeContext, key: string, read: () => Promise<T>)
   if (!ctx.memo) return read();
   let pending = ctx.memo.get(key) as Promise<T> | undefined;
   if (!pending) {
-    pending = read();
+    // A query builder runs again each time it is awaited: keep the one promise of its answer.
+    pending = Promise.resolve(read());
     ctx.memo.set(key, pending);
   }
   return pending;

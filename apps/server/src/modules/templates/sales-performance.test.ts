@@ -311,6 +311,9 @@ describe('what a rep sees', () => {
 
     const statements = await list(w, ann, 'commission_statements');
     expect(statements.map((s) => s.data.commission)).toEqual([59_000]);
+    // The plan's tiers, mode and cap stay out of reach: only the declassified results show.
+    expect(statements[0]?.data.planTiers ?? null).toBeNull();
+    expect(statements[0]?.data.planMode ?? null).toBeNull();
     const mine = expectStatus(await widget(w, ann, 'my_performance', 'myCommission'), 200).json();
     expect(mine.rows[0]).toMatchObject({ commission: 59_000 });
     const target = expectStatus(await widget(w, ann, 'my_performance', 'myTarget'), 200).json();

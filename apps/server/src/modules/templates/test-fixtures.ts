@@ -54,7 +54,7 @@ export async function salesWorld(t: TestApp): Promise<SalesWorld> {
   const owner = await runSetup(t.app);
   const ws = owner.workspaceId;
   const base = `/api/v1/workspaces/${ws}`;
-  const w = { t, ws, base, owner } as SalesWorld;
+  const w = { t, ws, base, owner } as unknown as SalesWorld;
   const imported = expectStatus(
     await as(w, owner, 'POST', '/apps/import', { template: 'sales_performance' }),
     201,
