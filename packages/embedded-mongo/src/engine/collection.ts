@@ -1,5 +1,6 @@
 import { calculateObjectSize, ObjectId } from 'bson';
 import { MongoCommandError } from '../errors.js';
+import { parseCollation, type StringCollator } from './collation.js';
 import { valueKey } from './compare.js';
 import { Index } from './index-tree.js';
 import { getPath } from './paths.js';
@@ -12,6 +13,11 @@ export class Collection {
   options: Doc;
   /** Total BSON size of the documents, kept for capped collections only. */
   cappedBytes = 0;
+  /** Insertion numbers of a capped collection's documents, for tailable cursors. */
+  readonly insertSeq = new Map<string, number>();
+  private nextSeq = 1;
+  /** Tailable cursors waiting (awaitData) for the next insert. */
+  readonly waiters = new Set<() => void>();
 
   constructor(
     readonly db: string,
@@ -19,7 +25,14 @@ export class Collection {
     options: Doc,
   ) {
     this.options = options;
-    this.indexes.set('_id_', new Index({ v: 2, key: { _id: 1 }, name: '_id_' }));
+    // The _id index has the collection's default collation, as on mongod.
+    const collation = isPlainObject(options.collation) ? { collation: options.collation } : {};
+    this.indexes.set('_id_', new Index({ v: 2, key: { _id: 1 }, name: '_id_', ...collation }));
+  }
+
+  /** The default collation of the collection (`create` with `collation`), if any. */
+  defaultCollation(): StringCollator | undefined {
+    return parseCollation(this.options.collation);
   }
 
   /** `db.coll`. */
@@ -47,6 +60,7 @@ export class Collection {
     const pv = prev ? view(prev) : undefined;
     const plans: { ix: Index; oldKeys: unknown[][] | undefined; newKeys: unknown[][] | undefined }[] = [];
     for (const ix of this.indexes.values()) {
+      ix.check(v);
       const newKeys = ix.keysOf(v);
       const oldKeys = pv ? ix.keysOf(pv) : undefined;
       // `_id` uniqueness is the document map's key; no tree probe needed.
@@ -63,8 +77,15 @@ export class Collection {
       p.ix.add(id, doc, p.newKeys);
     }
     this.docs.set(id, doc);
-    if (this.options.capped)
+    for (const ix of this.indexes.values()) ix.track(id, v);
+    if (this.options.capped) {
       this.cappedBytes += calculateObjectSize(doc) - (prev ? calculateObjectSize(prev) : 0);
+      if (!prev) {
+        this.insertSeq.set(id, this.nextSeq++);
+        for (const wake of this.waiters) wake();
+        this.waiters.clear();
+      }
+    }
     return prev;
   }
 
@@ -83,16 +104,30 @@ export class Collection {
     const prev = this.docs.get(id);
     if (!prev) return undefined;
     const pv = view(prev);
-    for (const ix of this.indexes.values()) ix.remove(id, ix.keysOf(pv));
+    for (const ix of this.indexes.values()) {
+      ix.remove(id, ix.keysOf(pv));
+      ix.track(id, undefined);
+    }
     this.docs.delete(id);
-    if (this.options.capped) this.cappedBytes -= calculateObjectSize(prev);
+    if (this.options.capped) {
+      this.cappedBytes -= calculateObjectSize(prev);
+      this.insertSeq.delete(id);
+    }
     return prev;
   }
 
   /** Adds an index, building it over the existing documents (fails without change on a duplicate). */
   addIndex(ix: Index): void {
     for (const [id, doc] of this.docs) {
-      const keys = ix.keysOf(view(doc));
+      const v = view(doc);
+      try {
+        ix.check(v);
+      } catch (e) {
+        ix.tree.clear();
+        ix.text?.clear();
+        throw e;
+      }
+      const keys = ix.keysOf(v);
       const c = ix.conflict(id, keys);
       if (c) {
         const err = duplicateKey(this, ix, c);
@@ -100,6 +135,7 @@ export class Collection {
         throw err;
       }
       ix.add(id, doc, keys);
+      ix.track(id, v);
     }
     this.indexes.set(ix.name, ix);
   }

@@ -284,6 +284,22 @@ const COMMANDS: Record<string, Spec> = {
       hidden: 'any',
     },
   },
+  drop: { fields: { collectionUUID: 'any' } },
+  dropdatabase: { fields: {} },
+  renamecollection: {
+    fields: {
+      to: 'string',
+      dropTarget: 'any',
+      stayTemp: 'bool',
+      collectionUUID: 'any',
+      newTargetCollectionUuid: 'any',
+    },
+    required: ['to'],
+  },
+  listdatabases: { fields: { filter: 'object', nameOnly: 'bool', authorizedDatabases: 'bool' } },
+  dbstats: { fields: { scale: 'safeInt', freeStorage: 'safeInt' } },
+  collstats: { fields: { scale: 'safeInt', verbose: 'bool', waitForLock: 'bool', numericOnly: 'bool' } },
+  explain: { fields: { verbosity: 'string' } },
   dropindexes: {
     fields: { index: 'any', isTimeseriesNamespace: 'optionalBool', collectionUUID: 'any' },
     required: ['index'],

@@ -1,6 +1,7 @@
 import { calculateObjectSize, Long } from 'bson';
 import { fail, MongoCommandError } from '../errors.js';
 import type { JournalOp, Storage } from '../storage/types.js';
+import { parseCollation, type StringCollator } from './collation.js';
 import { Collection } from './collection.js';
 import { checkIndexSpec, Index } from './index-tree.js';
 import type { ExecStats, PlanInfo } from './planner.js';
@@ -22,6 +23,19 @@ export interface CursorState {
   pos: number;
   connectionId: number;
   lastUsed: number;
+  /** A tailable cursor on a capped collection: how to fetch what was inserted since. */
+  tail?: TailState;
+}
+
+/** What a tailable cursor needs to follow its capped collection. */
+export interface TailState {
+  db: string;
+  coll: string;
+  /** Insertion number of the last document the cursor has seen. */
+  lastSeq: number;
+  match: ((doc: Doc) => boolean) | undefined;
+  project: ((doc: Doc) => Doc) | undefined;
+  awaitData: boolean;
 }
 
 /** The last plan chosen for a query, so tests and `explain` can see whether an index was used. */
@@ -98,13 +112,22 @@ export class Core {
     });
   }
 
-  /** Registers a cursor and returns the first batch reply. */
-  cursorReply(ns: string, docs: Doc[], batchSize: number, single: boolean, connectionId: number): Doc {
+  /** Registers a cursor and returns the first batch reply (a tailable cursor stays open at the end). */
+  cursorReply(
+    ns: string,
+    docs: Doc[],
+    batchSize: number,
+    single: boolean,
+    connectionId: number,
+    tail?: TailState,
+  ): Doc {
     const { batch, next } = takeBatch(docs, 0, batchSize);
     let id = Long.ZERO;
-    if (next < docs.length && !single) {
+    if ((next < docs.length || tail) && !single) {
       id = newCursorId(this.cursors);
-      this.cursors.set(id.toString(), { id, ns, docs, pos: next, connectionId, lastUsed: Date.now() });
+      const state: CursorState = { id, ns, docs, pos: next, connectionId, lastUsed: Date.now() };
+      if (tail) state.tail = tail;
+      this.cursors.set(id.toString(), state);
     }
     return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
   }
@@ -174,6 +197,11 @@ export class Core {
         case 'createCollection':
           if (!this.coll(op.db, op.coll)) this.createCollection(tx, op.db, op.coll, op.options);
           break;
+        case 'collMod': {
+          const c = this.coll(op.db, op.coll);
+          if (c) c.options = op.options;
+          break;
+        }
         case 'dropCollection': {
           const c = this.coll(op.db, op.coll);
           if (c) this.dropCollection(tx, c);
@@ -338,12 +366,22 @@ export function collArg(db: string, cmd: Doc, key: string): string {
   return name;
 }
 
-/** Rejects collations other than simple (the store compares binary, like `locale: 'simple'`). */
-export function checkCollation(c: unknown): void {
-  if (c === undefined || c === null) return;
-  if (isPlainObject(c) && (c.locale === 'simple' || Object.keys(c).length === 0)) return;
-  fail(
-    238,
-    `collation ${isPlainObject(c) ? `with locale '${String(c.locale)}' ` : ''}is not supported by the embedded store: only simple binary comparison is available`,
-  );
+/**
+ * The collation an operation compares strings under: its own `collation` argument, else the
+ * collection's default collation, else binary (`{ locale: 'simple' }` asks for binary explicitly).
+ */
+export function collationFor(coll: Collection | undefined, raw: unknown): StringCollator | undefined {
+  if (raw !== undefined && raw !== null) return parseCollation(raw);
+  return coll?.defaultCollation();
+}
+
+/** A command's `let` variables (stored form), if any. */
+export function letVariables(cmd: Doc): Doc | undefined {
+  if (!isPlainObject(cmd.let)) return undefined;
+  for (const name of Object.keys(cmd.let)) {
+    // A user variable starts with a lowercase letter or a non-ASCII character (mongod's rule).
+    if (!/^(?:[a-z]|[^\p{ASCII}])(?:\w|[^\p{ASCII}])*$/u.test(name))
+      fail(2, `'${name}' starts with an invalid character for a user variable name`);
+  }
+  return normalize(cmd.let) as Doc;
 }

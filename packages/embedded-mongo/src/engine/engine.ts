@@ -4,6 +4,7 @@ import { Collection } from './collection.js';
 import { validateCommand, validateWriteConcern } from './command-spec.js';
 import * as admin from './commands/admin.js';
 import { aggregate } from './commands/aggregate.js';
+import { collMod } from './commands/coll-mod.js';
 import { explain } from './commands/explain.js';
 import * as read from './commands/read.js';
 import * as write from './commands/write.js';
@@ -28,6 +29,7 @@ const HANDLERS = new Map<string, Handler>([
   ['deleteindexes', admin.dropIndexes],
   ['dbstats', admin.dbStats],
   ['collstats', admin.collStats],
+  ['collmod', collMod],
   ['insert', write.insert],
   ['update', write.update],
   ['delete', write.remove],
@@ -79,7 +81,7 @@ export function createEngine(opened: OpenedStorage, options: EngineOptions = {})
     for (const colls of core.dbs.values()) {
       for (const c of colls.values()) {
         for (const ix of c.indexes.values()) {
-          if (ix.expireAfterSeconds === undefined || ix.fields.length !== 1) continue;
+          if (ix.expireAfterSeconds === undefined || ix.fields.length !== 1 || ix.kind !== 'btree') continue;
           const limit = new Date(now.getTime() - ix.expireAfterSeconds * 1000);
           // Walk only the Date part of the index, oldest first, up to the expiry limit. For an
           // array of dates MongoDB uses the earliest, i.e. any element at or before the limit.

@@ -1,9 +1,12 @@
 import type { Query } from 'mingo';
 import BTreeModule from 'sorted-btree';
 import { fail } from '../errors.js';
+import { parseCollation, type StringCollator } from './collation.js';
 import { compareBson, MIN, valueKey } from './compare.js';
+import { checkIndexedLocation } from './geo-ops.js';
 import { mongoQuery } from './mingo-ext.js';
 import { keyValues } from './paths.js';
+import { TextPostings, textSpecOf } from './text-search.js';
 import { type Doc, isPlainObject, num, ownField, view } from './values.js';
 
 // sorted-btree is CommonJS with `exports.default`: Node's ESM loader puts the class on `.default`,
@@ -20,6 +23,9 @@ export interface KeyField {
   dir: 1 | -1;
 }
 
+/** What an index is: an ordered (B-tree) index, a text index, or a geo index. */
+export type IndexKind = 'btree' | 'text' | '2dsphere' | '2d';
+
 /** Tree key: the indexed values in key-pattern order followed by the document's `_id` key. */
 export type TreeKey = unknown[];
 
@@ -34,6 +40,16 @@ export class Index {
   readonly sparse: boolean;
   readonly partial: Query | undefined;
   readonly expireAfterSeconds: number | undefined;
+  /** A hidden index is kept up to date but never chosen by the planner. */
+  readonly hidden: boolean;
+  /** The collation its string keys are ordered by (undefined: binary). */
+  readonly collator: StringCollator | undefined;
+  /** Ordered, text or geo. Only ordered indexes serve the planner; the others serve $text / $near. */
+  readonly kind: IndexKind;
+  /** The location field of a geo index. */
+  readonly geoField: string | undefined;
+  /** The inverted index of a text index. */
+  readonly text: TextPostings | undefined;
   /** The spec as listIndexes reports it. */
   readonly spec: Doc;
   readonly tree: BTree<TreeKey, Doc>;
@@ -50,12 +66,19 @@ export class Index {
       return { path, parts: path.split('.'), dir: d < 0 ? -1 : 1 };
     });
     this.unique = spec.unique === true || this.name === '_id_';
+    this.hidden = spec.hidden === true;
     this.sparse = spec.sparse === true;
     this.partial = isPlainObject(spec.partialFilterExpression)
       ? mongoQuery(view(spec.partialFilterExpression) as Doc)
       : undefined;
     this.expireAfterSeconds =
       spec.expireAfterSeconds === undefined ? undefined : num(spec.expireAfterSeconds, Number.NaN);
+    const collator = parseCollation(spec.collation);
+    this.collator = collator;
+    const special = Object.entries(key).find(([, v]) => typeof v === 'string');
+    this.kind = special?.[0] === '_fts' ? 'text' : ((special?.[1] as IndexKind | undefined) ?? 'btree');
+    this.geoField = this.kind === '2dsphere' || this.kind === '2d' ? special?.[0] : undefined;
+    this.text = this.kind === 'text' ? new TextPostings(textSpecOf(spec)) : undefined;
     const dirs = this.fields.map((f) => f.dir);
     const n = dirs.length;
     const d0 = dirs[0] ?? 1;
@@ -63,13 +86,13 @@ export class Index {
     this.cmp =
       n === 1
         ? (a, b) => {
-            const c = compareBson(a[0], b[0]);
+            const c = compareBson(a[0], b[0], collator);
             if (c !== 0) return d0 < 0 ? -c : c;
             return compareBson(a[1], b[1]);
           }
         : (a, b) => {
             for (let i = 0; i < n; i++) {
-              const c = compareBson(a[i], b[i]);
+              const c = compareBson(a[i], b[i], collator);
               if (c !== 0) return dirs[i]! < 0 ? -c : c;
             }
             return compareBson(a[n], b[n]);
@@ -77,8 +100,24 @@ export class Index {
     this.tree = new BTree<TreeKey, Doc>(undefined, this.cmp);
   }
 
+  /** Refuses a document this index cannot hold (a geo index: an invalid location, 16755). */
+  check(v: Doc): void {
+    if (!this.geoField || (this.partial && !this.partial.test(v))) return;
+    let cur: unknown = v;
+    for (const p of this.geoField.split('.')) cur = isPlainObject(cur) ? ownField(cur, p) : undefined;
+    checkIndexedLocation(this.kind, this.geoField, cur);
+  }
+
+  /** Keeps a text index's postings in step with the document `id` (`v` undefined: removed). */
+  track(id: string, v: Doc | undefined): void {
+    if (!this.text) return;
+    this.text.update(id, v && (!this.partial || this.partial.test(v)) ? v : undefined);
+  }
+
   /** The index keys of a document (evaluation view), or undefined when the index skips it. */
   keysOf(v: Doc): unknown[][] | undefined {
+    // Text and geo indexes keep no tree: $text reads the postings, $near scans and measures.
+    if (this.kind !== 'btree') return undefined;
     if (this.partial && !this.partial.test(v)) return undefined;
     if (this.fields.length === 1 && !this.sparse) {
       // Fast path: a top-level scalar needs no fan-out.
@@ -126,14 +165,14 @@ export class Index {
       if (!hit) continue;
       const [hk] = hit;
       let same = true;
-      for (let i = 0; i < n; i++) if (compareBson(hk[i], k[i]) !== 0) same = false;
+      for (let i = 0; i < n; i++) if (compareBson(hk[i], k[i], this.collator) !== 0) same = false;
       if (!same) continue;
       if (hk[n] !== idKey) return k;
       // The same document holds this key; look at the next entry too.
       const next = this.tree.nextHigherPair(hk);
       if (next) {
         let same2 = true;
-        for (let i = 0; i < n; i++) if (compareBson(next[0][i], k[i]) !== 0) same2 = false;
+        for (let i = 0; i < n; i++) if (compareBson(next[0][i], k[i], this.collator) !== 0) same2 = false;
         if (same2) return k;
       }
     }
@@ -176,24 +215,65 @@ export function checkIndexSpec(spec: unknown): Doc {
   if (!isPlainObject(key) || Object.keys(key).length === 0)
     fail(2, "Error in specification: 'key' must be a non-empty object");
   for (const [k, v] of Object.entries(key)) {
+    if (typeof v === 'string') {
+      if (v === 'hashed') fail(238, `hashed indexes are not supported by the embedded store (field '${k}')`);
+      if (!['text', '2dsphere', '2d'].includes(v)) fail(67, `Unknown index plugin '${v}'`);
+      continue;
+    }
+    if (k === '$**' || k.endsWith('.$**'))
+      fail(238, 'wildcard indexes are not supported by the embedded store');
     const n = num(v, Number.NaN);
-    if (typeof v === 'string')
-      fail(238, `Index type '${v}' on field '${k}' is not supported by the embedded store`);
     if (Number.isNaN(n) || n === 0) fail(2, `Values in the index key pattern can't be 0 or NaN: ${k}`);
   }
   if (typeof spec.name !== 'string' || spec.name === '')
     fail(2, "Error in specification: the 'name' field is required");
-  if (spec.collation !== undefined && isPlainObject(spec.collation) && spec.collation.locale !== 'simple') {
-    fail(238, 'collation other than simple is not supported by the embedded store');
-  }
-  const out: Doc = { v: 2, key, name: spec.name };
+  const collator = parseCollation(spec.collation);
+  const out: Doc = { v: 2, key: specialKey(key, spec), name: spec.name };
   for (const k of Object.keys(spec)) {
     if (k === 'key' || k === 'name' || k === 'v' || k === 'ns' || k === 'background') continue;
     out[k] = spec[k];
   }
+  // The full collation as mongod reports it; a simple one is no collation at all.
+  if (collator) out.collation = collator.spec;
+  else delete out.collation;
   if (out.unique !== undefined) out.unique = Boolean(num(out.unique, 0)) || out.unique === true;
   if (out.sparse !== undefined) out.sparse = Boolean(num(out.sparse, 0)) || out.sparse === true;
   return out;
+}
+
+/**
+ * The key pattern as mongod stores it: a text index's fields become `weights` and the key
+ * `{ _fts: 'text', _ftsx: 1 }`; a geo index may have one location field (a 2d one first).
+ */
+function specialKey(key: Doc, spec: Doc): Doc {
+  // Already in mongod's form (a spec read back from the journal or copied by $out).
+  if (Object.hasOwn(key, '_fts')) return key;
+  const entries = Object.entries(key);
+  const text = entries.filter(([, v]) => v === 'text');
+  const geo = entries.filter(([, v]) => v === '2dsphere' || v === '2d');
+  if (text.length > 0) {
+    if (text.length !== entries.length || geo.length)
+      fail(
+        238,
+        'compound text indexes (text fields with other keys) are not supported by the embedded store',
+      );
+    const weights: Doc = {};
+    for (const [field] of text) weights[field] = 1;
+    if (isPlainObject(spec.weights))
+      for (const [field, w] of Object.entries(spec.weights)) weights[field] = num(w, Number.NaN);
+    for (const [field, w] of Object.entries(weights))
+      if (!(Number.isInteger(w) && (w as number) >= 1 && (w as number) < 100000))
+        fail(2, `weight for text index needs numeric type: ${field}: ${String(w)}`);
+    spec.weights = weights;
+    spec.default_language ??= 'english';
+    spec.language_override ??= 'language';
+    spec.textIndexVersion ??= 3;
+    return { _fts: 'text', _ftsx: 1 };
+  }
+  if (geo.length > 1) fail(16750, 'Expect only one geo field in an index');
+  if (geo[0]?.[1] === '2d' && entries[0]![1] !== '2d') fail(16801, '2d has to be first in index');
+  if (geo[0]?.[1] === '2dsphere') spec['2dsphereIndexVersion'] ??= 3;
+  return key;
 }
 
 /** The default name MongoDB gives an index: `a_1_b_-1`. */

@@ -11,7 +11,7 @@ import * as queryOps from 'mingo/operators/query';
 import * as windowOps from 'mingo/operators/window';
 import { Query } from 'mingo/query';
 import type { Any, AnyObject, Options } from 'mingo/types';
-import type { StringCollator } from './collation.js';
+import { collatorOf, type StringCollator } from './collation.js';
 import { compileSchema } from './json-schema.js';
 import { keyValues } from './paths.js';
 import { elemMatcher, QUERY_OPERATORS } from './query-ops.js';
@@ -21,10 +21,11 @@ import { bsonType, type Doc, unview } from './values.js';
 
 type Iter = ReturnType<typeof Lazy>;
 
-/** `$sort` in BSON order (mingo sorts ObjectId after Date; MongoDB before). */
-function $sort(coll: Iter, spec: Any, _options: Options): Iter {
+/** `$sort` in BSON order (mingo sorts ObjectId after Date; MongoDB before), under the collation. */
+function $sort(coll: Iter, spec: Any, options: Options): Iter {
   const parsed = parseSort(spec);
-  return coll.transform((rows: Any[]) => Lazy(sortDocs(rows as Doc[], parsed)));
+  const collator = collatorOf((options as { collation?: unknown }).collation);
+  return coll.transform((rows: Any[]) => Lazy(sortDocs(rows as Doc[], parsed, collator)));
 }
 
 /** `$toObjectId`, missing from mingo. */

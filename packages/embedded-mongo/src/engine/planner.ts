@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { type StringCollator, sameCollation } from './collation.js';
 import type { Collection } from './collection.js';
 import { Bound, compareBson, MAX, MIN, typeRank } from './compare.js';
 import type { Index, TreeKey } from './index-tree.js';
@@ -14,7 +15,7 @@ interface Interval {
 
 /** How a query reads a collection, for tests and `explain`. */
 export interface PlanInfo {
-  stage: 'COLLSCAN' | 'IXSCAN' | 'IDHACK' | 'EOF';
+  stage: 'COLLSCAN' | 'IXSCAN' | 'IDHACK' | 'EOF' | 'TEXT' | 'GEO_NEAR';
   indexName?: string;
   /** True when documents come out in the order the sort asked for. */
   sortProvided: boolean;
@@ -33,13 +34,29 @@ export interface Access {
 }
 
 const POINT_OPS = new Set(['$eq', '$in']);
+
+type Cmp = (a: unknown, b: unknown) => number;
+
+/** True when an interval's bounds hold strings (whose order depends on the collation). */
+function touchesStrings(iv: Interval): boolean {
+  const has = (v: unknown): boolean =>
+    typeof v === 'string' ||
+    (v instanceof Bound && v.rank === 4) ||
+    (Array.isArray(v) && v.some(has)) ||
+    (isPlainObject(v) && Object.values(v).some(has));
+  return has(iv.lo) || has(iv.hi);
+}
 const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
 
 /**
  * Derives per-field intervals from a filter (evaluation view). Only conditions that must hold for
  * every match are used ($and / top-level fields); anything else is left to the matcher.
  */
-export function fieldIntervals(filter: Doc, multikey = false): Map<string, Interval[]> {
+export function fieldIntervals(
+  filter: Doc,
+  multikey = false,
+  cmp: Cmp = compareBson,
+): Map<string, Interval[]> {
   const out = new Map<string, Interval[]>();
   const visit = (f: Doc) => {
     for (const [k, cond] of Object.entries(f)) {
@@ -48,13 +65,13 @@ export function fieldIntervals(filter: Doc, multikey = false): Map<string, Inter
         continue;
       }
       if (k.startsWith('$')) continue;
-      const iv = condIntervals(cond, multikey);
+      const iv = condIntervals(cond, multikey, cmp);
       if (!iv) continue;
       const prev = out.get(k);
       // On a multikey index two predicates may be met by different array elements ({ b: [8, 0] }
       // matches $gte: 3 and $lt: 5), so bounds are not intersected: the first one is used.
       if (prev && multikey) continue;
-      out.set(k, prev ? intersect(prev, iv) : iv);
+      out.set(k, prev ? intersect(prev, iv, cmp) : iv);
     }
   };
   visit(filter);
@@ -71,7 +88,7 @@ function point(v: unknown): Interval[] | undefined {
   return [{ lo: v, loInc: true, hi: v, hiInc: true }];
 }
 
-function condIntervals(cond: unknown, multikey: boolean): Interval[] | undefined {
+function condIntervals(cond: unknown, multikey: boolean, cmp: Cmp): Interval[] | undefined {
   if (!isPlainObject(cond)) return point(cond);
   const keys = Object.keys(cond);
   if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return point(cond);
@@ -83,7 +100,7 @@ function condIntervals(cond: unknown, multikey: boolean): Interval[] | undefined
     else if (op === '$in' && Array.isArray(arg)) {
       const parts = arg.map(point);
       if (parts.every((p) => p !== undefined)) {
-        iv = (parts as Interval[][]).flat().sort((a, b) => compareBson(a.lo, b.lo));
+        iv = (parts as Interval[][]).flat().sort((a, b) => cmp(a.lo, b.lo));
       }
     } else if (RANGE_OPS.has(op)) {
       if (arg instanceof RegExp || Array.isArray(arg)) continue;
@@ -95,31 +112,31 @@ function condIntervals(cond: unknown, multikey: boolean): Interval[] | undefined
     }
     if (iv) {
       if (res && multikey) continue;
-      res = res ? intersect(res, iv) : iv;
+      res = res ? intersect(res, iv, cmp) : iv;
     } else if (POINT_OPS.has(op)) return undefined;
   }
   return res;
 }
 
-function intersect(a: Interval[], b: Interval[]): Interval[] {
+function intersect(a: Interval[], b: Interval[], cmp: Cmp): Interval[] {
   const out: Interval[] = [];
   for (const x of a) {
     for (const y of b) {
-      const lc = compareBson(x.lo, y.lo);
+      const lc = cmp(x.lo, y.lo);
       const lo = lc >= 0 ? x.lo : y.lo;
       const loInc = lc > 0 ? x.loInc : lc < 0 ? y.loInc : x.loInc && y.loInc;
-      const hc = compareBson(x.hi, y.hi);
+      const hc = cmp(x.hi, y.hi);
       const hi = hc <= 0 ? x.hi : y.hi;
       const hiInc = hc < 0 ? x.hiInc : hc > 0 ? y.hiInc : x.hiInc && y.hiInc;
-      const c = compareBson(lo, hi);
+      const c = cmp(lo, hi);
       if (c < 0 || (c === 0 && loInc && hiInc)) out.push({ lo, loInc, hi, hiInc });
     }
   }
   return out;
 }
 
-function isPoint(iv: Interval[]): boolean {
-  return iv.every((i) => i.loInc && i.hiInc && compareBson(i.lo, i.hi) === 0);
+function isPoint(iv: Interval[], cmp: Cmp): boolean {
+  return iv.every((i) => i.loInc && i.hiInc && cmp(i.lo, i.hi) === 0);
 }
 
 /** Chooses the index that bounds the most leading key fields (equalities first). */
@@ -127,11 +144,14 @@ function chooseIndex(
   candidates: Iterable<Index>,
   tight: Map<string, Interval[]>,
   loose: Map<string, Interval[]>,
+  cmp: Cmp,
+  collation: StringCollator | undefined,
+  hinted = false,
 ): { ix: Index; used: number; ivs: Map<string, Interval[]> } | undefined {
   let best: { ix: Index; used: number; score: number; ivs: Map<string, Interval[]> } | undefined;
   for (const ix of candidates) {
     const ivs = ix.multikey ? loose : tight;
-    if (ix.partial) continue;
+    if (ix.partial || ix.kind !== 'btree' || (ix.hidden && !hinted)) continue;
     let used = 0;
     let score = 0;
     for (const f of ix.fields) {
@@ -140,7 +160,9 @@ function chooseIndex(
       // A multikey index cannot answer an equality on a whole array; a sparse one misses nulls.
       if (ix.sparse && iv.some((i) => typeRank(i.lo) <= 2)) break;
       used++;
-      if (isPoint(iv)) score += 10;
+      // An index ordered under another collation cannot bound strings for this query.
+      if (!sameCollation(ix.collator, collation) && iv.some(touchesStrings)) break;
+      if (isPoint(iv, cmp)) score += 10;
       else {
         score += 3;
         break;
@@ -154,7 +176,7 @@ function chooseIndex(
 }
 
 /** Builds tree-key ranges for the used fields (later fields unbounded). */
-function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number): [TreeKey, TreeKey][] {
+function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number, cmp: Cmp): [TreeKey, TreeKey][] {
   let acc: [unknown[], unknown[]][] = [[[], []]];
   for (let i = 0; i < ix.fields.length; i++) {
     const f = ix.fields[i]!;
@@ -186,7 +208,7 @@ function ranges(ix: Index, ivs: Map<string, Interval[]>, used: number): [TreeKey
     // The trailing `_id` slot decides inclusivity at the boundary values.
     const last = ivLast.find((iv) => {
       const f = ix.fields[used - 1]!;
-      return compareBson(f.dir > 0 ? iv.lo : iv.hi, lo[used - 1]) === 0;
+      return cmp(f.dir > 0 ? iv.lo : iv.hi, lo[used - 1]) === 0;
     });
     const dirLast = ix.fields[used - 1]?.dir ?? 1;
     const loInc = last ? (dirLast > 0 ? last.loInc : last.hiInc) : true;
@@ -207,10 +229,12 @@ export function hintedIndex(coll: Collection, hint: unknown): Index | 'natural' 
     if (keys.length === 0) return undefined;
     if (keys.length === 1 && keys[0] === '$natural') return 'natural';
     const want = JSON.stringify(view(normalize(hint)));
-    for (const ix of coll.indexes.values()) if (JSON.stringify(view(ix.spec.key)) === want) return ix;
+    for (const ix of coll.indexes.values())
+      if (!ix.hidden && JSON.stringify(view(ix.spec.key)) === want) return ix;
   } else if (typeof hint === 'string') {
     const ix = coll.indexes.get(hint);
-    if (ix) return ix;
+    // A hidden index cannot be hinted, as on mongod.
+    if (ix && !ix.hidden) return ix;
   }
   fail(2, 'hint provided does not correspond to an existing index');
 }
@@ -222,15 +246,28 @@ export function planAccess(
   stats: ExecStats,
   sort?: Doc,
   hint?: Index | 'natural',
+  collation?: StringCollator,
 ): Access {
-  if (hint === 'natural')
+  const cmp: Cmp = collation ? (a, b) => compareBson(a, b, collation) : compareBson;
+  if (hint === 'natural' || (hint && hint.kind !== 'btree'))
     return { info: { stage: 'COLLSCAN', sortProvided: false }, docs: collScan(coll, stats) };
-  const tight = fieldIntervals(filter);
-  const chosen = chooseIndex(hint ? [hint] : coll.indexes.values(), tight, fieldIntervals(filter, true));
+  const tight = fieldIntervals(filter, false, cmp);
+  const chosen = chooseIndex(
+    hint ? [hint] : coll.indexes.values(),
+    tight,
+    fieldIntervals(filter, true, cmp),
+    cmp,
+    collation,
+    hint !== undefined,
+  );
   if (hint && !chosen) {
     // A hinted index that bounds nothing is scanned whole, in its order (sparse and partial
     // indexes then yield only the documents they hold, as on mongod).
-    const sortProvided = !!sort && !hint.multikey && sortMatches(hint, sort, 0, tight);
+    const sortProvided =
+      !!sort &&
+      !hint.multikey &&
+      sameCollation(hint.collator, collation) &&
+      sortMatches(hint, sort, 0, tight, cmp);
     return {
       info: { stage: 'IXSCAN', indexName: hint.name, sortProvided },
       docs: scan(hint, [fullRange(hint)], stats, hint.multikey, sortProvided && sortReversed(hint, sort!)),
@@ -239,8 +276,13 @@ export function planAccess(
   const ivs = chosen?.ivs ?? tight;
   if (chosen) {
     const { ix, used } = chosen;
-    const rs = ranges(ix, ivs, used);
-    const sortProvided = !!sort && rs.length === 1 && !ix.multikey && sortMatches(ix, sort, used, ivs);
+    const rs = ranges(ix, ivs, used, cmp);
+    const sortProvided =
+      !!sort &&
+      rs.length === 1 &&
+      !ix.multikey &&
+      sameCollation(ix.collator, collation) &&
+      sortMatches(ix, sort, used, ivs, cmp);
     return {
       info: {
         stage: ix.name === '_id_' && used === 1 ? 'IDHACK' : 'IXSCAN',
@@ -252,8 +294,16 @@ export function planAccess(
   }
   if (sort) {
     for (const ix of coll.indexes.values()) {
-      if (ix.partial || ix.sparse || ix.multikey) continue;
-      if (!sortMatches(ix, sort, 0, ivs)) continue;
+      if (
+        ix.partial ||
+        ix.sparse ||
+        ix.multikey ||
+        ix.hidden ||
+        ix.kind !== 'btree' ||
+        !sameCollation(ix.collator, collation)
+      )
+        continue;
+      if (!sortMatches(ix, sort, 0, ivs, cmp)) continue;
       return {
         info: { stage: 'IXSCAN', indexName: ix.name, sortProvided: true },
         docs: scan(ix, [fullRange(ix)], stats, false, sortReversed(ix, sort)),
@@ -270,12 +320,16 @@ function fullRange(ix: Index): [TreeKey, TreeKey] {
   ];
 }
 
-function sortMatches(ix: Index, sort: Doc, used: number, ivs: Map<string, Interval[]>): boolean {
+function sortMatches(ix: Index, sort: Doc, used: number, ivs: Map<string, Interval[]>, cmp: Cmp): boolean {
   const sk = Object.entries(sort);
   if (sk.length === 0) return false;
   // Leading equality fields of the index may be skipped by the sort.
   let start = 0;
-  while (start < used && isPoint(ivs.get(ix.fields[start]!.path)!) && ix.fields[start]!.path !== sk[0]![0])
+  while (
+    start < used &&
+    isPoint(ivs.get(ix.fields[start]!.path)!, cmp) &&
+    ix.fields[start]!.path !== sk[0]![0]
+  )
     start++;
   if (sk.length > ix.fields.length - start) return false;
   let sign = 0;

@@ -3,6 +3,7 @@ import { Query } from 'mingo/query';
 import type { Any, AnyObject, Options } from 'mingo/types';
 import { collatorOf } from './collation.js';
 import { compareBson, typeRank } from './compare.js';
+import { GEO_OPERATORS } from './geo-ops.js';
 import { bsonType, type Doc, isPlainObject, view } from './values.js';
 
 /**
@@ -244,6 +245,7 @@ const ops: Record<string, (value: Any, cmp: Cmp, options: Options) => (r: Reache
     const m = elemMatcher(b, o);
     return (r) => r.direct.some((a) => Array.isArray(a) && a.some(m));
   },
+  ...Object.fromEntries(Object.entries(GEO_OPERATORS).map(([k, make]) => [k, (b: unknown) => make(b)])),
   $bitsAllSet: bitsTest(true, true),
   $bitsAnySet: bitsTest(false, true),
   $bitsAllClear: bitsTest(true, false),

@@ -2,6 +2,10 @@ import { fail } from '../errors.js';
 import { mongoQuery, type QueryEnv } from './mingo-ext.js';
 import { bsonType, type Doc, isPlainObject, queryView, setField, typeName, view } from './values.js';
 
+/** The refusal of server-side JavaScript ($where, $function, $accumulator). */
+export const SCRIPT_REFUSAL =
+  'server-side JavaScript ($where, $function, $accumulator) is not supported by the embedded store';
+
 /** A compiled filter over stored documents. */
 export type Matcher = (doc: Doc) => boolean;
 
@@ -13,7 +17,10 @@ export function mingoCall<T>(fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof Error && e.name === 'MongoCommandError') throw e;
-    fail(2, e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    // mingo would run scripts unsandboxed in this process; they stay off, with a clear refusal.
+    if (message.includes('scriptEnabled')) fail(2, SCRIPT_REFUSAL);
+    fail(2, message);
   }
 }
 
@@ -151,8 +158,7 @@ export function checkFilter(filter: Doc, element = false): void {
           `unknown top level operator: ${k}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`,
         );
       if (k === '$and' || k === '$or' || k === '$nor') checkLogical(k, cond);
-      if (k === '$where')
-        fail(2, '$where is not allowed in this context: the embedded store runs no server-side JavaScript');
+      if (k === '$where') fail(2, SCRIPT_REFUSAL);
       if (k === '$jsonSchema' && !isPlainObject(cond))
         fail(14, `$jsonSchema must be an object, not ${typeName(cond)}`);
       continue;

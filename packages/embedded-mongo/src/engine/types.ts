@@ -4,6 +4,16 @@ import type { Document } from 'bson';
 export interface CommandContext {
   /** Id of the connection, for cursor ownership and `whatsmyuri`. */
   connectionId: number;
+  /** What the server beyond the engine knows: operations in progress and sessions seen. */
+  server?: ServerView;
+}
+
+/** The server's view of its clients, for `$currentOp` and `$listLocalSessions`. */
+export interface ServerView {
+  /** In-progress operations (and with `idleConnections`, idle connections), as `$currentOp` shows them. */
+  currentOps(options: { idleConnections: boolean; allUsers: boolean }): Document[];
+  /** Sessions used on this server (of the current user unless `allUsers`), as `$listLocalSessions` shows them. */
+  localSessions(options: { allUsers: boolean }): Document[];
 }
 
 /**

@@ -4,7 +4,7 @@ import { compareBson } from './compare.js';
 import { mongoAggregator } from './mingo-ext.js';
 import { mingoCall } from './query.js';
 import { Ctx } from './update-ctx.js';
-import { bsonType, type Doc, isPlainObject, normalize, setField, unview, view } from './values.js';
+import { bsonType, type Doc, evalView, isPlainObject, normalize, setField, unview, view } from './values.js';
 
 /** Options of one update application. */
 export interface UpdateOptions {
@@ -62,10 +62,12 @@ export function applyReplacement(doc: Doc, repl: Doc): Doc {
   return out;
 }
 
-/** Applies an update pipeline through mingo; `_id` must stay the same. */
-export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
-  const agg = mingoCall(() => mongoAggregator(view(pipeline)));
-  const res = mingoCall(() => agg.run([view(doc)]))[0] as Doc | undefined;
+/** Applies an update pipeline through mingo (`let` variables available); `_id` must stay the same. */
+export function applyPipeline(doc: Doc, pipeline: Doc[], variables?: Doc): Doc {
+  const agg = mingoCall(() =>
+    mongoAggregator(evalView(pipeline), variables ? { variables: evalView(variables) } : {}),
+  );
+  const res = mingoCall(() => agg.run([evalView(doc)]))[0] as Doc | undefined;
   if (!res) fail(2, 'update pipeline produced no document');
   let out = normalize(restoreTypes(res, doc)) as Doc;
   // MongoDB keeps the original _id when a pipeline ($replaceWith / $project) drops it.
@@ -85,7 +87,8 @@ function restoreTypes(res: unknown, orig: unknown): unknown {
     return out;
   }
   if (res !== null && typeof res === 'object' && unview(res) === orig) return orig;
-  if (typeof res === 'number' && bsonType(orig) !== undefined && compareBson(res, view(orig)) === 0)
+  // A wrapper the pipeline passed through unchanged comes back as the number mingo computed with.
+  if (typeof res === 'number' && bsonType(orig) !== undefined && compareBson(res, evalView(orig)) === 0)
     return orig;
   return res;
 }

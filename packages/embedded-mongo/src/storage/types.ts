@@ -6,6 +6,8 @@ import type { Document } from 'bson';
  */
 export type JournalOp =
   | { op: 'createCollection'; db: string; coll: string; options: Document }
+  /** New options of an existing collection or view (collMod). */
+  | { op: 'collMod'; db: string; coll: string; options: Document }
   | { op: 'dropCollection'; db: string; coll: string }
   | { op: 'dropDatabase'; db: string }
   | { op: 'renameCollection'; db: string; from: string; toDb: string; to: string }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Binary, type Document, UUID } from 'bson';
-import { ErrorCodes, MongoCommandError } from '../errors.js';
+import { MongoCommandError } from '../errors.js';
 import type { AuthState } from './auth.js';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, MAX_WRITE_BATCH_SIZE } from './protocol.js';
 
@@ -70,34 +70,6 @@ function helloReply(cmd: Document, conn: ConnectionInfo, legacyName: boolean): D
     readOnly: false,
     ok: 1,
   };
-}
-
-/** Server parameters `getParameter` can report. */
-function parameters(): Document {
-  return {
-    featureCompatibilityVersion: { version: '7.0' },
-    authenticationMechanisms: ['SCRAM-SHA-256'],
-    maxBSONDepth: 100,
-    internalQueryMaxBlockingSortMemoryUsageBytes: 100 * 1024 * 1024,
-    logLevel: 0,
-    quiet: false,
-  };
-}
-
-function getParameter(cmd: Document): Document {
-  const all = parameters();
-  const which = cmd.getParameter;
-  if (which === '*' || (which !== null && typeof which === 'object' && (which as Document).allParameters)) {
-    return { ...all, ok: 1 };
-  }
-  const reply: Document = {};
-  for (const key of Object.keys(cmd)) {
-    if (key === 'getParameter' || key.startsWith('$') || key === 'lsid' || key === 'comment') continue;
-    if (Object.hasOwn(all, key)) reply[key] = all[key];
-  }
-  if (Object.keys(reply).length === 0)
-    throw new MongoCommandError(ErrorCodes.InvalidOptions, 'no option found to get');
-  return { ...reply, ok: 1 };
 }
 
 function serverStatus(state: ServerState): Document {
@@ -187,7 +159,6 @@ export const adminCommands = new Map<string, AdminHandler>([
   ['ismaster', (_db, cmd, conn) => helloReply(cmd, conn, true)],
   ['ping', ok],
   ['buildinfo', () => buildInfo()],
-  ['getparameter', (_db, cmd) => getParameter(cmd)],
   ['whatsmyuri', (_db, _cmd, conn) => ({ you: conn.remote, ok: 1 })],
   [
     'connectionstatus',
@@ -203,7 +174,6 @@ export const adminCommands = new Map<string, AdminHandler>([
   ['serverstatus', (_db, _cmd, _conn, state) => serverStatus(state)],
   ['hostinfo', () => hostInfo()],
   ['getcmdlineopts', (_db, _cmd, _conn, state) => getCmdLineOpts(state)],
-  ['endsessions', ok],
   ['refreshsessions', ok],
   ['killsessions', ok],
   ['killallsessions', ok],
@@ -212,7 +182,6 @@ export const adminCommands = new Map<string, AdminHandler>([
     'startsession',
     () => ({ id: { id: new Binary(new UUID().buffer, 4) }, timeoutMinutes: SESSION_TIMEOUT_MINUTES, ok: 1 }),
   ],
-  ['currentop', () => ({ inprog: [], ok: 1 })],
   [
     'getlog',
     (_db, cmd) =>

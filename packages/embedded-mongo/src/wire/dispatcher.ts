@@ -4,6 +4,7 @@ import { ErrorCodes, MongoCommandError } from '../errors.js';
 import { adminCommands, type ConnectionInfo, type ServerState } from './admin.js';
 import { type AuthManager, USER_COMMANDS } from './auth.js';
 import { MAX_WRITE_BATCH_SIZE } from './protocol.js';
+import type { ServerTracker } from './server-view.js';
 
 /** Called with unexpected (non-command) errors, which are answered as InternalError. */
 export type InternalErrorListener = (error: unknown, commandName: string) => void;
@@ -54,6 +55,7 @@ export class CommandDispatcher {
     private readonly engine: Engine,
     private readonly state: ServerState,
     private readonly auth: AuthManager,
+    private readonly tracker: ServerTracker,
     private readonly onInternalError?: InternalErrorListener,
   ) {}
 
@@ -61,6 +63,7 @@ export class CommandDispatcher {
   async run(db: string, cmd: Document, conn: ConnectionInfo): Promise<Document> {
     const first = Object.keys(cmd)[0] ?? '';
     const name = first.toLowerCase();
+    const end = this.tracker.begin(db, cmd, conn);
     try {
       checkCommand(name, cmd);
       await this.auth.check(name, first, conn);
@@ -72,13 +75,30 @@ export class CommandDispatcher {
         return { ok: 1 };
       }
       if (USER_COMMANDS.has(name)) return await this.auth.userCommand(name, db, cmd);
+      switch (name) {
+        case 'getparameter':
+          return this.tracker.getParameter(cmd);
+        case 'setparameter':
+          return this.tracker.setParameter(db, cmd);
+        case 'currentop':
+          return {
+            inprog: this.tracker
+              .view(conn)
+              .currentOps({ idleConnections: cmd.$all === true, allUsers: true }),
+            ok: 1,
+          };
+        case 'endsessions':
+          this.tracker.endSessions(cmd.endSessions);
+          return { ok: 1 };
+      }
       const admin = adminCommands.get(name);
       if (admin) {
         const reply = admin(db, cmd, conn, this.state);
         if (name === 'hello' || name === 'ismaster') await this.auth.decorateHello(cmd, conn, reply);
         return reply;
       }
-      if (this.engine.handles(name)) return await this.engine.run(db, cmd, { connectionId: conn.id });
+      if (this.engine.handles(name))
+        return await this.engine.run(db, cmd, { connectionId: conn.id, server: this.tracker.view(conn) });
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${first}'`);
     } catch (error) {
       if (error instanceof MongoCommandError) return error.toReply();
@@ -89,6 +109,8 @@ export class CommandDispatcher {
       }
       const message = error instanceof Error ? error.message : String(error);
       return { ok: 0, errmsg: message, code: ErrorCodes.InternalError, codeName: 'InternalError' };
+    } finally {
+      end();
     }
   }
 

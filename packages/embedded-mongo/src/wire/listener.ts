@@ -5,6 +5,7 @@ import { createServerState, type ServerState } from './admin.js';
 import { AuthManager } from './auth.js';
 import { Connection } from './connection.js';
 import { CommandDispatcher, type InternalErrorListener } from './dispatcher.js';
+import { ServerTracker } from './server-view.js';
 
 /** Where a {@link WireServer} listens. */
 export interface WireListenOptions {
@@ -40,7 +41,8 @@ export class WireServer {
   constructor(engine: Engine, options: WireServerOptions = {}) {
     this.state = createServerState(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
     this.auth = new AuthManager(engine, options.auth === true);
-    this.dispatcher = new CommandDispatcher(engine, this.state, this.auth, options.onInternalError);
+    const tracker = new ServerTracker(() => [...this.connections].map((c) => c.info));
+    this.dispatcher = new CommandDispatcher(engine, this.state, this.auth, tracker, options.onInternalError);
   }
 
   /** Starts listening; resolves with the bound TCP port (undefined when only a Unix socket is used). */

@@ -40,4 +40,42 @@ describe('conformance: capped collections', () => {
     });
     expect((await t.db.command({ collStats: 'log' })).capped).toBe(true);
   });
+
+  it('a tailable cursor on a capped collection follows new documents; awaitData waits for them', async () => {
+    await t.db.createCollection('feed', { capped: true, size: 100_000 });
+    const c = t.db.collection<AnyDoc>('feed');
+    await c.insertMany([
+      { _id: 1, kind: 'a' },
+      { _id: 2, kind: 'b' },
+    ]);
+    const tail = c.find(
+      { kind: { $ne: 'skip' } },
+      { tailable: true, awaitData: true, maxAwaitTimeMS: 5_000 },
+    );
+    try {
+      expect((await tail.next())?._id).toBe(1);
+      expect((await tail.next())?._id).toBe(2);
+      // The cursor is at the end: the next document arrives after the insert below.
+      const pending = tail.next();
+      await c.insertOne({ _id: 3, kind: 'skip' });
+      await c.insertOne({ _id: 4, kind: 'c' });
+      expect((await pending)?._id).toBe(4);
+      expect(tail.closed).toBe(false);
+    } finally {
+      await tail.close();
+    }
+  });
+
+  it('tailable cursors are refused on ordinary collections and with other sorts', async () => {
+    await t.db.collection<AnyDoc>('ordinary').insertOne({ _id: 1 });
+    const e = await t.db.command({ find: 'ordinary', tailable: true }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(MongoServerError);
+    expect(e).toMatchObject({ code: 2 });
+    const sorted = await t.db
+      .command({ find: 'log', tailable: true, sort: { _id: 1 } })
+      .catch((x: unknown) => x);
+    expect(sorted).toMatchObject({ code: 2 });
+    const awaitOnly = await t.db.command({ find: 'log', awaitData: true }).catch((x: unknown) => x);
+    expect(awaitOnly).toMatchObject({ code: 2 });
+  });
 });

@@ -212,12 +212,21 @@ describe('reads', () => {
     ]);
   });
 
-  it('refuses collations other than simple with a clear error', async () => {
+  it('compares under a collation, and refuses an invalid one', async () => {
     const { engine } = memEngine();
     await run(engine, 'db', { insert: 'c', documents: [{ a: 'A' }] });
-    expect((await run(engine, 'db', { find: 'c', collation: { locale: 'simple' } })).ok).toBe(1);
-    const e = await runErr(engine, 'db', { find: 'c', collation: { locale: 'en', strength: 2 } });
-    expect(e.message).toContain("collation with locale 'en' is not supported");
+    expect(
+      (await run(engine, 'db', { find: 'c', filter: { a: 'a' }, collation: { locale: 'simple' } })).cursor
+        .firstBatch,
+    ).toEqual([]);
+    const ci = await run(engine, 'db', {
+      find: 'c',
+      filter: { a: 'a' },
+      collation: { locale: 'en', strength: 2 },
+    });
+    expect(ci.cursor.firstBatch).toHaveLength(1);
+    expect((await runErr(engine, 'db', { find: 'c', collation: { locale: 'xx-nope' } })).code).toBe(2);
+    expect((await runErr(engine, 'db', { find: 'c', collation: { strength: 2 } })).code).toBe(40414);
   });
 
   it('bad queries are BadValue 2', async () => {

@@ -1,5 +1,6 @@
 import { calculateObjectSize } from 'bson';
 import { fail } from '../../errors.js';
+import { parseCollation } from '../collation.js';
 import { Collection } from '../collection.js';
 import { type Core, checkCollName, checkDbName, collArg } from '../core.js';
 import { checkIndexSpec, defaultIndexName, Index } from '../index-tree.js';
@@ -7,8 +8,9 @@ import { mongoQuery } from '../mingo-ext.js';
 import type { CommandContext } from '../types.js';
 import { checkValidatorOptions } from '../validation.js';
 import { type Doc, flag, isPlainObject, normalize, num, view } from '../values.js';
+import { checkViewDefinition, isView, refuseView } from '../views.js';
 
-const UNSUPPORTED_CREATE = ['viewOn', 'timeseries', 'clusteredIndex', 'encryptedFields'];
+const UNSUPPORTED_CREATE = ['timeseries', 'clusteredIndex', 'encryptedFields'];
 
 /** Checks a capped collection's `size` and `max` as mongod does. */
 function checkCapped(cmd: Doc): void {
@@ -27,6 +29,12 @@ export async function create(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'create');
   for (const k of UNSUPPORTED_CREATE)
     if (cmd[k] !== undefined) fail(238, `create with '${k}' is not supported by the embedded store`);
+  const view = cmd.viewOn !== undefined;
+  if (view) {
+    checkViewDefinition(core, db, name, cmd.viewOn, cmd.pipeline);
+    for (const k of ['capped', 'validator', 'size', 'max', 'indexOptionDefaults'])
+      if (cmd[k] !== undefined) fail(72, `'${k}' is not supported for views`);
+  } else if (cmd.pipeline !== undefined) fail(72, "'pipeline' requires 'viewOn' to also be specified");
   checkCapped(cmd);
   checkValidatorOptions(cmd);
   if (core.coll(db, name)) fail(48, `Collection ${db}.${name} already exists.`);
@@ -36,6 +44,11 @@ export async function create(core: Core, db: string, cmd: Doc): Promise<Doc> {
       continue;
     options[k] = normalize(v);
   }
+  // The collation as mongod reports it (every field filled in); a simple one is none.
+  const collation = parseCollation(cmd.collation);
+  if (collation) options.collation = collation.spec;
+  else delete options.collation;
+  if (view) options.pipeline ??= [];
   const tx = core.begin();
   core.createCollection(tx, db, name, options);
   await tx.commit();
@@ -99,13 +112,17 @@ export function listDatabases(core: Core, _db: string, cmd: Doc): Doc {
 export function listCollections(core: Core, db: string, cmd: Doc, ctx: CommandContext): Doc {
   checkDbName(db);
   const nameOnly = flag(cmd.nameOnly);
-  let infos: Doc[] = [...(core.dbs.get(db)?.values() ?? [])].map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: c.options,
-    info: { readOnly: false },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  let infos: Doc[] = [...(core.dbs.get(db)?.values() ?? [])].map((c) =>
+    isView(c)
+      ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false },
+          idIndex: c.indexes.get('_id_')!.spec,
+        },
+  );
   if (isPlainObject(cmd.filter) && Object.keys(cmd.filter).length > 0) {
     const q = mongoQuery(view(normalize(cmd.filter)) as Doc);
     infos = infos.filter((i) => q.test(view(i)));
@@ -153,6 +170,7 @@ export async function renameCollection(core: Core, db: string, cmd: Doc): Promis
 /** `createIndexes`: validates specs, builds over existing documents, conflicts as MongoDB. */
 export async function createIndexes(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'createIndexes');
+  refuseView(core.coll(db, name));
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0)
     fail(2, 'Must specify at least one index to create');
   const tx = core.begin();
@@ -162,7 +180,11 @@ export async function createIndexes(core: Core, db: string, cmd: Doc): Promise<D
   let created = 0;
   try {
     for (const raw of cmd.indexes) {
-      const spec = checkIndexSpec(normalize(raw));
+      const given = normalize(raw) as Doc;
+      // An index without its own collation takes the collection's default, as on mongod.
+      if (isPlainObject(given) && given.collation === undefined && isPlainObject(c.options.collation))
+        given.collation = c.options.collation;
+      const spec = checkIndexSpec(given);
       if (spec.name === undefined) spec.name = defaultIndexName(spec.key as Doc);
       const same = c.indexes.get(String(spec.name));
       if (same) {
@@ -189,6 +211,9 @@ export async function createIndexes(core: Core, db: string, cmd: Doc): Promise<D
         }
       }
       const ix = new Index(spec);
+      const text = [...c.indexes.values()].find((i) => i.kind === 'text');
+      if (ix.kind === 'text' && text)
+        fail(85, `only one text index per collection allowed, found existing text index "${text.name}"`);
       c.addIndex(ix);
       created++;
       tx.log({ op: 'createIndex', db, coll: name, spec }, () => c.indexes.delete(ix.name));
@@ -216,6 +241,8 @@ function sameOptions(a: Doc, b: Doc): boolean {
         sparse: !!s.sparse,
         pfe: s.partialFilterExpression ?? null,
         ttl: s.expireAfterSeconds ?? null,
+        collation: s.collation ?? null,
+        weights: s.weights ?? null,
       }),
     );
   return pick(a) === pick(b);
@@ -226,6 +253,7 @@ export function listIndexes(core: Core, db: string, cmd: Doc, ctx: CommandContex
   const name = collArg(db, cmd, 'listIndexes');
   const c = core.coll(db, name);
   if (!c) fail(26, `ns does not exist: ${db}.${name}`);
+  refuseView(c);
   const cursor = isPlainObject(cmd.cursor) ? cmd.cursor : {};
   const batchSize = cursor.batchSize === undefined ? -1 : num(cursor.batchSize, -1);
   return core.cursorReply(
@@ -243,6 +271,7 @@ export async function dropIndexes(core: Core, db: string, cmd: Doc): Promise<Doc
   const name = collArg(db, cmd, key);
   const c = core.coll(db, name);
   if (!c) fail(26, `ns not found ${db}.${name}`);
+  refuseView(c);
   const was = c.indexes.size;
   const which = normalize(cmd.index);
   let names: string[];
@@ -279,7 +308,8 @@ function indexSize(c: Collection): Record<string, number> {
 export function dbStats(core: Core, db: string, cmd: Doc): Doc {
   checkDbName(db);
   const scale = Math.max(1, num(cmd.scale, 1));
-  const colls = [...(core.dbs.get(db)?.values() ?? [])];
+  const all = [...(core.dbs.get(db)?.values() ?? [])];
+  const colls = all.filter((c) => !isView(c));
   const objects = colls.reduce((s, c) => s + c.docs.size, 0);
   const dataSize = colls.reduce((s, c) => s + estimateSize(c), 0);
   const indexes = colls.reduce((s, c) => s + c.indexes.size, 0);
@@ -287,7 +317,7 @@ export function dbStats(core: Core, db: string, cmd: Doc): Doc {
   return {
     db,
     collections: colls.length,
-    views: 0,
+    views: all.length - colls.length,
     objects,
     avgObjSize: objects ? dataSize / objects : 0,
     dataSize: dataSize / scale,
@@ -305,6 +335,7 @@ export function collStats(core: Core, db: string, cmd: Doc): Doc {
   const name = collArg(db, cmd, 'collStats');
   const c = core.coll(db, name);
   if (!c) fail(26, `Collection [${db}.${name}] not found.`);
+  refuseView(c);
   const scale = Math.max(1, num(cmd.scale, 1));
   const size = estimateSize(c);
   const sizes = indexSize(c);

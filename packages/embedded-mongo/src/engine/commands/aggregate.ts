@@ -1,16 +1,15 @@
 import { fail } from '../../errors.js';
-import { Collection, duplicateKey } from '../collection.js';
-import { type Core, checkCollation, checkCollName } from '../core.js';
+import type { Collection } from '../collection.js';
+import { type Core, checkCollName, collationFor, letVariables } from '../core.js';
 import { select } from '../exec.js';
-import { compileFastPipeline, Fallback } from '../fast-agg.js';
-import { Index } from '../index-tree.js';
-import { mongoAggregator } from '../mingo-ext.js';
+import { geoNearStage } from '../geo.js';
+import { fastPipeline, type PipelineEnv, runPipeline, stripMeta, TEXT_SCORE } from '../pipeline.js';
 import { planAccess } from '../planner.js';
-import { mingoCall } from '../query.js';
 import type { CommandContext } from '../types.js';
-import { applyPipeline } from '../update.js';
-import { type Doc, isPlainObject, normalize, num, unview, view } from '../values.js';
-import { insertOne, prepareInsert } from './write.js';
+import { type Doc, flag, isPlainObject, normalize, num, setField, view } from '../values.js';
+import { viewCollation, viewSource } from '../views.js';
+import { explainAggregate, type Verbosity } from './explain.js';
+import { writeOut } from './write-out.js';
 
 /** The stages mongod 7.0 knows; an unknown name is refused before anything runs. */
 const KNOWN_STAGES = new Set([
@@ -59,214 +58,210 @@ const KNOWN_STAGES = new Set([
   '$vectorSearch',
 ]);
 
+/** Stages mongod knows that the embedded store does not run, with the error each gets. */
+const UNSUPPORTED_STAGES: Record<string, [number, string]> = {
+  $changeStream: [40573, 'The $changeStream stage is only supported on replica sets'],
+  $changeStreamSplitLargeEvent: [
+    40573,
+    'The $changeStreamSplitLargeEvent stage is only supported on replica sets',
+  ],
+  $listSessions: [238, '$listSessions is not supported by the embedded store (use $listLocalSessions)'],
+  $collStats: [238, '$collStats is not supported by the embedded store (use the collStats command)'],
+  $indexStats: [238, '$indexStats is not supported by the embedded store'],
+  $planCacheStats: [238, '$planCacheStats is not supported by the embedded store (it keeps no plan cache)'],
+  $listSampledQueries: [238, '$listSampledQueries is not supported by the embedded store'],
+  $shardedDataDistribution: [238, '$shardedDataDistribution is not supported by the embedded store'],
+  $search: [238, '$search (Atlas Search) is not supported by the embedded store; use a text index and $text'],
+  $searchMeta: [238, '$searchMeta (Atlas Search) is not supported by the embedded store'],
+  $listSearchIndexes: [238, '$listSearchIndexes (Atlas Search) is not supported by the embedded store'],
+  $vectorSearch: [238, '$vectorSearch (Atlas Vector Search) is not supported by the embedded store'],
+};
+
+/** Stages that must come first (they produce the documents). */
+const FIRST_ONLY: Record<string, number> = {
+  $geoNear: 40602,
+  $currentOp: 40602,
+  $listLocalSessions: 40602,
+  $documents: 40602,
+};
+
 /** Checks every stage's shape and name (also inside $facet, $lookup and $unionWith pipelines). */
-export function checkStages(pipeline: unknown[]): void {
-  for (const st of pipeline) {
+export function checkStages(pipeline: unknown[], nested = false): void {
+  pipeline.forEach((st, i) => {
     if (!isPlainObject(st) || Object.keys(st).length !== 1)
       fail(40323, 'A pipeline stage specification object must contain exactly one field.');
     const [name, arg] = Object.entries(st)[0]!;
     if (!KNOWN_STAGES.has(name)) fail(40324, `Unrecognized pipeline stage name: '${name}'`);
+    const unsupported = UNSUPPORTED_STAGES[name];
+    if (unsupported) fail(unsupported[0], unsupported[1]);
+    if (i > 0 && FIRST_ONLY[name] !== undefined && !nested)
+      fail(FIRST_ONLY[name]!, `${name} is only valid as the first stage in a pipeline`);
+    if (i > 0 && name === '$match' && isPlainObject(arg) && hasText(arg))
+      fail(17313, '$match with $text is only allowed as the first pipeline stage');
     if (name === '$facet' && isPlainObject(arg))
-      for (const sub of Object.values(arg)) if (Array.isArray(sub)) checkStages(sub);
+      for (const sub of Object.values(arg)) if (Array.isArray(sub)) checkStages(sub, true);
     if ((name === '$lookup' || name === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
-      checkStages(arg.pipeline);
-  }
+      checkStages(arg.pipeline, true);
+  });
 }
 
-/** Splits a leading `$match` off so it can use an index. */
-function leadingMatch(pipeline: Doc[]): { filter: Doc | undefined; rest: Doc[] } {
-  const first = pipeline[0];
-  if (first && isPlainObject(first.$match) && Object.keys(first).length === 1) {
-    return { filter: first.$match, rest: pipeline.slice(1) };
-  }
-  return { filter: undefined, rest: pipeline };
+function hasText(filter: Doc): boolean {
+  if ('$text' in filter) return true;
+  return Array.isArray(filter.$and) && filter.$and.some((c) => isPlainObject(c) && hasText(c));
 }
 
-/** Runs a pipeline over stored documents: compiled fast path when possible, mingo otherwise. */
-export function runPipeline(
+/** The outcome of running a pipeline: documents, the access path of its source, whether compiled. */
+export interface PipelineRun {
+  docs: Doc[];
+  fast: boolean;
+  /** The stages after the one that read the collection (for explain's `$cursor` shape). */
+  rest: Doc[];
+  /** The stages the collection read absorbed (a leading $match / $geoNear). */
+  absorbed: Doc[];
+}
+
+/**
+ * Runs stages over a collection: a leading `$geoNear` or `$match` (with `$text`) reads through the
+ * planner and indexes, the rest runs compiled or through mingo.
+ */
+export function runOnCollection(
   core: Core,
   db: string,
-  input: Iterable<Doc>,
-  pipeline: Doc[],
-  variables?: Doc,
-): { docs: Doc[]; fast: boolean } {
-  // `let` variables are only understood by mingo.
-  const fast = variables ? undefined : compileFastPipeline(pipeline);
-  if (fast) {
-    try {
-      return { docs: fast(input), fast: true };
-    } catch (e) {
-      if (!(e instanceof Fallback)) throw e;
-    }
+  coll: Collection | undefined,
+  stages: Doc[],
+  env: PipelineEnv & { hint?: unknown },
+): PipelineRun {
+  const first = stages[0];
+  let input: Iterable<Doc>;
+  let rest = stages;
+  let absorbed: Doc[] = [];
+  const wholeFast = env.hint === undefined ? fastPipeline(stages, env) : undefined;
+  if (first && isPlainObject(first.$geoNear)) {
+    input = geoNearStage(core, coll, first.$geoNear, env);
+    rest = stages.slice(1);
+    absorbed = [first];
+  } else if (first && isPlainObject(first.$match)) {
+    const filter = first.$match;
+    const stats = { keysExamined: 0, docsExamined: 0 };
+    const scans =
+      coll && !hasText(filter) ? planAccess(coll, view(filter), stats).info.stage === 'COLLSCAN' : false;
+    if (coll && wholeFast && scans) return fastOver(core, coll, stages, env);
+    const scores = new Map<Doc, number>();
+    const docs = select(core, coll, {
+      filter,
+      hint: env.hint,
+      collation: env.collation,
+      variables: env.variables,
+      scores,
+    });
+    input = scores.size ? docs.map((d) => withScore(d, scores.get(d) ?? 0)) : docs;
+    rest = stages.slice(1);
+    absorbed = [first];
+  } else {
+    if (coll && wholeFast) return fastOver(core, coll, stages, env);
+    input = select(core, coll, { hint: env.hint });
   }
-  const agg = mingoCall(() =>
-    mongoAggregator(view(pipeline), {
-      ...(variables ? { variables: view(variables) } : {}),
-      collectionResolver: (name: string) => {
-        const c = core.coll(db, name);
-        return c ? [...c.docs.values()].map((d) => view(d)) : [];
-      },
-    }),
-  );
-  const out = mingoCall(() => agg.run(Array.from(input, (d) => view(d)))) as Doc[];
-  return { docs: out.map((d) => unview(d)), fast: false };
+  const { docs, fast } = runPipeline(core, db, input, rest, env);
+  return { docs: stripMeta(docs), fast, rest, absorbed };
 }
 
-/** `aggregate`: cursor replies; $out / $merge write through the journaled path. */
-export async function aggregate(core: Core, db: string, cmd: Doc, ctx: CommandContext): Promise<Doc> {
+function withScore(d: Doc, score: number): Doc {
+  const out: Doc = {};
+  for (const k of Object.keys(d)) setField(out, k, d[k]);
+  out[TEXT_SCORE] = score;
+  return out;
+}
+
+/** The compiled pipeline scanning the collection itself, `$match` included. */
+function fastOver(core: Core, coll: Collection, stages: Doc[], env: PipelineEnv): PipelineRun {
+  core.lastPlan = {
+    stage: 'COLLSCAN',
+    sortProvided: false,
+    keysExamined: 0,
+    docsExamined: coll.docs.size,
+    nReturned: 0,
+  };
+  // Re-iterable (not a one-shot iterator) so a mingo fallback can start over.
+  const input = { [Symbol.iterator]: () => coll.docs.values() };
+  const { docs, fast } = runPipeline(core, coll.db, input, stages, env);
+  return { docs: stripMeta(docs), fast, rest: stages, absorbed: [] };
+}
+
+/** The documents a database-level aggregate (`aggregate: 1`) starts from. */
+function dbLevelSource(db: string, first: Doc | undefined, ctx: CommandContext): Doc[] {
+  const [name, arg] = first ? Object.entries(first)[0]! : ['', undefined];
+  switch (name) {
+    case '$documents':
+      if (!Array.isArray(arg)) fail(5858203, 'error during aggregation :: caused by :: an array is expected');
+      return arg.map((d) => normalize(d) as Doc);
+    case '$currentOp': {
+      if (db !== 'admin') fail(73, "$currentOp must be run against the 'admin' database with {aggregate: 1}");
+      const spec = isPlainObject(arg) ? arg : {};
+      return (
+        ctx.server?.currentOps({
+          idleConnections: flag(spec.idleConnections),
+          allUsers: spec.allUsers !== false,
+        }) ?? []
+      );
+    }
+    case '$listLocalSessions': {
+      const spec = isPlainObject(arg) ? arg : {};
+      return ctx.server?.localSessions({ allUsers: flag(spec.allUsers) }) ?? [];
+    }
+    default:
+      fail(73, `{aggregate: 1} is not valid for '${name}'; a collection is required.`);
+  }
+}
+
+/** `aggregate`: cursor replies; views resolved; $out / $merge write through the journaled path. */
+export async function aggregate(
+  core: Core,
+  db: string,
+  cmd: Doc,
+  ctx: CommandContext,
+  verbosity?: Verbosity,
+): Promise<Doc> {
   const target = cmd.aggregate;
   if (!Array.isArray(cmd.pipeline)) fail(14, "'pipeline' option must be specified as an array");
-  checkCollation(cmd.collation);
-  if (target !== 1 && typeof target !== 'string' && num(target, 0) !== 1)
-    fail(2, 'aggregate must name a collection');
+  if (typeof target !== 'string' && num(target, 0) !== 1) fail(2, 'aggregate must name a collection');
   const pipeline = normalize(cmd.pipeline) as Doc[];
   checkStages(pipeline);
-  const explain = cmd.explain === true;
+  const explain = verbosity ?? (cmd.explain === true ? 'queryPlanner' : undefined);
   if (!explain && !isPlainObject(cmd.cursor))
     fail(9, "The 'cursor' option is required, except for aggregate with the explain argument");
   let stages = pipeline;
   const last = stages[stages.length - 1];
   const writeStage = last && ('$out' in last || '$merge' in last) ? last : undefined;
   if (writeStage) stages = stages.slice(0, -1);
-  let input: Iterable<Doc>;
-  let rest: Doc[];
-  const name = typeof target === 'string' ? target : undefined;
-  if (name !== undefined) {
-    checkCollName(db, name);
-    const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
-    // With `let`, a leading $match may use $$variables: leave it to mingo.
-    const lm = variables ? { filter: undefined, rest: stages } : leadingMatch(stages);
-    const coll = core.coll(db, name);
-    const stats = { keysExamined: 0, docsExamined: 0 };
-    const access = coll && lm.filter ? planAccess(coll, view(lm.filter), stats) : undefined;
-    if (
-      coll &&
-      cmd.hint === undefined &&
-      (!access || access.info.stage === 'COLLSCAN') &&
-      compileFastPipeline(stages)
-    ) {
-      // No index applies: the compiled pipeline scans the collection itself, $match included.
-      // Re-iterable (not a one-shot iterator) so a mingo fallback can start over.
-      input = { [Symbol.iterator]: () => coll.docs.values() };
-      rest = stages;
-      core.lastPlan = {
-        stage: 'COLLSCAN',
-        sortProvided: false,
-        keysExamined: 0,
-        docsExamined: coll.docs.size,
-        nReturned: 0,
-      };
-    } else {
-      input = select(core, coll, { filter: lm.filter, hint: cmd.hint });
-      rest = lm.rest;
-    }
+  const variables = letVariables(cmd);
+  let run: PipelineRun;
+  let ns: string;
+  let coll: Collection | undefined;
+  if (typeof target === 'string') {
+    checkCollName(db, target);
+    const source = viewSource(core, db, target);
+    coll = source.coll;
+    const collation = source.view ? viewCollation(source, cmd.collation) : collationFor(coll, cmd.collation);
+    run = runOnCollection(core, db, coll, [...source.pipeline, ...stages], {
+      collation,
+      variables,
+      hint: cmd.hint,
+    });
+    ns = `${db}.${target}`;
   } else {
-    const first = stages[0];
-    if (!first || !Array.isArray(first.$documents))
-      fail(238, 'database-level aggregate supports only a leading $documents stage in the embedded store');
-    input = (first.$documents as unknown[]).map((d) => d as Doc);
-    rest = stages.slice(1);
+    const input = dbLevelSource(db, stages[0], ctx);
+    const collation = collationFor(undefined, cmd.collation);
+    const { docs, fast } = runPipeline(core, db, input, stages.slice(1), { collation, variables });
+    run = { docs, fast, rest: stages.slice(1), absorbed: stages.slice(0, 1) };
+    ns = `${db}.$cmd.aggregate`;
+    core.lastPlan = undefined;
   }
-  const plan = core.lastPlan;
-  const { docs, fast } = runPipeline(
-    core,
-    db,
-    input,
-    rest,
-    isPlainObject(cmd.let) ? (normalize(cmd.let) as Doc) : undefined,
-  );
-  if (explain) {
-    return {
-      explainVersion: '1',
-      queryPlanner: { winningPlan: plan ?? { stage: 'COLLSCAN' }, fastPath: fast },
-      ok: 1,
-    };
-  }
+  if (explain) return explainAggregate(core, ns, coll, cmd, run, explain);
   if (writeStage) {
-    await writeOut(core, db, writeStage, docs);
-    return core.cursorReply(`${db}.${name ?? '$cmd.aggregate'}`, [], -1, true, ctx.connectionId);
+    await writeOut(core, db, writeStage, run.docs, flag(cmd.bypassDocumentValidation));
+    return core.cursorReply(ns, [], -1, true, ctx.connectionId);
   }
   const cursor = cmd.cursor as Doc;
   const batchSize = cursor.batchSize === undefined ? 101 : num(cursor.batchSize, 101);
-  return core.cursorReply(`${db}.${name ?? '$cmd.aggregate'}`, docs, batchSize, false, ctx.connectionId);
-}
-
-function targetOf(db: string, spec: unknown): [string, string] {
-  if (typeof spec === 'string') return [db, spec];
-  if (isPlainObject(spec)) {
-    const into = spec.into ?? spec.coll;
-    if (typeof into === 'string') return [typeof spec.db === 'string' ? spec.db : db, into];
-    if (isPlainObject(into) && typeof into.coll === 'string')
-      return [typeof into.db === 'string' ? into.db : db, into.coll];
-  }
-  fail(2, '$out/$merge requires a target collection');
-}
-
-/** `$out` replaces the target collection; `$merge` merges per document. One journal entry. */
-async function writeOut(core: Core, db: string, stage: Doc, docs: Doc[]): Promise<void> {
-  const isOut = '$out' in stage;
-  const spec = isOut ? stage.$out : stage.$merge;
-  const [tdb, tname] = targetOf(db, spec);
-  checkCollName(tdb, tname);
-  const tx = core.begin();
-  try {
-    if (isOut) {
-      const old = core.coll(tdb, tname);
-      const prepared = docs.map((d) => prepareInsert(normalize(d)));
-      const specs = old ? [...old.indexes.values()].filter((i) => i.name !== '_id_').map((i) => i.spec) : [];
-      const opts = old?.options ?? {};
-      if (old) core.dropCollection(tx, old);
-      const c = core.createCollection(tx, tdb, tname, opts);
-      for (const s of specs) {
-        c.addIndex(new Index(s));
-        tx.log({ op: 'createIndex', db: tdb, coll: tname, spec: s }, () => {});
-      }
-      for (const d of prepared) insertOne(tx, c, d);
-    } else {
-      const m = isPlainObject(spec) ? spec : {};
-      const on = m.on === undefined ? ['_id'] : Array.isArray(m.on) ? m.on.map(String) : [String(m.on)];
-      const whenMatched = m.whenMatched ?? 'merge';
-      const whenNotMatched = m.whenNotMatched ?? 'insert';
-      const c = core.ensure(tx, tdb, tname);
-      for (const raw of docs) {
-        const d = normalize(raw) as Doc;
-        const filter: Doc = {};
-        for (const f of on) filter[f] = d[f] ?? null;
-        const [hit] = select(core, c, { filter, limit: 1 });
-        if (hit) {
-          if (whenMatched === 'fail') {
-            // mongod reports the clash as the duplicate key of the `on` fields' unique index.
-            const ix =
-              [...c.indexes.values()].find(
-                (i) => i.fields.length === on.length && i.fields.every((f) => on.includes(f.path)),
-              ) ?? c.indexes.get('_id_')!;
-            throw duplicateKey(
-              c,
-              ix,
-              ix.fields.map((f) => filter[f.path]),
-            );
-          }
-          if (whenMatched === 'keepExisting') continue;
-          let next: Doc;
-          if (whenMatched === 'replace') next = { ...d, _id: hit._id };
-          else if (whenMatched === 'merge') next = { ...hit, ...d, _id: hit._id };
-          else if (Array.isArray(whenMatched)) {
-            next = applyPipeline(hit, whenMatched as Doc[]);
-          } else fail(2, `unsupported whenMatched: ${String(whenMatched)}`);
-          tx.put(c, next);
-        } else {
-          if (whenNotMatched === 'discard') continue;
-          if (whenNotMatched === 'fail')
-            fail(13113, '$merge could not find a matching document in the target collection');
-          const doc = prepareInsert(d);
-          if (c.docs.has(Collection.idKey(doc))) tx.put(c, doc);
-          else insertOne(tx, c, doc);
-        }
-      }
-    }
-  } catch (e) {
-    tx.rollback();
-    throw e;
-  }
-  await tx.commit();
+  return core.cursorReply(ns, run.docs, batchSize, false, ctx.connectionId);
 }

@@ -1,12 +1,13 @@
 import { calculateObjectSize, ObjectId } from 'bson';
 import { fail, MongoCommandError } from '../../errors.js';
 import { Collection, duplicateKey } from '../collection.js';
-import { type Core, checkCollation, collArg, type Txn } from '../core.js';
+import { type Core, collArg, collationFor, letVariables, type Txn } from '../core.js';
 import { select } from '../exec.js';
 import { compileProjection } from '../projection.js';
 import { applyOperators, applyPipeline, applyReplacement, updateKind, upsertSeed } from '../update.js';
 import { validateWrite } from '../validation.js';
 import { bsonType, type Doc, flag, isPlainObject, normalize, num, setField } from '../values.js';
+import { refuseView } from '../views.js';
 
 /** MongoDB's maximum BSON document size. */
 export const MAX_DOC_BYTES = 16 * 1024 * 1024;
@@ -100,6 +101,7 @@ function batchOf(cmd: Doc, key: string): unknown[] {
 /** `insert`: ordered/unordered, one writeError per failed document. */
 export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'insert');
+  refuseView(core.coll(db, name));
   const docs = batchOf(cmd, 'documents');
   const ordered = cmd.ordered === undefined || flag(cmd.ordered);
   const tx = core.begin();
@@ -124,17 +126,18 @@ export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
   return reply;
 }
 
-/** Applies one update spec `u` to a document (kind-aware). */
+/** Applies one update spec `u` to a document (kind-aware); `variables` are `let` constants. */
 export function applyUpdate(
   doc: Doc,
   u: unknown,
   filter: Doc | undefined,
   arrayFilters: Doc[] | undefined,
   isInsert: boolean,
+  variables?: Doc,
 ): Doc {
   const kind = updateKind(u);
   if (kind === 'replacement') return applyReplacement(doc, u as Doc);
-  if (kind === 'pipeline') return applyPipeline(doc, u as Doc[]);
+  if (kind === 'pipeline') return applyPipeline(doc, u as Doc[], variables);
   const opts: { filter?: Doc; arrayFilters?: Doc[]; isInsert: boolean } = { isInsert };
   if (filter) opts.filter = filter;
   if (arrayFilters) opts.arrayFilters = arrayFilters;
@@ -142,13 +145,18 @@ export function applyUpdate(
 }
 
 /** Builds the document an upsert inserts. */
-export function buildUpsert(filter: Doc | undefined, u: unknown, arrayFilters: Doc[] | undefined): Doc {
+export function buildUpsert(
+  filter: Doc | undefined,
+  u: unknown,
+  arrayFilters: Doc[] | undefined,
+  variables?: Doc,
+): Doc {
   const kind = updateKind(u);
   let doc: Doc;
   if (kind === 'replacement') {
     const seed = upsertSeed(filter);
     doc = { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...(u as Doc) };
-  } else if (kind === 'pipeline') doc = applyPipeline(upsertSeed(filter), u as Doc[]);
+  } else if (kind === 'pipeline') doc = applyPipeline(upsertSeed(filter), u as Doc[], variables);
   else doc = applyUpdate(upsertSeed(filter), u, filter, arrayFilters, true);
   return prepareInsert(doc);
 }
@@ -159,6 +167,12 @@ interface UpdateOutcome {
   upsertedId?: unknown;
 }
 
+/** What applies to every statement of a write command: `let` and bypassDocumentValidation. */
+export interface WriteEnv {
+  bypass?: boolean;
+  variables?: Doc | undefined;
+}
+
 /** Runs one update statement inside `tx`. */
 export function updateStatement(
   core: Core,
@@ -166,13 +180,14 @@ export function updateStatement(
   db: string,
   name: string,
   spec: Doc,
-  bypass = false,
+  env: WriteEnv = {},
 ): UpdateOutcome {
+  const bypass = env.bypass === true;
+  const variables = env.variables;
   const filter = isPlainObject(spec.q)
     ? (normalize(spec.q) as Doc)
     : fail(9, "BSON field 'update.updates.q' is missing");
   if (spec.u === undefined) fail(9, "BSON field 'update.updates.u' is missing");
-  checkCollation(spec.collation);
   const u = normalize(spec.u);
   const multi = flag(spec.multi);
   const kind = updateKind(u);
@@ -182,12 +197,14 @@ export function updateStatement(
   const c = core.coll(db, name);
   const targets = select(core, c, {
     filter,
+    collation: collationFor(c, spec.collation),
+    variables,
     limit: multi ? 0 : 1,
     hint: spec.hint,
   });
   let nModified = 0;
   for (const doc of targets) {
-    const next = applyUpdate(doc, u, filter, arrayFilters, false);
+    const next = applyUpdate(doc, u, filter, arrayFilters, false, variables);
     if (next !== doc) {
       checkSize(next);
       validateWrite(c!, next, doc, bypass);
@@ -196,7 +213,7 @@ export function updateStatement(
     }
   }
   if (targets.length === 0 && flag(spec.upsert)) {
-    const doc = buildUpsert(filter, u, arrayFilters);
+    const doc = buildUpsert(filter, u, arrayFilters, variables);
     const into = core.ensure(tx, db, name);
     validateWrite(into, doc, undefined, bypass);
     insertOne(tx, into, doc);
@@ -208,8 +225,10 @@ export function updateStatement(
 /** `update`: multi, upsert (with `upserted: [{ index, _id }]`), arrayFilters, pipelines. */
 export async function update(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'update');
+  refuseView(core.coll(db, name));
   const specs = batchOf(cmd, 'updates');
   const ordered = cmd.ordered === undefined || flag(cmd.ordered);
+  const env: WriteEnv = { bypass: flag(cmd.bypassDocumentValidation), variables: letVariables(cmd) };
   const tx = core.begin();
   const writeErrors: Doc[] = [];
   const upserted: Doc[] = [];
@@ -219,7 +238,7 @@ export async function update(core: Core, db: string, cmd: Doc): Promise<Doc> {
     const spec = specs[i];
     try {
       if (!isPlainObject(spec)) fail(9, 'update statement must be an object');
-      const r = updateStatement(core, tx, db, name, spec, flag(cmd.bypassDocumentValidation));
+      const r = updateStatement(core, tx, db, name, spec, env);
       n += r.n;
       nModified += r.nModified;
       if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -238,7 +257,9 @@ export async function update(core: Core, db: string, cmd: Doc): Promise<Doc> {
 /** `delete`: `limit: 1` deletes one match, `limit: 0` all. */
 export async function remove(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const name = collArg(db, cmd, 'delete');
+  refuseView(core.coll(db, name));
   const specs = batchOf(cmd, 'deletes');
+  const variables = letVariables(cmd);
   const ordered = cmd.ordered === undefined || flag(cmd.ordered);
   const tx = core.begin();
   const writeErrors: Doc[] = [];
@@ -247,12 +268,17 @@ export async function remove(core: Core, db: string, cmd: Doc): Promise<Doc> {
     const spec = specs[i];
     try {
       if (!isPlainObject(spec) || !isPlainObject(spec.q)) fail(9, "BSON field 'delete.deletes.q' is missing");
-      checkCollation(spec.collation);
       const limit = num(spec.limit, 0);
       if (limit !== 0 && limit !== 1)
         fail(9, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       const c = core.coll(db, name);
-      const targets = select(core, c, { filter: normalize(spec.q) as Doc, limit, hint: spec.hint });
+      const targets = select(core, c, {
+        filter: normalize(spec.q) as Doc,
+        limit,
+        hint: spec.hint,
+        collation: collationFor(c, spec.collation),
+        variables,
+      });
       for (const d of targets) if (tx.remove(c!, Collection.idKey(d))) n++;
     } catch (e) {
       writeErrors.push(writeError(i, e));
@@ -269,8 +295,9 @@ export async function remove(core: Core, db: string, cmd: Doc): Promise<Doc> {
 export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const key = Object.keys(cmd)[0]!;
   const name = collArg(db, cmd, key);
-  checkCollation(cmd.collation);
+  refuseView(core.coll(db, name));
   const query = isPlainObject(cmd.query) ? (normalize(cmd.query) as Doc) : {};
+  const variables = letVariables(cmd);
   const sort = isPlainObject(cmd.sort) ? (normalize(cmd.sort) as Doc) : undefined;
   const isRemove = flag(cmd.remove);
   if (isRemove && cmd.update !== undefined) fail(9, 'Cannot specify both an update and remove=true');
@@ -280,7 +307,14 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
   const show = (d: Doc | undefined) => (d === undefined ? null : projector ? projector(d) : d);
   const tx = core.begin();
   const c = core.coll(db, name);
-  const [target] = select(core, c, { filter: query, sort, limit: 1, hint: cmd.hint });
+  const [target] = select(core, c, {
+    filter: query,
+    sort,
+    limit: 1,
+    hint: cmd.hint,
+    collation: collationFor(c, cmd.collation),
+    variables,
+  });
   if (isRemove) {
     if (target) tx.remove(c!, Collection.idKey(target));
     await tx.commit();
@@ -291,7 +325,7 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
   const returnNew = flag(cmd.new);
   const bypass = flag(cmd.bypassDocumentValidation);
   if (target) {
-    const next = applyUpdate(target, u, query, arrayFilters, false);
+    const next = applyUpdate(target, u, query, arrayFilters, false, variables);
     if (next !== target) {
       checkSize(next);
       validateWrite(c!, next, target, bypass);
@@ -305,7 +339,7 @@ export async function findAndModify(core: Core, db: string, cmd: Doc): Promise<D
     };
   }
   if (flag(cmd.upsert)) {
-    const doc = buildUpsert(query, u, arrayFilters);
+    const doc = buildUpsert(query, u, arrayFilters, variables);
     const into = core.ensure(tx, db, name);
     validateWrite(into, doc, undefined, bypass);
     insertOne(tx, into, doc);
