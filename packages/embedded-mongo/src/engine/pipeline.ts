@@ -3,7 +3,7 @@ import type { Core } from './core.js';
 import { compileFastPipeline, Fallback } from './fast-agg.js';
 import { mongoAggregator } from './mingo-ext.js';
 import { mingoCall } from './query.js';
-import { type Doc, evalView, isPlainObject, unview } from './values.js';
+import { type Doc, evalView, isolate, isPlainObject, unview } from './values.js';
 import { viewSource } from './views.js';
 
 /** What a pipeline runs with besides its input: the collation and `let` variables. */
@@ -49,10 +49,12 @@ export function runPipeline(
       ...(env.variables ? { variables: evalView(env.variables) } : {}),
       // The engine's $match and $sort read the collator from the options.
       ...(env.collation ? { collation: env.collation as never } : {}),
-      collectionResolver: (name: string) => resolveCollection(core, db, name).map((d) => evalView(d)),
+      collectionResolver: (name: string) =>
+        resolveCollection(core, db, name).map((d) => evalView(isolate(d))),
     }),
   );
-  const out = mingoCall(() => agg.run(Array.from(input, (d) => evalView(d)))) as Doc[];
+  // mingo writes into nested objects in place: it works on copies, never on stored documents.
+  const out = mingoCall(() => agg.run(Array.from(input, (d) => evalView(isolate(d))))) as Doc[];
   return { docs: out.map((d) => unview(d)), fast: false };
 }
 

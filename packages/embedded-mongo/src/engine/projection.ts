@@ -2,7 +2,7 @@ import { fail } from '../errors.js';
 import { elementMatcher, mongoAggregator } from './mingo-ext.js';
 import { positionalIndex } from './positional.js';
 import { mingoCall } from './query.js';
-import { type Doc, isPlainObject, num, setField, unview, view } from './values.js';
+import { type Doc, isolate, isPlainObject, num, setField, unview, view } from './values.js';
 
 /** A compiled find projection over stored documents. */
 export type Projector = (doc: Doc) => Doc;
@@ -80,7 +80,7 @@ export function compileProjection(projection: unknown, filter: Doc | undefined):
   }
   if (computed) {
     const agg = mingoCall(() => mongoAggregator([{ $project: view(projection) }]));
-    return (doc) => reorderId(mingoCall(() => agg.run([view(doc)]))[0] as Doc);
+    return (doc) => reorderId(mingoCall(() => agg.run([view(isolate(doc))]))[0] as Doc);
   }
   // `{ _id: 1 }` alone is an inclusion projection (only _id); `{ _id: 0 }` alone excludes just _id.
   const incl = inclusion ?? (idOn && Object.keys(root).length === 0);

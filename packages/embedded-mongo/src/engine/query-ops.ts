@@ -100,6 +100,9 @@ const eqTest = (b: unknown, cmp: Cmp) => (r: Reached) => r.all.some((a) => equal
 
 function rangeTest(accept: (c: number) => boolean) {
   return (b: unknown, cmp: Cmp) => {
+    // `$gte: null` and `$lte: null` match null and missing, `$gt: null` and `$lt: null` nothing.
+    if (b === null || b === undefined)
+      return accept(0) ? (r: Reached) => r.all.some((a) => a === null || a === undefined) : () => false;
     const rank = typeRank(b);
     return (r: Reached) => r.all.some((a) => a !== undefined && typeRank(a) === rank && accept(cmp(a, b)));
   };

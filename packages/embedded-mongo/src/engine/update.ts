@@ -4,7 +4,17 @@ import { compareBson } from './compare.js';
 import { mongoAggregator } from './mingo-ext.js';
 import { mingoCall } from './query.js';
 import { Ctx } from './update-ctx.js';
-import { bsonType, type Doc, evalView, isPlainObject, normalize, setField, unview, view } from './values.js';
+import {
+  bsonType,
+  type Doc,
+  evalView,
+  isolate,
+  isPlainObject,
+  normalize,
+  setField,
+  unview,
+  view,
+} from './values.js';
 
 /** Options of one update application. */
 export interface UpdateOptions {
@@ -67,7 +77,8 @@ export function applyPipeline(doc: Doc, pipeline: Doc[], variables?: Doc): Doc {
   const agg = mingoCall(() =>
     mongoAggregator(evalView(pipeline), variables ? { variables: evalView(variables) } : {}),
   );
-  const res = mingoCall(() => agg.run([evalView(doc)]))[0] as Doc | undefined;
+  // A copy: mingo writes into nested objects in place, and `doc` is the stored version.
+  const res = mingoCall(() => agg.run([evalView(isolate(doc))]))[0] as Doc | undefined;
   if (!res) fail(2, 'update pipeline produced no document');
   let out = normalize(restoreTypes(res, doc)) as Doc;
   // MongoDB keeps the original _id when a pipeline ($replaceWith / $project) drops it.

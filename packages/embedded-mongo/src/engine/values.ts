@@ -109,6 +109,25 @@ function norm(v: unknown): { v: unknown; w: boolean } {
   return { v: res, w };
 }
 
+/**
+ * A deep copy of a stored value's documents and arrays (BSON wrappers and dates are shared, being
+ * immutable), keeping the marks {@link view} relies on. mingo's stages write into nested objects
+ * in place ($set / $unset of a dotted path, $lookup results): handing it copies keeps the stored
+ * documents, which are shared and immutable, untouched.
+ */
+export function isolate<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  let out: unknown;
+  if (Array.isArray(v)) out = v.map((x) => isolate(x));
+  else if (isPlainObject(v)) {
+    const o: Doc = {};
+    for (const k of Object.keys(v)) setField(o, k, isolate(v[k]));
+    out = o;
+  } else return v;
+  if (isMarked(v)) mark(out as object);
+  return out as T;
+}
+
 /** Converts a numeric wrapper to a JS number; other values pass through. */
 export function plainScalar(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);

@@ -214,6 +214,51 @@ describe('conformance: query semantics where a naive engine answers wrongly', ()
     }
   });
 
+  it('aggregation stages that reshape nested documents leave the stored documents as they were', async () => {
+    const c = t.db.collection<AnyDoc>('shapes');
+    const other = t.db.collection<AnyDoc>('shapes_other');
+    await c.insertOne({ _id: 1, nested: { y: 2 }, arr: [{ k: 1 }], ref: 7 });
+    await other.insertOne({ _id: 7, inner: { z: 3 } });
+    await c.aggregate([{ $set: { 'nested.x': 1, 'arr.k': 9 } }]).toArray();
+    await c.aggregate([{ $unset: 'nested.y' }]).toArray();
+    await c
+      .aggregate([
+        { $lookup: { from: 'shapes_other', localField: 'ref', foreignField: '_id', as: 'joined' } },
+        { $set: { 'joined.inner.z': 99 } },
+      ])
+      .toArray();
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, nested: { y: 2 }, arr: [{ k: 1 }], ref: 7 });
+    expect(await other.findOne({ _id: 7 })).toEqual({ _id: 7, inner: { z: 3 } });
+    // An update pipeline that is refused (validation) leaves the document unchanged too.
+    await t.db.command({ collMod: 'shapes', validator: { 'nested.y': { $exists: true } } });
+    const refused = await c.updateOne({ _id: 1 }, [{ $unset: 'nested.y' }]).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 121 });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, nested: { y: 2 }, arr: [{ k: 1 }], ref: 7 });
+  });
+
+  it('ranges bounded by null match null and missing values only with $gte/$lte', async () => {
+    const c = t.db.collection<AnyDoc>('nulls');
+    await c.insertMany([{ _id: 1, a: null }, { _id: 2 }, { _id: 3, a: 0 }, { _id: 4, a: [null, 1] }]);
+    expect(
+      ids(
+        await c
+          .find({ a: { $gte: null } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 4]);
+    expect(
+      ids(
+        await c
+          .find({ a: { $lte: null } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 4]);
+    expect(await c.countDocuments({ a: { $gt: null } })).toBe(0);
+    expect(await c.countDocuments({ a: { $lt: null } })).toBe(0);
+  });
+
   it('$group on a dotted path groups by the nested value', async () => {
     const c = t.db.collection<AnyDoc>('nested');
     await c.insertMany([
