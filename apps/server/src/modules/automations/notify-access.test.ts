@@ -112,3 +112,84 @@ describe('notification texts through the access layer', () => {
     expect(outside.join('\n')).not.toMatch(/Acme|Globex|Initech|40|yes/);
   });
 });
+
+describe('lookups in notification texts', () => {
+  it('blank a looked-up value of a related record the recipient may not view', async () => {
+    const app = await as(owner, 'POST', '/apps', {
+      key: 'accounts_app',
+      name: label('Accounts'),
+      roles: [
+        {
+          key: 'viewer',
+          name: label('Viewer'),
+          forms: [
+            { form: 'orders', submit: false, view: 'all' },
+            { form: 'accounts', submit: true, view: 'own' },
+          ],
+        },
+      ],
+    });
+    expect(app.statusCode, app.body).toBe(201);
+    const appId = app.json().id as string;
+    const viewer = await addMember(t.app, owner, owner.workspaceId, 'viewer@example.com', [
+      'member',
+      'viewer',
+    ]);
+    const accounts = await as(owner, 'POST', `/apps/${appId}/forms`, {
+      key: 'accounts',
+      name: label('Accounts'),
+      fields: [
+        { key: 'name', type: 'text', label: label('Name') },
+        { key: 'tier', type: 'text', label: label('Tier') },
+      ],
+    });
+    expect(accounts.statusCode, accounts.body).toBe(201);
+    const orders = await as(owner, 'POST', `/apps/${appId}/forms`, {
+      key: 'orders',
+      name: label('Orders'),
+      fields: [
+        { key: 'ref', type: 'text', label: label('Ref') },
+        { key: 'account', type: 'relation', label: label('Account'), form: 'accounts' },
+        { key: 'tier', type: 'lookup', label: label('Tier'), relation: 'account', field: 'tier' },
+      ],
+    });
+    expect(orders.statusCode, orders.body).toBe(201);
+    const automation = await as(owner, 'POST', `/apps/${appId}/automations`, {
+      definition: {
+        key: 'order_told',
+        name: label('Order told'),
+        trigger: { type: 'recordCreated', form: 'orders' },
+        actions: [
+          {
+            type: 'notify',
+            config: {
+              to: [{ kind: 'member', members: [owner.userId, viewer.userId] }],
+              title: 'Order {{ref}}',
+              body: 'tier <{{tier}}>',
+            },
+          },
+        ],
+      },
+    });
+    expect(automation.statusCode, automation.body).toBe(201);
+    const vault = await as(owner, 'POST', `/forms/${accounts.json().id}/records`, {
+      data: { name: 'Vault', tier: 'platinum' },
+    });
+    expect(vault.statusCode, vault.body).toBe(201);
+    const order = await as(owner, 'POST', `/forms/${orders.json().id}/records`, {
+      data: { ref: 'PO-7', account: vault.json().id },
+    });
+    expect(order.statusCode, order.body).toBe(201);
+    await t.app.scheduler.runDue();
+
+    const ownerSaw = (await inbox(owner)).find((n) => n.title === 'Order PO-7');
+    expect(ownerSaw?.body).toBe('tier <platinum>');
+    // The viewer may view every order but only their own accounts: the order's lookup of Vault is masked,
+    // as it is in the record list they would read.
+    const seen = await as(viewer, 'GET', `/forms/${orders.json().id}/records/${order.json().id}`);
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().data.tier ?? null).toBeNull();
+    const viewerSaw = (await inbox(viewer)).find((n) => n.title === 'Order PO-7');
+    expect(viewerSaw?.body).toBe('tier <>');
+  });
+});

@@ -2,7 +2,7 @@ import type { NotifyConfig } from '@formloom/schema';
 import { notifyMembers } from '../../notifications/service.js';
 import { itemsOf } from '../for-each.js';
 import type { Effect } from '../model.js';
-import { blanked, groupByHidden } from '../recipient-view.js';
+import { asSeen, groupByView } from '../recipient-view.js';
 import { resolveAssignees } from '../recipients.js';
 import { registerExecutor } from './registry.js';
 
@@ -21,20 +21,18 @@ registerExecutor<NotifyConfig>('notify', async (run, config) => {
     if (users.length === 0) continue;
     // Each recipient reads the texts as the access layer shows them the records: values hidden from them
     // (or of a record they may not view) are left blank.
-    const groups = await groupByHidden(ctx, users, { top: ctx.record, item: item.record });
+    const groups = await groupByView(ctx, users, { top: ctx.record, item: item.record });
     const told: string[] = [];
     const sent: string[] = [];
     const skipped: string[] = [];
     let shownTitle = '';
     for (const group of groups) {
       const values = item.scope.values as Record<string, unknown>;
-      const itemValues = values.item;
-      const scope = item.scope.withValues({
-        ...blanked(values, group.top),
-        ...(itemValues && typeof itemValues === 'object'
-          ? { item: blanked(itemValues as Record<string, unknown>, group.item) }
-          : {}),
-      });
+      const seen = ctx.record ? asSeen(values, ctx.record, group.top) : { ...values };
+      if (item.record && values.item && typeof values.item === 'object') {
+        seen.item = asSeen(values.item as Record<string, unknown>, item.record, group.item);
+      }
+      const scope = item.scope.withValues(seen);
       const title = scope.render(config.title);
       const body = config.body ? scope.render(config.body) : '';
       if (!shownTitle) shownTitle = title;
