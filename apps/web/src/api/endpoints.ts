@@ -140,7 +140,7 @@ export interface FormPermission {
   delete?: DataScope;
   export?: boolean;
   manage?: boolean;
-  fields?: { field: string; access: 'hidden' | 'readOnly' }[];
+  fields?: { field: string; access: 'hidden' | 'readOnly' | 'visible' }[];
 }
 
 /** A role an app defines; members hold it by key. */

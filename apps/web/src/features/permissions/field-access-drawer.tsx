@@ -1,10 +1,12 @@
 import { Drawer, Empty, Radio, Table, Typography } from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FormFieldSummary, FormSummary } from '../../api/endpoints';
 import { localized } from '../../i18n/localized';
-import type { CellDraft } from './matrix-model';
+import { fieldLabel, hiddenByRole, inputsOfForms } from './derived-fields';
+import type { CellDraft, RoleDraft } from './matrix-model';
 
-type Access = 'default' | 'hidden' | 'readOnly';
+type Access = 'default' | 'hidden' | 'readOnly' | 'visible';
 
 interface FieldRow {
   ref: string;
@@ -27,11 +29,17 @@ export function restrictableFields(form: FormSummary | undefined, language: stri
   return rows;
 }
 
-/** Field-level access of one role on one form: each field visible, hidden or read-only. */
+/**
+ * Field-level access of one role on one form: each field visible, hidden or read-only. A field made of
+ * values the role does not see is hidden with them, which the drawer says ("hidden because it uses …"),
+ * and such derived fields can be shown anyway (declassified).
+ */
 export function FieldAccessDrawer({
   open,
   title,
   form,
+  forms,
+  role,
   cell,
   onChange,
   onClose,
@@ -39,13 +47,29 @@ export function FieldAccessDrawer({
   open: boolean;
   title: string;
   form: FormSummary | undefined;
+  /** Every published form of the app: lookups and rollups read other forms' fields. */
+  forms: readonly FormSummary[];
+  /** The role as edited (its other cells decide what lookups of other forms show). */
+  role: RoleDraft | undefined;
   cell: CellDraft | undefined;
   onChange: (fields: CellDraft['fields']) => void;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
   const current = cell?.fields ?? [];
-  const rows = restrictableFields(form, i18n.resolvedLanguage ?? 'en');
+  const rows = restrictableFields(form, language);
+  const inputs = useMemo(() => inputsOfForms(forms), [forms]);
+  const derived = form ? inputs.get(form.key) : undefined;
+  const hidden = form ? hiddenByRole(role, form.key, inputs) : new Map();
+  const because = (ref: string): string | undefined => {
+    const why = hidden.get(ref);
+    if (!why || 'listed' in why || !form) return undefined;
+    const name = fieldLabel(forms, why.form ?? form.key, why.from, (label) => localized(label, language));
+    const other = why.form && why.form !== form.key ? forms.find((f) => f.key === why.form) : undefined;
+    const field = other ? `${localized(other.name, language) || other.key} › ${name}` : name;
+    return t('permissions.hiddenBecause', { field });
+  };
   // Restrictions on fields the form no longer shows stay listed, so they can be removed.
   for (const entry of current) {
     if (!rows.some((r) => r.ref === entry.field)) rows.push({ ref: entry.field, label: entry.field });
@@ -76,11 +100,21 @@ export function FieldAccessDrawer({
           {
             title: t('permissions.field'),
             key: 'label',
-            render: (_v, row) => (
-              <>
-                {row.label} <Typography.Text type="secondary">({row.ref})</Typography.Text>
-              </>
-            ),
+            render: (_v, row) => {
+              const reason = accessOf(row.ref) === 'visible' ? undefined : because(row.ref);
+              return (
+                <>
+                  {row.label} <Typography.Text type="secondary">({row.ref})</Typography.Text>
+                  {reason && (
+                    <div>
+                      <Typography.Text type="warning" data-testid={`inherited-${row.ref}`}>
+                        {reason}
+                      </Typography.Text>
+                    </div>
+                  )}
+                </>
+              );
+            },
           },
           {
             title: t('permissions.access'),
@@ -96,6 +130,10 @@ export function FieldAccessDrawer({
                   { value: 'default', label: t('permissions.fieldDefault') },
                   { value: 'readOnly', label: t('permissions.fieldReadOnly') },
                   { value: 'hidden', label: t('permissions.fieldHidden') },
+                  // Only values made of others can be declassified (the server refuses it elsewhere).
+                  ...(derived?.has(row.ref) || accessOf(row.ref) === 'visible'
+                    ? [{ value: 'visible', label: t('permissions.fieldVisible') }]
+                    : []),
                 ]}
               />
             ),

@@ -26,7 +26,7 @@ export interface CellDraft {
   view: ScopeDraft;
   edit: ScopeDraft;
   delete: ScopeDraft;
-  fields: { field: string; access: 'hidden' | 'readOnly' }[];
+  fields: { field: string; access: 'hidden' | 'readOnly' | 'visible' }[];
 }
 
 /** One row of the matrix. `uid` stays stable while the key is edited. */

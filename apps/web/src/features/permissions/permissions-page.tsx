@@ -203,6 +203,8 @@ function MatrixEditor({
             : ''
         }
         form={openForm}
+        forms={forms}
+        role={open}
         cell={open && drawer ? open.cells[drawer.form] : undefined}
         onChange={(fields) => {
           if (!open || !drawer) return;
