@@ -1,11 +1,9 @@
-import { type Doc, hasWrappers, isPlainObject } from './values.js';
+import type { ObjectId } from 'bson';
+import { compileExpr, isFieldPath } from './fast-expr.js';
+import { bsonType, type Doc, hasWrappers, isPlainObject } from './values.js';
 
 /** Thrown by generated code when a document needs the general path (wrappers, arrays, objects). */
 export class CodegenBail extends Error {}
-
-const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Names the generated `doc[name]` may read: identifiers Object.prototype does not also carry. */
-const IDENT = { test: (s: string) => IDENT_RE.test(s) && !(s in Object.prototype) };
 
 const GENERATED = new Map<string, Gen>();
 
@@ -14,134 +12,252 @@ type Gen = (
   isMarked: (d: object) => boolean,
   bail: () => never,
   consts: unknown[],
+  oidEq: (x: unknown, c: ObjectId) => boolean,
+  proto: object,
 ) => Doc[];
 
+/** Names that a plain object inherits: generated property reads never see them. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Equality with an ObjectId through bson's four 24-bit words, without building hex text per document. */
+function oidEq(x: unknown, c: ObjectId): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const o = x as { i0?: unknown; i1?: unknown; i2?: unknown; i3?: unknown; _bsontype?: unknown };
+  if (typeof o.i3 !== 'number') {
+    // An id this bson build does not lay out in words: the general path compares it.
+    if (o._bsontype === 'ObjectId') throw new CodegenBail();
+    return false;
+  }
+  const k = c as unknown as { i0: number; i1: number; i2: number; i3: number };
+  return o.i3 === k.i3 && o.i2 === k.i2 && o.i1 === k.i1 && o.i0 === k.i0 && o._bsontype === 'ObjectId';
+}
+
+/** True for an ObjectId constant whose words generated code can compare. */
+function wordedId(v: unknown): v is ObjectId {
+  return bsonType(v) === 'ObjectId' && typeof (v as { i3?: unknown }).i3 === 'number';
+}
+
 function lit(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return Object.is(v, -0) ? '0' : String(v);
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
   return undefined;
 }
 
-/** JS source testing `x` (a top-level scalar) against one field condition, or undefined. */
-function condSource(x: string, cond: unknown, consts: unknown[]): string | undefined {
-  if (!isPlainObject(cond)) {
-    const l = lit(cond);
-    if (l !== undefined) return `${x} === ${l}`;
-    if (cond === null) return `(${x} === null || ${x} === undefined)`;
-    return undefined;
+/** Builds the source of one generated loop. */
+class Source {
+  readonly consts: unknown[] = [];
+  readonly reads: string[] = [];
+  private readonly vars = new Map<string, string>();
+
+  constant(value: unknown): string {
+    this.consts.push(value);
+    return `consts[${this.consts.length - 1}]`;
   }
+
+  /**
+   * A variable holding the value at a dotted path: missing through null or scalars, and an array or a
+   * non-plain object on the way (or an array at the end) hands the document to the general path.
+   */
+  field(path: string): string | undefined {
+    const known = this.vars.get(path);
+    if (known) return known;
+    const parts = path.split('.');
+    if (parts.some((p) => p === '' || INHERITED.has(p))) return undefined;
+    const v = `f${this.vars.size}`;
+    this.vars.set(path, v);
+    const first = JSON.stringify(parts[0]);
+    const lines = [`let ${v} = doc[${first}];`];
+    for (const part of parts.slice(1)) {
+      lines.push(
+        `if (${v} !== undefined && ${v} !== null) { if (typeof ${v} !== 'object') ${v} = undefined; else if (Object.getPrototypeOf(${v}) !== proto) bail(); else ${v} = ${v}[${JSON.stringify(part)}]; }`,
+      );
+    }
+    lines.push(`if (Array.isArray(${v})) bail();`);
+    this.reads.push(lines.join(' '));
+    return v;
+  }
+}
+
+/** JS source testing variable `x` against one field condition, or undefined when unsupported. */
+function condSource(src: Source, x: string, cond: unknown): string | undefined {
+  const eq = (value: unknown): string | undefined => {
+    if (value === null) return `(${x} === null || ${x} === undefined)`;
+    const l = lit(value);
+    if (l !== undefined) return `${x} === ${l}`;
+    if (wordedId(value)) return `oidEq(${x}, ${src.constant(value)})`;
+    if (value instanceof Date && !Number.isNaN(value.getTime()))
+      return `(${x} instanceof Date && ${x}.getTime() === ${value.getTime()})`;
+    return undefined;
+  };
+  if (
+    !isPlainObject(cond) ||
+    Object.keys(cond).length === 0 ||
+    !Object.keys(cond).every((k) => k.startsWith('$'))
+  )
+    return isPlainObject(cond) ? undefined : eq(cond);
   const parts: string[] = [];
   for (const [op, arg] of Object.entries(cond)) {
-    const l = lit(arg);
-    const t = typeof arg === 'number' ? 'number' : typeof arg === 'string' ? 'string' : undefined;
     switch (op) {
       case '$eq':
-        if (l === undefined) return undefined;
-        parts.push(`${x} === ${l}`);
+      case '$ne': {
+        const e = eq(arg);
+        if (!e) return undefined;
+        parts.push(op === '$eq' ? e : `!(${e})`);
         break;
-      case '$ne':
-        if (l === undefined) return undefined;
-        parts.push(`${x} !== ${l}`);
+      }
+      case '$in':
+      case '$nin': {
+        if (!Array.isArray(arg)) return undefined;
+        const scalars = arg.filter(
+          (a) => typeof a === 'string' || (typeof a === 'number' && Number.isFinite(a)),
+        );
+        const rest = arg.filter((a) => !scalars.includes(a));
+        const tests = rest.map(eq);
+        if (tests.some((t) => t === undefined)) return undefined;
+        if (scalars.length > 0) tests.push(`${src.constant(new Set(scalars))}.has(${x})`);
+        const any = tests.length > 0 ? `(${tests.join(' || ')})` : 'false';
+        parts.push(op === '$in' ? any : `!${any}`);
         break;
+      }
       case '$gt':
       case '$gte':
       case '$lt':
       case '$lte': {
-        if (l === undefined || !t) return undefined;
         const sym = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
-        parts.push(`(typeof ${x} === '${t}' && ${x} ${sym} ${l})`);
+        const l = lit(arg);
+        if (typeof arg === 'number' && l !== undefined)
+          parts.push(`(typeof ${x} === 'number' && ${x} ${sym} ${l})`);
+        else if (typeof arg === 'string') parts.push(`(typeof ${x} === 'string' && ${x} ${sym} ${l})`);
+        else if (arg instanceof Date && !Number.isNaN(arg.getTime()))
+          parts.push(`(${x} instanceof Date && ${x}.getTime() ${sym} ${arg.getTime()})`);
+        else return undefined;
         break;
       }
-      case '$in': {
-        if (
-          !Array.isArray(arg) ||
-          !arg.every((a) => (typeof a === 'number' && Number.isFinite(a)) || typeof a === 'string')
-        ) {
-          return undefined;
-        }
-        consts.push(new Set(arg));
-        parts.push(`consts[${consts.length - 1}].has(${x})`);
+      case '$exists':
+        parts.push(arg !== false && arg !== 0 && arg !== null ? `${x} !== undefined` : `${x} === undefined`);
         break;
-      }
       default:
         return undefined;
     }
   }
-  return parts.length ? parts.join(' && ') : undefined;
+  return parts.join(' && ');
+}
+
+/** JS source of a whole filter (fields and `$and` / `$or` / `$nor`), or undefined when unsupported. */
+function matchSource(src: Source, filter: Doc): string | undefined {
+  const parts: string[] = [];
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      if (!Array.isArray(cond) || cond.length === 0) return undefined;
+      const subs = cond.map((c) =>
+        isPlainObject(c) && Object.keys(c).length > 0 ? matchSource(src, c) : undefined,
+      );
+      if (subs.some((s) => s === undefined)) return undefined;
+      const joined = subs.map((s) => `(${s})`).join(key === '$and' ? ' && ' : ' || ');
+      parts.push(key === '$nor' ? `!(${joined})` : `(${joined})`);
+      continue;
+    }
+    if (key.startsWith('$')) return undefined;
+    const x = src.field(key);
+    const test = x && condSource(src, x, cond);
+    if (!test) return undefined;
+    parts.push(test);
+  }
+  return parts.length > 0 ? parts.join(' && ') : 'true';
+}
+
+/** The source of a value the group reads: a field variable, a constant, or a compiled expression call. */
+function valueSource(src: Source, expr: unknown): string | undefined {
+  if (isFieldPath(expr)) return src.field(expr.slice(1));
+  // Any other `$` text is a variable or an unusual path, never a constant.
+  if (typeof expr === 'string' && expr.startsWith('$')) return undefined;
+  const l = expr === null ? 'null' : lit(expr);
+  if (l !== undefined) return l;
+  const getter = compileExpr(expr);
+  return getter ? `${src.constant(getter)}(doc)` : undefined;
+}
+
+/** Source that finds the map below `m` for key value `k` (ObjectIds by their words), leaving it in `m`. */
+function levelSource(k: string, last: boolean, missing: string, ids: string): string {
+  const child = last ? 'undefined' : 'new Map()';
+  return `{ const kv = ${k};
+      let hk;
+      if (kv === undefined) hk = ${missing};
+      else if (typeof kv === 'object' && kv !== null) {
+        if (typeof kv.i3 !== 'number' || kv._bsontype !== 'ObjectId') bail();
+        let ids = m.get(${ids}); if (ids === undefined) { ids = new Map(); m.set(${ids}, ids); }
+        let hi = ids.get(kv.i0 * 16777216 + kv.i1); if (hi === undefined) { hi = new Map(); ids.set(kv.i0 * 16777216 + kv.i1, hi); }
+        m = hi; hk = kv.i2 * 16777216 + kv.i3;
+      } else hk = kv;
+      ${last ? 'slot = m; key = hk;' : `let n = m.get(hk); if (n === undefined) { n = ${child}; m.set(hk, n); } m = n;`} }`;
 }
 
 /**
- * Generates a single JS loop for `$match` (scalar conditions on top-level fields) followed by
- * `$group` (key: a top-level field or a constant; `$sum`/`$avg`/`$min`/`$max`/`$count` over
- * top-level numeric fields). Field names are restricted to identifiers and literals are emitted
- * with JSON.stringify, so no input reaches the generated source unescaped. Documents outside this
- * subset (wrappers, arrays, objects as keys or values) make the generated code bail so the caller
- * reruns the general compiled path. Returns undefined when the stage pair is outside the subset.
+ * Generates one JS loop for `$match` (equalities — ObjectIds, dates, null —, `$in`, `$ne`, ranges and
+ * `$exists` on dotted paths, under `$and` / `$or` / `$nor`) followed by `$group` (a key of paths, constants
+ * and compiled expressions, several fields through nested maps, ObjectIds hashed by their words;
+ * `$sum` / `$avg` / `$min` / `$max` / `$count` / `$addToSet` of paths and expressions). Keys and literals are
+ * emitted with JSON.stringify, so no input reaches the generated source unescaped. Documents outside this
+ * subset (number wrappers, arrays, other objects where scalars are read) make the generated code bail so
+ * the caller reruns the general compiled path. Returns undefined when the stage pair is outside the subset.
  */
 export function compileGroupLoop(
   match: Doc | undefined,
   group: Doc,
 ): ((docs: Iterable<Doc>) => Doc[]) | undefined {
-  const consts: unknown[] = [];
-  const lines: string[] = [];
-  const fieldVars = new Map<string, string>();
-  const fieldVar = (f: string): string => {
-    let v = fieldVars.get(f);
-    if (!v) {
-      v = `f${fieldVars.size}`;
-      fieldVars.set(f, v);
-      lines.push(
-        `const ${v} = doc[${JSON.stringify(f)}];`,
-        `if (${v} !== null && typeof ${v} === 'object') bail();`,
-      );
-    }
-    return v;
-  };
-  for (const [f, cond] of Object.entries(match ?? {})) {
-    if (!IDENT.test(f)) return undefined;
-    const x = fieldVar(f);
-    const src = condSource(x, cond, consts);
-    if (!src) return undefined;
-    lines.push(`if (!(${src})) continue;`);
-  }
+  const src = new Source();
+  const test = match && Object.keys(match).length > 0 ? matchSource(src, match) : 'true';
+  if (!test) return undefined;
+  const matchReads = src.reads.splice(0);
+  const missing = src.constant(Symbol('missing'));
+  const ids = src.constant(Symbol('ids'));
   const id = group._id;
-  let keySrc: string;
-  if (typeof id === 'string' && id.startsWith('$') && IDENT.test(id.slice(1))) {
-    keySrc = `${fieldVar(id.slice(1))} === undefined ? null : ${fieldVar(id.slice(1))}`;
-  } else if (id === null || (lit(id) !== undefined && !(typeof id === 'string' && id.startsWith('$'))))
-    // A `$`-string that is no plain identifier is a dotted or unusual path, not a constant.
-    keySrc = id === null ? 'null' : lit(id)!;
-  else return undefined;
-  const init: string[] = ['id: k'];
+  const keyFields: [string | undefined, string][] = [];
+  if (isPlainObject(id) && Object.keys(id).length > 0 && !Object.keys(id).some((k) => k.startsWith('$'))) {
+    for (const [name, expr] of Object.entries(id)) {
+      // An inherited name would set the prototype of the generated object literal.
+      if (name.includes('.') || INHERITED.has(name)) return undefined;
+      const v = valueSource(src, expr);
+      if (!v) return undefined;
+      keyFields.push([name, v]);
+    }
+  } else {
+    const v = valueSource(src, id === undefined ? null : id);
+    if (!v) return undefined;
+    keyFields.push([undefined, v]);
+  }
+  const init: string[] = [];
   const update: string[] = [];
   const out: string[] = ['_id: g.id'];
   let i = 0;
   for (const [name, spec] of Object.entries(group)) {
     if (name === '_id') continue;
-    if (!IDENT.test(name) || !isPlainObject(spec) || Object.keys(spec).length !== 1) return undefined;
-    const [op, arg] = Object.entries(spec)[0]!;
+    if (!isPlainObject(spec) || Object.keys(spec).length !== 1 || INHERITED.has(name)) return undefined;
+    const [op, arg] = Object.entries(spec)[0] as [string, unknown];
     const slot = `s${i++}`;
-    if (
-      (op === '$sum' && arg === 1) ||
-      (op === '$count' && isPlainObject(arg) && Object.keys(arg).length === 0)
-    ) {
+    const key = JSON.stringify(name);
+    if (op === '$count') {
+      if (!isPlainObject(arg) || Object.keys(arg).length > 0) return undefined;
       init.push(`${slot}: 0`);
       update.push(`g.${slot}++;`);
-      out.push(`${JSON.stringify(name)}: g.${slot}`);
+      out.push(`${key}: g.${slot}`);
       continue;
     }
-    if (typeof arg !== 'string' || !arg.startsWith('$') || !IDENT.test(arg.slice(1))) return undefined;
-    const x = fieldVar(arg.slice(1));
+    const x = valueSource(src, arg);
+    if (!x) return undefined;
+    const v = `v${slot}`;
     switch (op) {
       case '$sum':
         init.push(`${slot}: 0`);
-        update.push(`if (typeof ${x} === 'number') g.${slot} += ${x};`);
-        out.push(`${JSON.stringify(name)}: g.${slot}`);
+        update.push(`{ const ${v} = ${x}; if (typeof ${v} === 'number') g.${slot} += ${v}; }`);
+        out.push(`${key}: g.${slot}`);
         break;
       case '$avg':
         init.push(`${slot}: 0, ${slot}n: 0`);
-        update.push(`if (typeof ${x} === 'number') { g.${slot} += ${x}; g.${slot}n++; }`);
-        out.push(`${JSON.stringify(name)}: g.${slot}n ? g.${slot} / g.${slot}n : null`);
+        update.push(
+          `{ const ${v} = ${x}; if (typeof ${v} === 'number') { g.${slot} += ${v}; g.${slot}n++; } }`,
+        );
+        out.push(`${key}: g.${slot}n ? g.${slot} / g.${slot}n : null`);
         break;
       case '$min':
       case '$max': {
@@ -150,38 +266,60 @@ export function compileGroupLoop(
         // Only numbers (or nothing) keep the BSON comparison trivial; other types take the general path.
         update.push(
           // NaN sorts below every number: it wins $min for good and loses $max to any number.
-          `if (typeof ${x} === 'number') { if (g.${slot} === null || ${x} ${cmp} g.${slot} || ${op === '$min' ? `${x} !== ${x}` : `g.${slot} !== g.${slot}`}) g.${slot} = ${x}; } else if (${x} !== undefined && ${x} !== null) bail();`,
+          `{ const ${v} = ${x}; if (typeof ${v} === 'number') { if (g.${slot} === null || ${v} ${cmp} g.${slot} || ${op === '$min' ? `${v} !== ${v}` : `g.${slot} !== g.${slot}`}) g.${slot} = ${v}; } else if (${v} !== undefined && ${v} !== null) bail(); }`,
         );
-        out.push(`${JSON.stringify(name)}: g.${slot}`);
+        out.push(`${key}: g.${slot}`);
         break;
       }
+      case '$addToSet':
+        init.push(`${slot}: new Set()`);
+        // Scalars only (a Set compares them as MongoDB does); missing values are not added.
+        update.push(
+          `{ const ${v} = ${x}; if (${v} !== undefined) { if (typeof ${v} === 'object' && ${v} !== null) bail(); g.${slot}.add(${v}); } }`,
+        );
+        out.push(`${key}: [...g.${slot}]`);
+        break;
       default:
         return undefined;
     }
   }
+  const groupReads = src.reads.splice(0);
+  // A single key makes missing and null one group; a compound key leaves a missing field out ({} vs { a: null }).
+  const single = keyFields.length === 1 && keyFields[0]?.[0] === undefined;
+  const levels = keyFields
+    .map(([, v], n) => levelSource(v, n === keyFields.length - 1, single ? 'null' : missing, ids))
+    .join('\n      ');
+  const idSource = single
+    ? `(${keyFields[0]?.[1]}) === undefined ? null : (${keyFields[0]?.[1]})`
+    : `(() => { const o = {}; ${keyFields
+        .map(([name, v]) => `{ const kv = ${v}; if (kv !== undefined) o[${JSON.stringify(name)}] = kv; }`)
+        .join(' ')} return o; })()`;
   const body = `
-    const groups = new Map();
+    const root = new Map();
     const order = [];
     for (const doc of docs) {
       if (isMarked(doc)) bail();
-      ${lines.join('\n      ')}
-      const k = ${keySrc};
-      if (typeof k === 'object' && k !== null) bail();
-      let g = groups.get(k);
-      if (g === undefined) { g = { ${init.join(', ')} }; groups.set(k, g); order.push(g); }
+      ${matchReads.join('\n      ')}
+      if (!(${test})) continue;
+      ${groupReads.join('\n      ')}
+      let m = root; let slot; let key;
+      ${levels}
+      let g = slot.get(key);
+      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); order.push(g); }
       ${update.join('\n      ')}
     }
     return order.map((g) => ({ ${out.join(', ')} }));`;
   // The same pipeline shape reuses one function, so V8 keeps its optimised code across calls.
   let gen = GENERATED.get(body);
   if (!gen) {
-    gen = new Function('docs', 'isMarked', 'bail', 'consts', body) as Gen;
+    gen = new Function('docs', 'isMarked', 'bail', 'consts', 'oidEq', 'proto', body) as Gen;
     if (GENERATED.size >= 256) GENERATED.delete(GENERATED.keys().next().value as string);
     GENERATED.set(body, gen);
   }
   const fn = gen;
+  const consts = src.consts;
   const bail = (): never => {
     throw new CodegenBail();
   };
-  return (docs) => fn(docs, hasWrappers, bail, consts);
+  return (docs) => fn(docs, hasWrappers, bail, consts, oidEq, Object.prototype);
 }

@@ -1,37 +1,10 @@
 import { Decimal128 } from 'bson';
 import { Decimal } from 'decimal.js';
 import { compareBson, valueKey } from './compare.js';
-import { bsonType, type Doc, isPlainObject, num, ownField, view } from './values.js';
+import { compileExpr, Fallback, fieldGetter, type Getter, isFieldPath } from './fast-expr.js';
+import { bsonType, type Doc, isPlainObject, num, view } from './values.js';
 
-/** Thrown at run time when a document needs semantics the fast path does not implement. */
-export class Fallback extends Error {}
-
-/** Reads one value of a document (a field path or a constant). */
-export type Getter = (d: Doc) => unknown;
-
-/** Reads `$a.b` like an aggregation field path; an array in the middle defers to mingo. */
-export function fieldGetter(expr: string): Getter {
-  const parts = expr.slice(1).split('.');
-  if (parts.length === 1) {
-    const p = parts[0]!;
-    return (d) => ownField(d, p);
-  }
-  return (d) => {
-    let cur: unknown = d;
-    for (const p of parts) {
-      if (cur === null || cur === undefined) return undefined;
-      if (Array.isArray(cur)) throw new Fallback('array on path');
-      if (!isPlainObject(cur)) return undefined;
-      cur = ownField(cur as Doc, p);
-    }
-    return cur;
-  };
-}
-
-/** True for a `$field.path` string (not a `$$variable`). */
-export function isFieldPath(x: unknown): x is string {
-  return typeof x === 'string' && x.startsWith('$') && !x.startsWith('$$') && x.length > 1;
-}
+export { Fallback, fieldGetter, type Getter, isFieldPath } from './fast-expr.js';
 
 /** A constant or field-path expression getter, or undefined when the expression is anything else. */
 export function simpleExpr(x: unknown): Getter | undefined {
@@ -123,7 +96,8 @@ export function compileAcc(spec: unknown): AccFactory | undefined {
       return { add: () => void c++, result: () => c };
     };
   }
-  const get = simpleExpr(arg);
+  // Field paths, constants and the expressions the fast path compiles (`$cond` of `$isNumber`...).
+  const get = compileExpr(arg);
   if (!get) return undefined;
   switch (op) {
     case '$sum':

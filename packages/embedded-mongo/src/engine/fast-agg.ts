@@ -8,35 +8,48 @@ import {
   type Getter,
   type Group,
   isFieldPath,
-  simpleExpr,
 } from './fast-acc.js';
+import { compileExpr } from './fast-expr.js';
 import { compileFastMatcher } from './fast-match.js';
 import { parseSort, sortDocs } from './query.js';
-import { type Doc, isPlainObject, normalize, num, setField, view } from './values.js';
+import { type Doc, hasWrappers, isPlainObject, normalize, num, setField, view } from './values.js';
 
 type Stage = (rows: Iterable<Doc>) => Doc[];
 
+/** Tokens standing for non-scalar key values (dates, ids) in group maps, one per canonical value. */
+const tokens = new Map<string, object>();
+
+/** A Map key for one group-key value: scalars as they are, other values by their canonical value key. */
+function hashKey(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  const t = typeof v;
+  if (t === 'string' || t === 'boolean') return v;
+  if (t === 'number') return Object.is(v, -0) ? 0 : v;
+  const pv = view(v);
+  if (typeof pv === 'number') return pv;
+  const k = valueKey(pv);
+  let token = tokens.get(k);
+  if (!token) {
+    if (tokens.size > 100_000) tokens.clear();
+    token = {};
+    tokens.set(k, token);
+  }
+  return token;
+}
+
 function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined {
   const idSpec = spec._id;
-  let keyOf: Getter;
-  if (isPlainObject(idSpec)) {
-    const entries = Object.entries(idSpec).map(([k, e]) => [k, simpleExpr(e)] as const);
-    if (entries.length === 0 || entries.some(([k, g]) => !g || k.startsWith('$'))) return undefined;
-    keyOf = (d) => {
-      const o: Doc = {};
-      for (const [k, g] of entries) {
-        const v = g!(d);
-        if (v !== undefined) setField(o, k, v);
-      }
-      return o;
-    };
+  // A compound key is hashed through nested maps, one level per key field, so no text is built per document.
+  let parts: [string, Getter][] | undefined;
+  let single: Getter | undefined;
+  if (isPlainObject(idSpec) && !Object.keys(idSpec)[0]?.startsWith('$')) {
+    const entries = Object.entries(idSpec).map(([k, e]) => [k, compileExpr(e)] as const);
+    if (entries.length === 0 || entries.some(([k, g]) => !g || k.startsWith('$') || k.includes('.')))
+      return undefined;
+    parts = entries as [string, Getter][];
   } else {
-    const g = idSpec === undefined ? undefined : simpleExpr(idSpec);
-    if (!g) return undefined;
-    keyOf = (d) => {
-      const v = g(d);
-      return v === undefined ? null : v;
-    };
+    single = idSpec === undefined ? undefined : compileExpr(idSpec);
+    if (!single) return undefined;
   }
   const accs: [string, AccFactory][] = [];
   for (const [k, v] of Object.entries(spec)) {
@@ -46,32 +59,42 @@ function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined 
     if (!f) return undefined;
     accs.push([k, f]);
   }
+  const depth = parts ? parts.length : 1;
+  const values: unknown[] = new Array(depth);
+  const idOf = (): unknown => {
+    if (!parts) return values[0] === undefined ? null : values[0];
+    // MongoDB leaves a missing value out of a compound key.
+    const o: Doc = {};
+    parts.forEach(([k], i) => {
+      if (values[i] !== undefined) setField(o, k, values[i]);
+    });
+    return o;
+  };
   return (rows) => {
-    // Scalars hash directly; other keys through their canonical value key (5 == 5.0 == Long(5)).
-    const prim = new Map<unknown, Group>();
-    const other = new Map<string, Group>();
+    const root = new Map<unknown, unknown>();
     const all: Group[] = [];
     for (const d of rows) {
       if (pred && !pred(d)) continue;
-      const id = keyOf(d);
-      let g: Group | undefined;
-      const t = typeof id;
-      const direct = id === null || t === 'string' || t === 'number' || t === 'boolean';
-      if (direct) g = prim.get(id);
-      else {
-        const pv = view(id);
-        if (typeof pv === 'number') g = prim.get(pv);
-        else g = other.get(valueKey(pv));
-      }
-      if (!g) {
-        g = { id, accs: accs.map(([, f]) => f()) };
-        all.push(g);
-        if (direct) prim.set(id, g);
-        else {
-          const pv = view(id);
-          if (typeof pv === 'number') prim.set(pv, g);
-          else other.set(valueKey(pv), g);
+      if (parts) for (let i = 0; i < depth; i += 1) values[i] = (parts[i] as [string, Getter])[1](d);
+      else values[0] = (single as Getter)(d);
+      let level = root;
+      for (let i = 0; i < depth - 1; i += 1) {
+        const k = values[i] === undefined ? MISSING : hashKey(values[i]);
+        let next = level.get(k) as Map<unknown, unknown> | undefined;
+        if (!next) {
+          next = new Map();
+          level.set(k, next);
         }
+        level = next;
+      }
+      const last = values[depth - 1];
+      // In a compound key a missing value and null differ ({} vs { a: null }); a single key makes both null.
+      const k = parts && last === undefined ? MISSING : hashKey(last);
+      let g = level.get(k) as Group | undefined;
+      if (!g) {
+        g = { id: idOf(), accs: accs.map(([, f]) => f()) };
+        all.push(g);
+        level.set(k, g);
       }
       for (const a of g.accs) a.add(d);
     }
@@ -86,6 +109,9 @@ function compileGroup(spec: Doc, pred?: (d: Doc) => boolean): Stage | undefined 
     return out;
   };
 }
+
+/** The map key of a value missing from a compound group key. */
+const MISSING = Symbol('missing');
 
 function compileProject(spec: Doc): Stage | undefined {
   const entries = Object.entries(spec);
@@ -171,6 +197,8 @@ function compileStage(st: Doc): Stage | undefined {
       const n = num(arg, Number.NaN);
       return Number.isInteger(n) && n >= 0 ? (rows) => take(rows, n, Number.POSITIVE_INFINITY) : undefined;
     }
+    case '$unwind':
+      return compileUnwind(arg);
     case '$count':
       return typeof arg === 'string' && arg && !arg.startsWith('$') && !arg.includes('.')
         ? (rows) => {
@@ -185,9 +213,59 @@ function compileStage(st: Doc): Stage | undefined {
 }
 
 /**
- * Compiles a pipeline of `$match` / `$group` / `$sort` / `$project` / `$limit` / `$skip` /
- * `$count` (with the common accumulators over field paths) into plain loops. Returns undefined
- * when any stage needs mingo; the returned function throws {@link Fallback} when a document does.
+ * `$unwind` of a field path: a document per element of the array there (the path set to the element), a
+ * scalar kept as it is, and null, missing or an empty array dropped — or kept with
+ * `preserveNullAndEmptyArrays` (an empty array's field removed). `includeArrayIndex` is left to mingo, as are
+ * documents with number wrappers or an array on the way to the path.
+ */
+function compileUnwind(arg: unknown): Stage | undefined {
+  const spec = typeof arg === 'string' ? { path: arg } : isPlainObject(arg) ? arg : undefined;
+  if (!spec || !isFieldPath(spec.path)) return undefined;
+  for (const key of Object.keys(spec))
+    if (key !== 'path' && key !== 'preserveNullAndEmptyArrays') return undefined;
+  const preserve = spec.preserveNullAndEmptyArrays === true;
+  const parts = spec.path.slice(1).split('.');
+  // Inherited names ('__proto__', 'constructor') would be written as prototypes by the copies below.
+  if (parts.some((p) => p === '' || p in Object.prototype)) return undefined;
+  const set = (d: Doc, value: unknown, remove: boolean): Doc => {
+    const out: Doc = { ...d };
+    let into = out;
+    for (let i = 0; i < parts.length - 1; i += 1) {
+      const key = parts[i] as string;
+      const next = { ...(into[key] as Doc) };
+      into[key] = next;
+      into = next;
+    }
+    const last = parts[parts.length - 1] as string;
+    if (remove) delete into[last];
+    else into[last] = value;
+    return out;
+  };
+  const get = fieldGetter(spec.path);
+  return (rows) => {
+    const out: Doc[] = [];
+    for (const d of rows) {
+      if (hasWrappers(d)) throw new Fallback('number wrappers');
+      const value = get(d);
+      if (Array.isArray(value)) {
+        if (value.length === 0) {
+          if (preserve) out.push(set(d, undefined, true));
+          continue;
+        }
+        for (const element of value) out.push(set(d, element, false));
+      } else if (value === null || value === undefined) {
+        if (preserve) out.push(d);
+      } else out.push(d);
+    }
+    return out;
+  };
+}
+
+/**
+ * Compiles a pipeline of `$match` / `$unwind` / `$group` / `$sort` / `$project` / `$limit` / `$skip` /
+ * `$count` (the common accumulators over field paths and the expressions of `fast-expr.ts`) into plain
+ * loops; `$match` then `$group` become one generated loop (`codegen-group.ts`). Returns undefined when any
+ * stage needs mingo; the returned function throws {@link Fallback} when a document does.
  */
 export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => Doc[]) | undefined {
   const stages: Stage[] = [];
@@ -214,15 +292,25 @@ export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => 
   };
 }
 
+/** How often group stages ran as a generated loop, and how often a document sent them to the closure path. */
+export const loopStats = { generated: 0, bailed: 0, closures: 0 };
+
 /** Prefers the generated loop; a document it cannot handle reruns the stage on the closure path. */
 function withLoop(loop: ((rows: Iterable<Doc>) => Doc[]) | undefined, general: Stage): Stage {
-  if (!loop) return general;
+  if (!loop)
+    return (rows) => {
+      loopStats.closures += 1;
+      return general(rows);
+    };
   return (rows) => {
     try {
-      return loop(rows);
+      const out = loop(rows);
+      loopStats.generated += 1;
+      return out;
     } catch (e) {
-      if (e instanceof CodegenBail) return general(rows);
-      throw e;
+      if (!(e instanceof CodegenBail)) throw e;
+      loopStats.bailed += 1;
+      return general(rows);
     }
   };
 }
