@@ -31,6 +31,13 @@ export interface ExecStats {
 export interface Access {
   info: PlanInfo;
   docs: Iterable<Doc>;
+  /**
+   * The filter without the equalities the index bounds already guarantee (top-level, or in a top-level
+   * `$and`, on the index's leading point fields), for callers that read every candidate.
+   */
+  residual?: Doc;
+  /** How many index keys the ranges hold (eager plans only): how selective the index is. */
+  estimate?: number;
 }
 
 const POINT_OPS = new Set(['$eq', '$in']);
@@ -239,7 +246,11 @@ export function hintedIndex(coll: Collection, hint: unknown): Index | 'natural' 
   fail(2, 'hint provided does not correspond to an existing index');
 }
 
-/** Picks an access path for a filter, optionally one that yields the requested sort order. */
+/**
+ * Picks an access path for a filter, optionally one that yields the requested sort order. `eager` reads
+ * the whole index range at once (callers that consume every candidate, as an aggregation does): the tree
+ * walks its leaves without comparing each key, and the answer carries the residual filter.
+ */
 export function planAccess(
   coll: Collection,
   filter: Doc,
@@ -247,6 +258,7 @@ export function planAccess(
   sort?: Doc,
   hint?: Index | 'natural',
   collation?: StringCollator,
+  eager = false,
 ): Access {
   const cmp: Cmp = collation ? (a, b) => compareBson(a, b, collation) : compareBson;
   if (hint === 'natural' || (hint && hint.kind !== 'btree'))
@@ -283,14 +295,27 @@ export function planAccess(
       !ix.multikey &&
       sameCollation(ix.collator, collation) &&
       sortMatches(ix, sort, used, ivs, cmp);
-    return {
-      info: {
-        stage: ix.name === '_id_' && used === 1 ? 'IDHACK' : 'IXSCAN',
-        indexName: ix.name,
-        sortProvided,
-      },
-      docs: scan(ix, rs, stats, ix.multikey, sortProvided && sortReversed(ix, sort!)),
+    const reverse = sortProvided && sortReversed(ix, sort!);
+    const info: PlanInfo = {
+      stage: ix.name === '_id_' && used === 1 ? 'IDHACK' : 'IXSCAN',
+      indexName: ix.name,
+      sortProvided,
     };
+    if (eager && !reverse) {
+      let all: Doc[] | undefined;
+      // Read on first use only: a caller may prefer scanning the collection when the ranges hold most of it.
+      const docs = {
+        [Symbol.iterator]: () => {
+          all ??= scanAll(ix, rs, stats, ix.multikey);
+          return all[Symbol.iterator]();
+        },
+      };
+      const access: Access = { info, docs, residual: residualFilter(filter, ix, used, ivs) };
+      const estimate = rangeSize(ix, rs);
+      if (estimate !== undefined) access.estimate = estimate;
+      return access;
+    }
+    return { info, docs: scan(ix, rs, stats, ix.multikey, reverse) };
   }
   if (sort) {
     for (const ix of coll.indexes.values()) {
@@ -348,6 +373,105 @@ function sortReversed(ix: Index, sort: Doc): boolean {
   const [path, d] = Object.entries(sort)[0]!;
   const f = ix.fields.find((x) => x.path === path)!;
   return (Number(d) < 0 ? -1 : 1) * f.dir < 0;
+}
+
+/** Scalars whose equality and index point agree (numbers, text, ids, dates, booleans, null). */
+function pointValue(v: unknown): boolean {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return true;
+  return (
+    v instanceof Date || (typeof v === 'object' && (v as { _bsontype?: string })._bsontype === 'ObjectId')
+  );
+}
+
+/**
+ * The filter without the equality conditions an index scan already guarantees: those on the first `used`
+ * fields of a single-valued index whose bounds are that one point. Conditions inside `$or` and the like stay.
+ */
+export function residualFilter(filter: Doc, ix: Index, used: number, ivs: Map<string, Interval[]>): Doc {
+  if (ix.multikey || ix.partial || ix.sparse || ix.collator) return filter;
+  const implied = new Map<string, unknown>();
+  for (const f of ix.fields.slice(0, used)) {
+    const iv = ivs.get(f.path);
+    if (iv && iv.length === 1 && isPoint(iv, compareBson)) implied.set(f.path, iv[0]?.lo);
+  }
+  const keep = (f: Doc): Doc => {
+    const out: Doc = {};
+    for (const [k, cond] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(cond) && cond.every(isPlainObject)) {
+        const rest = cond.map(keep).filter((c) => Object.keys(c).length > 0);
+        if (rest.length > 0) out[k] = rest;
+        continue;
+      }
+      const eq = isPlainObject(cond) && Object.keys(cond).length === 1 && '$eq' in cond ? cond.$eq : cond;
+      if (implied.has(k) && !isPlainObject(eq) && pointValue(eq) && compareBson(implied.get(k), eq) === 0)
+        continue;
+      out[k] = cond;
+    }
+    return out;
+  };
+  return keep(filter);
+}
+
+/** The parts of sorted-btree's nodes a rank needs (internal nodes keep their subtree sizes). */
+interface TreeNode {
+  keys: TreeKey[];
+  children?: TreeNode[];
+  size(): number;
+  indexOf(key: TreeKey, failXor: number, cmp: (a: TreeKey, b: TreeKey) => number): number;
+}
+
+/** How many keys of the index sort before `key`, in O(log n) comparisons; undefined if the tree is opaque. */
+function rankOf(ix: Index, key: TreeKey): number | undefined {
+  let node = (ix.tree as unknown as { _root?: TreeNode })._root;
+  let rank = 0;
+  while (node?.children) {
+    const children: TreeNode[] = node.children;
+    let i = node.indexOf(key, 0, ix.cmp);
+    if (i < 0 || i >= children.length) i = children.length - 1;
+    for (let j = 0; j < i; j += 1) rank += (children[j] as TreeNode).size();
+    node = children[i];
+  }
+  if (!node || typeof node.indexOf !== 'function') return undefined;
+  const i = node.indexOf(key, 0, ix.cmp);
+  return rank + (i < 0 ? ~i : i);
+}
+
+/** How many keys the ranges hold, or undefined when it cannot be told cheaply. */
+function rangeSize(ix: Index, rs: [TreeKey, TreeKey][]): number | undefined {
+  let total = 0;
+  for (const [lo, hi] of rs) {
+    if (ix.cmp(lo, hi) > 0) continue;
+    const a = rankOf(ix, lo);
+    const b = rankOf(ix, hi);
+    if (a === undefined || b === undefined) return undefined;
+    total += Math.max(0, b - a);
+  }
+  return total;
+}
+
+/** Every document of the ranges, in index order, read leaf by leaf (no comparison per key). */
+function scanAll(ix: Index, rs: [TreeKey, TreeKey][], stats: ExecStats, dedupe: boolean): Doc[] {
+  const out: Doc[] = [];
+  const seen = dedupe || rs.length > 1 ? new Set<Doc>() : undefined;
+  for (const [lo, hi] of rs) {
+    if (ix.cmp(lo, hi) > 0) continue;
+    stats.keysExamined += ix.tree.forRange(
+      lo,
+      hi,
+      true,
+      seen
+        ? (_k, doc) => {
+            if (seen.has(doc)) return;
+            seen.add(doc);
+            out.push(doc);
+          }
+        : (_k, doc) => {
+            out.push(doc);
+          },
+    );
+  }
+  stats.docsExamined += out.length;
+  return out;
 }
 
 function* scan(

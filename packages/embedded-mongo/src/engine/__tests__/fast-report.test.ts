@@ -205,7 +205,10 @@ describe('report pipelines on the compiled fast path', () => {
   it('reads a selective index range at once and leaves its equalities out of the loop; scans when the range is most of the collection', async () => {
     const { engine } = memEngine();
     await run(engine, 'db', { insert: 'records', documents: docs });
-    await run(engine, 'db', { createIndexes: 'records', indexes: [{ key: { ws: 1, form: 1, owner: 1 }, name: 'scope' }] });
+    await run(engine, 'db', {
+      createIndexes: 'records',
+      indexes: [{ key: { ws: 1, form: 1, owner: 1 }, name: 'scope' }],
+    });
     const count = (match: object) => [{ $match: match }, { $group: { _id: null, n: { $sum: 1 } } }];
     const rep = await run(engine, 'db', {
       aggregate: 'records',
@@ -219,7 +222,9 @@ describe('report pipelines on the compiled fast path', () => {
     // The index holds every document of the workspace and form (nine in ten): the collection is scanned.
     const all = await run(engine, 'db', { aggregate: 'records', pipeline: count(base), cursor: {} });
     expect(engine.lastPlan()).toMatchObject({ stage: 'COLLSCAN' });
-    expect(all.cursor.firstBatch).toEqual([{ _id: null, n: docs.filter((d) => d.ws === WS && d.deletedAt === null).length }]);
+    expect(all.cursor.firstBatch).toEqual([
+      { _id: null, n: docs.filter((d) => d.ws === WS && d.deletedAt === null).length },
+    ]);
   });
 
   it('hands a date text it does not know to mingo, with the same answer', async () => {

@@ -4,9 +4,9 @@ import { type Core, checkCollName, collationFor, letVariables } from '../core.js
 import { select } from '../exec.js';
 import { geoNearStage } from '../geo.js';
 import { fastPipeline, type PipelineEnv, runPipeline, stripMeta, TEXT_SCORE } from '../pipeline.js';
-import { planAccess } from '../planner.js';
+import { type Access, type ExecStats, planAccess } from '../planner.js';
 import type { CommandContext } from '../types.js';
-import { type Doc, flag, isPlainObject, normalize, num, setField, view } from '../values.js';
+import { type Doc, flag, isPlainObject, normalize, num, setField, unview, view } from '../values.js';
 import { viewCollation, viewSource } from '../views.js';
 import { explainAggregate, type Verbosity } from './explain.js';
 import { writeOut } from './write-out.js';
@@ -143,9 +143,17 @@ export function runOnCollection(
   } else if (first && isPlainObject(first.$match)) {
     const filter = first.$match;
     const stats = { keysExamined: 0, docsExamined: 0 };
-    const scans =
-      coll && !hasText(filter) ? planAccess(coll, view(filter), stats).info.stage === 'COLLSCAN' : false;
-    if (coll && wholeFast && scans) return fastOver(core, coll, stages, env);
+    const access =
+      coll && !hasText(filter)
+        ? planAccess(coll, view(filter), stats, undefined, undefined, undefined, wholeFast !== undefined)
+        : undefined;
+    if (coll && wholeFast && access) {
+      // An index whose ranges hold most of the collection is slower to walk than the collection's own order.
+      const wide = access.estimate !== undefined && access.estimate > coll.docs.size / 3;
+      if (access.info.stage === 'COLLSCAN' || wide) return fastOver(core, coll, stages, env);
+      const ranged = rangeOver(core, coll, access, stats, first, stages.slice(1), env);
+      if (ranged) return ranged;
+    }
     const scores = new Map<Doc, number>();
     const docs = select(core, coll, {
       filter,
@@ -185,6 +193,32 @@ function fastOver(core: Core, coll: Collection, stages: Doc[], env: PipelineEnv)
   const input = { [Symbol.iterator]: () => coll.docs.values() };
   const { docs, fast } = runPipeline(core, coll.db, input, stages, env);
   return { docs: stripMeta(docs), fast, rest: stages, absorbed: [] };
+}
+
+/**
+ * A leading `$match` that a narrow index bounds: the index range is read at once, and the rest of the
+ * match (what the bounds do not already guarantee) with the stages after it runs as one compiled loop.
+ * Undefined when the remaining stages do not compile (the general path then reads the range itself).
+ */
+function rangeOver(
+  core: Core,
+  coll: Collection,
+  access: Access,
+  stats: ExecStats,
+  first: Doc,
+  after: Doc[],
+  env: PipelineEnv,
+): PipelineRun | undefined {
+  if (!access.residual) return undefined;
+  const rest = [
+    ...(Object.keys(access.residual).length > 0 ? [{ $match: unview(access.residual) }] : []),
+    ...after,
+  ];
+  if (!fastPipeline(rest, env)) return undefined;
+  const { docs, fast } = runPipeline(core, coll.db, access.docs, rest, env);
+  // The range is read while the pipeline runs: its counts are known afterwards.
+  core.lastPlan = { ...access.info, ...stats, nReturned: stats.docsExamined };
+  return { docs: stripMeta(docs), fast, rest: after, absorbed: [first] };
 }
 
 /** The documents a database-level aggregate (`aggregate: 1`) starts from. */
