@@ -8,9 +8,10 @@ type Scalar = ReportRow[string];
 
 /**
  * What the pipeline answered for one measure of one group, in a form that merges exactly: a figure (sum,
- * count, min, max), an average's sum and count of numbers, or a distinct count's values by their text.
+ * count, min, max), an average's sum and count of numbers, or a distinct count's values (a Map keyed by
+ * the value itself, which tells 1 from "1" as MongoDB does).
  */
-export type Part = Scalar | { sum: number; n: number } | Map<string, Scalar>;
+export type Part = Scalar | { sum: number; n: number } | Map<unknown, Scalar>;
 
 /** One group of the result: its dimension values (row values) and the parts of its measures. */
 export interface Group {
@@ -43,11 +44,11 @@ function readPart(measure: PlannedMeasure, doc: Doc): Part {
     return { sum: Number(scalar(value) ?? 0), n: Number(scalar(doc[`${measure.slot}n`]) ?? 0) };
   }
   if (measure.aggregate === 'countDistinct') {
-    const set = new Map<string, Scalar>();
+    const set = new Map<unknown, Scalar>();
     if (Array.isArray(value)) {
       for (const item of value) {
         const s = scalar(item);
-        if (s !== null) set.set(JSON.stringify(s), s);
+        if (s !== null) set.set(s, s);
       }
     }
     return set;

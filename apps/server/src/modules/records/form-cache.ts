@@ -6,8 +6,8 @@ import { appModel } from '../apps/model.js';
 import { type AppDirectory, directoryStamp, loadDirectory } from '../forms/directory.js';
 import { formModel } from '../forms/model.js';
 
-/** What a request needs of an app: the roles the access layer reads. */
-export type AppRoles = Pick<AppDoc, '_id' | 'ws' | 'key' | 'roles'>;
+/** What a request needs of an app: the roles the access layer reads, its menu and its dashboards. */
+export type AppRoles = Pick<AppDoc, '_id' | 'ws' | 'key' | 'roles' | 'menu' | 'dashboards'>;
 
 interface ConnectionCache {
   /** `ws:form` -> the form's app (a form never moves to another app). */
@@ -55,6 +55,19 @@ export async function loadFormScope(
     appId = doc.app;
     remember(cache.appOf, formKey, appId);
   }
+  return loadAppScope(connection, ws, appId);
+}
+
+/**
+ * An app's roles, menu and dashboards and the published definitions of its forms, served from the
+ * definitions read cache like {@link loadFormScope} (which resolves a form's app, then calls this).
+ */
+export async function loadAppScope(
+  connection: Connection,
+  ws: Types.ObjectId,
+  appId: Types.ObjectId,
+): Promise<{ app: AppRoles; directory: AppDirectory }> {
+  const cache = cacheOf(connection);
   const appKey = `${ws.toHexString()}:${appId.toHexString()}`;
   const scopes = readCache<{ app: AppRoles; directory: AppDirectory }>(
     connection,
@@ -68,7 +81,7 @@ export async function loadFormScope(
   const [app, versions] = await Promise.all([
     appModel(connection).collection.findOne<AppRoles>(
       { ws, _id: appId },
-      { projection: { ws: 1, key: 1, roles: 1 } },
+      { projection: { ws: 1, key: 1, roles: 1, menu: 1, dashboards: 1 } },
     ),
     formModel(connection)
       .collection.find<{ _id: Types.ObjectId; version: number }>(

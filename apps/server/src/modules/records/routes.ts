@@ -1,3 +1,4 @@
+import { recordModel } from './model.js';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
@@ -23,6 +24,10 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
   app.addHook('onReady', async () => {
     // The shared unique index of unique fields (and moving a store of per-form indexes over to it).
     await ensureUniqueIndex(connection);
+    // The schema's fixed scope indexes ({ws, form, _id|owner|createdAt}): the schema turns autoIndex off, so
+    // they are made here, once per start (an existing index is left as it is). Without them every list,
+    // export and report of an `own` scope read the whole collection.
+    await recordModel(connection).createIndexes();
   });
 
   const target = (request: { params: { form: string } } & Parameters<typeof callerOf>[0]) =>

@@ -17,6 +17,7 @@ import type { Caller } from '../apps/caller.js';
 import { issueDetails } from '../forms/issues.js';
 import { formModel } from '../forms/model.js';
 import { type FormTarget, openForm } from '../records/context.js';
+import { loadAppScope } from '../records/form-cache.js';
 import { recordModel } from '../records/model.js';
 import { flatten } from '../records/read.js';
 import { cachedAnswer, formsStamp, queryKey, rememberAnswer } from './cache.js';
@@ -69,12 +70,16 @@ async function resolveForm(
   const forms = formModel(connection).collection;
   if (appId !== undefined) {
     if (!/^[0-9a-f]{24}$/i.test(appId)) throw appError('NOT_FOUND', 'Form not found');
-    const form = await forms.findOne<{ _id: Types.ObjectId }>(
-      { ws: caller.ws, app: new Types.ObjectId(appId), key },
-      { projection: { _id: 1 } },
+    // The app's directory is cached with its definitions (records/form-cache.ts).
+    const scope = await loadAppScope(connection, caller.ws, new Types.ObjectId(appId)).catch(
+      (error: unknown) => {
+        if ((error as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+        throw error;
+      },
     );
+    const form = scope?.directory.byKey(key);
     if (!form) throw appError('NOT_FOUND', 'Form not found');
-    return form._id;
+    return form.id;
   }
   const found = await forms
     .find<{ _id: Types.ObjectId }>({ ws: caller.ws, key }, { projection: { _id: 1 }, limit: 2 })
