@@ -2,9 +2,10 @@ import type { Dashboard, Widget } from '@formloom/schema';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { toErrorResponse } from '../../lib/error-handler.js';
 import { appError } from '../../lib/errors.js';
 import { callerOf, parseId } from '../apps/caller.js';
-import { loadDirectory } from '../forms/directory.js';
+import { loadAppScope } from '../records/form-cache.js';
 import { sendWidgetExport } from '../reports/routes.js';
 import { queryReport, type ReportRequest, reportCell } from '../reports/service.js';
 import { type ControlValues, controlFilters } from './controls.js';
@@ -55,7 +56,7 @@ async function widgetRequest(
   if (!widget) throw appError('NOT_FOUND', 'Widget not found');
   const controls = dashboard.filters ?? [];
   const values: ControlValues = body.controls ?? {};
-  const directory = await loadDirectory(connection, caller.ws, appId);
+  const { directory } = await loadAppScope(connection, caller.ws, appId);
   const has = (formKey: string, field: string) => {
     if (field.startsWith('_')) return true;
     const [head, column] = field.split('.');
@@ -180,6 +181,50 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
         request.params.dashboard,
       );
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/workspaces/:ws/apps/:app/dashboards/:dashboard/query',
+    {
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['dashboards'],
+        summary:
+          "Every widget's data at once (or those `widgets` names), with the dashboard's filter controls; a widget that fails answers its error in place",
+        params: DashboardParams,
+        body: Type.Object(
+          {
+            ...WidgetRun,
+            widgets: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { view } = await loadDashboard(
+        connection,
+        caller,
+        parseId(request.params.app, 'App'),
+        request.params.dashboard,
+      );
+      const { widgets: wanted, ...body } = request.body;
+      const keys = wanted ?? view.dashboard.widgets.map((w) => w.key);
+      const results: Record<string, unknown> = {};
+      // One after another: the store answers one aggregation at a time anyway.
+      for (const key of keys) {
+        try {
+          const report = await widgetRequest(app, request, { ...request.params, widget: key }, body);
+          results[key] = await queryReport(connection, caller, report);
+        } catch (error) {
+          const { status, body: failure } = toErrorResponse(error);
+          if (status >= 500) throw error;
+          results[key] = { status, ...failure };
+        }
+      }
+      return { widgets: results };
     },
   );
 

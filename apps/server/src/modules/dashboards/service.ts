@@ -3,11 +3,10 @@ import { type Dashboard, type FormRef, validateDashboard } from '@formloom/schem
 import { type Connection, Types } from 'mongoose';
 import { appError, type ErrorDetail } from '../../lib/errors.js';
 import { type Caller, managesApp } from '../apps/caller.js';
-import { type AppDoc, appModel, type StoredDefinition } from '../apps/model.js';
-import { getApp } from '../apps/service.js';
-import { loadDirectory } from '../forms/directory.js';
+import { appModel, type StoredDefinition } from '../apps/model.js';
 import { issueDetails } from '../forms/issues.js';
 import { openForm } from '../records/context.js';
+import { type AppRoles, loadAppScope } from '../records/form-cache.js';
 import { reportFields } from '../reports/fields.js';
 
 /** A dashboard as the API answers it. */
@@ -37,7 +36,7 @@ const versionOf = (stored: StoredDefinition) => stored.v ?? 1;
  * apps they hold a role of — every dashboard when one of their roles lists none, else the ones their roles
  * list (`Role.dashboards`). Each widget's data still goes through the access layer.
  */
-export function seesDashboard(caller: Caller, app: AppDoc, key: string): boolean {
+export function seesDashboard(caller: Caller, app: AppRoles, key: string): boolean {
   if (managesApp(caller, app)) return true;
   const mine = new Set(caller.roles);
   const held = (app.roles ?? []).filter((role) => mine.has(role.key));
@@ -47,7 +46,7 @@ export function seesDashboard(caller: Caller, app: AppDoc, key: string): boolean
   });
 }
 
-function view(caller: Caller, app: AppDoc, stored: StoredDefinition): DashboardView {
+function view(caller: Caller, app: AppRoles, stored: StoredDefinition): DashboardView {
   return {
     id: stored.id,
     v: versionOf(stored),
@@ -62,7 +61,7 @@ export async function listDashboards(
   caller: Caller,
   appId: Types.ObjectId,
 ): Promise<DashboardSummary[]> {
-  const app = await getApp(connection, caller.ws, appId);
+  const { app } = await loadAppScope(connection, caller.ws, appId);
   return (app.dashboards ?? [])
     .filter((d) => seesDashboard(caller, app, d.key))
     .map((d) => {
@@ -84,14 +83,14 @@ export async function loadDashboard(
   caller: Caller,
   appId: Types.ObjectId,
   ref: string,
-): Promise<{ app: AppDoc; stored: StoredDefinition; view: DashboardView }> {
-  const app = await getApp(connection, caller.ws, appId);
+): Promise<{ app: AppRoles; stored: StoredDefinition; view: DashboardView }> {
+  const { app } = await loadAppScope(connection, caller.ws, appId);
   const stored = (app.dashboards ?? []).find((d) => d.id === ref || d.key === ref);
   if (!stored || !seesDashboard(caller, app, stored.key)) throw appError('NOT_FOUND', 'Dashboard not found');
   return { app, stored, view: view(caller, app, stored) };
 }
 
-function requireManager(caller: Caller, app: AppDoc): void {
+function requireManager(caller: Caller, app: AppRoles): void {
   if (!managesApp(caller, app))
     throw appError('FORBIDDEN', 'Only managers of the app may change its dashboards');
 }
@@ -103,10 +102,10 @@ function requireManager(caller: Caller, app: AppDoc): void {
 async function checkDashboard(
   connection: Connection,
   caller: Caller,
-  app: AppDoc,
+  app: AppRoles,
   input: unknown,
 ): Promise<Dashboard> {
-  const directory = await loadDirectory(connection, app.ws, app._id);
+  const { directory } = await loadAppScope(connection, app.ws, app._id);
   const forms = directory.forms.map((f) => f.definition as unknown as FormRef);
   const issues = validateDashboard(input, { forms });
   const shape = issues.filter((i) => i.code.startsWith('schema.'));
@@ -145,7 +144,7 @@ export async function createDashboard(
   appId: Types.ObjectId,
   input: unknown,
 ): Promise<DashboardView> {
-  const app = await getApp(connection, caller.ws, appId);
+  const { app } = await loadAppScope(connection, caller.ws, appId);
   requireManager(caller, app);
   const dashboard = await checkDashboard(connection, caller, app, input);
   const stored: StoredDefinition = {
