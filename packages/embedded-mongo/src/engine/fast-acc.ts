@@ -1,7 +1,7 @@
 import { Decimal128 } from 'bson';
 import { Decimal } from 'decimal.js';
 import { compareBson, valueKey } from './compare.js';
-import { compileExpr, Fallback, fieldGetter, type Getter, isFieldPath } from './fast-expr.js';
+import { compileExpr, fieldGetter, type Getter, isFieldPath } from './fast-expr.js';
 import { bsonType, type Doc, isPlainObject, num, view } from './values.js';
 
 export { Fallback, fieldGetter, type Getter, isFieldPath } from './fast-expr.js';

@@ -221,7 +221,10 @@ try {
         for (const d of docs) {
           if (!visible(d)) continue;
           let row = out.get(d.data.region as string);
-          if (!row) out.set(d.data.region as string, (row = new Map()));
+          if (!row) {
+            row = new Map();
+            out.set(d.data.region as string, row);
+          }
           row.set(d.data.stage as string, (row.get(d.data.stage as string) ?? 0) + d.data.amount);
         }
         return out;
@@ -232,7 +235,10 @@ try {
         for (const d of docs) {
           if (!visible(d)) continue;
           let g = out.get(d.data.productLine as string);
-          if (!g) out.set(d.data.productLine as string, (g = { sum: 0, n: 0 }));
+          if (!g) {
+            g = { sum: 0, n: 0 };
+            out.set(d.data.productLine as string, g);
+          }
           g.sum += d.data.amount;
           g.n += 1;
         }

@@ -1,4 +1,3 @@
-import { recordModel } from './model.js';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { callerOf, parseId } from '../apps/caller.js';
@@ -7,6 +6,7 @@ import { addComment, listComments, listMentions } from './comments.js';
 import { openForm } from './context.js';
 import { exportRecords } from './export.js';
 import { recordImportRoutes } from './import-routes.js';
+import { recordModel } from './model.js';
 import { listRecords, recordHistory } from './read.js';
 import { ensureUniqueIndex } from './unique.js';
 import { savedViewRoutes } from './view-routes.js';
