@@ -35,6 +35,9 @@ const DesignerPage = lazy(() =>
 const DesignerFillPage = lazy(() =>
   import('./features/designer/fill-page').then((m) => ({ default: m.FillPage })),
 );
+const AutomationPage = lazy(() =>
+  import('./features/automations/automation-page').then((m) => ({ default: m.AutomationPage })),
+);
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 // Each area is its own chunk: opening a form loads the form filler, not the list, import or gallery.
 const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ default: m.AppShell })));
@@ -142,6 +145,8 @@ function AppRoutes() {
           <Route path="build/:appId/forms/new" element={<DesignerPage />} />
           <Route path="build/:appId/forms/:formId" element={<DesignerPage />} />
           <Route path="build/:appId/forms/:formId/fill" element={<DesignerFillPage />} />
+          <Route path="build/:appId/automations/new" element={<AutomationPage />} />
+          <Route path="build/:appId/automations/:automationId" element={<AutomationPage />} />
           <Route path="open/:formId/:recordId" element={<OpenRecordPage />} />
           <Route path="templates" element={<GalleryPage />} />
           <Route path="templates/:templateKey" element={<TemplatePage />} />

@@ -10,9 +10,11 @@
 export const UI_KEYWORD = 'x-ui';
 
 /**
- * Where the candidates of a reference come from, read off the field being edited:
- * - `scope`: the fields beside it (the form's fields, or its subform's columns);
- * - `form:<prop>`: the fields of the form whose key is in the field's property `<prop>`;
+ * Where the candidates of a reference come from, read off the document being edited. `<prop>` is read from
+ * the nearest enclosing object that has it (a `forEach` names its own form; an action config its form):
+ * - `scope`: the fields of the record in scope — beside a field, its form's fields (or its subform's
+ *   columns); in an automation, the trigger record's; in a flow, the flow's form's;
+ * - `form:<prop>`: the fields of the form whose key is in property `<prop>`;
  * - `relation:<prop>`: the fields of the form that the relation field named by `<prop>` points to;
  * - `options:<prop>`: the option values of the choice field named by `<prop>`.
  */
@@ -26,12 +28,28 @@ export type UiHint =
   | { readonly ref: 'field'; readonly of: UiSource; readonly types?: readonly string[] }
   /** An option value of another choice field. */
   | { readonly ref: 'option'; readonly of: UiSource }
+  /** The key of a role of the app. */
+  | { readonly ref: 'role' }
+  /** The id of a member of the workspace. */
+  | { readonly ref: 'member' }
+  /** The key of an approval flow of the app. */
+  | { readonly ref: 'flow' }
   /** A formula over the fields of `of` (default: the field's scope). */
   | { readonly widget: 'formula'; readonly of?: UiSource }
   /** A filter (filter DSL) over the fields of `of`. */
   | { readonly widget: 'filter'; readonly of: UiSource }
+  /** Text shown to people with `{{ formula }}` placeholders (formulas over the record in scope). */
+  | { readonly widget: 'template' }
   /** Edited elsewhere (subform columns are edited on the canvas). */
   | { readonly widget: 'none' };
+
+/**
+ * A map's keys (`Type.Record`) are edited as the `propertyNames` schema says: give it a hint to pick keys
+ * (`{ ref: 'field', of: 'form:form' }` for "field -> formula" maps); without one keys are typed in.
+ */
+export function keysBy(hint: UiHint, pattern: string): { readonly propertyNames: Record<string, unknown> } {
+  return { propertyNames: { type: 'string', pattern, maxLength: 64, ...ui(hint) } };
+}
 
 /** Schema options adding a hint: `Type.String({ ...ui({ ref: 'form' }) })`. */
 export function ui(hint: UiHint): { readonly [UI_KEYWORD]: UiHint } {

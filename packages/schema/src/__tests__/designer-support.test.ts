@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  automationActions,
   checkMenu,
   fieldTypes,
   UI_KEYWORD,
   uiHintOf,
   validateApp,
+  validateAutomation,
   validateField,
   validateForm,
 } from '../index.js';
@@ -82,5 +84,41 @@ describe('app menus with groups', () => {
     expect(checkMenu(menu, '/menu', { forms: ['orders'], dashboards: [] })).toEqual([
       { code: 'ref.form', path: '/menu/0/items/0/form', params: { form: 'nope' } },
     ]);
+  });
+});
+
+describe('editor hints of triggers, automation actions and flows', () => {
+  const props = (schema: unknown) => (schema as { properties: Record<string, unknown> }).properties;
+  it('name forms, fields of the form a config names, roles, members, flows and template texts', () => {
+    const create = props(automationActions.require('createRecord').config);
+    expect(uiHintOf(create.form)).toEqual({ ref: 'form' });
+    expect(uiHintOf((create.values as { propertyNames: unknown }).propertyNames)).toEqual({
+      ref: 'field',
+      of: 'form:form',
+    });
+    expect(uiHintOf(create.owner)).toEqual({ widget: 'formula' });
+    expect(uiHintOf(props(automationActions.require('updateRecords').config).filter)).toEqual({
+      widget: 'filter',
+      of: 'form:form',
+    });
+    expect(uiHintOf(props(automationActions.require('notify').config).title)).toEqual({ widget: 'template' });
+    expect(uiHintOf(props(automationActions.require('startFlow').config).flow)).toEqual({ ref: 'flow' });
+    expect(uiHintOf(props(automationActions.require('distribute').config).source)).toMatchObject({
+      ref: 'field',
+      of: 'scope',
+    });
+  });
+
+  it('stay annotations: definitions validate as before, a bad key in a values map is still refused', () => {
+    const automation = {
+      key: 'onWin',
+      name: { en: 'On win' },
+      trigger: { type: 'fieldChanged', form: 'deals', field: 'stage', to: 'won' },
+      actions: [{ type: 'createRecord', config: { form: 'contracts', values: { amount: 'amount' } } }],
+    };
+    expect(validateAutomation(automation)).toEqual([]);
+    const bad = JSON.parse(JSON.stringify(automation)) as typeof automation;
+    (bad.actions[0] as { config: { values: Record<string, string> } }).config.values = { 'Not A Key': '1' };
+    expect(validateAutomation(bad).map((i) => i.path)).toContain('/actions/0/config/values');
   });
 });

@@ -1,7 +1,8 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { Formula, KEY_PATTERN, Key, tagged } from '../common.js';
+import { Formula, KEY_PATTERN, KeyRef, tagged } from '../common.js';
 import { FilterField, FilterOperand, recursiveFilter } from '../filter.js';
 import { Registry } from '../registry.js';
+import { keysBy, ui } from '../ui-hints.js';
 import { Assignee } from './flow.js';
 
 /**
@@ -36,23 +37,31 @@ export const automationFilterDef = recursiveFilter(AutomationCondition, 'formloo
 /** The filter DSL over {@link AutomationCondition}s: conditions may compare with the trigger record. */
 export const AutomationFilter = Type.Unsafe<Record<string, unknown>>({
   $ref: '#/$defs/formloomAutomationFilter',
+  ...ui({ widget: 'filter', of: 'form:form' }),
 });
+
+/** A form of the app, picked from its forms in editors. */
+const FormKey = KeyRef({ ref: 'form' });
+
+/** Field types holding a number (a numeric formula or rollup included). */
+const NUMERIC = ['number', 'money', 'percent', 'rollup', 'formula', 'lookup'];
 
 /** Field key -> formula giving the value to write. */
 export const ValueFormulas = Type.Record(Type.String({ pattern: KEY_PATTERN, maxLength: 64 }), Formula, {
   additionalProperties: false,
   maxProperties: 200,
+  ...keysBy({ ref: 'field', of: 'form:form' }, KEY_PATTERN),
 });
 
 /** A text shown to people, with `{{ formula }}` placeholders filled in when the action runs. */
-export const TemplateText = Type.String({ minLength: 1, maxLength: 4000 });
+export const TemplateText = Type.String({ minLength: 1, maxLength: 4000, ...ui({ widget: 'template' }) });
 
 /** What an action repeats over: records of a form matching a filter, or the members holding a role. */
 export const ForEach = tagged('kind', [
   Type.Object(
     {
       kind: Type.Literal('records'),
-      form: Key,
+      form: FormKey,
       filter: Type.Optional(AutomationFilter),
       /** At most this many items (default and maximum 5,000). */
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
@@ -60,7 +69,10 @@ export const ForEach = tagged('kind', [
     { additionalProperties: false },
   ),
   Type.Object(
-    { kind: Type.Literal('members'), role: Type.String({ minLength: 1, maxLength: 64 }) },
+    {
+      kind: Type.Literal('members'),
+      role: Type.String({ minLength: 1, maxLength: 64, ...ui({ ref: 'role' }) }),
+    },
     { additionalProperties: false },
   ),
 ]);
@@ -70,7 +82,7 @@ export type ForEach = Static<typeof ForEach>;
 
 const CreateRecordConfig = Type.Object(
   {
-    form: Key,
+    form: FormKey,
     values: ValueFormulas,
     /** A formula giving the owner's member id; default: the trigger record's owner, else the automation. */
     owner: Type.Optional(Formula),
@@ -80,28 +92,28 @@ const CreateRecordConfig = Type.Object(
 );
 
 const UpdateRecordsConfig = Type.Object(
-  { form: Key, filter: AutomationFilter, values: ValueFormulas },
+  { form: FormKey, filter: AutomationFilter, values: ValueFormulas },
   { additionalProperties: false },
 );
 
 const DeleteRecordsConfig = Type.Object(
-  { form: Key, filter: AutomationFilter },
+  { form: FormKey, filter: AutomationFilter },
   { additionalProperties: false },
 );
 
 const DistributeConfig = Type.Object(
   {
     /** The form of the children. */
-    form: Key,
+    form: FormKey,
     /** The children's relation field pointing at the trigger record. */
-    relation: Key,
+    relation: KeyRef({ ref: 'field', of: 'form:form', types: ['relation'] }),
     /** The trigger record's numeric field to split. */
-    source: Key,
+    source: KeyRef({ ref: 'field', of: 'scope', types: NUMERIC }),
     /** The children's numeric field that receives the parts. */
-    target: Key,
+    target: KeyRef({ ref: 'field', of: 'form:form', types: ['number', 'money', 'percent'] }),
     method: Type.Enum(['equal', 'weights', 'manual']),
     /** `weights`: a numeric field (or rollup) of each child holding its weight. */
-    weightField: Type.Optional(Key),
+    weightField: Type.Optional(KeyRef({ ref: 'field', of: 'form:form', types: NUMERIC })),
     /** `weights`: one weight per child in creation order (when no `weightField`). */
     weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 1000 })),
   },
@@ -142,7 +154,7 @@ const WebhookConfig = Type.Object(
   { additionalProperties: false },
 );
 
-const StartFlowConfig = Type.Object({ flow: Key }, { additionalProperties: false });
+const StartFlowConfig = Type.Object({ flow: KeyRef({ ref: 'flow' }) }, { additionalProperties: false });
 
 /**
  * Computes the formulas, lookups and rollups of the records of `form` matching `filter` again, at the run's

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Formula, JsonValue, Key, LocalizedText, tagged } from '../common.js';
+import { Formula, JsonValue, Key, KeyRef, LocalizedText, tagged } from '../common.js';
 
 /** A five- or six-field cron expression (`0 8 1 * *` = 08:00 on the 1st of each month). */
 export const Cron = Type.String({
@@ -7,15 +7,18 @@ export const Cron = Type.String({
   maxLength: 120,
 });
 
+const FormKey = KeyRef({ ref: 'form' });
+const FieldOfForm = KeyRef({ ref: 'field', of: 'form:form' });
+
 /** What starts an automation. */
 export const Trigger = tagged('type', [
-  Type.Object({ type: Type.Literal('recordCreated'), form: Key }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('recordCreated'), form: FormKey }, { additionalProperties: false }),
   /** Any update, or only updates touching one of `fields`. */
   Type.Object(
     {
       type: Type.Literal('recordUpdated'),
-      form: Key,
-      fields: Type.Optional(Type.Array(Key, { minItems: 1 })),
+      form: FormKey,
+      fields: Type.Optional(Type.Array(FieldOfForm, { minItems: 1 })),
     },
     { additionalProperties: false },
   ),
@@ -24,17 +27,17 @@ export const Trigger = tagged('type', [
    * `to`; later updates that leave the field alone do not fire it.
    */
   Type.Object(
-    { type: Type.Literal('fieldChanged'), form: Key, field: Key, to: Type.Optional(JsonValue) },
+    { type: Type.Literal('fieldChanged'), form: FormKey, field: FieldOfForm, to: Type.Optional(JsonValue) },
     { additionalProperties: false },
   ),
   /** A record of `form` was deleted. */
-  Type.Object({ type: Type.Literal('recordDeleted'), form: Key }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('recordDeleted'), form: FormKey }, { additionalProperties: false }),
   /** An approval flow on a record of `form` ended (`flow`: only that flow; `outcome`: only that ending). */
   Type.Object(
     {
       type: Type.Literal('flowEnded'),
-      form: Key,
-      flow: Type.Optional(Key),
+      form: FormKey,
+      flow: Type.Optional(KeyRef({ ref: 'flow' })),
       outcome: Type.Optional(Type.Enum(['approved', 'rejected'])),
     },
     { additionalProperties: false },

@@ -1,23 +1,33 @@
 import { type Static, Type } from 'typebox';
-import { Formula, Key, LocalizedText, ObjectIdString, tagged } from '../common.js';
+import { Formula, Key, KeyRef, LocalizedText, OBJECT_ID_PATTERN, tagged } from '../common.js';
+import { ui } from '../ui-hints.js';
 
 /** Id of a flow node, unique within its flow; edges name nodes by it. */
 export const NodeId = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_-]*$', maxLength: 64 });
 
+/** A member field of the record in scope. */
+const MemberField = KeyRef({ ref: 'field', of: 'scope', types: ['member'] });
+
 /** Who a task goes to. Templates use roles, fields and the org chart; `member` (user ids) only in a workspace. */
 export const Assignee = tagged('kind', [
-  Type.Object({ kind: Type.Literal('role'), role: Key }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('role'), role: KeyRef({ ref: 'role' }) }, { additionalProperties: false }),
   /** The members held by a member field of the record. */
-  Type.Object({ kind: Type.Literal('field'), field: Key }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('field'), field: MemberField }, { additionalProperties: false }),
   Type.Object(
-    { kind: Type.Literal('member'), members: Type.Array(ObjectIdString, { minItems: 1, maxItems: 100 }) },
+    {
+      kind: Type.Literal('member'),
+      members: Type.Array(Type.String({ pattern: OBJECT_ID_PATTERN, ...ui({ ref: 'member' }) }), {
+        minItems: 1,
+        maxItems: 100,
+      }),
+    },
     { additionalProperties: false },
   ),
   /** Head of the submitter's department, or of the department in `field`; `level` 2 = one level up. */
   Type.Object(
     {
       kind: Type.Literal('departmentHead'),
-      field: Type.Optional(Key),
+      field: Type.Optional(KeyRef({ ref: 'field', of: 'scope', types: ['department'] })),
       level: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     },
     { additionalProperties: false },
@@ -26,7 +36,7 @@ export const Assignee = tagged('kind', [
   Type.Object(
     {
       kind: Type.Literal('manager'),
-      field: Type.Optional(Key),
+      field: Type.Optional(MemberField),
       level: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     },
     { additionalProperties: false },
@@ -41,7 +51,7 @@ const Assignees = Type.Array(Assignee, { minItems: 1, maxItems: 20 });
 
 /** How a field shows at a step; fields not listed are read-only there. */
 export const FieldAccess = Type.Object(
-  { field: Key, access: Type.Enum(['hidden', 'readOnly', 'editable']) },
+  { field: KeyRef({ ref: 'field', of: 'scope' }), access: Type.Enum(['hidden', 'readOnly', 'editable']) },
   { additionalProperties: false },
 );
 
@@ -160,7 +170,7 @@ export const Flow = Type.Object(
     key: Key,
     name: LocalizedText,
     description: Type.Optional(LocalizedText),
-    form: Key,
+    form: KeyRef({ ref: 'form' }),
     nodes: Type.Array(FlowNode, { minItems: 2, maxItems: 200 }),
     edges: Type.Array(FlowEdge, { minItems: 1, maxItems: 1000 }),
     settings: Type.Optional(
@@ -169,7 +179,9 @@ export const Flow = Type.Object(
           /** Approved records accept no further edits. */
           lockOnApproved: Type.Optional(Type.Boolean()),
           /** Fields that stay editable on a record locked by `lockOnApproved`. */
-          openFields: Type.Optional(Type.Array(Key, { maxItems: 500, uniqueItems: true })),
+          openFields: Type.Optional(
+            Type.Array(KeyRef({ ref: 'field', of: 'scope' }), { maxItems: 500, uniqueItems: true }),
+          ),
           /** The submitter may withdraw while no one has acted yet. */
           allowWithdraw: Type.Optional(Type.Boolean()),
           /** Least time between two urges of one flow (default 10). */

@@ -13,6 +13,7 @@ import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/status-states';
+import { AutomationsCard } from '../automations/automations-card';
 import { type AppDetail, designerApi, type MenuEntry } from '../designer/designer-api';
 import type { Localized } from '../designer/model/form-tree';
 import { LocalizedInput } from '../designer/schema-editor';
@@ -291,6 +292,11 @@ export function AppBuilderPage() {
             />
           )}
         </Card>
+        <AutomationsCard
+          workspace={ws}
+          appId={app.id}
+          formName={(key) => textOf(forms.find((f) => f.key === key)?.name, language) || key}
+        />
         <MenuEditor
           key={JSON.stringify(app.menu ?? [])}
           app={app}

@@ -124,19 +124,25 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
       textOf(model.doc.nodes[data.id]?.field.label, language) || (model.doc.nodes[data.id]?.field.key ?? '')
     );
   };
-  const whereOf = (over: DropData | undefined): string => {
-    const place = dropPlace(model.doc, over);
-    if (!place) return t('designer.dnd.nowhere');
-    const count = containerLength(model.doc, place.container);
+  const describe = (place: Place, count: number): string => {
     const owner = model.doc.nodes[place.container];
     const container = owner
       ? t('designer.dnd.inSubform', { name: textOf(owner.field.label, language) })
       : t('designer.dnd.inSection', { n: model.doc.sections.findIndex((s) => s.id === place.container) + 1 });
-    return t('designer.dnd.position', {
-      position: place.index + 1,
-      count: Math.max(count, place.index + 1),
-      container,
-    });
+    return t('designer.dnd.position', { position: place.index + 1, count, container });
+  };
+  /** Where a drop on `over` would put the dragged item (counted as it will be), while it is dragged. */
+  const whereOf = (active: DragData | undefined, over: DropData | undefined): string => {
+    const place = dropPlace(model.doc, over);
+    if (!place) return t('designer.dnd.nowhere');
+    const from = active?.kind === 'field' ? placeOf(model.doc, active.id) : undefined;
+    const count = containerLength(model.doc, place.container) + (from?.container === place.container ? 0 : 1);
+    return describe({ ...place, index: Math.min(place.index, count - 1) }, count);
+  };
+  /** Where node `id` is now: the drop is announced after the change, as it happened. */
+  const whereNow = (id: string | undefined): string => {
+    const place = id === undefined ? undefined : placeOf(model.doc, id);
+    return place ? describe(place, containerLength(model.doc, place.container)) : t('designer.dnd.nowhere');
   };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: names are read from the model when announced.
@@ -148,16 +154,11 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
         over
           ? t('designer.dnd.over', {
               name: nameOf(dataOf<DragData>(active.data)),
-              where: whereOf(dataOf<DropData>(over.data)),
+              where: whereOf(dataOf<DragData>(active.data), dataOf<DropData>(over.data)),
             })
           : t('designer.dnd.notOver', { name: nameOf(dataOf<DragData>(active.data)) }),
-      onDragEnd: ({ active, over }) =>
-        over
-          ? t('designer.dnd.dropped', {
-              name: nameOf(dataOf<DragData>(active.data)),
-              where: whereOf(dataOf<DropData>(over.data)),
-            })
-          : t('designer.dnd.cancelled', { name: nameOf(dataOf<DragData>(active.data)) }),
+      // Computed by onDragEnd below, which runs first: by now the model holds the drop.
+      onDragEnd: () => dropped.current,
       onDragCancel: ({ active }) =>
         t('designer.dnd.cancelled', { name: nameOf(dataOf<DragData>(active.data)) }),
     }),
@@ -176,13 +177,19 @@ export function DesignerDnd({ model, children }: { model: DesignerModel; childre
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     finish();
     const data = dataOf<DragData>(active.data);
-    dropped.current = over
-      ? t('designer.dnd.dropped', { name: nameOf(data), where: whereOf(dataOf<DropData>(over.data)) })
-      : t('designer.dnd.cancelled', { name: nameOf(data) });
+    const name = nameOf(data);
     const place = dropPlace(model.doc, dataOf<DropData>(over?.data));
-    if (!data || !place) return;
-    if (data.kind === 'palette') model.addField(data.type, place);
-    else model.moveField(data.id, place);
+    if (!data || !place) {
+      dropped.current = t('designer.dnd.cancelled', { name });
+      return;
+    }
+    // Announced where the field landed, not where it was aimed: a new field at the end of a section of
+    // one is "2 of 2", and a field moved down its own section does not count itself twice.
+    const id = data.kind === 'palette' ? model.addField(data.type, place) : data.id;
+    if (data.kind === 'field') model.moveField(data.id, place);
+    dropped.current = id
+      ? t('designer.dnd.dropped', { name, where: whereNow(id) })
+      : t('designer.dnd.cancelled', { name });
   };
 
   return (

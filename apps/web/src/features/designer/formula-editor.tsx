@@ -1,7 +1,7 @@
 import { explain, type FieldTypeMap, formatFormulaError, isFormulaError, typeCheck } from '@formloom/formula';
 import { Alert, Flex, Input, InputNumber, Switch, Table, Tag, Typography, theme } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
-import { type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { accept, type Suggestion, sampleFor, scopeFrom, suggest, wordAt } from './formula-suggest';
 import { useLanguage } from './type-labels';
@@ -70,6 +70,27 @@ function SampleInput({
 }
 
 /**
+ * The one compact editor shown unfolded: the last one focused. It folds when another one unfolds, never on
+ * blur, so a click elsewhere (an add button below) is not moved away under the pointer by the fold.
+ */
+const unfoldedEditor = (() => {
+  let current: string | null = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => current,
+    set(id: string) {
+      if (current === id) return;
+      current = id;
+      for (const l of listeners) l();
+    },
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+})();
+
+/**
  * The formula editor: function and field autocomplete from the formula registry (signature, description,
  * example), field chips, the error at its character, a live result over sample values with the explain
  * trace, and the dependencies of the field (what reads it, cycles).
@@ -82,6 +103,7 @@ export function FormulaEditor({
   label,
   dependencies,
   testId,
+  compact = false,
 }: {
   value: string;
   onChange: (value: string) => void;
@@ -90,6 +112,11 @@ export function FormulaEditor({
   label: string;
   dependencies?: FormulaDependencies;
   testId?: string;
+  /**
+   * Field chips, samples and the explain trace only in the editor focused last (pages listing many formulas,
+   * like the automation editor); the error and the result stay in view.
+   */
+  compact?: boolean;
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
@@ -100,6 +127,8 @@ export function FormulaEditor({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [samples, setSamples] = useState<Record<string, unknown>>({});
+  const unfolded = useSyncExternalStore(unfoldedEditor.subscribe, unfoldedEditor.get);
+  const full = !compact || unfolded === listId;
 
   const { start, word } = wordAt(value, caret);
   const suggestions = useMemo(
@@ -160,7 +189,7 @@ export function FormulaEditor({
   const error = checked && !checked.ok ? checked.error : undefined;
 
   return (
-    <Flex vertical gap={8} data-testid={testId}>
+    <Flex vertical gap={8} data-testid={testId} onFocus={() => unfoldedEditor.set(listId)}>
       <div style={{ position: 'relative' }}>
         <Input.TextArea
           ref={input}
@@ -237,19 +266,27 @@ export function FormulaEditor({
           </div>
         )}
       </div>
-      <Flex wrap gap={4} aria-label={t('designer.formula.fields')}>
-        {Object.keys(fields).map((key) => (
-          <Tag.CheckableTag
-            key={key}
-            checked={refs.includes(key)}
-            onChange={() =>
-              place({ text: value.slice(0, caret) + key + value.slice(caret), caret: caret + key.length })
-            }
-          >
-            {labels.get(key) ? `${labels.get(key)} · ${key}` : key}
-          </Tag.CheckableTag>
-        ))}
-      </Flex>
+      {full && (
+        <Flex
+          wrap
+          gap={4}
+          aria-label={t('designer.formula.fields')}
+          // Keeps the focus in the formula while a chip is clicked (a compact editor would fold away).
+          onMouseDown={(e) => e.preventDefault()}
+        >
+          {Object.keys(fields).map((key) => (
+            <Tag.CheckableTag
+              key={key}
+              checked={refs.includes(key)}
+              onChange={() =>
+                place({ text: value.slice(0, caret) + key + value.slice(caret), caret: caret + key.length })
+              }
+            >
+              {labels.get(key) ? `${labels.get(key)} · ${key}` : key}
+            </Tag.CheckableTag>
+          ))}
+        </Flex>
+      )}
       {error && (
         <Alert
           type="error"
@@ -268,7 +305,7 @@ export function FormulaEditor({
           }
         />
       )}
-      {checked?.ok && refs.length > 0 && (
+      {full && checked?.ok && refs.length > 0 && (
         <div>
           <Typography.Text type="secondary">{t('designer.formula.samples')}</Typography.Text>
           <Flex vertical gap={4} style={{ marginTop: 4 }}>
@@ -299,7 +336,7 @@ export function FormulaEditor({
                 </Typography.Text>{' '}
                 <Tag>{result.type}</Tag>
               </Typography.Text>
-              {result.steps.length > 1 && (
+              {full && result.steps.length > 1 && (
                 <Table
                   size="small"
                   pagination={false}

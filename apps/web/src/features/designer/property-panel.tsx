@@ -15,7 +15,7 @@ import {
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { KnownForm } from './editor-context';
-import { type EditorContext, formulaScope } from './editor-context';
+import { designerSchemaContext, type EditorContext, formulaScope } from './editor-context';
 import { type FormulaDependencies, FormulaEditor } from './formula-editor';
 import type { DesignerModel } from './model/designer-model';
 import type { DesignerDoc, FieldJson, Localized } from './model/form-tree';
@@ -132,6 +132,7 @@ export function PropertyPanel({
   const update = (name: string, value: unknown, merge = true) =>
     model.updateField(node.id, (f) => setOrDrop(f, name, value), merge ? name : undefined);
   const scope = formulaScope(ctx);
+  const schemaCtx = designerSchemaContext(ctx);
   const validation = (field.validation ?? {}) as Record<string, unknown>;
   const setValidation = (name: string, value: unknown) => {
     const next = { ...validation, [name]: value };
@@ -229,7 +230,10 @@ export function PropertyPanel({
               key={name}
               schema={schema}
               value={field[name]}
-              ctx={ctx}
+              ctx={schemaCtx}
+              parents={[field]}
+              path={`/${name}`}
+              optional={!def.schema.required?.includes(name)}
               label={t(`designer.props.${name}`, { defaultValue: name })}
               onChange={(v) => update(name, v)}
             />

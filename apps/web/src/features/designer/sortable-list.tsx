@@ -88,8 +88,9 @@ export function SortableList<T>({
   items: readonly T[];
   onChange: (items: T[]) => void;
   renderItem: (item: T, index: number, change: (item: T) => void) => ReactNode;
-  newItem: (items: readonly T[]) => T;
-  addLabel: string;
+  /** A fresh item for the add button; without it the list adds nothing itself. */
+  newItem?: (items: readonly T[]) => T;
+  addLabel?: string;
 }) {
   const { t } = useTranslation();
   const ids = useRef<string[]>([]);
@@ -153,14 +154,16 @@ export function SortableList<T>({
           ))}
         </SortableContext>
       </DndContext>
-      <Button
-        size="small"
-        type="dashed"
-        icon={<PlusOutlined />}
-        onClick={() => onChange([...items, newItem(items)])}
-      >
-        {addLabel}
-      </Button>
+      {newItem && (
+        <Button
+          size="small"
+          type="dashed"
+          icon={<PlusOutlined />}
+          onClick={() => onChange([...items, newItem(items)])}
+        >
+          {addLabel}
+        </Button>
+      )}
     </Flex>
   );
 }

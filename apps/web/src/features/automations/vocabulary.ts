@@ -1,0 +1,36 @@
+import { automationActions, Trigger } from '@formloom/schema';
+import { mapOf, type Schema, taggedOf } from '../designer/schema-shapes';
+
+/**
+ * Every property name and enum or tag value the generated editors show for triggers and actions: each needs
+ * a label in both languages (`automations.props.*`, `automations.enum.*`), checked by a unit test, so a new
+ * action type brings its words and no code.
+ */
+export function automationVocabulary(): { props: Set<string>; values: Set<string> } {
+  const props = new Set<string>();
+  const values = new Set<string>();
+  const seen = new Set<Schema>();
+  const walk = (schema: Schema | undefined) => {
+    if (!schema || seen.has(schema)) return;
+    seen.add(schema);
+    const tagged = taggedOf(schema);
+    if (tagged) {
+      for (const m of tagged.members) {
+        values.add(m.value);
+        walk(m.schema);
+      }
+      return;
+    }
+    for (const v of schema.enum ?? []) values.add(String(v));
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      props.add(name);
+      walk(prop);
+    }
+    walk(schema.items);
+    const map = mapOf(schema);
+    if (map) walk(map.value);
+  };
+  walk(Trigger as unknown as Schema);
+  for (const type of automationActions.keys()) walk(automationActions.get(type)?.config as unknown as Schema);
+  return { props, values };
+}
