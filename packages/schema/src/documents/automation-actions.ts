@@ -161,7 +161,7 @@ const StartFlowConfig = Type.Object({ flow: KeyRef({ ref: 'flow' }) }, { additio
  * time: on a schedule it keeps values that read TODAY() or NOW() (a pace, an age in days) current.
  */
 const RecomputeConfig = Type.Object(
-  { form: Key, filter: Type.Optional(AutomationFilter) },
+  { form: FormKey, filter: Type.Optional(AutomationFilter) },
   { additionalProperties: false },
 );
 

@@ -17,6 +17,8 @@ export interface AutomationJson {
 export interface ActionJson {
   type: string;
   name?: Localized;
+  /** A formula: the action runs only when it yields true (else the run log shows it skipped). */
+  when?: string;
   config: Record<string, unknown>;
 }
 

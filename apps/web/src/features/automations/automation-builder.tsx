@@ -173,6 +173,8 @@ export function AutomationBuilder({
               ctx={ctx}
               issues={count(`/actions/${i}`)}
               label={actionLabel(action.type)}
+              scope={scope}
+              whenErrors={at(`/actions/${i}/when`)}
             />
           )}
         />
@@ -197,6 +199,8 @@ function ActionEditor({
   ctx,
   issues,
   label,
+  scope,
+  whenErrors,
 }: {
   action: ActionJson;
   index: number;
@@ -204,6 +208,8 @@ function ActionEditor({
   ctx: SchemaContext;
   issues: number;
   label: string;
+  scope: ReturnType<typeof automationFormulaScope>;
+  whenErrors: string[];
 }) {
   const { t } = useTranslation();
   const schema = automationActions.get(action.type)?.config as unknown as Schema | undefined;
@@ -214,6 +220,20 @@ function ActionEditor({
         <Typography.Text strong>{label}</Typography.Text>
         {issues > 0 && <Badge count={issues} />}
       </Flex>
+      <Property label={t('automations.actionWhen')} errors={whenErrors}>
+        <FormulaEditor
+          value={action.when ?? ''}
+          onChange={(when) => {
+            const next: ActionJson = { ...action, when };
+            if (when === '') delete next.when;
+            onChange(next);
+          }}
+          fields={scope.fields}
+          labels={scope.labels}
+          label={`${label} ${t('automations.actionWhen')}`}
+          compact
+        />
+      </Property>
       {schema ? (
         <ObjectFields
           schema={schema}

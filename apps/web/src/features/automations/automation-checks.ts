@@ -61,6 +61,11 @@ export function checkAutomation(
       issues.push(issue('ref.action', `/actions/${i}/type`, { action: action.type }));
       return;
     }
+    if (action.when !== undefined) {
+      if (action.when.trim() === '')
+        issues.push(issue('schema.minLength', `/actions/${i}/when`, { limit: 1 }));
+      else formula(action.when, `/actions/${i}/when`, []);
+    }
     const schema = entry.config as unknown as Schema;
     issues.push(...missingParts(schema, action.config, base));
     for (const found of hintedValues(schema, action.config, base)) {

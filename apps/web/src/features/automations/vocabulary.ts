@@ -1,12 +1,8 @@
 import { automationActions, Trigger } from '@formloom/schema';
 import { mapOf, type Schema, taggedOf } from '../designer/schema-shapes';
 
-/**
- * Every property name and enum or tag value the generated editors show for triggers and actions: each needs
- * a label in both languages (`automations.props.*`, `automations.enum.*`), checked by a unit test, so a new
- * action type brings its words and no code.
- */
-export function automationVocabulary(): { props: Set<string>; values: Set<string> } {
+/** Every property name and enum or tag value that generated editors of `schemas` show. */
+export function vocabularyOf(schemas: readonly Schema[]): { props: Set<string>; values: Set<string> } {
   const props = new Set<string>();
   const values = new Set<string>();
   const seen = new Set<Schema>();
@@ -30,7 +26,18 @@ export function automationVocabulary(): { props: Set<string>; values: Set<string
     const map = mapOf(schema);
     if (map) walk(map.value);
   };
-  walk(Trigger as unknown as Schema);
-  for (const type of automationActions.keys()) walk(automationActions.get(type)?.config as unknown as Schema);
+  for (const schema of schemas) walk(schema);
   return { props, values };
+}
+
+/**
+ * Every property name and enum or tag value the generated editors show for triggers and actions: each needs
+ * a label in both languages (`automations.props.*`, `automations.enum.*`), checked by a unit test, so a new
+ * action type brings its words and no code.
+ */
+export function automationVocabulary(): { props: Set<string>; values: Set<string> } {
+  return vocabularyOf([
+    Trigger as unknown as Schema,
+    ...automationActions.keys().map((type) => automationActions.get(type)?.config as unknown as Schema),
+  ]);
 }
