@@ -1,6 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { signInLines, summaryLine } from './modules/demo/print.js';
+import { type DemoRunResult, runDemo } from './modules/demo/run.js';
 import { openStore, StoreError } from './store.js';
 
 /** Seconds the server gets to drain in-flight requests and close the store after SIGTERM/SIGINT. */
@@ -36,19 +38,23 @@ async function main(): Promise<void> {
     await app.close();
   });
 
+  let demo: DemoRunResult | undefined;
   if (config.demo) {
-    // The demo imports the sales-performance template pack, which this build does not ship yet.
-    app.log.warn(
-      'FORMLOOM_DEMO/--demo: no demo template is available in this build; starting without demo data',
-    );
+    // On an empty store: the demo workspace with the sales-performance pack and its demo data, written
+    // through the API before the server listens (a store with users is left as it is).
+    demo = await runDemo(app, { onProgress: (message) => app.log.info(`demo: ${message}`) });
+    if (demo.seeded) app.log.info(summaryLine(demo));
+    else app.log.info('demo: the data directory already has a workspace; starting with it as it is');
   }
   await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${
+    (app.server.address() as { port: number }).port
+  }`;
   app.log.info(
     { store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined },
-    `Formloom is ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${
-      (app.server.address() as { port: number }).port
-    }`,
+    `Formloom is ready at ${url}`,
   );
+  if (demo?.seeded) process.stdout.write(`${signInLines(demo, url).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -102,6 +102,11 @@ async function scan(root: string): Promise<Array<{ dir: string; manifest: Record
   return out;
 }
 
+/** The directory of the catalogue's pack with this manifest key, or undefined. */
+export async function templateDirOf(root: string, key: string): Promise<string | undefined> {
+  return (await scan(root)).find((t) => t.manifest.key === key)?.dir;
+}
+
 /** Lists the packs of a templates directory by their manifests, sorted by key. */
 export async function listTemplates(root: string): Promise<TemplateSummary[]> {
   const found = await scan(root);

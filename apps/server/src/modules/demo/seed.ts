@@ -1,0 +1,310 @@
+import type { AppInstance } from '../../app.js';
+import { checkPlan, type DemoPlan, type DemoRecord, type DemoStep } from './plan.js';
+
+/** Records one batch call carries (the batch route's limit). */
+const BATCH = 1000;
+/** Members writing their batches at the same time. */
+const LANES = 4;
+/** Ids one `in` filter names (the list route's filter text is bounded). */
+const FIND_CHUNK = 400;
+
+/** Who the seeder acts as: a bearer token of the workspace. */
+interface Actor {
+  token: string;
+  userId: string;
+}
+
+/** What seeding did. */
+export interface SeedReport {
+  appId: string;
+  forms: Record<string, string>;
+  /** Records written per form by the plan's steps (not counting what automations wrote). */
+  written: Record<string, number>;
+  members: Array<{ ref: string; email: string; userId: string }>;
+  ms: number;
+}
+
+/** Options of {@link seedDemo}. */
+export interface SeedOptions {
+  /** The catalogue key of the template to import. */
+  template: string;
+  plan: DemoPlan;
+  /** The workspace and a session of its owner (who imports the app and creates the members). */
+  ws: string;
+  owner: Actor;
+  /** Runs the background jobs that are due (automation runs, recomputes) until none is left. */
+  drain: () => Promise<void>;
+  onProgress?: (message: string) => void;
+}
+
+class SeedError extends Error {}
+
+/** Runs `work` over the items with at most `lanes` at once. */
+async function lanes<T>(items: readonly T[], count: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(count, items.length) }, lane));
+}
+
+/**
+ * Seeds a workspace from a demo plan through the public HTTP API, in process (`app.inject`): imports the
+ * template, creates the departments and members, signs each member in, then runs the steps in order —
+ * each member's records in batches of up to {@link BATCH} through `POST .../records/batch` as that member,
+ * so checks, formulas, rollups, automations and flows run as they do in real use. Background jobs are
+ * drained between steps, so a step can find what the automations of earlier steps wrote (`$find`).
+ */
+export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<SeedReport> {
+  const started = Date.now();
+  const plan = checkPlan(options.plan);
+  const { ws } = options;
+  const progress = options.onProgress ?? (() => {});
+  const call = async (actor: Actor, method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const res = await app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${actor.token}` },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+    if (res.statusCode >= 400)
+      throw new SeedError(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 500)}`);
+    return res.json() as Record<string, unknown>;
+  };
+
+  progress(`importing template ${options.template}`);
+  const imported = (await call(options.owner, 'POST', `/workspaces/${ws}/apps/import`, {
+    template: options.template,
+  })) as { appId: string; forms: Record<string, string>; automations?: Record<string, string> };
+
+  const departments = new Map<string, string>();
+  for (const d of plan.departments) {
+    const parent = d.parent ? departments.get(d.parent) : undefined;
+    const made = await call(options.owner, 'POST', `/workspaces/${ws}/departments`, {
+      name: d.name,
+      ...(parent ? { parent } : {}),
+    });
+    departments.set(d.ref, String(made.id));
+  }
+  progress(`${plan.departments.length} departments; adding ${plan.members.length} members`);
+  const users = new Map<string, string>();
+  for (const m of plan.members) {
+    const department = m.department ? departments.get(m.department) : undefined;
+    const manager = m.manager ? users.get(m.manager) : undefined;
+    const made = await call(options.owner, 'POST', `/workspaces/${ws}/members`, {
+      email: m.email,
+      name: m.name,
+      password: plan.password,
+      roles: m.roles,
+      ...(department ? { department } : {}),
+      ...(manager ? { manager } : {}),
+    });
+    users.set(m.ref, String(made.userId));
+  }
+  const actors = new Map<string, Actor>();
+  await lanes(plan.members, LANES, async (m) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: m.email, password: plan.password },
+    });
+    if (res.statusCode !== 200) throw new SeedError(`sign-in of ${m.email}: ${res.statusCode} ${res.body}`);
+    actors.set(m.ref, { token: (res.json() as { token: string }).token, userId: users.get(m.ref) as string });
+  });
+  const actorOf = (ref: string | undefined): Actor => (ref ? (actors.get(ref) as Actor) : options.owner);
+
+  const records = new Map<string, string>();
+  const found = new Map<string, string>();
+  const written: Record<string, number> = {};
+  const findKey = (form: string, field: string, record: string) => `${form}\u0000${field}\u0000${record}`;
+
+  const resolve = (value: unknown, path: string): unknown => {
+    if (Array.isArray(value)) return value.map((v, i) => resolve(v, `${path}/${i}`));
+    if (!value || typeof value !== 'object') return value;
+    const o = value as Record<string, unknown>;
+    const named = (map: Map<string, string>, ref: unknown, what: string) => {
+      const id = map.get(String(ref));
+      if (id === undefined) throw new SeedError(`${path}: no ${what} "${String(ref)}"`);
+      return id;
+    };
+    if ('$member' in o) return named(users, o.$member, 'member');
+    if ('$department' in o) return named(departments, o.$department, 'department');
+    if ('$record' in o) return named(records, o.$record, 'record');
+    if ('$find' in o) {
+      const f = o.$find as { form: string; field: string; record: string };
+      return found.get(findKey(f.form, f.field, f.record)) ?? null;
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolve(v, `${path}/${k}`)]));
+  };
+
+  /** Looks up, as the owner, the records automations wrote that a step's `$find` values name. */
+  const findAll = async (step: Extract<DemoStep, { kind: 'records' }>) => {
+    const wanted = new Map<string, { form: string; field: string; ids: Set<string> }>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === 'object') {
+        const o = value as Record<string, unknown>;
+        if ('$find' in o) {
+          const f = o.$find as { form: string; field: string; record: string };
+          const id = records.get(f.record);
+          if (id === undefined) return;
+          const key = `${f.form}\u0000${f.field}`;
+          const group = wanted.get(key) ?? { form: f.form, field: f.field, ids: new Set<string>() };
+          group.ids.add(id);
+          wanted.set(key, group);
+        } else Object.values(o).forEach(visit);
+      }
+    };
+    for (const r of step.records) visit(r.data);
+    const refOfId = new Map([...records].map(([ref, id]) => [id, ref]));
+    for (const { form, field, ids } of wanted.values()) {
+      const formId = imported.forms[form];
+      if (!formId) throw new SeedError(`$find: no form "${form}"`);
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += FIND_CHUNK) {
+        const filter = JSON.stringify({ field, op: 'in', value: all.slice(i, i + FIND_CHUNK) });
+        let cursor: string | undefined;
+        do {
+          const query = `limit=200&fields=${field}&filter=${encodeURIComponent(filter)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+          const page = (await call(
+            options.owner,
+            'GET',
+            `/workspaces/${ws}/forms/${formId}/records?${query}`,
+          )) as {
+            items: Array<{ id: string; data: Record<string, unknown> }>;
+            nextCursor?: string | null;
+          };
+          for (const item of page.items) {
+            const named = item.data[field];
+            const ref = refOfId.get(String(Array.isArray(named) ? named[0] : named));
+            if (ref !== undefined) found.set(findKey(form, field, ref), item.id);
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+    }
+  };
+
+  const writeRecords = async (step: Extract<DemoStep, { kind: 'records' }>) => {
+    const formId = imported.forms[step.form];
+    if (!formId) throw new SeedError(`a step writes to "${step.form}", which the template does not have`);
+    await findAll(step);
+    const byActor = new Map<string | undefined, DemoRecord[]>();
+    for (const r of step.records) {
+      const list = byActor.get(r.as);
+      if (list) list.push(r);
+      else byActor.set(r.as, [r]);
+    }
+    const chunks: Array<{ as: string | undefined; records: DemoRecord[] }> = [];
+    for (const [as, list] of byActor) {
+      for (let i = 0; i < list.length; i += BATCH) chunks.push({ as, records: list.slice(i, i + BATCH) });
+    }
+    await lanes(chunks, LANES, async ({ as, records: chunk }) => {
+      const answer = (await call(actorOf(as), 'POST', `/workspaces/${ws}/forms/${formId}/records/batch`, {
+        records: chunk.map((r, i) => ({ data: resolve(r.data, `/${step.form}/${r.ref ?? i}`) })),
+      })) as { results: Array<{ index: number; ok: boolean; record?: { id: string }; error?: unknown }> };
+      const failedOne = answer.results.find((r) => !r.ok);
+      if (failedOne) {
+        throw new SeedError(
+          `${step.form} record ${chunk[failedOne.index]?.ref ?? failedOne.index}: ${JSON.stringify(failedOne.error)}`,
+        );
+      }
+      for (const r of answer.results) {
+        const ref = chunk[r.index]?.ref;
+        if (ref !== undefined && r.record) records.set(ref, r.record.id);
+      }
+    });
+    written[step.form] = (written[step.form] ?? 0) + step.records.length;
+  };
+
+  /** Changes records written before, each at the version it has now (automations may have moved it). */
+  const updateRecords = async (step: Extract<DemoStep, { kind: 'updates' }>) => {
+    const formId = imported.forms[step.form];
+    if (!formId) throw new SeedError(`a step changes "${step.form}", which the template does not have`);
+    const ids = step.records.map((r) => {
+      const id = records.get(r.record);
+      if (id === undefined) throw new SeedError(`/${step.form}: no record "${r.record}" to change`);
+      return id;
+    });
+    const versions = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += FIND_CHUNK) {
+      const filter = JSON.stringify({ field: '_id', op: 'in', value: ids.slice(i, i + FIND_CHUNK) });
+      let cursor: string | undefined;
+      do {
+        const query = `limit=200&filter=${encodeURIComponent(filter)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = (await call(
+          options.owner,
+          'GET',
+          `/workspaces/${ws}/forms/${formId}/records?${query}`,
+        )) as {
+          items: Array<{ id: string; v: number }>;
+          nextCursor?: string | null;
+        };
+        for (const item of page.items) versions.set(item.id, item.v);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    const byActor = new Map<
+      string | undefined,
+      Array<{ id: string; v: number; data: Record<string, unknown> }>
+    >();
+    step.records.forEach((r, i) => {
+      const id = ids[i] as string;
+      const change = {
+        id,
+        v: versions.get(id) ?? 1,
+        data: resolve(r.data, `/${step.form}/${r.record}`) as Record<string, unknown>,
+      };
+      const list = byActor.get(r.as);
+      if (list) list.push(change);
+      else byActor.set(r.as, [change]);
+    });
+    const chunks: Array<{
+      as: string | undefined;
+      records: Array<{ id: string; v: number; data: Record<string, unknown> }>;
+    }> = [];
+    for (const [as, list] of byActor) {
+      for (let i = 0; i < list.length; i += BATCH) chunks.push({ as, records: list.slice(i, i + BATCH) });
+    }
+    await lanes(chunks, LANES, async ({ as, records: chunk }) => {
+      const res = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/workspaces/${ws}/forms/${formId}/records/batch`,
+        headers: { authorization: `Bearer ${actorOf(as).token}` },
+        payload: { records: chunk },
+      });
+      if (res.statusCode >= 400)
+        throw new SeedError(`PATCH ${step.form} batch: ${res.statusCode} ${res.body.slice(0, 500)}`);
+      const failedOne = (res.json() as { results: Array<{ ok: boolean; error?: unknown }> }).results.find(
+        (r) => !r.ok,
+      );
+      if (failedOne) throw new SeedError(`${step.form} update: ${JSON.stringify(failedOne.error)}`);
+    });
+  };
+
+  for (const step of plan.steps) {
+    await options.drain();
+    if (step.kind === 'records') {
+      progress(`${step.label ?? step.form}: ${step.records.length} records`);
+      await writeRecords(step);
+    } else if (step.kind === 'updates') {
+      progress(`${step.label ?? step.form}: ${step.records.length} changes`);
+      await updateRecords(step);
+    } else {
+      const id = imported.automations?.[step.automation];
+      if (!id) throw new SeedError(`no automation "${step.automation}" in the template`);
+      progress(`running ${step.automation}`);
+      await call(actorOf(step.as), 'POST', `/workspaces/${ws}/automations/${id}/run`, {
+        ...(step.input ? { input: step.input } : {}),
+      });
+    }
+  }
+  await options.drain();
+  return {
+    appId: imported.appId,
+    forms: imported.forms,
+    written,
+    members: plan.members.map((m) => ({ ref: m.ref, email: m.email, userId: users.get(m.ref) as string })),
+    ms: Date.now() - started,
+  };
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { loadDemoGenerator } from '../demo/load.js';
+import type { DemoGenerator, DemoPlan } from '../demo/plan.js';
+import { type DemoRunResult, runDemo } from '../demo/run.js';
+
+/**
+ * The sales-performance demo: the pack's seeded generator and the engine's generic seeder, which writes
+ * the plan through the public API (batches as each member, automations running in between).
+ */
+const time = Date.parse('2026-11-16T04:00:00Z');
+let t: TestApp;
+let generate: DemoGenerator;
+let demo: Extract<DemoRunResult, { seeded: true }>;
+
+const records = (plan: DemoPlan, form: string) =>
+  plan.steps.flatMap((s) => (s.kind === 'records' && s.form === form ? s.records : []));
+
+beforeAll(async () => {
+  t = await createTestApp({}, { clock: () => new Date(time), pollJobs: false });
+  generate = (await loadDemoGenerator(t.config.templatesDir, 'sales_performance')) as DemoGenerator;
+  const result = await runDemo(t.app, {
+    scale: 0.05,
+    today: '2026-11-16',
+    onProgress: (m) => console.log(new Date().toISOString(), m),
+  });
+  if (!result.seeded) throw new Error('not seeded');
+  demo = result;
+}, 600_000);
+afterAll(() => t?.close());
+
+describe('the demo generator', () => {
+  it('is deterministic: the same seed, scale and day give the same plan; another seed another', () => {
+    const a = generate({ seed: 7, today: '2026-11-16' });
+    expect(JSON.stringify(generate({ seed: 7, today: '2026-11-16' }))).toBe(JSON.stringify(a));
+    expect(JSON.stringify(generate({ seed: 8, today: '2026-11-16' }))).not.toBe(JSON.stringify(a));
+  });
+
+  it('holds one company, 3 regions, 6 teams, 30 reps with managers and the volumes of one unit', () => {
+    const plan = generate({ today: '2026-11-16' });
+    const regions = plan.departments.filter((d) => d.parent === 'sales');
+    const teams = plan.departments.filter((d) => regions.some((r) => r.ref === d.parent));
+    expect([regions.length, teams.length]).toEqual([3, 6]);
+    const reps = plan.members.filter((m) => m.roles.includes('sales_rep'));
+    expect(reps).toHaveLength(30);
+    expect(
+      reps.every(
+        (r) => r.manager && plan.members.find((m) => m.ref === r.manager)?.roles.includes('sales_manager'),
+      ),
+    ).toBe(true);
+    expect(records(plan, 'customers')).toHaveLength(500);
+    expect(records(plan, 'visits')).toHaveLength(3000);
+    expect(records(plan, 'opportunities')).toHaveLength(1200);
+    // Targets: company, regions, teams and reps per year, and 12 months per rep.
+    const targets = records(plan, 'targets');
+    expect(targets.filter((r) => r.data.periodType === 'month')).toHaveLength(360);
+    expect(new Set(targets.map((r) => r.data.level))).toEqual(new Set(['company', 'region', 'team', 'rep']));
+    expect(records(plan, 'commission_plans')).toHaveLength(2);
+    // Visits and opportunities span the last 12 months.
+    const days = records(plan, 'visits')
+      .map((r) => String(r.data.visitDate))
+      .sort();
+    expect(days[0]! >= '2025-11-16' && days.at(-1)! <= '2026-11-16').toBe(true);
+    // Scale multiplies the volume.
+    expect(records(generate({ scale: 3, today: '2026-11-16' }), 'visits')).toHaveLength(9000);
+  });
+});
+
+describe('the seeded demo workspace', () => {
+  const as = (token: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+    t.app.inject({
+      method,
+      url: `/api/v1/workspaces/${demo.ws}${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
+  const signIn = async (email: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: demo.password },
+    });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { token: string; user: { id: string } };
+  };
+  const count = async (token: string, form: string) => {
+    let n = 0;
+    let cursor: string | undefined;
+    do {
+      const page = (
+        await as(
+          token,
+          'GET',
+          `/forms/${demo.forms[form]}/records?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        )
+      ).json() as { items: Array<{ owner: string }>; nextCursor?: string | null };
+      n += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return n;
+  };
+
+  it('signs in as the owner, a manager and a rep, with every planned record written', async () => {
+    expect(demo.signIn.map((s) => s.label)).toEqual([
+      'owner',
+      'sales director',
+      'team manager',
+      'sales rep',
+      'finance',
+    ]);
+    const owner = await signIn(demo.signIn[0]!.email);
+    expect(demo.written).toEqual(demo.planned);
+    for (const form of ['customers', 'visits', 'opportunities', 'quotes', 'payments', 'targets']) {
+      expect(await count(owner.token, form)).toBe(demo.planned[form]);
+    }
+    // Won opportunities became contracts through create_contract_on_win, one each.
+    const won = (
+      (
+        await as(
+          owner.token,
+          'GET',
+          `/forms/${demo.forms.opportunities}/records?limit=200&filter=${encodeURIComponent(JSON.stringify({ field: 'stage', op: 'eq', value: 'won' }))}`,
+        )
+      ).json() as { items: unknown[] }
+    ).items.length;
+    expect(won).toBeGreaterThan(0);
+    expect(await count(owner.token, 'contracts')).toBe(won);
+    // Last month's statements (monthly_statements, run once) and scorecards: one per rep.
+    expect(await count(owner.token, 'commission_statements')).toBe(30);
+    expect(await count(owner.token, 'scorecards')).toBe(30);
+  });
+
+  it('a rep sees their own records only; the cockpit is populated for the owner', async () => {
+    const rep = await signIn(demo.signIn[3]!.email);
+    const mine = (
+      (await as(rep.token, 'GET', `/forms/${demo.forms.opportunities}/records?limit=200`)).json() as {
+        items: Array<{ owner: string }>;
+      }
+    ).items;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((o) => o.owner === rep.user.id)).toBe(true);
+    const owner = await signIn(demo.signIn[0]!.email);
+    const widget = async (key: string) => {
+      const res = await as(
+        owner.token,
+        'POST',
+        `/apps/${demo.appId}/dashboards/sales_cockpit/widgets/${key}/query`,
+        {},
+      );
+      expect(res.statusCode).toBe(200);
+      return res.json() as { rows: Array<Record<string, unknown>> };
+    };
+    expect((await widget('funnel')).rows.length).toBe(5);
+    const leaders = (await widget('leaderboard')).rows;
+    expect(leaders.length).toBeGreaterThan(3);
+    expect((await widget('visitsPerRep')).rows.length).toBeGreaterThan(0);
+  });
+});
