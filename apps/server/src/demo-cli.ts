@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const today = option('today');
   if (!(scale > 0)) throw new ConfigError('--scale', 'must be a number above 0');
   // Seeding is one client writing as fast as it can: the per-address limit is not for it.
-  const config = loadConfig({ RATE_LIMIT_MAX: '1000000', ...process.env }, []);
+  const config = loadConfig({ RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn', ...process.env }, []);
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   const app = await buildApp({ config, store, closeStoreOnClose: true });
   try {

@@ -42,7 +42,16 @@ async function main(): Promise<void> {
   if (config.demo) {
     // On an empty store: the demo workspace with the sales-performance pack and its demo data, written
     // through the API before the server listens (a store with users is left as it is).
-    demo = await runDemo(app, { onProgress: (message) => app.log.info(`demo: ${message}`) });
+    // Its few hundred API calls are not worth a log line each: requests log at warn while it runs.
+    const level = app.log.level;
+    app.log.level = 'warn';
+    try {
+      demo = await runDemo(app, {
+        onProgress: (message) => process.stdout.write(`demo: ${message}\n`),
+      });
+    } finally {
+      app.log.level = level;
+    }
     if (demo.seeded) app.log.info(summaryLine(demo));
     else app.log.info('demo: the data directory already has a workspace; starting with it as it is');
   }

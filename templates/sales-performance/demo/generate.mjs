@@ -546,7 +546,6 @@ export function generate(options = {}) {
     steps: [
       { kind: 'records', form: 'commission_plans', records: plans },
       { kind: 'records', form: 'scorecard_templates', records: scorecardTemplates },
-      ...targetSteps,
       { kind: 'records', form: 'customers', records: customers },
       { kind: 'records', form: 'visits', records: visits },
       // Each opportunity is written at the furthest stage it reached (track_highest_stage keeps that), then
@@ -554,6 +553,9 @@ export function generate(options = {}) {
       { kind: 'records', form: 'opportunities', records: opportunities },
       { kind: 'updates', form: 'opportunities', label: 'opportunities lost', records: lostOnes },
       { kind: 'records', form: 'payments', records: payments },
+      // Targets after the business they measure: each computes its actuals once as it is written, instead
+      // of every earlier write recomputing every target.
+      ...targetSteps,
       { kind: 'automation', automation: 'monthly_statements' },
       { kind: 'records', form: 'scorecards', records: scorecards },
       { kind: 'records', form: 'awards', records: awards },
