@@ -22,7 +22,6 @@ beforeAll(async () => {
   const result = await runDemo(t.app, {
     scale: 0.05,
     today: '2026-11-16',
-    onProgress: (m) => console.log(new Date().toISOString(), m),
   });
   if (!result.seeded) throw new Error('not seeded');
   demo = result;
