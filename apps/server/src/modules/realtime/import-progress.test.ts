@@ -1,3 +1,4 @@
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { addMember, runSetup, type Session } from '../auth/test-helpers.js';
@@ -38,6 +39,16 @@ const inject = (who: Session, method: 'GET' | 'POST', path: string, payload?: un
     headers: who.headers,
     ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
   });
+
+/**
+ * Waits until the store holds a record whose code starts with `prefix`: the import has written its first
+ * chunk of rows (200) and is working on the next one, which the file's later rows are in.
+ */
+async function firstChunkWritten(connection: Connection, prefix: string): Promise<void> {
+  const written = () =>
+    connection.collection('records').countDocuments({ 'data.code': { $regex: `^${prefix}-` } }, { limit: 1 });
+  while ((await written()) === 0) await new Promise((resolve) => setImmediate(resolve));
+}
 
 async function subscribed(who: Session): Promise<Client> {
   const c = await connected(url, { token: who.token });
@@ -203,23 +214,18 @@ describe('background imports', () => {
 
   it('undoes an all-or-nothing import whose write fails midway, and never announces its records', async () => {
     const c = await subscribed(owner);
-    const jobId = await startImport(owner, csv('AON', 100));
-    // As soon as writing starts, someone else takes the value of the file's last row.
-    await c.next(
-      (event, payload) =>
-        event === 'import:progress' &&
-        (payload as Progress).jobId === jobId &&
-        (payload as Progress).phase === 'writing',
-    );
+    const jobId = await startImport(owner, csv('AON', 400));
+    // Once the first chunk is written, someone else takes the value of the file's last row (in the next).
+    await firstChunkWritten(t.store.connection, 'AON');
     const taken = await inject(owner, 'POST', `/workspaces/${ws}/forms/${form}/records`, {
-      data: { code: 'AON-0100' },
+      data: { code: 'AON-0400' },
     });
     expect(taken.statusCode, taken.body).toBe(201);
     const last = await finished(c, jobId);
     expect(last).toMatchObject({ status: 'failed', created: 0, error: { code: 'UNPROCESSABLE' } });
-    expect(last.error?.message).toContain('Row 101');
+    expect(last.error?.message).toContain('Row 401');
     expect(last.error?.message).toContain('undone');
-    expect((await codes()).filter((code) => code.startsWith('AON-'))).toEqual(['AON-0100']);
+    expect((await codes()).filter((code) => code.startsWith('AON-'))).toEqual(['AON-0400']);
     const polled = (await inject(owner, 'GET', `/workspaces/${ws}/imports/${jobId}`)).json();
     expect(polled).toMatchObject({ status: 'failed', created: 0 });
     // Announcements are in order: after this one, any of the undone records would already be here.
@@ -233,7 +239,7 @@ describe('background imports', () => {
       .filter((e) => e.event === 'record:created')
       .map((e) => (e.payload as { record: { data: { code: string } } }).record.data.code)
       .filter((code) => code.startsWith('AON-'));
-    expect(announced).toEqual(['AON-0100']);
+    expect(announced).toEqual(['AON-0400']);
   });
 });
 
@@ -267,15 +273,10 @@ describe('shutdown', () => {
         method: 'POST',
         url: `/api/v1/workspaces/${w}/forms/${leads.json().id}/records/import`,
         headers: admin.headers,
-        payload: { format: 'csv', content: csv('SD', 300), async: true },
+        payload: { format: 'csv', content: csv('SD', 400), async: true },
       });
-      const jobId = started.json().jobId as string;
-      await c.next(
-        (event, payload) =>
-          event === 'import:progress' &&
-          (payload as Progress).jobId === jobId &&
-          (payload as Progress).phase === 'writing',
-      );
+      expect(started.statusCode).toBe(202);
+      await firstChunkWritten(own.store.connection, 'SD');
       await own.app.close();
       const { connection } = own.store;
       const job = await connection.collection('import_jobs').findOne({});

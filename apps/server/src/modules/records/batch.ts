@@ -53,7 +53,7 @@ export interface BatchAnswer {
 }
 
 /** Runs `work` over the items with at most {@link CONCURRENCY} at once, keeping their order. */
-async function mapLimited<T, R>(
+export async function mapLimited<T, R>(
   items: readonly T[],
   work: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {

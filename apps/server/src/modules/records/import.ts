@@ -1,14 +1,10 @@
-import { Types } from 'mongoose';
 import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
 import { type FieldDef, isComputed } from '../forms/meta.js';
 import { holdRecordChanges } from '../realtime/bus.js';
-import { checkRelations, checkUnique } from './checks.js';
-import { type FormTarget, forbiddenDetails, validateData } from './context.js';
-import { applyDefaults } from './defaults.js';
-import { convertCell, readRows, resolveRelations } from './import-rows.js';
+import type { FormTarget } from './context.js';
+import { checkRows, type PlannedRow, writeRows } from './import-pass.js';
+import { readRows } from './import-rows.js';
 import { type UndoEntry, undoImport } from './import-undo.js';
-import { type RecordDoc, recordModel } from './model.js';
-import { createRecord, updateRecord } from './write.js';
 
 /** What `POST .../records/import` takes. */
 export interface ImportRequest {
@@ -160,52 +156,25 @@ export async function importRecords(
   };
   const uniques = fields.filter((f) => f.unique);
   const seen = new Map<string, number>();
-  const planned: Array<{ line: number; data: Record<string, unknown>; existing?: RecordDoc }> = [];
+  const planned: PlannedRow[] = [];
   onProgress?.(progressOf(report, 'validating', 0));
-  for (const [index, row] of rows.entries()) {
-    stopIfAborted(signal);
-    const line = index + 2;
-    const data: Record<string, unknown> = {};
-    for (const [header, raw] of Object.entries(row)) {
-      const field = byHeader.get(header);
-      const value = field ? convertCell(field, raw) : undefined;
-      if (field && value !== undefined) data[field.key] = value;
-    }
-    // A column of a field the caller may not write fails its rows whatever the cell holds, as a write would.
-    const details: ErrorDetail[] = forbiddenDetails(target.access.forbiddenWrites(data));
-    await resolveRelations(target, data, line, details);
-    let existing: RecordDoc | undefined;
-    if (upsertField && data[upsertField.key] !== undefined) {
-      const filter = target.access.filter('edit', {
-        deletedAt: null,
-        [`data.${upsertField.key}`]: data[upsertField.key],
-      });
-      existing =
-        (filter && (await recordModel(target.connection).findOne(filter).lean<RecordDoc>())) || undefined;
-    }
-    if (details.length === 0) {
-      try {
-        const merged = existing ? { ...existing.data, ...data } : applyDefaults(target, data);
-        const checked = validateData(
-          target,
-          Object.fromEntries(Object.entries(merged).filter(([k]) => fields.some((f) => f.key === k))),
+  await checkRows(target, { fields, upsertField, byHeader }, rows, {
+    stop: () => stopIfAborted(signal),
+    duplicates: (checked, line) => duplicateDetails(uniques, seen, checked, line),
+    onRow: (row, index) => {
+      if (row.details.length > 0) {
+        report.errors.push({ row: row.line, details: rowDetails(row.details, row.line) });
+      } else {
+        report.valid += 1;
+        planned.push(
+          row.existing
+            ? { line: row.line, data: row.data, existing: row.existing }
+            : { line: row.line, data: row.data },
         );
-        await checkRelations(target, checked, existing?.data);
-        await checkUnique(target, checked, existing?._id);
-        details.push(...duplicateDetails(uniques, seen, checked, line));
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        details.push(...(error.details ?? [{ path: '', message: error.message }]));
       }
-    }
-    if (details.length > 0) {
-      report.errors.push({ row: line, details: rowDetails(details, line) });
-    } else {
-      report.valid += 1;
-      planned.push(existing ? { line, data, existing } : { line, data });
-    }
-    onProgress?.(progressOf(report, 'validating', index + 1));
-  }
+      onProgress?.(progressOf(report, 'validating', index + 1));
+    },
+  });
   report.skipped = report.errors.length;
   if (report.dryRun) return report;
   if (request.mode !== 'skip' && report.errors.length > 0) {
@@ -219,34 +188,25 @@ export async function importRecords(
   const undo: UndoEntry[] = options.written ?? [];
   const writeAll = async () => {
     onProgress?.(progressOf(report, 'writing', 0));
-    for (const [index, item] of planned.entries()) {
-      stopIfAborted(signal);
-      try {
-        if (item.existing) {
-          const view = await updateRecord(target, new Types.ObjectId(item.existing._id), {
-            data: item.data,
-            v: item.existing.v,
-          });
-          undo.push({ kind: 'updated', before: item.existing, v: view.v });
-          report.updated += 1;
-        } else {
-          const view = await createRecord(target, { data: item.data });
-          undo.push({ kind: 'created', id: new Types.ObjectId(view.id) });
-          report.created += 1;
-        }
-      } catch (error) {
+    await writeRows(target, planned, undo, {
+      stop: () => stopIfAborted(signal),
+      onWritten: (kind) => {
+        if (kind === 'created') report.created += 1;
+        else report.updated += 1;
+      },
+      onFailure: (row, error) => {
         if (request.mode !== 'skip' || !isAppError(error))
-          throw Object.assign(error as object, { row: item.line });
+          throw Object.assign(error as object, { row: row.line });
         // Skip mode: a row whose write fails (a concurrent change) is one more bad row.
         report.errors.push({
-          row: item.line,
-          details: rowDetails(error.details ?? [{ path: '', message: error.message }], item.line),
+          row: row.line,
+          details: rowDetails(error.details ?? [{ path: '', message: error.message }], row.line),
         });
         report.valid -= 1;
         report.skipped += 1;
-      }
-      onProgress?.(progressOf(report, 'writing', index + 1));
-    }
+      },
+      onProgress: (done) => onProgress?.(progressOf(report, 'writing', done)),
+    });
   };
   if (request.mode === 'skip') {
     await writeAll();
