@@ -42,6 +42,7 @@ import { departmentRoutes } from './modules/workspaces/department-routes.js';
 import { invitationRoutes } from './modules/workspaces/invitation-routes.js';
 import { memberRoutes } from './modules/workspaces/member-routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
+import { documentRoute } from './openapi/transform.js';
 import type { Store } from './store.js';
 import { VERSION } from './version.js';
 
@@ -149,7 +150,10 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   // socket.io on the same HTTP server, authenticated like the API (docs/realtime.md).
   await app.register(realtimePlugin);
   await app.register(swagger, {
+    // Route docs complete each route's schema for the document only (openapi/transform.ts).
+    transform: documentRoute,
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'Formloom API', version: VERSION, description: 'Forms, records, flows and reports.' },
       servers: [{ url: '/api/v1' }],
       components: {

@@ -1,0 +1,35 @@
+import type { RouteDocs } from '../route-docs.js';
+
+// The task inbox (docs/tasks.md, docs/flows.md).
+const AT = '2026-12-03T08:00:00.000Z';
+export const taskDocs: RouteDocs = {
+  'GET /workspaces/:ws/tasks': {
+    responses: {
+      200: {
+        description: "The caller's tasks",
+        example: {
+          items: [
+            {
+              id: '6b119bdd8c6d458732abac88',
+              app: '6b119bd18c6d458732abac47',
+              form: '6b119bd18c6d458732abac48',
+              record: '6b119bdd8c6d458732abac86',
+              flow: '6b119bdd8c6d458732abac87',
+              step: 'review',
+              kind: 'approve',
+              assignee: '6b119bdc8c6d458732abac6f',
+              status: 'pending',
+              title: { 'zh-CN': '审批 #6', en: 'Approve #6' },
+              dueAt: null,
+              createdAt: AT,
+              updatedAt: AT,
+              v: 1,
+              history: [{ at: AT, by: null, action: 'created', to: '6b119bdc8c6d458732abac6f' }],
+            },
+          ],
+          nextCursor: null,
+        },
+      },
+    },
+  },
+};
