@@ -128,6 +128,26 @@ export const reportDocs: RouteDocs = {
   'DELETE /workspaces/:ws/apps/:app/dashboards/:dashboard': {
     responses: { 204: { description: 'Deleted' } },
   },
+  'POST /workspaces/:ws/apps/:app/dashboards/:dashboard/query': {
+    body: { example: { controls: { region: ['east'] }, widgets: ['total', 'funnel'] } },
+    responses: {
+      200: {
+        description: "Every widget's table (or those named); a widget that fails answers its error in place",
+        schema: object({
+          widgets: {
+            type: 'object',
+            additionalProperties: { anyOf: [result, object({ status: int, error: open })] },
+          },
+        }),
+        example: {
+          widgets: {
+            total: kpi,
+            funnel: { status: 400, error: { code: 'VALIDATION_FAILED', message: 'Unknown field stage' } },
+          },
+        },
+      },
+    },
+  },
   'POST /workspaces/:ws/apps/:app/dashboards/:dashboard/widgets/:widget/query': {
     body: { example: { controls: { region: ['east'] }, timeZone: 'Asia/Shanghai' } },
     responses: {
