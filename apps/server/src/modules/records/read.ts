@@ -45,8 +45,8 @@ const MAX_SEARCH_WORDS = 8;
 /**
  * The `q` search as a filter: every word (case-insensitive) in some text field the caller may query —
  * text, long text, e-mail, phone, URL and serial fields, and text formulas and lookups. It goes through
- * the filter DSL's `contains`, so hidden fields are out of reach as in any filter. (When the store gains
- * text indexes this is the one place to switch to `$text`.)
+ * the filter DSL's `contains`, so hidden fields are out of reach as in any filter. (Not `$text`: a text index
+ * would also match hidden fields; docs/decisions/0005.)
  */
 export function searchFilter(target: FormTarget, q: string | undefined): Record<string, unknown> {
   const words = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
