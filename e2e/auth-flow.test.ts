@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { type BrowserSession, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -150,6 +151,30 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain(body.error.message);
     expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('shows the server error in the language the UI shows, not the browser default', async () => {
+    const { page } = browser;
+    // The browser asks for English; the language switch (kept in localStorage) says Chinese.
+    await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+    await page.reload();
+    const login = page.getByTestId('login-page');
+    await login.getByLabel(zhCN.login.email, { exact: true }).fill(owner.email);
+    const password = login.getByLabel(zhCN.login.password, { exact: true });
+    await password.fill('not-the-password');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+    // antd spaces out a two-character Chinese button label ("登 录"): submit with Enter instead.
+    await password.press('Enter');
+    const response = await answer;
+    expect(response.request().headers()['accept-language']).toBe('zh-CN');
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('邮箱或密码错误');
+    const alert = login.getByTestId('form-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('邮箱或密码错误');
+    await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+    await page.reload();
+    // The next step signs in from this page as it was before the reload.
+    await login.getByLabel(en.login.email, { exact: true }).fill(owner.email);
   });
 
   it('signs in with the keyboard alone and returns to the workspace', async () => {

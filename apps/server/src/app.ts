@@ -17,7 +17,9 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Config } from './config.js';
-import { installErrorHandler } from './lib/error-handler.js';
+import { installErrorHandler, requestLocale } from './lib/error-handler.js';
+import { appError, t } from './lib/errors.js';
+import { render } from './lib/messages/index.js';
 import { configureReadCache } from './lib/read-cache.js';
 import { appRoutes } from './modules/apps/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -136,11 +138,13 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     timeWindow: '1 minute',
     // API tokens are limited per workspace once authenticated, wrong ones per address (auth/token-limits).
     allowList: (request) => presentsApiToken(request),
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: `Rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`,
-    }),
+    // Thrown as a catalogued error, so the one error handler words it in the client's language.
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      const error = appError('RATE_LIMITED', t('error.rateLimitedFor', { seconds }));
+      error.retryAfter = seconds;
+      return error;
+    },
   });
   await app.register(cookie, { secret: config.secret });
   // Before every API route: authentication, CSRF, workspace membership (routes opt out with auth: false).
@@ -200,11 +204,11 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    const message =
-      !isApi && !hasWeb
-        ? 'The web app is not built (run `pnpm build`); the API is under /api/v1'
-        : `Route ${request.method} ${path} not found`;
-    return reply.status(404).send({ error: { code: 'NOT_FOUND', message } });
+    const text =
+      !isApi && !hasWeb ? 'error.webNotBuilt' : t('error.noRoute', { method: request.method, path });
+    return reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: render(text, requestLocale(request)) } });
   });
 
   return app;

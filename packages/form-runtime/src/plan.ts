@@ -162,9 +162,7 @@ function topoOrder(fields: readonly FieldDef[], deps: Map<string, string[]>, bas
     if (mark === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(key)), key];
       const at = byKey.get(key);
-      throw new FormulaSetupError(`${basePath}/${at?.index ?? 0}`, 'CIRCULAR_REFERENCE', 0, {
-        cycle: cycle.join(' -> '),
-      });
+      throw new FormulaSetupError(`${basePath}/${at?.index ?? 0}`, 'CIRCULAR_REFERENCE', 0, { cycle });
     }
     state.set(key, 'visiting');
     for (const dep of deps.get(key) ?? []) visit(dep, [...trail, key]);

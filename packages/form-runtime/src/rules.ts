@@ -101,7 +101,11 @@ export function effectiveDefinition(
       const scope = { ...data, ...row };
       for (const rule of conditional) {
         if (isVisible(rule, scope, now) && isEmpty(row[rule.field.key]))
-          details.push({ path: `/data/${key}/${i}/${rule.field.key}`, message: 'is required' });
+          details.push({
+            path: `/data/${key}/${i}/${rule.field.key}`,
+            message: 'is required',
+            code: 'required',
+          });
       }
     }
   }
@@ -109,12 +113,48 @@ export function effectiveDefinition(
   return { definition: liftRequired(definition, hidden, columns), details };
 }
 
-/** A text in the given language, else English, else Chinese. */
-function textIn(text: unknown, language: string): string | undefined {
-  if (typeof text === 'string') return text;
+/** A text as `{ en?, zh-CN? }` (a plain string reads the same in both). */
+function localized(text: unknown): Detail['text'] {
+  if (typeof text === 'string') return { en: text, 'zh-CN': text };
   if (!text || typeof text !== 'object') return undefined;
-  const byLocale = text as Record<string, string | undefined>;
-  return byLocale[language] ?? byLocale.en ?? byLocale['zh-CN'];
+  const { en, 'zh-CN': zh } = text as Record<string, unknown>;
+  const out: { en?: string; 'zh-CN'?: string } = {};
+  if (typeof en === 'string') out.en = en;
+  if (typeof zh === 'string') out['zh-CN'] = zh;
+  return out.en === undefined && out['zh-CN'] === undefined ? undefined : out;
+}
+
+/** A text in the given language, else English, else Chinese. */
+function textIn(text: Detail['text'], language: string): string | undefined {
+  const byLocale = text as Record<string, string | undefined> | undefined;
+  return byLocale?.[language] ?? byLocale?.en ?? byLocale?.['zh-CN'];
+}
+
+/** Why a validation formula refuses a value, as data (see {@link Detail}), or undefined when it passes. */
+function refusal(
+  rule: FieldRule,
+  scope: Record<string, unknown>,
+  now: Date,
+): { text: Detail['text'] } | undefined {
+  if (!rule.validate) return undefined;
+  const value = scope[rule.field.key];
+  if (value === undefined || value === null) return undefined;
+  let result: unknown;
+  try {
+    result = rule.validate.evaluate(scope, now);
+  } catch (error) {
+    if (!isFormulaError(error)) throw error;
+    result = false;
+  }
+  if (result === true) return undefined;
+  if (typeof result === 'string' && result !== '') return { text: localized(result) };
+  return { text: localized((rule.field.validation as { message?: unknown } | undefined)?.message) };
+}
+
+function invalid(path: string, refused: { text: Detail['text'] }, language: string): Detail {
+  const detail: Detail = { path, message: textIn(refused.text, language) ?? 'is invalid', code: 'invalid' };
+  if (refused.text) detail.text = refused.text;
+  return detail;
 }
 
 /**
@@ -128,20 +168,8 @@ export function ruleFailure(
   now: Date,
   language = 'en',
 ): string | undefined {
-  if (!rule.validate) return undefined;
-  const value = scope[rule.field.key];
-  if (value === undefined || value === null) return undefined;
-  let result: unknown;
-  try {
-    result = rule.validate.evaluate(scope, now);
-  } catch (error) {
-    if (!isFormulaError(error)) throw error;
-    result = false;
-  }
-  if (result === true) return undefined;
-  if (typeof result === 'string' && result !== '') return result;
-  const configured = (rule.field.validation as { message?: unknown } | undefined)?.message;
-  return textIn(configured, language) ?? 'is invalid';
+  const refused = refusal(rule, scope, now);
+  return refused && (textIn(refused.text, language) ?? 'is invalid');
 }
 
 /**
@@ -157,8 +185,8 @@ export function validationFailures(
 ): Detail[] {
   const details: Detail[] = [];
   for (const rule of plan.rules) {
-    const message = ruleFailure(rule, data, now, language);
-    if (message !== undefined) details.push({ path: `/data/${rule.field.key}`, message });
+    const refused = refusal(rule, data, now);
+    if (refused) details.push(invalid(`/data/${rule.field.key}`, refused, language));
   }
   for (const [key, sub] of plan.subforms) {
     const rules = sub.rules.filter((rule) => rule.validate);
@@ -166,8 +194,8 @@ export function validationFailures(
     for (const [i, row] of rowsOf(data[key])) {
       const scope = { ...data, ...row };
       for (const rule of rules) {
-        const message = ruleFailure(rule, scope, now, language);
-        if (message !== undefined) details.push({ path: `/data/${key}/${i}/${rule.field.key}`, message });
+        const refused = refusal(rule, scope, now);
+        if (refused) details.push(invalid(`/data/${key}/${i}/${rule.field.key}`, refused, language));
       }
     }
   }

@@ -36,10 +36,18 @@ export interface FormDirectory {
   byKey(key: string): PlannedForm | undefined;
 }
 
-/** One problem with one value, as the API reports it: a JSON pointer (`/data/items/3/qty`) and a message. */
+/**
+ * One problem with one value, as the API reports it: a JSON pointer (`/data/items/3/qty`) and a message in
+ * the language asked for. `code` and `text` say the same as data, so a server can word the detail in each
+ * client's language later: `required` (an empty value that is shown), `invalid` (a validation formula
+ * refused it; `text` is the field's configured message, or the formula's own text result, when there is
+ * one).
+ */
 export interface Detail {
   path: string;
   message: string;
+  code?: 'required' | 'invalid';
+  text?: { readonly en?: string; readonly 'zh-CN'?: string };
 }
 
 /** Field types whose values only the server writes. */

@@ -6,14 +6,14 @@ import { appError } from './errors.js';
 describe('toErrorResponse', () => {
   it('keeps a catalogued error with its status, code and details', () => {
     const { status, body } = toErrorResponse(
-      appError('CONFLICT', 'Record was changed by someone else', [{ path: '/v', message: 'stale' }]),
+      appError('CONFLICT', 'record.changedMeanwhile', [{ path: '/v', message: 'detail.versionRequired' }]),
     );
     expect(status).toBe(409);
     expect(body).toEqual({
       error: {
         code: 'CONFLICT',
-        message: 'Record was changed by someone else',
-        details: [{ path: '/v', message: 'stale' }],
+        message: 'The record was changed meanwhile; reload it and try again',
+        details: [{ path: '/v', message: 'the version you edited is required' }],
       },
     });
   });

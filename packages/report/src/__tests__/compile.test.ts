@@ -223,11 +223,17 @@ describe('compileReport', () => {
     );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues.map(describeReportIssue)).toEqual([
+      expect(result.issues.map((issue) => describeReportIssue(issue))).toEqual([
         'unknown field "nope"',
         'sum does not apply to a text field',
         'a funnel widget takes exactly 1 dimension(s)',
         '"x" is not a column of the widget',
+      ]);
+      expect(result.issues.map((issue) => describeReportIssue(issue, 'zh-CN'))).toEqual([
+        '未知字段“nope”',
+        'sum 不适用于文本字段',
+        'funnel 组件需要恰好 1 个维度',
+        '“x”不是该组件的列',
       ]);
     }
   });

@@ -1,4 +1,4 @@
-import { appError } from '../errors.js';
+import { appError, type Text, t } from '../errors.js';
 import {
   DEFAULT_FILTER_LIMITS,
   FILTER_OPS,
@@ -61,7 +61,7 @@ export function compileFilter(filter: unknown, options: CompileFilterOptions): M
       path: `${base}${issue.path}` || '/',
       message: issue.message,
     }));
-    throw appError('VALIDATION_FAILED', 'Invalid filter', details);
+    throw appError('VALIDATION_FAILED', 'filter.invalid', details);
   }
   return query;
 }
@@ -72,13 +72,13 @@ function compileNode(node: unknown, path: string, depth: number, state: State): 
     if (state.nodes === state.limits.maxNodes + 1) {
       state.issues.push({
         path: path || '/',
-        message: `a filter may hold at most ${state.limits.maxNodes} conditions`,
+        message: t('filter.tooManyNodes', { max: state.limits.maxNodes }),
       });
     }
     return undefined;
   }
   if (!isPlainObject(node)) {
-    state.issues.push({ path: path || '/', message: 'must be a condition or an and/or group' });
+    state.issues.push({ path: path || '/', message: 'filter.notNode' });
     return undefined;
   }
   if (Object.hasOwn(node, 'and') || Object.hasOwn(node, 'or')) return compileGroup(node, path, depth, state);
@@ -94,20 +94,20 @@ function compileGroup(
   const keys = Object.keys(node);
   const key = keys[0] as 'and' | 'or';
   if (keys.length !== 1) {
-    state.issues.push({ path: path || '/', message: 'a group holds exactly one key, "and" or "or"' });
+    state.issues.push({ path: path || '/', message: 'filter.groupKeys' });
     return undefined;
   }
   if (depth > state.limits.maxDepth) {
-    state.issues.push({ path: path || '/', message: `groups nest at most ${state.limits.maxDepth} deep` });
+    state.issues.push({ path: path || '/', message: t('filter.tooDeep', { max: state.limits.maxDepth }) });
     return undefined;
   }
   const children = node[key];
   if (!Array.isArray(children)) {
-    state.issues.push({ path: `${path}/${key}`, message: 'must be a list of conditions' });
+    state.issues.push({ path: `${path}/${key}`, message: 'filter.notList' });
     return undefined;
   }
   if (key === 'or' && children.length === 0) {
-    state.issues.push({ path: `${path}/${key}`, message: 'needs at least one condition' });
+    state.issues.push({ path: `${path}/${key}`, message: 'filter.emptyOr' });
     return undefined;
   }
   const compiled = children.map((child, i) => compileNode(child, `${path}/${key}/${i}`, depth + 1, state));
@@ -126,9 +126,7 @@ function compileCondition(node: Record<string, unknown>, path: string, state: St
     ok = false;
     issues.push({
       path: `${path}/${escapePointer(key)}`,
-      message: key.startsWith('$')
-        ? `"${key}" is not accepted: filters use field/op/value conditions and and/or groups`
-        : `unknown key "${key}"`,
+      message: key.startsWith('$') ? t('filter.operatorKey', { key }) : t('filter.unknownKey', { key }),
     });
   }
   const { field: fieldKey, op } = node;
@@ -136,12 +134,13 @@ function compileCondition(node: Record<string, unknown>, path: string, state: St
   if (!field) {
     issues.push({
       path: `${path}/field`,
-      message: typeof fieldKey === 'string' ? `unknown field "${fieldKey}"` : 'must name a field',
+      message:
+        typeof fieldKey === 'string' ? t('detail.unknownField', { field: fieldKey }) : 'filter.noField',
     });
     ok = false;
   }
   if (typeof op !== 'string' || !(FILTER_OPS as readonly string[]).includes(op)) {
-    issues.push({ path: `${path}/op`, message: `must be one of ${FILTER_OPS.join(', ')}` });
+    issues.push({ path: `${path}/op`, message: t('detail.oneOf', { values: FILTER_OPS }) });
     ok = false;
   }
   if (!ok || !field) return undefined;
@@ -163,35 +162,34 @@ function compileOp(
     issues: state.issues,
     resolve: state.options.resolve,
   };
-  const fail = (message: string) => {
+  const fail = (message: Text) => {
     state.issues.push({ path, message });
     return undefined;
   };
   const target = field.path;
   if (op === 'empty' || op === 'notEmpty') {
-    if (hasValue) return fail(`${op} takes no value`);
+    if (hasValue) return fail(t('filter.noValue', { op }));
     // A list is empty when it has no first element (also true when missing or null).
     if (field.multiple) return { [`${target}.0`]: { $exists: op === 'notEmpty' } };
     const blanks = field.kind === 'text' || field.kind === 'id' ? [null, ''] : [null];
     return { [target]: { [op === 'empty' ? '$in' : '$nin']: blanks } };
   }
-  if (!hasValue) return fail(`${op} needs a value`);
-  if (field.kind === 'opaque') return fail('this field can only be tested with empty / notEmpty');
+  if (!hasValue) return fail(t('filter.needsValue', { op }));
+  if (field.kind === 'opaque') return fail('filter.opaque');
   if (RANGE_OPS.has(op) && (field.multiple || !ORDERED.has(field.kind))) {
-    return fail(`${op} applies to numbers, dates and text, not to this field`);
+    return fail(t('filter.rangeOp', { op }));
   }
   switch (op) {
     case 'in':
     case 'nin': {
-      if (!Array.isArray(raw)) return fail('must be a list of values');
+      if (!Array.isArray(raw)) return fail('filter.notValueList');
       if (raw.length > state.limits.maxListLength)
-        return fail(`may hold at most ${state.limits.maxListLength} values`);
+        return fail(t('filter.listTooLong', { max: state.limits.maxListLength }));
       const values: unknown[] = [];
       raw.forEach((item, i) => {
         const operand = checkValue(item, `${path}/${i}`, scope);
         if (operand?.type === 'value') values.push(operand.value);
-        else if (operand)
-          state.issues.push({ path: `${path}/${i}`, message: 'periods cannot be listed; use between' });
+        else if (operand) state.issues.push({ path: `${path}/${i}`, message: 'filter.periodInList' });
       });
       return { [target]: { [`$${op}`]: values } };
     }
@@ -204,13 +202,13 @@ function compileOp(
         const operand = checkValue(raw, path, scope);
         return operand && single(target, operand);
       }
-      if (field.kind !== 'text') return fail('contains applies to text and multi-value fields');
+      if (field.kind !== 'text') return fail('filter.containsKind');
       const operand = checkValue(raw, path, scope);
       if (operand?.type !== 'value') return undefined;
       return { [target]: { $regex: escapeRegExp(String(operand.value)), $options: 'i' } };
     }
     case 'startsWith': {
-      if (field.kind !== 'text' || field.multiple) return fail('startsWith applies to text fields');
+      if (field.kind !== 'text' || field.multiple) return fail('filter.startsWithKind');
       const operand = checkValue(raw, path, scope);
       if (operand?.type !== 'value') return undefined;
       return { [target]: { $regex: `^${escapeRegExp(String(operand.value))}`, $options: 'i' } };
@@ -218,7 +216,7 @@ function compileOp(
     case 'between':
       return compileBetween(target, raw, path, scope, state);
     default: {
-      if (Array.isArray(raw)) return fail(`${op} takes one value; use in/nin for lists`);
+      if (Array.isArray(raw)) return fail(t('filter.oneValue', { op }));
       const operand = checkValue(raw, path, scope);
       return operand && compareOne(op, target, operand);
     }
@@ -227,7 +225,7 @@ function compileOp(
 
 function listOfValues(raw: unknown[], path: string, scope: ValueScope, state: State): unknown[] | undefined {
   if (raw.length > state.limits.maxListLength) {
-    state.issues.push({ path, message: `may hold at most ${state.limits.maxListLength} values` });
+    state.issues.push({ path, message: t('filter.listTooLong', { max: state.limits.maxListLength }) });
     return undefined;
   }
   const values: unknown[] = [];
@@ -283,13 +281,13 @@ function compileBetween(
     const operand = isPlainObject(raw) ? checkValue(raw, path, scope) : undefined;
     if (operand?.type === 'range') return { [target]: { $gte: operand.start, $lt: operand.end } };
     if (!operand) {
-      if (!isPlainObject(raw)) state.issues.push({ path, message: 'must be [from, to] or a period' });
+      if (!isPlainObject(raw)) state.issues.push({ path, message: 'filter.betweenOrPeriod' });
       return undefined;
     }
     return single(target, operand);
   }
   if (raw.length !== 2) {
-    state.issues.push({ path, message: 'must be [from, to]' });
+    state.issues.push({ path, message: 'filter.between' });
     return undefined;
   }
   const low = checkValue(raw[0], `${path}/0`, scope);

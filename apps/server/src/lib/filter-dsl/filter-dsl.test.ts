@@ -1,7 +1,7 @@
 import { Query } from 'mingo';
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.js';
+import { isAppError, renderDetails } from '../errors.js';
 import { type CompileFilterOptions, compileFilter, type FilterField, periodRange } from './index.js';
 
 const fields = new Map<string, FilterField>([
@@ -74,7 +74,7 @@ function rejection(
     if (!isAppError(error)) throw error;
     expect(error.statusCode).toBe(400);
     expect(error.code).toBe('VALIDATION_FAILED');
-    return error.details ?? [];
+    return renderDetails(error.details ?? [], 'en');
   }
   throw new Error('filter was accepted');
 }

@@ -1,4 +1,5 @@
 import type { ValueKind } from '@formloom/schema';
+import type { Text } from '../messages/index.js';
 
 /** How a field's stored value behaves in a filter (the schema package's {@link ValueKind}). */
 export type FilterKind = ValueKind;
@@ -75,5 +76,5 @@ export type MongoQuery = Record<string, unknown>;
 /** A problem found in a filter, with a JSON pointer into the filter document. */
 export interface FilterIssue {
   path: string;
-  message: string;
+  message: Text;
 }

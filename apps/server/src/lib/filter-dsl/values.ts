@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { type PlainKey, t } from '../messages/index.js';
 import { isPeriod, localDate, periodRange } from './periods.js';
 import type { FilterContext, FilterField, FilterIssue, FilterLimits } from './types.js';
 
@@ -57,10 +58,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+function describe(value: unknown): PlainKey {
+  if (value === null) return 'value.null';
+  if (Array.isArray(value)) return 'value.list';
+  switch (typeof value) {
+    case 'object':
+      return 'value.object';
+    case 'string':
+      return 'value.string';
+    case 'number':
+      return 'value.number';
+    case 'boolean':
+      return 'value.boolean';
+    default:
+      return 'value.other';
+  }
 }
 
 /** An id as the field stores it: ObjectId fields get an ObjectId. */
@@ -78,38 +90,38 @@ function resolveSpecial(raw: Record<string, unknown>, path: string, scope: Value
     issues.push({
       path,
       message: operator
-        ? `"${operator}" is not accepted: values are plain data or one of ${SPECIAL_KEYS.join(', ')}`
-        : `objects are not accepted as values, except one of ${SPECIAL_KEYS.join(', ')}`,
+        ? t('filter.operatorValue', { operator, special: SPECIAL_KEYS })
+        : t('filter.objectValue', { special: SPECIAL_KEYS }),
     });
     return undefined;
   }
   const arg = raw[key];
-  const badArg = (expected: string) => {
-    issues.push({ path: `${path}/${key}`, message: `must be ${expected}` });
+  const badArg = (expected: PlainKey) => {
+    issues.push({ path: `${path}/${key}`, message: t('filter.mustBe', { expected: t(expected) }) });
     return undefined;
   };
   switch (key) {
     case '$me':
-      if (arg !== true) return badArg('true');
+      if (arg !== true) return badArg('value.true');
       if ((field.kind !== 'id' && field.kind !== 'objectId') || field.refersTo !== 'member') {
-        issues.push({ path, message: '$me applies only to member fields' });
+        issues.push({ path, message: 'filter.meKind' });
         return undefined;
       }
       return { type: 'value', value: asKind(field, context.userId) };
     case '$myDepartment':
-      if (arg !== true) return badArg('true');
+      if (arg !== true) return badArg('value.true');
       if ((field.kind !== 'id' && field.kind !== 'objectId') || field.refersTo !== 'department') {
-        issues.push({ path, message: '$myDepartment applies only to department fields' });
+        issues.push({ path, message: 'filter.myDepartmentKind' });
         return undefined;
       }
       return context.departmentId
         ? { type: 'value', value: asKind(field, context.departmentId) }
         : { type: 'none' };
     case '$today':
-      if (arg !== true) return badArg('true');
+      if (arg !== true) return badArg('value.true');
       return dayOrPeriod('today', path, scope);
     default:
-      if (!isPeriod(arg)) return badArg('a known period such as thisMonth, lastMonth, thisQuarter, thisYear');
+      if (!isPeriod(arg)) return badArg('value.period');
       return dayOrPeriod(arg, path, scope);
   }
 }
@@ -130,7 +142,7 @@ function dayOrPeriod(
     return { type: 'range', start: range.start.toISOString(), end: range.end.toISOString() };
   }
   if (field.kind === 'timestamp') return { type: 'range', start: range.start, end: range.end };
-  scope.issues.push({ path, message: 'dates and periods apply only to date and datetime fields' });
+  scope.issues.push({ path, message: 'filter.periodKind' });
   return undefined;
 }
 
@@ -144,45 +156,46 @@ export function checkValue(raw: unknown, path: string, scope: ValueScope): Opera
     const custom = scope.resolve?.(raw, field);
     return custom ?? resolveSpecial(raw, path, scope);
   }
-  const fail = (expected: string) => {
-    issues.push({ path, message: `must be ${expected}, got ${describe(raw)}` });
+  const fail = (expected: PlainKey) => {
+    issues.push({
+      path,
+      message: t('filter.mustBeGot', { expected: t(expected), actual: t(describe(raw)) }),
+    });
     return undefined;
   };
   switch (field.kind) {
     case 'number':
       return typeof raw === 'number' && Number.isFinite(raw)
         ? { type: 'value', value: raw }
-        : fail('a number');
+        : fail('value.number');
     case 'boolean':
-      return typeof raw === 'boolean' ? { type: 'value', value: raw } : fail('true or false');
+      return typeof raw === 'boolean' ? { type: 'value', value: raw } : fail('value.trueOrFalse');
     case 'date':
       return typeof raw === 'string' && isCalendarDate(raw)
         ? { type: 'value', value: raw }
-        : fail('a date YYYY-MM-DD');
+        : fail('value.date');
     case 'datetime': {
       const normalised = typeof raw === 'string' ? normaliseDateTime(raw) : undefined;
-      return normalised ? { type: 'value', value: normalised } : fail('an ISO-8601 date-time with an offset');
+      return normalised ? { type: 'value', value: normalised } : fail('value.dateTime');
     }
     case 'text':
     case 'id':
-      if (typeof raw !== 'string') return fail('a string');
+      if (typeof raw !== 'string') return fail('value.string');
       if (raw.length > limits.maxStringLength) {
-        issues.push({ path, message: `must be at most ${limits.maxStringLength} characters` });
+        issues.push({ path, message: t('detail.maxChars', { max: limits.maxStringLength }) });
         return undefined;
       }
       return { type: 'value', value: raw };
     case 'objectId':
       return typeof raw === 'string' && Types.ObjectId.isValid(raw) && /^[0-9a-f]{24}$/i.test(raw)
         ? { type: 'value', value: new Types.ObjectId(raw) }
-        : fail('an id of 24 hex digits');
+        : fail('value.objectId');
     case 'timestamp': {
       const normalised = typeof raw === 'string' ? normaliseDateTime(raw) : undefined;
-      return normalised
-        ? { type: 'value', value: new Date(normalised) }
-        : fail('an ISO-8601 date-time with an offset');
+      return normalised ? { type: 'value', value: new Date(normalised) } : fail('value.dateTime');
     }
     case 'opaque':
-      issues.push({ path, message: 'this field can only be tested with empty / notEmpty' });
+      issues.push({ path, message: 'filter.opaque' });
       return undefined;
   }
 }

@@ -70,7 +70,7 @@ describe('app settings: rename, menu, delete', () => {
     });
     expect(unknownForm.statusCode).toBe(422);
     expect(unknownForm.json().error.details).toEqual([
-      { path: '/menu/0/items/0/form', message: 'the app has no form "nope"' },
+      { path: '/menu/0/items/0/form', message: 'there is no form nope', code: 'ref.form' },
     ]);
     expect((await call(t, w, 'PATCH', `/apps/${w.appId}`, {})).statusCode).toBe(400);
     expect((await call(t, w, 'PATCH', `/apps/${w.appId}`, { key: 'other' })).statusCode).toBe(400);

@@ -1,6 +1,6 @@
 import { checkMenu, type MenuItem, validateApp } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
 import { automationModel } from '../automations/model.js';
 import { issueDetails } from '../forms/issues.js';
@@ -40,27 +40,20 @@ export async function updateApp(
   change: AppChange,
 ): Promise<{ before: AppDoc; after: AppDoc }> {
   const app = await getApp(connection, caller.ws, appId);
-  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'Only managers of this app change it');
+  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'app.manageOnly');
   const next: Record<string, unknown> = { key: app.key, name: app.name };
   for (const name of SETTINGS) {
     const value = name in change ? change[name] : app[name];
     if (value !== undefined && value !== null) next[name] = value;
   }
   const issues = validateApp(next);
-  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app settings', issueDetails(issues));
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'app.invalidSettings', issueDetails(issues));
   if (next.menu !== undefined) {
     const forms = await formModel(connection).find({ ws: caller.ws, app: app._id }, { key: 1 }).lean();
     const dashboards = (app.dashboards ?? []).map((d) => d.key);
     const refs = checkMenu(next.menu as MenuItem[], '/menu', { forms: forms.map((f) => f.key), dashboards });
     if (refs.length > 0) {
-      throw appError(
-        'UNPROCESSABLE',
-        'The menu names forms or dashboards the app does not have',
-        refs.map((i) => ({
-          path: i.path,
-          message: `the app has no ${i.code === 'ref.form' ? 'form' : 'dashboard'} "${String(i.params.form ?? i.params.dashboard)}"`,
-        })),
-      );
+      throw appError('UNPROCESSABLE', 'app.menuRefs', issueDetails(refs));
     }
   }
   const $set: Record<string, unknown> = {};
@@ -80,7 +73,7 @@ export async function updateApp(
       { returnDocument: 'after' },
     )
     .lean();
-  if (!after) throw appError('NOT_FOUND', 'App not found');
+  if (!after) throw notFound('App');
   return { before: app, after };
 }
 
@@ -102,7 +95,7 @@ export async function deleteApp(
 ): Promise<{ app: AppDoc; removed: AppDeletion }> {
   const app = await getApp(connection, caller.ws, appId);
   if (!caller.roles.includes('owner') && !caller.roles.includes('admin')) {
-    throw appError('FORBIDDEN', 'Only workspace owners and admins delete apps');
+    throw appError('FORBIDDEN', 'app.deleteAdminsOnly');
   }
   const ws = caller.ws;
   const forms = await formModel(connection).find({ ws, app: app._id }, { _id: 1 }).lean();

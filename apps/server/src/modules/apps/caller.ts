@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import type { AccessSubject } from '../../lib/access/index.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, type Thing } from '../../lib/errors.js';
 import { currentMember } from '../auth/plugin.js';
 
 /** The authenticated member acting in a workspace, as the apps, forms and records modules need it. */
@@ -53,7 +53,7 @@ export function callerOf(request: FastifyRequest): Caller {
   const auth = request.auth;
   const userId = toId(member.userId ?? (auth?.kind === 'api' ? auth.tokenId : undefined));
   const ws = toId(member.ws);
-  if (!userId || !ws) throw appError('UNAUTHORIZED', 'Sign in to use this workspace');
+  if (!userId || !ws) throw appError('UNAUTHORIZED', 'auth.signInFirst');
   const caller: Caller = { ws, userId, roles: member.roles, timeZone: 'UTC' };
   const department = toId(member.department);
   if (department) caller.department = department;
@@ -61,8 +61,8 @@ export function callerOf(request: FastifyRequest): Caller {
 }
 
 /** Parses an id from a URL; a malformed id is simply not found (404), like another workspace's. */
-export function parseId(value: string, what: string): Types.ObjectId {
+export function parseId(value: string, what: Thing): Types.ObjectId {
   const id = toId(value);
-  if (!id) throw appError('NOT_FOUND', `${what} not found`);
+  if (!id) throw notFound(what);
   return id;
 }

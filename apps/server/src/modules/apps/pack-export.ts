@@ -69,7 +69,7 @@ export async function exportApp(
   options: ExportOptions = {},
 ): Promise<{ pack: PackWithRecords; records: number }> {
   const app = await getApp(connection, caller.ws, appId);
-  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'Only managers of this app export it');
+  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'app.exportManagersOnly');
   const forms = await listForms(connection, caller.ws, app._id);
   const settings: Record<string, unknown> = { key: app.key, name: structuredClone(app.name) };
   if (app.description !== undefined) settings.description = structuredClone(app.description);

@@ -256,7 +256,10 @@ describe('rejected packs write nothing', () => {
     expect(res.statusCode).toBe(422);
     const [detail] = details(res);
     expect(detail?.path).toMatch(/^\/forms\/1\/fields\/\d+$/);
-    expect(detail?.message).toContain('CIRCULAR_REFERENCE');
+    expect(detail).toMatchObject({
+      code: 'formula.CIRCULAR_REFERENCE',
+      message: expect.stringContaining('→'),
+    });
   });
 
   it('answers 422 for records naming refs that do not exist', async () => {

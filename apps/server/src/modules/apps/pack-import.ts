@@ -1,6 +1,6 @@
 import { KEY_PATTERN, type TemplatePack } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
-import { appError, isAppError } from '../../lib/errors.js';
+import { appError, isAppError, t } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
 import { insertAutomations, scheduleAll } from '../automations/service.js';
 import { loadDirectory, planFor } from '../forms/directory.js';
@@ -85,17 +85,15 @@ function idsByKey(list: readonly StoredDefinition[]): Record<string, string> {
 function appKeyOf(pack: TemplatePack, requested: string | undefined): string {
   const key = requested ?? pack.app?.key ?? pack.manifest.key;
   if (key.length > 64 || !new RegExp(KEY_PATTERN).test(key)) {
-    throw appError('VALIDATION_FAILED', 'Invalid app key', [
-      { path: '/appKey', message: 'must start with a lower-case letter, then letters, digits or _' },
+    throw appError('VALIDATION_FAILED', 'app.invalidKey', [
+      { path: '/appKey', message: 'detail.keyPattern' },
     ]);
   }
   return key;
 }
 
 function keyTaken(key: string) {
-  return appError('CONFLICT', `An app with key "${key}" already exists`, [
-    { path: '/appKey', message: 'is taken' },
-  ]);
+  return appError('CONFLICT', t('app.keyTaken', { key }), [{ path: '/appKey', message: 'detail.taken' }]);
 }
 
 async function writeApp(
@@ -205,7 +203,7 @@ async function checkRoles(connection: Connection, plan: PackPlan, pack: Template
   } catch (error) {
     if (!isAppError(error)) throw error;
     const details = (error.details ?? []).map((d) => ({ ...d, path: `/roles${d.path}` }));
-    throw appError(error.code as 'UNPROCESSABLE', error.message, details);
+    throw appError(error.code as 'UNPROCESSABLE', error.text, details);
   }
 }
 
@@ -221,7 +219,7 @@ export async function importPack(
   request: ImportRequest,
   hooks: ImportHooks = {},
 ): Promise<ImportResult> {
-  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins import apps');
+  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'app.importAdminsOnly');
   const total = request.demoData
     ? Object.values(recordsOf(request.pack)).reduce((sum, list) => sum + list.length, 0)
     : 0;

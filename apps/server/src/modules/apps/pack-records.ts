@@ -1,5 +1,5 @@
 import { type Connection, Types } from 'mongoose';
-import { appError, isAppError } from '../../lib/errors.js';
+import { appError, isAppError, t } from '../../lib/errors.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
 import { isComputed } from '../forms/meta.js';
 import type { FormDoc } from '../forms/model.js';
@@ -68,10 +68,10 @@ function mapRowRelations(
         if (refs.length === 0) continue;
         const resolved = refs.map((ref) => ids.get(String(column.form))?.get(ref));
         if (resolved.some((id) => id === undefined)) {
-          throw appError('UNPROCESSABLE', 'A subform row names a record written after it', [
+          throw appError('UNPROCESSABLE', 'pack.rowNamesLater', [
             {
               path: `${base}/${sub.key}/${r}/${column.key}`,
-              message: 'must name a record written before this one',
+              message: 'detail.recordBefore',
             },
           ]);
         }
@@ -85,11 +85,15 @@ function mapRowRelations(
 function rethrowAt(error: unknown, formKey: string, index: number): never {
   if (!isAppError(error)) throw error;
   const base = `/records/${formKey}/${index}`;
-  const details = (error.details ?? [{ path: '', message: error.message }]).map((d) => ({
+  const details = (error.details ?? [{ path: '', message: error.text }]).map((d) => ({
+    ...d,
     path: `${base}${d.path === '/' ? '' : d.path}`,
-    message: d.message,
   }));
-  throw appError(error.code as never, `Record ${index} of "${formKey}": ${error.message}`, details);
+  throw appError(
+    error.code as never,
+    t('pack.recordFailed', { index, form: formKey, reason: error.text }),
+    details,
+  );
 }
 
 /**

@@ -9,10 +9,10 @@ import {
 import { Types } from 'mongoose';
 import { type Static, Type } from 'typebox';
 import { WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import { issueDetails } from '../forms/issues.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
-import { FormulaSetupError } from '../records/formulas.js';
+import { FormulaSetupError, formulaSetupDetail } from '../records/formulas.js';
 import { type FormDirectory, type LoadedForm, planScope } from '../records/plan.js';
 
 /** One record of a pack's `records` section: an optional reference name and its data. */
@@ -45,9 +45,9 @@ const MALFORMED = /^(schema\.|key\.duplicate$|option\.duplicate$|range\.inverted
 function fail(issues: readonly Issue[]): never {
   const details = issueDetails(issues);
   if (issues.some((i) => MALFORMED.test(i.code))) {
-    throw appError('VALIDATION_FAILED', 'The template pack is invalid', details);
+    throw appError('VALIDATION_FAILED', 'pack.invalid', details);
   }
-  throw appError('UNPROCESSABLE', 'The template pack refers to things it does not define', details);
+  throw appError('UNPROCESSABLE', 'pack.unknownRefs', details);
 }
 
 /** Where the forms of a pack will live: their ids, fixed before anything is written. */
@@ -78,14 +78,10 @@ export function planPack(pack: TemplatePack): PackPlan {
       planScope(form.definition.fields, directory);
     } catch (error) {
       if (!(error instanceof FormulaSetupError)) throw error;
-      const params = Object.keys(error.params).length > 0 ? ` ${JSON.stringify(error.params)}` : '';
-      details.push({
-        path: `/forms/${i}${error.path}`,
-        message: `${error.formulaCode} at character ${error.position}${params}`,
-      });
+      details.push(formulaSetupDetail(error, `/forms/${i}`));
     }
   });
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'A formula of the pack cannot be used', details);
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'pack.badFormula', details);
   return { appId, forms, directory };
 }
 
@@ -105,12 +101,15 @@ function checkRecords(pack: TemplatePack, records: PackRecords): ErrorDetail[] {
   const forms = new Map(pack.forms.map((f) => [f.key, f as unknown as FormDefinition]));
   const refs = new Map<string, Set<string>>();
   for (const [formKey, list] of Object.entries(records)) {
-    if (!forms.has(formKey)) out.push({ path: `/records/${formKey}`, message: 'names no form of the pack' });
+    if (!forms.has(formKey)) out.push({ path: `/records/${formKey}`, message: 'detail.noPackForm' });
     const seen = new Set<string>();
     list.forEach((record, i) => {
       if (record.ref === undefined) return;
       if (seen.has(record.ref))
-        out.push({ path: `/records/${formKey}/${i}/ref`, message: `repeats the ref "${record.ref}"` });
+        out.push({
+          path: `/records/${formKey}/${i}/ref`,
+          message: t('detail.refRepeated', { ref: record.ref }),
+        });
       seen.add(record.ref);
     });
     refs.set(formKey, seen);
@@ -126,7 +125,7 @@ function checkRecords(pack: TemplatePack, records: PackRecords): ErrorDetail[] {
             const path = Array.isArray(data[field.key])
               ? `${base}/${field.key}/${j}`
               : `${base}/${field.key}`;
-            out.push({ path, message: `names no record of "${String(field.form)}" by its ref` });
+            out.push({ path, message: t('detail.noPackRecord', { form: String(field.form) }) });
           }
         });
       }
@@ -168,16 +167,11 @@ export function checkPack(input: unknown): { pack: TemplatePack; records: PackRe
   // A member holding an app role keyed `admin` would be a workspace admin: the keys are one namespace.
   const reserved: ErrorDetail[] = (pack.roles ?? []).flatMap((role, i) =>
     (WORKSPACE_ROLES as readonly string[]).includes(role.key)
-      ? [{ path: `/roles/${i}/key`, message: `"${role.key}" is a workspace role` }]
+      ? [{ path: `/roles/${i}/key`, message: t('detail.workspaceRole', { role: role.key }) }]
       : [],
   );
-  if (reserved.length > 0) throw appError('UNPROCESSABLE', 'The pack redefines workspace roles', reserved);
+  if (reserved.length > 0) throw appError('UNPROCESSABLE', 'pack.reservedRoles', reserved);
   const recordIssues = records === undefined ? [] : checkRecords(pack, records as PackRecords);
-  if (recordIssues.length > 0)
-    throw appError(
-      'UNPROCESSABLE',
-      'The records of the pack refer to things it does not define',
-      recordIssues,
-    );
+  if (recordIssues.length > 0) throw appError('UNPROCESSABLE', 'pack.unknownRecordRefs', recordIssues);
   return { pack, records: records as PackRecords | undefined };
 }

@@ -3,7 +3,7 @@ import { type Connection, Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { type AppRoleDefinition, WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
+import { appError, type ErrorDetail, isAppError, notFound, t } from '../../lib/errors.js';
 import { compileFilter } from '../../lib/filter-dsl/index.js';
 import { recordAudit } from '../audit/service.js';
 import { type AppDirectory, loadDirectory } from '../forms/directory.js';
@@ -32,26 +32,7 @@ function requireRoleManager(caller: Caller, app: AppDoc): void {
   if (isAdmin(caller)) return;
   const held = new Set(caller.roles);
   if ((app.roles ?? []).some((role) => held.has(role.key) && role.manageApp === true)) return;
-  throw appError(
-    'FORBIDDEN',
-    'Only workspace owners and admins, or a role that manages the app, change its roles',
-  );
-}
-
-/** Reference issues in words a person fixing the matrix understands. */
-function refDetail(issue: Issue): ErrorDetail {
-  const p = issue.params as Record<string, unknown>;
-  const text = (v: unknown) => String(v ?? '');
-  switch (issue.code as string) {
-    case 'ref.form':
-      return { path: issue.path, message: `the app has no form "${text(p.form)}"` };
-    case 'ref.field':
-      return { path: issue.path, message: `form "${text(p.form)}" has no field "${text(p.field)}"` };
-    case 'key.duplicate':
-      return { path: issue.path, message: `"${text(p.key)}" is listed more than once` };
-    default:
-      return issueDetails([issue])[0] ?? { path: issue.path, message: issue.code };
-  }
+  throw appError('FORBIDDEN', 'roles.managersOnly');
 }
 
 /** Checks every custom scope by compiling it as the access layer will (with a stand-in caller). */
@@ -103,21 +84,21 @@ export async function checkRoleList(
     const own = validateRole(role, { forms }).map((issue) => ({ ...issue, path: `/${i}${issue.path}` }));
     for (const issue of own) (issue.code.startsWith('schema.') ? shape : refs).push(issue);
   });
-  if (shape.length > 0) throw appError('VALIDATION_FAILED', 'Invalid roles', issueDetails(shape));
+  if (shape.length > 0) throw appError('VALIDATION_FAILED', 'roles.invalid', issueDetails(shape));
 
   const checked = roles as AppRoleDefinition[];
-  const details = refs.map(refDetail);
+  const details = issueDetails(refs);
   const seen = new Set<string>();
   checked.forEach((role, i) => {
     if ((WORKSPACE_ROLES as readonly string[]).includes(role.key)) {
-      details.push({ path: `/${i}/key`, message: `"${role.key}" is a workspace role` });
+      details.push({ path: `/${i}/key`, message: t('detail.workspaceRole', { role: role.key }) });
     } else if (seen.has(role.key)) {
-      details.push({ path: `/${i}/key`, message: `the key "${role.key}" is used by another role` });
+      details.push({ path: `/${i}/key`, message: t('detail.roleKeyTaken', { role: role.key }) });
     }
     seen.add(role.key);
     details.push(...customScopeIssues(role, `/${i}`, directory));
   });
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'The roles do not fit the app', details);
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'roles.misfit', details);
   return checked;
 }
 
@@ -126,7 +107,7 @@ export function rolesVersion(app: Pick<AppDoc, 'rolesV'>): number {
   return app.rolesV ?? 1;
 }
 
-const STALE_ROLES = 'The roles were changed by someone else; reload them and make your change again';
+const STALE_ROLES = 'roles.stale';
 
 /**
  * The roles of an app (its permission matrix) with their version `v`: read by any member, replaced as a
@@ -185,7 +166,7 @@ export async function appRoleRoutes(app: AppInstance): Promise<void> {
         .lean();
       if (!previous) {
         const exists = await appModel(connection).exists({ ws: caller.ws, _id: doc._id });
-        throw exists ? appError('CONFLICT', STALE_ROLES) : appError('NOT_FOUND', 'App not found');
+        throw exists ? appError('CONFLICT', STALE_ROLES) : notFound('App');
       }
       await recordAudit(connection, request, {
         ws: caller.ws,

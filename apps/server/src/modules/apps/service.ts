@@ -1,7 +1,7 @@
 import { validateApp, validateRole } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import type { AppRoleDefinition } from '../../lib/access/index.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import { issueDetails } from '../forms/issues.js';
 import type { Caller } from './caller.js';
 import { type AppDoc, appModel } from './model.js';
@@ -48,20 +48,20 @@ export interface NewApp {
 /** Creates an app in the caller's workspace; only workspace owners and admins may. */
 export async function createApp(connection: Connection, caller: Caller, input: NewApp): Promise<AppDoc> {
   if (!caller.roles.includes('owner') && !caller.roles.includes('admin')) {
-    throw appError('FORBIDDEN', 'Only workspace owners and admins create apps');
+    throw appError('FORBIDDEN', 'app.createAdminsOnly');
   }
   const { roles = [], ...app } = input;
   const issues = validateApp(app);
   roles.forEach((role, i) => {
     issues.push(...validateRole(role).map((issue) => ({ ...issue, path: `/roles/${i}${issue.path}` })));
   });
-  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid app', issueDetails(issues));
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'app.invalid', issueDetails(issues));
   const Apps = appModel(connection);
   // The unique {ws, key} index decides races; right after start it may still be building.
   await Apps.init();
   if (await Apps.exists({ ws: caller.ws, key: app.key })) {
-    throw appError('CONFLICT', `An app with key "${app.key}" already exists`, [
-      { path: '/key', message: 'is taken' },
+    throw appError('CONFLICT', t('app.keyTaken', { key: app.key }), [
+      { path: '/key', message: 'detail.taken' },
     ]);
   }
   const doc = await Apps.create({
@@ -85,7 +85,7 @@ export async function getApp(
   id: Types.ObjectId,
 ): Promise<AppDoc> {
   const doc = await appModel(connection).findOne({ ws, _id: id }).lean();
-  if (!doc) throw appError('NOT_FOUND', 'App not found');
+  if (!doc) throw notFound('App');
   return doc;
 }
 

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { auditExport, recordAudit } from '../audit/service.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { listTemplates, loadTemplate } from '../templates/catalogue.js';
@@ -74,7 +74,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
     },
     async (request) => {
       const found = await loadTemplate(app.config.templatesDir, request.params.key, { demoData: true });
-      if (!found) throw appError('NOT_FOUND', `No template "${request.params.key}"`);
+      if (!found) throw appError('NOT_FOUND', t('template.notFound', { key: request.params.key }));
       return describeTemplate(found);
     },
   );
@@ -93,10 +93,10 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       const caller = callerOf(request);
       const body = request.body;
       if ((body.template === undefined) === (body.pack === undefined)) {
-        throw appError('VALIDATION_FAILED', 'Give either a template key or a pack', [
+        throw appError('VALIDATION_FAILED', 'template.eitherOr', [
           {
             path: body.pack === undefined ? '/template' : '/pack',
-            message: 'exactly one of template and pack',
+            message: 'detail.templateOrPack',
           },
         ]);
       }
@@ -104,7 +104,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       if (body.template !== undefined) {
         const demoData = body.demoData === true;
         const found = await loadTemplate(app.config.templatesDir, body.template, { demoData });
-        if (!found) throw appError('NOT_FOUND', `No template "${body.template}"`);
+        if (!found) throw appError('NOT_FOUND', t('template.notFound', { key: body.template }));
         input = { pack: found.records ? { ...found.pack, records: found.records } : found.pack, demoData };
       } else {
         input = { pack: body.pack, demoData: body.demoData === true };

@@ -54,8 +54,8 @@ export async function auditRoutes(app: AppInstance): Promise<void> {
       const { cursor, action } = request.query;
       const limit = Math.min(200, Number(request.query.limit ?? 50));
       if (action !== undefined && !/^[a-zA-Z.]+$/.test(action)) {
-        throw appError('VALIDATION_FAILED', 'Unknown action filter', [
-          { path: '/query/action', message: 'is not an action name' },
+        throw appError('VALIDATION_FAILED', 'audit.unknownAction', [
+          { path: '/query/action', message: 'detail.notAction' },
         ]);
       }
       const filter: Record<string, unknown> = { ws };

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { assertKnownRoles } from '../workspaces/member-routes.js';
 import { parseId } from '../workspaces/service.js';
@@ -50,15 +50,13 @@ export async function apiTokenRoutes(app: AppInstance): Promise<void> {
       const user = currentUser(request);
       const { name, role, expiresAt } = request.body;
       if (role === 'owner') {
-        throw appError('VALIDATION_FAILED', 'API tokens cannot hold the owner role', [
-          { path: '/role', message: 'must not be owner' },
-        ]);
+        throw appError('VALIDATION_FAILED', 'token.noOwner', [{ path: '/role', message: 'detail.notOwner' }]);
       }
       await assertKnownRoles(app, new Types.ObjectId(caller.ws), [role], () => '/role');
       const expires = expiresAt ? new Date(expiresAt) : null;
       if (expires && !(expires.getTime() > Date.now())) {
-        throw appError('VALIDATION_FAILED', 'The expiry must lie in the future', [
-          { path: '/expiresAt', message: 'must lie in the future' },
+        throw appError('VALIDATION_FAILED', 'token.expiryPast', [
+          { path: '/expiresAt', message: 'detail.inFuture' },
         ]);
       }
       const token = newToken('api');
@@ -117,7 +115,7 @@ export async function apiTokenRoutes(app: AppInstance): Promise<void> {
         { ws, _id: id, revokedAt: null },
         { $set: { revokedAt: new Date() } },
       );
-      if (result.matchedCount === 0) throw appError('NOT_FOUND', 'API token not found');
+      if (result.matchedCount === 0) throw notFound('API token');
       await recordAudit(app.store.connection, request, {
         ws,
         action: 'apiToken.revoked',

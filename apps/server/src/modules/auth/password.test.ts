@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, passwordProblems, verifyNobody, verifyPassword } from './password.js';
+import { render } from '../../lib/messages/index.js';
+import { hashPassword, passwordProblems as problemsOf, verifyNobody, verifyPassword } from './password.js';
 import { csrfMatches, csrfTokenFor, newToken, tokenDigest, tokenKind } from './tokens.js';
 
 const who = { email: 'Jane.Doe@Example.com', name: 'Jane Doe' };
+
+/** The problems as an English-reading client gets them. */
+const passwordProblems = (password: string, identity: typeof who) =>
+  problemsOf(password, identity).map((problem) => render(problem, 'en'));
 
 describe('password policy', () => {
   it('accepts long mixed passwords, including non-Latin letters', () => {
@@ -17,8 +22,12 @@ describe('password policy', () => {
 
   it('explains every problem', () => {
     expect(passwordProblems('abc', who)).toEqual([
-      'must be at least 10 characters long (it has 3)',
-      'must mix at least two kinds of characters (lower-case, upper-case, digits, symbols)',
+      'password must be at least 10 characters long (it has 3)',
+      'password must mix at least two kinds of characters (lower-case, upper-case, digits, symbols)',
+    ]);
+    expect(problemsOf('abc', who).map((problem) => render(problem, 'zh-CN'))).toEqual([
+      '密码至少需要 10 个字符（当前 3 个）',
+      '密码至少要包含两类字符（小写字母、大写字母、数字、符号）',
     ]);
     expect(passwordProblems('1234567890123', who)).toHaveLength(1);
     expect(passwordProblems('x'.repeat(201) + '1', who)[0]).toMatch(/at most 200/);
@@ -26,7 +35,9 @@ describe('password policy', () => {
 
   it('refuses the email, its name part and the name, in any case', () => {
     for (const password of ['jane.doe@example.com', 'JANE.DOE', 'jane doe']) {
-      expect(passwordProblems(password, who)).toContain('must not be your email address or your name');
+      expect(passwordProblems(password, who)).toContain(
+        'password must not be your email address or your name',
+      );
     }
   });
 });

@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { type Text, t } from '../../lib/errors.js';
 
 /** Shortest accepted password. */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -14,25 +15,25 @@ const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
  * Rules: at least {@link PASSWORD_MIN_LENGTH} characters, at least two kinds of characters (lower-case,
  * upper-case, digits, others), and not the email address, its name part or the person's name.
  */
-export function passwordProblems(password: string, identity: { email: string; name?: string }): string[] {
-  const problems: string[] = [];
+export function passwordProblems(password: string, identity: { email: string; name?: string }): Text[] {
+  const problems: Text[] = [];
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) {
-    problems.push(`must be at least ${PASSWORD_MIN_LENGTH} characters long (it has ${length})`);
+    problems.push(t('password.tooShort', { min: PASSWORD_MIN_LENGTH, length }));
   }
-  if (length > PASSWORD_MAX_LENGTH) problems.push(`must be at most ${PASSWORD_MAX_LENGTH} characters long`);
+  if (length > PASSWORD_MAX_LENGTH) problems.push(t('password.tooLong', { max: PASSWORD_MAX_LENGTH }));
   const classes = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((re) =>
     re.test(password),
   ).length;
   if (classes < 2) {
-    problems.push('must mix at least two kinds of characters (lower-case, upper-case, digits, symbols)');
+    problems.push('password.tooPlain');
   }
   const lowered = password.trim().toLowerCase();
   const email = identity.email.trim().toLowerCase();
   const local = email.split('@', 1)[0] ?? '';
   const name = identity.name?.trim().toLowerCase();
   if (lowered === email || (local.length > 0 && lowered === local) || (name && lowered === name)) {
-    problems.push('must not be your email address or your name');
+    problems.push('password.personal');
   }
   return problems;
 }

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { type WorkspaceRole, workspaceRole } from '../../lib/access/index.js';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { generationOf, readCache } from '../../lib/read-cache.js';
 import { createIdentityEvents, type IdentityEvents } from '../workspaces/events.js';
 import { workspaceModels } from '../workspaces/models.js';
@@ -96,7 +96,7 @@ function credentials(request: FastifyRequest): { token: string; via: 'bearer' | 
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw appError('UNAUTHORIZED', 'Authorization must be "Bearer <token>"');
+    if (!match?.[1]) throw appError('UNAUTHORIZED', 'auth.badAuthorization');
     return { token: match[1], via: 'bearer' };
   }
   const cookie = request.cookies[SESSION_COOKIE];
@@ -115,7 +115,7 @@ async function authenticate(
   limits: TokenLimits,
 ): Promise<void> {
   const presented = credentials(request);
-  if (!presented) throw appError('UNAUTHORIZED', 'Sign in first: send a Bearer token or the session cookie');
+  if (!presented) throw appError('UNAUTHORIZED', 'auth.signInFirst');
   const { token, via } = presented;
   let verified: Awaited<ReturnType<typeof verifyToken>>;
   try {
@@ -152,7 +152,7 @@ async function authenticate(
     const header = request.headers[CSRF_HEADER];
     const expected = csrfTokenFor(app.config.secret, token);
     if (!csrfMatches(expected, Array.isArray(header) ? header[0] : header)) {
-      throw appError('FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header (copy the ${CSRF_COOKIE} cookie)`);
+      throw appError('FORBIDDEN', t('auth.csrf', { header: CSRF_HEADER, cookie: CSRF_COOKIE }));
     }
   }
 }
@@ -160,7 +160,7 @@ async function authenticate(
 async function resolveMember(app: AppInstance, request: FastifyRequest, ws: string): Promise<void> {
   // Another workspace's id, a malformed id and a workspace the caller is not in all look the same. The
   // error is made only when thrown: this runs on every workspace request.
-  const notFound = () => appError('NOT_FOUND', 'Workspace not found');
+  const notFound = () => appError('NOT_FOUND', 'workspace.notFound');
   if (!OBJECT_ID.test(ws)) throw notFound();
   const auth = request.auth;
   if (!auth) throw notFound();
@@ -259,7 +259,7 @@ export const authPlugin = fp(
       if (typeof ws === 'string' && url.includes('/:ws')) {
         await resolveMember(app, request, ws);
       } else if (request.auth?.kind === 'api') {
-        throw appError('FORBIDDEN', "API tokens reach only their workspace's routes (/workspaces/:ws/...)");
+        throw appError('FORBIDDEN', 'auth.tokenOutsideWorkspace');
       }
     });
   },
@@ -268,13 +268,13 @@ export const authPlugin = fp(
 
 /** The signed-in user; 403 for API tokens, which have no user. */
 export function currentUser(request: FastifyRequest): AuthUser {
-  if (!request.user) throw appError('FORBIDDEN', 'This route needs a signed-in user, not an API token');
+  if (!request.user) throw appError('FORBIDDEN', 'auth.needsPerson');
   return request.user;
 }
 
 /** The caller's membership of the route's workspace (set by the auth plugin on `:ws` routes). */
 export function currentMember(request: FastifyRequest): RequestMember {
-  if (!request.member) throw appError('NOT_FOUND', 'Workspace not found');
+  if (!request.member) throw appError('NOT_FOUND', 'workspace.notFound');
   return request.member;
 }
 
@@ -282,7 +282,7 @@ export function currentMember(request: FastifyRequest): RequestMember {
 export function requireAdmin(request: FastifyRequest): RequestMember {
   const member = currentMember(request);
   if (member.workspaceRole === 'member') {
-    throw appError('FORBIDDEN', 'Only workspace owners and admins may do this');
+    throw appError('FORBIDDEN', 'workspace.adminsOnly');
   }
   return member;
 }

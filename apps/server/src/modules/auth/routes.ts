@@ -23,15 +23,9 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      try {
-        const { token, expiresAt, user } = await login(app, request, request.body);
-        setSessionCookies(app, request, reply, token, expiresAt);
-        return { token, user: { id: String(user._id), email: user.email, name: user.name } };
-      } catch (error) {
-        const retryAfter = (error as { retryAfter?: number }).retryAfter;
-        if (retryAfter) reply.header('retry-after', String(retryAfter));
-        throw error;
-      }
+      const { token, expiresAt, user } = await login(app, request, request.body);
+      setSessionCookies(app, request, reply, token, expiresAt);
+      return { token, user: { id: String(user._id), email: user.email, name: user.name } };
     },
   );
 
@@ -40,7 +34,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } } },
     async (request, reply) => {
       const auth = request.auth;
-      if (auth?.kind !== 'session') throw appError('FORBIDDEN', 'Only sessions sign out; revoke API tokens');
+      if (auth?.kind !== 'session') throw appError('FORBIDDEN', 'auth.logoutNeedsSession');
       await revokeSession(app, auth.sessionId);
       await recordAudit(
         app.store.connection,
@@ -103,10 +97,10 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       const auth = request.auth;
       if (body.newPassword !== undefined || body.currentPassword !== undefined) {
         if (body.newPassword === undefined || body.currentPassword === undefined) {
-          throw appError('VALIDATION_FAILED', 'Send currentPassword and newPassword together', [
+          throw appError('VALIDATION_FAILED', 'auth.passwordPair', [
             {
               path: body.newPassword === undefined ? '/newPassword' : '/currentPassword',
-              message: 'is required',
+              message: 'detail.required',
             },
           ]);
         }
@@ -129,7 +123,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
         await User.updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { name: body.name.trim() } });
       }
       const updated = await User.findById(user.id).lean();
-      if (!updated) throw appError('UNAUTHORIZED', 'The account no longer exists');
+      if (!updated) throw appError('UNAUTHORIZED', 'auth.accountGone');
       return { id: String(updated._id), email: updated.email, name: updated.name };
     },
   );

@@ -27,8 +27,8 @@ export function assertPasswordAcceptable(
   if (problems.length > 0) {
     throw appError(
       'VALIDATION_FAILED',
-      `The password ${problems.join('; ')}`,
-      problems.map((message) => ({ path, message: `password ${message}` })),
+      'auth.passwordRejected',
+      problems.map((message) => ({ path, message })),
     );
   }
 }
@@ -49,7 +49,7 @@ export async function createUser(
     return user.toObject();
   } catch (error) {
     if ((error as { code?: unknown }).code === 11000) {
-      throw appError('CONFLICT', 'An account with this email already exists');
+      throw appError('CONFLICT', 'auth.emailTaken');
     }
     throw error;
   }
@@ -113,7 +113,7 @@ export async function login(
       request,
       ...where.map((ws) => ({ ws, action: 'auth.loginFailed', actor, details: { locked } })),
     );
-    throw appError('UNAUTHORIZED', 'Wrong email or password');
+    throw appError('UNAUTHORIZED', 'auth.wrongCredentials');
   }
   await clearFailures(LoginThrottle, keys);
   const session = await createSession(app, request, user._id);
@@ -143,10 +143,10 @@ export async function changePassword(
 ): Promise<void> {
   const { User, Session } = authModels(app.store.connection);
   const user = await User.findById(userId).lean();
-  if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
+  if (!user) throw appError('UNAUTHORIZED', 'auth.accountGone');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw appError('VALIDATION_FAILED', 'The current password is wrong', [
-      { path: '/currentPassword', message: 'is wrong' },
+    throw appError('VALIDATION_FAILED', 'auth.currentPasswordWrong', [
+      { path: '/currentPassword', message: 'detail.wrong' },
     ]);
   }
   assertPasswordAcceptable(input.newPassword, { email: user.email, name: user.name }, '/newPassword');

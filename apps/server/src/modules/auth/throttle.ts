@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, type Message, type Text, t } from '../../lib/errors.js';
 import type { LoginThrottleDoc } from './models.js';
 
 /**
@@ -28,15 +28,14 @@ export function throttleKeys(ip: string, email: string): ThrottleKeys {
   return { address: `ip:${ip}|${email}`, account: `acct:${email}` };
 }
 
-function retryMessage(ms: number): string {
-  const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  return `try again in ${minutes} minute${minutes === 1 ? '' : 's'}`;
-}
-
 /** A 429 error that carries the seconds until a retry can succeed. */
-function limited(message: string, retryMs: number) {
-  const error = appError('RATE_LIMITED', message);
-  (error as { retryAfter?: number }).retryAfter = Math.ceil(retryMs / 1000);
+function limited(why: (wait: Text) => Message, retryMs: number) {
+  const minutes = Math.max(1, Math.ceil(retryMs / 60_000));
+  const error = appError(
+    'RATE_LIMITED',
+    why(minutes === 1 ? 'time.minute' : t('time.minutes', { count: minutes })),
+  );
+  error.retryAfter = Math.ceil(retryMs / 1000);
   return error;
 }
 
@@ -50,12 +49,12 @@ export async function assertLoginAllowed(
   for (const doc of docs) {
     if (doc.lockedUntil && doc.lockedUntil > now) {
       const wait = doc.lockedUntil.getTime() - now.getTime();
-      throw limited(`Too many failed sign-ins; ${retryMessage(wait)}`, wait);
+      throw limited((retry) => t('auth.lockedOut', { wait: retry }), wait);
     }
     const windowEnd = doc.windowStart.getTime() + LOGIN_LIMITS.windowMs;
     if (doc._id === keys.address && windowEnd > now.getTime() && doc.attempts >= LOGIN_LIMITS.attempts) {
       const wait = windowEnd - now.getTime();
-      throw limited(`Too many sign-in attempts; ${retryMessage(wait)}`, wait);
+      throw limited((retry) => t('auth.tooManyAttempts', { wait: retry }), wait);
     }
   }
 }
@@ -88,7 +87,7 @@ async function bump(
       if ((error as { code?: unknown }).code !== 11000) throw error;
     }
   }
-  throw appError('STORE_UNAVAILABLE', 'Could not count the sign-in attempt');
+  throw appError('STORE_UNAVAILABLE', 'auth.throttleUnavailable');
 }
 
 /** Counts an attempt (successful or not) against the address+email rate limit. */

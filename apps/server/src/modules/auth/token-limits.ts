@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 
 /** Wrong API tokens one client address may present per minute before it is refused for the rest of it. */
 const BAD_TOKENS_PER_MINUTE = 60;
@@ -39,10 +39,7 @@ export class TokenLimits {
       this.headers(reply, error);
       const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
       reply.header('retry-after', String(seconds));
-      throw appError(
-        'RATE_LIMITED',
-        `This workspace's API tokens made more than ${this.perSecond} requests a second; retry in ${seconds} s`,
-      );
+      throw appError('RATE_LIMITED', t('token.workspaceRate', { max: this.perSecond, seconds }));
     }
   }
 
@@ -54,7 +51,7 @@ export class TokenLimits {
       if (!(error instanceof RateLimiterRes)) throw error;
       const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
       reply.header('retry-after', String(seconds));
-      throw appError('RATE_LIMITED', `Too many wrong API tokens from this address; retry in ${seconds} s`);
+      throw appError('RATE_LIMITED', t('token.badTokens', { seconds }));
     }
   }
 

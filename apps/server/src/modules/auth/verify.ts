@@ -38,10 +38,10 @@ export async function verifyToken(
   if (kind === 'session') {
     const session = await Session.findOne({ hash }).lean();
     if (!session || session.revokedAt || session.expiresAt <= now) {
-      throw appError('UNAUTHORIZED', 'The session has expired or was ended; sign in again');
+      throw appError('UNAUTHORIZED', 'auth.sessionEnded');
     }
     const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
-    if (!user) throw appError('UNAUTHORIZED', 'The account no longer exists');
+    if (!user) throw appError('UNAUTHORIZED', 'auth.accountGone');
     const result: VerifiedToken = {
       kind: 'session',
       sessionId: String(session._id),
@@ -53,7 +53,7 @@ export async function verifyToken(
   if (kind === 'api' && via === 'bearer') {
     const apiToken = await ApiToken.findOne({ hash }).lean();
     if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
-      throw appError('UNAUTHORIZED', 'The API token has expired or was revoked');
+      throw appError('UNAUTHORIZED', 'auth.tokenEnded');
     }
     const result: VerifiedToken = {
       kind: 'api',
@@ -65,5 +65,5 @@ export async function verifyToken(
     verified.set(hash, result, generation, apiToken.expiresAt?.getTime());
     return result;
   }
-  throw appError('UNAUTHORIZED', 'The token is not valid');
+  throw appError('UNAUTHORIZED', 'auth.tokenInvalid');
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { compileFilter, type MongoQuery, type OperandResolver } from '../../lib/filter-dsl/index.js';
 import type { Caller } from '../apps/caller.js';
 import { type FormTarget, openForm } from '../records/context.js';
@@ -20,7 +20,7 @@ export function systemCaller(ctx: RunContext): Caller {
 /** A form of the run's app by key, or a failing action. */
 export function formByKey(ctx: RunContext, key: string): LoadedForm {
   const form = ctx.directory.byKey(key);
-  if (!form) throw appError('UNPROCESSABLE', `The app has no form "${key}"`);
+  if (!form) throw appError('UNPROCESSABLE', t('automation.noForm', { form: key }));
   return form;
 }
 

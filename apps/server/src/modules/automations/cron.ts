@@ -1,7 +1,7 @@
 import type { Automation } from '@formloom/schema';
 import { Cron } from 'croner';
 import type { Connection } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { now } from '../scheduler/clock.js';
 import { cancelJob, scheduleJob } from '../scheduler/index.js';
 import type { AutomationDoc } from './model.js';
@@ -24,8 +24,11 @@ export function nextOccurrence(cron: string, timezone: string | undefined, from:
   try {
     job = new Cron(cron, { timezone: timezone ?? 'UTC', paused: true });
   } catch (error) {
-    throw appError('VALIDATION_FAILED', 'Invalid schedule', [
-      { path: '/definition/trigger/cron', message: error instanceof Error ? error.message : 'invalid cron' },
+    throw appError('VALIDATION_FAILED', 'automation.invalidSchedule', [
+      {
+        path: '/definition/trigger/cron',
+        message: t('detail.cron', { reason: error instanceof Error ? error.message : 'invalid cron' }),
+      },
     ]);
   }
   return job.nextRun(from);

@@ -8,7 +8,14 @@ import { type RecordDoc, recordModel } from '../records/model.js';
 import { now as clockNow } from '../scheduler/clock.js';
 import { actionExecutors } from './actions/index.js';
 import type { AutomationSettings, RunContext } from './context.js';
-import { type ActionResult, type AutomationDoc, type RunDoc, type RunTrigger, runModel } from './model.js';
+import {
+  type ActionResult,
+  type AutomationDoc,
+  type RunDoc,
+  type RunError,
+  type RunTrigger,
+  runModel,
+} from './model.js';
 import { AutomationFormulaError, FormulaScope, formKinds, recordScope } from './scope.js';
 import { DeliveryFailed } from './webhooks/send.js';
 
@@ -43,8 +50,13 @@ export const engineHooks: {
   afterEffects?: ((key: string, index: number) => void | Promise<void>) | undefined;
 } = {};
 
-function failure(error: unknown): { code: string; message: string } {
-  if (isAppError(error)) return { code: error.code, message: error.message };
+/**
+ * Why a run failed, kept in its log: the English message, and for the server's own refusals their text,
+ * so the run log answers in the reader's language (formula and delivery failures keep their technical
+ * wording).
+ */
+function failure(error: unknown): RunError {
+  if (isAppError(error)) return { code: error.code, message: error.message, text: error.text };
   if (error instanceof AutomationFormulaError) return { code: 'FORMULA_FAILED', message: error.message };
   if (error instanceof DeliveryFailed) return { code: 'DELIVERY_FAILED', message: error.message };
   return { code: 'FAILED', message: error instanceof Error ? error.message.slice(0, 500) : String(error) };

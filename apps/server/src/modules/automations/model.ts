@@ -1,5 +1,6 @@
 import type { Automation } from '@formloom/schema';
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import type { Message } from '../../lib/messages/index.js';
 import { invalidateOnWrite } from '../../lib/read-cache.js';
 
 /** An automation of an app (ARCHITECTURE.md: `automations`): its definition and whether it runs. */
@@ -97,6 +98,13 @@ export interface RunTrigger {
   outcome?: string;
 }
 
+/** Why a run failed: English `message` for logs, and for the server's own refusals `text` to word it per reader. */
+export interface RunError {
+  code: string;
+  message: string;
+  text?: Message;
+}
+
 /** One run of an automation (the run log): unique per automation and trigger event. */
 export interface RunDoc {
   _id: Types.ObjectId;
@@ -111,7 +119,7 @@ export interface RunDoc {
   reason?: string;
   attempts: number;
   actions: ActionResult[];
-  error?: { code: string; message: string };
+  error?: RunError;
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { requestLocale } from '../../lib/error-handler.js';
 import { appError } from '../../lib/errors.js';
 import { callerOf, isAdmin, parseId } from '../apps/caller.js';
 import { onRecordWritten } from '../records/write-hooks.js';
@@ -156,7 +157,13 @@ export async function automationRoutes(app: AppInstance): Promise<void> {
       },
     },
     async (request) =>
-      runNow(deps, callerOf(request), parseId(request.params.id, 'Automation'), request.body ?? {}),
+      runNow(
+        deps,
+        callerOf(request),
+        parseId(request.params.id, 'Automation'),
+        request.body ?? {},
+        requestLocale(request),
+      ),
   );
 
   app.get(
@@ -182,6 +189,7 @@ export async function automationRoutes(app: AppInstance): Promise<void> {
         limit: limit ? Number(limit) : 50,
         ...(cursor ? { before: parseId(cursor, 'Run') } : {}),
         ...(status ? { status } : {}),
+        locale: requestLocale(request),
       });
     },
   );
@@ -193,8 +201,7 @@ export async function automationRoutes(app: AppInstance): Promise<void> {
   });
   const adminOnly = (request: Parameters<typeof callerOf>[0]) => {
     const caller = callerOf(request);
-    if (!isAdmin(caller))
-      throw appError('FORBIDDEN', 'Only workspace owners and admins manage webhook settings');
+    if (!isAdmin(caller)) throw appError('FORBIDDEN', 'automation.webhookAdminsOnly');
     return caller;
   };
 

@@ -1,6 +1,7 @@
 import { type Automation, validateAutomation } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
+import { type Locale, render } from '../../lib/messages/index.js';
 import type { Caller } from '../apps/caller.js';
 import type { AppDoc } from '../apps/model.js';
 import { canManageApp } from '../apps/pack-export.js';
@@ -12,7 +13,14 @@ import { now } from '../scheduler/clock.js';
 import { scheduleJob } from '../scheduler/index.js';
 import { syncSchedule } from './cron.js';
 import { type EngineDeps, executeRun } from './engine.js';
-import { type AutomationDoc, automationModel, type Effect, type RunDoc, runModel } from './model.js';
+import {
+  type AutomationDoc,
+  automationModel,
+  type Effect,
+  type RunDoc,
+  type RunError,
+  runModel,
+} from './model.js';
 import { RUN_JOB, type RunJobPayload } from './triggers.js';
 
 /** An automation as the API answers it. */
@@ -42,8 +50,7 @@ export function automationView(doc: AutomationDoc): AutomationView {
 }
 
 function requireManager(caller: Caller, app: AppDoc): void {
-  if (!canManageApp(caller, app))
-    throw appError('FORBIDDEN', 'Only managers of this app manage its automations');
+  if (!canManageApp(caller, app)) throw appError('FORBIDDEN', 'automation.managersOnly');
 }
 
 /** Checks a definition against the app's published forms and roles (400 shape, 422 references). */
@@ -61,7 +68,7 @@ async function checkDefinition(
     const references = issues.every((i) => !i.code.startsWith('schema.'));
     throw appError(
       references ? 'UNPROCESSABLE' : 'VALIDATION_FAILED',
-      'Invalid automation',
+      'automation.invalid',
       issueDetails(issues, '/definition'),
     );
   }
@@ -75,7 +82,7 @@ export async function managedAutomation(
   id: Types.ObjectId,
 ): Promise<{ doc: AutomationDoc; app: AppDoc }> {
   const doc = await automationModel(connection).findOne({ ws: caller.ws, _id: id }).lean<AutomationDoc>();
-  if (!doc) throw appError('NOT_FOUND', 'Automation not found');
+  if (!doc) throw notFound('Automation');
   const app = await getApp(connection, caller.ws, doc.app);
   requireManager(caller, app);
   return { doc, app };
@@ -125,8 +132,8 @@ export async function insertAutomations(
     await Automations.insertMany(docs);
   } catch (error) {
     if ((error as { code?: number }).code === 11000) {
-      throw appError('CONFLICT', 'The app already has an automation with this key', [
-        { path: '/definition/key', message: 'is taken' },
+      throw appError('CONFLICT', 'automation.keyTaken', [
+        { path: '/definition/key', message: 'detail.taken' },
       ]);
     }
     throw error;
@@ -165,8 +172,8 @@ export async function updateAutomation(
   const { doc, app } = await managedAutomation(connection, caller, id);
   const checked = await checkDefinition(connection, app, body.definition);
   if (checked.key !== doc.key) {
-    throw appError('VALIDATION_FAILED', 'Invalid automation', [
-      { path: '/definition/key', message: 'an automation keeps its key' },
+    throw appError('VALIDATION_FAILED', 'automation.invalid', [
+      { path: '/definition/key', message: 'detail.keepsKey' },
     ]);
   }
   const { enabled, ...rest } = checked;
@@ -180,8 +187,7 @@ export async function updateAutomation(
       { new: true },
     )
     .lean<AutomationDoc>();
-  if (!updated)
-    throw appError('CONFLICT', `The automation was changed meanwhile (now version ${doc.v}); reload it`);
+  if (!updated) throw appError('CONFLICT', t('automation.stale', { v: doc.v }));
   await syncSchedule(connection, updated);
   return automationView(updated);
 }
@@ -201,7 +207,7 @@ export async function setEnabled(
       { new: true },
     )
     .lean<AutomationDoc>();
-  if (!updated) throw appError('NOT_FOUND', 'Automation not found');
+  if (!updated) throw notFound('Automation');
   await syncSchedule(connection, updated);
   return automationView(updated);
 }
@@ -217,8 +223,13 @@ export async function deleteAutomation(
   await syncSchedule(connection, { ...doc, enabled: false });
 }
 
+/** A run's error in `locale`: the server's own refusals are reworded, others keep their technical text. */
+function runErrorView(error: RunError, locale: Locale): { code: string; message: string } {
+  return { code: error.code, message: error.text ? render(error.text, locale) : error.message };
+}
+
 /** A run as the API answers it. */
-export function runView(run: RunDoc) {
+export function runView(run: RunDoc, locale: Locale = 'en') {
   return {
     id: run._id.toHexString(),
     automation: run.automation.toHexString(),
@@ -228,7 +239,7 @@ export function runView(run: RunDoc) {
     ...(run.input ? { input: run.input } : {}),
     attempts: run.attempts,
     actions: run.actions,
-    ...(run.error ? { error: run.error } : {}),
+    ...(run.error ? { error: runErrorView(run.error, locale) } : {}),
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
     durationMs: run.durationMs,
@@ -240,7 +251,7 @@ export async function listRuns(
   connection: Connection,
   caller: Caller,
   id: Types.ObjectId,
-  options: { limit: number; before?: Types.ObjectId; status?: string },
+  options: { limit: number; before?: Types.ObjectId; status?: string; locale?: Locale },
 ) {
   const { doc } = await managedAutomation(connection, caller, id);
   const query: Record<string, unknown> = {
@@ -258,7 +269,7 @@ export async function listRuns(
   const page = runs.slice(0, options.limit);
   const last = page.at(-1);
   return {
-    items: page.map(runView),
+    items: page.map((run) => runView(run, options.locale)),
     nextCursor: runs.length > options.limit && last ? last._id.toHexString() : null,
   };
 }
@@ -273,10 +284,11 @@ export async function runNow(
   caller: Caller,
   id: Types.ObjectId,
   body: { record?: string; input?: Record<string, unknown> },
+  locale: Locale = 'en',
 ): Promise<{ runId: string; status: string; effects: Effect[]; error?: { code: string; message: string } }> {
   const { connection } = deps;
   const { doc, app } = await managedAutomation(connection, caller, id);
-  if (!doc.enabled) throw appError('CONFLICT', 'The automation is disabled; enable it to run it');
+  if (!doc.enabled) throw appError('CONFLICT', 'automation.disabled');
   let record: Types.ObjectId | undefined;
   const trigger = (doc.definition as Automation).trigger;
   if (body.record !== undefined) {
@@ -291,8 +303,8 @@ export async function runNow(
     const directory = await loadDirectory(connection, caller.ws, app._id);
     const form = found ? directory.byId(found.form) : undefined;
     if (!found || !form || ('form' in trigger && trigger.form !== form.key)) {
-      throw appError('NOT_FOUND', 'Record not found', [
-        { path: '/record', message: "no such record of the trigger's form" },
+      throw appError('NOT_FOUND', 'record.notFound', [
+        { path: '/record', message: 'detail.noTriggerRecord' },
       ]);
     }
     record = found._id;
@@ -334,6 +346,6 @@ export async function runNow(
     runId: run._id.toHexString(),
     status: run.status,
     effects: run.actions.flatMap((a) => a.effects),
-    ...(run.error ? { error: run.error } : {}),
+    ...(run.error ? { error: runErrorView(run.error, locale) } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { DashboardFilter } from '@formloom/schema';
 import { PERIOD_NAMES } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, type Message, t } from '../../lib/errors.js';
 import { departmentAndBelow } from '../workspaces/service.js';
 
 /** The values a viewer picked in a dashboard's filter controls, by control key. */
@@ -15,9 +15,9 @@ function fieldFor(control: DashboardFilter, formKey: string): string {
   return control.fields?.find((entry) => entry.form === formKey)?.field ?? control.field;
 }
 
-function bad(key: string, expected: string): never {
-  throw appError('VALIDATION_FAILED', 'Invalid filter value', [
-    { path: `/controls/${key}`, message: `must be ${expected}` },
+function bad(key: string, expected: Message): never {
+  throw appError('VALIDATION_FAILED', 'dashboard.invalidControl', [
+    { path: `/controls/${key}`, message: t('filter.mustBe', { expected }) },
   ]);
 }
 
@@ -39,7 +39,7 @@ async function conditionOf(
     case 'period': {
       if (typeof value === 'string') {
         if (!(PERIOD_NAMES as readonly string[]).includes(value))
-          bad(control.key, `one of ${PERIOD_NAMES.join(', ')}`);
+          bad(control.key, t('value.oneOf', { values: PERIOD_NAMES }));
         return { field, op: 'eq', value: { $period: value } };
       }
       const range = value as { from?: unknown; to?: unknown };
@@ -50,15 +50,15 @@ async function conditionOf(
         !DAY.test(range.from) ||
         !DAY.test(range.to)
       )
-        bad(control.key, 'a period name or { from, to } days');
+        bad(control.key, t('value.periodOrRange'));
       return { field, op: 'between', value: [range.from, range.to] };
     }
     case 'member':
       if (value === '$me') return { field, op: 'eq', value: { $me: true } };
-      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, 'a member id or "$me"');
+      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, t('value.memberOrMe'));
       return { field, op: 'eq', value: value.toLowerCase() };
     case 'department': {
-      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, 'a department id');
+      if (typeof value !== 'string' || !ID.test(value)) bad(control.key, t('value.departmentId'));
       const below = await departmentAndBelow(connection, ws, value);
       // An unknown department matches nothing, as a department without records would.
       return { field, op: 'in', value: below.length > 0 ? below : [value.toLowerCase()] };
@@ -69,7 +69,7 @@ async function conditionOf(
         values.length > 100 ||
         !values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       )
-        bad(control.key, 'an option value or a list of them');
+        bad(control.key, t('value.options'));
       return { field, op: 'in', value: values };
     }
   }
@@ -90,8 +90,8 @@ export async function controlFilters(
 ): Promise<unknown[]> {
   for (const key of Object.keys(values)) {
     if (!controls.some((c) => c.key === key))
-      throw appError('VALIDATION_FAILED', 'Invalid filter value', [
-        { path: `/controls/${key}`, message: 'is no filter of the dashboard' },
+      throw appError('VALIDATION_FAILED', 'dashboard.invalidControl', [
+        { path: `/controls/${key}`, message: 'detail.noControl' },
       ]);
   }
   const out: unknown[] = [];

@@ -53,7 +53,7 @@ async function widgetRequest(
   const { view } = await loadDashboard(connection, caller, appId, params.dashboard);
   const dashboard: Dashboard = view.dashboard;
   const widget = dashboard.widgets.find((w) => w.key === params.widget);
-  if (!widget) throw appError('NOT_FOUND', 'Widget not found');
+  if (!widget) throw appError('NOT_FOUND', 'dashboard.widgetNotFound');
   const controls = dashboard.filters ?? [];
   const values: ControlValues = body.controls ?? {};
   const { directory } = await loadAppScope(connection, caller.ws, appId);

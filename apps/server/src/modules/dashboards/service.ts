@@ -1,7 +1,7 @@
 import { compileReport } from '@formloom/report';
 import { type Dashboard, type FormRef, validateDashboard } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import { type Caller, managesApp } from '../apps/caller.js';
 import { appModel, type StoredDefinition } from '../apps/model.js';
 import { issueDetails } from '../forms/issues.js';
@@ -86,13 +86,12 @@ export async function loadDashboard(
 ): Promise<{ app: AppRoles; stored: StoredDefinition; view: DashboardView }> {
   const { app } = await loadAppScope(connection, caller.ws, appId);
   const stored = (app.dashboards ?? []).find((d) => d.id === ref || d.key === ref);
-  if (!stored || !seesDashboard(caller, app, stored.key)) throw appError('NOT_FOUND', 'Dashboard not found');
+  if (!stored || !seesDashboard(caller, app, stored.key)) throw appError('NOT_FOUND', 'dashboard.notFound');
   return { app, stored, view: view(caller, app, stored) };
 }
 
 function requireManager(caller: Caller, app: AppRoles): void {
-  if (!managesApp(caller, app))
-    throw appError('FORBIDDEN', 'Only managers of the app may change its dashboards');
+  if (!managesApp(caller, app)) throw appError('FORBIDDEN', 'dashboard.managersOnly');
 }
 
 /**
@@ -109,9 +108,8 @@ async function checkDashboard(
   const forms = directory.forms.map((f) => f.definition as unknown as FormRef);
   const issues = validateDashboard(input, { forms });
   const shape = issues.filter((i) => i.code.startsWith('schema.'));
-  if (shape.length > 0) throw appError('VALIDATION_FAILED', 'Invalid dashboard', issueDetails(shape));
-  if (issues.length > 0)
-    throw appError('UNPROCESSABLE', 'The dashboard does not fit the app', issueDetails(issues));
+  if (shape.length > 0) throw appError('VALIDATION_FAILED', 'dashboard.invalid', issueDetails(shape));
+  if (issues.length > 0) throw appError('UNPROCESSABLE', 'dashboard.misfit', issueDetails(issues));
   const dashboard = input as Dashboard;
   const details: ErrorDetail[] = [];
   for (const [i, widget] of dashboard.widgets.entries()) {
@@ -125,16 +123,11 @@ async function checkDashboard(
     });
     if (!compiled.ok) {
       for (const issue of compiled.issues)
-        details.push({ path: `/widgets/${i}${issue.path}`, message: describe(issue) });
+        details.push({ path: `/widgets/${i}${issue.path}`, message: { report: issue }, code: issue.code });
     }
   }
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'The dashboard does not fit the app', details);
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'dashboard.misfit', details);
   return dashboard;
-}
-
-function describe(issue: { code: string; params: Record<string, unknown> }): string {
-  const field = issue.params.field;
-  return typeof field === 'string' ? `${issue.code}: ${field}` : issue.code;
 }
 
 /** Creates a dashboard in the app (managers): a new key, checked as {@link checkDashboard} does. */
@@ -159,14 +152,14 @@ export async function createDashboard(
     { $push: { dashboards: stored } },
   );
   if (done.modifiedCount !== 1) {
-    throw appError('CONFLICT', `A dashboard with key "${dashboard.key}" already exists`, [
-      { path: '/key', message: 'is taken' },
+    throw appError('CONFLICT', t('dashboard.keyTaken', { key: dashboard.key }), [
+      { path: '/key', message: 'detail.taken' },
     ]);
   }
   return view(caller, app, stored);
 }
 
-const STALE = 'The dashboard was changed by someone else; reload it and make your change again';
+const STALE = 'dashboard.stale';
 
 /**
  * Replaces a dashboard made at version `v` (managers). The key never changes (menus and roles name it);
@@ -182,11 +175,11 @@ export async function updateDashboard(
   const { app, stored } = await loadDashboard(connection, caller, appId, ref);
   requireManager(caller, app);
   if (versionOf(stored) !== input.v)
-    throw appError('CONFLICT', STALE, [{ path: '/v', message: 'is not the current version' }]);
+    throw appError('CONFLICT', STALE, [{ path: '/v', message: 'detail.notCurrentVersion' }]);
   const dashboard = await checkDashboard(connection, caller, app, input.dashboard);
   if (dashboard.key !== stored.key) {
-    throw appError('UNPROCESSABLE', 'A dashboard keeps its key', [
-      { path: '/dashboard/key', message: `must stay "${stored.key}"` },
+    throw appError('UNPROCESSABLE', 'dashboard.keyFixed', [
+      { path: '/dashboard/key', message: t('detail.mustStay', { value: stored.key }) },
     ]);
   }
   const next: StoredDefinition = {
@@ -202,7 +195,7 @@ export async function updateDashboard(
     { $set: { 'dashboards.$': next } },
   );
   if (done.modifiedCount !== 1)
-    throw appError('CONFLICT', STALE, [{ path: '/v', message: 'is not the current version' }]);
+    throw appError('CONFLICT', STALE, [{ path: '/v', message: 'detail.notCurrentVersion' }]);
   return view(caller, app, next);
 }
 
@@ -217,8 +210,8 @@ export async function deleteDashboard(
   requireManager(caller, app);
   const linked = (app.menu ?? []).some((entry) => menuLinks(entry, stored.key));
   if (linked) {
-    throw appError('CONFLICT', 'The app menu links to this dashboard; remove it from the menu first', [
-      { path: '/menu', message: `links to "${stored.key}"` },
+    throw appError('CONFLICT', 'dashboard.inMenu', [
+      { path: '/menu', message: t('detail.linksTo', { key: stored.key }) },
     ]);
   }
   await appModel(connection).updateOne(

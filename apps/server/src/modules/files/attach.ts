@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from '../records/context.js';
 import { type FileDoc, fileDocs, refOf } from './model.js';
@@ -117,14 +117,14 @@ export async function checkFiles(
     const usable =
       doc !== undefined && (mine(doc, target) || (current !== undefined && ours(doc, current._id)));
     if (!doc || doc.metadata.field !== slot.field || !(onRecord || usable)) {
-      details.push({ path: slot.path, message: `no file ${slot.id} uploaded by you to this field` });
+      details.push({ path: slot.path, message: t('detail.noUpload', { id: slot.id }) });
       continue;
     }
     const ref = refOf(doc);
     (slot.holder as Record<string | number, unknown>)[slot.slot] = ref;
     if (!onRecord) fresh.push(doc._id);
   }
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'Some files cannot be attached here', details);
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'file.cannotAttach', details);
   return fresh;
 }
 

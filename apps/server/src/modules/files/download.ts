@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import type { FormTarget } from '../records/context.js';
 import { type RecordDoc, recordModel } from '../records/model.js';
 import { fileSlots } from './attach.js';
@@ -14,7 +14,7 @@ export interface Download {
   open(): Readable;
 }
 
-const notFound = () => appError('NOT_FOUND', 'File not found');
+const fileNotFound = () => notFound('File');
 
 /**
  * Finds a file through a record: the record must be one the caller may view (the scoped access layer's
@@ -29,7 +29,7 @@ export async function findDownload(
 ): Promise<Download> {
   const filter = target.access.filter('view', { _id: recordId, deletedAt: null });
   const record = filter ? await recordModel(target.connection).findOne(filter).lean<RecordDoc>() : null;
-  if (!record) throw notFound();
+  if (!record) throw fileNotFound();
   const hidden = target.access.hidden;
   // Slots of fields the form still shows; hidden (removed) fields are not walked by fileSlots.
   const visible = fileSlots(
@@ -37,13 +37,13 @@ export async function findDownload(
     record.data ?? {},
   ).filter((slot) => !hidden.has(slot.field) && !hidden.has(slot.field.split('.', 1)[0] ?? ''));
   const slot = visible.find((s) => s.id === fileId.toHexString());
-  if (!slot) throw notFound();
+  if (!slot) throw fileNotFound();
   const doc = await fileDocs(target.connection).findOne({
     _id: fileId,
     'metadata.ws': target.caller.ws,
     'metadata.form': target.form.id,
   });
-  if (!doc) throw notFound();
+  if (!doc) throw fileNotFound();
   return {
     doc: doc as FileDoc,
     record: record._id,

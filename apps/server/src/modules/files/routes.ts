@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { recordAudit } from '../audit/service.js';
 import { openForm } from '../records/context.js';
@@ -24,15 +24,13 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 function multipartError(error: unknown, maxBytes: number): unknown {
   const code = (error as { code?: unknown }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') {
-    return appError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${maxBytes} bytes`);
+    return appError('PAYLOAD_TOO_LARGE', t('file.tooLarge', { max: maxBytes }));
   }
   if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-    return appError('VALIDATION_FAILED', 'Send one file per request', [
-      { path: '/file', message: 'one file only' },
-    ]);
+    return appError('VALIDATION_FAILED', 'file.oneFile', [{ path: '/file', message: 'detail.oneFile' }]);
   }
   if (error instanceof Error && /terminated early|Unexpected end|Malformed/i.test(error.message)) {
-    return appError('VALIDATION_FAILED', 'The multipart body is malformed');
+    return appError('VALIDATION_FAILED', 'file.malformed');
   }
   return error;
 }
@@ -79,15 +77,15 @@ export async function fileRoutes(app: AppInstance): Promise<void> {
       const form = await target(request);
       const spec = uploadSpec(form, request.query.field, app.config.fileMaxBytes);
       if (!request.isMultipart()) {
-        throw appError('VALIDATION_FAILED', 'Send the file as multipart/form-data', [
-          { path: '/file', message: 'is required' },
+        throw appError('VALIDATION_FAILED', 'file.notMultipart', [
+          { path: '/file', message: 'detail.required' },
         ]);
       }
       try {
         const part = await request.file({ limits: { fileSize: spec.maxBytes } });
         if (!part) {
-          throw appError('VALIDATION_FAILED', 'No file in the request', [
-            { path: '/file', message: 'is required' },
+          throw appError('VALIDATION_FAILED', 'file.missing', [
+            { path: '/file', message: 'detail.required' },
           ]);
         }
         return reply.status(201).send(await storeUpload(form, spec, part));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '../../lib/messages/index.js';
 import { contentDisposition } from './download.js';
 import { accepts, cleanName, sniff } from './sniff.js';
 import { EXE, PNG } from './test-helpers.js';
@@ -35,14 +36,16 @@ describe('sniff', () => {
   });
 
   it('refuses content that contradicts a recognisable claim', async () => {
-    expect(await sniff({ name: 'a.png', declared: 'image/png', head: EXE })).toEqual({
-      ok: false,
-      reason: 'the content is application/x-msdownload, not image/png',
-    });
-    expect(await sniff({ name: 'a.pdf', declared: '', head: PNG })).toEqual({
-      ok: false,
-      reason: 'the content is image/png, not a .pdf file',
-    });
+    const reason = async (input: Parameters<typeof sniff>[0]) => {
+      const verdict = await sniff(input);
+      return verdict.ok ? undefined : render(verdict.reason, 'en');
+    };
+    expect(await reason({ name: 'a.png', declared: 'image/png', head: EXE })).toBe(
+      'the content is application/x-msdownload, not image/png',
+    );
+    expect(await reason({ name: 'a.pdf', declared: '', head: PNG })).toBe(
+      'the content is image/png, not a .pdf file',
+    );
     expect((await sniff({ name: 'a.png', declared: 'image/png', head: Buffer.from('hello') })).ok).toBe(
       false,
     );

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { fileTypeFromBuffer, supportedExtensions, supportedMimeTypes } from 'file-type';
+import { type Message, t } from '../../lib/errors.js';
 
 /** How many leading bytes are read before deciding on a file's type (zip-based formats need more than 4 KiB). */
 export const SNIFF_BYTES = 64 * 1024;
@@ -15,7 +16,7 @@ export interface SniffInput {
 }
 
 /** The verdict: the MIME type to store and serve, or why the file is refused. */
-export type SniffResult = { ok: true; mime: string; detected: boolean } | { ok: false; reason: string };
+export type SniffResult = { ok: true; mime: string; detected: boolean } | { ok: false; reason: Message };
 
 const MIME_ALIASES: Record<string, string> = {
   'image/jpg': 'image/jpeg',
@@ -55,17 +56,20 @@ export async function sniff(input: SniffInput): Promise<SniffResult> {
     const mime = normMime(found.mime);
     if (CONTAINERS.has(mime)) return { ok: true, mime: claimed || mime, detected: true };
     if (claimed && claimed !== mime && (supportedMimeTypes.has(claimed) || claimed.startsWith('image/'))) {
-      return { ok: false, reason: `the content is ${mime}, not ${claimed}` };
+      return { ok: false, reason: t('detail.contentIsNot', { mime, claimed }) };
     }
     if (ext && ext !== (EXT_ALIASES[found.ext] ?? found.ext) && supportedExtensions.has(ext)) {
-      return { ok: false, reason: `the content is ${mime}, not a .${ext} file` };
+      return { ok: false, reason: t('detail.contentIsNotExt', { mime, ext }) };
     }
     return { ok: true, mime, detected: true };
   }
   const knownClaim = claimed !== '' && supportedMimeTypes.has(claimed) && !isTextual(claimed);
   const knownExt = ext !== '' && supportedExtensions.has(ext) && !TEXTUAL_EXTS.has(ext);
   if (claimed.startsWith('image/') || knownClaim || knownExt) {
-    return { ok: false, reason: `the content is not a valid ${claimed || `.${ext} file`}` };
+    return {
+      ok: false,
+      reason: claimed ? t('detail.contentInvalid', { claimed }) : t('detail.contentInvalidExt', { ext }),
+    };
   }
   return { ok: true, mime: claimed || 'application/octet-stream', detected: false };
 }

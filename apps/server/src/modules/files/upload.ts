@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import { Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, type Text, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from '../records/context.js';
 import {
@@ -44,32 +44,30 @@ export function fileField(fields: readonly FieldDef[], key: string): FieldDef | 
 export function uploadSpec(target: FormTarget, key: string | undefined, globalMax: number): UploadSpec {
   const field = key ? fileField(target.form.definition.fields, key) : undefined;
   if (!key || !field) {
-    throw appError('VALIDATION_FAILED', 'Invalid upload', [
-      { path: '/field', message: 'must name an attachment, image or signature field of the form' },
+    throw appError('VALIDATION_FAILED', 'file.invalidUpload', [
+      { path: '/field', message: 'detail.fileField' },
     ]);
   }
   const { access } = target;
   if (!access.canSubmit && !access.can('edit')) {
-    throw appError('FORBIDDEN', 'You may not add records to this form or edit them');
+    throw appError('FORBIDDEN', 'file.mayNotUpload');
   }
   const [head, column] = key.split('.', 2);
   const probe = column === undefined ? { [key]: null } : { [head as string]: [{ [column]: null }] };
   if (access.forbiddenWrites(probe).length > 0) {
-    throw appError('FORBIDDEN', 'You may not change this field', [
-      { path: '/field', message: 'you may not change this field' },
-    ]);
+    throw appError('FORBIDDEN', 'file.readOnlyField', [{ path: '/field', message: 'detail.readOnly' }]);
   }
   const own = typeof field.maxSize === 'number' ? field.maxSize : globalMax;
   return { key, field, maxBytes: Math.min(own, globalMax) };
 }
 
 const tooLarge = (spec: UploadSpec) =>
-  appError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${spec.maxBytes} bytes`, [
-    { path: '/file', message: `must be at most ${spec.maxBytes} bytes` },
+  appError('PAYLOAD_TOO_LARGE', t('file.tooLarge', { max: spec.maxBytes }), [
+    { path: '/file', message: t('detail.maxBytes', { max: spec.maxBytes }) },
   ]);
 
-const refused = (message: string) =>
-  appError('VALIDATION_FAILED', 'The file type is not accepted', [{ path: '/file', message }]);
+const refused = (message: Text) =>
+  appError('VALIDATION_FAILED', 'file.typeRefused', [{ path: '/file', message }]);
 
 type UploadStream = ReturnType<ReturnType<typeof fileBucket>['openUploadStream']>;
 
@@ -98,7 +96,7 @@ export async function storeUpload(
 ): Promise<FileRef> {
   const name = cleanName(part.filename ?? '');
   if (!name)
-    throw appError('VALIDATION_FAILED', 'Invalid upload', [{ path: '/file', message: 'has no name' }]);
+    throw appError('VALIDATION_FAILED', 'file.invalidUpload', [{ path: '/file', message: 'detail.noName' }]);
   const source = part.file;
   const chunks = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
@@ -121,12 +119,12 @@ export async function storeUpload(
   }
   if (spec.field.type !== 'attachment' && !(verdict.detected && verdict.mime.startsWith('image/'))) {
     drain();
-    throw refused(`must be an image (the content is ${verdict.mime})`);
+    throw refused(t('detail.notImage', { mime: verdict.mime }));
   }
   const accept = Array.isArray(spec.field.accept) ? (spec.field.accept as string[]) : undefined;
   if (!accepts(accept, verdict.mime)) {
     drain();
-    throw refused(`${verdict.mime} is not one of ${accept?.join(', ')}`);
+    throw refused(t('detail.notAccepted', { mime: verdict.mime, accept: accept ?? [] }));
   }
 
   const metadata: FileMeta = {

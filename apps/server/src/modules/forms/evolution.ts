@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../../lib/errors.js';
+import { type ErrorDetail, t } from '../../lib/errors.js';
 import type { FieldDef, FormDefinition } from './meta.js';
 
 /** A field whose type changes between the published and the next version. */
@@ -151,9 +151,13 @@ export function lossyDetail(
 ): ErrorDetail {
   return {
     path: `/fields/${change.index}/type`,
-    message:
-      `changing "${change.key}" from ${change.from.type} to ${change.to.type} would lose data: ` +
-      `${failures} stored value(s) cannot be converted, e.g. ${JSON.stringify(example.value).slice(0, 80)} ` +
-      `in record ${example.id}. Add a new field instead, or fix those records first.`,
+    message: t('detail.lossyChange', {
+      field: change.key,
+      from: change.from.type,
+      to: change.to.type,
+      failures,
+      example: JSON.stringify(example.value).slice(0, 80),
+      id: example.id,
+    }),
   };
 }

@@ -68,7 +68,7 @@ export async function migrate(
   const refused: ErrorDetail[] = planned.flatMap(({ change, failures, example }) =>
     failures > 0 && example ? [lossyDetail(change, failures, example)] : [],
   );
-  if (refused.length > 0) throw appError('UNPROCESSABLE', 'A field type change would lose data', refused);
+  if (refused.length > 0) throw appError('UNPROCESSABLE', 'form.lossyChange', refused);
   const reports: MigrationReport[] = [];
   const History = historyModel(connection);
   for (const { change, updates } of planned) {

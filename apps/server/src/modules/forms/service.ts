@@ -1,10 +1,10 @@
 import { type FormRef, validateForm } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import { cacheTtlOf } from '../../lib/read-cache.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { getApp } from '../apps/service.js';
-import { FormulaSetupError } from '../records/formulas.js';
+import { FormulaSetupError, formulaSetupDetail } from '../records/formulas.js';
 import { enqueueRecompute, enqueueUniqueCatchUp } from '../records/jobs.js';
 import { planScope } from '../records/plan.js';
 import { backfillUnique, catchUpDelayMs, ensureUniqueIndex, uniqueFields } from '../records/unique.js';
@@ -39,7 +39,7 @@ async function checkDefinition(
   const refs: FormRef[] = [...others.map((f) => f.definition as unknown as FormRef)];
   if (candidate && typeof candidate === 'object') refs.push(candidate as unknown as FormRef);
   const issues = validateForm(definition, { forms: refs });
-  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'Invalid form definition', issueDetails(issues));
+  if (issues.length > 0) throw appError('VALIDATION_FAILED', 'form.invalid', issueDetails(issues));
   const withSelf = {
     byKey: (key: string) =>
       key === candidate.key
@@ -50,10 +50,7 @@ async function checkDefinition(
     planScope(candidate.fields, withSelf);
   } catch (error) {
     if (error instanceof FormulaSetupError) {
-      const params = Object.keys(error.params).length > 0 ? ` ${JSON.stringify(error.params)}` : '';
-      throw appError('UNPROCESSABLE', 'A formula of the form cannot be used', [
-        { path: error.path, message: `${error.formulaCode} at character ${error.position}${params}` },
-      ]);
+      throw appError('UNPROCESSABLE', 'form.badFormula', [formulaSetupDetail(error)]);
     }
     throw error;
   }
@@ -62,7 +59,7 @@ async function checkDefinition(
 
 /** Who may change a form: workspace owners and admins (app roles with `manage` come through records' access). */
 export function requireManager(caller: Caller): void {
-  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins change forms');
+  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'form.adminsOnly');
 }
 
 /** Creates a form in an app and publishes it as version 1, so records can be written at once. */
@@ -77,8 +74,8 @@ export async function createForm(
   const checked = await checkDefinition(connection, caller.ws, app._id, definition);
   const Forms = formModel(connection);
   if (await Forms.exists({ ws: caller.ws, app: app._id, key: checked.key })) {
-    throw appError('CONFLICT', `A form with key "${checked.key}" already exists in this app`, [
-      { path: '/key', message: 'is taken' },
+    throw appError('CONFLICT', t('form.keyTaken', { key: checked.key }), [
+      { path: '/key', message: 'detail.taken' },
     ]);
   }
   const now = new Date();
@@ -112,7 +109,7 @@ export async function getForm(
   id: Types.ObjectId,
 ): Promise<FormDoc> {
   const doc = await formModel(connection).findOne({ ws, _id: id }).lean();
-  if (!doc) throw appError('NOT_FOUND', 'Form not found');
+  if (!doc) throw notFound('Form');
   return doc;
 }
 
@@ -141,8 +138,8 @@ export async function updateForm(
   const form = await getForm(connection, caller.ws, formId);
   const key = (definition as { key?: unknown } | null)?.key;
   if (key !== form.key) {
-    throw appError('VALIDATION_FAILED', 'A form key never changes', [
-      { path: '/key', message: `must stay "${form.key}"` },
+    throw appError('VALIDATION_FAILED', 'form.keyFixed', [
+      { path: '/key', message: t('detail.mustStay', { value: form.key }) },
     ]);
   }
   const checked = await checkDefinition(connection, caller.ws, form.app, definition);
@@ -155,7 +152,7 @@ export async function updateForm(
       { returnDocument: 'after' },
     )
     .lean();
-  if (!updated) throw appError('CONFLICT', 'The form was changed meanwhile; reload it and try again');
+  if (!updated) throw appError('CONFLICT', 'form.changedMeanwhile');
   if (!options.publish) return { form: updated };
   return publishForm(connection, caller, formId);
 }
@@ -196,7 +193,7 @@ export async function publishForm(
       { returnDocument: 'after' },
     )
     .lean();
-  if (!updated) throw appError('CONFLICT', 'The form was changed meanwhile; reload it and try again');
+  if (!updated) throw appError('CONFLICT', 'form.changedMeanwhile');
   const report: PublishReport = { version, hidden, migrations };
   await formVersionModel(connection).create({
     ws: caller.ws,
@@ -229,6 +226,6 @@ export async function getFormVersion(
   version: number,
 ): Promise<FormDefinition> {
   const doc = await formVersionModel(connection).findOne({ ws, form: formId, version }).lean();
-  if (!doc) throw appError('NOT_FOUND', 'Form version not found');
+  if (!doc) throw appError('NOT_FOUND', 'form.versionNotFound');
   return doc.definition;
 }

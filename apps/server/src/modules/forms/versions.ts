@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import { recordModel } from '../records/model.js';
 import { type DefinitionDiff, diffDefinitions } from './definition-diff.js';
 import { reconcile } from './evolution.js';
@@ -38,7 +38,7 @@ async function definitionAt(connection: Connection, form: FormDoc, ref: VersionR
   const doc = await formVersionModel(connection)
     .findOne({ ws: form.ws, form: form._id, version: ref })
     .lean();
-  if (!doc) throw appError('NOT_FOUND', `Form version ${ref} not found`);
+  if (!doc) throw appError('NOT_FOUND', t('form.versionRefNotFound', { version: ref }));
   return doc.definition;
 }
 
@@ -122,7 +122,7 @@ export async function previewPublish(connection: Connection, form: FormDoc): Pro
 export function parseVersionRef(value: string, name: string): VersionRef {
   if (value === 'draft') return 'draft';
   if (/^[1-9][0-9]{0,8}$/.test(value)) return Number(value);
-  throw appError('VALIDATION_FAILED', 'A version is a positive whole number or "draft"', [
-    { path: `/${name}`, message: 'must be a version number or "draft"' },
+  throw appError('VALIDATION_FAILED', 'form.badVersionRef', [
+    { path: `/${name}`, message: 'detail.versionRef' },
   ]);
 }

@@ -73,8 +73,8 @@ export const idempotencyPlugin = fp(
       if (!caller || request.headers['content-type']?.startsWith('multipart/')) return;
       const key = Array.isArray(header) ? header[0] : header;
       if (!key || !KEY_PATTERN.test(key)) {
-        throw appError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 255 visible ASCII characters', [
-          { path: '/headers/idempotency-key', message: 'is invalid' },
+        throw appError('VALIDATION_FAILED', 'request.badIdempotencyKey', [
+          { path: '/headers/idempotency-key', message: 'detail.invalid' },
         ]);
       }
       const id = sha256(`${caller}\0${key}`);
@@ -104,11 +104,9 @@ export const idempotencyPlugin = fp(
         const seen = await Keys.findById(id).lean();
         if (!seen) continue; // expired or released a moment ago: take it
         if (seen.fingerprint !== fingerprint) {
-          throw appError(
-            'UNPROCESSABLE',
-            'This Idempotency-Key was used for another request; use a new key for a new request',
-            [{ path: '/headers/idempotency-key', message: 'was used with another body or route' }],
-          );
+          throw appError('UNPROCESSABLE', 'request.idempotencyReused', [
+            { path: '/headers/idempotency-key', message: 'detail.idempotencyReused' },
+          ]);
         }
         if (seen.state === 'done') return replay(reply, seen.status, seen.contentType, seen.body);
         if (seen.leaseUntil.getTime() < now) {
@@ -124,10 +122,7 @@ export const idempotencyPlugin = fp(
           continue;
         }
         if (now > deadline) {
-          throw appError(
-            'CONFLICT',
-            'A request with this Idempotency-Key is still running; retry it in a moment',
-          );
+          throw appError('CONFLICT', 'request.idempotencyRunning');
         }
         await sleep(POLL_MS);
       }

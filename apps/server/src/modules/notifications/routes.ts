@@ -58,8 +58,8 @@ export async function notificationRoutes(app: AppInstance): Promise<void> {
       const caller = callerOf(request);
       const { ids, all } = request.body;
       if ((ids === undefined) === (all === undefined)) {
-        throw appError('VALIDATION_FAILED', 'Name the notifications to mark read, or all', [
-          { path: '/ids', message: 'give either ids or all: true' },
+        throw appError('VALIDATION_FAILED', 'notification.markWhich', [
+          { path: '/ids', message: 'detail.idsOrAll' },
         ]);
       }
       return markRead(
@@ -74,7 +74,9 @@ export async function notificationRoutes(app: AppInstance): Promise<void> {
 
 function parseCursor(cursor: string) {
   if (!/^[0-9a-f]{24}$/i.test(cursor)) {
-    throw appError('VALIDATION_FAILED', 'Invalid cursor', [{ path: '/cursor', message: 'is not a cursor' }]);
+    throw appError('VALIDATION_FAILED', 'record.invalidCursor', [
+      { path: '/cursor', message: 'detail.notCursor' },
+    ]);
   }
   return parseId(cursor, 'Notification');
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { authModels } from '../auth/models.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { sendMail } from './mail.js';
@@ -162,7 +162,7 @@ export async function markRead(
   if (ids !== 'all') {
     const found = await Notifications.countDocuments({ ws, user, _id: { $in: [...ids] } });
     // Another member's (or workspace's) ids are not found, exactly like ids that never existed.
-    if (found !== ids.length) throw appError('NOT_FOUND', 'Notification not found');
+    if (found !== ids.length) throw notFound('Notification');
   }
   await Notifications.updateMany(ids === 'all' ? scope : { ...scope, _id: { $in: [...ids] } }, {
     $set: { readAt: new Date() },

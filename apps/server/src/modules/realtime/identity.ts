@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
+import { isAppError } from '../../lib/errors.js';
+import { type Locale, pickLocale, render, type Text } from '../../lib/messages/index.js';
 import type { Caller } from '../apps/caller.js';
 import { authModels } from '../auth/models.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
@@ -12,11 +14,11 @@ export type SocketIdentity =
   | { kind: 'session'; userId: string; sessionId: string }
   | { kind: 'api'; tokenId: string; ws: string; role: string };
 
-/** Why a connection is refused; `code` is one of the API's error codes. */
+/** Why a connection is refused, in the handshake's language; `code` is one of the API's error codes. */
 export class SocketAuthError extends Error {
   readonly data: { code: string };
-  constructor(message: string) {
-    super(message);
+  constructor(text: Text, locale: Locale) {
+    super(render(text, locale));
     this.name = 'SocketAuthError';
     this.data = { code: 'UNAUTHORIZED' };
   }
@@ -31,13 +33,13 @@ export interface HandshakeCredentials {
   auth: Record<string, unknown>;
 }
 
-function presented(app: AppInstance, handshake: HandshakeCredentials) {
+function presented(app: AppInstance, handshake: HandshakeCredentials, locale: Locale) {
   const fromAuth = handshake.auth.token;
   if (typeof fromAuth === 'string' && fromAuth) return { token: fromAuth, via: 'bearer' as const };
   const header = handshake.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw new SocketAuthError('Authorization must be "Bearer <token>"');
+    if (!match?.[1]) throw new SocketAuthError('auth.badAuthorization', locale);
     return { token: match[1], via: 'bearer' as const };
   }
   const cookies = handshake.headers.cookie ? app.parseCookie(handshake.headers.cookie) : {};
@@ -70,16 +72,17 @@ export async function authenticateHandshake(
   app: AppInstance,
   handshake: HandshakeCredentials,
 ): Promise<SocketIdentity> {
-  const credentials = presented(app, handshake);
-  if (!credentials) throw new SocketAuthError('Sign in first: send a Bearer token or the session cookie');
+  const locale = pickLocale(handshake.headers['accept-language']);
+  const credentials = presented(app, handshake, locale);
+  if (!credentials) throw new SocketAuthError('auth.signInFirst', locale);
   if (credentials.via === 'cookie' && !sameOrigin(handshake.headers)) {
-    throw new SocketAuthError('The session cookie is accepted only from this site');
+    throw new SocketAuthError('auth.cookieOrigin', locale);
   }
   let verified: VerifiedToken;
   try {
     verified = await verifyToken(app, credentials.token, credentials.via);
   } catch (error) {
-    throw new SocketAuthError(error instanceof Error ? error.message : 'The token is not valid');
+    throw new SocketAuthError(isAppError(error) ? error.text : 'auth.tokenInvalid', locale);
   }
   return verified.kind === 'session'
     ? { kind: 'session', userId: verified.user.id, sessionId: verified.sessionId }

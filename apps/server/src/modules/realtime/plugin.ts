@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { Types } from 'mongoose';
 import { Server, type Socket } from 'socket.io';
 import type { AppInstance } from '../../app.js';
+import { type PlainKey, pickLocale, render } from '../../lib/messages/index.js';
 import { type CacheArea, invalidate, onInvalidate } from '../../lib/read-cache.js';
 import { formModel } from '../forms/model.js';
 import { type RecordChange, realtimeBus, type UserNotice } from './bus.js';
@@ -50,6 +51,12 @@ function isWire(value: unknown): value is WireChange {
   );
 }
 
+/** A refused subscription, worded in the language of the socket's handshake. */
+function refusal(socket: Socket, code: string, text: PlainKey): SubscribeAck & { ok: false } {
+  const locale = pickLocale(socket.handshake.headers['accept-language']);
+  return { ok: false, error: { code, message: render(text, locale) } };
+}
+
 function parseSubscribe(request: unknown): { ws: string; forms: string[] | null } | null {
   if (typeof request !== 'object' || request === null) return null;
   const { ws, forms } = request as { ws?: unknown; forms?: unknown };
@@ -96,14 +103,9 @@ export const realtimePlugin = fp(
       identity: SocketIdentity,
       request: unknown,
     ): Promise<SubscribeAck> => {
-      const notFound = { ok: false as const, error: { code: 'NOT_FOUND', message: 'Workspace not found' } };
+      const notFound = refusal(socket, 'NOT_FOUND', 'workspace.notFound');
       const parsed = parseSubscribe(request);
-      if (!parsed) {
-        return {
-          ok: false,
-          error: { code: 'VALIDATION_FAILED', message: 'Send { ws, forms? } with 24-hex-digit ids' },
-        };
-      }
+      if (!parsed) return refusal(socket, 'VALIDATION_FAILED', 'realtime.badSubscribe');
       const caller = await callerIn(app, identity, parsed.ws);
       if (!caller || !subscriptions) return notFound;
       if (parsed.forms) {
@@ -112,8 +114,7 @@ export const realtimePlugin = fp(
           ws: caller.ws,
           _id: { $in: ids },
         });
-        if (found !== ids.length)
-          return { ok: false, error: { code: 'NOT_FOUND', message: 'Form not found' } };
+        if (found !== ids.length) return refusal(socket, 'NOT_FOUND', 'form.notFound');
       }
       // The socket may have gone while its membership was being read.
       if (!socket.connected) return notFound;
@@ -150,7 +151,8 @@ export const realtimePlugin = fp(
           .catch((error: unknown) => {
             if (!(error instanceof SocketAuthError))
               app.log.warn({ err: error }, 'socket authentication failed');
-            next(error instanceof SocketAuthError ? error : new SocketAuthError('Sign in again'));
+            const locale = pickLocale(socket.handshake.headers['accept-language']);
+            next(error instanceof SocketAuthError ? error : new SocketAuthError('auth.signInAgain', locale));
           });
       });
       server.on('connection', (socket) => {
@@ -159,7 +161,7 @@ export const realtimePlugin = fp(
           subscribe(socket, identity, request)
             .catch((error: unknown): SubscribeAck => {
               app.log.warn({ err: error }, 'socket subscribe failed');
-              return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'Try again' } };
+              return refusal(socket, 'STORE_UNAVAILABLE', 'realtime.tryAgain');
             })
             .then((answer) => {
               if (typeof ack === 'function') ack(answer);

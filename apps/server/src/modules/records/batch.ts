@@ -1,6 +1,16 @@
 import { Types } from 'mongoose';
-import { toErrorResponse } from '../../lib/error-handler.js';
-import { appError, type ErrorBody, type ErrorDetail } from '../../lib/errors.js';
+import { asAppError } from '../../lib/error-handler.js';
+import {
+  type AppError,
+  appError,
+  type ErrorBody,
+  type ErrorDetail,
+  notFound,
+  renderAppError,
+  type Text,
+  t,
+} from '../../lib/errors.js';
+import type { Locale } from '../../lib/messages/index.js';
 import { type FormTarget, type RecordView, recordView } from './context.js';
 import { type RecordDoc, recordModel } from './model.js';
 import { relatedVisibility } from './visibility.js';
@@ -34,15 +44,14 @@ export interface BatchUpdateBody {
   atomic?: boolean;
 }
 
-/** What became of one record of a batch. */
+/** What became of one record of a batch, as the answer says it. */
 export type BatchResult =
   | { index: number; ok: true; action: 'created' | 'updated'; record: RecordView }
   | { index: number; ok: false; status: number; error: ErrorBody['error'] };
 
-/** What became of one record before the written ones are viewed for the caller. */
-type BatchOutcome =
-  | { index: number; ok: true; action: 'created' | 'updated' }
-  | Extract<BatchResult, { ok: false }>;
+/** What became of one record before the written ones are viewed for the caller; a refusal keeps its error, worded for the client at the end. */
+type Outcome = { index: number; ok: true; action: 'created' | 'updated' } | Refusal;
+type Refusal = { index: number; ok: false; status: number; error: AppError };
 
 /** The answer of a batch call. */
 export interface BatchAnswer {
@@ -76,39 +85,38 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
     (error: unknown) => ({ ok: false as const, error }),
   );
 
-function failure(index: number, error: unknown): BatchResult {
-  const { status, body } = toErrorResponse(error);
-  if (status >= 500) throw error;
-  return { index, ok: false, status, error: body.error };
+/** A record's refusal; anything that is not a refusal of the record (a 5xx) fails the whole call. */
+function failure(index: number, error: unknown): Refusal {
+  const refusal = asAppError(error);
+  if (!refusal) throw error;
+  return { index, ok: false, status: refusal.statusCode ?? 400, error: refusal };
 }
 
 /**
  * Refuses a whole all-or-nothing batch: the status of the first refused record, and every refusal as
  * details under `/records/<index>`.
  */
-function refuseAll(failed: Array<Extract<BatchResult, { ok: false }>>, total: number): never {
+function refuseAll(failed: readonly Refusal[], total: number): never {
   const first = failed[0];
   const details: ErrorDetail[] = failed.flatMap((f) =>
     f.error.details?.length
-      ? f.error.details.map((d) => ({
-          path: `/records/${f.index}${d.path === '/' ? '' : d.path}`,
-          message: d.message,
-        }))
-      : [{ path: `/records/${f.index}`, message: f.error.message }],
+      ? f.error.details.map((d) => ({ ...d, path: `/records/${f.index}${d.path === '/' ? '' : d.path}` }))
+      : [{ path: `/records/${f.index}`, message: f.error.text }],
   );
-  const message = `${failed.length} of ${total} records were refused; nothing was written`;
   const code = first?.status === 409 ? 'CONFLICT' : first?.status === 403 ? 'FORBIDDEN' : 'VALIDATION_FAILED';
-  throw appError(code, message, details);
+  throw appError(code, t('batch.refused', { failed: failed.length, total }), details);
 }
 
 /**
  * The answer of a batch: the written records (`written`, by index) viewed as the caller may see them,
- * with one visibility query per related form for all of them (lookups are masked per caller).
+ * with one visibility query per related form for all of them (lookups are masked per caller), and
+ * refusals worded in the client's language.
  */
 async function answer(
   target: FormTarget,
-  outcomes: BatchOutcome[],
+  outcomes: Outcome[],
   written: ReadonlyMap<number, RecordDoc>,
+  locale: Locale,
 ): Promise<BatchAnswer> {
   const visibility = await relatedVisibility(
     target,
@@ -118,7 +126,7 @@ async function answer(
   const results = outcomes
     .sort((a, b) => a.index - b.index)
     .map((outcome): BatchResult => {
-      if (!outcome.ok) return outcome;
+      if (!outcome.ok) return { ...outcome, error: renderAppError(outcome.error, locale).error };
       const doc = written.get(outcome.index) as RecordDoc;
       return { ...outcome, record: recordView(target, doc, visibility) };
     });
@@ -134,13 +142,11 @@ async function answer(
 function upsertKey(target: FormTarget, key: string | undefined): string {
   const field = target.form.definition.fields.find((f) => f.key === key && !f.hidden);
   if (!key || !field || target.access.hidden.has(key)) {
-    throw appError('VALIDATION_FAILED', 'Invalid batch', [
-      { path: '/key', message: 'an upsert needs `key`: a unique field of the form' },
-    ]);
+    throw appError('VALIDATION_FAILED', 'batch.invalid', [{ path: '/key', message: 'detail.upsertKey' }]);
   }
   if (field.unique !== true) {
-    throw appError('VALIDATION_FAILED', 'Invalid batch', [
-      { path: '/key', message: `"${key}" is not a unique field, so it cannot identify a record` },
+    throw appError('VALIDATION_FAILED', 'batch.invalid', [
+      { path: '/key', message: t('detail.notUniqueKey', { key }) },
     ]);
   }
   return key;
@@ -173,7 +179,11 @@ async function existingByKey(target: FormTarget, key: string, values: unknown[])
  * Records are checked and computed concurrently, then all new ones are stored with one insert. Partial
  * mode answers a result per record; `atomic` refuses the whole batch when any record is refused.
  */
-export async function batchWrite(target: FormTarget, body: BatchBody): Promise<BatchAnswer> {
+export async function batchWrite(
+  target: FormTarget,
+  body: BatchBody,
+  locale: Locale = 'en',
+): Promise<BatchAnswer> {
   const mode = body.mode ?? 'create';
   const key = mode === 'upsert' ? upsertKey(target, body.key) : null;
   const inputs = body.records;
@@ -194,22 +204,20 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
     if (!key || !existing)
       return settle(prepareCreate(target, record, { memo }).then((p) => ({ kind: 'create', prepared: p })));
     const value = dataOf(record)[key];
-    const at = [{ path: `/data/${key}`, message: '' }];
+    const at = (message: Text) => [{ path: `/data/${key}`, message }];
     if (value === undefined || value === null || value === '') {
-      at[0] = { path: `/data/${key}`, message: 'is required to upsert by it' };
-      return { ok: false, error: appError('VALIDATION_FAILED', 'Invalid record', at) };
+      return { ok: false, error: appError('VALIDATION_FAILED', 'record.invalid', at('detail.upsertValue')) };
     }
     const id = JSON.stringify(value);
     const earlier = seen.get(id);
     if (earlier !== undefined) {
-      at[0] = { path: `/data/${key}`, message: `repeats the key of record ${earlier} of this batch` };
-      return { ok: false, error: appError('VALIDATION_FAILED', 'Invalid record', at) };
+      const repeated = at(t('detail.repeatsBatchKey', { index: earlier }));
+      return { ok: false, error: appError('VALIDATION_FAILED', 'record.invalid', repeated) };
     }
     seen.set(id, index);
     const holder = existing.get(id);
     if (holder === 'taken') {
-      at[0] = { path: `/data/${key}`, message: 'another record already has this value' };
-      return { ok: false, error: appError('CONFLICT', 'A unique value is taken', at) };
+      return { ok: false, error: appError('CONFLICT', 'record.uniqueTaken', at('detail.uniqueTaken')) };
     }
     if (holder) {
       return settle(
@@ -222,11 +230,9 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
     return settle(prepareCreate(target, record, { memo }).then((p) => ({ kind: 'create', prepared: p })));
   });
 
-  const results: BatchOutcome[] = [];
+  const results: Outcome[] = [];
   const written = new Map<number, RecordDoc>();
-  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
-    Extract<BatchResult, { ok: false }>
-  >;
+  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)]));
   if (body.atomic && refused.length > 0) refuseAll(refused, inputs.length);
   results.push(...refused);
 
@@ -244,21 +250,20 @@ export async function batchWrite(target: FormTarget, body: BatchBody): Promise<B
     creates.map((c) => c.p),
     { atomic: body.atomic === true },
   );
-  const createFailures: Array<Extract<BatchResult, { ok: false }>> = [];
+  const createFailures: Refusal[] = [];
   outcomes.forEach((outcome, n) => {
     const index = creates[n]?.i ?? -1;
     if (outcome.ok) {
       written.set(index, outcome.doc);
       results.push({ index, ok: true, action: 'created' });
-    } else if (!outcome.collateral || !body.atomic)
-      createFailures.push(failure(index, outcome.error) as Extract<BatchResult, { ok: false }>);
+    } else if (!outcome.collateral || !body.atomic) createFailures.push(failure(index, outcome.error));
   });
   if (body.atomic && createFailures.length > 0) {
     await writeBack(target, updated);
     refuseAll(createFailures, inputs.length);
   }
   results.push(...createFailures);
-  return answer(target, results, written);
+  return answer(target, results, written, locale);
 }
 
 function dataOf(record: { data?: unknown }): Record<string, unknown> {
@@ -275,7 +280,7 @@ function dataOf(record: { data?: unknown }): Record<string, unknown> {
 async function commitUpdates(
   target: FormTarget,
   updates: Array<{ i: number; p: PreparedUpdate }>,
-  results: BatchOutcome[],
+  results: Outcome[],
   written: Map<number, RecordDoc>,
   atomic: boolean,
   total: number,
@@ -289,7 +294,7 @@ async function commitUpdates(
       results.push({ index: i, ok: true, action: 'updated' });
       continue;
     }
-    const refused = failure(i, outcome.error) as Extract<BatchResult, { ok: false }>;
+    const refused = failure(i, outcome.error);
     if (!atomic) {
       results.push(refused);
       continue;
@@ -312,24 +317,26 @@ async function writeBack(target: FormTarget, updated: Array<{ p: PreparedUpdate;
  * as single updates. Partial mode answers a result per record; `atomic` checks every record first and writes
  * nothing when any is refused.
  */
-export async function batchUpdate(target: FormTarget, body: BatchUpdateBody): Promise<BatchAnswer> {
+export async function batchUpdate(
+  target: FormTarget,
+  body: BatchUpdateBody,
+  locale: Locale = 'en',
+): Promise<BatchAnswer> {
   const planned = await mapLimited(body.records, (record) => {
     if (!Types.ObjectId.isValid(record.id)) {
       return Promise.resolve<Settled<PreparedUpdate>>({
         ok: false,
-        error: appError('NOT_FOUND', 'Record not found'),
+        error: notFound('Record'),
       });
     }
     return settle(prepareUpdate(target, new Types.ObjectId(record.id), record));
   });
-  const results: BatchOutcome[] = [];
+  const results: Outcome[] = [];
   const written = new Map<number, RecordDoc>();
-  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)])) as Array<
-    Extract<BatchResult, { ok: false }>
-  >;
+  const refused = planned.flatMap((p, i) => (p.ok ? [] : [failure(i, p.error)]));
   if (body.atomic && refused.length > 0) refuseAll(refused, body.records.length);
   results.push(...refused);
   const updates = planned.flatMap((p, i) => (p.ok ? [{ i, p: p.value }] : []));
   await commitUpdates(target, updates, results, written, body.atomic === true, body.records.length);
-  return answer(target, results, written);
+  return answer(target, results, written, locale);
 }

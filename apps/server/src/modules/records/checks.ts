@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { FormAccess } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { type FormTarget, relatedAccess } from './context.js';
@@ -91,8 +91,11 @@ export async function checkRelations(
   const visible = new Set(found.filter((_, i) => i % 2 === 1).flat());
   const details: ErrorDetail[] = refs
     .filter((ref) => !(isKept(ref) ? existing : visible).has(`${ref.formKey}\u0000${ref.id}`))
-    .map((ref) => ({ path: ref.path, message: `no record ${ref.id} in form "${ref.formKey}"` }));
-  if (details.length > 0) throw appError('VALIDATION_FAILED', 'Some related records do not exist', details);
+    .map((ref) => ({
+      path: ref.path,
+      message: t('detail.noRecordInForm', { id: ref.id, form: ref.formKey }),
+    }));
+  if (details.length > 0) throw appError('VALIDATION_FAILED', 'record.unknownRelated', details);
 }
 
 /**
@@ -121,6 +124,8 @@ interface PeopleRef {
   kind: 'member' | 'department';
   id: string;
 }
+
+const PEOPLE_REF_TEXT = { member: 'detail.noMember', department: 'detail.noDepartment' } as const;
 
 function collectPeople(
   fields: readonly FieldDef[],
@@ -183,9 +188,8 @@ export async function checkPeople(target: FormTarget, data: Record<string, unkno
   ]);
   const details: ErrorDetail[] = refs
     .filter((ref) => !known.has(ref.id))
-    .map((ref) => ({ path: ref.path, message: `no ${ref.kind} ${ref.id} in this workspace` }));
-  if (details.length > 0)
-    throw appError('UNPROCESSABLE', 'Some people or departments are not in this workspace', details);
+    .map((ref) => ({ path: ref.path, message: t(PEOPLE_REF_TEXT[ref.kind], { id: ref.id }) }));
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'record.unknownPeople', details);
 }
 
 /**
@@ -211,6 +215,6 @@ export async function checkUnique(
   const taken = new Set(found.flatMap((doc) => doc.uniq ?? []));
   const details: ErrorDetail[] = entries
     .filter((entry) => taken.has(entry))
-    .map((entry) => ({ path: `/data/${entryKey(entry)}`, message: 'another record already has this value' }));
-  if (details.length > 0) throw appError('CONFLICT', 'A unique value is taken', details);
+    .map((entry) => ({ path: `/data/${entryKey(entry)}`, message: 'detail.uniqueTaken' }));
+  if (details.length > 0) throw appError('CONFLICT', 'record.uniqueTaken', details);
 }

@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import type { Caller } from '../apps/caller.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { workspaceModels } from '../workspaces/models.js';
@@ -71,7 +71,7 @@ export function mentionedIds(text: string): string[] {
 async function requireVisible(target: FormTarget, record: Types.ObjectId): Promise<void> {
   const filter = target.access.filter('view', { _id: record, deletedAt: null });
   if (!filter || !(await recordModel(target.connection).exists(filter))) {
-    throw appError('NOT_FOUND', 'Record not found');
+    throw notFound('Record');
   }
 }
 
@@ -85,8 +85,8 @@ export async function addComment(
   text: unknown,
 ): Promise<CommentView> {
   if (typeof text !== 'string' || text.trim() === '' || text.length > 10_000) {
-    throw appError('VALIDATION_FAILED', 'Invalid comment', [
-      { path: '/text', message: 'must be 1 to 10000 characters' },
+    throw appError('VALIDATION_FAILED', 'comment.invalid', [
+      { path: '/text', message: t('detail.lengthBetween', { min: 1, max: 10_000 }) },
     ]);
   }
   await requireVisible(target, record);
@@ -102,8 +102,8 @@ export async function addComment(
     if (unknown.length > 0) {
       throw appError(
         'UNPROCESSABLE',
-        'Mentions must name members of this workspace',
-        unknown.map((id) => ({ path: '/text', message: `${id.toHexString()} is not a member` })),
+        'comment.unknownMentions',
+        unknown.map((id) => ({ path: '/text', message: t('detail.notMember', { id: id.toHexString() }) })),
       );
     }
   }

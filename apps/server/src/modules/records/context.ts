@@ -1,7 +1,7 @@
 import { stripComputed, validateSubmission } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import { type FormAccess, formAccess } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, notFound } from '../../lib/errors.js';
 import type { FilterField } from '../../lib/filter-dsl/index.js';
 import { type Caller, subjectOf } from '../apps/caller.js';
 import { type AppDirectory, inputsOf, planFor } from '../forms/directory.js';
@@ -50,7 +50,7 @@ export async function openForm(
 ): Promise<FormTarget> {
   const { app, directory } = await loadFormScope(connection, caller.ws, formId);
   const form = directory.byId(formId);
-  if (!form) throw appError('NOT_FOUND', 'Form not found');
+  if (!form) throw notFound('Form');
   // The store's clock (a test's controllable one): TODAY() in formulas and record times agree with jobs.
   const now = clockNow(connection);
   const filterFields = filterFieldsOf(form.definition, formLookups(form, directory));
@@ -233,7 +233,7 @@ export function writableValues(
 /** Requires `data` to be a JSON object; anything else is a 400 at `/data`. */
 export function requireObject(data: unknown): Record<string, unknown> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw appError('VALIDATION_FAILED', 'Invalid record', [{ path: '/data', message: 'must be an object' }]);
+    throw appError('VALIDATION_FAILED', 'record.invalid', [{ path: '/data', message: 'detail.object' }]);
   }
   return data as Record<string, unknown>;
 }
@@ -250,7 +250,7 @@ export function validateData(target: FormTarget, input: Record<string, unknown>)
   // `null` clears a value: it is checked as given, then not stored.
   const issues = validateSubmission(definition as never, data);
   if (issues.length > 0 || details.length > 0)
-    throw appError('VALIDATION_FAILED', 'Invalid record', [...issueDetails(issues, '/data'), ...details]);
+    throw appError('VALIDATION_FAILED', 'record.invalid', [...issueDetails(issues, '/data'), ...details]);
   for (const key of Object.keys(data)) if (data[key] === null) delete data[key];
   normaliseValues(definition.fields, data);
   checkValidationFormulas(target, data);
@@ -286,11 +286,11 @@ function normaliseValues(fields: readonly FieldDef[], data: Record<string, unkno
 export function forbiddenDetails(keys: readonly string[]): ErrorDetail[] {
   return keys.map((key) => ({
     path: `/data/${key.replace('.', '/')}`,
-    message: 'you may not change this field',
+    message: 'detail.readOnly',
   }));
 }
 
 /** A 403 listing fields the caller may not write. */
 export function forbidden(keys: readonly string[]): never {
-  throw appError('FORBIDDEN', 'Some fields are read-only for you', forbiddenDetails(keys));
+  throw appError('FORBIDDEN', 'record.readOnlyFields', forbiddenDetails(keys));
 }

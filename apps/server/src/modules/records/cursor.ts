@@ -1,5 +1,5 @@
 import { mongo } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import type { FilterField, MongoQuery } from '../../lib/filter-dsl/index.js';
 
 const { EJSON } = mongo.BSON;
@@ -22,8 +22,8 @@ export function parseSort(raw: string | undefined, fields: ReadonlyMap<string, F
   const keys: SortKey[] = [];
   const parts = (raw ?? '-_createdAt').split(',').filter((part) => part.length > 0);
   if (parts.length > MAX_SORT_KEYS) {
-    throw appError('VALIDATION_FAILED', 'Invalid sort', [
-      { path: '/query/sort', message: `at most ${MAX_SORT_KEYS} sort keys` },
+    throw appError('VALIDATION_FAILED', 'record.invalidSort', [
+      { path: '/query/sort', message: t('detail.sortKeys', { max: MAX_SORT_KEYS }) },
     ]);
   }
   for (const part of parts) {
@@ -31,8 +31,8 @@ export function parseSort(raw: string | undefined, fields: ReadonlyMap<string, F
     const key = descending ? part.slice(1) : part;
     const field = fields.get(key);
     if (!field || field.multiple || field.kind === 'opaque') {
-      throw appError('VALIDATION_FAILED', 'Invalid sort', [
-        { path: '/query/sort', message: `cannot sort by "${key.slice(0, 80)}"` },
+      throw appError('VALIDATION_FAILED', 'record.invalidSort', [
+        { path: '/query/sort', message: t('detail.cannotSort', { key: key.slice(0, 80) }) },
       ]);
     }
     if (field.path === '_id') continue;
@@ -64,8 +64,8 @@ export function encodeCursor(doc: Record<string, unknown>, keys: readonly SortKe
 }
 
 const badCursor = () =>
-  appError('VALIDATION_FAILED', 'Invalid cursor', [
-    { path: '/query/cursor', message: 'not a cursor of this list and sort; start again without it' },
+  appError('VALIDATION_FAILED', 'record.invalidCursor', [
+    { path: '/query/cursor', message: 'detail.foreignCursor' },
   ]);
 
 /** Values that never reach a query as operators: cursors are client-held, so check what comes back. */

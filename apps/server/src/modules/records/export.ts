@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
 import { recordViews } from './context.js';
@@ -51,8 +51,8 @@ function pickColumns(visible: readonly FieldDef[], raw: string): FieldDef[] {
   const keys = raw.split(',').filter((k) => k.length > 0);
   const unknown = keys.filter((k) => !byKey.has(k));
   if (unknown.length > 0) {
-    throw appError('VALIDATION_FAILED', 'Invalid fields', [
-      { path: '/query/fields', message: `unknown field(s): ${unknown.join(', ').slice(0, 200)}` },
+    throw appError('VALIDATION_FAILED', 'record.invalidFields', [
+      { path: '/query/fields', message: t('detail.unknownFields', { fields: unknown.slice(0, 20) }) },
     ]);
   }
   return keys.map((k) => byKey.get(k) as FieldDef);
@@ -67,11 +67,11 @@ export async function exportRecords(
   format: 'csv' | 'xlsx',
   view: ExportView = {},
 ): Promise<ExportFile> {
-  if (!target.access.canExport) throw appError('FORBIDDEN', 'You may not export records of this form');
+  if (!target.access.canExport) throw appError('FORBIDDEN', 'record.mayNotExport');
   const filter = compileQueryFilter(target, view.filter);
   const search = searchFilter(target, view.q);
   const scoped = target.access.filter('view', flatten([{ deletedAt: null }, filter, search]));
-  if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
+  if (!scoped) throw appError('FORBIDDEN', 'record.mayNotView');
   const sort = view.sort ? sortDocument(parseSort(view.sort, target.queryFields)) : { _id: 1 as const };
   const docs = await recordModel(target.connection)
     .find(scoped)
@@ -79,7 +79,7 @@ export async function exportRecords(
     .limit(MAX_EXPORT_ROWS + 1)
     .lean<RecordDoc[]>();
   if (docs.length > MAX_EXPORT_ROWS) {
-    throw appError('PAYLOAD_TOO_LARGE', `An export holds at most ${MAX_EXPORT_ROWS} records; add a filter`);
+    throw appError('PAYLOAD_TOO_LARGE', t('export.tooManyRows', { max: MAX_EXPORT_ROWS }));
   }
   const visible = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
   const columns = view.fields ? pickColumns(visible, view.fields) : visible;

@@ -1,5 +1,5 @@
 import type { Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { generationOf, readCache } from '../../lib/read-cache.js';
 import type { AppDoc } from '../apps/model.js';
 import { appModel } from '../apps/model.js';
@@ -51,7 +51,7 @@ export async function loadFormScope(
   let appId = cache.appOf.get(formKey);
   if (!appId) {
     const doc = await formModel(connection).findOne({ ws, _id: formId }, { app: 1 }).lean();
-    if (!doc) throw appError('NOT_FOUND', 'Form not found');
+    if (!doc) throw notFound('Form');
     appId = doc.app;
     remember(cache.appOf, formKey, appId);
   }
@@ -90,7 +90,7 @@ export async function loadAppScope(
       )
       .toArray(),
   ]);
-  if (!app) throw appError('NOT_FOUND', 'App not found');
+  if (!app) throw notFound('App');
   let directory = cache.directories.get(appKey);
   if (
     !directory ||

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type Connection, type Model, Schema, Types } from 'mongoose';
-import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
+import { type ErrorDetail, isAppError, notFound, renderDetails, type Text } from '../../lib/errors.js';
+import { type Locale, render } from '../../lib/messages/index.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { publishImportProgress } from '../realtime/bus.js';
 import type { FormTarget } from './context.js';
@@ -10,6 +11,7 @@ import {
   type ImportRequest,
   importRecords,
   planImport,
+  renderRowErrors,
 } from './import.js';
 import type { UndoEntry } from './import-undo.js';
 import { storeWrites } from './import-writes.js';
@@ -41,7 +43,10 @@ export interface ImportJobDoc {
   skipped: number;
   errorCount: number;
   errors: ImportReport['errors'];
-  error: { code: string; message: string; details?: ErrorDetail[] } | null;
+  /** Why the job failed, as text rendered when read (stored as plain data). */
+  error: { code: string; text: Text; details?: ErrorDetail[] } | null;
+  /** The language of the request that started the job, for the progress events its sockets get. */
+  locale: Locale;
   /** The import wrote records and kept how to take them back (`POST .../imports/:job/undo`). */
   undoable?: boolean;
   /** Set while an undo runs, so two cannot run at once. */
@@ -72,6 +77,7 @@ const jobSchema = new Schema<ImportJobDoc>(
     errorCount: Number,
     errors: { type: Schema.Types.Mixed, default: () => [] },
     error: { type: Schema.Types.Mixed, default: null },
+    locale: { type: String, default: 'en' },
     undoable: Boolean,
     undoing: Boolean,
     undoneAt: Date,
@@ -112,8 +118,8 @@ export interface ImportJobView {
   skipped: number;
   errorCount: number;
   /** Bad rows (the first 1,000), as a synchronous import reports them. */
-  errors?: ImportReport['errors'];
-  error: ImportJobDoc['error'];
+  errors?: ReturnType<typeof renderRowErrors>;
+  error: { code: string; message: string; details?: ReturnType<typeof renderDetails> } | null;
   /** The import can be taken back (it wrote records and was not undone yet). */
   undoable: boolean;
   /** When it was undone, with the writes that could not be (others had changed those records). */
@@ -122,8 +128,11 @@ export interface ImportJobView {
   finishedAt: string | null;
 }
 
-function viewOf(doc: ImportJobDoc, withErrors: boolean): ImportJobView {
+function viewOf(doc: ImportJobDoc, withErrors: boolean, locale: Locale): ImportJobView {
   const stale = doc.status === 'running' && Date.now() - doc.updatedAt.getTime() > STALE_MS;
+  const error: ImportJobDoc['error'] = stale
+    ? { code: 'STORE_UNAVAILABLE', text: 'import.interrupted' }
+    : doc.error;
   return {
     jobId: doc._id.toHexString(),
     form: doc.form.toHexString(),
@@ -137,10 +146,12 @@ function viewOf(doc: ImportJobDoc, withErrors: boolean): ImportJobView {
     updated: doc.updated,
     skipped: doc.skipped,
     errorCount: doc.errorCount,
-    ...(withErrors ? { errors: doc.errors } : {}),
-    error: stale
-      ? { code: 'STORE_UNAVAILABLE', message: 'The import was interrupted: the server running it stopped' }
-      : doc.error,
+    ...(withErrors ? { errors: renderRowErrors(doc.errors, locale) } : {}),
+    error: error && {
+      code: error.code,
+      message: render(error.text, locale),
+      ...(error.details ? { details: renderDetails(error.details, locale) } : {}),
+    },
     undoable: doc.undoable === true && !doc.undoing,
     undone: doc.undoneAt ? { at: doc.undoneAt.toISOString(), kept: doc.undoFailures ?? 0 } : null,
     createdAt: doc.createdAt.toISOString(),
@@ -149,12 +160,17 @@ function viewOf(doc: ImportJobDoc, withErrors: boolean): ImportJobView {
 }
 
 /** One job, for its starter or a workspace owner/admin; 404 for anyone else and for other workspaces. */
-export async function getImportJob(connection: Connection, caller: Caller, id: Types.ObjectId) {
+export async function getImportJob(
+  connection: Connection,
+  caller: Caller,
+  id: Types.ObjectId,
+  locale: Locale,
+) {
   const doc = await importJobModel(connection).findOne({ _id: id, ws: caller.ws }).lean<ImportJobDoc>();
   if (!doc || (!doc.user.equals(caller.userId) && !isAdmin(caller))) {
-    throw appError('NOT_FOUND', 'Import not found');
+    throw notFound('Import');
   }
-  return viewOf(doc, true);
+  return viewOf(doc, true, locale);
 }
 
 /** Imports running on this server; stopping them on shutdown undoes all-or-nothing ones. */
@@ -172,7 +188,7 @@ export class ImportJobs {
   }
 
   /** Stores the job and starts it in the background; answers its id at once. */
-  async start(target: FormTarget, request: ImportRequest): Promise<{ jobId: string }> {
+  async start(target: FormTarget, request: ImportRequest, locale: Locale): Promise<{ jobId: string }> {
     // The cheap refusals answer the request itself, as a synchronous import would.
     planImport(target, request);
     const now = new Date();
@@ -193,6 +209,7 @@ export class ImportJobs {
       errorCount: 0,
       errors: [],
       error: null,
+      locale,
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
@@ -221,7 +238,7 @@ export class ImportJobs {
       publishImportProgress(this.connection, {
         ws: state.ws.toHexString(),
         user: state.user.toHexString(),
-        payload: viewOf(state, false),
+        payload: viewOf(state, false, state.locale),
       });
     // Writes and events go out in order, one at a time; the event follows the stored state it reports.
     const flush = () => {
@@ -261,8 +278,8 @@ export class ImportJobs {
     } catch (error) {
       if (!isAppError(error)) this.log.error({ err: error, job: doc._id.toHexString() }, 'import job failed');
       failure = isAppError(error)
-        ? { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }
-        : { code: 'STORE_UNAVAILABLE', message: 'The import failed in the store; nothing more was written' };
+        ? { code: error.code, text: error.text, ...(error.details ? { details: error.details } : {}) }
+        : { code: 'STORE_UNAVAILABLE', text: 'import.storeFailedJob' };
     }
     flush();
     await chain;

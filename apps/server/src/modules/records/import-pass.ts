@@ -74,7 +74,7 @@ async function checkRow(
     return { line, data, ...(existing ? { existing } : {}), checked, details };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    details.push(...(error.details ?? [{ path: '', message: error.message }]));
+    details.push(...(error.details ?? [{ path: '', message: error.text }]));
     return { line, data, ...(existing ? { existing } : {}), details };
   }
 }

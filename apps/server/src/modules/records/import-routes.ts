@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { requestLocale } from '../../lib/error-handler.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { recordAudit } from '../audit/service.js';
 import type { FormTarget } from './context.js';
-import { type ImportRequest, importRecords } from './import.js';
+import { type ImportRequest, importRecords, renderReport } from './import.js';
 import { getImportJob, ImportJobs } from './import-jobs.js';
 import { previewImport } from './import-preview.js';
 import { undoImportJob } from './import-writes.js';
@@ -51,8 +52,9 @@ export async function recordImportRoutes(app: AppInstance, target: OpenTarget): 
     async (request, reply) => {
       const body = request.body as ImportRequest;
       const form = await target(request);
-      if (ImportJobs.wanted(body)) return reply.status(202).send(await imports.start(form, body));
-      return importRecords(form, body);
+      const locale = requestLocale(request);
+      if (ImportJobs.wanted(body)) return reply.status(202).send(await imports.start(form, body, locale));
+      return renderReport(await importRecords(form, body), locale);
     },
   );
 
@@ -104,6 +106,12 @@ export async function recordImportRoutes(app: AppInstance, target: OpenTarget): 
         params: Type.Object({ ws: Type.String(), job: Type.String() }),
       },
     },
-    async (request) => getImportJob(connection, callerOf(request), parseId(request.params.job, 'Import')),
+    async (request) =>
+      getImportJob(
+        connection,
+        callerOf(request),
+        parseId(request.params.job, 'Import'),
+        requestLocale(request),
+      ),
   );
 }

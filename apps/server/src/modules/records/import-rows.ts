@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import { type FormTarget, relatedAccess } from './context.js';
 import { recordModel } from './model.js';
@@ -25,8 +25,8 @@ export async function readRows(request: {
   try {
     await book.xlsx.load(Buffer.from(request.content, 'base64') as unknown as ArrayBuffer);
   } catch {
-    throw appError('VALIDATION_FAILED', 'Invalid file', [
-      { path: '/content', message: 'is not an XLSX file' },
+    throw appError('VALIDATION_FAILED', 'import.invalidFile', [
+      { path: '/content', message: 'detail.notXlsx' },
     ]);
   }
   const sheet = book.worksheets[0];
@@ -109,8 +109,8 @@ export async function resolveRelations(
           path: `/rows/${line}/${field.key}`,
           message:
             found.length > 1
-              ? `"${String(name)}" names several records`
-              : `no record named "${String(name)}"`,
+              ? t('detail.nameAmbiguous', { name: String(name) })
+              : t('detail.nameUnknown', { name: String(name) }),
         });
       }
     }

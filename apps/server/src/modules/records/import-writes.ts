@@ -1,5 +1,5 @@
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { openForm } from './context.js';
 import { type ImportJobDoc, importJobModel } from './import-jobs.js';
@@ -80,15 +80,13 @@ export async function undoImportJob(
 ): Promise<UndoResult> {
   const Jobs = importJobModel(connection);
   const job = await Jobs.findOne({ _id: id, ws: caller.ws }).lean<ImportJobDoc>();
-  if (!job || (!job.user.equals(caller.userId) && !isAdmin(caller)))
-    throw appError('NOT_FOUND', 'Import not found');
+  if (!job || (!job.user.equals(caller.userId) && !isAdmin(caller))) throw notFound('Import');
   // One undo at a time: the flag is claimed by a single guarded update.
   const claimed = await Jobs.findOneAndUpdate(
     { _id: id, ws: caller.ws, status: 'done', undoable: true, undoing: { $ne: true } },
     { $set: { undoing: true } },
   ).lean();
-  if (!claimed)
-    throw appError('CONFLICT', 'This import cannot be undone (it is running, wrote nothing, or was undone)');
+  if (!claimed) throw appError('CONFLICT', 'import.notUndoable');
   const target = await openForm(connection, caller, job.form);
   const stored = await writes(connection).find({ ws: caller.ws, job: id }).sort({ seq: 1 }).toArray();
   const entries: UndoEntry[] = stored.map((w) =>

@@ -1,4 +1,12 @@
-import { appError, type ErrorDetail, isAppError } from '../../lib/errors.js';
+import {
+  appError,
+  type ErrorDetail,
+  isAppError,
+  type RenderedDetail,
+  renderDetails,
+  t,
+} from '../../lib/errors.js';
+import type { Locale } from '../../lib/messages/index.js';
 import { type FieldDef, isComputed } from '../forms/meta.js';
 import { holdRecordChanges } from '../realtime/bus.js';
 import type { FormTarget } from './context.js';
@@ -60,9 +68,22 @@ export interface ImportReport {
   errors: Array<{ row: number; details: ErrorDetail[] }>;
 }
 
+/** Bad rows as the client reads them, in `locale`. */
+export function renderRowErrors(
+  errors: ImportReport['errors'],
+  locale: Locale,
+): Array<{ row: number; details: RenderedDetail[] }> {
+  return errors.map((e) => ({ row: e.row, details: renderDetails(e.details, locale) }));
+}
+
+/** A report as the client reads it, in `locale`. */
+export function renderReport(report: ImportReport, locale: Locale) {
+  return { ...report, errors: renderRowErrors(report.errors, locale) };
+}
+
 const MAX_ROWS = 10_000;
 function stopIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw appError('STORE_UNAVAILABLE', 'The server stopped during the import');
+  if (signal?.aborted) throw appError('STORE_UNAVAILABLE', 'import.serverStopped');
 }
 
 function progressOf(report: ImportReport, phase: ImportProgress['phase'], done: number): ImportProgress {
@@ -84,7 +105,7 @@ function duplicateDetails(
     const key = `${field.key}\u0000${JSON.stringify(value)}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, line);
-    else details.push({ path: `/rows/${line}/${field.key}`, message: `row ${first} has the same value` });
+    else details.push({ path: `/rows/${line}/${field.key}`, message: t('detail.sameAsRow', { row: first }) });
   }
   return details;
 }
@@ -95,12 +116,12 @@ function duplicateDetails(
  * answer the request itself.
  */
 export function planImport(target: FormTarget, request: ImportRequest) {
-  if (!target.access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
+  if (!target.access.canSubmit) throw appError('FORBIDDEN', 'record.mayNotAdd');
   const fields = target.form.definition.fields.filter((f) => !f.hidden && !isComputed(f));
   const upsertField = request.upsertBy ? fields.find((f) => f.key === request.upsertBy) : undefined;
   if (request.upsertBy && !upsertField?.unique) {
-    throw appError('VALIDATION_FAILED', 'Invalid import', [
-      { path: '/upsertBy', message: 'must name a unique field' },
+    throw appError('VALIDATION_FAILED', 'import.invalid', [
+      { path: '/upsertBy', message: 'detail.uniqueField' },
     ]);
   }
   const byHeader = new Map<string, FieldDef>();
@@ -118,8 +139,8 @@ export function planImport(target: FormTarget, request: ImportRequest) {
     }
     const field = fields.find((f) => f.key === key);
     if (!field)
-      throw appError('VALIDATION_FAILED', 'Invalid mapping', [
-        { path: `/mapping/${header}`, message: `unknown field "${key}"` },
+      throw appError('VALIDATION_FAILED', 'import.invalidMapping', [
+        { path: `/mapping/${header}`, message: t('detail.unknownField', { field: key }) },
       ]);
     byHeader.set(header, field);
   }
@@ -143,7 +164,7 @@ export async function importRecords(
   target = { ...target, origin: { via: 'import' } };
   const { fields, upsertField, byHeader } = planImport(target, request);
   const rows = await readRows(request);
-  if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_ROWS} rows`);
+  if (rows.length > MAX_ROWS) throw appError('PAYLOAD_TOO_LARGE', t('import.tooManyRows', { max: MAX_ROWS }));
 
   const report: ImportReport = {
     dryRun: request.dryRun === true,
@@ -180,7 +201,7 @@ export async function importRecords(
   if (request.mode !== 'skip' && report.errors.length > 0) {
     throw appError(
       'UNPROCESSABLE',
-      `${report.errors.length} row(s) cannot be imported; nothing was written`,
+      t('import.rowsRefused', { count: report.errors.length }),
       report.errors.flatMap((e) => e.details).slice(0, 200),
     );
   }
@@ -200,7 +221,7 @@ export async function importRecords(
         // Skip mode: a row whose write fails (a concurrent change) is one more bad row.
         report.errors.push({
           row: row.line,
-          details: rowDetails(error.details ?? [{ path: '', message: error.message }], row.line),
+          details: rowDetails(error.details ?? [{ path: '', message: error.text }], row.line),
         });
         report.valid -= 1;
         report.skipped += 1;
@@ -220,11 +241,11 @@ export async function importRecords(
     const failures = await undoImport(target, undo);
     const row = (error as { row?: number }).row;
     // Only the catalogue's messages reach clients; a store failure is described, not quoted.
-    const reason = isAppError(error) ? error.message : 'the store failed';
-    const kept = failures > 0 ? `; ${failures} row(s) changed meanwhile by others could not be undone` : '';
+    const reason = isAppError(error) ? error.text : t('import.storeFailed');
+    const undone = row ? t('import.rowFailed', { row, reason }) : t('import.failed', { reason });
     throw appError(
       isAppError(error) && error.code === 'STORE_UNAVAILABLE' ? 'STORE_UNAVAILABLE' : 'UNPROCESSABLE',
-      `${row ? `Row ${row} could not be written (${reason})` : reason}; the rows written before it were undone${kept}`,
+      failures > 0 ? t('import.partlyUndone', { undone, failures }) : undone,
       isAppError(error) && error.details && row ? rowDetails(error.details, row) : undefined,
     );
   }

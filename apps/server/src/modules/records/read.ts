@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import { compileFilter } from '../../lib/filter-dsl/index.js';
 import { isAdmin } from '../apps/caller.js';
 import { type FormTarget, type RecordView, recordViews, visibleData } from './context.js';
@@ -34,8 +34,8 @@ function parseFilter(raw: string | undefined): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw appError('VALIDATION_FAILED', 'Invalid filter', [
-      { path: '/query/filter', message: 'is not valid JSON' },
+    throw appError('VALIDATION_FAILED', 'filter.invalid', [
+      { path: '/query/filter', message: 'detail.notJson' },
     ]);
   }
 }
@@ -94,8 +94,8 @@ function projection(target: FormTarget, raw: string | undefined): Record<string,
   );
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw appError('VALIDATION_FAILED', 'Invalid fields', [
-      { path: '/query/fields', message: `unknown field(s): ${unknown.join(', ').slice(0, 200)}` },
+    throw appError('VALIDATION_FAILED', 'record.invalidFields', [
+      { path: '/query/fields', message: t('detail.unknownFields', { fields: unknown.slice(0, 20) }) },
     ]);
   }
   const out: Record<string, 1> = {};
@@ -134,8 +134,7 @@ function projected(raw: string | undefined): Set<string> | undefined {
  * through) is and-ed with the access scope; sorted with `_id` last; paginated by an opaque cursor.
  */
 export async function listRecords(target: FormTarget, query: ListQuery): Promise<RecordPage> {
-  if (query.deleted && !isAdmin(target.caller))
-    throw appError('FORBIDDEN', 'Only owners and admins see deleted records');
+  if (query.deleted && !isAdmin(target.caller)) throw appError('FORBIDDEN', 'record.deletedAdminsOnly');
   const filter = compileQueryFilter(target, query.filter);
   const search = searchFilter(target, query.q);
   const keys = parseSort(query.sort, target.queryFields);
@@ -144,7 +143,7 @@ export async function listRecords(target: FormTarget, query: ListQuery): Promise
   if (Object.keys(search).length > 0) clauses.push(search);
   if (query.cursor) clauses.push(afterCursor(query.cursor, keys));
   const scoped = target.access.filter('view', flatten(clauses));
-  if (!scoped) throw appError('FORBIDDEN', 'You may not view records of this form');
+  if (!scoped) throw appError('FORBIDDEN', 'record.mayNotView');
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const docs = await recordModel(target.connection)
     .find(scoped, projection(target, query.fields))
@@ -210,7 +209,7 @@ export interface HistoryEntry {
 export async function recordHistory(target: FormTarget, id: Types.ObjectId): Promise<HistoryEntry[]> {
   const filter = target.access.filter('view', { _id: id });
   const visible = filter ? await recordModel(target.connection).exists(filter) : null;
-  if (!visible) throw appError('NOT_FOUND', 'Record not found');
+  if (!visible) throw notFound('Record');
   const entries = await historyModel(target.connection)
     .find({ ws: target.caller.ws, record: id })
     .sort({ v: 1, _id: 1 })

@@ -180,7 +180,11 @@ describe('create', () => {
     );
     const missing = await create({ qty: 1 });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error.details).toContainEqual({ path: '/data/title', message: 'is required' });
+    expect(missing.json().error.details).toContainEqual({
+      path: '/data/title',
+      message: 'title is required',
+      code: 'schema.required',
+    });
     const subform = await create({ title: 'S', items: [{ n: 1 }] });
     expect(subform.statusCode).toBe(400);
     expect(subform.json().error.details.map((d: { path: string }) => d.path)).toContain('/data/items/0/sku');

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { requestLocale } from '../../lib/error-handler.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { BATCH_LIMIT, batchUpdate, batchWrite } from './batch.js';
 import { addComment, listComments, listMentions } from './comments.js';
@@ -69,7 +70,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         ),
       },
     },
-    async (request) => batchWrite(await target(request), request.body),
+    async (request) => batchWrite(await target(request), request.body, requestLocale(request)),
   );
 
   app.patch(
@@ -94,7 +95,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         ),
       },
     },
-    async (request) => batchUpdate(await target(request), request.body),
+    async (request) => batchUpdate(await target(request), request.body, requestLocale(request)),
   );
 
   app.get(

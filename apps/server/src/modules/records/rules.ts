@@ -1,10 +1,17 @@
 import {
+  type Detail,
   effectiveDefinition as runtimeEffectiveDefinition,
   validationFailures,
 } from '@formloom/form-runtime';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, localizedText } from '../../lib/errors.js';
 import type { FormDefinition } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
+
+/** A form-runtime detail as an error detail worded per client (its data, not its English message). */
+function translatable(detail: Detail): ErrorDetail {
+  if (detail.code === 'required') return { path: detail.path, message: 'detail.required' };
+  return { path: detail.path, message: detail.text ? localizedText(detail.text) : 'detail.invalid' };
+}
 
 /**
  * The definition a submission is validated with: a field whose `visibleWhen` is false for these values
@@ -17,7 +24,7 @@ export function effectiveDefinition(
   data: Record<string, unknown>,
 ): { definition: FormDefinition; details: ErrorDetail[] } {
   const result = runtimeEffectiveDefinition(target.form.definition, target.plan, data, target.now);
-  return { definition: result.definition as FormDefinition, details: result.details };
+  return { definition: result.definition as FormDefinition, details: result.details.map(translatable) };
 }
 
 /**
@@ -26,6 +33,6 @@ export function effectiveDefinition(
  * message itself. 400 with every failing field, rows' at `/data/<subform>/<row>/<column>`.
  */
 export function checkValidationFormulas(target: FormTarget, data: Record<string, unknown>): void {
-  const details = validationFailures(target.plan, data, target.now);
-  if (details.length > 0) throw appError('VALIDATION_FAILED', 'Invalid record', details);
+  const details = validationFailures(target.plan, data, target.now).map(translatable);
+  if (details.length > 0) throw appError('VALIDATION_FAILED', 'record.invalid', details);
 }

@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, type Text, t } from '../../lib/errors.js';
 import type { FormTarget } from './context.js';
 import { parseSort } from './cursor.js';
 import { compileQueryFilter, searchFilter } from './read.js';
@@ -66,8 +66,8 @@ function view(doc: SavedViewDoc): SavedView {
   };
 }
 
-function invalid(path: string, message: string): never {
-  throw appError('VALIDATION_FAILED', 'Invalid view', [{ path, message }]);
+function invalid(path: string, message: Text): never {
+  throw appError('VALIDATION_FAILED', 'view.invalid', [{ path, message }]);
 }
 
 /**
@@ -77,15 +77,15 @@ function invalid(path: string, message: string): never {
  */
 function checkView(target: FormTarget, name: unknown, config: unknown): { name: string; config: ViewConfig } {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 100)
-    invalid('/name', 'must be 1 to 100 characters');
+    invalid('/name', t('detail.lengthBetween', { min: 1, max: 100 }));
   if (config === null || typeof config !== 'object' || Array.isArray(config))
-    invalid('/config', 'must be an object');
+    invalid('/config', 'detail.object');
   const c = config as Record<string, unknown>;
   const extra = Object.keys(c).filter((k) => !['columns', 'filter', 'sort', 'q'].includes(k));
-  if (extra.length > 0) invalid(`/config/${extra[0]}`, 'is not a known property');
+  if (extra.length > 0) invalid(`/config/${extra[0]}`, 'detail.unknownProperty');
   const columns = c.columns ?? [];
   if (!Array.isArray(columns) || columns.length > 200 || !columns.every((k) => typeof k === 'string'))
-    invalid('/config/columns', 'must be a list of field keys');
+    invalid('/config/columns', 'detail.fieldKeys');
   columns.forEach((key, i) => {
     if (
       !target.queryFields.has(key as string) &&
@@ -93,18 +93,18 @@ function checkView(target: FormTarget, name: unknown, config: unknown): { name: 
         (f) => f.key === key && !f.hidden && !target.access.hidden.has(f.key),
       )
     )
-      invalid(`/config/columns/${i}`, `unknown field "${String(key).slice(0, 80)}"`);
+      invalid(`/config/columns/${i}`, t('detail.unknownField', { field: String(key).slice(0, 80) }));
   });
   const filter = c.filter ?? null;
   if (filter !== null) compileQueryFilter(target, JSON.stringify(filter));
   const sort = c.sort ?? null;
   if (sort !== null) {
-    if (typeof sort !== 'string' || sort.length > 300) invalid('/config/sort', 'must be a sort');
+    if (typeof sort !== 'string' || sort.length > 300) invalid('/config/sort', 'detail.sort');
     parseSort(sort, target.queryFields);
   }
   const q = c.q ?? null;
   if (q !== null) {
-    if (typeof q !== 'string' || q.length > 200) invalid('/config/q', 'must be at most 200 characters');
+    if (typeof q !== 'string' || q.length > 200) invalid('/config/q', t('detail.maxChars', { max: 200 }));
     searchFilter(target, q);
   }
   return {
@@ -114,7 +114,7 @@ function checkView(target: FormTarget, name: unknown, config: unknown): { name: 
 }
 
 function requireViewer(target: FormTarget): void {
-  if (!target.access.can('view')) throw appError('FORBIDDEN', 'You may not view records of this form');
+  if (!target.access.can('view')) throw appError('FORBIDDEN', 'record.mayNotView');
 }
 
 /** The caller's views of a form, by name. */
@@ -145,7 +145,7 @@ export async function createView(
     user: target.caller.userId,
     form: target.form.id,
   });
-  if (count >= MAX_VIEWS) throw appError('UNPROCESSABLE', `At most ${MAX_VIEWS} views per form`);
+  if (count >= MAX_VIEWS) throw appError('UNPROCESSABLE', t('view.tooMany', { max: MAX_VIEWS }));
   try {
     const doc = await Views.create({
       ws: target.caller.ws,
@@ -156,9 +156,7 @@ export async function createView(
     return view(doc.toObject());
   } catch (error) {
     if (duplicate(error))
-      throw appError('CONFLICT', 'You already have a view with this name', [
-        { path: '/name', message: 'is taken' },
-      ]);
+      throw appError('CONFLICT', 'view.nameTaken', [{ path: '/name', message: 'detail.taken' }]);
     throw error;
   }
 }
@@ -179,13 +177,11 @@ export async function updateView(
         { returnDocument: 'after' },
       )
       .lean<SavedViewDoc>();
-    if (!doc) throw appError('NOT_FOUND', 'View not found');
+    if (!doc) throw notFound('View');
     return view(doc);
   } catch (error) {
     if (duplicate(error))
-      throw appError('CONFLICT', 'You already have a view with this name', [
-        { path: '/name', message: 'is taken' },
-      ]);
+      throw appError('CONFLICT', 'view.nameTaken', [{ path: '/name', message: 'detail.taken' }]);
     throw error;
   }
 }
@@ -198,5 +194,5 @@ export async function deleteView(target: FormTarget, id: Types.ObjectId): Promis
     user: target.caller.userId,
     form: target.form.id,
   });
-  if (removed.deletedCount === 0) throw appError('NOT_FOUND', 'View not found');
+  if (removed.deletedCount === 0) throw notFound('View');
 }

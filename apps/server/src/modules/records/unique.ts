@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
 import { formModel } from '../forms/model.js';
 import { type RecordDoc, recordModel } from './model.js';
@@ -82,8 +82,8 @@ export function uniqueConflict(error: unknown): Error | undefined {
   if (e?.code !== 11000) return undefined;
   const entry = e.keyValue?.uniq;
   if (typeof entry !== 'string') return undefined;
-  return appError('CONFLICT', 'A unique value is taken', [
-    { path: `/data/${entryKey(entry)}`, message: 'another record already has this value' },
+  return appError('CONFLICT', 'record.uniqueTaken', [
+    { path: `/data/${entryKey(entry)}`, message: 'detail.uniqueTaken' },
   ]);
 }
 
@@ -165,8 +165,8 @@ export async function backfillUnique(
         continue;
       }
       const index = definition.fields.findIndex((field) => field.key === entryKey(entry));
-      throw appError('CONFLICT', `Stored records repeat values of "${entryKey(entry)}"`, [
-        { path: `/fields/${index}/unique`, message: 'stored records already repeat values of this field' },
+      throw appError('CONFLICT', t('form.uniqueRepeats', { field: entryKey(entry) }), [
+        { path: `/fields/${index}/unique`, message: 'detail.uniqueRepeats' },
       ]);
     }
   }
@@ -187,7 +187,7 @@ export async function backfillUnique(
     for (let i = 0; i < ops.length; i += 1000) {
       await Records.bulkWrite(ops.slice(i, i + 1000), { ordered: false }).catch((error: unknown) => {
         if (!isDuplicateBulk(error)) throw error;
-        if (strict) throw appError('CONFLICT', 'Records of this form were written meanwhile; publish again');
+        if (strict) throw appError('CONFLICT', 'form.writtenMeanwhile');
         duplicates += duplicateCount(error);
       });
     }

@@ -1,5 +1,5 @@
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import { groupInsert } from '../../lib/group-insert.js';
 import { isAdmin } from '../apps/caller.js';
 import { attachFiles, checkFiles } from '../files/attach.js';
@@ -157,7 +157,7 @@ export async function prepareCreate(
   options: { takeSerials?: boolean; memo?: Map<string, Promise<unknown>> } = {},
 ): Promise<PreparedCreate> {
   const { access, caller, form, connection } = target;
-  if (!access.canSubmit) throw appError('FORBIDDEN', 'You may not add records to this form');
+  if (!access.canSubmit) throw appError('FORBIDDEN', 'record.mayNotAdd');
   const input = requireObject(body.data ?? {});
   const denied = access.forbiddenWrites(input);
   if (denied.length > 0) forbidden(denied);
@@ -213,10 +213,7 @@ export async function prepareCreate(
  */
 export type CreateOutcome = { ok: true; doc: RecordDoc } | { ok: false; error: unknown; collateral?: true };
 
-const NOT_WRITTEN = appError(
-  'CONFLICT',
-  'Not written: another record of this all-or-nothing batch was refused',
-);
+const NOT_WRITTEN = appError('CONFLICT', 'batch.notWritten');
 
 /** The driver's write errors of an unordered insertMany, by index. */
 function writeErrorsOf(error: unknown): Map<number, unknown> | undefined {
@@ -237,7 +234,7 @@ async function conflictOf(target: FormTarget, doc: RecordDoc, reason: unknown): 
   } catch (error) {
     return error;
   }
-  return appError('CONFLICT', 'A unique value is taken');
+  return appError('CONFLICT', 'record.uniqueTaken');
 }
 
 /**
@@ -359,6 +356,8 @@ function historyEntry(
   };
 }
 
+const MAY_NOT = { edit: 'record.mayNotEdit', delete: 'record.mayNotDelete' } as const;
+
 /** A record the caller may act on, or 404 (also for records of other forms and workspaces). */
 async function findScoped(
   target: FormTarget,
@@ -373,10 +372,10 @@ async function findScoped(
   if (action !== 'view' && !deleted) {
     const view = target.access.filter('view', { _id: id, deletedAt: null });
     if (view && (await recordModel(target.connection).exists(view))) {
-      throw appError('FORBIDDEN', `You may not ${action} this record`);
+      throw appError('FORBIDDEN', MAY_NOT[action]);
     }
   }
-  throw appError('NOT_FOUND', 'Record not found');
+  throw notFound('Record');
 }
 
 /** Reads one record the caller may view. */
@@ -403,16 +402,13 @@ export async function prepareUpdate(
 ): Promise<PreparedUpdate> {
   const { access, form, connection } = target;
   if (typeof body.v !== 'number') {
-    throw appError('VALIDATION_FAILED', 'Invalid update', [
-      { path: '/v', message: 'the version you edited is required' },
+    throw appError('VALIDATION_FAILED', 'record.invalidUpdate', [
+      { path: '/v', message: 'detail.versionRequired' },
     ]);
   }
   const current = await findScoped(target, 'edit', id);
   if (current.v !== body.v) {
-    throw appError(
-      'CONFLICT',
-      `The record was changed meanwhile (now version ${current.v}); reload it and try again`,
-    );
+    throw appError('CONFLICT', t('record.staleVersion', { v: current.v }));
   }
   const patch = requireObject(body.data ?? {});
   // Every named key counts, changed or not: refusing only changed values would answer 200 for a hidden
@@ -460,7 +456,7 @@ export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate)
     .catch((error: unknown) => {
       throw uniqueConflict(error) ?? error;
     });
-  if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  if (!updated) throw appError('CONFLICT', 'record.changedMeanwhile');
   await settleFiles(target, current, updated, files);
   const changes = diffData(current.data, data);
   if (changes.length > 0 || current.formVersion !== form.version) {
@@ -505,8 +501,7 @@ export async function setDeleted(
   deleted: boolean,
 ): Promise<RecordView> {
   const { caller, form, connection } = target;
-  if (!deleted && !isAdmin(caller))
-    throw appError('FORBIDDEN', 'Only workspace owners and admins restore records');
+  if (!deleted && !isAdmin(caller)) throw appError('FORBIDDEN', 'record.restoreAdminsOnly');
   const current = deleted
     ? await findScoped(target, 'delete', id)
     : await findScoped(target, 'view', id, true);
@@ -528,7 +523,7 @@ export async function setDeleted(
       // Restoring a record whose unique value another live record took meanwhile.
       throw uniqueConflict(error) ?? error;
     });
-  if (!updated) throw appError('CONFLICT', 'The record was changed meanwhile; reload it and try again');
+  if (!updated) throw appError('CONFLICT', 'record.changedMeanwhile');
   await historyModel(connection).collection.insertOne(
     historyEntry(target, current._id, updated.v, deleted ? 'delete' : 'restore', []),
   );

@@ -186,8 +186,12 @@ describe('POST /workspaces/:ws/reports/query', () => {
     });
     expect(unfit.statusCode).toBe(422);
     expect(unfit.json().error.details).toEqual([
-      { path: '/widget/dimensions/0/field', message: 'unknown field "nope"' },
-      { path: '/widget/measures/0/field', message: 'sum does not apply to a text field' },
+      { path: '/widget/dimensions/0/field', message: 'unknown field "nope"', code: 'report.unknownField' },
+      {
+        path: '/widget/measures/0/field',
+        message: 'sum does not apply to a text field',
+        code: 'report.aggregateKind',
+      },
     ]);
   });
 

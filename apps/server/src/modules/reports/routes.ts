@@ -58,7 +58,7 @@ export async function sendWidgetExport(
 ) {
   const caller = callerOf(request);
   const { result, target } = await reportWithForm(app.store.connection, caller, report);
-  if (!target.access.canExport) throw appError('FORBIDDEN', 'You may not export records of this form');
+  if (!target.access.canExport) throw appError('FORBIDDEN', 'record.mayNotExport');
   const key = (report.widget as { key?: unknown }).key;
   const file = await widgetWorkbook(
     typeof key === 'string' ? key : target.form.key,

@@ -2,7 +2,6 @@ import {
   buildPipeline,
   cellConditions,
   compileReport,
-  describeReportIssue,
   drillWidget,
   type ReportIssue,
   type ReportPlan,
@@ -12,7 +11,7 @@ import {
 } from '@formloom/report';
 import { type TargetSeries, validateWidget, type Widget } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, notFound, t } from '../../lib/errors.js';
 import type { Caller } from '../apps/caller.js';
 import { issueDetails } from '../forms/issues.js';
 import { formModel } from '../forms/model.js';
@@ -50,8 +49,8 @@ export function checkTimeZone(timeZone: string | undefined): string {
     new Intl.DateTimeFormat('en', { timeZone });
     return timeZone;
   } catch {
-    throw appError('VALIDATION_FAILED', 'Invalid time zone', [
-      { path: '/timeZone', message: 'must be an IANA time zone name such as Asia/Shanghai' },
+    throw appError('VALIDATION_FAILED', 'report.invalidTimeZone', [
+      { path: '/timeZone', message: 'detail.timeZone' },
     ]);
   }
 }
@@ -69,7 +68,7 @@ async function resolveForm(
 ): Promise<Types.ObjectId> {
   const forms = formModel(connection).collection;
   if (appId !== undefined) {
-    if (!/^[0-9a-f]{24}$/i.test(appId)) throw appError('NOT_FOUND', 'Form not found');
+    if (!/^[0-9a-f]{24}$/i.test(appId)) throw notFound('Form');
     // The app's directory is cached with its definitions (records/form-cache.ts).
     const scope = await loadAppScope(connection, caller.ws, new Types.ObjectId(appId)).catch(
       (error: unknown) => {
@@ -78,17 +77,17 @@ async function resolveForm(
       },
     );
     const form = scope?.directory.byKey(key);
-    if (!form) throw appError('NOT_FOUND', 'Form not found');
+    if (!form) throw notFound('Form');
     return form.id;
   }
   const found = await forms
     .find<{ _id: Types.ObjectId }>({ ws: caller.ws, key }, { projection: { _id: 1 }, limit: 2 })
     .toArray();
   const [first, second] = found;
-  if (!first) throw appError('NOT_FOUND', 'Form not found');
+  if (!first) throw notFound('Form');
   if (second) {
-    throw appError('UNPROCESSABLE', 'Several apps have a form with this key', [
-      { path: '/appId', message: 'name the app of the form' },
+    throw appError('UNPROCESSABLE', 'report.ambiguousForm', [
+      { path: '/appId', message: 'detail.nameTheApp' },
     ]);
   }
   return first._id;
@@ -102,7 +101,10 @@ function hiddenSorts(widget: Widget, target: FormTarget): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   (widget.sort ?? []).forEach((key, i) => {
     if (target.access.hidden.has(key.by))
-      details.push({ path: `/widget/sort/${i}/by`, message: `"${key.by}" is not a column of the widget` });
+      details.push({
+        path: `/widget/sort/${i}/by`,
+        message: { report: { code: 'report.unknownSort', path: `/sort/${i}/by`, params: { by: key.by } } },
+      });
   });
   return details;
 }
@@ -110,13 +112,14 @@ function hiddenSorts(widget: Widget, target: FormTarget): ErrorDetail[] {
 function misfit(issues: readonly ReportIssue[], base = '/widget'): never {
   throw appError(
     'UNPROCESSABLE',
-    'The widget does not fit the form',
+    'report.misfit',
     issues.map((issue) => ({
       path:
         issue.path.startsWith('/drill') || issue.path.startsWith('/cell')
           ? issue.path
           : `${base}${issue.path}`,
-      message: describeReportIssue(issue),
+      message: { report: issue },
+      code: issue.code,
     })),
   );
 }
@@ -139,20 +142,20 @@ interface Prepared {
 async function prepare(connection: Connection, caller: Caller, request: ReportRequest): Promise<Prepared> {
   const issues = validateWidget(request.widget);
   if (issues.length > 0)
-    throw appError('VALIDATION_FAILED', 'Invalid widget', issueDetails(issues, '/widget'));
+    throw appError('VALIDATION_FAILED', 'report.invalidWidget', issueDetails(issues, '/widget'));
   const given = request.widget as Widget;
   const timeZone = checkTimeZone(request.timeZone);
   const scoped: Caller = { ...caller, timeZone };
   const formId = await resolveForm(connection, scoped, given.source.form, request.appId);
   const target = await openForm(connection, scoped, formId);
-  if (!target.access.can('view')) throw appError('FORBIDDEN', 'You may not view records of this form');
+  if (!target.access.can('view')) throw appError('FORBIDDEN', 'record.mayNotView');
 
   const fields = reportFields(target);
   const drilled = drillWidget(given, request.drill ?? [], fields, timeZone);
   if (!drilled.ok) misfit(drilled.issues);
   const widget = drilled.widget;
   const hiddenSort = hiddenSorts(widget, target);
-  if (hiddenSort.length > 0) throw appError('UNPROCESSABLE', 'The widget does not fit the form', hiddenSort);
+  if (hiddenSort.length > 0) throw appError('UNPROCESSABLE', 'report.misfit', hiddenSort);
 
   // The fields the caller may name: those hidden from the caller's roles are left out like unknown ones.
   const filters = request.filters ?? [];
@@ -160,7 +163,7 @@ async function prepare(connection: Connection, caller: Caller, request: ReportRe
   const matchFor = (shift: number) => {
     const extra = compileFilters(target, target.queryFields, sources, shift);
     const match = target.access.filter('view', flatten([{ deletedAt: null }, ...extra]));
-    if (!match) throw appError('FORBIDDEN', 'You may not view records of this form');
+    if (!match) throw appError('FORBIDDEN', 'record.mayNotView');
     return match;
   };
   const match = matchFor(0);
@@ -227,10 +230,10 @@ async function targetSeries(connection: Connection, prepared: Prepared, request:
     const spec = d.target;
     const index = (prepared.widget.measures ?? []).findIndex((m) => m.key === d.key);
     if ((spec.match ?? []).length !== prepared.plan.dimensions.length) {
-      throw appError('UNPROCESSABLE', 'The widget does not fit the form', [
+      throw appError('UNPROCESSABLE', 'report.misfit', [
         {
           path: `/widget/measures/${index < 0 ? i : index}/target/match`,
-          message: `must name one field of ${spec.form} per dimension of the widget (${prepared.plan.dimensions.length})`,
+          message: t('detail.targetMatch', { form: spec.form, count: prepared.plan.dimensions.length }),
         },
       ]);
     }
@@ -261,13 +264,13 @@ async function targetSeries(connection: Connection, prepared: Prepared, request:
           }));
           throw appError(
             'UNPROCESSABLE',
-            'The widget does not fit the form',
+            'report.misfit',
             details.length > 0
               ? details
               : [
                   {
                     path: `/widget/measures/${index}/target/form`,
-                    message: `no form "${spec.form}" in this app`,
+                    message: t('detail.noFormInApp', { form: spec.form }),
                   },
                 ],
           );

@@ -61,7 +61,7 @@ export async function setupRoutes(app: AppInstance): Promise<void> {
       );
       const { User } = authModels(app.store.connection);
       const { System } = workspaceModels(app.store.connection);
-      const done = appError('CONFLICT', 'Setup is already done; sign in instead');
+      const done = appError('CONFLICT', 'setup.done');
       if ((await User.countDocuments({}, { limit: 1 })) > 0) throw done;
       // The unique `_id` of one singleton makes concurrent setups race for one insert: exactly one wins.
       try {

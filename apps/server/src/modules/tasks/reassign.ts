@@ -38,14 +38,10 @@ export async function assertReassignTarget(
   const { Member } = workspaceModels(connection);
   const id = OBJECT_ID.test(value) ? new Types.ObjectId(value) : null;
   if (!id || !(await Member.exists({ ws, user: id, active: true }))) {
-    throw appError('UNPROCESSABLE', 'Open tasks can only go to an active member', [
-      { path, message: 'is not an active member of this workspace' },
-    ]);
+    throw appError('UNPROCESSABLE', 'task.reassignInactive', [{ path, message: 'detail.notActiveMember' }]);
   }
   if (id.equals(leaver)) {
-    throw appError('UNPROCESSABLE', 'Open tasks cannot go to the member who is deactivated', [
-      { path, message: 'is the member being deactivated' },
-    ]);
+    throw appError('UNPROCESSABLE', 'task.reassignToLeaver', [{ path, message: 'detail.leaver' }]);
   }
   return id;
 }

@@ -2,7 +2,7 @@ import { LocalizedText } from '@formloom/schema';
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound } from '../../lib/errors.js';
 import { currentMember } from '../auth/plugin.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { taskModel } from './model.js';
@@ -84,18 +84,18 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
       let whose: Types.ObjectId;
       if (assignee !== undefined && assignee.toLowerCase() !== member.userId) {
         if (member.workspaceRole !== 'owner' && member.workspaceRole !== 'admin') {
-          throw appError('FORBIDDEN', "Only owners and admins see another member's tasks");
+          throw appError('FORBIDDEN', 'task.othersAdminsOnly');
         }
         whose = new Types.ObjectId(assignee);
         // Deactivated members count: their finished tasks stay readable.
         if (!(await workspaceModels(connection).Member.exists({ ws, user: whose }))) {
-          throw appError('NOT_FOUND', 'Member not found');
+          throw notFound('Member');
         }
       } else if (member.userId) {
         whose = new Types.ObjectId(member.userId);
       } else {
-        throw appError('VALIDATION_FAILED', 'An API token has no tasks of its own', [
-          { path: '/query/assignee', message: 'is required when an API token asks' },
+        throw appError('VALIDATION_FAILED', 'task.tokenHasNone', [
+          { path: '/query/assignee', message: 'detail.requiredForTokens' },
         ]);
       }
       return listTasks(connection, {

@@ -92,14 +92,12 @@ export async function createTask(connection: Connection, input: NewTask): Promis
   const assignee = toId(input.assignee);
   const { Member } = workspaceModels(connection);
   if (!(await Member.exists({ ws, user: assignee, active: true }))) {
-    throw appError('UNPROCESSABLE', 'A task needs an active member as its assignee', [
-      { path: '/assignee', message: 'is not an active member of this workspace' },
+    throw appError('UNPROCESSABLE', 'task.assigneeInactive', [
+      { path: '/assignee', message: 'detail.notActiveMember' },
     ]);
   }
   if (!input.title.en && !input.title['zh-CN']) {
-    throw appError('UNPROCESSABLE', 'A task needs a title', [
-      { path: '/title', message: 'needs at least one locale' },
-    ]);
+    throw appError('UNPROCESSABLE', 'task.needsTitle', [{ path: '/title', message: 'detail.needsLocale' }]);
   }
   const now = new Date();
   const by = input.by ? toId(input.by) : null;
@@ -143,7 +141,7 @@ export async function reassignOpenTasks(
   const wsId = toId(ws);
   const fromId = toId(from);
   const toUser = toId(to);
-  if (fromId.equals(toUser)) throw appError('UNPROCESSABLE', 'Tasks cannot be reassigned to their assignee');
+  if (fromId.equals(toUser)) throw appError('UNPROCESSABLE', 'task.sameAssignee');
   const byId = by === null ? null : toId(by);
   const open = { ws: wsId, assignee: fromId, status: 'pending' as const };
   const moved: string[] = [];
@@ -166,7 +164,7 @@ export async function reassignOpenTasks(
       if (!now) return false;
       v = now.v;
     }
-    throw appError('CONFLICT', 'A task kept changing while it was being reassigned; try again');
+    throw appError('CONFLICT', 'task.keptChanging');
   };
 
   for (;;) {
@@ -196,8 +194,8 @@ export interface TaskListQuery {
 }
 
 const badCursor = () =>
-  appError('VALIDATION_FAILED', 'Invalid cursor', [
-    { path: '/query/cursor', message: 'not a cursor of this list; start again without it' },
+  appError('VALIDATION_FAILED', 'record.invalidCursor', [
+    { path: '/query/cursor', message: 'detail.foreignCursor' },
   ]);
 
 /** The cursor after a task: its creation time and id, the list's total order. */

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 
 /**
  * The repository's `templates/` directory. This file sits at the same depth in `src/` and `dist/`
@@ -38,8 +38,11 @@ async function readJson(path: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (error) {
     // A broken file of a template is the template's fault, named so its author finds it.
-    throw appError('UNPROCESSABLE', 'A file of the template is not valid JSON', [
-      { path: `/${basename(dirname(path))}/${basename(path)}`, message: (error as Error).message },
+    throw appError('UNPROCESSABLE', 'template.badJson', [
+      {
+        path: `/${basename(dirname(path))}/${basename(path)}`,
+        message: t('detail.jsonError', { reason: (error as Error).message }),
+      },
     ]);
   }
 }

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, t } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { currentMember, requireAdmin } from '../auth/plugin.js';
 import { Id, Name } from '../auth/schemas.js';
@@ -99,15 +99,15 @@ export async function departmentRoutes(app: AppInstance): Promise<void> {
       const ws = new Types.ObjectId(requireAdmin(request).ws);
       const id = parseId(request.params.department, 'Department');
       const existing = await Department.findOne({ ws, _id: id }).lean();
-      if (!existing) throw appError('NOT_FOUND', 'Department not found');
+      if (!existing) throw notFound('Department');
       const { name, parent, head } = request.body;
       const set: Record<string, unknown> = {};
       if (name !== undefined) set.name = name.trim();
       if (parent !== undefined) {
         if (parent !== null) await assertDepartment(app, ws, parent, '/parent');
         if (wouldCycle(await departmentNodes(app, ws), String(id), parent?.toLowerCase() ?? null)) {
-          throw appError('UNPROCESSABLE', 'A department cannot move below itself', [
-            { path: '/parent', message: 'is this department or one below it' },
+          throw appError('UNPROCESSABLE', 'department.belowItself', [
+            { path: '/parent', message: 'detail.selfOrBelow' },
           ]);
         }
         set.parent = parent === null ? null : new Types.ObjectId(parent);
@@ -119,7 +119,7 @@ export async function departmentRoutes(app: AppInstance): Promise<void> {
         { $set: set },
         { returnDocument: 'after' },
       ).lean();
-      if (!updated) throw appError('NOT_FOUND', 'Department not found');
+      if (!updated) throw notFound('Department');
       const view = toNode(updated);
       await recordAudit(app.store.connection, request, {
         ws,
@@ -145,7 +145,7 @@ export async function departmentRoutes(app: AppInstance): Promise<void> {
       const ws = new Types.ObjectId(requireAdmin(request).ws);
       const id = parseId(request.params.department, 'Department');
       const existing = await Department.findOne({ ws, _id: id }).lean();
-      if (!existing) throw appError('NOT_FOUND', 'Department not found');
+      if (!existing) throw notFound('Department');
       const [children, members, records] = await Promise.all([
         Department.countDocuments({ ws, parent: id }),
         Member.countDocuments({ ws, department: id }),
@@ -153,11 +153,11 @@ export async function departmentRoutes(app: AppInstance): Promise<void> {
       ]);
       if (children + members + records > 0) {
         const what = [
-          children ? `${children} sub-department(s)` : '',
-          members ? `${members} member(s)` : '',
-          records ? 'records' : '',
-        ].filter(Boolean);
-        throw appError('CONFLICT', `The department still has ${what.join(', ')}; move them first`);
+          children ? t('department.children', { count: children }) : undefined,
+          members ? t('department.members', { count: members }) : undefined,
+          records ? t('department.records') : undefined,
+        ].filter((part) => part !== undefined);
+        throw appError('CONFLICT', t('department.notEmpty', { what }));
       }
       await Department.deleteOne({ ws, _id: id });
       await recordAudit(app.store.connection, request, {

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { authModels, type UserDoc } from '../auth/models.js';
 import { verifyPassword } from '../auth/password.js';
@@ -129,7 +129,7 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
         { ws, _id: id, acceptedAt: null, revokedAt: null },
         { $set: { revokedAt: new Date() } },
       );
-      if (result.matchedCount === 0) throw appError('NOT_FOUND', 'Invitation not found');
+      if (result.matchedCount === 0) throw notFound('Invitation');
       await recordAudit(app.store.connection, request, {
         ws,
         action: 'invitation.revoked',
@@ -157,7 +157,7 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
     },
     async (request, reply) => {
       const { token, name, password } = request.body;
-      const invalid = appError('NOT_FOUND', 'The invitation is unknown, used, revoked or expired');
+      const invalid = appError('NOT_FOUND', 'invitation.invalid');
       if (tokenKind(token) !== 'invitation') throw invalid;
       const now = new Date();
       const pending = await Invitation.findOne({
@@ -171,7 +171,7 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
       if (user) {
         // Someone with an account proves it is theirs; the invitation alone must not take it over.
         if (!(await verifyPassword(user.passwordHash, password))) {
-          throw appError('UNAUTHORIZED', 'This email has an account: enter its password to accept');
+          throw appError('UNAUTHORIZED', 'invitation.needsPassword');
         }
       } else {
         user = await createUser(app, { email: pending.email, name, password }, '/password');

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, notFound, t } from '../../lib/errors.js';
 import { appModel } from '../apps/model.js';
 import { recordAudit } from '../audit/service.js';
 import { authModels, type UserDoc } from '../auth/models.js';
@@ -58,11 +58,11 @@ export async function assertKnownRoles(
     if (!(WORKSPACE_ROLES as readonly string[]).includes(role) && !defined.has(role)) {
       details.push({
         path: pathOf(i),
-        message: `"${role}" is neither a workspace role nor a role of an app`,
+        message: t('detail.unknownRole', { role }),
       });
     }
   });
-  if (details.length > 0) throw appError('UNPROCESSABLE', 'Unknown role', details);
+  if (details.length > 0) throw appError('UNPROCESSABLE', 'member.unknownRole', details);
 }
 
 /** Members of a workspace: add (creating the user if needed), list, update, deactivate, reactivate. */
@@ -105,8 +105,8 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       let user: UserDoc | null = await User.findOne({ email: normalizeEmail(body.email) }).lean<UserDoc>();
       if (!user) {
         if (body.password === undefined) {
-          throw appError('VALIDATION_FAILED', 'A new user needs a password', [
-            { path: '/password', message: 'is required for a new user' },
+          throw appError('VALIDATION_FAILED', 'member.needsPassword', [
+            { path: '/password', message: 'detail.requiredForNewUser' },
           ]);
         }
         user = await createUser(
@@ -120,7 +120,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
         await Member.create({ ws, user: user._id, roles, department, manager, active: true });
       } catch (error) {
         if ((error as { code?: unknown }).code === 11000) {
-          throw appError('CONFLICT', 'This person is already a member of the workspace');
+          throw appError('CONFLICT', 'member.exists');
         }
         throw error;
       }
@@ -183,7 +183,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       const ws = new Types.ObjectId(caller.ws);
       const userId = parseId(request.params.user, 'Member');
       const before = await Member.findOne({ ws, user: userId }).lean();
-      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      if (!before) throw notFound('Member');
       const body = request.body;
       const set: Record<string, unknown> = {};
       if (body.roles !== undefined) {
@@ -270,7 +270,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       const ws = new Types.ObjectId(caller.ws);
       const userId = parseId(request.params.user, 'Member');
       const before = await Member.findOne({ ws, user: userId }).lean();
-      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      if (!before) throw notFound('Member');
       assertMayAssignRoles(caller, before.roles, before.roles);
       if (before.roles.includes('owner')) await assertKeepsAnOwner(app, ws, userId);
       const reassignTo = request.body.reassignTo;
@@ -321,7 +321,7 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       const ws = new Types.ObjectId(caller.ws);
       const userId = parseId(request.params.user, 'Member');
       const before = await Member.findOne({ ws, user: userId }).lean();
-      if (!before) throw appError('NOT_FOUND', 'Member not found');
+      if (!before) throw notFound('Member');
       assertMayAssignRoles(caller, before.roles, before.roles);
       await Member.updateOne({ ws, user: userId }, { $set: { active: true } });
       await recordAudit(app.store.connection, request, {

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { currentMember, currentUser, requireAdmin } from '../auth/plugin.js';
 import { Name } from '../auth/schemas.js';
@@ -79,7 +79,7 @@ export async function workspaceRoutes(app: AppInstance): Promise<void> {
     async (request) => {
       const member = currentMember(request);
       const ws = await Workspace.findById(member.ws).lean();
-      if (!ws) throw appError('NOT_FOUND', 'Workspace not found');
+      if (!ws) throw notFound('Workspace');
       return { id: String(ws._id), name: ws.name, roles: member.roles };
     },
   );
@@ -102,7 +102,7 @@ export async function workspaceRoutes(app: AppInstance): Promise<void> {
         { $set: { name: request.body.name.trim() } },
         { new: true },
       ).lean();
-      if (!ws) throw appError('NOT_FOUND', 'Workspace not found');
+      if (!ws) throw notFound('Workspace');
       await recordAudit(app.store.connection, request, {
         ws: ws._id,
         action: 'workspace.updated',

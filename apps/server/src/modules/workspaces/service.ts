@@ -1,7 +1,7 @@
 import { type Connection, Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { workspaceRole } from '../../lib/access/index.js';
-import { appError } from '../../lib/errors.js';
+import { appError, notFound, type Thing } from '../../lib/errors.js';
 import type { RequestMember } from '../auth/plugin.js';
 import { type DepartmentDoc, type MemberDoc, type WorkspaceDoc, workspaceModels } from './models.js';
 import { type DepartmentNode, descendantsOf } from './tree.js';
@@ -18,8 +18,8 @@ export interface MemberView {
 }
 
 /** Parses a path or body id; anything that is not an ObjectId is simply not found. */
-export function parseId(value: string, what: string): Types.ObjectId {
-  if (!/^[0-9a-fA-F]{24}$/.test(value)) throw appError('NOT_FOUND', `${what} not found`);
+export function parseId(value: string, what: Thing): Types.ObjectId {
+  if (!/^[0-9a-fA-F]{24}$/.test(value)) throw notFound(what);
   return new Types.ObjectId(value);
 }
 
@@ -76,9 +76,7 @@ export async function assertDepartment(
   const { Department } = workspaceModels(app.store.connection);
   const id = /^[0-9a-fA-F]{24}$/.test(department) ? new Types.ObjectId(department) : null;
   if (!id || !(await Department.exists({ ws, _id: id }))) {
-    throw appError('VALIDATION_FAILED', 'No such department in this workspace', [
-      { path, message: 'is not a department of this workspace' },
-    ]);
+    throw appError('VALIDATION_FAILED', 'department.unknown', [{ path, message: 'detail.notDepartment' }]);
   }
   return id;
 }
@@ -93,9 +91,7 @@ export async function assertActiveMember(
   const { Member } = workspaceModels(app.store.connection);
   const id = /^[0-9a-fA-F]{24}$/.test(userId) ? new Types.ObjectId(userId) : null;
   if (!id || !(await Member.exists({ ws, user: id, active: true }))) {
-    throw appError('VALIDATION_FAILED', 'No such active member in this workspace', [
-      { path, message: 'is not an active member of this workspace' },
-    ]);
+    throw appError('VALIDATION_FAILED', 'member.unknown', [{ path, message: 'detail.notActiveMember' }]);
   }
   return id;
 }
@@ -107,14 +103,14 @@ export async function assertActiveMember(
 export function assertMayAssignRoles(caller: RequestMember, before: string[] | null, after: string[]): void {
   if (caller.workspaceRole === 'owner') return;
   const touchesOwner = after.includes('owner') || (before?.includes('owner') ?? false);
-  if (touchesOwner) throw appError('FORBIDDEN', 'Only owners grant, remove or change the owner role');
+  if (touchesOwner) throw appError('FORBIDDEN', 'member.ownerRoleByOwners');
 }
 
 /** 422 when a change would leave the workspace without an active owner. */
 export async function assertKeepsAnOwner(app: AppInstance, ws: Types.ObjectId, losing: Types.ObjectId) {
   const { Member } = workspaceModels(app.store.connection);
   const others = await Member.countDocuments({ ws, active: true, roles: 'owner', user: { $ne: losing } });
-  if (others === 0) throw appError('UNPROCESSABLE', 'A workspace needs at least one active owner');
+  if (others === 0) throw appError('UNPROCESSABLE', 'member.lastOwner');
 }
 
 /** 422 when making `manager` the manager of `userId` would close a loop of managers. */
@@ -129,8 +125,8 @@ export async function assertNoManagerLoop(
   let current: Types.ObjectId | null = manager;
   while (current) {
     if (current.equals(userId)) {
-      throw appError('UNPROCESSABLE', 'This would make the member their own (indirect) manager', [
-        { path: '/manager', message: 'creates a loop of managers' },
+      throw appError('UNPROCESSABLE', 'member.managerLoop', [
+        { path: '/manager', message: 'detail.managerLoop' },
       ]);
     }
     const key = String(current);
@@ -173,7 +169,7 @@ export async function listMembers(
 /** One member of a workspace, or 404. */
 export async function getMember(app: AppInstance, ws: Types.ObjectId, userId: string): Promise<MemberView> {
   const [member] = await listMembers(app, ws, { user: parseId(userId, 'Member') });
-  if (!member) throw appError('NOT_FOUND', 'Member not found');
+  if (!member) throw notFound('Member');
   return member;
 }
 

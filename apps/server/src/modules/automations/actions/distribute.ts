@@ -1,6 +1,6 @@
 import { DistributionError, distributeAmount } from '@formloom/formula';
 import type { DistributeConfig } from '@formloom/schema';
-import { appError } from '../../../lib/errors.js';
+import { appError, type Message, t } from '../../../lib/errors.js';
 import type { FieldDef } from '../../forms/meta.js';
 import { type RecordDoc, recordModel } from '../../records/model.js';
 import { formByKey } from '../actor.js';
@@ -18,8 +18,15 @@ function precisionOf(field: FieldDef): number {
   return field.type === 'money' ? 2 : 0;
 }
 
-function fail(message: string, path: string): never {
-  throw appError('UNPROCESSABLE', message, [{ path, message }]);
+const DISTRIBUTION_TEXT = {
+  BAD_INPUT: 'automation.distributeBadInput',
+  FIXED_EXCEEDS_TOTAL: 'automation.distributeFixedExceeds',
+  NOTHING_TO_SPREAD: 'automation.distributeNothing',
+  TOO_LARGE: 'automation.distributeTooLarge',
+} as const;
+
+function fail(message: Message, path: string): never {
+  throw appError('UNPROCESSABLE', 'automation.distributeFailed', [{ path, message }]);
 }
 
 /**
@@ -33,18 +40,18 @@ registerExecutor<DistributeConfig>('distribute', async (run, config) => {
   const { ctx } = run;
   const at = `${run.path}/config`;
   const parent = ctx.record;
-  if (!parent || parent.deletedAt) fail('distribute needs the record that triggered the run', at);
+  if (!parent || parent.deletedAt) fail(t('automation.distributeNeedsRecord'), at);
   const childForm = formByKey(ctx, config.form);
   const fields = new Map(childForm.definition.fields.map((f) => [f.key, f]));
   const relation = fields.get(config.relation);
   if (relation?.type !== 'relation')
-    fail(`"${config.relation}" is no relation field of "${config.form}"`, `${at}/relation`);
+    fail(t('detail.noRelationField', { field: config.relation, form: config.form }), `${at}/relation`);
   const target = fields.get(config.target);
   if (!target || !['number', 'money', 'percent'].includes(target.type)) {
-    fail(`"${config.target}" is no number field of "${config.form}"`, `${at}/target`);
+    fail(t('detail.noNumberField', { field: config.target, form: config.form }), `${at}/target`);
   }
   const total = numeric(parent.data[config.source]);
-  if (total === null) fail(`the record has no number in "${config.source}"`, `${at}/source`);
+  if (total === null) fail(t('detail.noNumberIn', { field: config.source }), `${at}/source`);
   const children = await recordModel(ctx.connection)
     .find({
       ws: ctx.ws,
@@ -62,9 +69,12 @@ registerExecutor<DistributeConfig>('distribute', async (run, config) => {
       const weights = config.weightField
         ? children.map((child) => numeric(child.data[config.weightField as string]) ?? 0)
         : config.weights;
-      if (!weights) fail('weights need a weightField or a weights list', `${at}/weights`);
+      if (!weights) fail(t('detail.weightsNeeded'), `${at}/weights`);
       if (weights.length !== children.length) {
-        fail(`${weights.length} weights for ${children.length} records`, `${at}/weights`);
+        fail(
+          t('detail.weightsCount', { weights: weights.length, records: children.length }),
+          `${at}/weights`,
+        );
       }
       parts = distributeAmount({
         total,
@@ -91,7 +101,7 @@ registerExecutor<DistributeConfig>('distribute', async (run, config) => {
       });
     }
   } catch (error) {
-    if (error instanceof DistributionError) fail(error.message, at);
+    if (error instanceof DistributionError) fail(t(DISTRIBUTION_TEXT[error.code]), at);
     throw error;
   }
   const effects: Effect[] = [];

@@ -19,7 +19,7 @@ function ownerOf(ctx: RunContext, scope: FormulaScope, formula: string | undefin
   if (formula !== undefined) {
     const value = scope.evaluate(formula);
     if (typeof value !== 'string' || !/^[0-9a-f]{24}$/i.test(value)) {
-      throw appError('UNPROCESSABLE', 'The owner formula must give a member id');
+      throw appError('UNPROCESSABLE', 'automation.ownerFormula');
     }
     return { user: new Types.ObjectId(value), dept: null };
   }

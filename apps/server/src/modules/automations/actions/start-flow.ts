@@ -1,5 +1,5 @@
 import type { StartFlowConfig } from '@formloom/schema';
-import { appError } from '../../../lib/errors.js';
+import { appError, t } from '../../../lib/errors.js';
 import { registerExecutor } from './registry.js';
 
 /**
@@ -7,9 +7,7 @@ import { registerExecutor } from './registry.js';
  * of this build yet; until it is, the action fails with a clear message instead of doing nothing.
  */
 registerExecutor<StartFlowConfig>('startFlow', async (run, config) => {
-  throw appError(
-    'UNPROCESSABLE',
-    `Approval flows cannot be started by automations yet (flow "${config.flow}")`,
-    [{ path: `${run.path}/config/flow`, message: 'the flow runtime is not available' }],
-  );
+  throw appError('UNPROCESSABLE', t('automation.noFlows', { flow: config.flow }), [
+    { path: `${run.path}/config/flow`, message: 'detail.noFlowRuntime' },
+  ]);
 });

@@ -1,4 +1,4 @@
-import { appError } from '../../../lib/errors.js';
+import { appError, t } from '../../../lib/errors.js';
 import { type FieldDef, isComputed } from '../../forms/meta.js';
 import type { LoadedForm } from '../../records/plan.js';
 import { roundTo } from '../../records/values.js';
@@ -35,8 +35,8 @@ export function evaluateValues(
   for (const [key, expression] of Object.entries(values)) {
     const field = form.definition.fields.find((f) => f.key === key && !f.hidden);
     if (!field || isComputed(field)) {
-      throw appError('UNPROCESSABLE', `The form "${form.key}" has no writable field "${key}"`, [
-        { path: `${path}/values/${key}`, message: 'no such writable field' },
+      throw appError('UNPROCESSABLE', t('automation.noWritableField', { form: form.key, field: key }), [
+        { path: `${path}/values/${key}`, message: 'detail.noWritableField' },
       ]);
     }
     out[key] = storedValue(field, scope.evaluate(expression));

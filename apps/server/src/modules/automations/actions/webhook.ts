@@ -1,5 +1,5 @@
 import type { WebhookConfig } from '@formloom/schema';
-import { appError } from '../../../lib/errors.js';
+import { appError, t } from '../../../lib/errors.js';
 import type { Effect } from '../model.js';
 import { display } from '../scope.js';
 import { deliver } from '../webhooks/send.js';
@@ -30,8 +30,8 @@ registerExecutor<WebhookConfig>('webhook', async (run, config) => {
     to = await checkDestination(url, settings.allowList);
   } catch (error) {
     if (error instanceof DestinationRefused) {
-      throw appError('FORBIDDEN', `Webhook refused: ${error.message}`, [
-        { path: `${run.path}/config/url`, message: error.message },
+      throw appError('FORBIDDEN', t('automation.webhookRefused', { reason: error.message }), [
+        { path: `${run.path}/config/url`, message: t('detail.verbatim', { text: error.message }) },
       ]);
     }
     throw error;
