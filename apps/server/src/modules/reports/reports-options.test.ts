@@ -320,7 +320,11 @@ describe('subform columns', () => {
     );
     expect(hidden.statusCode).toBe(422);
     expect(hidden.json().error.details).toEqual([
-      { path: '/widget/measures/0/field', message: 'unknown field "items.cost"' },
+      {
+        path: '/widget/measures/0/field',
+        message: 'unknown field "items.cost"',
+        code: 'report.unknownField',
+      },
     ]);
   });
 });
