@@ -78,7 +78,7 @@ describe('dashboards of an app', () => {
     });
     expect(unknownForm.statusCode).toBe(422);
     expect(unknownForm.json().error.details).toEqual([
-      { path: '/widgets/0/source/form', message: expect.any(String) },
+      { path: '/widgets/0/source/form', message: expect.any(String), code: 'ref.form' },
     ]);
     const misfit = await call('POST', dashboards(), {
       key: 'x',
