@@ -2,6 +2,7 @@ import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/20
 import * as formatsModule from 'ajv-formats';
 import { hasMaxDecimals, SUBMISSION_FORMATS } from './field-types/fragments.js';
 import { type Issue, type IssueCode, issue, pointer, SCHEMA_KEYWORDS } from './issues.js';
+import { isLinearPattern, LINEAR_REGEX_FORMAT, linearRegExp } from './patterns.js';
 import { UI_KEYWORD } from './ui-hints.js';
 
 // ajv-formats is CommonJS: under Node's ESM loader the plugin is `default`, under some bundlers the module itself.
@@ -40,7 +41,9 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv2020 {
     allowUnionTypes: true,
     coerceTypes: false,
     useDefaults: false,
-    ...(options.fastCompile ? { inlineRefs: false, code: { optimize: false } } : {}),
+    // Every `pattern` runs with RE2 semantics: users write validation patterns (patterns.ts).
+    code: { regExp: linearRegExp, ...(options.fastCompile ? { optimize: false } : {}) },
+    ...(options.fastCompile ? { inlineRefs: false } : {}),
   });
   addFormats(ajv, { mode: 'full', keywords: true });
   addFormloomVocabulary(ajv);
@@ -53,6 +56,7 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv2020 {
  */
 export function addFormloomVocabulary(ajv: Ajv2020): Ajv2020 {
   for (const [name, re] of Object.entries(SUBMISSION_FORMATS)) ajv.addFormat(name, re);
+  ajv.addFormat(LINEAR_REGEX_FORMAT, isLinearPattern);
   // An annotation for editors (ui-hints.ts); it never changes what validates.
   ajv.addKeyword({ keyword: UI_KEYWORD, schemaType: 'object' });
   ajv.addKeyword({

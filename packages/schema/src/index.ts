@@ -18,6 +18,7 @@ export { formulaIdentifiers } from './formula-refs.js';
 export { type FormulaTypeOptions, formulaFieldMap, formulaTypeOf } from './formula-types.js';
 export * from './issues.js';
 export * from './locales/index.js';
+export { compileLinearPattern, isLinearPattern, LINEAR_REGEX_FORMAT, linearRegExp } from './patterns.js';
 export * from './registry.js';
 export * from './serial.js';
 export * from './submission.js';

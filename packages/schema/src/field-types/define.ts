@@ -66,7 +66,7 @@ export const FieldValidation = Type.Object(
     max: Type.Optional(Type.Union([Type.Number(), Type.String({ format: 'date' })])),
     minLength: Type.Optional(Type.Integer({ minimum: 0 })),
     maxLength: Type.Optional(Type.Integer({ minimum: 1 })),
-    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500, format: 'regex' })),
+    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500, format: 'linear-regex' })),
     formula: Type.Optional(Formula),
     message: Type.Optional(LocalizedText),
   },

@@ -9,6 +9,8 @@ const FORMATS: Record<string, string> = {
   phone: 'a phone number',
   'object-id': 'an id of 24 hex digits',
   regex: 'a valid regular expression',
+  'linear-regex':
+    'a regular expression that runs in linear time (RE2 syntax: no lookahead, lookbehind or backreference)',
 };
 
 /** English messages for every issue code. */

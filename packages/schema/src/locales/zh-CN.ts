@@ -9,6 +9,7 @@ const FORMATS: Record<string, string> = {
   phone: '电话号码',
   'object-id': '24 位十六进制 ID',
   regex: '有效的正则表达式',
+  'linear-regex': '可在线性时间内运行的正则表达式（RE2 语法：不支持前瞻、后顾和反向引用）',
 };
 
 const TYPES: Record<string, string> = {

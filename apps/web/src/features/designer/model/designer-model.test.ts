@@ -151,6 +151,17 @@ describe('designer model', () => {
     expect(findIssues(m.doc, [], 'en')).toEqual([]);
   });
 
+  it('marks a validation pattern the server would refuse (RE2: no lookarounds, no backreferences)', () => {
+    const { m } = model();
+    const id = m.addField('text') as string;
+    m.updateField(id, (f) => ({ ...f, validation: { pattern: '^(?=a)b$' } }));
+    const [refused] = findIssues(m.doc, [], 'zh-CN');
+    expect(refused).toMatchObject({ id, path: '/validation/pattern', code: 'schema.format' });
+    expect(refused?.message).toContain('RE2');
+    m.updateField(id, (f) => ({ ...f, validation: { pattern: '^(a+)+$' } }));
+    expect(findIssues(m.doc, [], 'en')).toEqual([]);
+  });
+
   it('refuses a cycle between formula fields on every field of the cycle', () => {
     const { m } = model();
     const a = m.addField('formula') as string;

@@ -13,7 +13,9 @@ import {
   formulaFieldMap,
   type Issue,
   issue,
+  isLinearPattern,
   KEY_PATTERN,
+  LINEAR_REGEX_FORMAT,
   type Locale,
 } from '@formloom/schema';
 import { type DesignerDoc, type FieldJson, type FormJson, orderedFieldIds, toForm } from './form-tree';
@@ -168,6 +170,11 @@ function checkFields(fields: readonly FieldJson[], base: string, out: Issue[]): 
       if (Array.isArray(value) && prop.minItems !== undefined && value.length < prop.minItems) {
         out.push(issue('schema.minItems', `${path}/${name}`, { limit: prop.minItems }));
       }
+    }
+    // The server's own check (RE2 semantics, linear time): a pattern it would refuse is marked here first.
+    const pattern = (field.validation as { pattern?: unknown } | undefined)?.pattern;
+    if (typeof pattern === 'string' && pattern !== '' && !isLinearPattern(pattern)) {
+      out.push(issue('schema.format', `${path}/validation/pattern`, { format: LINEAR_REGEX_FORMAT }));
     }
     if (field.type === 'subform' && Array.isArray(field.columns)) {
       checkFields(field.columns as FieldJson[], `${path}/columns`, out);
