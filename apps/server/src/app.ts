@@ -17,6 +17,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Config } from './config.js';
+import { assertBodyDepth } from './lib/body-depth.js';
 import { installErrorHandler, requestLocale } from './lib/error-handler.js';
 import { appError, t } from './lib/errors.js';
 import { render } from './lib/messages/index.js';
@@ -117,6 +118,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   app.addHook('preClose', async () => scheduler.stop());
   configureReadCache(store.connection, { ttlMs: config.cacheTtlMs });
   installErrorHandler(app);
+  // Before any schema or filter check walks a body recursively (3,000 nested groups overflowed the stack).
+  app.addHook('preValidation', async (request) => assertBodyDepth(request.body));
   if (options.closeStoreOnClose) app.addHook('onClose', async () => store.close());
 
   await app.register(helmet, {

@@ -1,6 +1,6 @@
 import type { FormulaNode } from './ast.js';
 import type { CheckResult } from './check.js';
-import { countSteps, type Evaluator } from './context.js';
+import { checkTextLength, countSteps, type Evaluator } from './context.js';
 import { FormulaError } from './errors.js';
 import { type DirectOperand, directOperands } from './fast-ops.js';
 import { compareValues } from './functions/compare.js';
@@ -156,7 +156,12 @@ export class Compiler {
           return v;
         };
       case '&':
-        return (c) => toText(l(c)) + toText(r(c));
+        return (c) => {
+          const left = toText(l(c));
+          const right = toText(r(c));
+          checkTextLength(left.length + right.length, pos);
+          return left + right;
+        };
       case 'and':
         return (c) => toBoolean(l(c)) && toBoolean(r(c));
       case 'or':
@@ -193,7 +198,9 @@ export class Compiler {
       const thunks = args as unknown as readonly Thunk[];
       return (c) => {
         countSteps(c, 1);
-        return impl(thunks, c, pos);
+        const result = impl(thunks, c, pos);
+        if (typeof result === 'string') checkTextLength(result.length, pos);
+        return result;
       };
     }
     const impl = def.impl;
@@ -212,6 +219,7 @@ export class Compiler {
       const result = impl(values, c, pos);
       if (typeof result === 'number' && !Number.isFinite(result))
         throw new FormulaError('NUM_ERROR', pos, { name });
+      if (typeof result === 'string') checkTextLength(result.length, pos);
       return result;
     };
   }

@@ -52,3 +52,14 @@ export function countSteps(c: Ctx, amount: number): void {
   c.steps += amount;
   if (c.steps > c.maxSteps) throw new FormulaError('STEP_LIMIT_EXCEEDED', 0, { max: c.maxSteps });
 }
+
+/**
+ * The longest text a formula may make, in characters (UTF-16 code units), at any step and as its result:
+ * `SUBSTITUTE(t, "a", t)` over a few thousand characters made tens of megabytes, more than a record may hold.
+ */
+export const MAX_TEXT_LENGTH = 100_000;
+
+/** Stops a formula whose text grows past {@link MAX_TEXT_LENGTH}; `length` may be known before the text is. */
+export function checkTextLength(length: number, pos: number): void {
+  if (length > MAX_TEXT_LENGTH) throw new FormulaError('TEXT_TOO_LONG', pos, { max: MAX_TEXT_LENGTH });
+}

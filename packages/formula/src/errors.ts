@@ -3,6 +3,7 @@ export type FormulaErrorCode =
   | 'SOURCE_TOO_LONG'
   | 'DEPTH_EXCEEDED'
   | 'STEP_LIMIT_EXCEEDED'
+  | 'TEXT_TOO_LONG'
   | 'SYNTAX_ERROR'
   | 'UNSUPPORTED_SYNTAX'
   | 'FORBIDDEN_NAME'

@@ -20,6 +20,7 @@ export {
   type TypeCheckResult,
   typeCheck,
 } from './compile.js';
+export { MAX_TEXT_LENGTH } from './context.js';
 export { FormulaError, type FormulaErrorCode, type FormulaErrorParams, isFormulaError } from './errors.js';
 export { type ExplainOptions, type Explanation, explain, inferFieldTypes } from './explain.js';
 export { createDefaultRegistry, defaultRegistry } from './functions/index.js';

@@ -75,6 +75,8 @@ Errors are FormulaErrors with a code, the character position and a message key w
 texts. Division by zero, a failed lookup (#N/A) and invalid numbers stop the evaluation with
 DIV_BY_ZERO, NOT_AVAILABLE or NUM_ERROR. A formula is at most 10,240 characters and 64 levels deep,
 and one evaluation takes at most 1,000,000 steps (function calls plus the list items they read).
+A text the formula makes, at any step or as its result, is at most 100,000 characters (TEXT_TOO_LONG;
+a formula field then stores no value, like a spreadsheet cell showing an error).
 Formulas cannot reach JavaScript: no prototypes, constructors, globals or \`this\`; only registered
 functions can be called.
 `;

@@ -5,6 +5,7 @@ import {
   fieldKindToType,
   formatFormulaError,
   formulaMessages,
+  MAX_TEXT_LENGTH,
   parseFormula,
   roundHalfAwayFromZero,
   typeCheck,
@@ -201,6 +202,24 @@ describe('limits', () => {
     const f = compile('SUM(xs) + SUM(xs) + SUM(xs)', { xs: 'number[]' }, { maxSteps: 1000 });
     expect(f.evaluate({ xs: new Array(300).fill(1) })).toBe(900);
     expect(errorOf(() => f.evaluate({ xs: new Array(400).fill(1) })).code).toBe('STEP_LIMIT_EXCEEDED');
+  });
+
+  it('stops a text growing past MAX_TEXT_LENGTH, before it is built', () => {
+    const t = 'a'.repeat(4500);
+    // 4,500 x 4,500 characters: 20 million, which overflowed the store's document limit (500).
+    const square = compile('SUBSTITUTE(t, "a", t)', { t: 'text' });
+    const error = errorOf(() => square.evaluate({ t }));
+    expect(error.code).toBe('TEXT_TOO_LONG');
+    expect(error.params).toEqual({ max: MAX_TEXT_LENGTH });
+    expect(formatFormulaError(error, 'zh-CN')).toContain('100000');
+    expect(errorOf(() => compile('t & t & t', { t: 'text' }).evaluate({ t: 'x'.repeat(40_000) })).code).toBe(
+      'TEXT_TOO_LONG',
+    );
+    expect(
+      errorOf(() => compile('CONCATENATE(t, t)', { t: 'text' }).evaluate({ t: 'x'.repeat(60_000) })).code,
+    ).toBe('TEXT_TOO_LONG');
+    // Up to the limit is fine.
+    expect(compile('t & t', { t: 'text' }).evaluate({ t: 'x'.repeat(50_000) })).toHaveLength(MAX_TEXT_LENGTH);
   });
 
   it('exposes the parsed tree with source positions', () => {

@@ -1,4 +1,5 @@
 import * as fj from '@formulajs/formulajs';
+import { checkTextLength } from '../context.js';
 import { FormulaError } from '../errors.js';
 import type { FunctionDef } from '../registry.js';
 import { toNumber, toText } from '../values.js';
@@ -137,7 +138,12 @@ export const textFunctions: readonly FunctionDef[] = [
       const old = t(args[1]);
       const replacement = t(args[2]);
       if (old === '') return text;
-      if (args[3] === undefined) return text.split(old).join(replacement);
+      if (args[3] === undefined) {
+        const parts = text.split(old);
+        // Measured before it is built: the result can be far larger than any input.
+        checkTextLength(text.length + (parts.length - 1) * (replacement.length - old.length), pos);
+        return parts.join(replacement);
+      }
       const nth = Math.trunc(toNumber(args[3], pos));
       if (nth < 1) throw new FormulaError('VALUE_ERROR', pos, { name: 'SUBSTITUTE' });
       let at = -1;

@@ -4,6 +4,7 @@ import type { FormulaErrorCode } from '../errors.js';
 export const en: Readonly<Record<FormulaErrorCode, string>> = {
   SOURCE_TOO_LONG: 'The formula is too long ({length} characters; at most {max}).',
   DEPTH_EXCEEDED: 'The formula is nested too deeply (at most {max} levels).',
+  TEXT_TOO_LONG: 'A text made by the formula is longer than {max} characters.',
   STEP_LIMIT_EXCEEDED: 'The formula needed too many steps to evaluate (at most {max}).',
   SYNTAX_ERROR: 'Syntax error: {detail}.',
   UNSUPPORTED_SYNTAX: '"{syntax}" is not supported in formulas.',

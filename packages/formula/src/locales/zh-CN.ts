@@ -4,6 +4,7 @@ import type { FormulaErrorCode } from '../errors.js';
 export const zhCN: Readonly<Record<FormulaErrorCode, string>> = {
   SOURCE_TOO_LONG: '公式过长（{length} 个字符，最多 {max} 个）。',
   DEPTH_EXCEEDED: '公式嵌套层级过深（最多 {max} 层）。',
+  TEXT_TOO_LONG: '公式生成的文本超过 {max} 个字符。',
   STEP_LIMIT_EXCEEDED: '公式计算步骤过多（最多 {max} 步）。',
   SYNTAX_ERROR: '语法错误：{detail}。',
   UNSUPPORTED_SYNTAX: '公式不支持“{syntax}”。',

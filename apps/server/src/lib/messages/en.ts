@@ -17,6 +17,7 @@ export const en = {
   'request.badUrl': 'The URL is malformed',
   'request.paramTooLong': 'A part of the URL is too long',
   'request.missingBody': 'This request needs a body',
+  'request.tooDeep': 'The request body nests deeper than {max} levels',
   'request.bad': 'The request is malformed',
   'request.badIdempotencyKey': 'Idempotency-Key must be 1 to 255 visible ASCII characters',
   'request.idempotencyReused':
@@ -131,6 +132,7 @@ export const en = {
 
   // Records, comments, imports, exports, files, reports, tasks.
   'record.notFound': 'Record not found',
+  'record.tooLarge': 'The record would take {size} bytes in the store; at most {max} fit',
   'record.invalid': 'Invalid record',
   'record.invalidUpdate': 'Invalid update',
   'record.invalidSort': 'Invalid sort',
@@ -282,6 +284,8 @@ export const en = {
   'value.options': 'an option value or a list of them',
 
   // Details: one field's problem, read after its path.
+  'detail.tooDeep': 'nests deeper than {max} levels',
+  'detail.fieldBytes': 'takes {size} bytes',
   'detail.required': 'is required',
   'detail.invalid': 'is invalid',
   'detail.taken': 'is taken',

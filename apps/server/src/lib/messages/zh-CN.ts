@@ -14,6 +14,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'request.badUrl': '网址格式错误',
   'request.paramTooLong': '网址中的某一部分过长',
   'request.missingBody': '此请求需要请求体',
+  'request.tooDeep': '请求内容的嵌套超过 {max} 层',
   'request.bad': '请求格式错误',
   'request.badIdempotencyKey': 'Idempotency-Key 必须是 1 到 255 个可见 ASCII 字符',
   'request.idempotencyReused': '此 Idempotency-Key 已用于另一个请求；新的请求请使用新的键',
@@ -125,6 +126,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
 
   // 记录、评论、导入、导出、文件、报表、任务
   'record.notFound': '记录不存在',
+  'record.tooLarge': '该记录在存储中将占用 {size} 字节，最多只能容纳 {max} 字节',
   'record.invalid': '记录无效',
   'record.invalidUpdate': '更新无效',
   'record.invalidSort': '排序无效',
@@ -276,6 +278,8 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'value.options': '选项值或选项值列表',
 
   // 字段问题
+  'detail.tooDeep': '嵌套超过 {max} 层',
+  'detail.fieldBytes': '占用 {size} 字节',
   'detail.required': '为必填项',
   'detail.invalid': '无效',
   'detail.taken': '已被占用',

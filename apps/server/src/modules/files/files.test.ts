@@ -229,6 +229,27 @@ describe('limits', () => {
     expect(json.statusCode).toBe(400);
     expect(json.json().error.code).toBe('VALIDATION_FAILED');
   });
+
+  it('answers 400 to a multipart body without a usable boundary (it answered 500)', async () => {
+    const before = await gridCounts(t);
+    const body =
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhi\r\n--x--\r\n';
+    for (const type of [
+      'multipart/form-data',
+      'multipart/form-data; boundary=',
+      'multipart/form-data; charset=utf-8',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: filesUrl('docs'),
+        headers: { ...w.owner.headers, 'content-type': type },
+        payload: body,
+      });
+      expect(res.statusCode, `${type}: ${res.body}`).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(await gridCounts(t)).toEqual(before);
+  });
 });
 
 describe('lifecycle', () => {

@@ -29,7 +29,7 @@ function multipartError(error: unknown, maxBytes: number): unknown {
   if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
     return appError('VALIDATION_FAILED', 'file.oneFile', [{ path: '/file', message: 'detail.oneFile' }]);
   }
-  if (error instanceof Error && /terminated early|Unexpected end|Malformed/i.test(error.message)) {
+  if (error instanceof Error && /terminated early|Unexpected end|Malformed|boundary/i.test(error.message)) {
     return appError('VALIDATION_FAILED', 'file.malformed');
   }
   return error;
@@ -81,8 +81,15 @@ export async function fileRoutes(app: AppInstance): Promise<void> {
           { path: '/file', message: 'detail.required' },
         ]);
       }
+      let part: Awaited<ReturnType<typeof request.file>>;
       try {
-        const part = await request.file({ limits: { fileSize: spec.maxBytes } });
+        part = await request.file({ limits: { fileSize: spec.maxBytes } });
+      } catch (error) {
+        // Nothing is stored yet: whatever the parser refuses here (no boundary, a broken header) is the body's fault.
+        const mapped = multipartError(error, spec.maxBytes);
+        throw mapped === error ? appError('VALIDATION_FAILED', 'file.malformed') : mapped;
+      }
+      try {
         if (!part) {
           throw appError('VALIDATION_FAILED', 'file.missing', [
             { path: '/file', message: 'detail.required' },

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { appError, t } from '../../lib/errors.js';
+import { safeCell } from '../../lib/spreadsheet.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { FormTarget } from './context.js';
 import { recordViews } from './context.js';
@@ -36,13 +37,15 @@ function labelOf(field: FieldDef): string {
   return label?.en ?? label?.['zh-CN'] ?? field.key;
 }
 
-/** A stored value as one spreadsheet cell: lists joined, structured values as JSON. */
+/**
+ * A stored value as one spreadsheet cell: lists joined, structured values as JSON, and text a spreadsheet
+ * would run as a formula neutralised (numbers stay numbers).
+ */
 function cell(value: unknown): string | number | boolean {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
-    return value.join(', ');
-  return JSON.stringify(value);
+    return safeCell(value.join(', ')) ?? '';
+  return safeCell(value) ?? '';
 }
 
 /** The columns a view names, in its order; a field the caller may not see is unknown (400). */
@@ -83,7 +86,7 @@ export async function exportRecords(
   }
   const visible = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
   const columns = view.fields ? pickColumns(visible, view.fields) : visible;
-  const header = ['id', ...columns.map(labelOf), 'createdAt', 'updatedAt'];
+  const header = ['id', ...columns.map((f) => cell(labelOf(f))), 'createdAt', 'updatedAt'];
   const views = await recordViews(target, docs);
   const rows = views.map((view) => {
     return [view.id, ...columns.map((f) => cell(view.data[f.key])), view.createdAt, view.updatedAt];

@@ -444,3 +444,76 @@ describe('derived values inherit access', () => {
     expect(payable.json().rows).toEqual([{ max_payable: 7929 }]);
   });
 });
+
+describe('spreadsheet formula injection (OWASP CSV injection)', () => {
+  const dangerous = ['=HYPERLINK("http://evil.test","x")', '+1+cmd|/C calc', '-2+3', '@SUM(1)', '\tx', '\rx'];
+
+  it('exported text starting with = + - @ tab or CR gets a leading apostrophe; numbers stay numbers', async () => {
+    const created: string[] = [];
+    for (const [i, name] of dangerous.entries()) {
+      const res = await send(w.rep, 'POST', `/forms/${w.forms.deals}/records`, {
+        data: { name, code: `INJ-${i}`, amount: -5 - i },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().data.name).toBe(name);
+      created.push(res.json().id);
+    }
+    const { default: Papa } = await import('papaparse');
+    const csv = await send(
+      w.rep,
+      'GET',
+      `/forms/${w.forms.deals}/records/export?format=csv&fields=name,amount`,
+    );
+    expect(csv.statusCode, csv.body).toBe(200);
+    for (const [i, name] of dangerous.entries()) {
+      // The row as a CSV writer puts it: the text with its apostrophe (quoted where needed), the number bare.
+      expect(csv.body).toContain(`\r\n${Papa.unparse([[created[i], `'${name}`, -5 - i]])},`);
+    }
+
+    const { default: ExcelJS } = await import('exceljs');
+    const xlsx = await send(
+      w.rep,
+      'GET',
+      `/forms/${w.forms.deals}/records/export?format=xlsx&fields=name,amount`,
+    );
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const cells = new Map<string, [unknown, unknown]>();
+    book.worksheets[0]?.eachRow((row) => {
+      cells.set(String(row.getCell(1).value), [row.getCell(2).value, row.getCell(3).value]);
+    });
+    for (const [i, name] of dangerous.entries()) {
+      const [text, amount] = cells.get(created[i] as string) ?? [];
+      // XML reads a carriage return back as a line feed.
+      expect(text).toBe(`'${name.replace(/\r/g, '\n')}`);
+      // A number cell, not text that only looks like one.
+      expect(amount).toBe(-5 - i);
+    }
+  });
+});
+
+describe('hostile filters', () => {
+  it('a list or export filter nested 3,000 deep answers 400 at the filter, not 500', async () => {
+    // Written out by hand: JSON.stringify of such a value overflows the test's own stack.
+    const abyss = `${'{"and":['.repeat(3000)}{"field":"amount","op":"gte","value":0}${']}'.repeat(3000)}`;
+    for (const path of ['records', 'records/export']) {
+      const res = await send(
+        w.rep,
+        'GET',
+        `/forms/${w.forms.deals}/${path}?filter=${encodeURIComponent(abyss)}`,
+      );
+      expect(res.statusCode, `${path}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    requests += 1;
+    const view = await t.app.inject({
+      method: 'POST',
+      url: `${w.base}/forms/${w.forms.deals}/views`,
+      headers: { ...w.rep.headers, 'content-type': 'application/json' },
+      payload: `{"name":"deep","filter":${abyss}}`,
+    });
+    expect(view.statusCode, view.body.slice(0, 300)).toBe(400);
+    expect(view.json().error.details[0].path).toMatch(/^\/filter\/and\/0/);
+  });
+});

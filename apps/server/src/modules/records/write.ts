@@ -31,6 +31,7 @@ import {
   type SerialSettings,
   serialPeriod,
 } from './serial.js';
+import { assertStorable } from './size.js';
 import { ensureUniqueIndex, uniqueConflict, uniqueEntries, uniqueUpdate } from './unique.js';
 import { recordWritten } from './write-hooks.js';
 
@@ -190,6 +191,12 @@ export async function prepareCreate(
   if (computed.status === 'rejected') {
     if (taken.value) await releaseAll(connection, taken.value);
     throw computed.reason;
+  }
+  try {
+    assertStorable(computed.value);
+  } catch (error) {
+    if (taken.value) await releaseAll(connection, taken.value);
+    throw error;
   }
   const doc: RecordDoc = {
     _id: origin?.id ?? new Types.ObjectId(),
@@ -433,6 +440,7 @@ export async function prepareUpdate(
   const linked = await applyAutoLinks(context, form.definition.fields, submitted);
   const data = { ...linked, ...kept, ...systemValues(target, meta) };
   const computed = await computeRecord(context, target.plan, data);
+  assertStorable(computed);
   return { current, data: computed, files };
 }
 
