@@ -50,8 +50,10 @@ function presented(app: AppInstance, handshake: HandshakeCredentials, locale: Lo
 /**
  * A cookie rides along on any page's WebSocket to us; only our own pages may use it (cross-site
  * WebSocket hijacking). Bearer tokens are never sent automatically, so they need no such check.
+ * `X-Forwarded-Host` names our host only behind a proxy we were told to believe (TRUST_PROXY): without
+ * one, any client can send it, and a page of another site would name its own host in it.
  */
-function sameOrigin(headers: IncomingHttpHeaders): boolean {
+function sameOrigin(headers: IncomingHttpHeaders, trustProxy: boolean): boolean {
   const origin = headers.origin;
   if (origin === undefined) return true;
   let host: string;
@@ -60,7 +62,7 @@ function sameOrigin(headers: IncomingHttpHeaders): boolean {
   } catch {
     return false;
   }
-  const forwarded = headers['x-forwarded-host'];
+  const forwarded = trustProxy ? headers['x-forwarded-host'] : undefined;
   const hosts = [headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])];
   return hosts.some((candidate) => candidate !== undefined && candidate.split(',')[0]?.trim() === host);
 }
@@ -75,7 +77,8 @@ export async function authenticateHandshake(
   const locale = pickLocale(handshake.headers['accept-language']);
   const credentials = presented(app, handshake, locale);
   if (!credentials) throw new SocketAuthError('auth.signInFirst', locale);
-  if (credentials.via === 'cookie' && !sameOrigin(handshake.headers)) {
+  const trustProxy = app.config.trustProxy !== false && app.config.trustProxy !== 0;
+  if (credentials.via === 'cookie' && !sameOrigin(handshake.headers, trustProxy)) {
     throw new SocketAuthError('auth.cookieOrigin', locale);
   }
   let verified: VerifiedToken;
