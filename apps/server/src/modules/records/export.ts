@@ -86,7 +86,7 @@ export async function exportRecords(
   }
   const visible = target.form.definition.fields.filter((f) => !f.hidden && !target.access.hidden.has(f.key));
   const columns = view.fields ? pickColumns(visible, view.fields) : visible;
-  const header = ['id', ...columns.map((f) => cell(labelOf(f))), 'createdAt', 'updatedAt'];
+  const header = ['id', ...columns.map((f) => String(cell(labelOf(f)))), 'createdAt', 'updatedAt'];
   const views = await recordViews(target, docs);
   const rows = views.map((view) => {
     return [view.id, ...columns.map((f) => cell(view.data[f.key])), view.createdAt, view.updatedAt];

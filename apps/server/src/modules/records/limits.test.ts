@@ -59,9 +59,11 @@ describe('record size', () => {
     expect(error.message).toContain(String(MAX_RECORD_BYTES));
     expect(error.details.length).toBeGreaterThan(0);
     for (const detail of error.details) expect(detail.path).toMatch(/^\/data\/f\d+$/);
-    const zh = await call(t, w, 'POST', `/forms/${form}/records`, payload, {
-      ...w.owner.headers,
-      'accept-language': 'zh-CN',
+    const zh = await t.app.inject({
+      method: 'POST',
+      url: `${w.base}/forms/${form}/records`,
+      headers: { ...w.owner.headers, 'accept-language': 'zh-CN' },
+      payload,
     });
     expect(zh.statusCode).toBe(413);
     expect(zh.json().error.message).toContain('字节');
