@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CACHE_TTL_MS } from './lib/read-cache.js';
+import { DEFAULT_ADDRESS_FAILURES } from './modules/auth/throttle.js';
 import { templatesDir } from './modules/templates/catalogue.js';
 
 /** Validated server configuration. Every field comes from one environment variable (see README). */
@@ -19,6 +20,11 @@ export interface Config {
   rateLimitMax: number;
   /** Requests per second an API token's workspace may make (all its tokens together); 0: no limit. */
   tokenRateLimit: number;
+  /**
+   * Failed password checks (sign-ins, invitations accepted as an existing account) one address may make in
+   * 15 minutes over all emails; successes never count, so a team behind one NAT address signs in.
+   */
+  loginAddressFailures: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   redisUrl: string | undefined;
@@ -148,6 +154,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     logLevel,
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1000, 1, 1_000_000),
     tokenRateLimit: integer(env, 'TOKEN_RATE_LIMIT', 100, 0, 1_000_000),
+    loginAddressFailures: integer(env, 'LOGIN_ADDRESS_FAILURES', DEFAULT_ADDRESS_FAILURES, 1, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

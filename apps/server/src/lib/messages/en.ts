@@ -75,6 +75,8 @@ export const en = {
   'member.unknownRole': 'Unknown role',
   'member.needsPassword': 'A new user needs a password',
   'member.exists': 'This person is already a member of the workspace',
+  'member.tokenRoles':
+    'An API token may not grant, take or change the admin or owner role; a person does that',
   'member.ownerRoleByOwners': 'Only owners grant, remove or change the owner role',
   'member.lastOwner': 'A workspace needs at least one active owner',
   'member.managerLoop': 'This would make the member their own (indirect) manager',

@@ -69,6 +69,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'member.unknownRole': '未知角色',
   'member.needsPassword': '新用户需要设置密码',
   'member.exists': '此人已是工作区成员',
+  'member.tokenRoles': 'API 令牌不能授予、收回或更改管理员或所有者角色，须由本人操作',
   'member.ownerRoleByOwners': '只有所有者可以授予、移除或更改所有者角色',
   'member.lastOwner': '工作区至少需要一位在职的所有者',
   'member.managerLoop': '这会使该成员成为自己的（间接）上级',

@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { type Connection, type Model, Schema, Types } from 'mongoose';
 
-/** The security events the audit log records. Other modules add their own action names freely. */
+/**
+ * What happened in a workspace, as its audit log records it. Other modules add their own action names
+ * freely. A person's sign-ins, sign-outs and password changes are theirs, not a workspace's: they go to the
+ * account's security log (modules/auth/security-log.ts).
+ */
 export type AuditAction =
-  | 'auth.login'
-  | 'auth.loginFailed'
-  | 'auth.logout'
-  | 'auth.passwordChanged'
   | 'setup.completed'
   | 'workspace.created'
   | 'workspace.updated'
@@ -18,6 +18,7 @@ export type AuditAction =
   | 'invitation.created'
   | 'invitation.revoked'
   | 'invitation.accepted'
+  | 'invitation.declined'
   | 'department.created'
   | 'department.updated'
   | 'department.deleted'

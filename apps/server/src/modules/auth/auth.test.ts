@@ -92,16 +92,13 @@ describe('POST /auth/login', () => {
     expect(res.statusCode).toBe(429);
   });
 
-  it('rate-limits attempts per address+email, successful ones included', async () => {
+  it('counts failed attempts per address+email, not successful ones (issue 10)', async () => {
     await addMember(t.app, owner, owner.workspaceId, 'busy@example.com');
     const headers = { 'x-forwarded-for': '192.0.2.50' };
-    for (let i = 0; i < LOGIN_LIMITS.attempts; i += 1) {
+    for (let i = 0; i <= LOGIN_LIMITS.attempts; i += 1) {
       expect((await login('busy@example.com', PASSWORD, headers)).statusCode).toBe(200);
     }
-    const res = await login('busy@example.com', PASSWORD, headers);
-    expect(res.statusCode).toBe(429);
-    expect(res.json().error.message).toMatch(/Too many sign-in attempts/);
-  });
+  }, 180_000);
 });
 
 describe('sessions', () => {

@@ -2,14 +2,29 @@ import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
-import { recordAudit } from '../audit/service.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { authModels } from './models.js';
 import { clearSessionCookies, currentUser, setSessionCookies } from './plugin.js';
 import { Email, Name, Password, UserView, WorkspaceSummary } from './schemas.js';
-import { changePassword, login, revokeSession, workspaceIdsOf } from './service.js';
+import { recordSecurityEvent, securityEventsOf } from './security-log.js';
+import { changePassword, login, revokeSession } from './service.js';
 
-/** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`, `PATCH /auth/me`. */
+const SecurityEventView = Type.Object({
+  id: Type.String(),
+  event: Type.Union([
+    Type.Literal('signIn'),
+    Type.Literal('signInFailed'),
+    Type.Literal('signOut'),
+    Type.Literal('passwordChanged'),
+    Type.Literal('invitationAccepted'),
+  ]),
+  at: Type.String(),
+  ip: Type.String(),
+  userAgent: Type.String(),
+  locked: Type.Optional(Type.Boolean()),
+});
+
+/** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`, `GET /auth/me/security`, `PATCH /auth/me`. */
 export async function authRoutes(app: AppInstance): Promise<void> {
   app.post(
     '/auth/login',
@@ -36,14 +51,12 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       const auth = request.auth;
       if (auth?.kind !== 'session') throw appError('FORBIDDEN', 'auth.logoutNeedsSession');
       await revokeSession(app, auth.sessionId);
-      await recordAudit(
-        app.store.connection,
-        request,
-        ...(await workspaceIdsOf(app, new Types.ObjectId(auth.userId))).map((ws) => ({
-          ws,
-          action: 'auth.logout',
-        })),
-      );
+      const user = currentUser(request);
+      await recordSecurityEvent(app.store.connection, request, {
+        user: new Types.ObjectId(user.id),
+        email: user.email,
+        event: 'signOut',
+      });
       clearSessionCookies(reply);
       return reply.status(204).send(null);
     },
@@ -70,6 +83,32 @@ export async function authRoutes(app: AppInstance): Promise<void> {
           .filter((m) => names.has(String(m.ws)))
           .map((m) => ({ id: String(m.ws), name: names.get(String(m.ws)) ?? '', roles: m.roles })),
       };
+    },
+  );
+
+  app.get(
+    '/auth/me/security',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Your security log, newest first: sign-ins, failed sign-ins (and whether they locked you out), ' +
+          'sign-outs, password changes, invitations accepted; from which address and user agent',
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(SecurityEventView) }) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const items = await securityEventsOf(
+        app.store.connection,
+        new Types.ObjectId(user.id),
+        request.query.limit ?? 50,
+      );
+      return { items };
     },
   );
 
@@ -109,14 +148,11 @@ export async function authRoutes(app: AppInstance): Promise<void> {
           currentPassword: body.currentPassword,
           newPassword: body.newPassword,
         });
-        await recordAudit(
-          app.store.connection,
-          request,
-          ...(await workspaceIdsOf(app, new Types.ObjectId(user.id))).map((ws) => ({
-            ws,
-            action: 'auth.passwordChanged',
-          })),
-        );
+        await recordSecurityEvent(app.store.connection, request, {
+          user: new Types.ObjectId(user.id),
+          email: user.email,
+          event: 'passwordChanged',
+        });
       }
       const { User } = authModels(app.store.connection);
       if (body.name !== undefined) {

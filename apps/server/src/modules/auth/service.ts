@@ -2,11 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
-import { recordAudit } from '../audit/service.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { authModels, type UserDoc } from './models.js';
 import { hashPassword, passwordProblems, verifyNobody, verifyPassword } from './password.js';
-import { assertLoginAllowed, clearFailures, countAttempt, countFailure, throttleKeys } from './throttle.js';
+import { recordSecurityEvent } from './security-log.js';
+import { assertLoginAllowed, countAttempt, countFailure, countSuccess, throttleKeys } from './throttle.js';
 import { newToken, tokenDigest } from './tokens.js';
 
 /** How long a session lasts from sign-in. */
@@ -84,44 +84,54 @@ export async function workspaceIdsOf(app: AppInstance, userId: Types.ObjectId): 
   return members.map((member) => member.ws);
 }
 
-/** Checks a sign-in under the throttle; audits success and failure in each of the user's workspaces. */
+/**
+ * Checks `password` for the account of `email` (or for nobody, at the same cost) under the sign-in
+ * throttle and lockout: 429 while the address+email or the account is locked or out of attempts, or the
+ * address has failed too often over all emails. Sign-in and accepting an invitation as an existing account
+ * both go through it, so neither is a way around the other's limits.
+ */
+export async function checkPasswordThrottled(
+  app: AppInstance,
+  request: FastifyRequest,
+  email: string,
+  user: UserDoc | null,
+  password: string,
+): Promise<{ ok: boolean; locked: boolean }> {
+  const { LoginThrottle } = authModels(app.store.connection);
+  const keys = throttleKeys(request.ip, email);
+  const now = new Date();
+  await assertLoginAllowed(LoginThrottle, keys, now, app.config.loginAddressFailures);
+  await countAttempt(LoginThrottle, keys, now);
+  const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyNobody(password);
+  if (!ok) return { ok: false, ...(await countFailure(LoginThrottle, keys, now)) };
+  await countSuccess(LoginThrottle, keys);
+  return { ok: true, locked: false };
+}
+
+/**
+ * Checks a sign-in under the throttle. Successes and failures go to the account's own security log, not
+ * to the audit logs of its workspaces (a workspace that added someone learns nothing of their sign-ins).
+ */
 export async function login(
   app: AppInstance,
   request: FastifyRequest,
   input: { email: string; password: string },
 ): Promise<{ token: string; expiresAt: Date; user: UserDoc }> {
-  const { User, LoginThrottle } = authModels(app.store.connection);
+  const { User } = authModels(app.store.connection);
   const email = normalizeEmail(input.email);
-  const keys = throttleKeys(request.ip, email);
-  const now = new Date();
-  await assertLoginAllowed(LoginThrottle, keys, now);
-  await countAttempt(LoginThrottle, keys, now);
-
   const user = await User.findOne({ email }).lean();
-  const ok = user
-    ? await verifyPassword(user.passwordHash, input.password)
-    : await verifyNobody(input.password);
-  // Looked up for unknown emails too (an id nobody has), so both answers cost the same store round trips.
-  const workspaces = await workspaceIdsOf(app, user?._id ?? new Types.ObjectId());
-  const where = workspaces.length > 0 ? workspaces : [null];
-  const actor = { user: user?._id ?? null, email };
-
+  const { ok, locked } = await checkPasswordThrottled(app, request, email, user, input.password);
   if (!user || !ok) {
-    const { locked } = await countFailure(LoginThrottle, keys, now);
-    await recordAudit(
-      app.store.connection,
-      request,
-      ...where.map((ws) => ({ ws, action: 'auth.loginFailed', actor, details: { locked } })),
-    );
+    await recordSecurityEvent(app.store.connection, request, {
+      user: user?._id ?? null,
+      email,
+      event: 'signInFailed',
+      details: { locked },
+    });
     throw appError('UNAUTHORIZED', 'auth.wrongCredentials');
   }
-  await clearFailures(LoginThrottle, keys);
   const session = await createSession(app, request, user._id);
-  await recordAudit(
-    app.store.connection,
-    request,
-    ...where.map((ws) => ({ ws, action: 'auth.login', actor })),
-  );
+  await recordSecurityEvent(app.store.connection, request, { user: user._id, email, event: 'signIn' });
   return { ...session, user };
 }
 

@@ -4,25 +4,18 @@ import type { AppInstance } from '../../app.js';
 import { appError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { authModels, type UserDoc } from '../auth/models.js';
-import { verifyPassword } from '../auth/password.js';
 import { requireAdmin, setSessionCookies } from '../auth/plugin.js';
 import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
-import { createSession, createUser, normalizeEmail } from '../auth/service.js';
-import { newToken, tokenDigest, tokenKind } from '../auth/tokens.js';
-import { assertKnownRoles } from './member-routes.js';
+import { recordSecurityEvent } from '../auth/security-log.js';
+import { checkPasswordThrottled, createSession, createUser } from '../auth/service.js';
+import { tokenDigest, tokenKind } from '../auth/tokens.js';
+import { createInvitation, joinWorkspace, requirePerson } from './invitations.js';
 import { workspaceModels } from './models.js';
-import {
-  assertActiveMember,
-  assertDepartment,
-  assertMayAssignRoles,
-  normalizeRoles,
-  parseId,
-} from './service.js';
+import { myInvitationRoutes } from './my-invitations.js';
+import { parseId } from './service.js';
 
-/** How long an invitation can be accepted. */
-export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
-
-const InvitationView = Type.Object({
+/** An invitation as its workspace's admins see it. */
+export const InvitationView = Type.Object({
   id: Type.String(),
   email: Type.String(),
   roles: Type.Array(Type.String()),
@@ -36,7 +29,7 @@ const WsParams = Type.Object({ ws: Type.String() });
 
 /** Invitations: admins create (token shown once), list and revoke; the invitee accepts with the token. */
 export async function invitationRoutes(app: AppInstance): Promise<void> {
-  const { Invitation, Member } = workspaceModels(app.store.connection);
+  const { Invitation } = workspaceModels(app.store.connection);
   const { User } = authModels(app.store.connection);
 
   app.post(
@@ -60,31 +53,10 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
     },
     async (request, reply) => {
       const caller = requireAdmin(request);
-      const ws = new Types.ObjectId(caller.ws);
-      const body = request.body;
-      await assertKnownRoles(app, ws, body.roles);
-      const roles = normalizeRoles(body.roles);
-      assertMayAssignRoles(caller, null, roles);
-      const token = newToken('invitation');
-      const now = new Date();
-      const doc = await Invitation.create({
-        ws,
-        email: normalizeEmail(body.email),
-        roles,
-        department: body.department ? await assertDepartment(app, ws, body.department, '/department') : null,
-        manager: body.manager ? await assertActiveMember(app, ws, body.manager, '/manager') : null,
-        hash: tokenDigest(app.config.secret, token),
-        invitedBy: caller.userId ? new Types.ObjectId(caller.userId) : null,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-      });
-      await recordAudit(app.store.connection, request, {
-        ws,
-        action: 'invitation.created',
-        target: { kind: 'invitation', id: String(doc._id) },
-        details: { email: doc.email, roles },
-      });
-      return reply.status(201).send({ ...view(doc.toObject()), token });
+      // A token never hands out access to people: an invitation outlives the token that made it.
+      requirePerson(request);
+      const { doc, token } = await createInvitation(app, request, caller, request.body);
+      return reply.status(201).send({ ...invitationView(doc), token });
     },
   );
 
@@ -108,7 +80,7 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
       })
         .sort({ createdAt: -1 })
         .lean();
-      return docs.map(view);
+      return docs.map(invitationView);
     },
   );
 
@@ -169,8 +141,16 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
       if (!pending) throw invalid;
       let user: UserDoc | null = await User.findOne({ email: pending.email }).lean<UserDoc>();
       if (user) {
-        // Someone with an account proves it is theirs; the invitation alone must not take it over.
-        if (!(await verifyPassword(user.passwordHash, password))) {
+        // Someone with an account proves it is theirs; the invitation alone must not take it over. The
+        // check is a sign-in in all but name: the same throttle and lockout (429), the same security log.
+        const { ok, locked } = await checkPasswordThrottled(app, request, pending.email, user, password);
+        if (!ok) {
+          await recordSecurityEvent(app.store.connection, request, {
+            user: user._id,
+            email: user.email,
+            event: 'signInFailed',
+            details: { locked, via: 'invitation' },
+          });
           throw appError('UNAUTHORIZED', 'invitation.needsPassword');
         }
       } else {
@@ -182,20 +162,14 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
         { $set: { acceptedAt: now } },
       ).lean();
       if (!claimed) throw invalid;
-      const existing = await Member.findOne({ ws: pending.ws, user: user._id }).lean();
-      if (existing) {
-        await Member.updateOne({ _id: existing._id }, { $set: { active: true } });
-      } else {
-        await Member.create({
-          ws: pending.ws,
-          user: user._id,
-          roles: pending.roles,
-          department: pending.department,
-          manager: pending.manager,
-          active: true,
-        });
-      }
+      await joinWorkspace(app, pending, user._id);
       const session = await createSession(app, request, user._id);
+      await recordSecurityEvent(app.store.connection, request, {
+        user: user._id,
+        email: user.email,
+        event: 'invitationAccepted',
+        details: { ws: String(pending.ws) },
+      });
       await recordAudit(app.store.connection, request, {
         ws: pending.ws,
         action: 'invitation.accepted',
@@ -208,9 +182,11 @@ export async function invitationRoutes(app: AppInstance): Promise<void> {
         .send({ workspaceId: String(pending.ws), userId: String(user._id), token: session.token });
     },
   );
+  await myInvitationRoutes(app);
 }
 
-function view(doc: {
+/** An invitation as the API shows it (never its token). */
+export function invitationView(doc: {
   _id: Types.ObjectId;
   email: string;
   roles: string[];

@@ -10,6 +10,8 @@ import { currentMember, requireAdmin } from '../auth/plugin.js';
 import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
 import { createUser, normalizeEmail } from '../auth/service.js';
 import { assertReassignTarget, type ReassignEffect, reassignFromLeaver } from '../tasks/reassign.js';
+import { InvitationView, invitationView } from './invitation-routes.js';
+import { createInvitation, requirePerson } from './invitations.js';
 import { workspaceModels } from './models.js';
 import {
   assertActiveMember,
@@ -65,7 +67,7 @@ export async function assertKnownRoles(
   if (details.length > 0) throw appError('UNPROCESSABLE', 'member.unknownRole', details);
 }
 
-/** Members of a workspace: add (creating the user if needed), list, update, deactivate, reactivate. */
+/** Members of a workspace: add (a new account, or an invitation), list, update, deactivate, reactivate. */
 export async function memberRoutes(app: AppInstance): Promise<void> {
   const { Member } = workspaceModels(app.store.connection);
   const { User } = authModels(app.store.connection);
@@ -75,7 +77,10 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['members'],
-        summary: 'Add a member; creates the user when the email is new (password then required)',
+        summary:
+          'Add a member: a new email with a password gets an account and joins at once (201); any other ' +
+          'email is invited (202) and joins when that person accepts, answered alike whether or not it ' +
+          'has an account',
         params: WsParams,
         body: Type.Object(
           {
@@ -88,11 +93,16 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 201: MemberView },
+        response: {
+          201: MemberView,
+          202: Type.Object({ invited: Type.Literal(true), invitation: InvitationView, token: Type.String() }),
+        },
       },
     },
     async (request, reply) => {
       const caller = requireAdmin(request);
+      // What this creates (an account, an invitation) would outlive an API token and its revocation.
+      requirePerson(request);
       const ws = new Types.ObjectId(caller.ws);
       const body = request.body;
       await assertKnownRoles(app, ws, body.roles);
@@ -102,20 +112,22 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
         ? await assertDepartment(app, ws, body.department, '/department')
         : null;
       const manager = body.manager ? await assertActiveMember(app, ws, body.manager, '/manager') : null;
-      let user: UserDoc | null = await User.findOne({ email: normalizeEmail(body.email) }).lean<UserDoc>();
-      if (!user) {
-        if (body.password === undefined) {
-          throw appError('VALIDATION_FAILED', 'member.needsPassword', [
-            { path: '/password', message: 'detail.requiredForNewUser' },
-          ]);
+      const existing = await User.findOne({ email: normalizeEmail(body.email) }).lean<UserDoc>();
+      if (existing || body.password === undefined) {
+        // An existing account is never attached without its owner's consent, and the answer does not tell
+        // whether the email has one (nor its name): both are invited, and join when they accept (signed in,
+        // or with the token).
+        if (existing && (await Member.exists({ ws, user: existing._id, active: true }))) {
+          throw appError('CONFLICT', 'member.exists');
         }
-        user = await createUser(
-          app,
-          { email: body.email, name: body.name, password: body.password },
-          '/password',
-        );
+        const { doc, token } = await createInvitation(app, request, caller, body);
+        return reply.status(202).send({ invited: true as const, invitation: invitationView(doc), token });
       }
-      // An existing account keeps its own name and password: an admin of one workspace cannot change them.
+      const user = await createUser(
+        app,
+        { email: body.email, name: body.name, password: body.password },
+        '/password',
+      );
       try {
         await Member.create({ ws, user: user._id, roles, department, manager, active: true });
       } catch (error) {

@@ -123,6 +123,8 @@ const invitationSchema = new Schema<InvitationDoc>(
   { collection: 'invitations', versionKey: false },
 );
 invitationSchema.index({ ws: 1, createdAt: -1 });
+// The invitations waiting for a signed-in person (`GET /auth/me/invitations`).
+invitationSchema.index({ email: 1, createdAt: -1 });
 
 const systemSchema = new Schema<SystemDoc>(
   { _id: { type: String, required: true }, at: { type: Date, required: true } },

@@ -98,9 +98,15 @@ export async function assertActiveMember(
 
 /**
  * Role changes are checked against the caller: only owners grant or take `owner`, and only owners change
- * an owner's membership. `roles` are workspace roles and app role keys.
+ * an owner's membership; API tokens neither grant nor change `admin` or `owner`. `roles` are workspace roles and app role keys.
  */
 export function assertMayAssignRoles(caller: RequestMember, before: string[] | null, after: string[]): void {
+  if (caller.userId === null) {
+    // An API token (never an owner) grants no role above what a token is: admins and owners mint tokens
+    // and invite people, which would outlive the token and its revocation. Nor does it change them.
+    const strong = (roles: readonly string[]) => roles.includes('owner') || roles.includes('admin');
+    if (strong(after) || strong(before ?? [])) throw appError('FORBIDDEN', 'member.tokenRoles');
+  }
   if (caller.workspaceRole === 'owner') return;
   const touchesOwner = after.includes('owner') || (before?.includes('owner') ?? false);
   if (touchesOwner) throw appError('FORBIDDEN', 'member.ownerRoleByOwners');

@@ -214,24 +214,37 @@ describe('members', () => {
     expect(again.statusCode).toBe(409);
   });
 
-  it('adds an existing user without touching their password', async () => {
+  it('invites an existing user instead of attaching them; they join by accepting (issue 10)', async () => {
     const other = (await api('POST', '/workspaces', owner, { name: 'Second' })).json().id;
     const res = await api('POST', `/workspaces/${other}/members`, owner, {
       email: 'mia@example.com',
       name: 'Ignored',
+      password: 'Not-her-password-1',
       roles: ['admin'],
     });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ userId: member.userId, name: 'mia', roles: ['admin'] });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({
+      invited: true,
+      invitation: { email: 'mia@example.com', roles: ['admin'] },
+    });
+    expect(res.body).not.toContain(member.userId);
+    const before = (await api('GET', `/workspaces/${other}/members`, owner)).json();
+    expect(before.map((m: { email: string }) => m.email)).toEqual(['owner@example.com']);
+    const mine = (await api('GET', '/auth/me/invitations', member)).json();
+    const accepted = await api('POST', `/auth/me/invitations/${mine[0].id}/accept`, member);
+    expect(accepted.statusCode).toBe(200);
+    const after = await api('GET', `/workspaces/${other}/members/${member.userId}`, owner);
+    expect(after.json()).toMatchObject({ name: 'mia', roles: ['admin'], active: true });
   });
 
   it('requires a policy-conforming password for new users', async () => {
+    // Without a password the email is invited instead (answered alike whether it has an account).
     const missing = await api('POST', `/workspaces/${ws}/members`, owner, {
       email: 'np@example.com',
       name: 'N',
       roles: ['member'],
     });
-    expect(missing.statusCode).toBe(400);
+    expect(missing.statusCode).toBe(202);
     const weak = await api('POST', `/workspaces/${ws}/members`, owner, {
       email: 'np@example.com',
       name: 'N',

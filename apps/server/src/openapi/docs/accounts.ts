@@ -66,6 +66,46 @@ export const accountDocs: RouteDocs = {
       }),
     },
   },
+  'GET /auth/me/security': {
+    responses: {
+      200: ok('Your security log, newest first', {
+        items: [
+          {
+            id: '6b119b1aebc163a9893b8eb7',
+            event: 'signIn',
+            at: AT,
+            ip: '203.0.113.7',
+            userAgent: 'Mozilla/5.0',
+          },
+          {
+            id: '6b119b1aebc163a9893b8eb6',
+            event: 'signInFailed',
+            at: AT,
+            ip: '203.0.113.7',
+            userAgent: 'Mozilla/5.0',
+            locked: false,
+          },
+        ],
+      }),
+    },
+  },
+  'GET /auth/me/invitations': {
+    responses: {
+      200: ok('Invitations waiting for you', [
+        {
+          id: '6b119b1eebc163a9893b8e02',
+          workspace: { id: WS, name: 'Acme' },
+          roles: ['member'],
+          invitedBy: 'Olivia Owner',
+          expiresAt: AT,
+        },
+      ]),
+    },
+  },
+  'POST /auth/me/invitations/:invitation/accept': {
+    responses: { 200: ok('Joined the workspace', { workspaceId: WS }) },
+  },
+  'POST /auth/me/invitations/:invitation/decline': { responses: { 204: { description: 'Declined' } } },
   'PATCH /auth/me': {
     body: {
       example: { name: 'Lin Wei', currentPassword: 'Correct-Horse-42', newPassword: 'Another-Pass-77' },
@@ -118,9 +158,22 @@ export const accountDocs: RouteDocs = {
   },
   'POST /workspaces/:ws/members': {
     body: {
-      example: { email: 'lin@example.com', name: 'Lin Wei', roles: ['member', 'manager'], department: DEPT },
+      example: {
+        email: 'lin@example.com',
+        name: 'Lin Wei',
+        password: 'Correct-Horse-42',
+        roles: ['member', 'manager'],
+        department: DEPT,
+      },
     },
-    responses: { 201: ok('Added', member) },
+    responses: {
+      201: ok('A new account, added at once', member),
+      202: ok('Invited (an email with an account, or none without a password): joins on accepting', {
+        invited: true,
+        invitation,
+        token: 'fli_Zq8…',
+      }),
+    },
   },
   'GET /workspaces/:ws/members': { responses: { 200: ok('Members of the workspace', [member]) } },
   'GET /workspaces/:ws/members/:user': { responses: { 200: ok('The member', member) } },
