@@ -1,9 +1,8 @@
 import type { ObjectId } from 'bson';
-import { compileExpr, isFieldPath } from './fast-expr.js';
+import { CodegenBail, INHERITED, lit, Source, valueSource } from './codegen-source.js';
 import { bsonType, type Doc, hasWrappers, isPlainObject } from './values.js';
 
-/** Thrown by generated code when a document needs the general path (wrappers, arrays, objects). */
-export class CodegenBail extends Error {}
+export { CodegenBail };
 
 const GENERATED = new Map<string, Gen>();
 
@@ -15,9 +14,6 @@ type Gen = (
   oidEq: (x: unknown, c: ObjectId) => boolean,
   proto: object,
 ) => Doc[];
-
-/** Names that a plain object inherits: generated property reads never see them. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Equality with an ObjectId through bson's four 24-bit words, without building hex text per document. */
 function oidEq(x: unknown, c: ObjectId): boolean {
@@ -35,47 +31,6 @@ function oidEq(x: unknown, c: ObjectId): boolean {
 /** True for an ObjectId constant whose words generated code can compare. */
 function wordedId(v: unknown): v is ObjectId {
   return bsonType(v) === 'ObjectId' && typeof (v as { i3?: unknown }).i3 === 'number';
-}
-
-function lit(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return Object.is(v, -0) ? '0' : String(v);
-  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
-  return undefined;
-}
-
-/** Builds the source of one generated loop. */
-class Source {
-  readonly consts: unknown[] = [];
-  readonly reads: string[] = [];
-  private readonly vars = new Map<string, string>();
-
-  constant(value: unknown): string {
-    this.consts.push(value);
-    return `consts[${this.consts.length - 1}]`;
-  }
-
-  /**
-   * A variable holding the value at a dotted path: missing through null or scalars, and an array or a
-   * non-plain object on the way (or an array at the end) hands the document to the general path.
-   */
-  field(path: string): string | undefined {
-    const known = this.vars.get(path);
-    if (known) return known;
-    const parts = path.split('.');
-    if (parts.some((p) => p === '' || INHERITED.has(p))) return undefined;
-    const v = `f${this.vars.size}`;
-    this.vars.set(path, v);
-    const first = JSON.stringify(parts[0]);
-    const lines = [`let ${v} = doc[${first}];`];
-    for (const part of parts.slice(1)) {
-      lines.push(
-        `if (${v} !== undefined && ${v} !== null) { if (typeof ${v} !== 'object') ${v} = undefined; else if (Object.getPrototypeOf(${v}) !== proto) bail(); else ${v} = ${v}[${JSON.stringify(part)}]; }`,
-      );
-    }
-    lines.push(`if (Array.isArray(${v})) bail();`);
-    this.reads.push(lines.join(' '));
-    return v;
-  }
 }
 
 /** JS source testing variable `x` against one field condition, or undefined when unsupported. */
@@ -164,17 +119,6 @@ function matchSource(src: Source, filter: Doc): string | undefined {
     parts.push(test);
   }
   return parts.length > 0 ? parts.join(' && ') : 'true';
-}
-
-/** The source of a value the group reads: a field variable, a constant, or a compiled expression call. */
-function valueSource(src: Source, expr: unknown): string | undefined {
-  if (isFieldPath(expr)) return src.field(expr.slice(1));
-  // Any other `$` text is a variable or an unusual path, never a constant.
-  if (typeof expr === 'string' && expr.startsWith('$')) return undefined;
-  const l = expr === null ? 'null' : lit(expr);
-  if (l !== undefined) return l;
-  const getter = compileExpr(expr);
-  return getter ? `${src.constant(getter)}(doc)` : undefined;
 }
 
 /** Source that finds the map below `m` for key value `k` (ObjectIds by their words), leaving it in `m`. */
@@ -294,6 +238,12 @@ export function compileGroupLoop(
     : `(() => { const o = {}; ${keyFields
         .map(([name, v]) => `{ const kv = ${v}; if (kv !== undefined) o[${JSON.stringify(name)}] = kv; }`)
         .join(' ')} return o; })()`;
+  // A key of a constant (`_id: null`): every document is in one group.
+  const constant =
+    single &&
+    (id === undefined ||
+      id === null ||
+      (!(typeof id === 'string' && id.startsWith('$')) && lit(id) !== undefined));
   const body = `
     const root = new Map();
     const order = [];
@@ -302,10 +252,16 @@ export function compileGroupLoop(
       ${matchReads.join('\n      ')}
       if (!(${test})) continue;
       ${groupReads.join('\n      ')}
-      let m = root; let slot; let key;
+      ${
+        constant
+          ? // One group for every document (a kpi, a gauge): no key to look up.
+            `let g = order[0];
+      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; order.push(g); }`
+          : `let m = root; let slot; let key;
       ${levels}
       let g = slot.get(key);
-      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); order.push(g); }
+      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); order.push(g); }`
+      }
       ${update.join('\n      ')}
     }
     return order.map((g) => ({ ${out.join(', ')} }));`;

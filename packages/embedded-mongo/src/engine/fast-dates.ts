@@ -1,7 +1,8 @@
 /**
  * Dates for the compiled fast path: `$dateToString` of an instant in an IANA time zone and strict ISO
  * `$dateFromString`, equal to what mingo (and MongoDB) answer for the inputs they accept, and fast enough to
- * run per document (zone offsets are computed once per quarter hour, day texts once per day).
+ * run per document (zone offsets are computed once per UTC day, or per quarter hour on days the offset
+ * changes; day texts once per local day).
  */
 
 const DAY_MS = 86_400_000;
@@ -43,18 +44,30 @@ function intlOffset(timeZone: string): OffsetOf | undefined {
     );
     return wall - (ms - (((ms % 1000) + 1000) % 1000));
   };
-  // Offsets change at most at quarter hours; a quarter hour whose two ends disagree is never cached.
-  const cache = new Map<number, number>();
-  return (ms) => {
+  // Offsets change at most at quarter hours, and on a few days a year. A UTC day whose two ends agree has
+  // one offset all day (two exact reads per day of data); a day with a change is cached per quarter hour.
+  const quarters = new Map<number, number>();
+  const quarter = (ms: number): number => {
     const slot = Math.floor(ms / QUARTER_HOUR_MS);
-    const known = cache.get(slot);
+    const known = quarters.get(slot);
     if (known !== undefined) return known;
     const start = exact(slot * QUARTER_HOUR_MS);
-    const end = exact(slot * QUARTER_HOUR_MS + QUARTER_HOUR_MS - 1000);
-    if (start !== end) return exact(ms);
-    if (cache.size > 200_000) cache.clear();
-    cache.set(slot, start);
+    if (start !== exact(slot * QUARTER_HOUR_MS + QUARTER_HOUR_MS - 1000)) return exact(ms);
+    if (quarters.size > 100_000) quarters.clear();
+    quarters.set(slot, start);
     return start;
+  };
+  const days = new Map<number, number | null>();
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let known = days.get(day);
+    if (known === undefined) {
+      const start = exact(day * DAY_MS);
+      known = start === exact(day * DAY_MS + DAY_MS - 1000) ? start : null;
+      if (days.size > 100_000) days.clear();
+      days.set(day, known);
+    }
+    return known === null ? quarter(ms) : known;
   };
 }
 

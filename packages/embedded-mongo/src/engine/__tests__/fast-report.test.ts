@@ -263,3 +263,40 @@ describe('report pipelines on the compiled fast path', () => {
     expect(utc.fast).toEqual([{ _id: '2026-03', n: 2 }]);
   });
 });
+
+describe('documents the generated loop hands back', () => {
+  it('answers as mingo when a path meets a scalar, a date, an array or nothing on the way', async () => {
+    const odd = [
+      { data: 'text' },
+      { data: new Date(0) },
+      { data: [{ region: 'north', amount: 5 }] },
+      { data: { region: ['north', 'south'], amount: 2 } },
+      {},
+      { data: null },
+      { data: { region: 'north', amount: 3 } },
+      { data: { region: null, amount: -0 } },
+    ].map((d) => ({ ws: WS, form: FORM, deletedAt: null, ...d }));
+    const pipelines = [
+      [
+        { $match: base },
+        {
+          $group: {
+            _id: { r: { $ifNull: ['$data.region', null] } },
+            s: { $sum: '$data.amount' },
+            n: { $sum: { $cond: [{ $isNumber: '$data.amount' }, 1, 0] } },
+          },
+        },
+        { $sort: { '_id.r': 1 } },
+      ],
+      [{ $match: base }, { $group: { _id: null, s: { $sum: '$data.amount' }, c: { $sum: 1 } } }],
+    ];
+    for (const pipeline of pipelines) {
+      const { fast, slow } = await both(odd, pipeline);
+      expect(canonical(fast)).toBe(canonical(slow));
+    }
+    // Without the odd ones the loop runs to the end.
+    const plain = await both(odd.slice(4, 7), pipelines[0] as object[]);
+    expect(canonical(plain.fast)).toBe(canonical(plain.slow));
+    expect({ generated: plain.generated, bailed: plain.bailed }).toEqual({ generated: 1, bailed: 0 });
+  });
+});
