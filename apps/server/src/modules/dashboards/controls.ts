@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import type { DashboardFilter } from '@formloom/schema';
 import { PERIOD_NAMES } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
@@ -13,6 +14,13 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The field a control filters a form on: its own entry for the form, else its `field`. */
 function fieldFor(control: DashboardFilter, formKey: string): string {
   return control.fields?.find((entry) => entry.form === formKey)?.field ?? control.field;
+}
+
+/** Local midnight of a day (plus `days`) in a time zone, as an instant; UTC for a zone it does not know. */
+function dayStart(day: string, timeZone: string, days: number): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const local = new TZDate(y, m - 1, d + days, timeZone);
+  return Number.isNaN(local.getTime()) ? new Date(Date.UTC(y, m - 1, d + days)) : new Date(local.getTime());
 }
 
 function bad(key: string, expected: Message): never {
@@ -32,6 +40,8 @@ async function conditionOf(
   control: DashboardFilter,
   field: string,
   value: unknown,
+  instants: boolean,
+  timeZone: string,
 ): Promise<unknown | undefined> {
   if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
     return undefined;
@@ -51,7 +61,16 @@ async function conditionOf(
         !DAY.test(range.to)
       )
         bad(control.key, t('value.periodOrRange'));
-      return { field, op: 'between', value: [range.from, range.to] };
+      if (!instants) return { field, op: 'between', value: [range.from, range.to] };
+      // A date-time (or a record's own time) is in the range from the first day's local midnight up to the
+      // one after the last day, in the viewer's time zone.
+      const [from, after] = [dayStart(range.from, timeZone, 0), dayStart(range.to, timeZone, 1)];
+      return {
+        and: [
+          { field, op: 'gte', value: from.toISOString() },
+          { field, op: 'lt', value: after.toISOString() },
+        ],
+      };
     }
     case 'member':
       if (value === '$me') return { field, op: 'eq', value: { $me: true } };
@@ -77,8 +96,9 @@ async function conditionOf(
 
 /**
  * The filters a dashboard's controls put on a widget of `formKey`: one condition per control the viewer
- * set, over the control's field for that form. Controls whose field the form does not have (`has`) leave
- * the widget alone. Unknown control keys are refused (400).
+ * set, over the control's field for that form. Controls whose field the form does not have (`typeOf`
+ * answers undefined) leave the widget alone. Period days on a date-time field (or a record's own times,
+ * `timestamp`) are bounded in `timeZone`. Unknown control keys are refused (400).
  */
 export async function controlFilters(
   connection: Connection,
@@ -86,7 +106,8 @@ export async function controlFilters(
   controls: readonly DashboardFilter[],
   values: ControlValues,
   formKey: string,
-  has: (formKey: string, field: string) => boolean,
+  typeOf: (formKey: string, field: string) => string | undefined,
+  timeZone = 'UTC',
 ): Promise<unknown[]> {
   for (const key of Object.keys(values)) {
     if (!controls.some((c) => c.key === key))
@@ -98,8 +119,10 @@ export async function controlFilters(
   for (const control of controls) {
     const value = Object.hasOwn(values, control.key) ? values[control.key] : control.default;
     const field = fieldFor(control, formKey);
-    if (!has(formKey, field)) continue;
-    const condition = await conditionOf(connection, ws, control, field, value);
+    const type = typeOf(formKey, field);
+    if (type === undefined) continue;
+    const instants = type === 'datetime' || type === 'timestamp';
+    const condition = await conditionOf(connection, ws, control, field, value, instants, timeZone);
     if (condition !== undefined) out.push(condition);
   }
   return out;

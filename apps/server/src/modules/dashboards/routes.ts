@@ -57,16 +57,19 @@ async function widgetRequest(
   const controls = dashboard.filters ?? [];
   const values: ControlValues = body.controls ?? {};
   const { directory } = await loadAppScope(connection, caller.ws, appId);
-  const has = (formKey: string, field: string) => {
-    if (field.startsWith('_')) return true;
+  // The type of a control's field on a form (a record's own times are timestamps), or undefined without it.
+  const typeOf = (formKey: string, field: string): string | undefined => {
+    if (field.startsWith('_'))
+      return field === '_createdAt' || field === '_updatedAt' ? 'timestamp' : 'system';
     const [head, column] = field.split('.');
     const def = directory.byKey(formKey)?.definition.fields.find((f) => f.key === head);
-    if (!def) return false;
-    if (column === undefined) return true;
-    return Array.isArray(def.columns) && (def.columns as { key: string }[]).some((c) => c.key === column);
+    if (!def) return undefined;
+    if (column === undefined) return def.type;
+    const columns = Array.isArray(def.columns) ? (def.columns as { key: string; type: string }[]) : [];
+    return columns.find((c) => c.key === column)?.type;
   };
   const filtersOf = (formKey: string) =>
-    controlFilters(connection, caller.ws, controls, values, formKey, has);
+    controlFilters(connection, caller.ws, controls, values, formKey, typeOf, body.timeZone);
   const filters = await filtersOf(widget.source.form);
   const others = new Map<string, unknown[]>();
   for (const m of widget.measures ?? []) {
