@@ -73,12 +73,18 @@ export const recordsApi = {
       body: { data },
       ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
     }),
-  update: (ws: string, form: string, id: string, data: Record<string, unknown>, v: number) =>
-    apiRequest<RecordView>('PATCH', `${formPath(ws, form)}/records/${encodeURIComponent(id)}`, {
-      body: { data, v },
-    }),
-  remove: (ws: string, form: string, id: string) =>
-    apiRequest<RecordView>('DELETE', `${formPath(ws, form)}/records/${encodeURIComponent(id)}`),
+  /** Updates a record; `bulk` marks it as part of a bulk edit (automations fire only if they include those). */
+  update: (ws: string, form: string, id: string, data: Record<string, unknown>, v: number, bulk = false) =>
+    apiRequest<RecordView>(
+      'PATCH',
+      `${formPath(ws, form)}/records/${encodeURIComponent(id)}${bulk ? '?bulk=true' : ''}`,
+      { body: { data, v } },
+    ),
+  remove: (ws: string, form: string, id: string, bulk = false) =>
+    apiRequest<RecordView>(
+      'DELETE',
+      `${formPath(ws, form)}/records/${encodeURIComponent(id)}${bulk ? '?bulk=true' : ''}`,
+    ),
   restore: (ws: string, form: string, id: string) =>
     apiRequest<RecordView>('POST', `${formPath(ws, form)}/records/${encodeURIComponent(id)}/restore`),
 };

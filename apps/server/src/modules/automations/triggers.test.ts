@@ -151,6 +151,33 @@ describe('record triggers', () => {
     expect(run?.trigger.via).toBe('import');
   });
 
+  it('bulk edits and deletes from a list (?bulk=true) fire only automations that include bulk writes', async () => {
+    const b = await createRecord(t, w, deals, { name: 'Mass', stage: 'open', amount: 1 });
+    const aware = await createAutomation(t, w, {
+      key: 'on_bulk_note',
+      trigger: { type: 'recordUpdated', form: 'deals', fields: ['note'] },
+      includeBulkWrites: true,
+      actions: [log('CONCATENATE("bulk-aware note ", note)')],
+    });
+    await t.app.scheduler.runDue();
+    const edited = await call(t, w, 'PATCH', `/forms/${deals}/records/${b.id}?bulk=true`, {
+      v: 1,
+      data: { note: 'mass' },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const removed = await call(t, w, 'DELETE', `/forms/${deals}/records/${b.id}?bulk=true`);
+    expect(removed.statusCode, removed.body).toBe(200);
+    await t.app.scheduler.runDue();
+    const texts = await messages();
+    expect(texts).toContain('bulk-aware note mass');
+    expect(texts).not.toContain('note mass');
+    expect(texts).not.toContain('deleted Mass');
+    const [run] = await runsOf(t, w, aware);
+    expect(run?.trigger.via).toBe('bulk');
+    const bad = await call(t, w, 'PATCH', `/forms/${deals}/records/${b.id}?bulk=yes`, { v: 2, data: {} });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('a disabled automation does not fire', async () => {
     expect((await call(t, w, 'POST', `/automations/${ids.created}/disable`)).json()).toMatchObject({
       enabled: false,

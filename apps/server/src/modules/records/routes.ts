@@ -17,6 +17,14 @@ import { createRecord, getRecord, setDeleted, updateRecord } from './write.js';
 const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
 const RecordParams = Type.Object({ ws: Type.String(), form: Type.String(), id: Type.String() });
 const Data = Type.Record(Type.String(), Type.Unknown());
+/**
+ * `?bulk=true` marks a write as part of a person's bulk edit or delete (the web's list actions): automations
+ * fire for it only when they include bulk writes, as for imports (docs/automations.md).
+ */
+const BulkQuery = Type.Object(
+  { bulk: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+  { additionalProperties: false },
+);
 
 /** Records of a form: create, list, read, update with `v`, soft delete, restore, history. */
 export async function recordRoutes(app: AppInstance): Promise<void> {
@@ -33,6 +41,14 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
 
   const target = (request: { params: { form: string } } & Parameters<typeof callerOf>[0]) =>
     openForm(connection, callerOf(request), parseId(request.params.form, 'Form'));
+  const writeTarget = async (
+    request: { params: { form: string }; query: { bulk?: 'true' | 'false' } } & Parameters<
+      typeof callerOf
+    >[0],
+  ) => {
+    const opened = await target(request);
+    return request.query.bulk === 'true' ? { ...opened, origin: { via: 'bulk' as const } } : opened;
+  };
 
   app.post(
     '/workspaces/:ws/forms/:form/records',
@@ -80,6 +96,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         tags: ['records'],
         summary: `Update up to ${BATCH_LIMIT} records, each with the version the caller edited`,
         params: FormParams,
+        querystring: BulkQuery,
         body: Type.Object(
           {
             records: Type.Array(
@@ -95,7 +112,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         ),
       },
     },
-    async (request) => batchUpdate(await target(request), request.body, requestLocale(request)),
+    async (request) => batchUpdate(await writeTarget(request), request.body, requestLocale(request)),
   );
 
   app.get(
@@ -174,11 +191,12 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         tags: ['records'],
         summary: 'Update a record; a stale v answers 409',
         params: RecordParams,
+        querystring: BulkQuery,
         body: Type.Object({ data: Data, v: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
       },
     },
     async (request) =>
-      updateRecord(await target(request), parseId(request.params.id, 'Record'), request.body),
+      updateRecord(await writeTarget(request), parseId(request.params.id, 'Record'), request.body),
   );
 
   app.delete(
@@ -188,9 +206,10 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         tags: ['records'],
         summary: 'Delete a record (soft; admins can restore it)',
         params: RecordParams,
+        querystring: BulkQuery,
       },
     },
-    async (request) => setDeleted(await target(request), parseId(request.params.id, 'Record'), true),
+    async (request) => setDeleted(await writeTarget(request), parseId(request.params.id, 'Record'), true),
   );
 
   app.post(

@@ -90,6 +90,7 @@ export function BulkActions({
           record.id,
           { [field.key]: value },
           record.v,
+          true,
         );
         changed.push(saved);
       },
@@ -115,7 +116,7 @@ export function BulkActions({
     const failures = await inBatches(
       selected,
       async (record) => {
-        await recordsApi.remove(ctx.workspaceId, ctx.form.id, record.id);
+        await recordsApi.remove(ctx.workspaceId, ctx.form.id, record.id, true);
         removed.push(record.id);
       },
       (done) => setProgress(Math.round((done / count) * 100)),
