@@ -78,7 +78,9 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
  * secret, and resolves once `GET /api/v1/health` answers 200. Both the server and the web app must
  * have been built (`pnpm build`).
  */
-export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { env?: Record<string, string>; healthTimeoutMs?: number } = {},
+): Promise<RunningServer> {
   for (const [file, what] of [
     [SERVER_ENTRY, 'server'],
     [WEB_INDEX, 'web app'],
@@ -117,7 +119,8 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   };
 
   try {
-    await waitForHealth(url, child, output, 60_000);
+    // A server seeding demo data (FORMLOOM_DEMO) listens only once it is done: such callers wait longer.
+    await waitForHealth(url, child, output, options.healthTimeoutMs ?? 60_000);
   } catch (error) {
     await stop();
     throw error;

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       mongodbUri: undefined,
       cacheTtlMs: 2000,
       demo: false,
+      demoScale: 1,
     });
     expect(config.secret.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(dataDir, '.secret'), 'utf8')).toBe(config.secret);
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'warn',
         REDIS_URL: 'redis://cache:6379',
         FORMLOOM_DEMO: 'true',
+        FORMLOOM_DEMO_SCALE: '0.25',
         RATE_LIMIT_MAX: '50',
         CACHE_TTL_MS: '0',
       },
@@ -57,9 +59,18 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       redisUrl: 'redis://cache:6379',
       demo: true,
+      demoScale: 0.25,
       rateLimitMax: 50,
       cacheTtlMs: 0,
     });
+  });
+
+  it('refuses a demo scale that is not a number above 0', () => {
+    for (const bad of ['0', '-1', 'lots', '1e3', '5000']) {
+      expect(() => loadConfig({ DATA_DIR: tempDir(), FORMLOOM_DEMO_SCALE: bad }, [])).toThrow(
+        /FORMLOOM_DEMO_SCALE/,
+      );
+    }
   });
 
   it('trusts no proxy unless told, then a flag, a hop count or addresses', () => {

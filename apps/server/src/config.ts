@@ -44,6 +44,8 @@ export interface Config {
   cacheTtlMs: number;
   /** Import the demo template with demo data on start. */
   demo: boolean;
+  /** Volume of the demo data (1: the demo as described; fractions for quick trials). */
+  demoScale: number;
   /** Directory of the template catalogue (`GET /templates`): `TEMPLATES_DIR`, else the repository's templates/. */
   templatesDir: string;
   /** SMTP server for e-mail notifications (`smtp://user:pass@host:587`); without it e-mails are skipped. */
@@ -76,6 +78,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max)
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || !(value > 0) || value > max)
+    throw new ConfigError(name, `must be a number above 0 and at most ${max}, got "${raw}"`);
   return value;
 }
 
@@ -161,6 +172,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     trustProxy: trustProxy(env),
     cacheTtlMs: integer(env, 'CACHE_TTL_MS', DEFAULT_CACHE_TTL_MS, 0, 60_000),
     demo: flag(env, 'FORMLOOM_DEMO') || argv.includes('--demo'),
+    demoScale: positive(env, 'FORMLOOM_DEMO_SCALE', 1, 1000),
     templatesDir: templatesDir(env),
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
     automationRunTtlDays: integer(env, 'AUTOMATION_RUN_TTL_DAYS', 30, 1, 3650),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     app.log.level = 'warn';
     try {
       demo = await runDemo(app, {
+        scale: config.demoScale,
         onProgress: (message) => process.stdout.write(`demo: ${message}\n`),
       });
     } finally {

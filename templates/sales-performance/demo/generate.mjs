@@ -166,6 +166,7 @@ export function generate(options = {}) {
       as: rep,
       data: {
         name: `${pick(COMPANY_A)}${pick(COMPANY_B)} ${pick(COMPANY_C)} ${i + 1}`,
+        owner: { $member: rep },
         industry: pick(['it', 'manufacturing', 'retail', 'finance', 'healthcare']),
         region: region.key,
         level: rnd() < 0.2 ? 'A' : rnd() < 0.55 ? 'B' : 'C',
@@ -195,6 +196,7 @@ export function generate(options = {}) {
       as: rep,
       data: {
         customer: { $record: pick(customersOf[rep]) },
+        owner: { $member: rep },
         visitDate: iso(dayWithin(365, true)),
         method: pick(['onsite', 'onsite', 'phone', 'online']),
         summary: pick(['Needs review', 'Demo of the platform', 'Pricing discussion', 'Quarterly check-in']),
@@ -212,8 +214,9 @@ export function generate(options = {}) {
   const proposals = [];
   /** @type {Array<{ record: string, as: string, data: Record<string, unknown> }>} */
   const lostOnes = [];
-  for (let i = 0; i < count(1200); i++) {
-    const rep = repByWeight();
+  // At least one deal per rep at any scale; the rest go to the stronger reps more often.
+  for (let i = 0; i < Math.max(reps.length, count(1200)); i++) {
+    const rep = i < reps.length ? (reps[i] ?? reps[0]) : repByWeight();
     let x = rnd();
     let reached = 0;
     while (reached < REACHED.length - 1 && x > (REACHED[reached] ?? 0)) {
@@ -234,6 +237,7 @@ export function generate(options = {}) {
       data: {
         name: `${line === 'cloud' ? 'Cloud' : line === 'hardware' ? 'Hardware' : 'Services'} deal ${i + 1}`,
         customer: { $record: pick(customersOf[rep]) },
+        owner: { $member: rep },
         stage: highest,
         amount,
         productLine: line,

@@ -47,7 +47,17 @@ export interface DemoUpdate {
  * (batches of updates at their current versions), or a run of an automation.
  */
 export type DemoStep =
-  | { kind: 'records'; form: string; label?: string; records: DemoRecord[] }
+  | {
+      kind: 'records';
+      form: string;
+      label?: string;
+      records: DemoRecord[];
+      /**
+       * Start the form's published flow on each record once written, as its writer would by submitting
+       * it (batch writes start no flow): demo approvals then wait in the assignees' inboxes.
+       */
+      startFlows?: boolean;
+    }
   | { kind: 'updates'; form: string; label?: string; records: DemoUpdate[] }
   | { kind: 'automation'; automation: string; as?: string; input?: Record<string, unknown> };
 

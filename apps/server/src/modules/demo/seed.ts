@@ -213,6 +213,13 @@ export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<
         const ref = chunk[r.index]?.ref;
         if (ref !== undefined && r.record) records.set(ref, r.record.id);
       }
+      if (step.startFlows) {
+        for (const r of answer.results) {
+          if (!r.record) continue;
+          const url = `/workspaces/${ws}/forms/${formId}/records/${r.record.id}/flow/actions`;
+          await call(actorOf(as), 'POST', url, { action: 'start' });
+        }
+      }
     });
     written[step.form] = (written[step.form] ?? 0) + step.records.length;
   };
