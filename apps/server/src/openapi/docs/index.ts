@@ -2,7 +2,6 @@ import type { RouteDocs } from '../route-docs.js';
 import { noContentDocs } from './account-extras.js';
 import { accountDocs } from './accounts.js';
 import { appDocs } from './apps.js';
-import { flowDocs } from './flows.js';
 import { automationDocs } from './automations.js';
 import { recordDocs } from './records.js';
 import { reportDocs } from './reports.js';
@@ -17,5 +16,4 @@ export const ROUTE_DOCS: RouteDocs = {
   ...reportDocs,
   ...automationDocs,
   ...taskDocs,
-  ...flowDocs,
 };
