@@ -18,7 +18,7 @@
  * @typedef {{ ref: string, name: string, parent?: string }} DemoDepartment
  * @typedef {{ ref: string, name: string, email: string, roles: string[], department?: string, manager?: string }} DemoMember
  * @typedef {{ ref?: string, as?: string, data: Record<string, unknown> }} DemoRecord
- * @typedef {{ kind: 'records', form: string, label?: string, records: DemoRecord[] }
+ * @typedef {{ kind: 'records', form: string, label?: string, records: DemoRecord[], startFlows?: boolean }
  *   | { kind: 'updates', form: string, label?: string, records: Array<{ record: string, as?: string, data: Record<string, unknown> }> }
  *   | { kind: 'automation', automation: string, as?: string, input?: Record<string, unknown> }} DemoStep
  * @typedef {{ password: string, departments: DemoDepartment[], members: DemoMember[],
@@ -564,7 +564,7 @@ export function generate(options = {}) {
       { kind: 'records', form: 'scorecards', records: scorecards },
       { kind: 'records', form: 'awards', records: awards },
       // Last: large quotes start quote_approval and wait in the managers' inboxes.
-      { kind: 'records', form: 'quotes', records: quotes },
+      { kind: 'records', form: 'quotes', records: quotes, startFlows: true },
     ],
   };
 }
