@@ -44,8 +44,9 @@ const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ d
 const AppIndexPage = lazy(() =>
   import('./features/apps/app-index-page').then((m) => ({ default: m.AppIndexPage })),
 );
-const DashboardPlaceholderPage = lazy(() =>
-  import('./features/apps/dashboard-placeholder-page').then((m) => ({ default: m.DashboardPlaceholderPage })),
+// Dashboards carry echarts: their own chunk, loaded only when a dashboard opens.
+const DashboardPage = lazy(() =>
+  import('./features/dashboards/dashboard-page').then((m) => ({ default: m.DashboardPage })),
 );
 const GalleryPage = lazy(() =>
   import('./features/templates/gallery-page').then((m) => ({ default: m.GalleryPage })),
@@ -157,7 +158,7 @@ function AppRoutes() {
             <Route path="forms/:formId/import" element={<ImportPage />} />
             <Route path="forms/:formId/records/:recordId" element={<RecordPage />} />
             <Route path="forms/:formId/records/:recordId/edit" element={<EditPage />} />
-            <Route path="dashboards/:dashboardKey" element={<DashboardPlaceholderPage />} />
+            <Route path="dashboards/:dashboardKey" element={<DashboardPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -23,9 +23,9 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { type RecordView, recordExtrasApi } from '../../api/records';
+import { type FilterNode, type RecordView, recordExtrasApi } from '../../api/records';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
@@ -63,13 +63,17 @@ export function RecordsPage() {
   const scope = useAppScope();
   const { workspace } = useSession();
   const { formId = '' } = useParams();
+  const [search] = useSearchParams();
+  const linked = search.get('filter');
+  const initialFilter = useMemo(() => parseFilter(linked), [linked]);
   const form = scope.formById(formId);
   if (!form) return <ErrorState title={t('records.formNotFound')} />;
   const access = scope.accessOf(form.key);
   return (
     <Records
-      key={form.id}
+      key={`${form.id}:${linked ?? ''}`}
       form={form}
+      initialFilter={initialFilter}
       access={access}
       scope={scope}
       admin={isWorkspaceAdmin(workspace?.roles ?? [])}
@@ -83,7 +87,21 @@ export function RecordsPage() {
   );
 }
 
+/** A filter handed over in the address (`?filter=<DSL JSON>`: a dashboard's click-through), or none. */
+function parseFilter(text: string | null): FilterNode | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as FilterNode)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 type Props = {
+  initialFilter: FilterNode | null;
   form: NonNullable<ReturnType<ReturnType<typeof useAppScope>['formById']>>;
   access: ReturnType<ReturnType<typeof useAppScope>['accessOf']>;
   scope: ReturnType<typeof useAppScope>;
@@ -96,11 +114,23 @@ type Props = {
   l: ReturnType<typeof useLocalized>;
 };
 
-function Records({ form, access, scope, admin, phone, navigate, message, t, language, l }: Props) {
+function Records({
+  initialFilter,
+  form,
+  access,
+  scope,
+  admin,
+  phone,
+  navigate,
+  message,
+  t,
+  language,
+  l,
+}: Props) {
   const fields = useMemo(() => visibleFields(form, access), [form, access]);
   const initialView = useMemo<ViewState>(
-    () => ({ columns: defaultColumns(form, fields), filter: null, q: '', sort: NEWEST_FIRST }),
-    [form, fields],
+    () => ({ columns: defaultColumns(form, fields), filter: initialFilter, q: '', sort: NEWEST_FIRST }),
+    [form, fields, initialFilter],
   );
   const [view, setView] = useState<ViewState>(initialView);
   const [search, setSearch] = useState('');
