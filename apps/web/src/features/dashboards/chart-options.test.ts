@@ -89,7 +89,7 @@ describe('bar charts', () => {
       ['Target', 'line'],
     ]);
     expect(series[1]?.data).toEqual([1000, null]);
-    expect((series[1]?.lineStyle as { opacity: number }).opacity).toBe(0);
+    expect(series[1]?.lineStyle).toMatchObject({ opacity: 0 });
     expect((option.xAxis as { data: string[] }).data).toEqual(['Ann', 'dashboards.empty']);
   });
 
