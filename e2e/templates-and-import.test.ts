@@ -213,9 +213,13 @@ describe('an ops admin', () => {
     // The menu's first form opens, with the pack's demo records.
     await page.getByTestId('record-table').getByText('Demo customer 12').waitFor();
     await screenshot(page, 'templates', 'new-app');
-    // The dashboard entry says plainly that dashboards come later.
+    // The dashboard entry draws the pack's dashboard over the demo records.
     await shell.getByRole('navigation').getByText('Overview').click();
-    await page.getByTestId('dashboard-placeholder').getByText(en.dashboards.comingTitle).waitFor();
+    await page
+      .getByTestId('dashboard-page')
+      .locator('[data-testid^="widget-"][data-state="success"]')
+      .first()
+      .waitFor();
     const orders = await owner.call<Array<{ key: string; id: string }>>(
       'GET',
       `/workspaces/${ws}/apps/${appId}/forms`,
