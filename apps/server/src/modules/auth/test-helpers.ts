@@ -35,7 +35,7 @@ export async function signIn(app: AppInstance, email: string, password = PASSWOR
   return { token: body.token, userId: body.user.id, headers: { authorization: `Bearer ${body.token}` } };
 }
 
-/** Adds a member (creating the user) as `admin`, then signs them in. */
+/** Adds a member as `admin` (creating the user, or inviting an existing account who accepts), then signs them in. */
 export async function addMember(
   app: AppInstance,
   admin: Session,
@@ -50,6 +50,18 @@ export async function addMember(
     headers: admin.headers,
     payload: { email, name: email.split('@')[0], password: PASSWORD, roles, ...extra },
   });
+  if (res.statusCode === 202) {
+    // An existing account (a member of another workspace) is invited, not attached: it accepts signed in.
+    const session = await signIn(app, email);
+    const invitation = (res.json() as { invitation: { id: string } }).invitation.id;
+    const accepted = await app.inject({
+      method: 'POST',
+      url: `/api/v1/auth/me/invitations/${invitation}/accept`,
+      headers: session.headers,
+    });
+    if (accepted.statusCode >= 300) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+    return session;
+  }
   if (res.statusCode !== 201) throw new Error(`add member failed: ${res.statusCode} ${res.body}`);
   return signIn(app, email);
 }
