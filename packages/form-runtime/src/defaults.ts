@@ -13,6 +13,8 @@ export function applyDefaults(
   directory: FormDirectory,
   input: Record<string, unknown>,
   now: Date,
+  /** Who creates the record: the member CURRENT_USER() names. */
+  user?: string,
 ): Record<string, unknown> {
   const out = { ...input };
   let kinds: Record<string, string> | undefined;
@@ -26,7 +28,7 @@ export function applyDefaults(
     kinds ??= formulaKinds(fields, directory);
     try {
       const program = compileFieldFormula(field.default.formula, kinds, `/fields/${index}/default/formula`);
-      const value = fromFormulaValue(field, program.evaluate(input, now));
+      const value = fromFormulaValue(field, program.evaluate(input, now, user));
       if (value !== null) out[field.key] = value;
     } catch (error) {
       if (!isFormulaError(error) && !(error instanceof FormulaSetupError)) throw error;

@@ -13,7 +13,10 @@ export interface FormulaProgram {
   expression: string;
   /** Field keys the formula reads (`items.qty` for a subform column). */
   dependencies: readonly string[];
-  evaluate(scope: Readonly<Record<string, unknown>>, now: Date): unknown;
+  /** Functions the formula calls (upper case). */
+  functions: readonly string[];
+  /** Evaluates over one record; `user` is who CURRENT_USER() names (default formulas only). */
+  evaluate(scope: Readonly<Record<string, unknown>>, now: Date, user?: string): unknown;
   /** Evaluates with a trace of every sub-expression (TIERED tier by tier), for "how was this computed". */
   explain(scope: Readonly<Record<string, unknown>>, now: Date): Explanation;
 }
@@ -56,7 +59,8 @@ export function compileFieldFormula(
   return {
     expression,
     dependencies: compiled.refs,
-    evaluate: (scope, now) => compiled.evaluate(scope, { now }),
+    functions: compiled.functions,
+    evaluate: (scope, now, user) => compiled.evaluate(scope, user === undefined ? { now } : { now, user }),
     explain: (scope, now) =>
       explain(expression, scope, { ...options, fieldTypes: kinds as FieldTypeMap, now }),
   };

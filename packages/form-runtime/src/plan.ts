@@ -1,3 +1,4 @@
+import { DEFAULT_ONLY_FUNCTIONS } from '@formloom/formula';
 import { compileFieldFormula, type FormulaProgram, FormulaSetupError } from './formulas.js';
 import type { FieldDef, FormDirectory } from './types.js';
 import { formulaKindOf } from './values.js';
@@ -114,15 +115,30 @@ export function planScope(
     const path = `${basePath}/${index}`;
     const rule: FieldRule = { field };
     if (typeof field.visibleWhen === 'string') {
-      rule.visible = compileFieldFormula(field.visibleWhen, kinds, `${path}/visibleWhen`);
+      rule.visible = noOneNeeded(compileFieldFormula(field.visibleWhen, kinds, `${path}/visibleWhen`), path);
     }
     const validation = field.validation as { formula?: unknown } | undefined;
     if (typeof validation?.formula === 'string') {
-      rule.validate = compileFieldFormula(validation.formula, kinds, `${path}/validation/formula`);
+      const at = `${path}/validation/formula`;
+      rule.validate = noOneNeeded(compileFieldFormula(validation.formula, kinds, at), at);
     }
     if (rule.visible || rule.validate) rules.push(rule);
+    // Default formulas are checked here, as every other formula, so publishing refuses one that writes
+    // would silently skip (an unknown function, a result the field cannot hold).
+    const preset = field.default as { formula?: unknown } | undefined;
+    if (typeof preset?.formula === 'string') {
+      compileFieldFormula(
+        preset.formula,
+        kinds,
+        `${path}/default/formula`,
+        defaultKind(field, fields, forms),
+      );
+    }
     if (field.type === 'formula' && typeof field.expression === 'string') {
-      const program = compileFieldFormula(field.expression, kinds, `${path}/expression`);
+      const program = noOneNeeded(
+        compileFieldFormula(field.expression, kinds, `${path}/expression`),
+        `${path}/expression`,
+      );
       formulas.set(field.key, program);
       deps.set(
         field.key,
@@ -150,6 +166,22 @@ export function planScope(
   });
   const order = topoOrder(fields, deps, basePath);
   return { order, formulas, fields: new Map(fields.map((f) => [f.key, f])), subforms, rules, deps };
+}
+
+/**
+ * Refuses functions that name who creates the record (CURRENT_USER) outside default formulas: formula
+ * fields and rules are recomputed by no one in particular, so such a value would be blank.
+ */
+function noOneNeeded(program: FormulaProgram, path: string): FormulaProgram {
+  const name = program.functions.find((f) => DEFAULT_ONLY_FUNCTIONS.has(f));
+  if (name === undefined) return program;
+  const position = Math.max(0, program.expression.toUpperCase().indexOf(name));
+  throw new FormulaSetupError(path, 'DEFAULT_ONLY', position, { name });
+}
+
+/** The kind a field's default formula must produce (what the field holds). */
+function defaultKind(field: FieldDef, scope: readonly FieldDef[], forms: FormDirectory): string {
+  return formulaKindOf(field, lookupTarget(field, scope, forms));
 }
 
 function topoOrder(fields: readonly FieldDef[], deps: Map<string, string[]>, basePath: string): FieldDef[] {

@@ -40,6 +40,8 @@ export interface CompileOptions {
 export interface EvaluateOptions {
   /** The moment TODAY() and NOW() see (default: the current time). */
   readonly now?: Date;
+  /** The member id CURRENT_USER() returns (default: none, a blank). */
+  readonly user?: string;
 }
 
 /** A parsed, type-checked formula ready to evaluate many times. */
@@ -96,7 +98,11 @@ export function buildFormula(
       scope: Readonly<Record<string, unknown>>,
       evalOptions?: EvaluateOptions,
     ): FormulaValue => {
-      ctx.reset(scope !== null && typeof scope === 'object' ? scope : {}, evalOptions?.now);
+      ctx.reset(
+        scope !== null && typeof scope === 'object' ? scope : {},
+        evalOptions?.now,
+        evalOptions?.user,
+      );
       try {
         return finish(root(ctx), numeric, precision, dateOnly);
       } catch (error) {

@@ -18,6 +18,7 @@ export class Ctx implements EvalContext {
   steps = 0;
   trace: TraceStep[] | undefined;
   scope: Readonly<Record<string, unknown>>;
+  user: string | null;
   private nowValue: Date | undefined;
 
   constructor(
@@ -25,16 +26,19 @@ export class Ctx implements EvalContext {
     now: Date | undefined,
     readonly maxSteps: number,
     trace?: TraceStep[],
+    user?: string,
   ) {
     this.scope = scope;
     this.nowValue = now;
     this.trace = trace;
+    this.user = user ?? null;
   }
 
   /** Starts a new evaluation on this context. */
-  reset(scope: Readonly<Record<string, unknown>>, now: Date | undefined): void {
+  reset(scope: Readonly<Record<string, unknown>>, now: Date | undefined, user?: string): void {
     this.scope = scope;
     this.nowValue = now;
+    this.user = user ?? null;
     this.steps = 0;
   }
 

@@ -17,6 +17,7 @@ export type FormulaErrorCode =
   | 'NOT_AVAILABLE'
   | 'INVALID_ARGUMENT'
   | 'CIRCULAR_REFERENCE'
+  | 'DEFAULT_ONLY'
   | 'DUPLICATE_FUNCTION'
   | 'EVALUATION_FAILED';
 

@@ -8,6 +8,8 @@ export interface ExplainOptions extends CompileOptions {
   readonly fieldTypes?: FieldTypeMap;
   /** The moment TODAY() and NOW() see. */
   readonly now?: Date;
+  /** The member id CURRENT_USER() returns. */
+  readonly user?: string;
 }
 
 /** The value of a formula and how it came about. */
@@ -66,7 +68,7 @@ export function explain(
   const { compiled, root, maxSteps } = buildFormula(source, fieldTypes, options, true);
   const steps: TraceStep[] = [];
   try {
-    const raw = root(new Ctx(scope, options.now, maxSteps, steps));
+    const raw = root(new Ctx(scope, options.now, maxSteps, steps, options.user));
     const precision = options.precision ?? (options.resultKind === 'money' ? 2 : undefined);
     const value = finish(
       raw,

@@ -23,6 +23,7 @@ export {
 export { MAX_TEXT_LENGTH } from './context.js';
 export { FormulaError, type FormulaErrorCode, type FormulaErrorParams, isFormulaError } from './errors.js';
 export { type ExplainOptions, type Explanation, explain, inferFieldTypes } from './explain.js';
+export { DEFAULT_ONLY_FUNCTIONS, EXAMPLE_USER } from './functions/context.js';
 export { createDefaultRegistry, defaultRegistry } from './functions/index.js';
 export { competitionRank } from './functions/stats.js';
 export {

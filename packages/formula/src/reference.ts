@@ -1,3 +1,4 @@
+import { EXAMPLE_USER } from './functions/context.js';
 import { defaultRegistry } from './functions/index.js';
 import { type FunctionCategory, type FunctionRegistry, functionSyntax } from './registry.js';
 
@@ -8,6 +9,7 @@ const CATEGORY_TITLES: Readonly<Record<FunctionCategory, string>> = {
   logic: 'Logic · 逻辑',
   statistics: 'Statistics · 统计',
   tier: 'Tiers · 阶梯',
+  context: 'Context · 上下文',
 };
 
 const GRAMMAR = `# Formula reference · 公式参考
@@ -91,7 +93,11 @@ function value(v: unknown): string {
  */
 export function renderFormulaReference(registry: FunctionRegistry = defaultRegistry): string {
   const lines: string[] = [GRAMMAR, '## Functions · 函数', ''];
-  lines.push('Examples that use TODAY() or NOW() assume the moment 2026-03-15T10:30:00Z.', '');
+  lines.push(
+    'Examples that use TODAY() or NOW() assume the moment 2026-03-15T10:30:00Z; CURRENT_USER() the member',
+    `\`${EXAMPLE_USER}\`.`,
+    '',
+  );
   const categories = Object.keys(CATEGORY_TITLES) as FunctionCategory[];
   for (const category of categories) {
     const defs = registry.list().filter((d) => d.category === category);

@@ -18,7 +18,7 @@ export interface ParamSpec {
 }
 
 /** The categories the reference groups functions by. */
-export type FunctionCategory = 'math' | 'text' | 'date' | 'logic' | 'statistics' | 'tier';
+export type FunctionCategory = 'math' | 'text' | 'date' | 'logic' | 'statistics' | 'tier' | 'context';
 
 /** Text in the two shipped languages. */
 export interface LocalizedText {
@@ -38,6 +38,8 @@ export interface EvalContext {
   readonly scope: Readonly<Record<string, unknown>>;
   /** The moment TODAY() and NOW() see; fixed per evaluation so one record is consistent. */
   readonly now: Date;
+  /** The member CURRENT_USER() names (the one creating the record); null where no one is (computed fields). */
+  readonly user: string | null;
   steps: number;
   readonly maxSteps: number;
 }

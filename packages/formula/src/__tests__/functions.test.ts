@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { compile, defaultRegistry } from '../index.js';
+import { compile, defaultRegistry, EXAMPLE_USER } from '../index.js';
 import { CASE_NOW } from './cases.js';
 import { failure, run } from './helpers.js';
 
@@ -24,7 +24,7 @@ describe('registry examples', () => {
     .list()
     .flatMap((def) => def.examples.map((ex) => [def.name, ex.formula, ex.result] as const));
   it.each(examples)('%s: %s = %j', (_name, formula, result) => {
-    expect(compile(formula, {}).evaluate({}, { now: CASE_NOW })).toEqual(result);
+    expect(compile(formula, {}).evaluate({}, { now: CASE_NOW, user: EXAMPLE_USER })).toEqual(result);
   });
 });
 
@@ -200,5 +200,15 @@ describe('statistics', () => {
   it('RANK of a value not in the list is #N/A; FORECAST needs two points', () => {
     expect(failure('RANK(1, [2, 3])')).toBe('NOT_AVAILABLE');
     expect(failure('FORECAST.LINEAR(1, [1], [1])')).toBe('NOT_AVAILABLE');
+  });
+});
+
+describe('context', () => {
+  it('CURRENT_USER() is the member the evaluation is for, and blank for no one', () => {
+    const formula = compile('CURRENT_USER()', {});
+    expect(formula.type).toBe('text');
+    expect(formula.functions).toEqual(['CURRENT_USER']);
+    expect(formula.evaluate({}, { user: 'abc' })).toBe('abc');
+    expect(formula.evaluate({})).toBe(null);
   });
 });

@@ -1,4 +1,5 @@
 import { FunctionRegistry } from '../registry.js';
+import { contextFunctions } from './context.js';
 import { dateFunctions } from './date.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
@@ -15,6 +16,7 @@ export function createDefaultRegistry(): FunctionRegistry {
     ...logicFunctions,
     ...statisticsFunctions,
     ...tierFunctions,
+    ...contextFunctions,
   ]);
 }
 

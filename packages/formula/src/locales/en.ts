@@ -19,6 +19,7 @@ export const en: Readonly<Record<FormulaErrorCode, string>> = {
   NOT_AVAILABLE: '{name} found no matching value.',
   INVALID_ARGUMENT: 'Invalid argument for {name}: {detail}.',
   CIRCULAR_REFERENCE: 'Circular reference: {cycle}.',
+  DEFAULT_ONLY: '{name}() can only be used in a default value formula.',
   DUPLICATE_FUNCTION: 'The function {name} is already registered.',
   EVALUATION_FAILED: 'The formula could not be evaluated: {detail}.',
 };

@@ -19,6 +19,7 @@ export const zhCN: Readonly<Record<FormulaErrorCode, string>> = {
   NOT_AVAILABLE: '{name} 未找到匹配的值。',
   INVALID_ARGUMENT: '{name} 的参数无效：{detail}。',
   CIRCULAR_REFERENCE: '存在循环引用：{cycle}。',
+  DEFAULT_ONLY: '{name}() 只能用于默认值公式。',
   DUPLICATE_FUNCTION: '函数 {name} 已注册。',
   EVALUATION_FAILED: '公式无法计算：{detail}。',
 };

@@ -110,6 +110,7 @@ export const en = {
   'form.badVersionRef': 'A version is a positive whole number or "draft"',
   'form.invalid': 'Invalid form definition',
   'form.badFormula': 'A formula of the form cannot be used',
+  'form.badConditions': 'Conditions of the form cannot be applied to the records they read',
   'form.adminsOnly': 'Only workspace owners and admins change forms',
   'form.keyTaken': 'A form with key "{key}" already exists in this app',
   'form.keyFixed': 'A form key never changes',

@@ -103,6 +103,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'form.badVersionRef': '版本应为正整数或 "draft"',
   'form.invalid': '表单定义无效',
   'form.badFormula': '表单中有公式无法使用',
+  'form.badConditions': '表单中的条件无法用于其读取的记录',
   'form.adminsOnly': '只有工作区所有者和管理员可以修改表单',
   'form.keyTaken': '此应用中已存在标识为“{key}”的表单',
   'form.keyFixed': '表单标识不能修改',

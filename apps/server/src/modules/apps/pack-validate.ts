@@ -9,9 +9,10 @@ import {
 import { Types } from 'mongoose';
 import { type Static, Type } from 'typebox';
 import { WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail, t } from '../../lib/errors.js';
+import { appError, type ErrorDetail, isAppError, t } from '../../lib/errors.js';
 import { issueDetails } from '../forms/issues.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
+import { checkConditions } from '../forms/publish-checks.js';
 import { FormulaSetupError, formulaSetupDetail } from '../records/formulas.js';
 import { type FormDirectory, type LoadedForm, planScope } from '../records/plan.js';
 
@@ -79,6 +80,12 @@ export function planPack(pack: TemplatePack): PackPlan {
     } catch (error) {
       if (!(error instanceof FormulaSetupError)) throw error;
       details.push(formulaSetupDetail(error, `/forms/${i}`));
+    }
+    try {
+      checkConditions(form.definition.fields, directory, `/forms/${i}/fields`);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      details.push(...(error.details ?? []));
     }
   });
   if (details.length > 0) throw appError('UNPROCESSABLE', 'pack.badFormula', details);

@@ -15,6 +15,7 @@ import { issueDetails } from './issues.js';
 import { type FormDefinition, isComputed } from './meta.js';
 import { type MigrationReport, migrate } from './migrate.js';
 import { type FormDoc, formModel, formVersionModel } from './model.js';
+import { checkConditions } from './publish-checks.js';
 
 /** What publishing did: the new version, fields hidden because they were removed, values converted. */
 export interface PublishReport {
@@ -25,7 +26,8 @@ export interface PublishReport {
 
 /**
  * Checks a definition as the server stores it: the meta-model schema and its cross-references (400),
- * then its formulas — syntax, types and cycles — against the app's other forms (422 with the position).
+ * then its formulas — syntax, types and cycles, default formulas too — against the app's other forms (422
+ * with the position), then the conditions of rollups and auto-links as writes compile them (422).
  */
 async function checkDefinition(
   connection: Connection,
@@ -54,6 +56,8 @@ async function checkDefinition(
     }
     throw error;
   }
+  // What every write of the form would refuse is refused now, with its path.
+  checkConditions(candidate.fields, withSelf);
   return candidate;
 }
 

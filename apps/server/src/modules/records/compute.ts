@@ -2,6 +2,7 @@ import { addDays, addMonths, addQuarters, addWeeks, addYears } from 'date-fns';
 import { type Connection, Types } from 'mongoose';
 import {
   compileFilter,
+  type FilterContext,
   type FilterField,
   type MongoQuery,
   type Operand,
@@ -9,9 +10,9 @@ import {
 } from '../../lib/filter-dsl/index.js';
 import { type FieldDef, filterFieldsOf } from '../forms/meta.js';
 import { isFormulaError } from './formulas.js';
-import { expandInDepartment } from './in-department.js';
+import { expandInDepartment, noDepartment } from './in-department.js';
 import { recordModel } from './model.js';
-import type { FormDirectory, LoadedForm, ScopePlan } from './plan.js';
+import { type FormDirectory, type LoadedForm, lookupTarget, type ScopePlan } from './plan.js';
 import { fromFormulaValue } from './values.js';
 
 /** What computing one record needs besides its data. */
@@ -230,20 +231,56 @@ export async function hostQuery(
 ): Promise<MongoQuery> {
   const base: MongoQuery = { ws: ctx.ws, form: source.id, deletedAt: null };
   if (!conditions) return base;
-  const fields = filterFieldsOf(source.definition);
-  const condition = compileFilter(await expandInDepartment(ctx, conditions, fields, data), {
+  const fields = hostFilterFields(source, ctx.forms);
+  const context = {
+    userId: ctx.userId,
+    departmentId: ctx.departmentId,
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+  };
+  const expanded = await expandInDepartment(ctx, conditions, fields, data);
+  const condition = compileHost(expanded, fields, context, data);
+  return Object.keys(condition).length === 0 ? base : { ...base, $and: [condition] };
+}
+
+/** The fields conditions over `source`'s records may name: lookups compare like the fields they copy. */
+export function hostFilterFields(source: LoadedForm, forms: FormDirectory): Map<string, FilterField> {
+  return filterFieldsOf(source.definition, {
+    lookupTarget: (field) => lookupTarget(field, source.definition.fields, forms),
+  });
+}
+
+function compileHost(
+  conditions: unknown,
+  fields: ReadonlyMap<string, FilterField>,
+  context: FilterContext,
+  data: Record<string, unknown>,
+  basePath?: string,
+): MongoQuery {
+  return compileFilter(conditions, {
     fields,
-    context: {
-      userId: ctx.userId,
-      departmentId: ctx.departmentId,
-      now: ctx.now,
-      timeZone: ctx.timeZone,
-    },
+    context,
     resolve: hostResolver(data),
     // Conditions come from definitions, not clients; a department's members may be many.
     limits: { maxNodes: 1000, maxListLength: 100_000 },
+    ...(basePath === undefined ? {} : { basePath }),
   });
-  return Object.keys(condition).length === 0 ? base : { ...base, $and: [condition] };
+}
+
+/**
+ * Compiles conditions over `source`'s records as every write does, for a host record holding nothing
+ * (operands naming its fields then match nothing, as they do for a record that leaves them empty): what
+ * the compiler refuses here (a field it cannot compare, a value of the wrong kind), it refuses for every
+ * record, so publishing refuses it first (the 400 it throws carries paths under `basePath`).
+ */
+export function checkHostConditions(
+  conditions: unknown,
+  source: LoadedForm,
+  forms: FormDirectory,
+  basePath: string,
+): void {
+  const context = { userId: new Types.ObjectId().toHexString(), now: new Date(), timeZone: 'UTC' };
+  compileHost(noDepartment(conditions), hostFilterFields(source, forms), context, {}, basePath);
 }
 
 async function rollupValue(

@@ -7,5 +7,7 @@ import type { FormTarget } from './context.js';
  * in @formloom/form-runtime, so the browser fills new forms the same way.
  */
 export function applyDefaults(target: FormTarget, input: Record<string, unknown>): Record<string, unknown> {
-  return withDefaults(target.form.definition.fields, target.directory, input, target.now);
+  // CURRENT_USER() in a default names the member writing the record.
+  const user = target.caller.userId.toHexString();
+  return withDefaults(target.form.definition.fields, target.directory, input, target.now, user);
 }

@@ -48,6 +48,23 @@ async function membersIn(ctx: ComputeContext, departments: readonly string[]): P
 }
 
 /**
+ * The conditions with every `inDepartment` as it reads when its operand names no department (an empty
+ * `in`): the shape a write compiles, for checks that have no record to read a department from.
+ */
+export function noDepartment(conditions: unknown): unknown {
+  if (!uses(conditions)) return conditions;
+  const walk = (node: unknown): unknown => {
+    if (!node || typeof node !== 'object') return node;
+    const n = node as Node;
+    for (const key of ['and', 'or'] as const) {
+      if (Array.isArray(n[key])) return { [key]: (n[key] as unknown[]).map(walk) };
+    }
+    return n.op === 'inDepartment' ? { field: n.field, op: 'in', value: [] } : node;
+  };
+  return walk(conditions);
+}
+
+/**
  * Rewrites every `inDepartment` condition of rollup or auto-link conditions into an `in` over what the
  * department reaches: the department and every one below it for a department field (`_dept` too), the
  * members of those departments for a member field (`_owner`, `_createdBy` too). A department the operand

@@ -40,8 +40,8 @@ export function FillPage() {
   const draft = useMemo<Draft | null>(() => loadDraft(key), [key, round]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new round starts a fresh record.
   const initial = useMemo(
-    () => draft?.data ?? defaultsFor(live, scope.forms),
-    [draft, live, scope.forms, round],
+    () => draft?.data ?? defaultsFor(live, scope.forms, me.user.id),
+    [draft, live, scope.forms, round, me.user.id],
   );
   const saver = useMemo(
     () =>

@@ -31,10 +31,11 @@ export function useLiveForm(form: FormDefinitionSummary, forms: readonly FormDef
   }, [form, forms]);
 }
 
-/** A new record's starting values: every default, as the server would fill them. */
+/** A new record's starting values: every default, as the server would fill them for `user`. */
 export function defaultsFor(
   live: LiveForm,
   forms: readonly FormDefinitionSummary[],
+  user: string,
 ): Record<string, unknown> {
-  return applyDefaults(live.definition.fields, directoryOf(plannedForms(forms)), {}, live.clock());
+  return applyDefaults(live.definition.fields, directoryOf(plannedForms(forms)), {}, live.clock(), user);
 }
