@@ -144,7 +144,16 @@ function compileCondition(node: Record<string, unknown>, path: string, state: St
     ok = false;
   }
   if (!ok || !field) return undefined;
-  return compileOp(op as FilterOp, field, node.value, Object.hasOwn(node, 'value'), `${path}/value`, state);
+  const hasValue = Object.hasOwn(node, 'value');
+  if (field.within && field.path.startsWith(`${field.within}.`)) {
+    // A subform column: one row must satisfy the whole condition (a range too), so it is matched
+    // against each row on its own rather than against the list of every row's values.
+    const column = { ...field, path: field.path.slice(field.within.length + 1) };
+    delete column.within;
+    const row = compileOp(op as FilterOp, column, node.value, hasValue, `${path}/value`, state);
+    return row && { [field.within]: { $elemMatch: row } };
+  }
+  return compileOp(op as FilterOp, field, node.value, hasValue, `${path}/value`, state);
 }
 
 function compileOp(

@@ -13,6 +13,11 @@ export interface FilterField {
   multiple?: boolean;
   /** For `id` and `objectId` fields: what `$me` / `$myDepartment` may stand for. */
   refersTo?: 'member' | 'department';
+  /**
+   * For a column of subform rows: the stored path of the rows (`data.items`; `path` is then
+   * `data.items.qty`). A condition on it holds when some row satisfies it (one row for every part of it).
+   */
+  within?: string;
 }
 
 /** The caller and the clock the special values `$me`, `$myDepartment`, `$today`, `$period` resolve with. */

@@ -48,11 +48,22 @@ export interface FormLookup {
   lookupTarget(field: FieldDef): FieldDef | undefined;
 }
 
-/** The fields of a form a filter may name: every field that is not hidden, plus the system ones. */
+/**
+ * The fields of a form a filter may name: every field that is not hidden, the system ones, and each
+ * column of each subform as `subform.column` (a condition on it holds when some row satisfies it).
+ */
 export function filterFieldsOf(form: FormDefinition, forms?: FormLookup): Map<string, FilterField> {
   const map = new Map<string, FilterField>(SYSTEM_FILTER_FIELDS);
   for (const field of form.fields) {
-    if (!field.hidden) map.set(field.key, filterFieldOf(field, forms));
+    if (field.hidden) continue;
+    map.set(field.key, filterFieldOf(field, forms));
+    if (field.type !== 'subform' || !Array.isArray(field.columns)) continue;
+    const rows = `data.${field.key}`;
+    for (const column of field.columns as FieldDef[]) {
+      const base = filterFieldOf(column);
+      if (column.hidden || !base.path.startsWith('data.')) continue;
+      map.set(`${field.key}.${column.key}`, { ...base, path: `${rows}.${column.key}`, within: rows });
+    }
   }
   return map;
 }

@@ -67,7 +67,13 @@ export async function openForm(
     // Values shown record by record (lookups of records the caller may not all view) are not
     // queryable either: a filter or sort over all records would tell the values of the others.
     queryFields: new Map(
-      [...filterFields].filter(([key]) => !access.hidden.has(key) && !access.perRecord.has(key)),
+      [...filterFields].filter(([key, field]) => {
+        // A subform column goes with its subform: hidden when the whole subform is.
+        const subform = field.within ? key.slice(0, key.indexOf('.')) : undefined;
+        if (subform !== undefined && (access.hidden.has(subform) || access.perRecord.has(subform)))
+          return false;
+        return !access.hidden.has(key) && !access.perRecord.has(key);
+      }),
     ),
     plan: planFor(form, directory),
   };

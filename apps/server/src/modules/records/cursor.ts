@@ -30,7 +30,8 @@ export function parseSort(raw: string | undefined, fields: ReadonlyMap<string, F
     const descending = part.startsWith('-');
     const key = descending ? part.slice(1) : part;
     const field = fields.get(key);
-    if (!field || field.multiple || field.kind === 'opaque') {
+    // A subform column holds one value per row: there is no one value to order the records by.
+    if (!field || field.multiple || field.within || field.kind === 'opaque') {
       throw appError('VALIDATION_FAILED', 'record.invalidSort', [
         { path: '/query/sort', message: t('detail.cannotSort', { key: key.slice(0, 80) }) },
       ]);

@@ -52,7 +52,10 @@ export function searchFilter(target: FormTarget, q: string | undefined): Record<
   const words = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
   if (words.length === 0) return {};
   const fields = [...target.queryFields]
-    .filter(([, field]) => field.kind === 'text' && !field.multiple && field.path.startsWith('data.'))
+    .filter(
+      ([, field]) =>
+        field.kind === 'text' && !field.multiple && !field.within && field.path.startsWith('data.'),
+    )
     .map(([key]) => key);
   if (fields.length === 0) return { _id: { $in: [] } };
   const node = {

@@ -352,6 +352,38 @@ describe('derived values inherit access', () => {
     expect(allowed.statusCode, allowed.body).toBe(200);
   });
 
+  it('subform columns filter row by row; hidden and derived-hidden ones answer alike whatever the value', async () => {
+    const deals = `/forms/${w.forms.deals}/records`;
+    const filter = (node: unknown) => `filter=${encodeURIComponent(JSON.stringify(node))}`;
+    // items.cost is hidden, items.lineCost is made of it, items.supplierName is shown row by row.
+    for (const field of ['items.cost', 'items.lineCost', 'items.supplierName']) {
+      const answers = new Set<string>();
+      for (const node of [
+        { field, op: 'eq', value: SECRETS.cost },
+        { field, op: 'eq', value: SECRETS.cost + 1 },
+        { field, op: 'gte', value: 0 },
+        { field, op: 'empty' },
+        { field, op: 'notEmpty' },
+      ]) {
+        const res = await send(w.rep, 'GET', `${deals}?${filter(node)}`);
+        expect(res.statusCode, `${field}: ${res.body}`).toBe(400);
+        expectNoSecrets(res, field);
+        answers.add(JSON.stringify(res.json().error.details.map((d: { path: string }) => d.path)));
+      }
+      expect([...answers]).toEqual([JSON.stringify(['/query/filter/field'])]);
+      const sorted = await send(w.rep, 'GET', `${deals}?sort=${field}`);
+      expect(sorted.statusCode).toBe(400);
+    }
+    // A visible column filters: a record matches when one of its rows does.
+    const visible = await send(
+      w.rep,
+      'GET',
+      `${deals}?${filter({ field: 'items.qty', op: 'eq', value: 2 })}`,
+    );
+    expect(visible.statusCode, visible.body).toBe(200);
+    expectNoSecrets(visible, 'items.qty');
+  });
+
   it('history shows no hidden column, derived value or hidden related record', async () => {
     const history = await send(w.rep, 'GET', `/forms/${w.forms.deals}/records/${w.ids.mine}/history`);
     expect(history.statusCode).toBe(200);

@@ -87,8 +87,9 @@ function checkView(target: FormTarget, name: unknown, config: unknown): { name: 
   if (!Array.isArray(columns) || columns.length > 200 || !columns.every((k) => typeof k === 'string'))
     invalid('/config/columns', 'detail.fieldKeys');
   columns.forEach((key, i) => {
+    // Columns are the form's own fields (a subform column is filtered by, not shown as a column).
     if (
-      !target.queryFields.has(key as string) &&
+      !(target.queryFields.has(key as string) && !target.queryFields.get(key as string)?.within) &&
       !target.form.definition.fields.some(
         (f) => f.key === key && !f.hidden && !target.access.hidden.has(f.key),
       )

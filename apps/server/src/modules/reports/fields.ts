@@ -28,10 +28,9 @@ export function reportFields(target: FormTarget): Map<string, ReportField> {
   const definitions = new Map(target.form.definition.fields.map((f) => [f.key, f]));
   const out = new Map<string, ReportField>();
   for (const [key, field] of target.queryFields) {
-    // The filter DSL may list subform columns itself; a column is always a subform-row field here.
-    const dot = key.indexOf('.');
-    const unwind = dot > 0 ? `data.${key.slice(0, dot)}` : undefined;
-    out.set(key, toReportField(field, definitions.get(key)?.label, unwind));
+    // Subform columns (which the filter DSL lists too) are added below, with their labels.
+    if (field.within) continue;
+    out.set(key, toReportField(field, definitions.get(key)?.label));
   }
   for (const field of target.form.definition.fields) {
     if (field.type !== 'subform' || field.hidden || target.access.hidden.has(field.key)) continue;
