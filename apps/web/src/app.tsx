@@ -14,6 +14,9 @@ import { toLanguage } from './i18n';
 // The signed-in area loads on demand so the setup and sign-in pages start with less JavaScript.
 const AppLayout = lazy(() => import('./layout/app-layout').then((m) => ({ default: m.AppLayout })));
 const HomePage = lazy(() => import('./features/home/home-page').then((m) => ({ default: m.HomePage })));
+const ProfilePage = lazy(() =>
+  import('./features/profile/profile-page').then((m) => ({ default: m.ProfilePage })),
+);
 const MembersPage = lazy(() =>
   import('./features/members/members-page').then((m) => ({ default: m.MembersPage })),
 );
@@ -139,6 +142,7 @@ function AppRoutes() {
         >
           <Route index element={<HomePage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="profile" element={<ProfilePage />} />
           <Route path="departments" element={<DepartmentsPage />} />
           <Route path="permissions" element={<PermissionsPage />} />
           <Route path="build" element={<AppsPage />} />

@@ -69,6 +69,31 @@ export interface Deactivation {
   }[];
 }
 
+/**
+ * What adding a member answers: the member (a new email with a password: the account was made), or an
+ * invitation the person accepts (any other email; alike whether or not it has an account).
+ */
+export type AddMemberResult = Member | { invited: true; invitation: { id: string; email: string } };
+
+/** One entry of the signed-in person's security log (`GET /auth/me/security`). */
+export interface SecurityEvent {
+  id: string;
+  event: 'signIn' | 'signInFailed' | 'signOut' | 'passwordChanged' | 'invitationAccepted';
+  at: string;
+  ip: string;
+  userAgent: string;
+  locked?: boolean;
+}
+
+/** An invitation waiting for the signed-in person (`GET /auth/me/invitations`). */
+export interface MyInvitation {
+  id: string;
+  workspace: { id: string; name: string };
+  roles: string[];
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
 /** Body of `POST /workspaces/:ws/members`; the password is needed only when the email is new. */
 export interface NewMember {
   email: string;
@@ -174,7 +199,17 @@ export const api = {
   members: (workspaceId: string, signal?: AbortSignal) =>
     apiRequest<Member[]>('GET', `${ws(workspaceId)}/members`, signal ? { signal } : {}),
   addMember: (workspaceId: string, body: NewMember) =>
-    apiRequest<Member>('POST', `${ws(workspaceId)}/members`, { body }),
+    apiRequest<AddMemberResult>('POST', `${ws(workspaceId)}/members`, { body }),
+  securityLog: (signal?: AbortSignal) =>
+    apiRequest<{ items: SecurityEvent[] }>('GET', '/auth/me/security?limit=100', signal ? { signal } : {}),
+  myInvitations: (signal?: AbortSignal) =>
+    apiRequest<MyInvitation[]>('GET', '/auth/me/invitations', signal ? { signal } : {}),
+  acceptInvitation: (id: string) =>
+    apiRequest<{ workspaceId: string }>('POST', `/auth/me/invitations/${encodeURIComponent(id)}/accept`, {
+      body: {},
+    }),
+  declineInvitation: (id: string) =>
+    apiRequest<undefined>('POST', `/auth/me/invitations/${encodeURIComponent(id)}/decline`, { body: {} }),
   /**
    * Ends the member's access; their data stays and their open tasks move (to `reassignTo`, else their
    * manager, a department head or the caller: docs/tasks.md). Answers the member and where the tasks went.

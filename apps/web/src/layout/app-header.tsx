@@ -1,4 +1,4 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Layout, Select, Typography, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -45,10 +45,12 @@ function UserMenu({ compact }: { compact: boolean }) {
       menu={{
         items: [
           { key: 'who', label: t('user.signedInAs', { email: me.user.email }), disabled: true },
+          { key: 'profile', icon: <SafetyOutlined />, label: t('user.profile') },
           { type: 'divider' },
           { key: 'logout', icon: <LogoutOutlined />, label: t('user.logout'), danger: true },
         ],
         onClick: ({ key }) => {
+          if (key === 'profile') navigate('/profile');
           if (key === 'logout') void signOut().then(() => navigate('/login', { replace: true }));
         },
       }}

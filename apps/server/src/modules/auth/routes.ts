@@ -95,7 +95,8 @@ export async function authRoutes(app: AppInstance): Promise<void> {
           'Your security log, newest first: sign-ins, failed sign-ins (and whether they locked you out), ' +
           'sign-outs, password changes, invitations accepted; from which address and user agent',
         querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+          // Query strings are text (no type coercion): 1 to 200.
+          { limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$' })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(SecurityEventView) }) },
@@ -106,7 +107,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       const items = await securityEventsOf(
         app.store.connection,
         new Types.ObjectId(user.id),
-        request.query.limit ?? 50,
+        request.query.limit === undefined ? 50 : Number(request.query.limit),
       );
       return { items };
     },

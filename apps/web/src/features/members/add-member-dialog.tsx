@@ -24,7 +24,8 @@ export function AddMemberDialog({
   workspace: { id: string; name: string };
   open: boolean;
   onClose: () => void;
-  onAdded: (member: NewMember) => void;
+  /** `invited`: the email was invited (it joins when the person accepts) rather than added. */
+  onAdded: (member: NewMember, invited: boolean) => void;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<NewMember>();
@@ -32,9 +33,13 @@ export function AddMemberDialog({
 
   async function submit(values: NewMember) {
     await run(async () => {
-      await api.addMember(workspace.id, { ...values, email: values.email.trim(), name: values.name.trim() });
+      const result = await api.addMember(workspace.id, {
+        ...values,
+        email: values.email.trim(),
+        name: values.name.trim(),
+      });
       form.resetFields();
-      onAdded(values);
+      onAdded(values, 'invited' in result);
     });
   }
 

@@ -229,9 +229,13 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
           workspace={workspace}
           open={adding}
           onClose={() => setAdding(false)}
-          onAdded={(member) => {
+          onAdded={(member, invited) => {
             setAdding(false);
-            void message.success(t('members.added', { name: member.name }));
+            void message.success(
+              invited
+                ? t('members.invited', { email: member.email })
+                : t('members.added', { name: member.name }),
+            );
             members.retry();
           }}
         />
