@@ -13,9 +13,17 @@ import { issueText, type Locale, type PlainKey, pickLocale, render } from './mes
 /** Scoping keys of compound unique indexes: not something the client chose, so not named in details. */
 const SCOPE_KEYS = new Set(['ws', 'form', 'app', 'deleted', '_id']);
 
-/** The language of the answers to a request (its `Accept-Language`; English by default). */
-export function requestLocale(request: Pick<FastifyRequest, 'headers'>): Locale {
-  return pickLocale(request.headers['accept-language']);
+/**
+ * The language of the answers to a request: its `Accept-Language`, else the signed-in person's language
+ * (`PATCH /auth/me { language }`), else English.
+ */
+export function requestLocale(
+  request: Pick<FastifyRequest, 'headers'> & { user?: { language?: Locale | undefined } | null },
+): Locale {
+  const header = request.headers['accept-language'];
+  // The client's own choice first; a request that names none reads the signed-in person's language.
+  if (header === undefined || header === '') return request.user?.language ?? 'en';
+  return pickLocale(header);
 }
 
 /**

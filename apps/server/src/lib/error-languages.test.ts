@@ -261,3 +261,35 @@ describe('the rate limit in the language of Accept-Language', () => {
     expect(zh.json().error.message).toMatch(/^请求过于频繁，请在 \d+ 秒后重试$/);
   });
 });
+
+describe("the person's own language when a request names none", () => {
+  it('a member who chose zh-CN reads errors in Chinese without Accept-Language; the header still wins', async () => {
+    const set = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: member.headers,
+      payload: { language: 'zh-CN' },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const bad = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/workspaces',
+        headers: { ...member.headers, ...headers },
+        payload: { name: 5 },
+      });
+    const plain = (await bad({})).json() as Body;
+    const english = (await bad(EN)).json() as Body;
+    expect(plain.error.code).toBe(english.error.code);
+    expect(plain.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect(plain.error.details?.every((d) => /[\u4e00-\u9fa5]/.test(d.message))).toBe(true);
+    expect(english.error.message).not.toMatch(/[\u4e00-\u9fa5]/);
+    // The owner chose nothing: English.
+    const owners = await t.app.inject({
+      method: 'GET',
+      url: `${w.base}/forms/nope/records`,
+      headers: w.owner.headers,
+    });
+    expect(owners.json().error.message).not.toMatch(/[\u4e00-\u9fa5]/);
+  });
+});

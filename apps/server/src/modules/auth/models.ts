@@ -8,6 +8,8 @@ export interface UserDoc {
   email: string;
   name: string;
   passwordHash: string;
+  /** The language the person reads the API's messages in when a request names none (Accept-Language). */
+  language?: 'en' | 'zh-CN';
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,6 +64,7 @@ const userSchema = new Schema<UserDoc>(
     email: { type: String, required: true, unique: true },
     name: { type: String, required: true },
     passwordHash: { type: String, required: true },
+    language: { type: String, enum: ['en', 'zh-CN'] },
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );

@@ -17,6 +17,8 @@ export interface AuthUser {
   id: string;
   email: string;
   name: string;
+  /** The person's language, for answers to requests that send no Accept-Language. */
+  language?: 'en' | 'zh-CN';
 }
 
 /** How the request authenticated. */

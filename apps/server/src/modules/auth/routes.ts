@@ -119,10 +119,12 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Change your name or password',
+        summary: 'Change your name, password or language',
         body: Type.Object(
           {
             name: Type.Optional(Name),
+            // The language of the API's messages when a request names none (Accept-Language).
+            language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('zh-CN')])),
             currentPassword: Type.Optional(Password),
             newPassword: Type.Optional(Password),
           },
@@ -156,9 +158,11 @@ export async function authRoutes(app: AppInstance): Promise<void> {
         });
       }
       const { User } = authModels(app.store.connection);
-      if (body.name !== undefined) {
-        await User.updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { name: body.name.trim() } });
-      }
+      const set: Record<string, string> = {};
+      if (body.name !== undefined) set.name = body.name.trim();
+      if (body.language !== undefined) set.language = body.language;
+      if (Object.keys(set).length > 0)
+        await User.updateOne({ _id: new Types.ObjectId(user.id) }, { $set: set });
       const updated = await User.findById(user.id).lean();
       if (!updated) throw appError('UNAUTHORIZED', 'auth.accountGone');
       return { id: String(updated._id), email: updated.email, name: updated.name };

@@ -6,7 +6,11 @@ import { tokenDigest, tokenKind } from './tokens.js';
 
 /** A presented token that is valid now: a live session of an existing user, or a live API token. */
 export type VerifiedToken =
-  | { kind: 'session'; sessionId: string; user: { id: string; email: string; name: string } }
+  | {
+      kind: 'session';
+      sessionId: string;
+      user: { id: string; email: string; name: string; language?: 'en' | 'zh-CN' };
+    }
   | {
       kind: 'api';
       tokenId: string;
@@ -40,12 +44,17 @@ export async function verifyToken(
     if (!session || session.revokedAt || session.expiresAt <= now) {
       throw appError('UNAUTHORIZED', 'auth.sessionEnded');
     }
-    const user = await User.findById(session.user, { email: 1, name: 1 }).lean();
+    const user = await User.findById(session.user, { email: 1, name: 1, language: 1 }).lean();
     if (!user) throw appError('UNAUTHORIZED', 'auth.accountGone');
     const result: VerifiedToken = {
       kind: 'session',
       sessionId: String(session._id),
-      user: { id: String(user._id), email: user.email, name: user.name },
+      user: {
+        id: String(user._id),
+        email: user.email,
+        name: user.name,
+        ...(user.language ? { language: user.language } : {}),
+      },
     };
     verified.set(hash, result, generation, session.expiresAt.getTime());
     return result;
