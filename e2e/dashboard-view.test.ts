@@ -29,6 +29,8 @@ async function signInAt(viewport: { width: number; height: number }, isMobile = 
   await browser?.close();
   browser = await launchBrowser({ viewport, isMobile });
   const { page } = browser;
+  // Charts draw at once (no entry animation), so screenshots show the figures.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.goto(`${server.url}/login`);
   await page.getByLabel('Email').fill(OWNER.email);
   await page.getByLabel('Password').fill(OWNER.password);
@@ -70,7 +72,6 @@ describe('the sales cockpit', () => {
     expect(await page.getByTestId('widget-byRegion').locator('canvas').count()).toBeGreaterThan(0);
     // The KPI card shows its target and the progress towards it.
     await page.getByTestId('widget-revenueThisMonth').getByTestId('kpi-target').waitFor();
-    await page.waitForTimeout(600); // echarts' entry animation, so the picture shows the drawn charts
     await screenshot(page, 'dashboard', 'cockpit');
     await expectNoSidewaysScroll(page, 'the cockpit at 1440 px');
   }, 90_000);
@@ -111,7 +112,6 @@ describe('the sales cockpit', () => {
     const [first, second] = boxes;
     expect(first && second && second.y >= first.y + first.height).toBe(true);
     expect(first?.width).toBeGreaterThan(300);
-    await page.waitForTimeout(600);
     await screenshot(page, 'dashboard', 'cockpit');
     await expectNoSidewaysScroll(page, 'the cockpit at 375 px');
   }, 90_000);

@@ -51,6 +51,11 @@ const AppIndexPage = lazy(() =>
 const DashboardPage = lazy(() =>
   import('./features/dashboards/dashboard-page').then((m) => ({ default: m.DashboardPage })),
 );
+const DashboardDesignerPage = lazy(() =>
+  import('./features/dashboards/designer/dashboard-designer-page').then((m) => ({
+    default: m.DashboardDesignerPage,
+  })),
+);
 const GalleryPage = lazy(() =>
   import('./features/templates/gallery-page').then((m) => ({ default: m.GalleryPage })),
 );
@@ -163,6 +168,8 @@ function AppRoutes() {
             <Route path="forms/:formId/records/:recordId" element={<RecordPage />} />
             <Route path="forms/:formId/records/:recordId/edit" element={<EditPage />} />
             <Route path="dashboards/:dashboardKey" element={<DashboardPage />} />
+            <Route path="dashboards/:dashboardKey/design" element={<DashboardDesignerPage />} />
+            <Route path="new-dashboard" element={<DashboardDesignerPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

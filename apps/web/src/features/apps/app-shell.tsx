@@ -1,4 +1,4 @@
-import { BarChartOutlined, FormOutlined, LeftOutlined } from '@ant-design/icons';
+import { BarChartOutlined, FormOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Menu, type MenuProps, Typography } from 'antd';
 import { Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -56,6 +56,13 @@ function AppMenu() {
           })}
         />
       </nav>
+      {scope.access.manageApp && (
+        <Link to={`/apps/${scope.app.id}/new-dashboard`} data-testid="new-dashboard">
+          <Button type="dashed" block icon={<PlusOutlined />} style={{ marginTop: 8 }}>
+            {t('dashboards.designer.newTitle')}
+          </Button>
+        </Link>
+      )}
     </Card>
   );
 }

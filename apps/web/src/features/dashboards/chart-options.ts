@@ -140,7 +140,7 @@ export function cartesianOption(
           data,
           color: TARGET_COLOR,
           symbol: 'rect',
-          symbolSize: horizontal ? [4, 28] : [28, 4],
+          symbolSize: horizontal ? [4, 40] : [40, 4],
           lineStyle: { opacity: 0 },
           z: 5,
         });

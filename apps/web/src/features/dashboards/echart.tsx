@@ -71,7 +71,12 @@ export function EChart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, ...option }, { notMerge: true });
+    // People who asked their system for less motion get charts that appear at once.
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    chart.current?.setOption(
+      { aria: { enabled: true }, ...(still ? { animation: false } : {}), ...option },
+      { notMerge: true },
+    );
   }, [option]);
 
   return (

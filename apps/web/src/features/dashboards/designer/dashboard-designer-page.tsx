@@ -1,0 +1,290 @@
+import { PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import type { Widget } from '@formloom/schema';
+import { Alert, App, Button, Card, Empty, Flex, Input, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../../../api/client';
+import { useApiQuery } from '../../../api/use-api-query';
+import { PageHeader } from '../../../components/page-header';
+import { ErrorState, PageSkeleton } from '../../../components/status-states';
+import { localized } from '../../../i18n/localized';
+import { useAppScope } from '../../apps/app-scope';
+import { type Placement, placements } from '../dashboard-grid';
+import { browserTimeZone, type Dashboard, type DashboardView, dashboardsApi } from '../dashboards-api';
+import { useLiveRefresh } from '../use-live-refresh';
+import { formsOfWidget, useWidgetContexts } from '../use-widget-context';
+import { type WidgetActions, WidgetCard } from '../widget-card';
+import { DesignerGrid } from './designer-grid';
+import { addWidget, removeWidget, replaceWidget } from './widget-draft';
+import { WidgetPanel } from './widget-panel';
+
+/** Edits settle for this long before the preview asks the server again. */
+const PREVIEW_DEBOUNCE_MS = 400;
+
+/** A widget's answer as it is being designed (`POST /reports/query`, the same access layer as the view). */
+function PreviewWidget({ widget, refresh, height }: { widget: Widget; refresh: number; height: number }) {
+  const scope = useAppScope();
+  const contextOf = useWidgetContexts();
+  const [settled, setSettled] = useState(widget);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(widget), PREVIEW_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [widget]);
+  const actions = useMemo<WidgetActions>(
+    () => ({
+      load: (_drill, signal) =>
+        dashboardsApi.preview(scope.workspaceId, scope.app.id, settled, browserTimeZone(), signal),
+    }),
+    [scope.workspaceId, scope.app.id, settled],
+  );
+  return (
+    <WidgetCard
+      widget={settled}
+      ctx={contextOf(settled)}
+      actions={actions}
+      refresh={refresh}
+      phone={false}
+      height={height}
+    />
+  );
+}
+
+const EMPTY: Dashboard = { key: '', name: {}, widgets: [], layout: [] };
+
+/** The key a new dashboard gets from its name: letters, digits and underscores, starting with a letter. */
+function keyFrom(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+  return /^[a-z]/.test(ascii) ? ascii.slice(0, 60) : `dashboard_${Date.now().toString(36)}`;
+}
+
+/**
+ * `/apps/:appId/dashboards/:dashboardKey/design` and `/apps/:appId/new-dashboard`: the dashboard designer.
+ * Add a widget, pick its source, dimensions, measures, target series, filter and type in the panel with a
+ * live preview on the grid, drag and resize it, save through the dashboards routes (a save over someone
+ * else's is refused with 409 and says so).
+ */
+export function DashboardDesignerPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const scope = useAppScope();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const { dashboardKey } = useParams();
+  const creating = dashboardKey === undefined;
+  const data = useApiQuery<DashboardView | null>(
+    (signal) =>
+      creating
+        ? Promise.resolve(null)
+        : dashboardsApi.get(scope.workspaceId, scope.app.id, dashboardKey, signal),
+    [scope.workspaceId, scope.app.id, dashboardKey],
+  );
+  const [draft, setDraft] = useState<Dashboard | undefined>(undefined);
+  const [version, setVersion] = useState<{ id: string; v: number } | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const loaded = data.status === 'success' ? data.data : undefined;
+  useEffect(() => {
+    if (data.status !== 'success') return;
+    setDraft(loaded ? loaded.dashboard : EMPTY);
+    setVersion(loaded ? { id: loaded.id, v: loaded.v } : null);
+    setSelected(loaded?.dashboard.widgets[0]?.key ?? null);
+  }, [data.status, loaded]);
+  const formsOf = useMemo(() => {
+    const map = new Map<string, Set<string>>();
+    for (const widget of draft?.widgets ?? []) {
+      map.set(widget.key, new Set(formsOfWidget(widget).flatMap((key) => scope.formByKey(key)?.id ?? [])));
+    }
+    return map;
+  }, [draft, scope]);
+  const ticks = useLiveRefresh(formsOf);
+
+  if (data.status === 'error') {
+    return <ErrorState title={t('dashboards.loadFailed')} error={data.error} onRetry={data.retry} />;
+  }
+  if (!draft) return <PageSkeleton blocks={2} />;
+  if (loaded && !loaded.editable) {
+    return <ErrorState title={t('dashboards.designer.notEditable')} />;
+  }
+  const name = localized(draft.name, language);
+  const selectedWidget = draft.widgets.find((w) => w.key === selected);
+  const places = placements(draft);
+  const firstForm = scope.forms.find((f) => scope.accessOf(f.key).view);
+
+  const setLayout = (next: Placement[]) => setDraft((d) => (d ? { ...d, layout: next } : d));
+  const save = async () => {
+    setProblem(null);
+    if (!name.trim()) {
+      setProblem(new ApiError(0, 'NAME', t('dashboards.designer.nameNeeded')));
+      return;
+    }
+    setSaving(true);
+    try {
+      const body: Dashboard = { ...draft, key: draft.key || keyFrom(name), layout: placements(draft) };
+      const saved = version
+        ? await dashboardsApi.update(scope.workspaceId, scope.app.id, version.id, body, version.v)
+        : await dashboardsApi.create(scope.workspaceId, scope.app.id, body);
+      setDraft(saved.dashboard);
+      setVersion({ id: saved.id, v: saved.v });
+      void message.success(t('dashboards.designer.saved'));
+      if (!version)
+        navigate(`/apps/${scope.app.id}/dashboards/${encodeURIComponent(saved.dashboard.key)}/design`, {
+          replace: true,
+        });
+    } catch (error) {
+      if (error instanceof ApiError) setProblem(error);
+      else throw error;
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <div data-testid="dashboard-designer">
+      <PageHeader
+        title={creating ? t('dashboards.designer.newTitle') : t('dashboards.designer.editTitle', { name })}
+        actions={
+          <>
+            {version && (
+              <Link to={`/apps/${scope.app.id}/dashboards/${encodeURIComponent(draft.key)}`}>
+                <Button data-testid="open-dashboard">{t('dashboards.designer.view')}</Button>
+              </Link>
+            )}
+            <Button
+              icon={<PlusOutlined />}
+              disabled={!firstForm}
+              data-testid="add-widget"
+              onClick={() => {
+                if (!firstForm) return;
+                const next = addWidget(draft, firstForm, {
+                  en: 'New widget',
+                  'zh-CN': '新组件',
+                  [language]: t('dashboards.designer.newWidget'),
+                });
+                setDraft(next);
+                setSelected(next.widgets.at(-1)?.key ?? null);
+              }}
+            >
+              {t('dashboards.designer.addWidget')}
+            </Button>
+            <Button
+              type="primary"
+              icon={<SaveOutlined />}
+              loading={saving}
+              onClick={() => void save()}
+              data-testid="save-dashboard"
+            >
+              {t('dashboards.designer.save')}
+            </Button>
+          </>
+        }
+      />
+      <Flex gap={8} wrap style={{ marginBottom: 16 }}>
+        <label htmlFor="dashboard-name" style={{ alignSelf: 'center' }}>
+          {t('dashboards.designer.name')}
+        </label>
+        <Input
+          id="dashboard-name"
+          data-testid="dashboard-name"
+          style={{ maxWidth: 360 }}
+          value={name}
+          onChange={(e) =>
+            setDraft({
+              ...draft,
+              name: { ...(typeof draft.name === 'object' ? draft.name : {}), [language]: e.target.value },
+            })
+          }
+        />
+      </Flex>
+      {problem && (
+        <Alert
+          type="error"
+          showIcon
+          closable
+          onClose={() => setProblem(null)}
+          style={{ marginBottom: 16 }}
+          title={problem.status === 409 ? t('dashboards.designer.conflict') : problem.message}
+          description={
+            problem.details.length > 0 ? (
+              <ul style={{ margin: 0, paddingInlineStart: 16 }}>
+                {problem.details.map((d) => (
+                  <li key={`${d.path}:${d.message}`}>
+                    <Typography.Text code>{d.path}</Typography.Text> {d.message}
+                  </li>
+                ))}
+              </ul>
+            ) : undefined
+          }
+          data-testid="designer-problem"
+        />
+      )}
+      <Flex gap={16} align="flex-start">
+        <div style={{ flex: 1, minWidth: 0 }}>
+          {draft.widgets.length === 0 ? (
+            <Card>
+              <Empty description={t('dashboards.designer.empty')} />
+            </Card>
+          ) : (
+            <DesignerGrid
+              dashboard={draft}
+              selected={selected}
+              onSelect={setSelected}
+              onLayout={setLayout}
+              render={(place) => {
+                const widget = draft.widgets.find((w) => w.key === place.widget);
+                return widget ? (
+                  <PreviewWidget
+                    widget={widget}
+                    refresh={ticks[widget.key] ?? 0}
+                    height={place.h * 40 + (place.h - 1) * 16}
+                  />
+                ) : null;
+              }}
+            />
+          )}
+        </div>
+        <Card
+          size="small"
+          title={t('dashboards.designer.panel')}
+          style={{
+            width: 360,
+            flex: 'none',
+            position: 'sticky',
+            top: 88,
+            maxHeight: 'calc(100vh - 104px)',
+            overflow: 'auto',
+          }}
+        >
+          {selectedWidget ? (
+            <WidgetPanel
+              key={selectedWidget.key}
+              widget={selectedWidget}
+              place={
+                places.find((p) => p.widget === selectedWidget.key) ?? {
+                  widget: selectedWidget.key,
+                  x: 0,
+                  y: 0,
+                  w: 12,
+                  h: 8,
+                }
+              }
+              onChange={(next) => setDraft((d) => (d ? replaceWidget(d, selectedWidget.key, next) : d))}
+              onPlace={(next) => setLayout(places.map((p) => (p.widget === next.widget ? next : p)))}
+              onRemove={() => {
+                setDraft((d) => (d ? removeWidget(d, selectedWidget.key) : d));
+                setSelected(null);
+              }}
+            />
+          ) : (
+            <Typography.Text type="secondary">{t('dashboards.designer.pickWidget')}</Typography.Text>
+          )}
+        </Card>
+      </Flex>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, DESKTOP, launchBrowser } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+// A manager builds a dashboard in the designer: a bar chart of revenue by rep with each rep's goal (from
+// another form) as its target line, previewed live, saved; it draws on the dashboard, and when a rep adds a
+// deal in another browser the bar grows without a reload.
+let server: RunningServer;
+let owner: ApiCaller;
+let ws: string;
+let appId: string;
+let dealsId: string;
+let manager: BrowserSession;
+let rep: BrowserSession | undefined;
+const OWNER = { email: 'olivia@example.com', password: 'correct-horse-battery-9' };
+const REP = { email: 'ann@example.com', password: 'rep-password-2026', name: 'Ann Lee' };
+const label = (text: string) => ({ en: text, 'zh-CN': text });
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ owner, ws } = await setupWorkspace(server));
+  const app = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
+    key: 'sales',
+    name: label('Sales'),
+    roles: [{ key: 'rep', name: label('Rep'), forms: [{ form: 'deals', submit: true, view: 'own' }] }],
+  });
+  appId = app.id;
+  const deals = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'deals',
+    name: label('Deals'),
+    titleField: 'title',
+    fields: [
+      { key: 'title', type: 'text', label: label('Title'), required: true },
+      { key: 'rep', type: 'member', label: label('Rep') },
+      { key: 'amount', type: 'money', currency: 'CNY', label: label('Amount') },
+    ],
+  });
+  dealsId = deals.id;
+  const goals = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'goals',
+    name: label('Goals'),
+    titleField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label: label('Name'), required: true },
+      { key: 'rep', type: 'member', label: label('Rep') },
+      { key: 'amount', type: 'money', currency: 'CNY', label: label('Goal') },
+    ],
+  });
+  const ann = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+    ...REP,
+    roles: ['member', 'rep'],
+  });
+  const bob = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+    email: 'bob@example.com',
+    name: 'Bob Chen',
+    password: REP.password,
+    roles: ['member'],
+  });
+  const record = (form: string, data: Record<string, unknown>) =>
+    owner.call('POST', `/workspaces/${ws}/forms/${form}/records`, { data });
+  await record(dealsId, { title: 'Ann 1', rep: ann.userId, amount: 4_000 });
+  await record(dealsId, { title: 'Bob 1', rep: bob.userId, amount: 7_000 });
+  await record(goals.id, { name: 'Ann goal', rep: ann.userId, amount: 10_000 });
+  await record(goals.id, { name: 'Bob goal', rep: bob.userId, amount: 8_000 });
+  manager = await launchBrowser({ viewport: DESKTOP });
+  // Charts draw at once (no entry animation), so screenshots show the figures.
+  await manager.page.emulateMedia({ reducedMotion: 'reduce' });
+}, 120_000);
+
+afterAll(async () => {
+  await manager?.close();
+  await rep?.close();
+  expect(await server?.stop()).toBe(0);
+});
+
+/** Picks an option of an antd select by typing to search it and pressing Enter (the keyboard's way). */
+async function choose(page: BrowserSession['page'], testId: string, text: string) {
+  await page.getByTestId(testId).click();
+  await page.keyboard.type(text);
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+    .first()
+    .click();
+}
+
+/** The chart's data as echarts describes it for screen readers (its aria description). */
+async function chartDescription(page: BrowserSession['page'], widget: string) {
+  return (
+    (await page.getByTestId(`widget-${widget}`).getByTestId('chart-bar').getAttribute('aria-label')) ?? ''
+  );
+}
+
+describe('the dashboard designer', () => {
+  it('builds a bar chart with a target line, previews it and saves it', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}`);
+    await page.getByTestId('new-dashboard').click();
+    await page.getByTestId('dashboard-designer').waitFor();
+    await page.getByTestId('dashboard-name').fill('Team revenue');
+    await page.getByTestId('add-widget').click();
+    const panel = page.getByTestId('widget-panel');
+    await panel.getByLabel('Title').fill('Revenue by rep');
+    await choose(page, 'dimension-0', 'Rep');
+    await choose(page, 'aggregate-0', 'Sum');
+    expect(await panel.getByTestId('measure-field-0').textContent()).toContain('Amount');
+    await panel.getByTestId('target-switch').click();
+    expect(await panel.getByTestId('target-form').textContent()).toContain('Goals');
+    expect(await panel.getByTestId('target-match-0').textContent()).toContain('Rep');
+    // The live preview draws what the panel says, through the report route.
+    const preview = page.getByTestId('designer-grid').getByTestId('widget-widget1');
+    await expect
+      .poll(
+        async () =>
+          (await preview.getAttribute('data-state')) === 'success' &&
+          (await chartDescription(page, 'widget1')),
+      )
+      .toMatch(/Bob Chen.*7000|7000.*Bob Chen/s);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'dashboard-designer', 'preview');
+    await page.getByTestId('save-dashboard').click();
+    await page.waitForURL(/\/dashboards\/team_revenue\/design$/);
+    const saved = await owner.call<{
+      dashboard: { widgets: Array<Record<string, unknown>>; layout: unknown[] };
+    }>('GET', `/workspaces/${ws}/apps/${appId}/dashboards/team_revenue`);
+    const [widget] = saved.dashboard.widgets;
+    expect(widget).toMatchObject({
+      type: 'bar',
+      title: { en: 'Revenue by rep' },
+      source: { form: 'deals' },
+      dimensions: [{ field: 'rep' }],
+      options: { targetLine: 'target' },
+    });
+    expect(widget?.measures).toEqual([
+      { key: 'sum_amount', aggregate: 'sum', field: 'amount' },
+      expect.objectContaining({
+        key: 'target',
+        target: expect.objectContaining({ form: 'goals', field: 'amount', match: [{ field: 'rep' }] }),
+      }),
+    ]);
+    expect(saved.dashboard.layout).toHaveLength(1);
+  }, 90_000);
+
+  it('draws the saved chart and updates it when a rep adds a deal in another browser', async () => {
+    const { page } = manager;
+    await page.getByTestId('open-dashboard').click();
+    await page.getByTestId('dashboard-page').waitFor();
+    const card = page.getByTestId('widget-widget1');
+    await card.and(page.locator('[data-state="success"]')).waitFor();
+    await expect.poll(() => chartDescription(page, 'widget1')).toMatch(/Ann Lee.*4000/s);
+    await screenshot(page, 'dashboard-designer', 'saved');
+    await expectNoSidewaysScroll(page, 'the saved dashboard');
+
+    rep = await launchBrowser({ viewport: DESKTOP });
+    const ann = await signIn(server, REP.email, REP.password);
+    await rep.page.goto(`${server.url}/login`);
+    await rep.page.evaluate((token) => localStorage.setItem('formloom.token', token), ann.token);
+    await rep.page.goto(`${server.url}/apps/${appId}/forms/${dealsId}/new`);
+    await rep.page.locator('#field-title').fill('Big win');
+    await rep.page.locator('#field-rep').click();
+    await rep.page.keyboard.type('Ann');
+    await rep.page.locator('.ant-select-item-option', { hasText: 'Ann Lee' }).click();
+    await rep.page.locator('#field-amount').fill('9000');
+    await rep.page.getByTestId('submit-record').click();
+    await rep.page.getByTestId('submit-result').waitFor();
+
+    // No reload: the widget hears the new deal and asks again.
+    await expect
+      .poll(() => chartDescription(page, 'widget1'), { timeout: 15_000 })
+      .toMatch(/Ann Lee.*13000/s);
+    await screenshot(page, 'dashboard-designer', 'updated');
+  }, 90_000);
+});
