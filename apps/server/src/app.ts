@@ -30,6 +30,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { automationRoutes } from './modules/automations/routes.js';
 import { dashboardRoutes } from './modules/dashboards/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
+import { flowRoutes } from './modules/flows/routes.js';
 import { formRoutes } from './modules/forms/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { idempotencyPlugin } from './modules/idempotency/plugin.js';
@@ -190,6 +191,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       await api.register(taskRoutes);
       await api.register(automationRoutes);
       await api.register(notificationRoutes);
+      await api.register(flowRoutes);
     },
     { prefix: '/api/v1' },
   );

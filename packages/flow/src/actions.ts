@@ -230,6 +230,24 @@ export const handlers: { [T in FlowEvent['type']]: EventHandler<T> } = {
     m.restart();
   },
 
+  reassign(m, event) {
+    const task = m.instance.tasks.find((t) => t.key === event.task);
+    if (!task) throw new FlowError('task.unknown', { task: event.task });
+    if (task.status !== 'open') throw new FlowError('task.closed', { task: event.task, status: task.status });
+    if (task.assignee === event.to) return;
+    const lane = m.token(task.token)?.lanes[task.lane];
+    if (lane) lane.signers[lane.at] = event.to;
+    m.log({
+      by: null,
+      node: task.node,
+      action: 'transferred',
+      task: task.key,
+      to: event.to,
+      comment: event.reason,
+    });
+    task.assignee = event.to;
+  },
+
   withdraw(m, event) {
     const { instance } = m;
     if (instance.status !== 'inProgress' && instance.status !== 'returned') {

@@ -68,7 +68,7 @@ export function step(
 ): StepResult {
   const program = programOf(flow);
   const at = iso(now);
-  const data = event.data ?? {};
+  const data = ('data' in event ? event.data : undefined) ?? {};
   if (event.type === 'start') {
     if (instance !== null) throw new FlowError('instance.state', { reason: 'started' });
     const m = new Machine(program, blankInstance(event, at), at, data);

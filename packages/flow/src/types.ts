@@ -52,7 +52,8 @@ export interface FlowTask {
   readonly token: string | null;
   /** Index of the lane (approval chain) within the step; -1 for resubmission tasks. */
   readonly lane: number;
-  readonly assignee: string;
+  /** Changes only when the task is moved as it is (`reassign`: its assignee left the workspace). */
+  assignee: string;
   status: FlowTaskStatus;
   readonly openedAt: string;
   closedAt: string | null;
@@ -224,6 +225,11 @@ export type FlowEvent =
     })
   /** A fill task's fields are in; or the submitter sends a returned record again. */
   | (ActionBase & { readonly type: 'submit'; readonly task: string })
+  /**
+   * The runtime moved an open task to another member as it is (its assignee was deactivated): same task,
+   * new assignee, no decision. Unlike `transfer`, nobody acted.
+   */
+  | { readonly type: 'reassign'; readonly task: string; readonly to: string; readonly reason?: string }
   | (ActionBase & { readonly type: 'withdraw' })
   | (ActionBase & { readonly type: 'urge' })
   | (ActionBase & { readonly type: 'comment'; readonly comment: string; readonly task?: string })

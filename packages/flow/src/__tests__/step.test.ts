@@ -440,6 +440,21 @@ describe('transfer and add signer', () => {
     expect(h.holders()).toEqual(['u2']);
   });
 
+  it('reassign moves an open task as it is: same task, new assignee, nobody acted', () => {
+    const h = new Harness(
+      chain([approval('a', ['u1', 'u2'], { mode: 'sequence' })], { allowWithdraw: true }),
+      dir,
+    );
+    h.start();
+    const task = h.taskOf('u1').key;
+    expect(h.send({ type: 'reassign', task, to: 'x', reason: 'member.deactivated' })).toEqual([]);
+    expect(h.taskOf('x').key).toBe(task);
+    expect(h.current.acted).toBe(false);
+    h.approve('x');
+    expect(h.holders()).toEqual(['u2']);
+    expect(refusal(() => h.send({ type: 'reassign', task, to: 'y' }))).toBe('task.closed');
+  });
+
   it('a transfer to someone already deciding at the step is refused', () => {
     const h = new Harness(chain([approval('a', ['u1', 'u2'], { mode: 'and' })]), dir);
     h.start();

@@ -3,6 +3,7 @@ import type { Connection, Types } from 'mongoose';
 import { appError, notFound } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
 import { automationModel } from '../automations/model.js';
+import { removeFlows } from '../flows/pack.js';
 import { issueDetails } from '../forms/issues.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
@@ -79,7 +80,7 @@ export async function updateApp(
 
 /** How many documents of each kind deleting an app removed. */
 export type AppDeletion = Record<
-  'forms' | 'formVersions' | 'records' | 'history' | 'tasks' | 'counters' | 'jobs',
+  'forms' | 'formVersions' | 'flows' | 'records' | 'history' | 'tasks' | 'counters' | 'jobs',
   number
 >;
 
@@ -104,6 +105,7 @@ export async function deleteApp(
   const removedForms = await formModel(connection).deleteMany({ ws, app: app._id });
   invalidate(connection, 'definitions');
   const formVersions = await formVersionModel(connection).deleteMany({ ws, form: { $in: formIds } });
+  const flows = await removeFlows(connection, { ws, app: app._id });
   const records = await recordModel(connection).deleteMany({ ws, app: app._id });
   const history = await historyModel(connection).deleteMany({ ws, form: { $in: formIds } });
   const tasks = await taskModel(connection).deleteMany({ ws, app: app._id });
@@ -125,6 +127,7 @@ export async function deleteApp(
     removed: {
       forms: removedForms.deletedCount,
       formVersions: formVersions.deletedCount,
+      flows: flows.flows,
       records: records.deletedCount,
       history: history.deletedCount,
       tasks: tasks.deletedCount,

@@ -1,6 +1,7 @@
 import type { Connection, Types } from 'mongoose';
 import { invalidate } from '../../lib/read-cache.js';
 import { automationModel } from '../automations/model.js';
+import { removeFlows } from '../flows/pack.js';
 import { formModel, formVersionModel } from '../forms/model.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
 import { jobModel } from '../scheduler/model.js';
@@ -22,7 +23,16 @@ export interface ImportJournal {
 
 /** How many documents of each kind a rollback removed (audited, and what tests check). */
 export type RollbackReport = Record<
-  'apps' | 'forms' | 'formVersions' | 'records' | 'history' | 'counters' | 'jobs' | 'indexes',
+  | 'apps'
+  | 'forms'
+  | 'formVersions'
+  | 'flows'
+  | 'flowVersions'
+  | 'records'
+  | 'history'
+  | 'counters'
+  | 'jobs'
+  | 'indexes',
   number
 >;
 
@@ -105,6 +115,7 @@ export async function rollbackImport(
   // Raw deletes bypass the models' hooks: drop cached definitions of the removed app by hand.
   invalidate(connection, 'definitions');
   const formVersions = await formVersionModel(connection).collection.deleteMany(s.formVersions);
+  const flows = await removeFlows(connection, { importId: journal.importId });
   const jobs = await jobModel(connection).collection.deleteMany(s.jobs);
   const records = await recordModel(connection).collection.deleteMany(s.records);
   const history = await historyModel(connection).collection.deleteMany(s.history);
@@ -115,6 +126,8 @@ export async function rollbackImport(
     apps: apps.deletedCount,
     forms: forms.deletedCount,
     formVersions: formVersions.deletedCount,
+    flows: flows.flows,
+    flowVersions: flows.flowVersions,
     records: records.deletedCount,
     history: history.deletedCount + lateHistory.deletedCount,
     counters: counters.deletedCount,

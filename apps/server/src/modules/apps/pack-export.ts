@@ -1,6 +1,7 @@
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { automationModel } from '../automations/model.js';
+import { exportFlows } from '../flows/pack.js';
 import type { FieldDef, FormDefinition } from '../forms/meta.js';
 import { listForms } from '../forms/service.js';
 import { type Caller, isAdmin } from './caller.js';
@@ -81,7 +82,8 @@ export async function exportApp(
     app: settings,
     forms: forms.map((form) => portableForm(form.published)),
   };
-  const flows = definitions(app.flows);
+  // Flows of apps imported before flows had their own collection are still kept on the app.
+  const flows = [...definitions(app.flows), ...(await exportFlows(connection, caller.ws, app._id))];
   const automations = [
     ...definitions(app.automations),
     ...(await automationModel(connection).find({ ws: caller.ws, app: app._id }).sort({ _id: 1 }).lean()).map(

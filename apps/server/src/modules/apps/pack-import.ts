@@ -3,6 +3,7 @@ import { type Connection, Types } from 'mongoose';
 import { appError, isAppError, t } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
 import { insertAutomations, scheduleAll } from '../automations/service.js';
+import { checkPackFlows, writePackFlows } from '../flows/pack.js';
 import { loadDirectory, planFor } from '../forms/directory.js';
 import { ensureFieldIndexes } from '../forms/indexes.js';
 import { formModel, formVersionModel } from '../forms/model.js';
@@ -106,8 +107,8 @@ async function writeApp(
 ) {
   const app = pack.app;
   const description = app ? app.description : pack.manifest.description;
-  const flows = stored(pack.flows);
-  // Automations live in their own collection (modules/automations); the app keeps none.
+  // Flows and automations live in their own collections (modules/flows, modules/automations).
+  const flows: StoredDefinition[] = [];
   const automations = stored(pack.automations);
   const dashboards = stored(pack.dashboards);
   const doc = {
@@ -229,6 +230,7 @@ export async function importPack(
   const { pack, records } = checkPack(request.pack);
   const key = appKeyOf(pack, request.appKey);
   const plan = planPack(pack);
+  checkPackFlows(pack);
   // The unique `{ws, key}` index decides between concurrent imports: make sure it has been built.
   await appModel(connection).init();
   if (await appModel(connection).exists({ ws: caller.ws, key })) throw keyTaken(key);
@@ -243,6 +245,14 @@ export async function importPack(
     progress('forms');
     const defs = await writeApp(connection, caller, pack, plan, key, journal.importId);
     await writeForms(connection, caller, plan, journal);
+    const flowIds = await writePackFlows(connection, {
+      ws: caller.ws,
+      app: plan.appId,
+      by: caller.userId,
+      importId: journal.importId,
+      formIds: new Map(plan.forms.map((f) => [f.key, f.id])),
+      flows: pack.flows ?? [],
+    });
     await checkRoles(connection, plan, pack);
     const tag = async (id: Types.ObjectId) => {
       await recordModel(connection).collection.updateOne(
@@ -269,7 +279,7 @@ export async function importPack(
     return {
       appId: plan.appId.toHexString(),
       forms: Object.fromEntries(plan.forms.map((f) => [f.key, f.id.toHexString()])),
-      flows: idsByKey(defs.flows),
+      flows: flowIds,
       automations: idsByKey(defs.automations),
       dashboards: idsByKey(defs.dashboards),
       records: count,

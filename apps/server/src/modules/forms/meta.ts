@@ -27,6 +27,8 @@ const SYSTEM_FILTER_FIELDS: ReadonlyArray<[string, FilterField]> = [
   ['_dept', { path: 'dept', kind: 'objectId', refersTo: 'department' }],
   ['_createdAt', { path: 'createdAt', kind: 'timestamp' }],
   ['_updatedAt', { path: 'updatedAt', kind: 'timestamp' }],
+  // inProgress, approved, rejected, returned, withdrawn (docs/flows.md); records without a flow have none.
+  ['_flowStatus', { path: 'flow.status', kind: 'id' }],
 ];
 
 /** The filter view of one field: where it is stored and how its values compare. */

@@ -37,7 +37,14 @@ export interface ImportProgressNotice {
 export interface UserNotice {
   ws: string;
   user: string;
-  event: 'import:progress' | 'tasks:assigned' | 'apps:importProgress' | 'comment:mentioned' | 'notification';
+  event:
+    | 'import:progress'
+    | 'tasks:assigned'
+    | 'tasks:closed'
+    | 'flow:notice'
+    | 'apps:importProgress'
+    | 'comment:mentioned'
+    | 'notification';
   payload: object;
 }
 

@@ -4,6 +4,7 @@ import { type FormAccess, formAccess } from '../../lib/access/index.js';
 import { appError, type ErrorDetail, notFound } from '../../lib/errors.js';
 import type { FilterField } from '../../lib/filter-dsl/index.js';
 import { type Caller, subjectOf } from '../apps/caller.js';
+import { flowStateView, isStoredFlow } from '../flows/stored.js';
 import { type AppDirectory, inputsOf, planFor } from '../forms/directory.js';
 import { issueDetails } from '../forms/issues.js';
 import {
@@ -198,7 +199,7 @@ export function recordView(target: FormTarget, doc: RecordDoc, visibility: Relat
     updatedAt: doc.updatedAt.toISOString(),
     v: doc.v,
   };
-  if (doc.flow !== undefined && doc.flow !== null) view.flow = doc.flow;
+  if (isStoredFlow(doc.flow)) view.flow = flowStateView(doc._id, doc.flow);
   if (doc.deletedAt) view.deletedAt = doc.deletedAt.toISOString();
   return view;
 }

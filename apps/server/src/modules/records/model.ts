@@ -36,11 +36,13 @@ export interface RecordHistoryDoc {
   record: Types.ObjectId;
   /** The record's `v` after the change. */
   v: number;
-  action: 'create' | 'update' | 'delete' | 'restore' | 'recompute' | 'migrate';
+  action: 'create' | 'update' | 'delete' | 'restore' | 'recompute' | 'migrate' | 'flow';
   /** The user, or null for changes made by the server (recompute jobs, migrations). */
   by: Types.ObjectId | null;
   at: Date;
   changes: Array<{ key: string; from?: unknown; to?: unknown }>;
+  /** For `flow` entries: what the approval flow did (timeline entries of the step, docs/flows.md). */
+  flow?: unknown;
 }
 
 /** A per-form sequence (serial numbers): `_id` is `<form>:<field>:<period>`. */
@@ -86,6 +88,7 @@ const historySchema = new Schema<RecordHistoryDoc>(
     by: { type: Schema.Types.ObjectId, default: null },
     at: { type: Date, required: true },
     changes: { type: Schema.Types.Mixed, default: () => [] },
+    flow: { type: Schema.Types.Mixed },
   },
   { collection: 'record_history', minimize: false, versionKey: false },
 );

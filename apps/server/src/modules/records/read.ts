@@ -201,6 +201,8 @@ export interface HistoryEntry {
   by: string | null;
   at: string;
   changes: Array<{ key: string; from?: unknown; to?: unknown }>;
+  /** What the approval flow did at this version (action `flow`): its timeline entries. */
+  flow?: unknown;
 }
 
 /**
@@ -255,6 +257,7 @@ export async function recordHistory(target: FormTarget, id: Types.ObjectId): Pro
       by: entry.by ? entry.by.toHexString() : null,
       at: entry.at.toISOString(),
       changes,
+      ...(entry.flow === undefined ? {} : { flow: entry.flow }),
     };
   });
 }

@@ -9,6 +9,7 @@ import { exportRecords } from './export.js';
 import { recordImportRoutes } from './import-routes.js';
 import { recordModel } from './model.js';
 import { listRecords, recordHistory } from './read.js';
+import { submitExtension } from './submit-hooks.js';
 import { ensureUniqueIndex } from './unique.js';
 import { savedViewRoutes } from './view-routes.js';
 import { registerRecordJobs } from './worker.js';
@@ -60,7 +61,12 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         body: Type.Object({ data: Data }, { additionalProperties: false }),
       },
     },
-    async (request, reply) => reply.status(201).send(await createRecord(await target(request), request.body)),
+    async (request, reply) => {
+      const form = await target(request);
+      // A submission starts the form's published approval flow in the same insert (modules/flows).
+      const view = await createRecord(form, request.body, await submitExtension(form));
+      return reply.status(201).send(view);
+    },
   );
 
   app.post(

@@ -324,16 +324,38 @@ export async function commitCreates(
   return outcomes;
 }
 
+/** How another module (the flow runtime) takes part in a create: in the same insert, then once stored. */
+export interface CreateExtension {
+  /** Called with the finished document right before the insert; may add properties (`flow`). */
+  prepare(doc: RecordDoc): Promise<void>;
+  /** Called once the record and its history entry are stored. */
+  committed(doc: RecordDoc): Promise<void>;
+}
+
 /**
  * Creates a record: validates the submission, checks relations and unique values, computes lookups,
  * rollups and formulas in dependency order, takes serial numbers atomically and stores it in one insert.
  * Store reads that do not depend on each other run in parallel, and the record and its history entry
- * are written together so they share one journal flush.
+ * are written together so they share one journal flush. An `extension` (a submission's approval flow)
+ * adds to the same insert and acts once the record is stored.
  */
-export async function createRecord(target: FormTarget, body: { data?: unknown }): Promise<RecordView> {
+export async function createRecord(
+  target: FormTarget,
+  body: { data?: unknown },
+  extension?: CreateExtension,
+): Promise<RecordView> {
   const prepared = await prepareCreate(target, body, { takeSerials: true });
+  if (extension) {
+    try {
+      await extension.prepare(prepared.doc);
+    } catch (error) {
+      if (prepared.taken) await releaseAll(target.connection, prepared.taken);
+      throw error;
+    }
+  }
   const [outcome] = await commitCreates(target, [prepared]);
   if (!outcome?.ok) throw outcome?.error;
+  await extension?.committed(outcome.doc);
   return viewOf(target, outcome.doc);
 }
 
@@ -390,6 +412,50 @@ export async function getRecord(target: FormTarget, id: Types.ObjectId): Promise
   return viewOf(target, await findScoped(target, 'view', id));
 }
 
+/** How another module (the flow runtime) takes part in an update. */
+export interface UpdateOptions {
+  /**
+   * The record as the caller already read and authorised it (a flow task grants the edit): the role's
+   * edit scope is not asked, and `v` is checked against this document.
+   */
+  current?: RecordDoc;
+  /** Keys of the patch this writer may not write, instead of the roles' field rules. */
+  forbiddenWrites?: (patch: Record<string, unknown>) => string[];
+  /** More `$set` entries of the same guarded update, computed from the new data (the flow instance). */
+  extend?: (data: Record<string, unknown>, current: RecordDoc) => Promise<Record<string, unknown>>;
+  /** The history entry's action and flow detail (default: an `update` entry when data changed). */
+  history?: { action: RecordHistoryDoc['action']; flow?: unknown };
+}
+
+/** The 409 of a guarded write that lost against a concurrent one: callers may re-read and try again. */
+function staleRecord(): never {
+  const error = appError('CONFLICT', 'record.changedMeanwhile');
+  (error as { stale?: boolean }).stale = true;
+  throw error;
+}
+
+/** True for the error of a guarded write that found another version (see {@link UpdateOptions.current}). */
+export function isStaleRecord(error: unknown): boolean {
+  return (error as { stale?: unknown } | null)?.stale === true;
+}
+
+/**
+ * Refuses changes to a record an approval locked (`lockOnApproved`), except to the fields its flow leaves
+ * open. The lock lives on the record (`flow.locked`, `flow.openFields`), so no flow is read here.
+ */
+function checkLock(current: RecordDoc, changed: readonly string[]): void {
+  const lock = current.flow as { locked?: unknown; openFields?: unknown } | null | undefined;
+  if (lock?.locked !== true) return;
+  const open = new Set(Array.isArray(lock.openFields) ? (lock.openFields as string[]) : []);
+  const blocked = changed.filter((key) => !open.has(key));
+  if (blocked.length === 0) return;
+  throw appError(
+    'UNPROCESSABLE',
+    'The record was approved and is locked; only the fields its approval flow leaves open can change',
+    blocked.map((key) => ({ path: `/data/${key}`, message: 'is locked since the record was approved' })),
+  );
+}
+
 /** An update that passed every check and is computed, ready to store. */
 export interface PreparedUpdate {
   current: RecordDoc;
@@ -406,6 +472,7 @@ export async function prepareUpdate(
   target: FormTarget,
   id: Types.ObjectId,
   body: { data?: unknown; v?: unknown },
+  options: Pick<UpdateOptions, 'current' | 'forbiddenWrites'> = {},
 ): Promise<PreparedUpdate> {
   const { access, form, connection } = target;
   if (typeof body.v !== 'number') {
@@ -413,15 +480,19 @@ export async function prepareUpdate(
       { path: '/v', message: 'detail.versionRequired' },
     ]);
   }
-  const current = await findScoped(target, 'edit', id);
+  const current = options.current ?? (await findScoped(target, 'edit', id));
   if (current.v !== body.v) {
     throw appError('CONFLICT', t('record.staleVersion', { v: current.v }));
   }
   const patch = requireObject(body.data ?? {});
   // Every named key counts, changed or not: refusing only changed values would answer 200 for a hidden
   // field's stored value and 403 for any other, which tells the value.
-  const denied = access.forbiddenWrites(patch);
+  const denied = options.forbiddenWrites ? options.forbiddenWrites(patch) : access.forbiddenWrites(patch);
   if (denied.length > 0) forbidden(denied);
+  checkLock(
+    current,
+    Object.keys(patch).filter((key) => diffData({ [key]: current.data[key] }, { [key]: patch[key] }).length),
+  );
   const merged = { ...writableValues(form.definition, current.data), ...patch };
   const submitted = validateData(target, merged);
   const [files] = await Promise.all([
@@ -444,17 +515,28 @@ export async function prepareUpdate(
   return { current, data: computed, files };
 }
 
-/** Stores a prepared update, guarded by the version it was prepared from. */
-export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate): Promise<RecordDoc> {
+/**
+ * Stores a prepared update, guarded by the version it was prepared from. A lost race answers the 409 that
+ * {@link isStaleRecord} recognises.
+ */
+export async function commitUpdate(
+  target: FormTarget,
+  prepared: PreparedUpdate,
+  options: Pick<UpdateOptions, 'extend' | 'history'> = {},
+): Promise<RecordDoc> {
   const { caller, form, connection } = target;
   const { current, data, files } = prepared;
   const now = target.now;
   const uniq = uniqueUpdate(form.definition, data);
+  const extra = options.extend ? await options.extend(data, current) : {};
   const updated = await recordModel(connection)
     .findOneAndUpdate(
       { _id: current._id, ws: caller.ws, form: form.id, v: current.v },
       {
-        ...setAndUnset({ data, formVersion: form.version, updatedAt: now, ...uniq.set }, uniq.unset),
+        ...setAndUnset(
+          { data, formVersion: form.version, updatedAt: now, ...uniq.set, ...extra },
+          uniq.unset,
+        ),
         $inc: { v: 1 },
         ...markUpdate(target),
       },
@@ -464,13 +546,13 @@ export async function commitUpdate(target: FormTarget, prepared: PreparedUpdate)
     .catch((error: unknown) => {
       throw uniqueConflict(error) ?? error;
     });
-  if (!updated) throw appError('CONFLICT', 'record.changedMeanwhile');
+  if (!updated) staleRecord();
   await settleFiles(target, current, updated, files);
   const changes = diffData(current.data, data);
-  if (changes.length > 0 || current.formVersion !== form.version) {
-    await historyModel(connection).collection.insertOne(
-      historyEntry(target, current._id, updated.v, 'update', changes),
-    );
+  if (options.history || changes.length > 0 || current.formVersion !== form.version) {
+    const entry = historyEntry(target, current._id, updated.v, options.history?.action ?? 'update', changes);
+    if (options.history?.flow !== undefined) entry.flow = options.history.flow;
+    await historyModel(connection).collection.insertOne(entry);
   }
   await scheduleDependants(changeScope(target), current._id, current.data, data);
   publishRecordChange(connection, {
@@ -498,8 +580,10 @@ export async function updateRecord(
   target: FormTarget,
   id: Types.ObjectId,
   body: { data?: unknown; v?: unknown },
+  options: UpdateOptions = {},
 ): Promise<RecordView> {
-  return viewOf(target, await commitUpdate(target, await prepareUpdate(target, id, body)));
+  const prepared = await prepareUpdate(target, id, body, options);
+  return viewOf(target, await commitUpdate(target, prepared, options));
 }
 
 /** Soft-deletes (`restore: false`) or restores a record; restoring is for workspace owners and admins. */

@@ -1,13 +1,20 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
 
-/** What a task asks of its assignee: decide on a record, or fill in (part of) it. */
-export type TaskKind = 'approve' | 'fill';
+/**
+ * What a task asks of its assignee: decide on a record, fill in (part of) it, or — for the submitter of a
+ * returned record — edit and send it again (`submit`). Flows also keep `cc` items (a record copied to
+ * someone: pending until read) and `start` items (the submitter's record of a flow they started, always
+ * done, carrying the flow's status); neither is a to-do.
+ */
+export type TaskKind = 'approve' | 'fill' | 'submit' | 'cc' | 'start';
 
 /** A task's life: open until done by its assignee or cancelled by whoever created it. */
 export type TaskStatus = 'pending' | 'done' | 'cancelled';
 
 /** The kinds and statuses as lists, for schemas and validation. */
-export const TASK_KINDS = ['approve', 'fill'] as const satisfies readonly TaskKind[];
+export const TASK_KINDS = ['approve', 'fill', 'submit', 'cc', 'start'] as const satisfies readonly TaskKind[];
+/** The kinds that are to-dos (the inbox's pending and done lists). */
+export const TODO_KINDS = ['approve', 'fill', 'submit'] as const satisfies readonly TaskKind[];
 /** See {@link TaskStatus}. */
 export const TASK_STATUSES = ['pending', 'done', 'cancelled'] as const satisfies readonly TaskStatus[];
 
@@ -50,6 +57,13 @@ export interface TaskDoc {
   status: TaskStatus;
   title: TaskTitle;
   dueAt?: Date;
+  /** The flow instance (on its record) and the engine's key of the task in it. */
+  instance?: string;
+  flowTask?: string;
+  /** How a closed flow task ended: approved, rejected, returned, submitted, transferred, delegated, cancelled. */
+  outcome?: string;
+  /** `start` items: the status of the flow they started, kept current. */
+  flowStatus?: string;
   createdAt: Date;
   updatedAt: Date;
   /** Version: every change is one `findOneAndUpdate({ _id, v })` that increments it (principle 5). */
@@ -84,6 +98,10 @@ const taskSchema = new Schema<TaskDoc>(
     status: { type: String, enum: TASK_STATUSES, required: true },
     title: { type: { 'zh-CN': String, en: String }, _id: false, required: true },
     dueAt: { type: Date },
+    instance: { type: String },
+    flowTask: { type: String },
+    outcome: { type: String },
+    flowStatus: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     v: { type: Number, required: true },
@@ -95,6 +113,8 @@ const taskSchema = new Schema<TaskDoc>(
 // `ws` first (ARCHITECTURE.md). A member's list and the reassignment of their open tasks use the first
 // index; its newest-first suffix lets the list page without sorting in memory.
 taskSchema.index({ ws: 1, assignee: 1, status: 1, createdAt: -1, _id: -1 });
+// The cc and started lists (any status) and their counts.
+taskSchema.index({ ws: 1, assignee: 1, kind: 1, createdAt: -1, _id: -1 });
 // The flow engine finds the tasks of a record (to cancel them when the record's flow ends).
 taskSchema.index({ ws: 1, record: 1 });
 

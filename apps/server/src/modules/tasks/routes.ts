@@ -5,13 +5,14 @@ import type { AppInstance } from '../../app.js';
 import { appError, notFound } from '../../lib/errors.js';
 import { currentMember } from '../auth/plugin.js';
 import { workspaceModels } from '../workspaces/models.js';
-import { taskModel } from './model.js';
-import { listTasks } from './service.js';
+import { TASK_KINDS, TASK_STATUSES, taskModel } from './model.js';
+import { countTasks, listTasks, TASK_LISTS } from './service.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
-const Kind = Type.Union([Type.Literal('approve'), Type.Literal('fill')]);
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('cancelled')]);
+const Kind = Type.Enum([...TASK_KINDS]);
+const Status = Type.Enum([...TASK_STATUSES]);
+const List = Type.Enum([...TASK_LISTS]);
 
 const TaskView = Type.Object({
   id: Type.String(),
@@ -25,6 +26,8 @@ const TaskView = Type.Object({
   status: Status,
   title: LocalizedText,
   dueAt: Nullable(Type.String({ format: 'date-time' })),
+  outcome: Nullable(Type.String()),
+  flowStatus: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   v: Type.Integer(),
@@ -43,8 +46,9 @@ const TaskView = Type.Object({
 const DEFAULT_LIMIT = 50;
 
 /**
- * `GET /workspaces/:ws/tasks`: the caller's approval and fill tasks. Acting on a task
- * (`POST .../tasks/:task/actions`) belongs to the flow engine and is not served here.
+ * `GET /workspaces/:ws/tasks`: the caller's inbox — one list (`pending`, `done`, `cancelled`, `cc`,
+ * `started`) and the counts of all of them. Acting on a task (`POST .../tasks/:task/actions`) is served by
+ * the flow runtime (modules/flows).
  */
 export async function taskRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
@@ -64,7 +68,7 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
         params: Type.Object({ ws: Type.String() }),
         querystring: Type.Object(
           {
-            status: Type.Optional(Status),
+            status: Type.Optional(List),
             // Query strings are not coerced (app-wide ajv option): the number arrives as digits, 1..100.
             limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$' })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -73,7 +77,17 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(TaskView), nextCursor: Nullable(Type.String()) }),
+          200: Type.Object({
+            items: Type.Array(TaskView),
+            nextCursor: Nullable(Type.String()),
+            counts: Type.Object({
+              pending: Type.Integer(),
+              done: Type.Integer(),
+              cc: Type.Integer(),
+              ccUnread: Type.Integer(),
+              started: Type.Integer(),
+            }),
+          }),
         },
       },
     },
@@ -98,13 +112,17 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
           { path: '/query/assignee', message: 'detail.requiredForTokens' },
         ]);
       }
-      return listTasks(connection, {
-        ws,
-        assignee: whose,
-        status,
-        limit: limit === undefined ? DEFAULT_LIMIT : Number(limit),
-        ...(cursor === undefined ? {} : { cursor }),
-      });
+      const [page, counts] = await Promise.all([
+        listTasks(connection, {
+          ws,
+          assignee: whose,
+          status,
+          limit: limit === undefined ? DEFAULT_LIMIT : Number(limit),
+          ...(cursor === undefined ? {} : { cursor }),
+        }),
+        countTasks(connection, ws, whose),
+      ]);
+      return { ...page, counts };
     },
   );
 }

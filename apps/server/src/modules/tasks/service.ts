@@ -2,7 +2,14 @@ import { type Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { workspaceModels } from '../workspaces/models.js';
-import { type TaskDoc, type TaskKind, type TaskStatus, type TaskTitle, taskModel } from './model.js';
+import {
+  type TaskDoc,
+  type TaskKind,
+  type TaskStatus,
+  type TaskTitle,
+  TODO_KINDS,
+  taskModel,
+} from './model.js';
 
 /** An id as the service accepts it: an ObjectId or its hex string. */
 export type IdLike = Types.ObjectId | string;
@@ -37,6 +44,10 @@ export interface TaskView {
   status: TaskStatus;
   title: TaskTitle;
   dueAt: string | null;
+  /** How a closed flow task ended (approved, rejected, returned, submitted, transferred, ...), else null. */
+  outcome: string | null;
+  /** Items of the started list: the status of the flow (inProgress, approved, ...); else null. */
+  flowStatus: string | null;
   createdAt: string;
   updatedAt: string;
   v: number;
@@ -184,13 +195,60 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
-/** What {@link listTasks} lists: one assignee's tasks of one status in one workspace. */
+/**
+ * The lists of the inbox: to-dos by status (`pending`, `done`, `cancelled`: approve, fill and resubmit
+ * tasks), records copied to the member (`cc`, read or not) and flows the member started (`started`).
+ */
+export type TaskList = TaskStatus | 'cc' | 'started';
+
+/** The lists as values, for schemas. */
+export const TASK_LISTS = [
+  'pending',
+  'done',
+  'cancelled',
+  'cc',
+  'started',
+] as const satisfies readonly TaskList[];
+
+/** What {@link listTasks} lists: one assignee's tasks of one list in one workspace. */
 export interface TaskListQuery {
   ws: IdLike;
   assignee: IdLike;
-  status: TaskStatus;
+  status: TaskList;
   limit: number;
   cursor?: string;
+}
+
+/** The query of one list of one assignee. */
+function listFilter(ws: Types.ObjectId, assignee: Types.ObjectId, list: TaskList): Record<string, unknown> {
+  if (list === 'cc') return { ws, assignee, kind: 'cc' };
+  if (list === 'started') return { ws, assignee, kind: 'start' };
+  // Tasks written before other kinds existed have approve or fill.
+  return { ws, assignee, status: list, kind: { $in: [...TODO_KINDS] } };
+}
+
+/** How many items each list of the inbox holds (`ccUnread`: copies not read yet). */
+export interface TaskCounts {
+  pending: number;
+  done: number;
+  cc: number;
+  ccUnread: number;
+  started: number;
+}
+
+/** The counts of one member's inbox lists (each an index count). */
+export async function countTasks(connection: Connection, ws: IdLike, assignee: IdLike): Promise<TaskCounts> {
+  const Task = taskModel(connection);
+  const w = toId(ws);
+  const a = toId(assignee);
+  const [pending, done, cc, ccUnread, started] = await Promise.all([
+    Task.countDocuments(listFilter(w, a, 'pending')),
+    Task.countDocuments(listFilter(w, a, 'done')),
+    Task.countDocuments(listFilter(w, a, 'cc')),
+    Task.countDocuments({ ws: w, assignee: a, kind: 'cc', status: 'pending' }),
+    Task.countDocuments(listFilter(w, a, 'started')),
+  ]);
+  return { pending, done, cc, ccUnread, started };
 }
 
 const badCursor = () =>
@@ -211,11 +269,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: Types.ObjectId } {
 
 /** One assignee's tasks of a status, newest first, `limit` per page. */
 export async function listTasks(connection: Connection, query: TaskListQuery): Promise<TaskPage> {
-  const filter: Record<string, unknown> = {
-    ws: toId(query.ws),
-    assignee: toId(query.assignee),
-    status: query.status,
-  };
+  const filter = listFilter(toId(query.ws), toId(query.assignee), query.status);
   if (query.cursor !== undefined) {
     const after = decodeCursor(query.cursor);
     filter.$or = [
@@ -254,6 +308,8 @@ export function toView(doc: TaskDoc): TaskView {
       ...(doc.title.en ? { en: doc.title.en } : {}),
     },
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    outcome: doc.outcome ?? null,
+    flowStatus: doc.flowStatus ?? null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     v: doc.v,

@@ -1,0 +1,140 @@
+import type { FlowEffect } from '@formloom/flow';
+import { type Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import type { FormTarget } from '../records/context.js';
+import { historyModel, type RecordDoc } from '../records/model.js';
+import type { SubmitHook } from '../records/submit-hooks.js';
+import { now as clockNow } from '../scheduler/clock.js';
+import { programOf, publishedFlowOf } from './definitions.js';
+import { applyEffects, recordStart } from './effects.js';
+import { toAppError } from './errors.js';
+import { emitFlowEvent } from './events.js';
+import type { FlowStateView, StoredFlow } from './stored.js';
+import { runEvent, toStored, transition } from './transition.js';
+
+/**
+ * The records module's submit hook: when the form has a published flow, a new record starts an instance
+ * of it pinned to that version, stored in the record's own insert (assignees resolved against the record as
+ * submitted); once the record is stored its tasks open and the rest of the effects follow.
+ */
+export function submitHook(connection: Connection): SubmitHook {
+  return async (target: FormTarget) => {
+    const published = await publishedFlowOf(connection, target.caller.ws, target.form.id);
+    if (!published) return undefined;
+    let started: { stored: StoredFlow; effects: FlowEffect[]; at: Date } | undefined;
+    return {
+      async prepare(doc: RecordDoc) {
+        const at = clockNow(connection);
+        const program = programOf(published.id, published.version, published.definition, target.form);
+        const loaded = {
+          record: doc,
+          form: target.form,
+          roles: target.app.roles ?? [],
+          stored: null,
+          flow: null,
+        };
+        const event = {
+          type: 'start' as const,
+          id: new Types.ObjectId().toHexString(),
+          flow: published.id.toHexString(),
+          version: published.version,
+          submitter: target.caller.userId.toHexString(),
+          data: doc.data,
+        };
+        try {
+          const result = await runEvent(connection, loaded, program, null, event, doc.data, at);
+          const effects = [...result.effects];
+          const stored = toStored(result.instance, published.key, null, effects);
+          started = { stored, effects, at };
+          doc.flow = stored;
+        } catch (error) {
+          throw toAppError(error);
+        }
+      },
+      async committed(doc: RecordDoc) {
+        if (!started) return;
+        const { stored, effects, at } = started;
+        await historyModel(connection).collection.insertOne({
+          _id: new Types.ObjectId(),
+          ws: doc.ws,
+          form: doc.form,
+          record: doc._id,
+          v: doc.v,
+          action: 'flow',
+          by: target.caller.userId,
+          at,
+          changes: [],
+          flow: stored.timeline,
+        });
+        const scope = {
+          connection,
+          ws: doc.ws,
+          app: doc.app,
+          form: doc.form,
+          record: doc._id,
+          flowId: published.id,
+          definition: published.definition,
+          flow: stored,
+          actor: target.caller.userId,
+          now: at,
+        };
+        await recordStart(scope);
+        emitFlowEvent(connection, 'started', {
+          ws: doc.ws.toHexString(),
+          app: doc.app.toHexString(),
+          form: doc.form.toHexString(),
+          record: doc._id.toHexString(),
+          flow: published.id.toHexString(),
+          key: published.key,
+          version: published.version,
+          instance: stored.id,
+          submitter: stored.submitter,
+          at: at.toISOString(),
+        });
+        await applyEffects(scope, effects);
+      },
+    };
+  };
+}
+
+/** Input of {@link startFlow}. */
+export interface StartFlowInput {
+  ws: Types.ObjectId | string;
+  record: Types.ObjectId | string;
+  /** The submitter: who starts it (a member); default the record's creator. */
+  by?: Types.ObjectId | string | null;
+}
+
+const toId = (value: Types.ObjectId | string) =>
+  typeof value === 'string' ? new Types.ObjectId(value) : value;
+
+/**
+ * Starts the published flow of a record's form on an existing record (automations' `startFlow` action, the
+ * record's "submit for approval"): a new instance pinned to the published version, in one guarded update.
+ * 409 while an instance is in progress or returned; 422 when the form has no published flow.
+ */
+export async function startFlow(connection: Connection, input: StartFlowInput): Promise<FlowStateView> {
+  const ws = toId(input.ws);
+  const by = input.by ? toId(input.by) : null;
+  const result = await transition(connection, ws, toId(input.record), by, async (loaded) => {
+    const status = loaded.stored?.status;
+    if (status === 'inProgress' || status === 'returned') {
+      throw appError('CONFLICT', 'The record’s approval flow is still running');
+    }
+    const published = await publishedFlowOf(connection, ws, loaded.record.form);
+    if (!published) throw appError('UNPROCESSABLE', 'The record’s form has no published approval flow');
+    return {
+      start: published,
+      events: [
+        {
+          type: 'start',
+          id: new Types.ObjectId().toHexString(),
+          flow: published.id.toHexString(),
+          version: published.version,
+          submitter: (by ?? loaded.record.createdBy).toHexString(),
+        },
+      ],
+    };
+  });
+  return result.view;
+}

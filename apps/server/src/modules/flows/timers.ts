@@ -1,0 +1,33 @@
+import { Types } from 'mongoose';
+import type { AppInstance } from '../../app.js';
+import { isAppError } from '../../lib/errors.js';
+import { FLOW_TIMER_JOB, type FlowTimerPayload } from './effects.js';
+import { transition } from './transition.js';
+
+/** A timer with nothing left to do: its instance or task moved on (its cancel lost the race). */
+class Stale extends Error {}
+
+/**
+ * Runs deadline timers (reminders, due times and their automatic actions) as jobs of the durable
+ * scheduler: one job per timer, scheduled when a task opens and cancelled when it closes. A job that fires
+ * anyway for a closed task or an ended instance does nothing; one that runs twice (its instance died mid-run)
+ * finds the task closed the second time, since the action and the task's state change in one update.
+ */
+export function registerFlowTimers(app: AppInstance): void {
+  const connection = app.store.connection;
+  app.scheduler.register<FlowTimerPayload>(FLOW_TIMER_JOB, async (run) => {
+    const { record, instance, timer } = run.payload;
+    try {
+      await transition(connection, run.ws, new Types.ObjectId(record), null, (loaded) => {
+        const task =
+          loaded.stored?.id === instance ? loaded.stored.tasks.find((t) => t.key === timer.task) : undefined;
+        if (task?.status !== 'open' || loaded.stored?.status !== 'inProgress') throw new Stale();
+        return { events: [{ type: 'timer', timer }] };
+      });
+    } catch (error) {
+      // The record was deleted meanwhile: its timers have nothing to act on.
+      if (error instanceof Stale || (isAppError(error) && error.statusCode === 404)) return;
+      throw error;
+    }
+  });
+}

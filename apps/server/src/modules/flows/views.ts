@@ -1,0 +1,151 @@
+import type { FlowEvent } from '@formloom/flow';
+import type { Connection, Types } from 'mongoose';
+import { appError } from '../../lib/errors.js';
+import { type Caller, isAdmin } from '../apps/caller.js';
+import { isComputed } from '../forms/meta.js';
+import { openForm, type RecordView, recordView } from '../records/context.js';
+import { recordModel } from '../records/model.js';
+import { type TaskDoc, taskModel } from '../tasks/model.js';
+import { type TaskView, toView } from '../tasks/service.js';
+import type { ActionAnswer } from './actions.js';
+import { startFlow } from './start.js';
+import { type FlowStateView, flowStateView, type TimelineView, timelineView } from './stored.js';
+import { type LoadedRecord, loadRecord, transition } from './transition.js';
+
+/** How a field shows to the holder of a task. */
+export interface TaskField {
+  field: string;
+  access: 'editable' | 'readOnly';
+}
+
+/** A task with what its assignee needs to act: the record as the step shows it, the flow and its timeline. */
+export interface TaskDetail {
+  task: TaskView;
+  record: RecordView;
+  /** The record's fields as the step shows them; fields hidden at the step or from the caller's roles are absent. */
+  fields: TaskField[];
+  flow: FlowStateView | null;
+  timeline: TimelineView[];
+}
+
+/**
+ * One task for its assignee (or a workspace admin): the record with the step's field permissions on top
+ * of the caller's roles — a field hidden at the step or from the roles is left out of `data` and `fields`.
+ * The task grants the view: approvers need no role on the form to see what they decide on.
+ */
+export async function taskDetail(
+  connection: Connection,
+  caller: Caller,
+  id: Types.ObjectId,
+): Promise<TaskDetail> {
+  const task = await taskModel(connection).findOne({ _id: id, ws: caller.ws }).lean<TaskDoc>();
+  if (!task) throw appError('NOT_FOUND', 'Task not found');
+  if (!task.assignee.equals(caller.userId) && !isAdmin(caller)) {
+    throw appError('FORBIDDEN', 'Only the task’s assignee sees it');
+  }
+  const loaded = await loadRecord(connection, caller.ws, task.record);
+  const target = await openForm(connection, caller, loaded.record.form);
+  const record = recordView(target, loaded.record);
+  const stepAccess =
+    (task.kind === 'approve' || task.kind === 'fill') && loaded.flow && task.step
+      ? loaded.flow.program.fieldAccess(task.step)
+      : [];
+  const atStep = new Map(stepAccess.map((a) => [a.field, a.access]));
+  const hidden = new Set([...atStep].filter(([, a]) => a === 'hidden').map(([f]) => f));
+  for (const key of hidden) delete record.data[key];
+  const open = task.status === 'pending';
+  const fields: TaskField[] = target.form.definition.fields
+    .filter((f) => !f.hidden && !target.access.hidden.has(f.key) && !hidden.has(f.key))
+    .map((f) => {
+      const editable =
+        open &&
+        (task.kind === 'submit'
+          ? !isComputed(f) && !target.access.readOnly.has(f.key)
+          : atStep.get(f.key) === 'editable' && !isComputed(f));
+      return { field: f.key, access: editable ? 'editable' : 'readOnly' };
+    });
+  return {
+    task: toView(task),
+    record,
+    fields,
+    flow: loaded.stored ? flowStateView(loaded.record._id, loaded.stored) : null,
+    timeline: loaded.stored ? timelineView(loaded.record._id, loaded.stored) : [],
+  };
+}
+
+/**
+ * A record the caller may follow the flow of: one they may view, or one they hold a task or copy of, or
+ * any for workspace admins. 404 otherwise (also for another form's or workspace's record).
+ */
+async function followable(
+  connection: Connection,
+  caller: Caller,
+  form: Types.ObjectId,
+  id: Types.ObjectId,
+): Promise<LoadedRecord> {
+  const loaded = await loadRecord(connection, caller.ws, id);
+  if (!loaded.record.form.equals(form)) throw appError('NOT_FOUND', 'Record not found');
+  if (isAdmin(caller)) return loaded;
+  const target = await openForm(connection, caller, form);
+  const filter = target.access.filter('view', { _id: id, deletedAt: null });
+  if (filter && (await recordModel(connection).exists(filter))) return loaded;
+  if (await taskModel(connection).exists({ ws: caller.ws, record: id, assignee: caller.userId }))
+    return loaded;
+  throw appError('NOT_FOUND', 'Record not found');
+}
+
+/** A record's flow and timeline (who did what at which node, when, with which comment). */
+export async function recordFlow(
+  connection: Connection,
+  caller: Caller,
+  form: Types.ObjectId,
+  id: Types.ObjectId,
+): Promise<{ flow: FlowStateView | null; timeline: TimelineView[] }> {
+  const { record, stored } = await followable(connection, caller, form, id);
+  return {
+    flow: stored ? flowStateView(record._id, stored) : null,
+    timeline: stored ? timelineView(record._id, stored) : [],
+  };
+}
+
+/** Actions on a record's flow that are not a task's: the submitter's withdraw and urge, comments, a new start. */
+export type RecordFlowAction = 'withdraw' | 'urge' | 'comment' | 'start';
+
+/**
+ * `withdraw` and `urge` (the submitter), `comment` (anyone following the record), `start` (its creator or
+ * an admin: submits a record again for approval once its last flow ended, or for the first time).
+ */
+export async function recordAction(
+  connection: Connection,
+  caller: Caller,
+  form: Types.ObjectId,
+  id: Types.ObjectId,
+  body: { action: RecordFlowAction; comment?: string },
+): Promise<ActionAnswer> {
+  const loaded = await followable(connection, caller, form, id);
+  const me = caller.userId.toHexString();
+  if (body.action === 'start') {
+    if (!loaded.record.createdBy.equals(caller.userId) && !isAdmin(caller)) {
+      throw appError('FORBIDDEN', 'Only the record’s creator or an admin submits it for approval');
+    }
+    const flow = await startFlow(connection, { ws: caller.ws, record: id, by: caller.userId });
+    const after = await recordModel(connection).findOne({ _id: id }, { v: 1 }).lean();
+    return { id: id.toHexString(), v: after?.v ?? loaded.record.v, flow };
+  }
+  if (body.action === 'comment' && !body.comment?.trim()) {
+    throw appError('VALIDATION_FAILED', 'Invalid action', [
+      { path: '/comment', message: 'a comment needs text' },
+    ]);
+  }
+  if (!loaded.stored) throw appError('CONFLICT', 'The record has no approval flow');
+  const action = body.action;
+  const comment = body.comment === undefined ? {} : { comment: body.comment };
+  const event: FlowEvent =
+    action === 'comment'
+      ? { type: 'comment', by: me, comment: body.comment ?? '' }
+      : action === 'withdraw'
+        ? { type: 'withdraw', by: me, ...comment }
+        : { type: 'urge', by: me, ...comment };
+  const result = await transition(connection, caller.ws, id, caller.userId, () => ({ events: [event] }));
+  return { id: id.toHexString(), v: result.record.v, flow: result.view };
+}
