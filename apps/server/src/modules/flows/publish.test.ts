@@ -169,7 +169,7 @@ describe('template packs', () => {
     roles: ROLES,
     flows,
   });
-  const packFlow = {
+  const packFlow: Flow = {
     key: 'leave_approval',
     name: { en: 'Leave approval' },
     form: 'requests',
