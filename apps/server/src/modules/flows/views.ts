@@ -1,9 +1,11 @@
 import type { FlowEvent } from '@formloom/flow';
+import type { FormInputs } from '@formloom/form-runtime';
 import type { Connection, Types } from 'mongoose';
 import { appError } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
+import { inputsOf } from '../forms/directory.js';
 import { isComputed } from '../forms/meta.js';
-import { openForm, type RecordView, recordView } from '../records/context.js';
+import { openForm, type RecordView, viewOf } from '../records/context.js';
 import { recordModel } from '../records/model.js';
 import { type TaskDoc, taskModel } from '../tasks/model.js';
 import { type TaskView, toView } from '../tasks/service.js';
@@ -29,6 +31,26 @@ export interface TaskDetail {
 }
 
 /**
+ * Fields hidden at a step and every derived field made of one (a formula over a hidden amount would show
+ * it): the same rule the access layer applies to fields the roles hide.
+ */
+function withDerived(hidden: Set<string>, inputs: FormInputs | undefined): Set<string> {
+  if (hidden.size === 0 || !inputs) return hidden;
+  const out = new Set(hidden);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [key, from] of inputs) {
+      if (out.has(key)) continue;
+      if (from.some((input) => !('form' in input) && out.has(input.field.split('.')[0] as string))) {
+        out.add(key);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * One task for its assignee (or a workspace admin): the record with the step's field permissions on top
  * of the caller's roles — a field hidden at the step or from the roles is left out of `data` and `fields`.
  * The task grants the view: approvers need no role on the form to see what they decide on.
@@ -45,13 +67,16 @@ export async function taskDetail(
   }
   const loaded = await loadRecord(connection, caller.ws, task.record);
   const target = await openForm(connection, caller, loaded.record.form);
-  const record = recordView(target, loaded.record);
+  const record = await viewOf(target, loaded.record);
   const stepAccess =
     (task.kind === 'approve' || task.kind === 'fill') && loaded.flow && task.step
       ? loaded.flow.program.fieldAccess(task.step)
       : [];
   const atStep = new Map(stepAccess.map((a) => [a.field, a.access]));
-  const hidden = new Set([...atStep].filter(([, a]) => a === 'hidden').map(([f]) => f));
+  const hidden = withDerived(
+    new Set([...atStep].filter(([, a]) => a === 'hidden').map(([f]) => f)),
+    inputsOf(target.directory).get(target.form.key),
+  );
   for (const key of hidden) delete record.data[key];
   const open = task.status === 'pending';
   const fields: TaskField[] = target.form.definition.fields
