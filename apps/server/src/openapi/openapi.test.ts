@@ -216,6 +216,42 @@ describe('the documented answers', () => {
     await call('GET', `${ws}/notifications`);
     await call('GET', `${ws}/members`);
     await call('GET', `${ws}/audit`);
+    // An approval flow: its definition, a submission's task, the task's detail and an action.
+    const requests = await call('POST', `${ws}/apps/${app.id}/forms`, {
+      key: 'requests',
+      name: label('Requests'),
+      fields: [{ key: 'title', type: 'text', label: label('Title') }],
+    });
+    const flow = await call('POST', `${ws}/apps/${app.id}/flows`, {
+      definition: {
+        key: 'approve',
+        name: label('Approve'),
+        form: 'requests',
+        nodes: [
+          { id: 'start', type: 'start' },
+          { id: 'review', type: 'approval', mode: 'or', assignees: [{ kind: 'submitter' }] },
+          { id: 'end', type: 'end' },
+        ],
+        edges: [
+          { from: 'start', to: 'review' },
+          { from: 'review', to: 'end' },
+        ],
+      },
+      publish: true,
+    });
+    await call('GET', `${ws}/apps/${app.id}/flows`);
+    await call('GET', `${ws}/flows/${flow.id}/versions/1`);
+    const submitted = await call('POST', `${ws}/forms/${requests.id}/records`, { data: { title: 'Laptop' } });
+    const inbox = await call('GET', `${ws}/tasks`);
+    const taskId = inbox.items[0].id;
+    await call('GET', `${ws}/tasks/${taskId}`);
+    await call('POST', `${ws}/forms/${requests.id}/records/${submitted.id}/flow/actions`, {
+      action: 'comment',
+      comment: 'Urgent',
+    });
+    await call('POST', `${ws}/tasks/actions`, { tasks: [taskId], action: 'approve' });
+    await call('GET', `${ws}/forms/${requests.id}/records/${submitted.id}/flow`);
+    await call('POST', `${ws}/flows/${flow.id}/publish`);
     expect(wrong).toEqual([]);
   });
 });

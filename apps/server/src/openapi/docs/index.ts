@@ -3,6 +3,7 @@ import { noContentDocs } from './account-extras.js';
 import { accountDocs } from './accounts.js';
 import { appDocs } from './apps.js';
 import { automationDocs } from './automations.js';
+import { flowDocs } from './flows.js';
 import { recordDocs } from './records.js';
 import { reportDocs } from './reports.js';
 import { taskDocs } from './tasks.js';
@@ -16,4 +17,5 @@ export const ROUTE_DOCS: RouteDocs = {
   ...reportDocs,
   ...automationDocs,
   ...taskDocs,
+  ...flowDocs,
 };
