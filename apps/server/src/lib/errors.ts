@@ -105,6 +105,7 @@ const NOT_FOUND_TEXTS = {
   'API token': 'token.notFound',
   Department: 'department.notFound',
   File: 'file.notFound',
+  Flow: 'flow.notFound',
   Form: 'form.notFound',
   Import: 'import.notFound',
   Invitation: 'invitation.notFound',

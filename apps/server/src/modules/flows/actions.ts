@@ -1,6 +1,7 @@
 import type { FlowEvent } from '@formloom/flow';
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, type ErrorDetail, isAppError, renderAppError, t } from '../../lib/errors.js';
+import type { Locale } from '../../lib/messages/index.js';
 import type { Caller } from '../apps/caller.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { openForm } from '../records/context.js';
@@ -57,8 +58,8 @@ const FITS: Record<string, readonly TaskAction[]> = {
   start: [],
 };
 
-function bad(path: string, message: string): never {
-  throw appError('VALIDATION_FAILED', 'Invalid action', [{ path, message }]);
+function bad(path: string, message: ErrorDetail['message']): never {
+  throw appError('VALIDATION_FAILED', 'flow.invalidAction', [{ path, message }]);
 }
 
 /** The members named in `to`, checked to be active members of the workspace (422 at `/to` otherwise). */
@@ -70,9 +71,9 @@ async function members(
 ): Promise<string[]> {
   const list = Array.isArray(to) ? to : to === undefined ? [] : [to];
   if (list.length === 0 || (!many && list.length > 1))
-    bad('/to', many ? 'name one or more members' : 'name one member');
-  if (list.length > 20) bad('/to', 'at most 20 members');
-  if (!list.every((id) => typeof id === 'string' && ID.test(id))) bad('/to', 'must be member ids');
+    bad('/to', many ? 'detail.nameMembers' : 'detail.nameMember');
+  if (list.length > 20) bad('/to', t('detail.atMostMembers', { max: 20 }));
+  if (!list.every((id) => typeof id === 'string' && ID.test(id))) bad('/to', 'detail.memberIds');
   const ids = [...new Set((list as string[]).map((id) => id.toLowerCase()))];
   const found = await workspaceModels(connection).Member.countDocuments({
     ws,
@@ -80,8 +81,8 @@ async function members(
     active: true,
   });
   if (found !== ids.length) {
-    throw appError('UNPROCESSABLE', 'Tasks go to active members only', [
-      { path: '/to', message: 'names someone who is not an active member of this workspace' },
+    throw appError('UNPROCESSABLE', 'task.activeMembersOnly', [
+      { path: '/to', message: 'detail.notActiveMembers' },
     ]);
   }
   return ids;
@@ -90,9 +91,8 @@ async function members(
 /** The task the caller acts on: 404 for unknown ids and other workspaces, 403 for other members' tasks. */
 async function ownTask(connection: Connection, caller: Caller, taskId: Types.ObjectId): Promise<TaskDoc> {
   const task = await taskModel(connection).findOne({ _id: taskId, ws: caller.ws }).lean<TaskDoc>();
-  if (!task) throw appError('NOT_FOUND', 'Task not found');
-  if (!task.assignee.equals(caller.userId))
-    throw appError('FORBIDDEN', 'Only the task’s assignee may act on it');
+  if (!task) throw appError('NOT_FOUND', 'task.notFound');
+  if (!task.assignee.equals(caller.userId)) throw appError('FORBIDDEN', 'task.assigneeOnly');
   return task;
 }
 
@@ -107,7 +107,7 @@ async function markRead(connection: Connection, caller: Caller, task: TaskDoc): 
       $push: { history: { at, by: caller.userId, action: 'read' } },
     } as never,
   );
-  if (result.modifiedCount !== 1) throw appError('CONFLICT', 'The item was read meanwhile');
+  if (result.modifiedCount !== 1) throw appError('CONFLICT', 'task.readMeanwhile');
   const ws = caller.ws.toHexString();
   publishUserNotice(connection, {
     ws,
@@ -131,23 +131,25 @@ export async function actOnTask(
   const task = await ownTask(connection, caller, taskId);
   const fits = FITS[task.kind] ?? [];
   if (!fits.includes(body.action)) {
-    throw appError('UNPROCESSABLE', `A ${task.kind} task does not take the action ${body.action}`, [
-      { path: '/action', message: `takes ${fits.join(', ') || 'no action'}` },
+    throw appError('UNPROCESSABLE', t('task.wrongAction', { kind: task.kind, action: body.action }), [
+      {
+        path: '/action',
+        message: fits.length ? t('detail.takesActions', { actions: fits }) : 'detail.takesNoAction',
+      },
     ]);
   }
   if (body.data !== undefined && body.action !== 'approve' && body.action !== 'submit') {
-    bad('/data', 'only approve and submit carry field edits');
+    bad('/data', 'detail.onlyApproveSubmitEdit');
   }
-  if (body.action === 'comment' && !body.comment?.trim()) bad('/comment', 'a comment needs text');
+  if (body.action === 'comment' && !body.comment?.trim()) bad('/comment', 'detail.commentNeedsText');
   if (task.status !== 'pending' && body.action !== 'comment') {
-    throw appError('CONFLICT', `The task is closed (${task.outcome ?? task.status}); reload your tasks`);
+    throw appError('CONFLICT', t('task.closed', { status: task.outcome ?? task.status }));
   }
-  if (!task.instance || !task.flowTask)
-    throw appError('UNPROCESSABLE', 'This task belongs to no approval flow');
+  if (!task.instance || !task.flowTask) throw appError('UNPROCESSABLE', 'task.noFlow');
   if (body.action === 'read') {
     await markRead(connection, caller, task);
     const loaded = await loadRecord(connection, caller.ws, task.record);
-    if (!loaded.stored) throw appError('NOT_FOUND', 'The record has no approval flow');
+    if (!loaded.stored) throw appError('NOT_FOUND', 'flow.none');
     return {
       id: loaded.record._id.toHexString(),
       v: loaded.record.v,
@@ -159,7 +161,7 @@ export async function actOnTask(
       ? await members(connection, caller.ws, body.to, body.action === 'addSigner')
       : [];
   if (body.action === 'return' && body.to !== undefined && typeof body.to !== 'string')
-    bad('/to', 'a node id or "submitter"');
+    bad('/to', 'detail.returnTo');
   const me = caller.userId.toHexString();
   const instanceId = task.instance;
   const key = task.flowTask;
@@ -171,7 +173,7 @@ export async function actOnTask(
     async (loaded: LoadedRecord) => {
       const stored = loaded.stored;
       const flowTask = stored?.id === instanceId ? stored.tasks.find((t) => t.key === key) : undefined;
-      if (!stored || !flowTask) throw appError('CONFLICT', 'The approval moved on; this task is closed');
+      if (!stored || !flowTask) throw appError('CONFLICT', 'flow.movedOn');
       const events: FlowEvent[] = [];
       // The task was moved to the caller outside the flow (its assignee was deactivated): the instance
       // follows before the action.
@@ -242,7 +244,7 @@ export interface BulkItem {
   task: string;
   status: number;
   flow?: FlowStateView;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; details?: Array<{ path: string; message: string }> };
 }
 
 /**
@@ -254,21 +256,18 @@ export async function bulkAct(
   caller: Caller,
   taskIds: readonly string[],
   body: Omit<TaskActionBody, 'to' | 'data' | 'position'>,
+  locale: Locale = 'en',
 ): Promise<BulkItem[]> {
   const out: BulkItem[] = [];
   for (const id of taskIds) {
     try {
-      if (!ID.test(id)) throw appError('NOT_FOUND', 'Task not found');
+      if (!ID.test(id)) throw appError('NOT_FOUND', 'task.notFound');
       const answer = await actOnTask(connection, caller, new Types.ObjectId(id), body);
       out.push({ task: id, status: 200, flow: answer.flow });
     } catch (error) {
-      const e = error as { statusCode?: number; code?: string; message?: string };
-      if (typeof e.statusCode !== 'number' || e.statusCode >= 500) throw error;
-      out.push({
-        task: id,
-        status: e.statusCode,
-        error: { code: String(e.code), message: String(e.message) },
-      });
+      if (!isAppError(error) || error.statusCode >= 500) throw error;
+      // Refusals inside a 200 answer are worded in the caller's language, as the error handler would.
+      out.push({ task: id, status: error.statusCode, error: renderAppError(error, locale).error });
     }
   }
   return out;

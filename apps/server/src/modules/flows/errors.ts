@@ -1,51 +1,36 @@
 import { type FlowError, type FlowErrorCode, isFlowError } from '@formloom/flow';
-import { type AppError, appError, type ErrorCode } from '../../lib/errors.js';
+import { type AppError, appError, type ErrorCode, type Text, t } from '../../lib/errors.js';
 
-/** The HTTP side of each refusal of the flow engine, with the message the API answers. */
-const REFUSALS: Record<
-  FlowErrorCode,
-  { code: ErrorCode; message: (params: Record<string, unknown>) => string }
-> = {
-  'task.unknown': { code: 'NOT_FOUND', message: () => 'Task not found' },
-  'task.notYours': { code: 'FORBIDDEN', message: () => 'Only the task’s assignee may act on it' },
-  'task.closed': {
-    code: 'CONFLICT',
-    message: (p) => `The task is closed (${String(p.status ?? 'done')}); reload your tasks`,
-  },
-  'action.notAllowed': {
-    code: 'UNPROCESSABLE',
-    message: (p) => `A ${String(p.kind)} task does not take the action ${String(p.action)}`,
-  },
-  'flow.notRunning': {
-    code: 'CONFLICT',
-    message: (p) => `The approval flow is ${String(p.status)}; it takes no such action now`,
-  },
-  'withdraw.notAllowed': {
-    code: 'UNPROCESSABLE',
-    message: (p) =>
-      p.reason === 'acted'
-        ? 'Someone has already acted on this approval; it can no longer be withdrawn'
-        : p.reason === 'disabled'
-          ? 'This approval flow does not allow withdrawing'
-          : 'Only the submitter may withdraw',
-  },
-  'urge.notAllowed': { code: 'FORBIDDEN', message: () => 'Only the submitter may urge' },
-  'urge.tooSoon': {
-    code: 'RATE_LIMITED',
-    message: (p) => `Urged a moment ago; urge again after ${String(p.retryAt)}`,
-  },
-  'return.target': {
-    code: 'UNPROCESSABLE',
-    message: (p) =>
-      `Cannot return to ${String(p.to)}: it is no earlier approval or fill step on the way here`,
-  },
-  'assignee.duplicate': {
-    code: 'UNPROCESSABLE',
-    message: () => 'That member already decides at this step (or is you)',
-  },
-  'request.unknown': { code: 'CONFLICT', message: () => 'The flow moved on meanwhile; try again' },
-  'instance.state': { code: 'CONFLICT', message: () => 'The record’s approval flow changed meanwhile' },
-};
+/** The HTTP side of each refusal of the flow engine, with the catalogued text the API answers. */
+const REFUSALS: Record<FlowErrorCode, { code: ErrorCode; text: (params: Record<string, unknown>) => Text }> =
+  {
+    'task.unknown': { code: 'NOT_FOUND', text: () => 'task.notFound' },
+    'task.notYours': { code: 'FORBIDDEN', text: () => 'task.assigneeOnly' },
+    'task.closed': {
+      code: 'CONFLICT',
+      text: (p) => t('task.closed', { status: String(p.status ?? 'done') }),
+    },
+    'action.notAllowed': {
+      code: 'UNPROCESSABLE',
+      text: (p) => t('task.wrongAction', { kind: String(p.kind), action: String(p.action) }),
+    },
+    'flow.notRunning': { code: 'CONFLICT', text: (p) => t('flow.notRunning', { status: String(p.status) }) },
+    'withdraw.notAllowed': {
+      code: 'UNPROCESSABLE',
+      text: (p) =>
+        p.reason === 'acted'
+          ? 'flow.withdrawActed'
+          : p.reason === 'disabled'
+            ? 'flow.withdrawDisabled'
+            : 'flow.withdrawSubmitterOnly',
+    },
+    'urge.notAllowed': { code: 'FORBIDDEN', text: () => 'flow.urgeSubmitterOnly' },
+    'urge.tooSoon': { code: 'RATE_LIMITED', text: (p) => t('flow.urgeTooSoon', { at: String(p.retryAt) }) },
+    'return.target': { code: 'UNPROCESSABLE', text: (p) => t('flow.returnTarget', { to: String(p.to) }) },
+    'assignee.duplicate': { code: 'UNPROCESSABLE', text: () => 'flow.assigneeDuplicate' },
+    'request.unknown': { code: 'CONFLICT', text: () => 'flow.requestUnknown' },
+    'instance.state': { code: 'CONFLICT', text: () => 'flow.instanceState' },
+  };
 
 /** Paths of the request body a refusal concerns. */
 const PATHS: Partial<Record<FlowErrorCode, string>> = {
@@ -57,9 +42,9 @@ const PATHS: Partial<Record<FlowErrorCode, string>> = {
 export function toAppError(error: unknown): unknown {
   if (!isFlowError(error)) return error;
   const refusal = REFUSALS[(error as FlowError).code];
-  const message = refusal.message(error.params as Record<string, unknown>);
+  const text = refusal.text(error.params as Record<string, unknown>);
   const path = PATHS[error.code];
-  const out: AppError = appError(refusal.code, message, path ? [{ path, message }] : undefined);
+  const out: AppError = appError(refusal.code, text, path ? [{ path, message: text }] : undefined);
   (out as { reason?: string }).reason = error.code;
   return out;
 }

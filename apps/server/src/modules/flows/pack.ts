@@ -2,7 +2,7 @@ import { validateFlow } from '@formloom/flow';
 import type { Flow, FormRef, TemplatePack } from '@formloom/schema';
 import { type Connection, Types } from 'mongoose';
 import { WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import { invalidate } from '../../lib/read-cache.js';
 import type { FormDefinition } from '../forms/meta.js';
 import { conditionFields } from './definitions.js';
@@ -31,13 +31,16 @@ export function checkPackFlows(pack: TemplatePack): void {
     details.push(...flowIssueDetails(issues, `/flows/${i}`));
     const other = seen.get(flow.form);
     if (other !== undefined) {
-      details.push({ path: `/flows/${i}/form`, message: `the form already has a flow (/flows/${other})` });
+      details.push({
+        path: `/flows/${i}/form`,
+        message: t('detail.formHasFlowAt', { at: `/flows/${other}` }),
+      });
     }
     seen.set(flow.form, i);
   });
   if (details.length === 0) return;
-  if (malformed) throw appError('VALIDATION_FAILED', 'The template pack is invalid', details);
-  throw appError('UNPROCESSABLE', 'A flow of the pack cannot run as defined', details);
+  if (malformed) throw appError('VALIDATION_FAILED', 'pack.invalid', details);
+  throw appError('UNPROCESSABLE', 'flow.packCannotRun', details);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { type FlowIssue, validateFlow } from '@formloom/flow';
-import { type Flow, type FormRef, formatIssue } from '@formloom/schema';
+import type { Flow, FormRef } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import { WORKSPACE_ROLES } from '../../lib/access/index.js';
-import { appError, type ErrorDetail } from '../../lib/errors.js';
+import { appError, type ErrorDetail, issueText, t } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { getApp } from '../apps/service.js';
 import { loadDirectory } from '../forms/directory.js';
@@ -47,7 +47,7 @@ export function flowIssueDetails(
 ): Array<ErrorDetail & { node: string | null }> {
   return issues.map((i) => ({
     path: `${base}${i.path}` || '/',
-    message: i.node ? `node ${i.node}: ${formatIssue(i, 'en')}` : formatIssue(i, 'en'),
+    message: i.node ? t('flow.nodeIssue', { node: i.node, issue: issueText(i) }) : issueText(i),
     node: i.node,
   }));
 }
@@ -75,13 +75,13 @@ export function checkFlowDefinition(definition: unknown, scope: FlowScope, base 
   if (issues.length === 0) return definition as Flow;
   const details = flowIssueDetails(issues, base);
   if (issues.some((i) => i.code.startsWith('schema.'))) {
-    throw appError('VALIDATION_FAILED', 'Invalid flow definition', details);
+    throw appError('VALIDATION_FAILED', 'flow.invalid', details);
   }
-  throw appError('UNPROCESSABLE', 'The flow cannot run as defined', details);
+  throw appError('UNPROCESSABLE', 'flow.cannotRun', details);
 }
 
 function requireManager(caller: Caller): void {
-  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'Only workspace owners and admins change flows');
+  if (!isAdmin(caller)) throw appError('FORBIDDEN', 'flow.adminsOnly');
 }
 
 async function scopeOf(connection: Connection, ws: Types.ObjectId, app: Types.ObjectId) {
@@ -105,7 +105,7 @@ export async function getFlow(
   id: Types.ObjectId,
 ): Promise<FlowDoc> {
   const doc = await flowModel(connection).findOne({ ws, _id: id }).lean();
-  if (!doc) throw appError('NOT_FOUND', 'Flow not found');
+  if (!doc) throw appError('NOT_FOUND', 'flow.notFound');
   return doc;
 }
 
@@ -135,7 +135,7 @@ export async function createFlow(
   const checked = checkFlowDefinition(definition, scope);
   const form = directory.byKey(checked.form);
   if (!form)
-    throw appError('UNPROCESSABLE', 'Unknown form', [{ path: '/form', message: 'names no form of the app' }]);
+    throw appError('UNPROCESSABLE', 'flow.unknownForm', [{ path: '/form', message: 'detail.noFormOfApp' }]);
   const Flows = flowModel(connection);
   await Flows.init();
   const taken = await Flows.findOne(
@@ -144,11 +144,9 @@ export async function createFlow(
   ).lean();
   if (taken) {
     const sameKey = taken.key === checked.key;
-    throw appError(
-      'CONFLICT',
-      sameKey ? `A flow with key "${checked.key}" already exists` : 'The form already has a flow',
-      [{ path: sameKey ? '/key' : '/form', message: sameKey ? 'is taken' : 'has a flow; edit that one' }],
-    );
+    throw appError('CONFLICT', sameKey ? t('flow.keyTaken', { key: checked.key }) : 'flow.formHasFlow', [
+      { path: sameKey ? '/key' : '/form', message: sameKey ? 'detail.taken' : 'detail.formHasFlow' },
+    ]);
   }
   const now = new Date();
   let doc: FlowDoc;
@@ -167,8 +165,7 @@ export async function createFlow(
       })
     ).toObject();
   } catch (error) {
-    if ((error as { code?: unknown }).code === 11000)
-      throw appError('CONFLICT', 'The form already has a flow');
+    if ((error as { code?: unknown }).code === 11000) throw appError('CONFLICT', 'flow.formHasFlow');
     throw error;
   }
   if (options.publish) {
@@ -199,10 +196,10 @@ export async function updateFlow(
   const flow = await getFlow(connection, caller.ws, id);
   const { key, form } = (definition ?? {}) as { key?: unknown; form?: unknown };
   if (key !== flow.key || form !== flow.definition.form) {
-    throw appError('VALIDATION_FAILED', 'A flow’s key and form never change', [
+    throw appError('VALIDATION_FAILED', 'flow.keyAndFormFixed', [
       {
         path: key !== flow.key ? '/key' : '/form',
-        message: `must stay "${key !== flow.key ? flow.key : flow.definition.form}"`,
+        message: t('detail.mustStay', { value: key !== flow.key ? flow.key : flow.definition.form }),
       },
     ]);
   }
@@ -215,7 +212,7 @@ export async function updateFlow(
       { returnDocument: 'after' },
     )
     .lean();
-  if (!updated) throw appError('CONFLICT', 'The flow was changed meanwhile; reload it and try again');
+  if (!updated) throw appError('CONFLICT', 'flow.stale');
   return options.publish ? publishFlow(connection, caller, id) : updated;
 }
 
@@ -251,7 +248,7 @@ export async function publishFlow(
     .lean();
   if (!updated) {
     await flowVersionModel(connection).deleteOne({ ws: caller.ws, flow: flow._id, version });
-    throw appError('CONFLICT', 'The flow was changed meanwhile; reload it and try again');
+    throw appError('CONFLICT', 'flow.stale');
   }
   return updated;
 }
@@ -264,6 +261,6 @@ export async function getFlowVersion(
   version: number,
 ): Promise<Flow> {
   const doc = await flowVersionModel(connection).findOne({ ws, flow: id, version }).lean();
-  if (!doc) throw appError('NOT_FOUND', 'Flow version not found');
+  if (!doc) throw appError('NOT_FOUND', 'flow.versionNotFound');
   return doc.definition;
 }

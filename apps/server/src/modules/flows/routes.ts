@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
+import { requestLocale } from '../../lib/error-handler.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { setSubmitHook } from '../records/submit-hooks.js';
 import { actOnTask, bulkAct, TASK_ACTIONS } from './actions.js';
@@ -204,10 +205,13 @@ export async function flowRoutes(app: AppInstance): Promise<void> {
     },
     async (request) => {
       const { tasks, action, comment } = request.body;
-      const results = await bulkAct(connection, callerOf(request), tasks, {
-        action,
-        ...(comment === undefined ? {} : { comment }),
-      });
+      const results = await bulkAct(
+        connection,
+        callerOf(request),
+        tasks,
+        { action, ...(comment === undefined ? {} : { comment }) },
+        requestLocale(request),
+      );
       return { results };
     },
   );

@@ -119,10 +119,10 @@ export async function startFlow(connection: Connection, input: StartFlowInput): 
   const result = await transition(connection, ws, toId(input.record), by, async (loaded) => {
     const status = loaded.stored?.status;
     if (status === 'inProgress' || status === 'returned') {
-      throw appError('CONFLICT', 'The record’s approval flow is still running');
+      throw appError('CONFLICT', 'flow.stillRunning');
     }
     const published = await publishedFlowOf(connection, ws, loaded.record.form);
-    if (!published) throw appError('UNPROCESSABLE', 'The record’s form has no published approval flow');
+    if (!published) throw appError('UNPROCESSABLE', 'flow.notPublished');
     return {
       start: published,
       events: [

@@ -68,10 +68,10 @@ export async function loadRecord(
   const record = await recordModel(connection)
     .findOne({ _id: recordId, ws, deletedAt: null })
     .lean<RecordDoc>();
-  if (!record) throw appError('NOT_FOUND', 'Record not found');
+  if (!record) throw appError('NOT_FOUND', 'record.notFound');
   const { app, directory } = await loadFormScope(connection, ws, record.form);
   const form = directory.byId(record.form);
-  if (!form) throw appError('NOT_FOUND', 'Form not found');
+  if (!form) throw appError('NOT_FOUND', 'form.notFound');
   const stored = isStoredFlow(record.flow) ? record.flow : null;
   let flow: LoadedRecord['flow'] = null;
   if (stored) {
@@ -168,7 +168,7 @@ export async function transition(
       : loaded.flow
         ? { ...loaded.flow, key: loaded.stored?.key ?? '' }
         : null;
-    if (!flow) throw appError('CONFLICT', 'The record has no approval flow');
+    if (!flow) throw appError('CONFLICT', 'flow.none');
     const base = p.start ? null : loaded.stored;
     const at = clockNow(connection);
     let computed: { stored: StoredFlow; effects: FlowEffect[] } | undefined;
@@ -237,7 +237,7 @@ export async function transition(
       if (isStaleRecord(error)) continue;
       throw toAppError(error);
     }
-    if (!after || !computed) throw appError('NOT_FOUND', 'Record not found');
+    if (!after || !computed) throw appError('NOT_FOUND', 'record.notFound');
     const scope = {
       connection,
       ws,
@@ -268,5 +268,5 @@ export async function transition(
     await applyEffects(scope, computed.effects);
     return { record: after, flow: computed.stored, view: flowStateView(record._id, computed.stored) };
   }
-  throw appError('CONFLICT', 'The record kept changing while the approval was stored; try again');
+  throw appError('CONFLICT', 'flow.keptChanging');
 }

@@ -61,9 +61,9 @@ export async function taskDetail(
   id: Types.ObjectId,
 ): Promise<TaskDetail> {
   const task = await taskModel(connection).findOne({ _id: id, ws: caller.ws }).lean<TaskDoc>();
-  if (!task) throw appError('NOT_FOUND', 'Task not found');
+  if (!task) throw appError('NOT_FOUND', 'task.notFound');
   if (!task.assignee.equals(caller.userId) && !isAdmin(caller)) {
-    throw appError('FORBIDDEN', 'Only the task’s assignee sees it');
+    throw appError('FORBIDDEN', 'task.assigneeOnlySees');
   }
   const loaded = await loadRecord(connection, caller.ws, task.record);
   const target = await openForm(connection, caller, loaded.record.form);
@@ -109,14 +109,14 @@ async function followable(
   id: Types.ObjectId,
 ): Promise<LoadedRecord> {
   const loaded = await loadRecord(connection, caller.ws, id);
-  if (!loaded.record.form.equals(form)) throw appError('NOT_FOUND', 'Record not found');
+  if (!loaded.record.form.equals(form)) throw appError('NOT_FOUND', 'record.notFound');
   if (isAdmin(caller)) return loaded;
   const target = await openForm(connection, caller, form);
   const filter = target.access.filter('view', { _id: id, deletedAt: null });
   if (filter && (await recordModel(connection).exists(filter))) return loaded;
   if (await taskModel(connection).exists({ ws: caller.ws, record: id, assignee: caller.userId }))
     return loaded;
-  throw appError('NOT_FOUND', 'Record not found');
+  throw appError('NOT_FOUND', 'record.notFound');
 }
 
 /** A record's flow and timeline (who did what at which node, when, with which comment). */
@@ -151,18 +151,18 @@ export async function recordAction(
   const me = caller.userId.toHexString();
   if (body.action === 'start') {
     if (!loaded.record.createdBy.equals(caller.userId) && !isAdmin(caller)) {
-      throw appError('FORBIDDEN', 'Only the record’s creator or an admin submits it for approval');
+      throw appError('FORBIDDEN', 'flow.startCreatorOnly');
     }
     const flow = await startFlow(connection, { ws: caller.ws, record: id, by: caller.userId });
     const after = await recordModel(connection).findOne({ _id: id }, { v: 1 }).lean();
     return { id: id.toHexString(), v: after?.v ?? loaded.record.v, flow };
   }
   if (body.action === 'comment' && !body.comment?.trim()) {
-    throw appError('VALIDATION_FAILED', 'Invalid action', [
-      { path: '/comment', message: 'a comment needs text' },
+    throw appError('VALIDATION_FAILED', 'flow.invalidAction', [
+      { path: '/comment', message: 'detail.commentNeedsText' },
     ]);
   }
-  if (!loaded.stored) throw appError('CONFLICT', 'The record has no approval flow');
+  if (!loaded.stored) throw appError('CONFLICT', 'flow.none');
   const action = body.action;
   const comment = body.comment === undefined ? {} : { comment: body.comment };
   const event: FlowEvent =

@@ -451,8 +451,8 @@ function checkLock(current: RecordDoc, changed: readonly string[]): void {
   if (blocked.length === 0) return;
   throw appError(
     'UNPROCESSABLE',
-    'The record was approved and is locked; only the fields its approval flow leaves open can change',
-    blocked.map((key) => ({ path: `/data/${key}`, message: 'is locked since the record was approved' })),
+    'flow.locked',
+    blocked.map((key) => ({ path: `/data/${key}`, message: 'detail.lockedApproved' })),
   );
 }
 
