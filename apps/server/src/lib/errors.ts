@@ -20,6 +20,8 @@ export interface ErrorDetail {
   path: string;
   message: Text;
   code?: string;
+  /** The approval-flow node a detail is about (flow publish checks). */
+  node?: string | null;
 }
 
 /** A detail as the client reads it. */
@@ -27,6 +29,7 @@ export interface RenderedDetail {
   path: string;
   message: string;
   code?: string;
+  node?: string | null;
 }
 
 /** The error body every API failure answers with (ARCHITECTURE.md, principle 9). */
@@ -86,6 +89,7 @@ export function renderDetails(details: readonly ErrorDetail[], locale: Locale): 
     path: d.path,
     message: render(d.message, locale),
     ...(d.code ? { code: d.code } : {}),
+    ...(d.node !== undefined ? { node: d.node } : {}),
   }));
 }
 

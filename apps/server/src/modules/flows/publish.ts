@@ -48,6 +48,7 @@ export function flowIssueDetails(
   return issues.map((i) => ({
     path: `${base}${i.path}` || '/',
     message: i.node ? t('flow.nodeIssue', { node: i.node, issue: issueText(i) }) : issueText(i),
+    code: i.code,
     node: i.node,
   }));
 }
