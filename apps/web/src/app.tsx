@@ -41,6 +41,7 @@ const DesignerFillPage = lazy(() =>
 const AutomationPage = lazy(() =>
   import('./features/automations/automation-page').then((m) => ({ default: m.AutomationPage })),
 );
+const FlowPage = lazy(() => import('./features/flows/flow-page').then((m) => ({ default: m.FlowPage })));
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 // Each area is its own chunk: opening a form loads the form filler, not the list, import or gallery.
 const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ default: m.AppShell })));
@@ -155,6 +156,7 @@ function AppRoutes() {
           <Route path="build/:appId/forms/new" element={<DesignerPage />} />
           <Route path="build/:appId/forms/:formId" element={<DesignerPage />} />
           <Route path="build/:appId/forms/:formId/fill" element={<DesignerFillPage />} />
+          <Route path="build/:appId/forms/:formId/flow" element={<FlowPage />} />
           <Route path="build/:appId/automations/new" element={<AutomationPage />} />
           <Route path="build/:appId/automations/:automationId" element={<AutomationPage />} />
           <Route path="open/:formId/:recordId" element={<OpenRecordPage />} />

@@ -3,6 +3,8 @@ export interface ApiErrorDetail {
   /** JSON pointer of the offending input, e.g. `/owner/email`. */
   path: string;
   message: string;
+  /** The flow node a problem concerns (flow publish checks). */
+  node?: string;
 }
 
 /** The body every failing API call answers with. */
@@ -89,8 +91,11 @@ function toDetails(value: unknown): ApiErrorDetail[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((item: unknown) => {
     if (typeof item !== 'object' || item === null) return [];
-    const { path, message } = item as { path?: unknown; message?: unknown };
-    return typeof message === 'string' ? [{ path: typeof path === 'string' ? path : '', message }] : [];
+    const { path, message, node } = item as { path?: unknown; message?: unknown; node?: unknown };
+    if (typeof message !== 'string') return [];
+    return [
+      { path: typeof path === 'string' ? path : '', message, ...(typeof node === 'string' ? { node } : {}) },
+    ];
   });
 }
 

@@ -284,6 +284,13 @@ export function AppBuilderPage() {
                     <Link key="fill" to={`/build/${app.id}/forms/${f.id}/fill`}>
                       {t('builder.fill')}
                     </Link>,
+                    <Link
+                      key="flow"
+                      to={`/build/${app.id}/forms/${f.id}/flow`}
+                      data-testid={`flow-of-${f.key}`}
+                    >
+                      {t('builder.flow')}
+                    </Link>,
                   ]}
                 >
                   <List.Item.Meta title={textOf(f.name, language)} description={f.key} />

@@ -12,6 +12,7 @@ import { type AppDetail, designerApi } from '../designer/designer-api';
 import type { KnownForm } from '../designer/editor-context';
 import type { Localized } from '../designer/model/form-tree';
 import { textOf, useLanguage } from '../designer/type-labels';
+import { flowApi } from '../flows/flow-api';
 import { useUnsavedGuard } from '../permissions/use-unsaved-guard';
 import { useSession } from '../session/session-context';
 import { type AutomationJson, automationApi, type StoredAutomation } from './automation-api';
@@ -30,6 +31,8 @@ interface Loaded {
   members: Array<{ value: string; label: string }>;
   automation: StoredAutomation | null;
   count: number;
+  /** The app's flows (null: the caller may not list them). */
+  flows: Array<{ key: string; name: Localized }> | null;
 }
 
 function AutomationEditor({
@@ -74,6 +77,14 @@ function AutomationEditor({
         label: `${textOf(r.name as Localized, language) || r.key} (${r.key})`,
       })),
       members: loaded.members,
+      ...(loaded.flows
+        ? {
+            flows: loaded.flows.map((f) => ({
+              value: f.key,
+              label: `${textOf(f.name, language) || f.key} (${f.key})`,
+            })),
+          }
+        : {}),
       language,
       words: {
         system: (name) => t(`automations.system.${name}`, { defaultValue: name }),
@@ -297,13 +308,15 @@ export function AutomationPage() {
   const ws = workspace?.id ?? '';
   const query = useApiQuery<Loaded>(
     async (signal) => {
-      const [app, forms, members, automation, list] = await Promise.all([
+      const [app, forms, members, automation, list, flows] = await Promise.all([
         designerApi.app(ws, appId, signal),
         designerApi.appForms(ws, appId, signal),
         // Only owners and admins list members; app managers type member ids instead.
         api.members(ws, signal).catch(() => []),
         automationId ? automationApi.get(ws, automationId, signal) : Promise.resolve(null),
         automationId ? Promise.resolve([]) : automationApi.list(ws, appId, signal),
+        // Only owners and admins read flows; others type a flow's key.
+        flowApi.list(ws, appId, signal).catch(() => null),
       ]);
       return {
         app,
@@ -321,6 +334,7 @@ export function AutomationPage() {
           .map((m) => ({ value: m.userId, label: `${m.name} (${m.email})` })),
         automation,
         count: list.length,
+        flows: flows?.map((f) => ({ key: f.key, name: f.definition.name })) ?? null,
       };
     },
     [ws, appId, automationId],

@@ -255,6 +255,9 @@ function Designer({
                 <Link to={`/build/${appId}/forms/${loaded.form.id}/fill`}>
                   <Button>{t('designer.actions.fill')}</Button>
                 </Link>
+                <Link to={`/build/${appId}/forms/${loaded.form.id}/flow`}>
+                  <Button>{t('designer.actions.flow')}</Button>
+                </Link>
               </>
             )}
             <Button type="primary" loading={busy} onClick={() => void publish()} data-testid="publish">
