@@ -129,6 +129,37 @@ describe('the seeded demo workspace', () => {
     expect(await count(owner.token, 'scorecards')).toBe(30);
   });
 
+  it('large quotes wait for approval in their manager’s inbox', async () => {
+    const owner = await signIn(demo.signIn[0]!.email);
+    const filter = encodeURIComponent(
+      JSON.stringify({ field: '_flowStatus', op: 'eq', value: 'inProgress' }),
+    );
+    const waiting = (
+      (
+        await as(owner.token, 'GET', `/forms/${demo.forms.quotes}/records?limit=200&filter=${filter}`)
+      ).json() as {
+        items: Array<{ id: string; data: { total: number; maxDiscount: number } }>;
+      }
+    ).items;
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((q) => q.data.maxDiscount > 0.15 || q.data.total > 500_000)).toBe(true);
+    const first = waiting[0]!;
+    const flow = (
+      (await as(owner.token, 'GET', `/forms/${demo.forms.quotes}/records/${first.id}/flow`)).json() as {
+        flow: { current: Array<{ node: string; tasks: Array<{ assignee: string }> }> };
+      }
+    ).flow;
+    expect(flow.current[0]?.node).toBe('manager');
+    const assignee = flow.current[0]?.tasks[0]?.assignee;
+    const member = demo.members.find((m) => m.userId === assignee);
+    expect(member?.ref).toMatch(/\.manager$/);
+    const manager = await signIn(member!.email);
+    const inbox = (await as(manager.token, 'GET', '/tasks?status=pending')).json() as {
+      items: Array<{ record: string }>;
+    };
+    expect(inbox.items.map((task) => task.record)).toContain(first.id);
+  });
+
   it('a rep sees their own records only; the cockpit is populated for the owner', async () => {
     const rep = await signIn(demo.signIn[3]!.email);
     const mine = (
