@@ -269,8 +269,8 @@ try {
    * work; on a shared machine it is what stays comparable when other work takes the cores.
    */
   const time = async (fn: () => Promise<unknown> | unknown, rounds = ROUNDS) => {
-    // With a heap of millions of documents a full collection takes seconds: start each measurement after one,
-    // so no measurement pays for garbage another one left (run with --expose-gc, as pnpm bench does).
+    // Only with --expose-gc (not in pnpm bench): at a million records a forced full collection leaves
+    // concurrent sweeping that process.cpuUsage() counts in the next measurement, which made ratios worse.
     collect?.();
     const cpu0 = process.cpuUsage();
     const start = performance.now();
