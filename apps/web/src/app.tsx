@@ -42,6 +42,7 @@ const AutomationPage = lazy(() =>
   import('./features/automations/automation-page').then((m) => ({ default: m.AutomationPage })),
 );
 const FlowPage = lazy(() => import('./features/flows/flow-page').then((m) => ({ default: m.FlowPage })));
+const InboxPage = lazy(() => import('./features/inbox/inbox-page').then((m) => ({ default: m.InboxPage })));
 const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 // Each area is its own chunk: opening a form loads the form filler, not the list, import or gallery.
 const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ default: m.AppShell })));
@@ -147,6 +148,7 @@ function AppRoutes() {
           }
         >
           <Route index element={<HomePage />} />
+          <Route path="inbox" element={<InboxPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route path="profile" element={<ProfilePage />} />
           <Route path="departments" element={<DepartmentsPage />} />

@@ -9,6 +9,8 @@ export interface RealtimeEvents {
   'record:deleted': { ws: string; form: string; id: string; v: number };
   'import:progress': Record<string, unknown> & { jobId: string };
   'tasks:assigned': { ws: string; tasks: string[]; reason: string };
+  'tasks:closed': { ws: string; tasks: string[] };
+  'flow:notice': { ws: string; form: string; record: string; reason: string; node: string; task?: string };
   'apps:importProgress': {
     progressKey: string;
     phase: 'checking' | 'forms' | 'records' | 'finishing';

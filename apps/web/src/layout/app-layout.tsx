@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { PageSkeleton } from '../components/status-states';
 import { useIsPhone } from '../components/use-is-phone';
+import { InboxBadge } from '../features/inbox/inbox-badge';
 import { AppHeader } from './app-header';
 import { BOTTOM_NAV_HEIGHT, BottomNav } from './bottom-nav';
 import { LiveSession } from './live-session';
@@ -29,7 +30,11 @@ function SideNav() {
           items={NAV.map((item) => ({
             key: item.path,
             icon: item.icon,
-            label: <Link to={item.path}>{t(item.label)}</Link>,
+            label: (
+              <Link to={item.path}>
+                {item.inbox ? <InboxBadge>{t(item.label)}</InboxBadge> : t(item.label)}
+              </Link>
+            ),
           }))}
         />
       </nav>

@@ -3,6 +3,7 @@ import { Drawer, Menu, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { InboxBadge } from '../features/inbox/inbox-badge';
 import { NAV, selectedNav } from './nav-items';
 
 /** Height of the phone bottom bar; the page keeps this much room free at its end. */
@@ -64,7 +65,9 @@ export function BottomNav() {
               aria-current={active ? 'page' : undefined}
               style={tab(active)}
             >
-              <span style={{ fontSize: 20, lineHeight: 1 }}>{item.icon}</span>
+              <span style={{ fontSize: 20, lineHeight: 1 }}>
+                {item.inbox ? <InboxBadge dot>{item.icon}</InboxBadge> : item.icon}
+              </span>
               <span
                 style={{
                   whiteSpace: 'nowrap',

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AppstoreOutlined,
   BuildOutlined,
+  InboxOutlined,
   SafetyOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -18,11 +19,14 @@ export interface NavItem {
   phone: 'bar' | 'more';
   /** Shown only to workspace owners and admins. */
   adminOnly?: boolean;
+  /** Shows the count of pending tasks. */
+  inbox?: boolean;
 }
 
 /** Top-level sections, in menu order. */
 export const NAV: readonly NavItem[] = [
   { path: '/', icon: <AppstoreOutlined />, label: 'nav.home', phone: 'bar' },
+  { path: '/inbox', icon: <InboxOutlined />, label: 'nav.inbox', phone: 'bar', inbox: true },
   { path: '/members', icon: <TeamOutlined />, label: 'nav.members', phone: 'bar' },
   { path: '/departments', icon: <ApartmentOutlined />, label: 'nav.departments', phone: 'more' },
   { path: '/permissions', icon: <SafetyOutlined />, label: 'nav.permissions', phone: 'more' },

@@ -28,9 +28,9 @@ import { FormStore } from '../../forms/fill/form-store';
 import { useLiveForm } from '../../forms/fill/use-live-form';
 import { useSession } from '../../session/session-context';
 import { recordTitle, visibleFields } from '../list-fields';
-import { FlowTimeline } from './flow-timeline';
 import { RecordAttachments } from './record-attachments';
 import { RecordComments } from './record-comments';
+import { RecordFlow } from './record-flow';
 import { RecordHistory } from './record-history';
 
 /**
@@ -135,7 +135,7 @@ export function RecordPage() {
   );
   const flow = (
     <Card size="small" title={t('flowTimeline.title')}>
-      <FlowTimeline flow={record.flow} workspaceId={scope.workspaceId} language={language} />
+      <RecordFlow workspaceId={scope.workspaceId} formId={form.id} record={record} language={language} />
     </Card>
   );
   const meta = (
@@ -268,7 +268,7 @@ export function RecordPage() {
         </Typography.Paragraph>
         {details}
         <Typography.Title level={4}>{t('flowTimeline.title')}</Typography.Title>
-        <FlowTimeline flow={record.flow} workspaceId={scope.workspaceId} language={language} />
+        <RecordFlow workspaceId={scope.workspaceId} formId={form.id} record={record} language={language} />
         {deleted && <Tag>{t('records.deletedBanner')}</Tag>}
       </div>
       <ExplainDrawer

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+// The approval story on one server: a staff member submits expense claims; their manager's inbox shows each
+// new task without a reload, with its count; the manager approves one from its drawer while the submitter,
+// watching the claim on a phone, sees its flow become approved; a reject needs a comment; a transfer and an
+// added signer go to the people named; several claims are approved at once. The submitter's UI language
+// travels as Accept-Language on every API call.
+let server: RunningServer;
+let owner: ApiCaller;
+let ws: string;
+let appId: string;
+let claimsId: string;
+let staff: ApiCaller;
+let manager: BrowserSession;
+let submitter: BrowserSession;
+const people = {
+  staff: { email: 'sam@example.com', password: 'staff-password-2026', name: 'Sam Staff' },
+  manager: { email: 'mia@example.com', password: 'manager-password-2026', name: 'Mia Manager' },
+  tom: { email: 'tom@example.com', password: 'tom-password-2026', name: 'Tom Deputy' },
+  ann: { email: 'ann@example.com', password: 'ann-password-2026', name: 'Ann Auditor' },
+};
+const ids: Record<keyof typeof people, string> = { staff: '', manager: '', tom: '', ann: '' };
+
+const label = (text: string) => ({ en: text, 'zh-CN': text });
+
+async function submitClaim(title: string, amount: number): Promise<string> {
+  const record = await staff.call<{ id: string; flow?: { status: string } }>(
+    'POST',
+    `/workspaces/${ws}/forms/${claimsId}/records`,
+    { data: { title, amount } },
+  );
+  expect(record.flow?.status).toBe('inProgress');
+  return record.id;
+}
+
+async function tasksOf(who: keyof typeof people) {
+  const caller = await signIn(server, people[who].email, people[who].password);
+  return caller.call<{ items: Array<{ id: string; record: string; kind: string }> }>(
+    'GET',
+    `/workspaces/${ws}/tasks?status=pending`,
+  );
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ owner, ws } = await setupWorkspace(server));
+  const app = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
+    key: 'expenses',
+    name: label('Expenses'),
+    roles: [
+      {
+        key: 'staff',
+        name: label('Staff'),
+        forms: [{ form: 'claims', submit: true, view: 'own', edit: 'own' }],
+      },
+    ],
+  });
+  appId = app.id;
+  const claims = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'claims',
+    name: label('Claims'),
+    titleField: 'title',
+    fields: [
+      { key: 'title', type: 'text', label: label('Title'), required: true },
+      { key: 'amount', type: 'money', currency: 'CNY', label: label('Amount') },
+    ],
+  });
+  claimsId = claims.id;
+  for (const [key, person] of Object.entries(people)) {
+    const member = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+      ...person,
+      roles: key === 'staff' ? ['member', 'staff'] : ['member'],
+    });
+    ids[key as keyof typeof people] = member.userId;
+  }
+  await owner.call('POST', `/workspaces/${ws}/apps/${appId}/flows`, {
+    publish: true,
+    definition: {
+      key: 'claim_approval',
+      name: label('Claim approval'),
+      form: 'claims',
+      nodes: [
+        { id: 'start', type: 'start' },
+        {
+          id: 'manager',
+          type: 'approval',
+          name: label('Manager'),
+          mode: 'or',
+          assignees: [{ kind: 'member', members: [ids.manager] }],
+        },
+        { id: 'end', type: 'end' },
+      ],
+      edges: [
+        { from: 'start', to: 'manager' },
+        { from: 'manager', to: 'end' },
+      ],
+    },
+  });
+  staff = await signIn(server, people.staff.email, people.staff.password);
+  const boss = await signIn(server, people.manager.email, people.manager.password);
+  manager = await launchBrowser({ viewport: DESKTOP });
+  await manager.page.goto(`${server.url}/login`);
+  await manager.page.evaluate((token) => localStorage.setItem('formloom.token', token), boss.token);
+  submitter = await launchBrowser({ viewport: PHONE, isMobile: true });
+  await submitter.page.goto(`${server.url}/login`);
+  await submitter.page.evaluate((token) => localStorage.setItem('formloom.token', token), staff.token);
+});
+
+afterAll(async () => {
+  await manager?.close();
+  await submitter?.close();
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe('the task inbox', () => {
+  it('shows a new task to the manager without a reload, counted beside the inbox', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/inbox`);
+    await page.getByTestId('inbox-empty').waitFor();
+    await screenshot(page, 'inbox', 'empty');
+    await submitClaim('Taxi to the airport', 86);
+    const item = page.getByTestId('task-item').filter({ hasText: 'Taxi to the airport' });
+    await item.waitFor();
+    await page.getByRole('navigation').getByTestId('inbox-badge').getByText('1').waitFor();
+    await page.getByRole('tab', { name: /To do/ }).getByText('1').waitFor();
+    await screenshot(page, 'inbox', 'new-task');
+  });
+
+  it('approves from the drawer while the submitter sees the flow become approved', async () => {
+    const claim = (await tasksOf('manager')).items[0]?.record as string;
+    const phone = submitter.page;
+    await phone.goto(`${server.url}/apps/${appId}/forms/${claimsId}/records/${claim}`);
+    // On a phone the flow is a tab of the record.
+    await phone.getByRole('tab', { name: en.records.tabFlow }).click();
+    // The print view holds a second, hidden copy of the timeline.
+    const timeline = phone.locator('[data-testid=flow-timeline]:visible');
+    await timeline.getByText(en.flowTimeline.status.inProgress, { exact: true }).waitFor();
+    await expectNoSidewaysScroll(phone, 'record flow');
+
+    const { page } = manager;
+    await page
+      .getByTestId('task-item')
+      .filter({ hasText: 'Taxi to the airport' })
+      .getByTestId('task-open')
+      .click();
+    const drawer = page.getByTestId('task-detail');
+    await drawer.getByText('Taxi to the airport').first().waitFor();
+    await drawer.getByTestId('task-flow-status').getByText(en.flowTimeline.status.inProgress).waitFor();
+    await screenshot(page, 'inbox', 'task');
+    await drawer.getByLabel(en.inbox.comment).fill('Receipts look fine');
+    await drawer.getByTestId('task-approve').click();
+    await page.getByTestId('inbox-empty').waitFor();
+
+    // The submitter's page follows without a reload: approved, by whom, with the comment.
+    await timeline.getByText(en.flowTimeline.status.approved, { exact: true }).waitFor();
+    await timeline.getByText('Receipts look fine').waitFor();
+    await screenshot(phone, 'inbox', 'submitter-approved');
+    await page.getByRole('tab', { name: en.inbox.list.done }).click();
+    await page.getByTestId('task-item').filter({ hasText: 'Taxi to the airport' }).waitFor();
+  });
+
+  it('needs a comment to reject, and sends transfers and added signers to the people named', async () => {
+    const { page } = manager;
+    await page.getByRole('tab', { name: /To do/ }).click();
+    await submitClaim('Team dinner', 1200);
+    await submitClaim('Conference ticket', 900);
+    await submitClaim('New monitor', 1500);
+    const open = async (title: string) => {
+      await page.getByTestId('task-item').filter({ hasText: title }).getByTestId('task-open').click();
+      return page.getByTestId('task-detail');
+    };
+
+    let drawer = await open('Team dinner');
+    await drawer.getByTestId('task-reject').click();
+    await drawer.getByTestId('task-error').getByText(en.inbox.commentNeeded).waitFor();
+    await drawer.getByLabel(en.inbox.comment).fill('Over the limit for dinners');
+    await drawer.getByTestId('task-reject').click();
+    await page.getByTestId('task-item').filter({ hasText: 'Team dinner' }).waitFor({ state: 'detached' });
+
+    drawer = await open('Conference ticket');
+    await drawer.getByTestId('task-transfer').click();
+    let dialog = page.getByRole('dialog').filter({ has: page.getByLabel(en.inbox.pickWho) });
+    await dialog.getByLabel(en.inbox.pickWho).click();
+    await page.keyboard.type('Tom');
+    await page.locator('.ant-select-item-option', { hasText: 'Tom Deputy' }).click();
+    await dialog.getByTestId('task-confirm').click();
+    await page
+      .getByTestId('task-item')
+      .filter({ hasText: 'Conference ticket' })
+      .waitFor({ state: 'detached' });
+    expect((await tasksOf('tom')).items).toHaveLength(1);
+
+    drawer = await open('New monitor');
+    await drawer.getByTestId('task-addSigner').click();
+    dialog = page.getByRole('dialog').filter({ has: page.getByLabel(en.inbox.pickWho) });
+    // Where first: the member list stays open over the dialog once someone is picked.
+    await dialog.getByText(en.inbox.signerBefore).click();
+    await dialog.getByLabel(en.inbox.pickWho).click();
+    await page.keyboard.type('Ann');
+    await page.locator('.ant-select-item-option', { hasText: 'Ann Auditor' }).click();
+    await dialog.locator('.ant-modal-title').click(); // closes the member list
+    await screenshot(page, 'inbox', 'add-signer');
+    await dialog.getByTestId('task-confirm').click();
+    // Ann signs first; the manager's own task waits until she has.
+    await expect.poll(async () => (await tasksOf('ann')).items.length).toBe(1);
+    const rejected = await owner.call<{
+      items: Array<{ data: { title: string }; flow?: { status: string } }>;
+    }>('GET', `/workspaces/${ws}/forms/${claimsId}/records?limit=10`);
+    expect(rejected.items.find((r) => r.data.title === 'Team dinner')?.flow?.status).toBe('rejected');
+  });
+
+  it('approves several tasks at once', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/inbox`);
+    for (const title of ['Hotel Shanghai', 'Train to Hangzhou', 'Printer paper'])
+      await submitClaim(title, 300);
+    for (const title of ['Hotel Shanghai', 'Train to Hangzhou', 'Printer paper'])
+      await page.getByTestId('task-item').filter({ hasText: title }).waitFor();
+    await page.getByText(en.inbox.selectAll).click();
+    await page.getByTestId('bulk-approve').click();
+    await page.getByRole('button', { name: 'OK' }).click();
+    for (const title of ['Hotel Shanghai', 'Train to Hangzhou', 'Printer paper'])
+      await page.getByTestId('task-item').filter({ hasText: title }).waitFor({ state: 'detached' });
+    const list = await owner.call<{ items: Array<{ data: { title: string }; flow?: { status: string } }> }>(
+      'GET',
+      `/workspaces/${ws}/forms/${claimsId}/records?limit=20`,
+    );
+    for (const title of ['Hotel Shanghai', 'Train to Hangzhou', 'Printer paper'])
+      expect(list.items.find((r) => r.data.title === title)?.flow?.status).toBe('approved');
+  });
+
+  it('sends the UI language as Accept-Language, and fits a phone', async () => {
+    const { page } = submitter;
+    await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+    const call = page.waitForRequest((request) => request.url().includes('/api/v1/workspaces/'));
+    await page.goto(`${server.url}/inbox?list=started`);
+    expect((await call).headers()['accept-language']).toBe('zh-CN');
+    await page.getByTestId('task-item').first().waitFor();
+    await expectNoSidewaysScroll(page, 'inbox');
+    await screenshot(page, 'inbox', 'started');
+    await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+  });
+});
