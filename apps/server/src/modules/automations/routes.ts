@@ -3,6 +3,7 @@ import type { AppInstance } from '../../app.js';
 import { requestLocale } from '../../lib/error-handler.js';
 import { appError } from '../../lib/errors.js';
 import { callerOf, isAdmin, parseId } from '../apps/caller.js';
+import { flowEvents } from '../flows/events.js';
 import { onRecordWritten } from '../records/write-hooks.js';
 import type { EngineDeps } from './engine.js';
 import { registerAutomationJobs } from './jobs.js';
@@ -17,7 +18,7 @@ import {
   setEnabled,
   updateAutomation,
 } from './service.js';
-import { onRecordWrite } from './triggers.js';
+import { onFlowEnded, onRecordWrite } from './triggers.js';
 import { rotateSecret, setAllowList, webhookSettings } from './webhooks/settings.js';
 
 const AppParams = Type.Object({ ws: Type.String(), app: Type.String() });
@@ -49,6 +50,8 @@ export async function automationRoutes(app: AppInstance): Promise<void> {
   };
   // Every committed record write checks the triggers (the hook set keeps one copy of the function).
   onRecordWritten(onRecordWrite);
+  // An approval flow that ends approved or rejected fires flowEnded automations (the flow runtime's event).
+  flowEvents(connection).on('ended', onFlowEnded(connection));
   registerAutomationJobs(app, deps);
 
   app.get(

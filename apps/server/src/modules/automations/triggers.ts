@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Automation, Trigger } from '@formloom/schema';
-import type { Connection, Types } from 'mongoose';
+import { type Connection, Types } from 'mongoose';
 import { generationOf, readCache } from '../../lib/read-cache.js';
+import type { FlowEndedEvent } from '../flows/events.js';
+import { loadDirectory } from '../forms/directory.js';
 import type { RecordWriteEvent } from '../records/write-hooks.js';
 import { now } from '../scheduler/clock.js';
 import { scheduleJob } from '../scheduler/index.js';
@@ -105,7 +107,50 @@ export async function onRecordWrite(event: RecordWriteEvent): Promise<void> {
   }
 }
 
-async function logLoop(
+/**
+ * The `flowEnded` trigger: when an approval flow on a record ends approved or rejected (a withdrawn one
+ * fires nothing), queues a run job of every enabled automation of the app whose trigger names the record's
+ * form (and the flow's key and the outcome, when it names them), keyed by (automation, record, instance),
+ * so an end runs each automation once. The chain of automations that caused the end (a `startFlow` whose
+ * flow ended at once) goes to the loop guard like a write's.
+ */
+export function onFlowEnded(connection: Connection): (event: FlowEndedEvent) => Promise<void> {
+  return async (event) => {
+    if (event.outcome !== 'approved' && event.outcome !== 'rejected') return;
+    const ws = new Types.ObjectId(event.ws);
+    const app = new Types.ObjectId(event.app);
+    const automations = await enabledAutomations(connection, ws, app);
+    if (!automations.some((a) => (a.definition as Automation).trigger.type === 'flowEnded')) return;
+    const form = (await loadDirectory(connection, ws, app)).byId(new Types.ObjectId(event.form));
+    if (!form) return;
+    for (const automation of automations) {
+      const trigger = (automation.definition as Automation).trigger;
+      if (trigger.type !== 'flowEnded' || trigger.form !== form.key) continue;
+      if (trigger.flow !== undefined && trigger.flow !== event.key) continue;
+      if (trigger.outcome !== undefined && trigger.outcome !== event.outcome) continue;
+      const id = automation._id.toHexString();
+      const key = `${id}:${event.record}:flow:${event.instance}`;
+      const runTrigger: RunTrigger = {
+        type: 'flowEnded',
+        form: form.key,
+        record: event.record,
+        via: 'flow',
+        chain: event.chain,
+        flow: event.key,
+        outcome: event.outcome,
+      };
+      const link = `${id}@${event.record}`;
+      if (event.chain.includes(link) || event.chain.length >= MAX_CHAIN) {
+        await logLoop(connection, automation, key, runTrigger, event.chain.includes(link));
+        continue;
+      }
+      const payload: RunJobPayload = { automation: id, key, trigger: runTrigger, record: event.record };
+      await scheduleJob(connection, { type: RUN_JOB, ws, key, payload });
+    }
+  };
+}
+
+export async function logLoop(
   connection: Connection,
   automation: AutomationDoc,
   key: string,

@@ -5,7 +5,7 @@ import { publishUserNotice } from '../realtime/bus.js';
 import { cancelJob, scheduleJob } from '../scheduler/index.js';
 import type { TaskDoc, TaskTitle } from '../tasks/model.js';
 import { taskModel } from '../tasks/model.js';
-import { emitFlowEvent } from './events.js';
+import { currentAutomationChain, emitFlowEvent } from './events.js';
 import { type StoredFlow, taskDocId } from './stored.js';
 
 /** The job type of deadline timers (reminders, due times). */
@@ -202,7 +202,7 @@ export async function applyEffects(scope: EffectScope, effects: readonly FlowEff
         );
         break;
       case 'ended':
-        emitFlowEvent(connection, 'ended', {
+        await emitFlowEvent(connection, 'ended', {
           ws: wsHex,
           app: scope.app.toHexString(),
           form: scope.form.toHexString(),
@@ -215,6 +215,7 @@ export async function applyEffects(scope: EffectScope, effects: readonly FlowEff
           submitter: flow.submitter,
           by: scope.actor ? scope.actor.toHexString() : null,
           at: scope.now.toISOString(),
+          chain: currentAutomationChain(),
         });
         break;
       case 'lock':

@@ -1,6 +1,6 @@
 import type { FlowEffect } from '@formloom/flow';
 import { type Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { appError, t } from '../../lib/errors.js';
 import type { FormTarget } from '../records/context.js';
 import { historyModel, type RecordDoc } from '../records/model.js';
 import type { SubmitHook } from '../records/submit-hooks.js';
@@ -9,7 +9,7 @@ import { programOf, publishedFlowOf } from './definitions.js';
 import { applyEffects, recordStart } from './effects.js';
 import { toAppError } from './errors.js';
 import { emitFlowEvent } from './events.js';
-import type { FlowStateView, StoredFlow } from './stored.js';
+import { type FlowStateView, flowStateView, type StoredFlow } from './stored.js';
 import { runEvent, toStored, transition } from './transition.js';
 
 /**
@@ -79,7 +79,7 @@ export function submitHook(connection: Connection): SubmitHook {
           now: at,
         };
         await recordStart(scope);
-        emitFlowEvent(connection, 'started', {
+        await emitFlowEvent(connection, 'started', {
           ws: doc.ws.toHexString(),
           app: doc.app.toHexString(),
           form: doc.form.toHexString(),
@@ -103,6 +103,14 @@ export interface StartFlowInput {
   record: Types.ObjectId | string;
   /** The submitter: who starts it (a member); default the record's creator. */
   by?: Types.ObjectId | string | null;
+  /**
+   * The new instance's id, for callers that may call again for the same start (an automation's retried
+   * action): when the record's latest instance already has this id, nothing starts and its state is the
+   * answer.
+   */
+  instance?: string;
+  /** The key the form's published flow must have (an automation names the flow it starts). */
+  key?: string;
 }
 
 const toId = (value: Types.ObjectId | string) =>
@@ -116,25 +124,40 @@ const toId = (value: Types.ObjectId | string) =>
 export async function startFlow(connection: Connection, input: StartFlowInput): Promise<FlowStateView> {
   const ws = toId(input.ws);
   const by = input.by ? toId(input.by) : null;
+  let already: FlowStateView | undefined;
   const result = await transition(connection, ws, toId(input.record), by, async (loaded) => {
+    if (input.instance !== undefined && loaded.stored?.id === input.instance) {
+      already = flowStateView(loaded.record._id, loaded.stored);
+      throw new AlreadyStarted();
+    }
     const status = loaded.stored?.status;
     if (status === 'inProgress' || status === 'returned') {
       throw appError('CONFLICT', 'flow.stillRunning');
     }
     const published = await publishedFlowOf(connection, ws, loaded.record.form);
     if (!published) throw appError('UNPROCESSABLE', 'flow.notPublished');
+    if (input.key !== undefined && published.key !== input.key) {
+      throw appError('UNPROCESSABLE', t('flow.otherFlow', { flow: input.key, published: published.key }));
+    }
     return {
       start: published,
       events: [
         {
           type: 'start',
-          id: new Types.ObjectId().toHexString(),
+          id: input.instance ?? new Types.ObjectId().toHexString(),
           flow: published.id.toHexString(),
           version: published.version,
           submitter: (by ?? loaded.record.createdBy).toHexString(),
         },
       ],
     };
+  }).catch((error: unknown) => {
+    if (error instanceof AlreadyStarted) return undefined;
+    throw error;
   });
+  if (!result) return already as FlowStateView;
   return result.view;
 }
+
+/** Thrown out of a transition's plan when the start asked for already happened. */
+class AlreadyStarted extends Error {}

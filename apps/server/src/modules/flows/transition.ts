@@ -18,11 +18,11 @@ import { historyModel, type RecordDoc, recordModel } from '../records/model.js';
 import type { LoadedForm } from '../records/plan.js';
 import { isStaleRecord, updateRecord } from '../records/write.js';
 import { now as clockNow } from '../scheduler/clock.js';
+import { resolveMembers } from '../workspaces/assignees.js';
 import { flowVersion, type PublishedFlow, programOf } from './definitions.js';
 import { applyEffects, recordStart } from './effects.js';
 import { toAppError } from './errors.js';
 import { emitFlowEvent } from './events.js';
-import { resolveAssignees } from './resolve.js';
 import { type FlowStateView, flowStateView, isStoredFlow, type StoredFlow } from './stored.js';
 
 /** A record with everything a transition of its flow needs, read once per attempt. */
@@ -100,17 +100,11 @@ export async function runEvent(
   for (let guard = 0; result.instance.requests.length > 0; guard++) {
     if (guard > 100) throw new Error('flow assignee requests never settled');
     const request = result.instance.requests[0] as FlowInstance['requests'][number];
-    const users = await resolveAssignees(
-      {
-        connection,
-        ws: loaded.record.ws,
-        roles: loaded.roles,
-        form: loaded.form.definition,
-        data,
-        submitter: result.instance.submitter,
-      },
-      request.assignees,
-    );
+    const users = await resolveMembers(connection, loaded.record.ws, request.assignees, {
+      data,
+      submitter: result.instance.submitter,
+      managingRoles: loaded.roles.filter((r) => r.manageApp === true).map((r) => r.key),
+    });
     result = step(
       program,
       result.instance,
@@ -252,7 +246,7 @@ export async function transition(
     };
     if (p.start) {
       await recordStart(scope);
-      emitFlowEvent(connection, 'started', {
+      await emitFlowEvent(connection, 'started', {
         ws: ws.toHexString(),
         app: record.app.toHexString(),
         form: record.form.toHexString(),
