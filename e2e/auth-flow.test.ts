@@ -115,9 +115,12 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await page.getByTestId('home-page').waitFor();
     const token = await page.evaluate(() => localStorage.getItem('formloom.token'));
     expect(token).toBeTruthy();
-    // Keyboard only: Enter opens the account menu with focus inside it, Enter again signs out.
+    // Keyboard only: Enter opens the account menu with focus inside it (on its first entry, the profile),
+    // the arrow key moves to signing out, Enter signs out.
     await page.getByTestId('user-menu').focus();
     await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(en.user.profile);
+    await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(en.user.logout);
     await page.keyboard.press('Enter');
     await page.getByTestId('login-page').waitFor();
