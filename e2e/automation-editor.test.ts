@@ -168,11 +168,15 @@ describe('automation editor', () => {
     });
     await page.getByRole('tab', { name: a.runLog }).click();
     const log = page.getByTestId('run-log');
+    // The run is a job: refresh until it has finished (an entry can show up while its action still runs).
     await expect
-      .poll(async () => {
-        await log.getByRole('button', { name: a.refresh }).click();
-        return log.getByTestId('run-entry').count();
-      })
+      .poll(
+        async () => {
+          await log.getByRole('button', { name: a.refresh }).click();
+          return log.getByTestId('run-entry').filter({ hasText: a.status.succeeded }).count();
+        },
+        { timeout: 30_000 },
+      )
       .toBe(1);
     await log.getByTestId('run-entry').first().click();
     const created = log.getByTestId('run-action-0');
