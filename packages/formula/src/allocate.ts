@@ -60,7 +60,7 @@ function fromUnits(units: bigint, precision: number): number {
 
 /**
  * Splits `units` (a whole number, may be negative) in proportion to `weights` by the largest-remainder
- * method: each part gets the whole part of its quota, and the units left over go one each to the parts
+ * method: each part gets the whole part of its exact share, and the units left over go one each to the parts
  * with the largest remainders, ties to the earlier part. The parts always add up to `units` exactly.
  * All-zero weights split alike. Throws {@link DistributionError} for negative or non-finite weights.
  */
