@@ -49,7 +49,10 @@ async function keyboardDrag(page: Page, source: Locator, where: string): Promise
     await page.keyboard.press('ArrowDown');
     if ((await live.textContent())?.includes(where)) break;
   }
+  const hovering = (await live.textContent()) ?? '';
   await page.keyboard.press('Space');
+  // The drop's announcement replaces the last "is over" one once React has rendered the drop.
+  await expect.poll(async () => (await live.textContent()) ?? '').not.toBe(hovering);
   return (await live.textContent()) ?? '';
 }
 
