@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSetup, type Session } from './modules/auth/test-helpers.js';
 import { createTestApp, type TestApp } from './test/app.js';
+import { DOC_TEST_KINDS, docExamples, examplesOf } from './test/docs-examples.js';
+import { docCaller, docPack, field, label } from './test/docs-fixture.js';
 
 // Every example of docs/ marked `doc-test=<kind>` on its fence runs through the API (issue 10, item 17),
 // so a documented example that stops working fails the build:
@@ -13,124 +13,24 @@ import { createTestApp, type TestApp } from './test/app.js';
 //   role    one role, roles  a list of them: imported with the fixture's forms
 //   fields  fields of a form (rollups, auto-linked relations): imported in a form of the fixture's fields,
 //           which then takes a record (what a write compiles was checked at publish)
-// The fixture forms below hold the fields those examples name.
-
-const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
-
-interface Example {
-  kind: string;
-  where: string;
-  body: unknown;
-}
-
-/** Drops `//` comments outside strings (the docs' jsonc). */
-function withoutComments(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else out += c;
-  }
-  return out;
-}
-
-/** An example's JSON; `fields` examples may list fields without the brackets, as a form's fields read. */
-function parse(kind: string, text: string): unknown {
-  const json = withoutComments(text).trim();
-  return kind === 'fields' && !json.startsWith('[') ? JSON.parse(`[${json}]`) : JSON.parse(json);
-}
-
-function examples(): Example[] {
-  const out: Example[] = [];
-  for (const file of readdirSync(DOCS).filter((f) => f.endsWith('.md'))) {
-    const text = readFileSync(`${DOCS}${file}`, 'utf8');
-    for (const match of text.matchAll(/^```jsonc? doc-test=(\w+)\n([\s\S]*?)^```$/gm)) {
-      const line = text.slice(0, match.index).split('\n').length;
-      out.push({
-        kind: match[1] as string,
-        where: `docs/${file}:${line}`,
-        body: parse(match[1] as string, match[2] as string),
-      });
-    }
-  }
-  return out;
-}
-
-const label = (en: string) => ({ en });
-const field = (key: string, type: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  type,
-  label: label(key),
-  ...extra,
-});
-const options = (...values: string[]) => values.map((value) => ({ value }));
-
-const FIXTURE_FORMS = [
-  {
-    key: 'deals',
-    name: label('Deals'),
-    fields: [
-      field('title', 'text'),
-      field('region', 'text'),
-      field('stage', 'select', { options: options('new', 'won', 'lost') }),
-      field('amount', 'number'),
-      field('margin', 'number'),
-      field('payable', 'formula', { expression: 'margin * 0.1', resultType: 'number' }),
-      field('commission', 'number'),
-      field('notes', 'text'),
-      field('owner', 'member'),
-      field('closeDate', 'date'),
-    ],
-  },
-  { key: 'invoices', name: label('Invoices'), fields: [field('no', 'text')] },
-];
+// The forms of test/docs-fixture.ts hold the fields those examples name.
 
 let t: TestApp;
 let owner: Session & { workspaceId: string };
-let base: string;
 let appId: string;
 let dealsId: string;
-let imports = 0;
+let api: ReturnType<typeof docCaller>;
+const call: ReturnType<typeof docCaller>['call'] = (...args) => api.call(...args);
+const importPack: ReturnType<typeof docCaller>['importPack'] = (pack) => api.importPack(pack);
+const fixturePack = (roles: unknown[] = []) => docPack({ roles });
 
-const call = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-  t.app.inject({
-    method,
-    url: `${base}${path}`,
-    headers: owner.headers,
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-
-function importPack(pack: Record<string, unknown>) {
-  imports += 1;
-  return call('POST', '/apps/import', { pack, appKey: `docs${imports}` });
-}
-
-function fixturePack(roles: unknown[] = []) {
-  return {
-    manifest: { key: 'docs', name: label('Docs'), version: '0.1.0', locales: ['en'] },
-    forms: FIXTURE_FORMS,
-    roles,
-  };
-}
-
-const KINDS = ['pack', 'filter', 'widget', 'role', 'roles', 'fields'];
-const found = examples();
-const of = (kind: string) => found.filter((e) => e.kind === kind).map((e) => [e.where, e] as const);
+const found = docExamples();
+const of = (kind: string) => examplesOf(found, kind);
 
 beforeAll(async () => {
   t = await createTestApp();
   owner = await runSetup(t.app);
-  base = `/api/v1/workspaces/${owner.workspaceId}`;
+  api = docCaller(t.app, owner);
   const fixture = await importPack(fixturePack());
   expect(fixture.statusCode, fixture.body).toBe(201);
   appId = fixture.json().appId;
@@ -141,8 +41,8 @@ afterAll(async () => t?.close());
 describe('documented examples', () => {
   it('are found: every kind is marked somewhere', () => {
     const kinds = new Set(found.map((e) => e.kind));
-    for (const kind of KINDS) expect(kinds, kind).toContain(kind);
-    for (const example of found) expect(KINDS, example.where).toContain(example.kind);
+    for (const kind of DOC_TEST_KINDS) expect(kinds, kind).toContain(kind);
+    for (const example of found) expect(DOC_TEST_KINDS, example.where).toContain(example.kind);
   });
 
   it.each(of('pack'))('%s imports as a pack', async (_where, example) => {
@@ -190,7 +90,9 @@ const HOST_FIELDS = [
   field('assigneeDept', 'department'),
   field('rep', 'member'),
   field('periodStart', 'date'),
-  field('periodType', 'select', { options: options('day', 'week', 'month', 'quarter', 'year') }),
+  field('periodType', 'select', {
+    options: ['day', 'week', 'month', 'quarter', 'year'].map((value) => ({ value })),
+  }),
 ];
 
 describe('documented fields', () => {
