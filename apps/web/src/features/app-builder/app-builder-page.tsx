@@ -5,13 +5,14 @@ import {
   PlusOutlined,
   SafetyOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Input, List, Modal, Select, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Input, List, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
 import { PageHeader } from '../../components/page-header';
+import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, LoadingState } from '../../components/status-states';
 import { AutomationsCard } from '../automations/automations-card';
 import { type AppDetail, designerApi, type MenuEntry } from '../designer/designer-api';
@@ -87,12 +88,9 @@ function MenuEditor({
     >
       <Typography.Paragraph type="secondary">{t('builder.menuHint')}</Typography.Paragraph>
       {failure && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 8 }}
+        <RefusedAlert
           title={failure.message}
-          description={failure.details.map((d) => `${d.path} ${d.message}`).join(' · ') || undefined}
+          problems={failure.details.map((d) => `${d.path} ${d.message}`)}
         />
       )}
       <SortableList
@@ -250,13 +248,10 @@ export function AppBuilderPage() {
         }
       />
       {failure && (
-        <Alert
-          type="error"
-          showIcon
-          closable
-          style={{ marginBottom: 12 }}
+        <RefusedAlert
           title={failure.message}
-          description={failure.details.map((d) => `${d.path} ${d.message}`).join(' · ') || undefined}
+          problems={failure.details.map((d) => `${d.path} ${d.message}`)}
+          onClose={() => setFailure(null)}
         />
       )}
       <Flex vertical gap={12}>

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { PageHeader } from '../../components/page-header';
+import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
 import { type AppDetail, designerApi } from '../designer/designer-api';
 import type { KnownForm } from '../designer/editor-context';
@@ -226,15 +227,7 @@ function AutomationEditor({
         }
       />
       {failure && (
-        <Alert
-          type="error"
-          showIcon
-          closable
-          onClose={() => setFailure(null)}
-          style={{ marginBottom: 12 }}
-          data-testid="automation-refused"
-          title={failure.message}
-        />
+        <RefusedAlert title={failure.message} onClose={() => setFailure(null)} testId="automation-refused" />
       )}
       {showIssues && issues.length > 0 && (
         <Alert

@@ -1,13 +1,14 @@
 import { EyeOutlined, HistoryOutlined, RedoOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { typeCheck } from '@formloom/formula';
 import type { FormRef } from '@formloom/schema';
-import { Alert, App, Button, Card, Flex, Modal, Segmented, Tooltip } from 'antd';
+import { App, Button, Card, Flex, Modal, Segmented, Tooltip } from 'antd';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
 import { PageHeader } from '../../components/page-header';
+import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, LoadingState } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
 import { useUnsavedGuard } from '../permissions/use-unsaved-guard';
@@ -267,20 +268,11 @@ function Designer({
         }
       />
       {failure && (
-        <Alert
-          type="error"
-          showIcon
-          closable
-          onClose={() => setFailure(null)}
-          style={{ marginBottom: 12 }}
-          data-testid="publish-refused"
+        <RefusedAlert
           title={t('designer.publish.refused', { message: failure.message })}
-          description={
-            serverIssues
-              .filter((i) => i.id === null)
-              .map((i) => `${i.path} ${i.message}`)
-              .join(' · ') || undefined
-          }
+          problems={serverIssues.filter((i) => i.id === null).map((i) => `${i.path} ${i.message}`)}
+          onClose={() => setFailure(null)}
+          testId="publish-refused"
         />
       )}
       <DesignerDnd model={model}>

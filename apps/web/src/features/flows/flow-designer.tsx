@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { PageHeader } from '../../components/page-header';
+import { RefusedAlert } from '../../components/refused-alert';
 import { useIsPhone } from '../../components/use-is-phone';
 import type { AppDetail } from '../designer/designer-api';
 import type { KnownForm } from '../designer/editor-context';
@@ -226,23 +227,11 @@ export function FlowDesigner({
         }
       />
       {failure && (
-        <Alert
-          type="error"
-          showIcon
-          closable
-          onClose={() => setFailure(null)}
-          style={{ marginBottom: 12 }}
-          data-testid="flow-refused"
+        <RefusedAlert
           title={t('flows.refused', { message: failure.message })}
-          description={
-            serverProblems.length > 0 ? (
-              <ul style={{ margin: 0, paddingInlineStart: 16 }}>
-                {serverProblems.map((p) => (
-                  <li key={`${p.path}:${p.message}`}>{p.message}</li>
-                ))}
-              </ul>
-            ) : undefined
-          }
+          problems={serverProblems.map((p) => p.message)}
+          onClose={() => setFailure(null)}
+          testId="flow-refused"
         />
       )}
       {whole.length > 0 && (

@@ -117,6 +117,18 @@ export function NodePanel({
   const next = flow.edges.filter((e) => e.from === node.id).map((e) => e.to);
   const decides = node.type === 'approval' || node.type === 'fill';
   const props = (name: string) => t(`flows.props.${name}`);
+  // A setting drawn from the node type's schema, with its problems under it.
+  const setting = (prop: string, optional = false) => (
+    <Setting
+      node={node}
+      prop={prop}
+      ctx={ctx}
+      label={props(prop)}
+      onChange={onChange}
+      optional={optional}
+      errorsAt={errorsAt}
+    />
+  );
 
   return (
     <Flex vertical gap={4} data-testid="node-panel" style={{ minWidth: 0 }}>
@@ -142,14 +154,7 @@ export function NodePanel({
       </Property>
       {decides && (
         <>
-          <Setting
-            node={node}
-            prop="assignees"
-            ctx={ctx}
-            label={props('assignees')}
-            onChange={onChange}
-            errorsAt={errorsAt}
-          />
+          {setting('assignees')}
           <Property label={props('mode')} errors={errorsAt('mode')}>
             <Radio.Group
               aria-label={props('mode')}
@@ -171,15 +176,7 @@ export function NodePanel({
           </Property>
           {node.type === 'approval' && (
             <>
-              <Setting
-                node={node}
-                prop="onReject"
-                ctx={ctx}
-                label={props('onReject')}
-                onChange={onChange}
-                optional
-                errorsAt={errorsAt}
-              />
+              {setting('onReject', true)}
               {node.onReject === 'node' && (
                 <Property label={props('rejectTo')} errors={errorsAt('rejectTo')}>
                   <Select
@@ -195,47 +192,12 @@ export function NodePanel({
               )}
             </>
           )}
-          <Setting
-            node={node}
-            prop="whenNoAssignee"
-            ctx={ctx}
-            label={props('whenNoAssignee')}
-            onChange={onChange}
-            optional
-            errorsAt={errorsAt}
-          />
-          <Setting
-            node={node}
-            prop="deadline"
-            ctx={ctx}
-            label={props('deadline')}
-            onChange={onChange}
-            optional
-            errorsAt={errorsAt}
-          />
+          {setting('whenNoAssignee', true)}
+          {setting('deadline', true)}
         </>
       )}
-      {node.type === 'cc' && (
-        <Setting
-          node={node}
-          prop="recipients"
-          ctx={ctx}
-          label={props('recipients')}
-          onChange={onChange}
-          errorsAt={errorsAt}
-        />
-      )}
-      {node.type === 'end' && (
-        <Setting
-          node={node}
-          prop="outcome"
-          ctx={ctx}
-          label={props('outcome')}
-          onChange={onChange}
-          optional
-          errorsAt={errorsAt}
-        />
-      )}
+      {node.type === 'cc' && setting('recipients')}
+      {node.type === 'end' && setting('outcome', true)}
       {node.type === 'condition' && (
         <BranchesEditor
           node={node}
