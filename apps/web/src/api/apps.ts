@@ -73,6 +73,16 @@ export interface AppAccess {
   forms: Record<string, FormAccess>;
 }
 
+/** A dashboard of an app the caller sees (`GET …/apps/:app/dashboards`). */
+export interface DashboardSummary {
+  id: string;
+  key: string;
+  v: number;
+  name: LocalizedText;
+  description?: LocalizedText;
+  widgets: number;
+}
+
 /** Body of `POST /workspaces/:ws/apps`. */
 export interface NewApp {
   key: string;
@@ -95,6 +105,13 @@ export const appsApi = {
     ),
   access: (workspaceId: string, appId: string, signal?: AbortSignal) =>
     apiRequest<AppAccess>('GET', `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/access`, opts(signal)),
+  /** The dashboards the caller sees: the menu's names for them, and which of its entries they may open. */
+  dashboards: (workspaceId: string, appId: string, signal?: AbortSignal) =>
+    apiRequest<DashboardSummary[]>(
+      'GET',
+      `${ws(workspaceId)}/apps/${encodeURIComponent(appId)}/dashboards`,
+      opts(signal),
+    ),
   /** Owners and admins; 409 with `/key` when the key is taken. */
   create: (workspaceId: string, body: NewApp) =>
     apiRequest<AppDetail>('POST', `${ws(workspaceId)}/apps`, { body }),

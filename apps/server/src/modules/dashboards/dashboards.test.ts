@@ -237,4 +237,40 @@ describe('dashboards of an app', () => {
     expect((await call('DELETE', `${dashboards()}/cockpit`)).statusCode).toBe(204);
     expect((await call('GET', `${dashboards()}/cockpit`)).statusCode).toBe(404);
   });
+
+  it('adds a dashboard to the app menu on create and takes it out on delete, with ?menu=true', async () => {
+    expect((await call('PATCH', `/apps/${w.appId}`, { menu: null })).statusCode).toBe(200);
+    const menuOf = async () => (await call('GET', `/apps/${w.appId}`)).json().menu;
+    const formKeys = (await call('GET', `/apps/${w.appId}/forms`)).json().map((f: { key: string }) => f.key);
+    const board = { ...cockpit, key: 'menuBoard', name: label('Menu board') };
+    expect((await call('POST', `${dashboards()}?menu=yes`, board)).statusCode).toBe(400);
+    expect((await call('POST', `${dashboards()}?menu=true`, board, w.rep)).statusCode).toBe(403);
+    expect(await menuOf()).toBeUndefined();
+    const created = await call('POST', `${dashboards()}?menu=true`, board);
+    expect(created.statusCode, created.body).toBe(201);
+    // The app had no menu (every form shown): the forms stay, the dashboard comes last.
+    const forms = formKeys.map((form: string) => ({ kind: 'form', form }));
+    expect(await menuOf()).toEqual([...forms, { kind: 'dashboard', dashboard: 'menuBoard' }]);
+    // A taken key writes nothing, the menu included.
+    expect((await call('POST', `${dashboards()}?menu=true`, board)).statusCode).toBe(409);
+    expect(await menuOf()).toHaveLength(forms.length + 1);
+    const grouped = [
+      { kind: 'group', label: label('Boards'), items: [{ kind: 'dashboard', dashboard: 'menuBoard' }] },
+      { kind: 'dashboard', dashboard: 'menuBoard' },
+      ...forms,
+    ];
+    expect((await call('PATCH', `/apps/${w.appId}`, { menu: grouped })).statusCode).toBe(200);
+    expect((await call('DELETE', `${dashboards()}/menuBoard`)).statusCode).toBe(409);
+    expect((await call('DELETE', `${dashboards()}/menuBoard?menu=true`, undefined, w.rep)).statusCode).toBe(
+      403,
+    );
+    expect((await call('DELETE', `${dashboards()}/menuBoard?menu=true`)).statusCode).toBe(204);
+    expect(await menuOf()).toEqual([{ kind: 'group', label: label('Boards'), items: [] }, ...forms]);
+    expect((await call('GET', `${dashboards()}/menuBoard`)).statusCode).toBe(404);
+    // Without a link in the menu the flag changes nothing else.
+    const again = await call('POST', dashboards(), board);
+    expect(again.statusCode).toBe(201);
+    expect((await call('DELETE', `${dashboards()}/menuBoard?menu=true`)).statusCode).toBe(204);
+    expect(await menuOf()).toEqual([{ kind: 'group', label: label('Boards'), items: [] }, ...forms]);
+  });
 });

@@ -26,6 +26,11 @@ const WidgetParams = Type.Object({
   widget: Type.String(),
 });
 const BODY_LIMIT = 512 * 1024;
+// Query strings are not coerced (app-wide ajv option): the flag arrives as text.
+const MenuFlag = Type.Object(
+  { menu: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+  { additionalProperties: false },
+);
 
 /** How a viewer runs one widget of a stored dashboard. */
 const WidgetRun = {
@@ -126,8 +131,10 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
       bodyLimit: BODY_LIMIT,
       schema: {
         tags: ['dashboards'],
-        summary: 'Create a dashboard (managers of the app)',
+        summary:
+          "Create a dashboard (managers of the app); `?menu=true` also adds it to the end of the app's menu",
         params: AppParams,
+        querystring: MenuFlag,
         body: Type.Record(Type.String(), Type.Unknown()),
       },
     },
@@ -137,6 +144,7 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
         callerOf(request),
         parseId(request.params.app, 'App'),
         request.body,
+        request.query.menu === 'true',
       );
       return reply.status(201).send(created);
     },
@@ -172,8 +180,10 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
     {
       schema: {
         tags: ['dashboards'],
-        summary: 'Remove a dashboard (managers of the app)',
+        summary:
+          "Remove a dashboard (managers of the app); 409 while the app's menu links to it, unless `?menu=true` removes those entries too",
         params: DashboardParams,
+        querystring: MenuFlag,
       },
     },
     async (request, reply) => {
@@ -182,6 +192,7 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
         callerOf(request),
         parseId(request.params.app, 'App'),
         request.params.dashboard,
+        request.query.menu === 'true',
       );
       return reply.status(204).send();
     },

@@ -8,6 +8,7 @@ import { issueDetails } from '../forms/issues.js';
 import { openForm } from '../records/context.js';
 import { type AppRoles, loadAppScope } from '../records/form-cache.js';
 import { reportFields } from '../reports/fields.js';
+import { MENU_MAX, menuLinks, menuWith, menuWithout } from './dashboard-menu.js';
 
 /** A dashboard as the API answers it. */
 export interface DashboardView {
@@ -130,16 +131,32 @@ async function checkDashboard(
   return dashboard;
 }
 
-/** Creates a dashboard in the app (managers): a new key, checked as {@link checkDashboard} does. */
+/**
+ * Creates a dashboard in the app (managers): a new key, checked as {@link checkDashboard} does. With
+ * `addToMenu` an entry for it is appended to the app's menu in the same write (`dashboard-menu.ts`).
+ */
 export async function createDashboard(
   connection: Connection,
   caller: Caller,
   appId: Types.ObjectId,
   input: unknown,
+  addToMenu = false,
 ): Promise<DashboardView> {
-  const { app } = await loadAppScope(connection, caller.ws, appId);
+  const { app, directory } = await loadAppScope(connection, caller.ws, appId);
   requireManager(caller, app);
   const dashboard = await checkDashboard(connection, caller, app, input);
+  const menu = addToMenu
+    ? menuWith(
+        app.menu,
+        directory.forms.map((f) => f.key),
+        dashboard.key,
+      )
+    : undefined;
+  if (menu && menu.length > MENU_MAX) {
+    throw appError('UNPROCESSABLE', 'dashboard.menuFull', [
+      { path: '/menu', message: t('detail.atMostEntries', { max: MENU_MAX }) },
+    ]);
+  }
   const stored: StoredDefinition = {
     id: new Types.ObjectId().toHexString(),
     key: dashboard.key,
@@ -149,7 +166,7 @@ export async function createDashboard(
   // One update that also proves the key is free, so two creations of one key cannot both succeed.
   const done = await appModel(connection).updateOne(
     { _id: app._id, ws: caller.ws, 'dashboards.key': { $ne: dashboard.key } },
-    { $push: { dashboards: stored } },
+    { $push: { dashboards: stored }, ...(menu ? { $set: { menu } } : {}) },
   );
   if (done.modifiedCount !== 1) {
     throw appError('CONFLICT', t('dashboard.keyTaken', { key: dashboard.key }), [
@@ -199,30 +216,30 @@ export async function updateDashboard(
   return view(caller, app, next);
 }
 
-/** Removes a dashboard (managers); one the app's menu links to is kept (409). */
+/**
+ * Removes a dashboard (managers). One the app's menu links to is kept (409), unless `removeFromMenu`: then
+ * its menu entries go in the same write.
+ */
 export async function deleteDashboard(
   connection: Connection,
   caller: Caller,
   appId: Types.ObjectId,
   ref: string,
+  removeFromMenu = false,
 ): Promise<void> {
   const { app, stored } = await loadDashboard(connection, caller, appId, ref);
   requireManager(caller, app);
   const linked = (app.menu ?? []).some((entry) => menuLinks(entry, stored.key));
-  if (linked) {
+  if (linked && !removeFromMenu) {
     throw appError('CONFLICT', 'dashboard.inMenu', [
       { path: '/menu', message: t('detail.linksTo', { key: stored.key }) },
     ]);
   }
   await appModel(connection).updateOne(
     { _id: app._id, ws: caller.ws },
-    { $pull: { dashboards: { id: stored.id } } },
+    {
+      $pull: { dashboards: { id: stored.id } },
+      ...(linked ? { $set: { menu: menuWithout(app.menu ?? [], stored.key) } } : {}),
+    },
   );
-}
-
-function menuLinks(entry: unknown, key: string): boolean {
-  if (!entry || typeof entry !== 'object') return false;
-  const item = entry as { kind?: unknown; dashboard?: unknown; items?: unknown };
-  if (item.kind === 'dashboard' && item.dashboard === key) return true;
-  return Array.isArray(item.items) && item.items.some((child) => menuLinks(child, key));
 }

@@ -9,6 +9,7 @@ import { App, Button, Card, Empty, Flex, Input, List, Modal, Select, Typography 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { appsApi } from '../../api/apps';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
 import { PageHeader } from '../../components/page-header';
@@ -28,10 +29,12 @@ type FormEntry = { key: string; name: Localized | string; id: string };
 function MenuEditor({
   app,
   forms,
+  dashboards,
   onSaved,
 }: {
   app: AppDetail;
   forms: FormEntry[];
+  dashboards: FormEntry[];
   onSaved: (app: AppDetail) => void;
 }) {
   const { t } = useTranslation();
@@ -69,7 +72,11 @@ function MenuEditor({
     }
   };
   const leaf = (m: MenuEntry) =>
-    m.kind === 'form' ? formName(m.form) : m.kind === 'dashboard' ? m.dashboard : textOf(m.label, language);
+    m.kind === 'form'
+      ? formName(m.form)
+      : m.kind === 'dashboard'
+        ? textOf(dashboards.find((d) => d.key === m.dashboard)?.name as Localized, language) || m.dashboard
+        : textOf(m.label, language);
   return (
     <Card
       title={t('builder.menu')}
@@ -177,11 +184,17 @@ export function AppBuilderPage() {
   const ws = workspace?.id ?? '';
   const query = useApiQuery(
     async (signal) => {
-      const [app, forms] = await Promise.all([
+      const [app, forms, dashboards] = await Promise.all([
         designerApi.app(ws, appId, signal),
         designerApi.appForms(ws, appId, signal),
+        appsApi.dashboards(ws, appId, signal),
       ]);
-      return { app, forms: forms.map((f) => ({ key: f.key, name: f.name as Localized, id: f.id })) };
+      const entry = (f: { key: string; name: unknown; id: string }) => ({
+        key: f.key,
+        name: f.name as Localized,
+        id: f.id,
+      });
+      return { app, forms: forms.map(entry), dashboards: dashboards.map(entry) };
     },
     [ws, appId],
   );
@@ -192,7 +205,7 @@ export function AppBuilderPage() {
   if (query.status === 'loading') return <LoadingState />;
   if (query.status === 'error')
     return <ErrorState title={t('builder.loadFailed')} error={query.error} onRetry={query.retry} />;
-  const { app, forms } = query.data;
+  const { app, forms, dashboards } = query.data;
 
   const run = async (work: () => Promise<void>) => {
     setFailure(null);
@@ -303,6 +316,7 @@ export function AppBuilderPage() {
           key={JSON.stringify(app.menu ?? [])}
           app={app}
           forms={forms}
+          dashboards={dashboards}
           onSaved={() => query.retry()}
         />
       </Flex>

@@ -6,7 +6,6 @@ import { AppAvatar } from '../../components/app-avatar';
 import { PageHeader } from '../../components/page-header';
 import { useIsPhone } from '../../components/use-is-phone';
 import { useLocalized } from '../../i18n/localized';
-import { useSession } from '../session/session-context';
 import { groupEntries, menuEntries, useAppScope } from './app-scope';
 
 /**
@@ -18,8 +17,7 @@ export function AppIndexPage() {
   const { t } = useTranslation();
   const l = useLocalized();
   const phone = useIsPhone();
-  const { workspace } = useSession();
-  const entries = menuEntries(scope, workspace?.roles ?? []);
+  const entries = menuEntries(scope);
   const name = l(scope.app.name, scope.app.key);
   const first = entries[0];
   if (!phone && first) return <Navigate to={first.path} replace />;

@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import type {
   AppAccess,
   AppDetail,
+  DashboardSummary,
   FormAccess,
   FormDefinitionSummary,
   MenuItem,
@@ -15,6 +16,8 @@ export interface AppScope {
   app: AppDetail;
   forms: readonly FormDefinitionSummary[];
   access: AppAccess;
+  /** The app's dashboards the caller sees (the server decides, by role). */
+  dashboards: readonly DashboardSummary[];
   formById(id: string): FormDefinitionSummary | undefined;
   formByKey(key: string): FormDefinitionSummary | undefined;
   /** What the caller may do with a form (nothing, for a form they have no role on). */
@@ -63,18 +66,12 @@ export function formAccessIn(access: AppAccess, formKey: string): FormAccess {
 
 /**
  * The menu as the pack's `menu` says (every form in order when it has none), keeping only what the
- * caller can open: forms they may view or submit to, dashboards their roles list (managers see all).
+ * caller can open: forms they may view or submit to, dashboards the server lists for them. A dashboard's
+ * entry is called by its menu label, else by the dashboard's name (never its key).
  */
-export function menuEntries(
-  scope: Pick<AppScope, 'app' | 'forms' | 'access'>,
-  myRoles: readonly string[],
-): MenuEntry[] {
+export function menuEntries(scope: Pick<AppScope, 'app' | 'forms' | 'access' | 'dashboards'>): MenuEntry[] {
   const { app, forms, access } = scope;
   const items: MenuItem[] = app.menu ?? forms.map((form) => ({ kind: 'form', form: form.key }));
-  const mine = new Set(myRoles);
-  const dashboards = new Set(
-    app.roles.filter((role) => mine.has(role.key)).flatMap((role) => role.dashboards ?? []),
-  );
   const leaves: Array<{ item: MenuLeaf; group?: LocalizedText }> = items.flatMap((item) =>
     item.kind === 'group' ? item.items.map((leaf) => ({ item: leaf, group: item.label })) : [{ item }],
   );
@@ -93,12 +90,14 @@ export function menuEntries(
         target: form.key,
         ...inGroup,
       });
-    } else if (access.manageApp || dashboards.has(item.dashboard)) {
+    } else {
+      const dashboard = scope.dashboards.find((d) => d.key === item.dashboard);
+      if (!dashboard) continue;
       entries.push({
         key: `dashboard:${item.dashboard}`,
         kind: 'dashboard',
         path: `/apps/${app.id}/dashboards/${encodeURIComponent(item.dashboard)}`,
-        label: item.label,
+        label: item.label ?? dashboard.name,
         target: item.dashboard,
         ...inGroup,
       });

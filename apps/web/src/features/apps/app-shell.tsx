@@ -27,8 +27,7 @@ function AppMenu() {
   const { t } = useTranslation();
   const l = useLocalized();
   const location = useLocation();
-  const { workspace } = useSession();
-  const entries = menuEntries(scope, workspace?.roles ?? []);
+  const entries = menuEntries(scope);
   const current = entries.find((e) => location.pathname.startsWith(e.path));
   const name = l(scope.app.name, scope.app.key);
   return (
@@ -99,6 +98,7 @@ export function AppShell() {
         appsApi.get(workspaceId, appId, signal),
         appsApi.forms(workspaceId, appId, signal),
         appsApi.access(workspaceId, appId, signal),
+        appsApi.dashboards(workspaceId, appId, signal),
       ]),
     [workspaceId, appId],
   );
@@ -106,12 +106,13 @@ export function AppShell() {
     data.status === 'success' ? data.data : data.status === 'loading' ? data.previous : undefined;
   const scope = useMemo<AppScope | null>(() => {
     if (!loaded) return null;
-    const [app, forms, access] = loaded;
+    const [app, forms, access, dashboards] = loaded;
     return {
       workspaceId,
       app,
       forms,
       access,
+      dashboards,
       formById: (id) => forms.find((f) => f.id === id),
       formByKey: (key) => forms.find((f) => f.key === key),
       accessOf: (key) => formAccessIn(access, key),

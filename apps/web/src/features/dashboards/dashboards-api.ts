@@ -71,8 +71,12 @@ export const dashboardsApi = {
       `${appPath(ws, app)}/dashboards/${encodeURIComponent(dashboard)}`,
       opts(signal),
     ),
+  /** Creates the dashboard and adds it to the end of the app's menu (one write on the server). */
   create: (ws: string, app: string, dashboard: Dashboard) =>
-    apiRequest<DashboardView>('POST', `${appPath(ws, app)}/dashboards`, { body: dashboard }),
+    apiRequest<DashboardView>('POST', `${appPath(ws, app)}/dashboards?menu=true`, { body: dashboard }),
+  /** Removes the dashboard and its entries in the app's menu. */
+  remove: (ws: string, app: string, id: string) =>
+    apiRequest<void>('DELETE', `${appPath(ws, app)}/dashboards/${encodeURIComponent(id)}?menu=true`),
   update: (ws: string, app: string, id: string, dashboard: Dashboard, v: number) =>
     apiRequest<DashboardView>('PUT', `${appPath(ws, app)}/dashboards/${encodeURIComponent(id)}`, {
       body: { dashboard, v },

@@ -1,6 +1,5 @@
-import { PlusOutlined, SaveOutlined } from '@ant-design/icons';
-import type { Widget } from '@formloom/schema';
-import { Alert, App, Button, Card, Empty, Flex, Input, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Empty, Flex, Input, Popconfirm, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -11,56 +10,15 @@ import { ErrorState, PageSkeleton } from '../../../components/status-states';
 import { localized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
 import { type Placement, placements } from '../dashboard-grid';
-import { browserTimeZone, type Dashboard, type DashboardView, dashboardsApi } from '../dashboards-api';
+import { type Dashboard, type DashboardView, dashboardsApi } from '../dashboards-api';
 import { useLiveRefresh } from '../use-live-refresh';
-import { formsOfWidget, useWidgetContexts } from '../use-widget-context';
-import { type WidgetActions, WidgetCard } from '../widget-card';
+import { formsOfWidget } from '../use-widget-context';
 import { DesignerGrid } from './designer-grid';
+import { keyFrom, PreviewWidget } from './preview-widget';
 import { addWidget, removeWidget, replaceWidget } from './widget-draft';
 import { WidgetPanel } from './widget-panel';
 
-/** Edits settle for this long before the preview asks the server again. */
-const PREVIEW_DEBOUNCE_MS = 400;
-
-/** A widget's answer as it is being designed (`POST /reports/query`, the same access layer as the view). */
-function PreviewWidget({ widget, refresh, height }: { widget: Widget; refresh: number; height: number }) {
-  const scope = useAppScope();
-  const contextOf = useWidgetContexts();
-  const [settled, setSettled] = useState(widget);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(widget), PREVIEW_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [widget]);
-  const actions = useMemo<WidgetActions>(
-    () => ({
-      load: (_drill, signal) =>
-        dashboardsApi.preview(scope.workspaceId, scope.app.id, settled, browserTimeZone(), signal),
-    }),
-    [scope.workspaceId, scope.app.id, settled],
-  );
-  return (
-    <WidgetCard
-      widget={settled}
-      ctx={contextOf(settled)}
-      actions={actions}
-      refresh={refresh}
-      phone={false}
-      height={height}
-    />
-  );
-}
-
 const EMPTY: Dashboard = { key: '', name: {}, widgets: [], layout: [] };
-
-/** The key a new dashboard gets from its name: letters, digits and underscores, starting with a letter. */
-function keyFrom(name: string): string {
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase();
-  return /^[a-z]/.test(ascii) ? ascii.slice(0, 60) : `dashboard_${Date.now().toString(36)}`;
-}
 
 /**
  * `/apps/:appId/dashboards/:dashboardKey/design` and `/apps/:appId/new-dashboard`: the dashboard designer.
@@ -132,6 +90,8 @@ export function DashboardDesignerPage() {
       setDraft(saved.dashboard);
       setVersion({ id: saved.id, v: saved.v });
       void message.success(t('dashboards.designer.saved'));
+      // A new dashboard was added to the app's menu: load the menu again so it shows there.
+      if (!version) scope.reload();
       if (!version)
         navigate(`/apps/${scope.app.id}/dashboards/${encodeURIComponent(saved.dashboard.key)}/design`, {
           replace: true,
@@ -141,6 +101,19 @@ export function DashboardDesignerPage() {
       else throw error;
     } finally {
       setSaving(false);
+    }
+  };
+  const remove = async () => {
+    if (!version) return;
+    setProblem(null);
+    try {
+      await dashboardsApi.remove(scope.workspaceId, scope.app.id, version.id);
+      void message.success(t('dashboards.designer.deleted'));
+      scope.reload();
+      navigate(`/apps/${scope.app.id}`, { replace: true });
+    } catch (error) {
+      if (error instanceof ApiError) setProblem(error);
+      else throw error;
     }
   };
 
@@ -154,6 +127,19 @@ export function DashboardDesignerPage() {
               <Link to={`/apps/${scope.app.id}/dashboards/${encodeURIComponent(draft.key)}`}>
                 <Button data-testid="open-dashboard">{t('dashboards.designer.view')}</Button>
               </Link>
+            )}
+            {version && (
+              <Popconfirm
+                title={t('dashboards.designer.deleteConfirm', { name })}
+                okText={t('dashboards.designer.delete')}
+                cancelText={t('common.cancel')}
+                okButtonProps={{ danger: true }}
+                onConfirm={() => remove()}
+              >
+                <Button danger icon={<DeleteOutlined />} data-testid="delete-dashboard">
+                  {t('dashboards.designer.delete')}
+                </Button>
+              </Popconfirm>
             )}
             <Button
               icon={<PlusOutlined />}
