@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ErrorState, LoadingState } from './components/status-states';
 import { useIsPhone } from './components/use-is-phone';
-import { LoginPage } from './features/auth/login-page';
-import { SetupPage } from './features/auth/setup-page';
 import { SessionProvider, useSession } from './features/session/session-context';
 import { toLanguage } from './i18n';
 
+// Signing in and setting up are pages of their own: a signed-in page does not carry their forms.
+const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
+const SetupPage = lazy(() => import('./features/auth/setup-page').then((m) => ({ default: m.SetupPage })));
 // The signed-in area loads on demand so the setup and sign-in pages start with less JavaScript.
 const AppLayout = lazy(() => import('./layout/app-layout').then((m) => ({ default: m.AppLayout })));
 const HomePage = lazy(() => import('./features/home/home-page').then((m) => ({ default: m.HomePage })));

@@ -1,4 +1,5 @@
-import { Button, Card, Flex, Result, Skeleton, Spin, Typography } from 'antd';
+import { CloseCircleFilled } from '@ant-design/icons';
+import { Button, Card, Flex, Skeleton, Spin, Typography, theme } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
@@ -88,33 +89,34 @@ export function ErrorState({
   extra?: ReactNode;
 }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const errorText = useErrorText();
   return (
-    <div role="alert">
-      <Result
-        status="error"
-        title={title}
-        subTitle={
-          <>
-            {description && <div>{description}</div>}
-            {error && (
-              <Typography.Text type="secondary">
-                {t('common.errorDetail', { message: errorText(error) })}
-              </Typography.Text>
-            )}
-          </>
-        }
-        extra={
-          <>
-            {onRetry && (
-              <Button type="primary" onClick={onRetry} autoFocus>
-                {t('common.retry')}
-              </Button>
-            )}
-            {extra}
-          </>
-        }
-      />
+    // Drawn here rather than with antd's Result, which loads on demand: an error page must show even when
+    // the network that would bring more code is what failed.
+    <div role="alert" style={{ padding: '48px 32px', textAlign: 'center' }}>
+      <CloseCircleFilled aria-hidden="true" style={{ fontSize: 72, color: token.colorError }} />
+      <Typography.Title level={3} style={{ marginTop: 24, fontWeight: 'normal' }}>
+        {title}
+      </Typography.Title>
+      <div style={{ color: token.colorTextSecondary }}>
+        {description && <div>{description}</div>}
+        {error && (
+          <Typography.Text type="secondary">
+            {t('common.errorDetail', { message: errorText(error) })}
+          </Typography.Text>
+        )}
+      </div>
+      {(onRetry || extra) && (
+        <Flex gap={8} justify="center" wrap style={{ marginTop: 24 }}>
+          {onRetry && (
+            <Button type="primary" onClick={onRetry} autoFocus>
+              {t('common.retry')}
+            </Button>
+          )}
+          {extra}
+        </Flex>
+      )}
     </div>
   );
 }

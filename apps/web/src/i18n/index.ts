@@ -2,8 +2,6 @@ import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { setRequestLanguage } from '../api/client';
-import en from './en.json';
-import zhCN from './zh-CN.json';
 
 /** Languages the UI ships; the first is the fallback. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -18,13 +16,26 @@ export function toLanguage(tag: string | undefined): Language {
   return tag?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-/** Switches the UI language and remembers the choice for the next visit. */
+// Each language is its own chunk: a page loads the texts of the language it shows, not of both.
+const RESOURCES: Record<Language, () => Promise<{ default: Record<string, unknown> }>> = {
+  en: () => import('./en.json'),
+  'zh-CN': () => import('./zh-CN.json'),
+};
+
+async function loadResources(language: Language): Promise<void> {
+  if (i18next.hasResourceBundle(language, 'translation')) return;
+  const { default: texts } = await RESOURCES[language]();
+  i18next.addResourceBundle(language, 'translation', texts);
+}
+
+/** Switches the UI language (loading its texts first) and remembers the choice for the next visit. */
 export async function changeLanguage(language: Language): Promise<void> {
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
   } catch {
     // Storage disabled: the switch still applies to this visit.
   }
+  await loadResources(language);
   await i18next.changeLanguage(language);
 }
 
@@ -33,18 +44,22 @@ function syncDocumentLanguage(tag: string): void {
   setRequestLanguage(toLanguage(tag));
 }
 
-/** Initialises i18next once: stored choice first, then the browser's preferred languages. */
-export function initI18n(): typeof i18next {
+/**
+ * Initialises i18next once: stored choice first, then the browser's preferred languages. Settles when
+ * the texts of that language are loaded, so the first render is translated.
+ */
+export async function initI18n(): Promise<typeof i18next> {
   i18next.on('languageChanged', syncDocumentLanguage);
-  void i18next
+  await i18next
     .use(LanguageDetector)
     .use(initReactI18next)
     .init({
-      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      resources: {},
+      // Texts are added by loadResources, not by a backend.
+      partialBundledLanguages: true,
       supportedLngs: [...LANGUAGES],
-      fallbackLng: 'en',
-      // Resources are bundled, so init completes synchronously and the first render is translated.
-      initAsync: false,
+      // Both files hold every key (a test checks parity), so the fallback is never needed at run time.
+      fallbackLng: false,
       interpolation: { escapeValue: false },
       detection: {
         order: ['localStorage', 'navigator'],
@@ -54,5 +69,8 @@ export function initI18n(): typeof i18next {
         convertDetectedLanguage: (lng: string) => toLanguage(lng),
       },
     });
+  const language = toLanguage(i18next.language);
+  await loadResources(language);
+  await i18next.changeLanguage(language);
   return i18next;
 }

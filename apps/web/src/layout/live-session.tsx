@@ -1,12 +1,15 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Drawer, Flex, List, Typography } from 'antd';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Alert, App, Button, Flex } from 'antd';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { realtime, useRealtimeEvent } from '../api/realtime';
 import { useMembers } from '../features/forms/fields/directory';
-import { discard, flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
+import { flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
 import { useMe, useSession } from '../features/session/session-context';
+
+// The list of waiting submissions loads when it is first opened.
+const OutboxDrawer = lazy(() => import('./outbox-drawer').then((m) => ({ default: m.OutboxDrawer })));
 
 /** The user's waiting offline submissions, re-read whenever the outbox changes (in any tab). */
 function useOutbox(userId: string) {
@@ -31,6 +34,8 @@ export function LiveSession() {
   const members = useMembers(workspace?.id ?? '');
   const { entries } = useOutbox(me.user.id);
   const [open, setOpen] = useState(false);
+  // Mounted from the first opening on, so closing still animates.
+  const [opened, setOpened] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
 
   useEffect(() => {
@@ -106,7 +111,13 @@ export function LiveSession() {
           title={t('outbox.waiting', { count: entries.length })}
           action={
             <Flex gap={4}>
-              <Button size="small" onClick={() => setOpen(true)}>
+              <Button
+                size="small"
+                onClick={() => {
+                  setOpened(true);
+                  setOpen(true);
+                }}
+              >
                 {t('outbox.show')}
               </Button>
               {online && (
@@ -118,41 +129,11 @@ export function LiveSession() {
           }
         />
       )}
-      <Drawer
-        open={open}
-        onClose={() => setOpen(false)}
-        title={t('outbox.title')}
-        placement="bottom"
-        size="auto"
-      >
-        <List
-          dataSource={entries}
-          renderItem={(entry) => (
-            <List.Item
-              actions={[
-                <Button key="discard" danger size="small" onClick={() => discard(entry.key)}>
-                  {t('outbox.discard')}
-                </Button>,
-              ]}
-            >
-              <List.Item.Meta
-                title={entry.formName}
-                description={
-                  entry.refused ? (
-                    <Typography.Text type="danger">
-                      {entry.refused.message}
-                      {entry.refused.details.length > 0 &&
-                        `: ${entry.refused.details.map((d) => `${d.path} ${d.message}`).join('; ')}`}
-                    </Typography.Text>
-                  ) : (
-                    t('outbox.queuedAt', { time: new Date(entry.queuedAt).toLocaleString() })
-                  )
-                }
-              />
-            </List.Item>
-          )}
-        />
-      </Drawer>
+      {opened && (
+        <Suspense fallback={null}>
+          <OutboxDrawer entries={entries} open={open} onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -1,13 +1,13 @@
 import { UserOutlined } from '@ant-design/icons';
-import { Avatar, Flex, Select, Tag, TreeSelect } from 'antd';
+import { Avatar, Flex, Select, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Department } from '../../../api/endpoints';
 import { useDepartments, useMembers } from './directory';
 import { collator, formatDateTime } from './format';
+import { lazyInput } from './lazy-widget';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
-const idsOf = (value: unknown): string[] =>
+export const idsOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter(
     (v): v is string => typeof v === 'string',
   );
@@ -97,41 +97,8 @@ function DepartmentDisplay({ value, ctx, compact }: DisplayProps) {
   );
 }
 
-interface TreeNode {
-  value: string;
-  title: string;
-  children: TreeNode[];
-}
-
-function toTree(nodes: readonly Department[]): TreeNode[] {
-  return nodes.map((node) => ({ value: node.id, title: node.name, children: toTree(node.children) }));
-}
-
-function DepartmentInput({ field, value, onChange, id, disabled, invalid, ctx, ariaLabel }: InputProps) {
-  const { t } = useTranslation();
-  const departments = useDepartments(ctx.workspaceId);
-  const tree = useMemo(() => toTree(departments?.tree ?? []), [departments]);
-  const multiple = field.multiple === true;
-  return (
-    <TreeSelect
-      id={id}
-      treeData={tree}
-      multiple={multiple}
-      treeDefaultExpandAll
-      value={multiple ? idsOf(value) : (idsOf(value)[0] ?? undefined)}
-      onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
-      showSearch
-      treeNodeFilterProp="title"
-      allowClear
-      loading={!departments}
-      disabled={disabled}
-      status={invalid ? 'error' : ''}
-      placeholder={t('fields.pickDepartment')}
-      style={{ width: '100%' }}
-      aria-label={ariaLabel}
-    />
-  );
-}
+// The tree select loads when a form first shows a department field.
+const DepartmentInput = lazyInput(() => import('./department-input').then((m) => m.DepartmentInput));
 
 /** `system` fields: who created or owns the record, its department, when it was created or changed. */
 function SystemDisplay({ field, value, ctx, compact }: DisplayProps) {

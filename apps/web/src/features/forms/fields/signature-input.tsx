@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import type SignaturePad from 'signature_pad';
 import { ApiError } from '../../../api/client';
 import { uploadFile } from '../../../api/files';
-import { refsOf, rememberPreview, uploadKey } from './file-widgets';
+import { rememberPreview, uploadKey } from './file-inputs';
+import { refsOf } from './file-widgets';
 import type { InputProps } from './types';
 
 /**

@@ -1,10 +1,11 @@
 import { CheckCircleOutlined, CloudOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Result, Space } from 'antd';
+import { Alert, App, Button, Space } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { recordsApi } from '../../../api/records';
+import { Result } from '../../../components/lazy-result';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState } from '../../../components/status-states';
 import { useIsPhone } from '../../../components/use-is-phone';

@@ -1,7 +1,6 @@
 import { CloudUploadOutlined, SaveOutlined } from '@ant-design/icons';
-import { checkSubmission } from '@formloom/form-runtime';
 import { Alert, App, Button, Flex, theme } from 'antd';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition, FormAccess, FormDefinitionSummary } from '../../../api/apps';
 import { ApiError } from '../../../api/client';
@@ -12,13 +11,18 @@ import { toLanguage } from '../../../i18n';
 import { BOTTOM_NAV_HEIGHT } from '../../../layout/bottom-nav';
 import { isComputedField } from '../fields/registry';
 import type { FieldContext } from '../fields/types';
-import { ExplainDrawer } from './explain-drawer';
 import type { FieldMode } from './field-row';
 import { FormRenderer } from './form-renderer';
 import { FormStore, pathOf } from './form-store';
 import { submissionData } from './submission';
 import { useLiveForm } from './use-live-form';
 import { useStoreAny } from './use-store';
+
+// The explain view (a table of formula steps) loads when a user first asks for it.
+const ExplainDrawer = lazy(() => import('./explain-drawer').then((m) => ({ default: m.ExplainDrawer })));
+
+/** The submission checks of packages/form-runtime, fetched once, on the first submit. */
+const loadChecks = () => import('./checks');
 
 /** What a save does with the values: create or update; answers the stored record. */
 export type SaveValues = (data: Record<string, unknown>) => Promise<RecordView | 'queued'>;
@@ -96,7 +100,9 @@ export function RecordForm({
   async function submit() {
     setFailure(null);
     const data = submissionData(fields, store.data, { hidden, readOnly, invisible: store.hidden, keepNulls });
-    // The same checks the server runs, so most mistakes show before anything is sent.
+    // The same checks the server runs, so most mistakes show before anything is sent. The validator
+    // (ajv, RE2 patterns) loads on the first submit: rendering and typing never need it.
+    const { checkSubmission } = await loadChecks();
     const problems = checkSubmission(live.definition, live.plan, data, live.clock(), language).filter(
       // Read-only fields the caller cannot fill are the server's to judge (defaults, flows fill them).
       (d) => {
@@ -209,5 +215,9 @@ function ExplainWhenOpen(props: ExplainProps) {
 
 function OpenExplain({ store, live, field, language, onClose }: ExplainProps) {
   const data = useStoreAny(store);
-  return <ExplainDrawer live={live} field={field} data={data} language={language} onClose={onClose} />;
+  return (
+    <Suspense fallback={null}>
+      <ExplainDrawer live={live} field={field} data={data} language={language} onClose={onClose} />
+    </Suspense>
+  );
 }
