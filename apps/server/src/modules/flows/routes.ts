@@ -15,7 +15,7 @@ import {
   updateFlow,
 } from './publish.js';
 import { submitHook } from './start.js';
-import { registerFlowTimers } from './timers.js';
+import { registerFlowRepair, registerFlowTimers } from './timers.js';
 import { recordAction, recordFlow, taskDetail } from './views.js';
 
 const Definition = Type.Object({}, { additionalProperties: true });
@@ -33,6 +33,7 @@ export async function flowRoutes(app: AppInstance): Promise<void> {
   const connection = app.store.connection;
   setSubmitHook(connection, submitHook(connection));
   registerFlowTimers(app);
+  registerFlowRepair(app);
   app.addHook('onReady', async () => {
     await Promise.all([flowModel(connection).init(), flowVersionModel(connection).init()]);
   });

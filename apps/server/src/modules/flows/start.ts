@@ -1,4 +1,3 @@
-import type { FlowEffect } from '@formloom/flow';
 import { type Connection, Types } from 'mongoose';
 import { appError, t } from '../../lib/errors.js';
 import type { FormTarget } from '../records/context.js';
@@ -6,22 +5,22 @@ import { historyModel, type RecordDoc } from '../records/model.js';
 import type { SubmitHook } from '../records/submit-hooks.js';
 import { now as clockNow } from '../scheduler/clock.js';
 import { programOf, publishedFlowOf } from './definitions.js';
-import { applyEffects, recordStart } from './effects.js';
 import { toAppError } from './errors.js';
-import { emitFlowEvent } from './events.js';
+import { type OutboxEntry, outboxEntry, settleOutbox } from './outbox.js';
 import { type FlowStateView, flowStateView, type StoredFlow } from './stored.js';
 import { runEvent, toStored, transition } from './transition.js';
 
 /**
  * The records module's submit hook: when the form has a published flow, a new record starts an instance
  * of it pinned to that version, stored in the record's own insert (assignees resolved against the record as
- * submitted); once the record is stored its tasks open and the rest of the effects follow.
+ * submitted) with its effects as an outbox entry; once the record is stored its tasks open and the rest of the
+ * effects follow.
  */
 export function submitHook(connection: Connection): SubmitHook {
   return async (target: FormTarget) => {
     const published = await publishedFlowOf(connection, target.caller.ws, target.form.id);
     if (!published) return undefined;
-    let started: { stored: StoredFlow; effects: FlowEffect[]; at: Date } | undefined;
+    let started: { stored: StoredFlow; entry: OutboxEntry; at: Date } | undefined;
     return {
       async prepare(doc: RecordDoc) {
         const at = clockNow(connection);
@@ -45,15 +44,24 @@ export function submitHook(connection: Connection): SubmitHook {
           const result = await runEvent(connection, loaded, program, null, event, doc.data, at);
           const effects = [...result.effects];
           const stored = toStored(result.instance, published.key, null, effects);
-          started = { stored, effects, at };
+          const entry = outboxEntry(new Types.ObjectId(), {
+            at,
+            flowId: published.id,
+            flow: stored,
+            start: true,
+            actor: target.caller.userId,
+            effects,
+          });
+          started = { stored, entry, at };
           doc.flow = stored;
+          doc.flowOutbox = [entry];
         } catch (error) {
           throw toAppError(error);
         }
       },
       async committed(doc: RecordDoc) {
         if (!started) return;
-        const { stored, effects, at } = started;
+        const { stored, entry, at } = started;
         await historyModel(connection).collection.insertOne({
           _id: new Types.ObjectId(),
           ws: doc.ws,
@@ -66,32 +74,8 @@ export function submitHook(connection: Connection): SubmitHook {
           changes: [],
           flow: stored.timeline,
         });
-        const scope = {
-          connection,
-          ws: doc.ws,
-          app: doc.app,
-          form: doc.form,
-          record: doc._id,
-          flowId: published.id,
-          definition: published.definition,
-          flow: stored,
-          actor: target.caller.userId,
-          now: at,
-        };
-        await recordStart(scope);
-        await emitFlowEvent(connection, 'started', {
-          ws: doc.ws.toHexString(),
-          app: doc.app.toHexString(),
-          form: doc.form.toHexString(),
-          record: doc._id.toHexString(),
-          flow: published.id.toHexString(),
-          key: published.key,
-          version: published.version,
-          instance: stored.id,
-          submitter: stored.submitter,
-          at: at.toISOString(),
-        });
-        await applyEffects(scope, effects);
+        const scope = { connection, ws: doc.ws, app: doc.app, form: doc.form, record: doc._id };
+        await settleOutbox({ ...scope, definition: published.definition }, entry);
       },
     };
   };

@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import type { AppInstance } from '../../app.js';
 import { isAppError } from '../../lib/errors.js';
+import { now } from '../scheduler/clock.js';
 import { FLOW_TIMER_JOB, type FlowTimerPayload } from './effects.js';
+import { OUTBOX_GRACE_MS, repairFlowEffects } from './outbox.js';
 import { transition } from './transition.js';
 
 /** A timer with nothing left to do: its instance or task moved on (its cancel lost the race). */
@@ -30,4 +32,26 @@ export function registerFlowTimers(app: AppInstance): void {
       throw error;
     }
   });
+}
+
+/** How often the server looks for flow effects a dead process left undone. */
+const REPAIR_EVERY_MS = 60_000;
+
+/**
+ * Carries out, every minute, the flow effects whose transitions were stored but never finished (the process
+ * died between the record's update and its tasks, jobs and events: flows/outbox.ts).
+ */
+export function registerFlowRepair(app: AppInstance): void {
+  const connection = app.store.connection;
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      const before = new Date(now(connection).getTime() - OUTBOX_GRACE_MS);
+      repairFlowEffects(connection, before).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'repairing unfinished flow effects failed'),
+      );
+    }, REPAIR_EVERY_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }

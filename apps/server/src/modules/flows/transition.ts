@@ -20,9 +20,8 @@ import { isStaleRecord, updateRecord } from '../records/write.js';
 import { now as clockNow } from '../scheduler/clock.js';
 import { resolveMembers } from '../workspaces/assignees.js';
 import { flowVersion, type PublishedFlow, programOf } from './definitions.js';
-import { applyEffects, recordStart } from './effects.js';
 import { toAppError } from './errors.js';
-import { emitFlowEvent } from './events.js';
+import { type OutboxEntry, outboxEntry, settleOutbox } from './outbox.js';
 import { type FlowStateView, flowStateView, isStoredFlow, type StoredFlow } from './stored.js';
 
 /** A record with everything a transition of its flow needs, read once per attempt. */
@@ -135,8 +134,8 @@ export function toStored(
 
 /**
  * Runs one flow transition on a record as ONE version-guarded update (`findOneAndUpdate({ _id, v })`, through
- * the records write path when the action edits data): the instance and any edits change together or not at
- * all. A transition that loses the race against another write of the record is computed again on the record
+ * the records write path when the action edits data): the instance, any edits and the transition's effects
+ * (an outbox entry, flows/outbox.ts) change together or not at all. A transition that loses the race against another write of the record is computed again on the record
  * as it is now — so of two approvals of one task the second finds it closed (409), and two countersigners
  * approving at once both count, once each. Its effects (tasks, notices, jobs, history, events) follow the
  * stored change.
@@ -165,7 +164,7 @@ export async function transition(
     if (!flow) throw appError('CONFLICT', 'flow.none');
     const base = p.start ? null : loaded.stored;
     const at = clockNow(connection);
-    let computed: { stored: StoredFlow; effects: FlowEffect[] } | undefined;
+    let computed: { stored: StoredFlow; effects: FlowEffect[]; entry: OutboxEntry } | undefined;
     const compute = async (data: Record<string, unknown>) => {
       let instance: FlowInstance | null = base;
       const effects: FlowEffect[] = [];
@@ -175,7 +174,16 @@ export async function transition(
         effects.push(...result.effects);
       }
       if (!instance) throw new Error('a transition without events');
-      computed = { stored: toStored(instance, flow.key, loaded.stored, effects), effects };
+      const stored = toStored(instance, flow.key, loaded.stored, effects);
+      const entry = outboxEntry(new Types.ObjectId(), {
+        at,
+        flowId: flow.id,
+        flow: stored,
+        start: p.start !== undefined,
+        actor,
+        effects,
+      });
+      computed = { stored, effects, entry };
       return computed;
     };
     const added = (stored: StoredFlow): TimelineEntry[] => stored.timeline.slice(base?.timeline.length ?? 0);
@@ -191,19 +199,19 @@ export async function transition(
             current: record,
             forbiddenWrites: p.edits.forbiddenWrites,
             extend: async (data) => {
-              const { stored } = await compute(data);
+              const { stored, entry } = await compute(data);
               history.flow = added(stored);
-              return { flow: stored };
+              return { flow: stored, flowOutbox: [...(record.flowOutbox ?? []), entry] };
             },
             history,
           },
         );
         after = await recordModel(connection).findOne({ _id: record._id, ws }).lean<RecordDoc>();
       } else {
-        const { stored } = await compute(record.data);
+        const { stored, entry } = await compute(record.data);
         after = (await recordModel(connection).collection.findOneAndUpdate(
           { _id: record._id, ws, v: record.v, deletedAt: null },
-          { $set: { flow: stored }, $inc: { v: 1 } },
+          { $set: { flow: stored }, $push: { flowOutbox: entry }, $inc: { v: 1 } } as never,
           { returnDocument: 'after' },
         )) as RecordDoc | null;
         if (!after) continue;
@@ -232,34 +240,8 @@ export async function transition(
       throw toAppError(error);
     }
     if (!after || !computed) throw appError('NOT_FOUND', 'record.notFound');
-    const scope = {
-      connection,
-      ws,
-      app: record.app,
-      form: record.form,
-      record: record._id,
-      flowId: flow.id,
-      definition: flow.definition,
-      flow: computed.stored,
-      actor,
-      now: at,
-    };
-    if (p.start) {
-      await recordStart(scope);
-      await emitFlowEvent(connection, 'started', {
-        ws: ws.toHexString(),
-        app: record.app.toHexString(),
-        form: record.form.toHexString(),
-        record: record._id.toHexString(),
-        flow: flow.id.toHexString(),
-        key: flow.key,
-        version: computed.stored.version,
-        instance: computed.stored.id,
-        submitter: computed.stored.submitter,
-        at: at.toISOString(),
-      });
-    }
-    await applyEffects(scope, computed.effects);
+    const scope = { connection, ws, app: record.app, form: record.form, record: record._id };
+    await settleOutbox({ ...scope, definition: flow.definition }, computed.entry);
     return { record: after, flow: computed.stored, view: flowStateView(record._id, computed.stored) };
   }
   throw appError('CONFLICT', 'flow.keptChanging');

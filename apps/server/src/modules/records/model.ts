@@ -26,6 +26,11 @@ export interface RecordDoc {
   uniq?: string[];
   /** Marks of the automation actions that wrote the record (the last 20), so a retried action skips. */
   applied?: string[];
+  /**
+   * Flow transitions whose effects (tasks, jobs, events) are not yet carried out, stored with the
+   * transition (flows/outbox.ts); `at` is when. Never sent out.
+   */
+  flowOutbox?: Array<{ id: string; at: Date }>;
 }
 
 /** One change of a record, with field-level diffs. */
@@ -70,6 +75,7 @@ const recordSchema = new Schema<RecordDoc>(
     deletedBy: { type: Schema.Types.ObjectId, default: null },
     uniq: { type: [String], default: undefined },
     applied: { type: [String], default: undefined },
+    flowOutbox: { type: [Schema.Types.Mixed], default: undefined },
   },
   { collection: 'records', minimize: false, versionKey: false, autoIndex: false },
 );
@@ -77,6 +83,8 @@ const recordSchema = new Schema<RecordDoc>(
 recordSchema.index({ ws: 1, form: 1, _id: 1 });
 recordSchema.index({ ws: 1, form: 1, owner: 1 });
 recordSchema.index({ ws: 1, form: 1, createdAt: 1 });
+// Only records with unfinished flow effects have an entry: the repair sweep reads them by age.
+recordSchema.index({ 'flowOutbox.at': 1 }, { sparse: true });
 
 const historySchema = new Schema<RecordHistoryDoc>(
   {
