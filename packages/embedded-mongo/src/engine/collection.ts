@@ -3,6 +3,7 @@ import { MongoCommandError } from '../errors.js';
 import { parseCollation, type StringCollator } from './collation.js';
 import { valueKey } from './compare.js';
 import { Index } from './index-tree.js';
+import { layOutDoc } from './layout.js';
 import { getPath } from './paths.js';
 import { bsonType, type Doc, isPlainObject, normalize, num, view } from './values.js';
 
@@ -53,7 +54,7 @@ export class Collection {
     // Normalising an already-normalised document copies nothing; it (re)marks which containers hold
     // numeric wrappers, which documents assembled by the engine would otherwise lack. Inserts come
     // straight from prepareInsert, which already did it.
-    const doc = normalized ? input : (normalize(input) as Doc);
+    const doc = layOutDoc(normalized ? input : (normalize(input) as Doc));
     const id = knownId ?? Collection.idKey(doc);
     const prev = this.docs.get(id);
     const v = view(doc);

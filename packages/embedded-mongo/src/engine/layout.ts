@@ -1,0 +1,86 @@
+import type { ObjectId } from 'bson';
+import { bsonType, type Doc, hasWrappers } from './values.js';
+
+/**
+ * How stored documents are laid out in memory, for scans.
+ *
+ * A scan of a large collection (a report over every record of a form) is bound by memory reads, not by
+ * the work per document: a profile of a million-record scan spent its time on the first read of each
+ * document, of its nested objects and of the ObjectIds it compares. Documents decoded from the wire are
+ * built one field at a time (most fields then live in a separate backing store of the object, one more
+ * pointer to follow), and every ObjectId of every document is an object of its own (the workspace and
+ * form ids of a million records are two million objects where two would do). So documents are stored
+ *
+ * - with their fields inside the object: copied through an object literal of their key list (one
+ *   generated function per list of keys, as V8 then allocates the fields in the object itself), and
+ * - with repeated ObjectIds (other than `_id`) shared: one instance per value, while the table of
+ *   values stays small.
+ *
+ * Values stay equal and in the same order, so nothing but speed and memory can tell. Containers that
+ * hold number wrappers (marked by `normalize`) and objects without `Object.prototype` are kept as they are.
+ */
+
+/** Most key lists with a generated copier; past it, copiers are dropped oldest first. */
+const MAX_SHAPES = 512;
+/** Documents with more keys are kept as they are (the copier would be large and rarely reused). */
+const MAX_KEYS = 128;
+/** Most shared ObjectId values; past it the table starts over (ids of unique references churn it). */
+const MAX_IDS = 100_000;
+
+type Copier = (values: unknown[]) => Doc;
+
+const copiers = new Map<string, Copier>();
+const ids = new Map<string, ObjectId>();
+
+function copierFor(keys: string[]): Copier | undefined {
+  if (keys.length > MAX_KEYS) return undefined;
+  const signature = keys.join('\0');
+  let copier = copiers.get(signature);
+  if (copier) return copier;
+  // Keys reach the source only through JSON.stringify; `__proto__` in a literal would set the prototype.
+  if (keys.includes('__proto__')) return undefined;
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ');
+  copier = new Function('v', `return { ${fields} };`) as Copier;
+  if (copiers.size >= MAX_SHAPES) copiers.delete(copiers.keys().next().value as string);
+  copiers.set(signature, copier);
+  return copier;
+}
+
+function sharedId(id: ObjectId): ObjectId {
+  const key = id.toHexString();
+  const known = ids.get(key);
+  if (known) return known;
+  if (ids.size >= MAX_IDS) ids.clear();
+  ids.set(key, id);
+  return id;
+}
+
+function laidOut(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    if (hasWrappers(v)) return v;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i += 1) {
+      const next = laidOut(v[i]);
+      if (next !== v[i] && !out) out = v.slice(0, i);
+      if (out) out.push(next);
+    }
+    return out ?? v;
+  }
+  if (bsonType(v) === 'ObjectId') return sharedId(v as ObjectId);
+  if (Object.getPrototypeOf(v) !== Object.prototype || hasWrappers(v)) return v;
+  return layOutDoc(v as Doc, false);
+}
+
+/**
+ * The stored form of a normalised document laid out for scans (see above): an equal document whose
+ * fields live in the object and whose repeated ObjectIds are shared. `_id` at the top is kept as it is.
+ */
+export function layOutDoc(doc: Doc, top = true): Doc {
+  if (hasWrappers(doc) || Object.getPrototypeOf(doc) !== Object.prototype) return doc;
+  const keys = Object.keys(doc);
+  const copier = copierFor(keys);
+  if (!copier) return doc;
+  const values = keys.map((k) => (top && k === '_id' ? doc[k] : laidOut(doc[k])));
+  return copier(values);
+}
