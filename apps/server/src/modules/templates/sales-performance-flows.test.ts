@@ -10,7 +10,7 @@ import {
   type SalesWorld,
   salesWorld,
   settle,
-} from './test-fixtures.js';
+} from './__tests__/sales-world.js';
 
 /**
  * The pack's approval flows through the public API: quote_approval (manager above 15% discount or

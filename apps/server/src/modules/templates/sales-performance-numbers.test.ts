@@ -10,7 +10,7 @@ import {
   settle,
   widget,
   win,
-} from './test-fixtures.js';
+} from './__tests__/sales-world.js';
 
 /**
  * More worked numbers of SALES-TEMPLATE.md through the public API — the funnel, leaderboard ties,

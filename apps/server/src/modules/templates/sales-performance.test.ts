@@ -11,7 +11,7 @@ import {
   settle,
   widget,
   win,
-} from './test-fixtures.js';
+} from './__tests__/sales-world.js';
 
 // The sales-performance template driven through the public HTTP API only, reproducing the worked numbers
 // of SALES-TEMPLATE.md. The clock starts on 2026-05-31 and moves forward as the story goes.

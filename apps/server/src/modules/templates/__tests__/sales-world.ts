@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { TestApp } from '../../test/app.js';
-import { PASSWORD, runSetup, type Session, signIn } from '../auth/test-helpers.js';
+import type { TestApp } from '../../../test/app.js';
+import { PASSWORD, runSetup, type Session, signIn } from '../../auth/test-helpers.js';
 
 /**
  * A workspace with the sales-performance template imported and an organisation around it, for the
