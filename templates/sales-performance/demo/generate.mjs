@@ -18,8 +18,8 @@
  * @typedef {{ ref: string, name: string, parent?: string }} DemoDepartment
  * @typedef {{ ref: string, name: string, email: string, roles: string[], department?: string, manager?: string }} DemoMember
  * @typedef {{ ref?: string, as?: string, data: Record<string, unknown> }} DemoRecord
- * @typedef {{ kind: 'records', form: string, label?: string, records: DemoRecord[], startFlows?: boolean }
- *   | { kind: 'updates', form: string, label?: string, records: Array<{ record: string, as?: string, data: Record<string, unknown> }> }
+ * @typedef {{ kind: 'records', form: string, label?: string, records: DemoRecord[], startFlows?: boolean, bulk?: boolean }
+ *   | { kind: 'updates', form: string, label?: string, records: Array<{ record: string, as?: string, data: Record<string, unknown> }>, bulk?: boolean }
  *   | { kind: 'automation', automation: string, as?: string, input?: Record<string, unknown> }} DemoStep
  * @typedef {{ password: string, departments: DemoDepartment[], members: DemoMember[],
  *   signIn: Array<{ member?: string, label: string }>, steps: DemoStep[] }} DemoPlan
@@ -214,6 +214,11 @@ export function generate(options = {}) {
   const proposals = [];
   /** @type {Array<{ record: string, as: string, data: Record<string, unknown> }>} */
   const lostOnes = [];
+  /** @type {Array<{ record: string, as: string, data: Record<string, unknown> }>} */
+  const wonOnes = [];
+  /** What track_highest_stage would have set as each opportunity was written (a won one: negotiation). */
+  /** @type {Array<{ record: string, data: Record<string, unknown> }>} */
+  const highest = [];
   // At least one deal per rep at any scale; the rest go to the stronger reps more often.
   for (let i = 0; i < Math.max(reps.length, count(1200)); i++) {
     const rep = i < reps.length ? (reps[i] ?? reps[0]) : repByWeight();
@@ -226,7 +231,9 @@ export function generate(options = {}) {
     const line = pick(['cloud', 'hardware', 'services']);
     const amount = roundTo(50_000 + rnd() ** 2 * 1_200_000, 1000);
     const ref = `o${i + 1}`;
-    const highest = STAGES[reached];
+    // Won ones are written in negotiation and then won by their rep, which runs track_highest_stage and
+    // create_contract_on_win (their contract); the others are a bulk load with highestStage written after.
+    const stage = STAGES[Math.min(reached, 3)];
     // Most opportunities that stopped short of winning were lost on the way; the rest are still open.
     const lost = reached < 4 && rnd() < 0.55;
     const closedOn = reached === 4 || lost ? iso(dayWithin(365, true)) : undefined;
@@ -238,15 +245,18 @@ export function generate(options = {}) {
         name: `${line === 'cloud' ? 'Cloud' : line === 'hardware' ? 'Hardware' : 'Services'} deal ${i + 1}`,
         customer: { $record: pick(customersOf[rep]) },
         owner: { $member: rep },
-        stage: highest,
+        stage,
         amount,
         productLine: line,
         expectedClose: closedOn ?? expectedClose,
-        ...(closedOn && !lost ? { closedOn } : {}),
       },
     });
+    highest.push({ record: ref, data: { highestStage: stage } });
     if (lost) lostOnes.push({ record: ref, as: rep, data: { stage: 'lost', closedOn } });
-    if (reached === 4 && closedOn) won.push({ ref, rep, amount, line, closedOn });
+    if (reached === 4 && closedOn) {
+      won.push({ ref, rep, amount, line, closedOn });
+      wonOnes.push({ record: ref, as: rep, data: { stage: 'won', closedOn } });
+    }
     if (reached >= 2) proposals.push({ ref, rep, amount, line, reached });
   }
 
@@ -552,10 +562,21 @@ export function generate(options = {}) {
       { kind: 'records', form: 'scorecard_templates', records: scorecardTemplates },
       { kind: 'records', form: 'customers', records: customers },
       { kind: 'records', form: 'visits', records: visits },
-      // Each opportunity is written at the furthest stage it reached (track_highest_stage keeps that), then
-      // the ones that fell through move on to lost.
-      { kind: 'records', form: 'opportunities', records: opportunities },
-      { kind: 'updates', form: 'opportunities', label: 'opportunities lost', records: lostOnes },
+      // Each opportunity is written at the furthest stage it reached short of won, as a bulk load: the
+      // owner then writes the highestStage track_highest_stage would have set (a run per record is the
+      // slowest part of seeding). Won ones are then won by their rep, as in real use (the automations raise
+      // highestStage and create the contract), and the ones that fell through move on to lost, which no
+      // automation acts on.
+      { kind: 'records', form: 'opportunities', records: opportunities, bulk: true },
+      {
+        kind: 'updates',
+        form: 'opportunities',
+        label: 'opportunities reached',
+        records: highest,
+        bulk: true,
+      },
+      { kind: 'updates', form: 'opportunities', label: 'opportunities won', records: wonOnes },
+      { kind: 'updates', form: 'opportunities', label: 'opportunities lost', records: lostOnes, bulk: true },
       { kind: 'records', form: 'payments', records: payments },
       // Targets after the business they measure: each computes its actuals once as it is written, instead
       // of every earlier write recomputing every target.

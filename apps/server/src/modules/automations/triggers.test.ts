@@ -151,6 +151,30 @@ describe('record triggers', () => {
     expect(run?.trigger.via).toBe('import');
   });
 
+  it('a batch create sent as a bulk load (?bulk=true) fires only automations that include bulk writes', async () => {
+    const res = await call(t, w, 'POST', `/forms/${deals}/records/batch?bulk=true`, {
+      records: [{ data: { name: 'Loaded', stage: 'won', amount: 9 } }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await t.app.scheduler.runDue();
+    const texts = await messages();
+    expect(texts).toContain('bulk-aware Loaded');
+    expect(texts).not.toContain('created Loaded');
+    // No contract for a deal loaded as won: the loader writes such effects itself.
+    const made = await recordsOf(t, w, contracts);
+    expect(made.some((c) => c.data.amount === 9)).toBe(false);
+    // Without the flag the same batch fires them all.
+    await call(t, w, 'POST', `/forms/${deals}/records/batch`, {
+      records: [{ data: { name: 'Batched', stage: 'open', amount: 3 } }],
+    });
+    await t.app.scheduler.runDue();
+    expect(await messages()).toContain('created Batched');
+    const bad = await call(t, w, 'POST', `/forms/${deals}/records/batch?bulk=1`, {
+      records: [{ data: { name: 'X' } }],
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('bulk edits and deletes from a list (?bulk=true) fire only automations that include bulk writes', async () => {
     const b = await createRecord(t, w, deals, { name: 'Mass', stage: 'open', amount: 1 });
     const aware = await createAutomation(t, w, {

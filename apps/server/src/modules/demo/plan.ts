@@ -44,7 +44,10 @@ export interface DemoUpdate {
 
 /**
  * One step: records of a form (written in batches, each as its member), changes to records written before
- * (batches of updates at their current versions), or a run of an automation.
+ * (batches of updates at their current versions), or a run of an automation. A `bulk` step's writes are
+ * bulk writes (`?bulk=true`): they fire only automations that include bulk writes, so a plan can write the
+ * effects of the others itself (one write instead of a run per record) — it must then write exactly what
+ * they would.
  */
 export type DemoStep =
   | {
@@ -57,8 +60,10 @@ export type DemoStep =
        * it (batch writes start no flow): demo approvals then wait in the assignees' inboxes.
        */
       startFlows?: boolean;
+      /** A bulk load: the plan writes itself what the app's automations would do with these writes. */
+      bulk?: boolean;
     }
-  | { kind: 'updates'; form: string; label?: string; records: DemoUpdate[] }
+  | { kind: 'updates'; form: string; label?: string; records: DemoUpdate[]; bulk?: boolean }
   | { kind: 'automation'; automation: string; as?: string; input?: Record<string, unknown> };
 
 /** A whole demo: organisation, the password of its members, whom to sign in as, and the steps in order. */

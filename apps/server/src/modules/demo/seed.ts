@@ -205,7 +205,8 @@ export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<
       for (let i = 0; i < list.length; i += BATCH) chunks.push({ as, records: list.slice(i, i + BATCH) });
     }
     await lanes(chunks, LANES, async ({ as, records: chunk }) => {
-      const answer = (await call(actorOf(as), 'POST', `/workspaces/${ws}/forms/${formId}/records/batch`, {
+      const url = `/workspaces/${ws}/forms/${formId}/records/batch${step.bulk ? '?bulk=true' : ''}`;
+      const answer = (await call(actorOf(as), 'POST', url, {
         records: chunk.map((r, i) => ({ data: resolve(r.data, `/${step.form}/${r.ref ?? i}`) })),
       })) as { results: Array<{ index: number; ok: boolean; record?: { id: string }; error?: unknown }> };
       const failedOne = answer.results.find((r) => !r.ok);
@@ -281,7 +282,7 @@ export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<
     await lanes(chunks, LANES, async ({ as, records: chunk }) => {
       const res = await app.inject({
         method: 'PATCH',
-        url: `/api/v1/workspaces/${ws}/forms/${formId}/records/batch`,
+        url: `/api/v1/workspaces/${ws}/forms/${formId}/records/batch${step.bulk ? '?bulk=true' : ''}`,
         headers: { authorization: `Bearer ${actorOf(as).token}` },
         payload: { records: chunk },
       });

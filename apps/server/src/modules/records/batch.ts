@@ -12,9 +12,11 @@ import {
 } from '../../lib/errors.js';
 import type { Locale } from '../../lib/messages/index.js';
 import { type FormTarget, type RecordView, recordView } from './context.js';
+import { type RecordChange, scheduleDependantsOfMany } from './dependants.js';
 import { type RecordDoc, recordModel } from './model.js';
 import { relatedVisibility } from './visibility.js';
 import {
+  changeScope,
   commitCreates,
   commitUpdate,
   type PreparedCreate,
@@ -286,21 +288,27 @@ async function commitUpdates(
   total: number,
 ): Promise<Array<{ p: PreparedUpdate; after: RecordDoc }>> {
   const done: Array<{ p: PreparedUpdate; after: RecordDoc }> = [];
-  for (const { i, p } of updates) {
-    const outcome = await settle(commitUpdate(target, p));
-    if (outcome.ok) {
-      done.push({ p, after: outcome.value });
-      written.set(i, outcome.value);
-      results.push({ index: i, ok: true, action: 'updated' });
-      continue;
+  // What depends on the records is scheduled once for the batch (one job per dependent field).
+  const changes: RecordChange[] = [];
+  try {
+    for (const { i, p } of updates) {
+      const outcome = await settle(commitUpdate(target, p, { changes }));
+      if (outcome.ok) {
+        done.push({ p, after: outcome.value });
+        written.set(i, outcome.value);
+        results.push({ index: i, ok: true, action: 'updated' });
+        continue;
+      }
+      const refused = failure(i, outcome.error);
+      if (!atomic) {
+        results.push(refused);
+        continue;
+      }
+      await writeBack(target, done);
+      refuseAll([refused], total);
     }
-    const refused = failure(i, outcome.error);
-    if (!atomic) {
-      results.push(refused);
-      continue;
-    }
-    await writeBack(target, done);
-    refuseAll([refused], total);
+  } finally {
+    await scheduleDependantsOfMany(changeScope(target), changes);
   }
   return done;
 }

@@ -201,6 +201,52 @@ describe('lookups, rollups and cross-form recompute', () => {
     expect(recounted.data.deals).toBe(deals - 1);
   });
 
+  it('a batch schedules one recompute per dependent field for all its records', async () => {
+    const { jobModel } = await import('../scheduler/model.js');
+    const Jobs = jobModel(t.store.connection);
+    const initech = await create(customers, { name: 'Initech', region: 'east' });
+    const hooli = await create(customers, { name: 'Hooli', region: 'east' });
+    const target = await create(targets, { assignee: w.owner.userId, periodStart: '2031-05-01', goal: 100 });
+    const contract = (customer: string, amount: number) => ({
+      data: { customer, assignee: w.owner.userId, amount, signedOn: '2031-05-02' },
+    });
+    const made = await call(t, w, 'POST', `/forms/${contracts}/records/batch`, {
+      records: [contract(initech.id, 10), contract(hooli.id, 20), contract(initech.id, 30)],
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const ids = (made.json() as { results: Array<{ record: { id: string } }> }).results.map(
+      (r) => r.record.id,
+    );
+    const rolled = await eventually(
+      () => read(targets, target.id),
+      (r) => r.data.achieved === 60,
+    );
+    expect(rolled.data).toMatchObject({ achieved: 60 });
+    const since = new Date();
+    const moved = await call(t, w, 'PATCH', `/forms/${customers}/records/batch`, {
+      records: [
+        { id: initech.id, v: initech.v, data: { region: 'west' } },
+        { id: hooli.id, v: hooli.v, data: { region: 'west' } },
+      ],
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    // Every contract of both customers looks the new region up...
+    for (const id of ids) {
+      const relooked = await eventually(
+        () => read(contracts, id),
+        (r) => r.data.region === 'west',
+      );
+      expect(relooked.data.region).toBe('west');
+    }
+    // ...through one job for the two changed customers (a job per record before).
+    const jobs = await Jobs.find({ type: 'recompute', createdAt: { $gte: since } }).lean();
+    const forContracts = jobs.filter((j) => (JSON.parse(j.payload) as { form: string }).form === contracts);
+    expect(forContracts).toHaveLength(1);
+    expect(JSON.parse(forContracts[0]!.payload).match).toEqual({
+      'data.customer': { $in: [initech.id, hooli.id] },
+    });
+  });
+
   it('leaves no job pending or failed once the work is done', async () => {
     const { jobModel } = await import('../scheduler/model.js');
     const Jobs = jobModel(t.store.connection);

@@ -19,8 +19,9 @@ const FormParams = Type.Object({ ws: Type.String(), form: Type.String() });
 const RecordParams = Type.Object({ ws: Type.String(), form: Type.String(), id: Type.String() });
 const Data = Type.Record(Type.String(), Type.Unknown());
 /**
- * `?bulk=true` marks a write as part of a person's bulk edit or delete (the web's list actions): automations
- * fire for it only when they include bulk writes, as for imports (docs/automations.md).
+ * `?bulk=true` marks a write as part of a person's bulk edit or delete (the web's list actions) or of a bulk
+ * load (a batch create, e.g. demo seeding): automations fire for it only when they include bulk writes, as
+ * for imports (docs/automations.md).
  */
 const BulkQuery = Type.Object(
   { bulk: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
@@ -78,6 +79,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
           `Create, or upsert by a unique field, up to ${BATCH_LIMIT} records with the checks of single writes; ` +
           'a result per record, or all-or-nothing with atomic',
         params: FormParams,
+        querystring: BulkQuery,
         body: Type.Object(
           {
             records: Type.Array(Type.Object({ data: Data }, { additionalProperties: false }), {
@@ -92,7 +94,7 @@ export async function recordRoutes(app: AppInstance): Promise<void> {
         ),
       },
     },
-    async (request) => batchWrite(await target(request), request.body, requestLocale(request)),
+    async (request) => batchWrite(await writeTarget(request), request.body, requestLocale(request)),
   );
 
   app.patch(

@@ -19,7 +19,12 @@ import {
   writableValues,
 } from './context.js';
 import { applyDefaults } from './defaults.js';
-import { type ChangeScope, scheduleDependants } from './dependants.js';
+import {
+  type ChangeScope,
+  type RecordChange,
+  scheduleDependants,
+  scheduleDependantsOfMany,
+} from './dependants.js';
 import { diffData } from './diff.js';
 import { historyModel, type RecordDoc, type RecordHistoryDoc, recordModel } from './model.js';
 import {
@@ -40,7 +45,8 @@ function setAndUnset(set: Record<string, unknown>, unset: Record<string, ''>) {
   return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
 }
 
-function changeScope(target: FormTarget): ChangeScope {
+/** Where a write of `target` happened, for scheduling what depends on it. */
+export function changeScope(target: FormTarget): ChangeScope {
   return {
     connection: target.connection,
     ws: target.caller.ws,
@@ -305,6 +311,7 @@ export async function commitCreates(
     await historyModel(connection).collection.deleteMany({ _id: { $in: failedIds } });
   }
   const outcomes: CreateOutcome[] = [];
+  const changes: RecordChange[] = [];
   for (const [i, p] of prepared.entries()) {
     if (errors.has(i) || (options.atomic && refused.size > 0)) {
       if (p.taken) await releaseAll(connection, p.taken);
@@ -316,11 +323,13 @@ export async function commitCreates(
       continue;
     }
     await attachFiles(target, p.doc, p.files);
-    await scheduleDependants(changeScope(target), p.doc._id, {}, p.doc.data);
+    changes.push({ id: p.doc._id, before: {}, after: p.doc.data });
     publishRecordChange(connection, { type: 'created', ws: caller.ws, form: form.id, id: p.doc._id, v: 1 });
     await recordWritten({ type: 'created', target, before: null, after: p.doc });
     outcomes.push({ ok: true, doc: p.doc });
   }
+  // One recompute job per dependent field for the whole call (a batch of 1,000 queued 1,000 before).
+  await scheduleDependantsOfMany(changeScope(target), changes);
   return outcomes;
 }
 
@@ -522,7 +531,10 @@ export async function prepareUpdate(
 export async function commitUpdate(
   target: FormTarget,
   prepared: PreparedUpdate,
-  options: Pick<UpdateOptions, 'extend' | 'history'> = {},
+  options: Pick<UpdateOptions, 'extend' | 'history'> & {
+    /** Collects the change for the caller to schedule its dependants with others (a batch). */
+    changes?: RecordChange[];
+  } = {},
 ): Promise<RecordDoc> {
   const { caller, form, connection } = target;
   const { current, data, files } = prepared;
@@ -554,7 +566,8 @@ export async function commitUpdate(
     if (options.history?.flow !== undefined) entry.flow = options.history.flow;
     await historyModel(connection).collection.insertOne(entry);
   }
-  await scheduleDependants(changeScope(target), current._id, current.data, data);
+  if (options.changes) options.changes.push({ id: current._id, before: current.data, after: data });
+  else await scheduleDependants(changeScope(target), current._id, current.data, data);
   publishRecordChange(connection, {
     type: 'updated',
     ws: caller.ws,

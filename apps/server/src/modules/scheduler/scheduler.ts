@@ -131,17 +131,22 @@ export class Scheduler {
   }
 
   /**
-   * Runs every job that is due now on the connection's clock, one after another, until none is left
-   * (tests move the clock and call this; shutdown may too). Retries are due later, so this ends.
+   * Runs every job that is due now on the connection's clock until none is left (tests move the clock and
+   * call this; shutdown may too). Retries are due later, so this ends. One lane runs them one after
+   * another in due order; more lanes run that many at once (bulk seeding), each job still claimed once.
    */
-  async runDue(): Promise<RunSummary> {
+  async runDue(lanes = 1): Promise<RunSummary> {
     const summary: RunSummary = { ran: 0, failed: 0 };
-    for (;;) {
-      const outcome = await this.runOne();
-      if (outcome === null) return summary;
-      summary.ran += 1;
-      if (outcome !== 'done') summary.failed += 1;
-    }
+    const lane = async () => {
+      for (;;) {
+        const outcome = await this.runOne();
+        if (outcome === null) return;
+        summary.ran += 1;
+        if (outcome !== 'done') summary.failed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+    return summary;
   }
 
   /** Starts polling every `intervalMs` with `concurrency` lanes (a slow webhook does not hold deadlines). */

@@ -124,6 +124,36 @@ describe('the seeded demo workspace', () => {
     ).items.length;
     expect(won).toBeGreaterThan(0);
     expect(await count(owner.token, 'contracts')).toBe(won);
+    // The bulk-loaded opportunities hold what track_highest_stage and create_contract_on_win would have
+    // written: highestStage is the stage reached (won ones raised by the automation), and each won one's
+    // contract has its amount, owner and close day.
+    const all = async (form: string) => {
+      const items: Array<{ id: string; owner: string; data: Record<string, unknown> }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = (
+          await as(
+            owner.token,
+            'GET',
+            `/forms/${demo.forms[form]}/records?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )
+        ).json() as { items: typeof items; nextCursor?: string | null };
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    const opportunities = await all('opportunities');
+    const contracts = await all('contracts');
+    const stages = ['lead', 'qualified', 'proposal', 'negotiation', 'won'];
+    for (const o of opportunities) {
+      if (o.data.stage === 'lost') expect(stages.slice(0, 4)).toContain(o.data.highestStage);
+      else expect(o.data.highestStage).toBe(o.data.stage);
+      if (o.data.stage !== 'won') continue;
+      const contract = contracts.find((c) => c.data.opportunity === o.id);
+      expect(contract?.data).toMatchObject({ amount: o.data.amount, signedOn: o.data.closedOn });
+      expect(contract?.owner).toBe(o.owner);
+    }
     // Last month's statements (monthly_statements, run once) and scorecards: one per rep.
     expect(await count(owner.token, 'commission_statements')).toBe(30);
     expect(await count(owner.token, 'scorecards')).toBe(30);
