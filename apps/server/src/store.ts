@@ -14,6 +14,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Database name; defaults to the URI's, else `formloom`. */
   dbName?: string;
+  /** Emit the driver's command events (`commandStarted`...) on the client: tests count store round trips. */
+  monitorCommands?: boolean;
 }
 
 /** Raised when the store cannot be opened; main prints it and exits non-zero. */
@@ -82,6 +84,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ...(auth ? { auth, authSource: 'admin' } : {}),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: true,
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   try {
     await connection.asPromise();

@@ -19,7 +19,7 @@ export interface TestApp {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: Pick<BuildAppOptions, 'clock' | 'pollJobs'> = {},
+  options: Pick<BuildAppOptions, 'clock' | 'pollJobs'> & { monitorCommands?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'formloom-test-'));
   const mongodbUri = process.env.MONGODB_URI;
@@ -36,8 +36,14 @@ export async function createTestApp(
     [],
   );
   const dbName = `formloom_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir, dbName });
-  const app = await buildApp({ config, store, logger: false, ...options });
+  const { monitorCommands, ...appOptions } = options;
+  const store = await openStore({
+    mongodbUri: config.mongodbUri,
+    dataDir,
+    dbName,
+    ...(monitorCommands ? { monitorCommands } : {}),
+  });
+  const app = await buildApp({ config, store, logger: false, ...appOptions });
   await app.ready();
   return {
     app,

@@ -8,6 +8,7 @@ import {
   type Operand,
   type OperandResolver,
 } from '../../lib/filter-dsl/index.js';
+import { groupRead, readKey } from '../../lib/group-read.js';
 import { type FieldDef, filterFieldsOf } from '../forms/meta.js';
 import { isFormulaError } from './formulas.js';
 import { expandInDepartment, noDepartment } from './in-department.js';
@@ -32,13 +33,16 @@ export interface ComputeContext {
   memo?: Map<string, Promise<unknown>>;
 }
 
-/** Runs `read` once per key when the context shares answers (a batch), else every time. */
-function remembered<T>(ctx: ComputeContext, key: string, read: () => Promise<T>): Promise<T> {
-  if (!ctx.memo) return read();
+/**
+ * Runs a lookup's or rollup's read: identical reads of concurrent requests share one round trip
+ * (lib/group-read), and the records of one batch ask each read once.
+ */
+function remembered<T>(ctx: ComputeContext, key: string, read: () => PromiseLike<T>): Promise<T> {
+  const shared = () => groupRead(ctx.connection, `${ctx.ws.toHexString()}|${key}`, read);
+  if (!ctx.memo) return shared();
   let pending = ctx.memo.get(key) as Promise<T> | undefined;
   if (!pending) {
-    // A query builder runs again each time it is awaited: keep the one promise of its answer.
-    pending = Promise.resolve(read());
+    pending = shared();
     ctx.memo.set(key, pending);
   }
   return pending;
@@ -297,7 +301,7 @@ async function rollupValue(
   if (aggregate === 'count') group.value = { $sum: 1 };
   else if (aggregate === 'countDistinct') group.value = { $addToSet: path };
   else group.value = { [`$${aggregate}`]: path };
-  const [row] = await remembered(ctx, `rollup|${JSON.stringify([match, group])}`, () =>
+  const [row] = await remembered(ctx, `rollup|${readKey([match, group])}`, () =>
     recordModel(ctx.connection)
       .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
       .toArray(),
