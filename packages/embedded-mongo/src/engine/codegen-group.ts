@@ -136,20 +136,24 @@ function levelSource(k: string, last: boolean, missing: string, ids: string): st
       ${last ? 'slot = m; key = hk;' : `let n = m.get(hk); if (n === undefined) { n = ${child}; m.set(hk, n); } m = n;`} }`;
 }
 
+/** The generated pieces of one `$match` + `$group` pair, for a loop of its own or a loop shared with others. */
+interface GroupPart {
+  /** Reads of the fields the match tests, and the test itself. */
+  matchReads: string[];
+  test: string;
+  /** Reads of the fields the group key and accumulators use. */
+  groupReads: string[];
+  /** Statements that find (or create) the document's group `g` in `root` / `order` and update it. */
+  step: string;
+  /** The expression mapping a finished group `g` to its output document. */
+  output: string;
+}
+
 /**
- * Generates one JS loop for `$match` (equalities — ObjectIds, dates, null —, `$in`, `$ne`, ranges and
- * `$exists` on dotted paths, under `$and` / `$or` / `$nor`) followed by `$group` (a key of paths, constants
- * and compiled expressions, several fields through nested maps, ObjectIds hashed by their words;
- * `$sum` / `$avg` / `$min` / `$max` / `$count` / `$addToSet` of paths and expressions). Keys and literals are
- * emitted with JSON.stringify, so no input reaches the generated source unescaped. Documents outside this
- * subset (number wrappers, arrays, other objects where scalars are read) make the generated code bail so
- * the caller reruns the general compiled path. Returns undefined when the stage pair is outside the subset.
+ * The pieces of the loop for `$match` (undefined: every document) followed by `$group`, with its own
+ * `root` map and `order` array named by `suffix`; undefined when the pair is outside the generated subset.
  */
-export function compileGroupLoop(
-  match: Doc | undefined,
-  group: Doc,
-): ((docs: Iterable<Doc>) => Doc[]) | undefined {
-  const src = new Source();
+function groupPart(src: Source, match: Doc | undefined, group: Doc, suffix: string): GroupPart | undefined {
   const test = match && Object.keys(match).length > 0 ? matchSource(src, match) : 'true';
   if (!test) return undefined;
   const matchReads = src.reads.splice(0);
@@ -244,28 +248,28 @@ export function compileGroupLoop(
     (id === undefined ||
       id === null ||
       (!(typeof id === 'string' && id.startsWith('$')) && lit(id) !== undefined));
-  const body = `
-    const root = new Map();
-    const order = [];
-    for (const doc of docs) {
-      if (isMarked(doc)) bail();
-      ${matchReads.join('\n      ')}
-      if (!(${test})) continue;
-      ${groupReads.join('\n      ')}
-      ${
-        constant
-          ? // One group for every document (a kpi, a gauge): no key to look up.
-            `let g = order[0];
-      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; order.push(g); }`
-          : `let m = root; let slot; let key;
+  const root = `root${suffix}`;
+  const order = `order${suffix}`;
+  const find = constant
+    ? // One group for every document (a kpi, a gauge): no key to look up.
+      `let g = ${order}[0];
+      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; ${order}.push(g); }`
+    : `let m = ${root}; let slot; let key;
       ${levels}
       let g = slot.get(key);
-      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); order.push(g); }`
-      }
-      ${update.join('\n      ')}
-    }
-    return order.map((g) => ({ ${out.join(', ')} }));`;
-  // The same pipeline shape reuses one function, so V8 keeps its optimised code across calls.
+      if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); ${order}.push(g); }`;
+  return {
+    matchReads,
+    test,
+    groupReads,
+    step: `${find}
+      ${update.join('\n      ')}`,
+    output: `${order}.map((g) => ({ ${out.join(', ')} }))`,
+  };
+}
+
+/** Compiles (or reuses: the same shape keeps V8's optimised code across calls) a generated loop body. */
+function generated(body: string, src: Source): (docs: Iterable<Doc>) => unknown {
   let gen = GENERATED.get(body);
   if (!gen) {
     gen = new Function('docs', 'isMarked', 'bail', 'consts', 'oidEq', 'proto', body) as Gen;
@@ -278,4 +282,78 @@ export function compileGroupLoop(
     throw new CodegenBail();
   };
   return (docs) => fn(docs, hasWrappers, bail, consts, oidEq, Object.prototype);
+}
+
+/**
+ * Generates one JS loop for `$match` (equalities — ObjectIds, dates, null —, `$in`, `$ne`, ranges and
+ * `$exists` on dotted paths, under `$and` / `$or` / `$nor`) followed by `$group` (a key of paths, constants
+ * and compiled expressions, several fields through nested maps, ObjectIds hashed by their words;
+ * `$sum` / `$avg` / `$min` / `$max` / `$count` / `$addToSet` of paths and expressions). Keys and literals are
+ * emitted with JSON.stringify, so no input reaches the generated source unescaped. Documents outside this
+ * subset (number wrappers, arrays, other objects where scalars are read) make the generated code bail so
+ * the caller reruns the general compiled path. Returns undefined when the stage pair is outside the subset.
+ */
+export function compileGroupLoop(
+  match: Doc | undefined,
+  group: Doc,
+): ((docs: Iterable<Doc>) => Doc[]) | undefined {
+  const src = new Source();
+  const part = groupPart(src, match, group, '');
+  if (!part) return undefined;
+  const body = `
+    const root = new Map();
+    const order = [];
+    for (const doc of docs) {
+      if (isMarked(doc)) bail();
+      ${part.matchReads.join('\n      ')}
+      if (!(${part.test})) continue;
+      ${part.groupReads.join('\n      ')}
+      ${part.step}
+    }
+    return ${part.output};`;
+  return generated(body, src) as (docs: Iterable<Doc>) => Doc[];
+}
+
+/**
+ * One loop for several `$match` + `$group` pairs over the same documents (the sub-pipelines of a `$facet`),
+ * after a `common` match every document must pass first: each document is read once and offered to every
+ * pair, which tests its own match and updates its own groups. Answers each pair's groups, in pair order.
+ * Undefined when any pair (or the common match) is outside the subset of {@link compileGroupLoop}.
+ */
+export function compileSharedGroupLoop(
+  common: Doc | undefined,
+  pairs: readonly { match: Doc | undefined; group: Doc }[],
+): ((docs: Iterable<Doc>) => Doc[][]) | undefined {
+  const src = new Source([], 'c');
+  const test = common && Object.keys(common).length > 0 ? matchSource(src, common) : 'true';
+  if (!test) return undefined;
+  const commonReads = src.reads.splice(0);
+  const parts: GroupPart[] = [];
+  for (const [n, pair] of pairs.entries()) {
+    // Each pair reads into variables of its own block, all constants in one array.
+    const part = groupPart(new Source(src.consts, `p${n}_`), pair.match, pair.group, String(n));
+    if (!part) return undefined;
+    parts.push(part);
+  }
+  // A pair's group fields are read only for documents its match lets through (a field that would bail
+  // for a document no pair keeps must not send the whole scan to the general path).
+  const body = `
+    ${parts.map((_, n) => `const root${n} = new Map(); const order${n} = [];`).join('\n    ')}
+    for (const doc of docs) {
+      if (isMarked(doc)) bail();
+      ${commonReads.join('\n      ')}
+      if (!(${test})) continue;
+      ${parts
+        .map(
+          (part) => `{
+      ${part.matchReads.join('\n      ')}
+      if (${part.test}) {
+      ${part.groupReads.join('\n      ')}
+      ${part.step}
+      } }`,
+        )
+        .join('\n      ')}
+    }
+    return [${parts.map((p) => p.output).join(', ')}];`;
+  return generated(body, src) as (docs: Iterable<Doc>) => Doc[][];
 }

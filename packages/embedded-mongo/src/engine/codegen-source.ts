@@ -14,9 +14,17 @@ export function lit(v: unknown): string | undefined {
 
 /** Builds the source of one generated loop: its constants and the reads of document fields into variables. */
 export class Source {
-  readonly consts: unknown[] = [];
   readonly reads: string[] = [];
   private readonly vars = new Map<string, string>();
+
+  /**
+   * @param consts the constants array the generated code reads (shared by the Sources of one loop)
+   * @param prefix of this Source's variable names (distinct per Source of one loop)
+   */
+  constructor(
+    readonly consts: unknown[] = [],
+    private readonly prefix = 'f',
+  ) {}
 
   constant(value: unknown): string {
     this.consts.push(value);
@@ -24,7 +32,7 @@ export class Source {
   }
 
   private fresh(key: string): string {
-    const v = `f${this.vars.size}`;
+    const v = `${this.prefix}${this.vars.size}`;
     this.vars.set(key, v);
     return v;
   }

@@ -1,4 +1,4 @@
-import { CodegenBail, compileGroupLoop } from './codegen-group.js';
+import { CodegenBail, compileGroupLoop, compileSharedGroupLoop } from './codegen-group.js';
 import { valueKey } from './compare.js';
 import {
   type AccFactory,
@@ -272,6 +272,20 @@ export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => 
   for (let i = 0; i < pipeline.length; i++) {
     const st = pipeline[i]!;
     const next = pipeline[i + 1];
+    // `$match` directly followed by `$facet`: the match is the shared loop's first test.
+    if (isPlainObject(st.$match) && next && '$facet' in next) {
+      const f = compileFacet(st.$match, next.$facet);
+      if (!f) return undefined;
+      stages.push(f);
+      i++;
+      continue;
+    }
+    if ('$facet' in st) {
+      const f = compileFacet(undefined, st.$facet);
+      if (!f) return undefined;
+      stages.push(f);
+      continue;
+    }
     // `$match` directly followed by `$group` runs as one loop (no intermediate array).
     if (isPlainObject(st.$match) && next && isPlainObject(next.$group) && Object.keys(st.$match).length > 0) {
       const m = compileFastMatcher(view(st.$match));
@@ -289,6 +303,75 @@ export function compileFastPipeline(pipeline: Doc[]): ((docs: Iterable<Doc>) => 
     let rows: Iterable<Doc> = docs;
     for (const s of stages) rows = s(rows);
     return Array.isArray(rows) ? rows : Array.from(rows);
+  };
+}
+
+/**
+ * `$facet` (after an optional `common` match): one document holding each sub-pipeline's answer. When every
+ * sub-pipeline starts with `$match` + `$group` (or `$group`), the documents are read in one generated loop
+ * that feeds every group ({@link compileSharedGroupLoop}: a dashboard's widgets over one form, one scan),
+ * and each sub-pipeline's later stages run on its groups. Otherwise, or when a document makes the loop bail,
+ * each sub-pipeline runs on its own compiled path (the common match first). Undefined when any does not
+ * compile.
+ */
+function compileFacet(common: Doc | undefined, spec: unknown): Stage | undefined {
+  if (!isPlainObject(spec)) return undefined;
+  const names = Object.keys(spec);
+  if (names.length === 0 || names.some((n) => n === '' || n.startsWith('$') || n.includes('.')))
+    return undefined;
+  const subs: Doc[][] = [];
+  for (const n of names) {
+    const sub = spec[n];
+    if (!Array.isArray(sub) || !sub.every((st) => isPlainObject(st) && Object.keys(st).length === 1))
+      return undefined;
+    subs.push(sub as Doc[]);
+  }
+  const lead = common && Object.keys(common).length > 0 ? [{ $match: common }] : [];
+  const general: ((docs: Iterable<Doc>) => Doc[])[] = [];
+  for (const sub of subs) {
+    const f = compileFastPipeline([...lead, ...sub]);
+    if (!f) return undefined;
+    general.push(f);
+  }
+  const output = (answers: Doc[][]): Doc[] => {
+    const o: Doc = {};
+    names.forEach((n, i) => {
+      setField(o, n, answers[i]);
+    });
+    return [o];
+  };
+  const separately: Stage = (rows) => {
+    loopStats.closures += 1;
+    return output(general.map((f) => f(rows)));
+  };
+  // The shared loop: every sub-pipeline a group (after its own match), then stages over its groups.
+  const pairs: { match: Doc | undefined; group: Doc }[] = [];
+  const after: ((docs: Iterable<Doc>) => Doc[])[] = [];
+  for (const sub of subs) {
+    const [first, second] = sub;
+    const matched = first !== undefined && isPlainObject(first.$match);
+    const group = matched ? second?.$group : first?.$group;
+    if (!isPlainObject(group)) return separately;
+    const then = compileFastPipeline(sub.slice(matched ? 2 : 1));
+    if (!then) return separately;
+    pairs.push({ match: matched ? (first.$match as Doc) : undefined, group });
+    after.push(then);
+  }
+  const loop = compileSharedGroupLoop(common, pairs);
+  if (!loop) return separately;
+  return (rows) => {
+    let groups: Doc[][];
+    try {
+      groups = loop(rows);
+      loopStats.generated += 1;
+    } catch (e) {
+      if (!(e instanceof CodegenBail)) throw e;
+      loopStats.bailed += 1;
+      return output(general.map((f) => f(rows)));
+    }
+    return output(
+      groups.map((g, i) => (after[i] as (docs: Iterable<Doc>) => Doc[])(g.map((d) => normalize(d) as Doc))),
+    );
   };
 }
 
