@@ -7,7 +7,15 @@ import { appError } from '../../lib/errors.js';
 import { callerOf, parseId } from '../apps/caller.js';
 import { loadAppScope } from '../records/form-cache.js';
 import { sendWidgetExport } from '../reports/routes.js';
-import { queryReport, type ReportRequest, reportCell } from '../reports/service.js';
+import {
+  answerReport,
+  type PreparedReport,
+  prefetchReports,
+  prepareReport,
+  queryReport,
+  type ReportRequest,
+  reportCell,
+} from '../reports/service.js';
 import { type ControlValues, controlFilters } from './controls.js';
 import {
   createDashboard,
@@ -227,18 +235,35 @@ export async function dashboardRoutes(app: AppInstance): Promise<void> {
       const { widgets: wanted, ...body } = request.body;
       const keys = wanted ?? view.dashboard.widgets.map((w) => w.key);
       const results: Record<string, unknown> = {};
-      // One after another: the store answers one aggregation at a time anyway.
+      const failed = (key: string, error: unknown) => {
+        const { status, body: failure } = toErrorResponse(error);
+        if (status >= 500) throw error;
+        results[key] = { status, ...failure };
+      };
+      // Every widget checked and compiled for the caller first; then the queries of widgets over one form
+      // run as one scan (each with its own access scope and filters), and each widget is shaped from them.
+      const ready: { key: string; report: ReportRequest; prepared: PreparedReport }[] = [];
       for (const key of keys) {
         try {
           const report = await widgetRequest(app, request, { ...request.params, widget: key }, body);
-          results[key] = await queryReport(connection, caller, report);
+          ready.push({ key, report, prepared: await prepareReport(connection, caller, report) });
         } catch (error) {
-          const { status, body: failure } = toErrorResponse(error);
-          if (status >= 500) throw error;
-          results[key] = { status, ...failure };
+          failed(key, error);
         }
       }
-      return { widgets: results };
+      const prefetched = await prefetchReports(
+        connection,
+        ready.map((r) => r.prepared),
+      );
+      for (const { key, report, prepared } of ready) {
+        try {
+          results[key] = (await answerReport(connection, prepared, report, prefetched)).result;
+        } catch (error) {
+          failed(key, error);
+        }
+      }
+      // In the dashboard's order, failures in place.
+      return { widgets: Object.fromEntries(keys.map((k) => [k, results[k]])) };
     },
   );
 

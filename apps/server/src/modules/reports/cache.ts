@@ -138,6 +138,12 @@ export function cachedAnswer(
   return undefined;
 }
 
+/** Whether an answer computed under `stamp` is kept for `key` (counts neither a hit nor a miss). */
+export function hasAnswer(connection: Connection, key: string, stamp: string): boolean {
+  const entry = stateOf(connection).entries.get(key);
+  return entry !== undefined && entry.stamp === stamp && Date.now() - entry.at < MAX_AGE_MS;
+}
+
 /** Keeps an answer computed under `stamp` (read before the query ran). */
 export function rememberAnswer(
   connection: Connection,

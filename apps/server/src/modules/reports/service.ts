@@ -19,7 +19,7 @@ import { type FormTarget, openForm } from '../records/context.js';
 import { loadAppScope } from '../records/form-cache.js';
 import { recordModel } from '../records/model.js';
 import { flatten } from '../records/read.js';
-import { cachedAnswer, formsStamp, queryKey, rememberAnswer } from './cache.js';
+import { cachedAnswer, formsStamp, hasAnswer, queryKey, rememberAnswer } from './cache.js';
 import { reportFields } from './fields.js';
 import { compileFilters, hasPeriod, periodConditions, resolvePeriods, widgetFilters } from './filters.js';
 
@@ -197,8 +197,18 @@ async function prepare(connection: Connection, caller: Caller, request: ReportRe
   return prepared;
 }
 
+/** Answers computed ahead for one request (by {@link queryKey} of their pipeline): see {@link prefetchReports}. */
+export type PrefetchedAnswers = ReadonlyMap<string, readonly Readonly<Record<string, unknown>>[]>;
+
 /** Runs a pipeline over the records collection, or serves the answer kept for it while its form is unchanged. */
-async function run(connection: Connection, form: Types.ObjectId, pipeline: Record<string, unknown>[]) {
+async function run(
+  connection: Connection,
+  form: Types.ObjectId,
+  pipeline: Record<string, unknown>[],
+  prefetched?: PrefetchedAnswers,
+) {
+  const ahead = prefetched?.get(queryKey(pipeline));
+  if (ahead) return ahead;
   const stamp = await formsStamp(connection, [form]);
   const key = queryKey(pipeline);
   const cached = cachedAnswer(connection, key, stamp);
@@ -309,10 +319,107 @@ export async function reportWithForm(
   caller: Caller,
   request: ReportRequest,
 ): Promise<{ result: ReportResult; target: FormTarget }> {
-  const prepared = await prepare(connection, caller, request);
+  return answerReport(connection, await prepare(connection, caller, request), request);
+}
+
+/** A report made ready to run for one caller ({@link prepareReport}); {@link answerReport} runs it. */
+export type PreparedReport = Prepared;
+
+/**
+ * Checks a report request for the caller and compiles its queries (validation, form, access, fields),
+ * without running them: {@link prefetchReports} can then run several reports' queries in one scan.
+ */
+export function prepareReport(
+  connection: Connection,
+  caller: Caller,
+  request: ReportRequest,
+): Promise<PreparedReport> {
+  return prepare(connection, caller, request);
+}
+
+/**
+ * Runs the queries of several prepared reports that read the same form as one aggregation — a `$facet`
+ * of their pipelines after the conditions every one of them starts with — so a dashboard's widgets cost
+ * one scan of the form's records instead of one each. Every pipeline keeps its own first `$match` (the
+ * caller's access scope and the widget's filters), so each answer is exactly the one it gives alone.
+ * Answers already kept in the result cache are not run again; new ones are kept there and returned by
+ * query key for {@link answerReport}. Anything that fails here is simply left to run on its own.
+ */
+export async function prefetchReports(
+  connection: Connection,
+  reports: readonly PreparedReport[],
+): Promise<PrefetchedAnswers> {
+  const out = new Map<string, readonly Readonly<Record<string, unknown>>[]>();
+  const byForm = new Map<
+    string,
+    { form: Types.ObjectId; pipelines: Map<string, Record<string, unknown>[]> }
+  >();
+  for (const report of reports) {
+    const form = report.target.form.id;
+    let entry = byForm.get(form.toHexString());
+    if (!entry) {
+      entry = { form, pipelines: new Map() };
+      byForm.set(form.toHexString(), entry);
+    }
+    for (const pipeline of [report.pipeline, ...(report.previous ? [report.previous] : [])])
+      entry.pipelines.set(queryKey(pipeline), pipeline);
+  }
+  for (const { form, pipelines } of byForm.values()) {
+    const stamp = await formsStamp(connection, [form]);
+    const pending = [...pipelines].filter(([key]) => !hasAnswer(connection, key, stamp));
+    // A single query runs as it would alone.
+    if (pending.length < 2) continue;
+    const common = commonMatch(pending.map(([, pipeline]) => pipeline));
+    const facet = Object.fromEntries(pending.map(([, pipeline], i) => [`q${i}`, pipeline]));
+    try {
+      const [answer] = await recordModel(connection)
+        .aggregate<Record<string, Record<string, unknown>[]>>([
+          ...(common ? [{ $match: common }] : []),
+          { $facet: facet },
+        ] as never)
+        .option({ maxTimeMS: MAX_TIME_MS });
+      pending.forEach(([key], i) => {
+        const docs = answer?.[`q${i}`];
+        if (!Array.isArray(docs)) return;
+        rememberAnswer(connection, key, stamp, docs);
+        out.set(key, docs);
+      });
+    } catch {
+      // E.g. a store's 16 MB limit on the one answer document: each report then runs on its own.
+    }
+  }
+  return out;
+}
+
+/**
+ * The conditions (top-level entries of their first `$match`) all pipelines share, equal value for equal
+ * value: a conjunction each pipeline's own match implies, so it may run first (and use the store's
+ * indexes). Undefined when there are none.
+ */
+function commonMatch(pipelines: readonly Record<string, unknown>[][]): Record<string, unknown> | undefined {
+  const matches = pipelines.map((p) => p[0]?.$match as Record<string, unknown> | undefined);
+  const [first, ...others] = matches;
+  if (!first || others.some((m) => !m || typeof m !== 'object')) return undefined;
+  const common: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(first)) {
+    const text = queryKey(value);
+    if (others.every((m) => m && Object.hasOwn(m, key) && queryKey(m[key]) === text)) common[key] = value;
+  }
+  return Object.keys(common).length > 0 ? common : undefined;
+}
+
+/** Runs a prepared report (with answers computed ahead, when given) and shapes its result. */
+export async function answerReport(
+  connection: Connection,
+  prepared: PreparedReport,
+  request: ReportRequest,
+  prefetched?: PrefetchedAnswers,
+): Promise<{ result: ReportResult; target: FormTarget }> {
   const formId = prepared.target.form.id;
-  const docs = await run(connection, formId, prepared.pipeline);
-  const previous = prepared.previous ? await run(connection, formId, prepared.previous) : undefined;
+  const docs = await run(connection, formId, prepared.pipeline, prefetched);
+  const previous = prepared.previous
+    ? await run(connection, formId, prepared.previous, prefetched)
+    : undefined;
   const { targets, unavailable } = await targetSeries(connection, prepared, request);
   const result = shapeReport(prepared.plan, docs, { ...(previous ? { previous } : {}), targets });
   result.meta.source = { form: formId.toHexString(), app: prepared.appId };
