@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, DESKTOP, launchBrowser } from './helpers/browser.js';
+import { choose as chooseLabelled } from './helpers/antd.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -14,6 +15,7 @@ let appId: string;
 let dealsId: string;
 let manager: BrowserSession;
 let rep: BrowserSession | undefined;
+let phone: BrowserSession | undefined;
 const OWNER = { email: 'olivia@example.com', password: 'correct-horse-battery-9' };
 const REP = { email: 'ann@example.com', password: 'rep-password-2026', name: 'Ann Lee' };
 const label = (text: string) => ({ en: text, 'zh-CN': text });
@@ -35,6 +37,15 @@ beforeAll(async () => {
       { key: 'title', type: 'text', label: label('Title'), required: true },
       { key: 'rep', type: 'member', label: label('Rep') },
       { key: 'amount', type: 'money', currency: 'CNY', label: label('Amount') },
+      {
+        key: 'region',
+        type: 'select',
+        label: { en: 'Region', 'zh-CN': '大区' },
+        options: [
+          { value: 'east', label: { en: 'East', 'zh-CN': '华东' } },
+          { value: 'west', label: { en: 'West', 'zh-CN': '华西' } },
+        ],
+      },
     ],
   });
   dealsId = deals.id;
@@ -60,8 +71,8 @@ beforeAll(async () => {
   });
   const record = (form: string, data: Record<string, unknown>) =>
     owner.call('POST', `/workspaces/${ws}/forms/${form}/records`, { data });
-  await record(dealsId, { title: 'Ann 1', rep: ann.userId, amount: 4_000 });
-  await record(dealsId, { title: 'Bob 1', rep: bob.userId, amount: 7_000 });
+  await record(dealsId, { title: 'Ann 1', rep: ann.userId, amount: 4_000, region: 'east' });
+  await record(dealsId, { title: 'Bob 1', rep: bob.userId, amount: 7_000, region: 'west' });
   await record(goals.id, { name: 'Ann goal', rep: ann.userId, amount: 10_000 });
   await record(goals.id, { name: 'Bob goal', rep: bob.userId, amount: 8_000 });
   manager = await launchBrowser({ viewport: DESKTOP });
@@ -72,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await manager?.close();
   await rep?.close();
+  await phone?.close();
   expect(await server?.stop()).toBe(0);
 });
 
@@ -176,4 +188,128 @@ describe('the dashboard designer', () => {
       .toMatch(/Ann Lee.*13000/s);
     await screenshot(page, 'dashboard-designer', 'updated');
   }, 90_000);
+});
+
+/** Text on the page that looks like a translation key nobody translated (`dashboards.designer.x`). */
+async function untranslated(page: BrowserSession['page']) {
+  // biome-ignore lint/performance/useDomNodeTextContent: the text people see, not the scripts' source.
+  return (await page.locator('body').innerText()).match(/\b(?:dashboards|apps|common)\.[a-zA-Z_.]+/g) ?? [];
+}
+
+describe('a full dashboard without JSON', () => {
+  it('adds a widget with a drill hierarchy, sort, top N and a period filter, and finds it in the menu by name', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}`);
+    await page.getByTestId('new-dashboard').click();
+    await page.getByTestId('dashboard-designer').waitFor();
+    await page.getByTestId('dashboard-name').fill('Regional revenue');
+    await page.getByTestId('add-widget').click();
+    const panel = page.getByTestId('widget-panel');
+    await panel.getByLabel('Title').fill('Revenue by region');
+    await choose(page, 'dimension-0', 'Region');
+    await choose(page, 'aggregate-0', 'Sum');
+    // Region, then the rep: the levels a click drills through.
+    await panel.getByTestId('add-drill').click();
+    await chooseLabelled(page, 'Drill level 1', 'Rep');
+    // Biggest first, two regions at most.
+    await panel.getByTestId('add-sort').click();
+    expect(await panel.getByTestId('sort-0').textContent()).toContain('Sum · Amount');
+    expect(await panel.getByTestId('sort-0-dir').textContent()).toContain('Descending');
+    await panel.getByLabel('Show at most').fill('2');
+    // A period filter above every widget, starting at this year.
+    await chooseLabelled(page, 'Add filter', 'Period');
+    expect(await page.getByTestId('control-0-field').textContent()).toContain('Created');
+    await chooseLabelled(page, 'Starting value of filter 1', 'This year');
+    const preview = page.getByTestId('designer-grid').getByTestId('widget-widget1');
+    await expect
+      .poll(
+        async () =>
+          (await preview.getAttribute('data-state')) === 'success' &&
+          (await chartDescription(page, 'widget1')),
+      )
+      .toMatch(/West.*7000/s);
+    expect(await chartDescription(page, 'widget1')).not.toContain('East');
+    expect(await untranslated(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'dashboard-designer', 'drill-sort-filter');
+    await page.getByTestId('save-dashboard').click();
+    await page.waitForURL(/\/dashboards\/regional_revenue\/design$/);
+
+    const saved = await owner.call<{
+      dashboard: { widgets: Array<Record<string, unknown>>; filters: unknown };
+    }>('GET', `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`);
+    expect(saved.dashboard.widgets[0]).toMatchObject({
+      dimensions: [{ field: 'region' }],
+      drilldown: [{ field: 'rep' }],
+      measures: [{ key: 'sum_amount', aggregate: 'sum', field: 'amount' }],
+      sort: [{ by: 'sum_amount', dir: 'desc' }],
+      limit: 2,
+    });
+    expect(saved.dashboard.filters).toEqual([
+      { key: 'period', type: 'period', field: '_createdAt', default: 'thisYear' },
+    ]);
+
+    // The app menu lists it by its name, the earlier dashboard too; never by key.
+    const menu = page.getByRole('navigation', { name: 'Menu of Sales' });
+    const entry = menu.getByRole('link', { name: 'Regional revenue', exact: true });
+    await entry.waitFor();
+    expect(await menu.getByRole('link', { name: 'Team revenue', exact: true }).count()).toBe(1);
+    expect(await menu.textContent()).not.toMatch(/regional_revenue|team_revenue/);
+    await entry.click();
+    await page.waitForURL(/\/dashboards\/regional_revenue$/);
+    const card = page.getByTestId('widget-widget1');
+    await card.and(page.locator('[data-state="success"]')).waitFor();
+    await expect.poll(() => chartDescription(page, 'widget1')).toMatch(/West.*7000/s);
+    await screenshot(page, 'dashboard-designer', 'regional');
+    await expectNoSidewaysScroll(page, 'the regional dashboard');
+
+    // Drill into West by keyboard (a click on its bar does the same): its reps.
+    const west = card.getByRole('button', { name: 'Details of West', exact: true });
+    await west.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => chartDescription(page, 'widget1')).toMatch(/Bob Chen.*7000/s);
+    expect(await chartDescription(page, 'widget1')).not.toContain('Ann Lee');
+    await card.getByTestId('drill-up').waitFor();
+    expect(await card.locator('.ant-breadcrumb').textContent()).toContain('West');
+    await screenshot(page, 'dashboard-designer', 'drilled');
+    await card.getByTestId('drill-up').click();
+    await expect.poll(() => chartDescription(page, 'widget1')).toMatch(/West.*7000/s);
+  }, 120_000);
+
+  it('shows the dashboard in the zh-CN menu by its Chinese name, and both pages fit a phone', async () => {
+    const current = await owner.call<{ v: number; dashboard: Record<string, unknown> }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`,
+    );
+    await owner.call('PUT', `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`, {
+      dashboard: { ...current.dashboard, name: { en: 'Regional revenue', 'zh-CN': '区域收入' } },
+      v: current.v,
+    });
+    phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
+    const { page } = phone;
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${server.url}/login`);
+    await page.evaluate((token) => localStorage.setItem('formloom.token', token), owner.token);
+    await page.goto(`${server.url}/apps/${appId}`);
+    await page.getByTestId('app-home').waitFor();
+    const entry = page.getByRole('link', { name: /区域收入/ });
+    await entry.waitFor();
+    expect(await page.getByTestId('app-home').textContent()).not.toMatch(/regional_revenue/);
+    await screenshot(page, 'dashboard-designer', 'menu-zh');
+    await entry.click();
+    const card = page.getByTestId('widget-widget1');
+    await card.and(page.locator('[data-state="success"]')).waitFor();
+    await expect.poll(() => chartDescription(page, 'widget1')).toMatch(/华西.*7000/s);
+    expect(await untranslated(page)).toEqual([]);
+    await expectNoSidewaysScroll(page, 'the dashboard at 375 px');
+    await screenshot(page, 'dashboard-designer', 'regional-zh');
+
+    await page.goto(`${server.url}/apps/${appId}/dashboards/regional_revenue/design`);
+    await page.getByTestId('widget-panel').waitFor();
+    await page.getByTestId('controls-editor').waitFor();
+    expect(await page.getByTestId('widget-panel').textContent()).toContain('下钻');
+    expect(await untranslated(page)).toEqual([]);
+    await expectNoSidewaysScroll(page, 'the designer at 375 px');
+    await screenshot(page, 'dashboard-designer', 'designer-zh');
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import type { WidgetType } from '@formloom/report';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
+import { ChartKeys } from './chart-keys';
 import { cartesianOption, funnelOption, gaugeOption, pieOption, type RowLocator } from './chart-options';
 import { EChart } from './echart';
 import { type BodyProps, KpiBody, PivotBody, RankingBody, TableBody } from './widget-bodies';
@@ -24,22 +25,25 @@ function ChartBody({ build, ...props }: BodyProps & { build: ChartBuilder }) {
   );
   const rowOf = built.rowOf ?? ((dataIndex: number) => dataIndex);
   return (
-    <EChart
-      option={built.option}
-      label={ctx.t('dashboards.chartLabel', {
-        title: ctx.widgetTitle,
-        type: ctx.t(`dashboards.types.${ctx.widget.type}`),
-      })}
-      testId={`chart-${ctx.widget.type}`}
-      {...(onPick
-        ? {
-            onClick: ({ dataIndex, seriesIndex }) => {
-              const index = rowOf(dataIndex, seriesIndex);
-              if (index >= 0) onPick(index);
-            },
-          }
-        : {})}
-    />
+    <>
+      <EChart
+        option={built.option}
+        label={ctx.t('dashboards.chartLabel', {
+          title: ctx.widgetTitle,
+          type: ctx.t(`dashboards.types.${ctx.widget.type}`),
+        })}
+        testId={`chart-${ctx.widget.type}`}
+        {...(onPick
+          ? {
+              onClick: ({ dataIndex, seriesIndex }) => {
+                const index = rowOf(dataIndex, seriesIndex);
+                if (index >= 0) onPick(index);
+              },
+            }
+          : {})}
+      />
+      {onPick && <ChartKeys result={result} ctx={ctx} onPick={onPick} />}
+    </>
   );
 }
 

@@ -7,15 +7,17 @@ import { ApiError } from '../../../api/client';
 import { useApiQuery } from '../../../api/use-api-query';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';
+import { useIsPhone } from '../../../components/use-is-phone';
 import { localized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
 import { type Placement, placements } from '../dashboard-grid';
 import { type Dashboard, type DashboardView, dashboardsApi } from '../dashboards-api';
 import { useLiveRefresh } from '../use-live-refresh';
 import { formsOfWidget } from '../use-widget-context';
+import { ControlsEditor } from './controls-editor';
 import { DesignerGrid } from './designer-grid';
 import { keyFrom, PreviewWidget } from './preview-widget';
-import { addWidget, removeWidget, replaceWidget } from './widget-draft';
+import { addWidget, NEW_WIDGET_TITLE, removeWidget, replaceWidget } from './widget-draft';
 import { WidgetPanel } from './widget-panel';
 
 const EMPTY: Dashboard = { key: '', name: {}, widgets: [], layout: [] };
@@ -31,6 +33,7 @@ export function DashboardDesignerPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const scope = useAppScope();
+  const phone = useIsPhone();
   const language = i18n.resolvedLanguage ?? 'en';
   const { dashboardKey } = useParams();
   const creating = dashboardKey === undefined;
@@ -148,8 +151,7 @@ export function DashboardDesignerPage() {
               onClick={() => {
                 if (!firstForm) return;
                 const next = addWidget(draft, firstForm, {
-                  en: 'New widget',
-                  'zh-CN': '新组件',
+                  ...NEW_WIDGET_TITLE,
                   [language]: t('dashboards.designer.newWidget'),
                 });
                 setDraft(next);
@@ -187,6 +189,7 @@ export function DashboardDesignerPage() {
           }
         />
       </Flex>
+      <ControlsEditor dashboard={draft} onChange={setDraft} />
       {problem && (
         <Alert
           type="error"
@@ -209,8 +212,8 @@ export function DashboardDesignerPage() {
           data-testid="designer-problem"
         />
       )}
-      <Flex gap={16} align="flex-start">
-        <div style={{ flex: 1, minWidth: 0 }}>
+      <Flex gap={16} align="flex-start" vertical={phone}>
+        <div style={{ flex: 1, minWidth: 0, width: phone ? '100%' : undefined }}>
           {draft.widgets.length === 0 ? (
             <Card>
               <Empty description={t('dashboards.designer.empty')} />
@@ -237,14 +240,18 @@ export function DashboardDesignerPage() {
         <Card
           size="small"
           title={t('dashboards.designer.panel')}
-          style={{
-            width: 360,
-            flex: 'none',
-            position: 'sticky',
-            top: 88,
-            maxHeight: 'calc(100vh - 104px)',
-            overflow: 'auto',
-          }}
+          style={
+            phone
+              ? { width: '100%' }
+              : {
+                  width: 360,
+                  flex: 'none',
+                  position: 'sticky',
+                  top: 88,
+                  maxHeight: 'calc(100vh - 104px)',
+                  overflow: 'auto',
+                }
+          }
         >
           {selectedWidget ? (
             <WidgetPanel

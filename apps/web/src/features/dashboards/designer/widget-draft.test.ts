@@ -1,7 +1,17 @@
 import type { Dashboard } from '@formloom/schema';
 import { describe, expect, it } from 'vitest';
 import type { FormDefinitionSummary } from '../../../api/apps';
-import { addWidget, changeType, measureKey, removeWidget, setTarget } from './widget-draft';
+import {
+  addWidget,
+  changeType,
+  fieldChoices,
+  measureKey,
+  nextDrillLevel,
+  removeWidget,
+  setTarget,
+  sortColumns,
+  withKey,
+} from './widget-draft';
 
 const deals: FormDefinitionSummary = {
   id: 'f1',
@@ -66,5 +76,99 @@ describe('the dashboard draft', () => {
         'amount',
       ),
     ).toBe('sum_amount_2');
+  });
+});
+
+describe('drill levels, sort, top N and subform columns in the draft', () => {
+  const orders: FormDefinitionSummary = {
+    id: 'f2',
+    key: 'orders',
+    name: { en: 'Orders' },
+    version: 1,
+    fields: [
+      { key: 'region', type: 'select', label: { en: 'Region' } },
+      { key: 'signedOn', type: 'date', label: { en: 'Signed' } },
+      {
+        key: 'items',
+        type: 'subform',
+        label: { en: 'Items' },
+        columns: [
+          { key: 'product', type: 'text', label: { en: 'Product' } },
+          { key: 'qty', type: 'number', label: { en: 'Qty' } },
+          { key: 'cost', type: 'money', label: { en: 'Cost' } },
+        ],
+      },
+    ],
+  };
+
+  it('offers subform columns as `subform.column`, without the columns hidden from the caller', () => {
+    const choices = fieldChoices(orders, ['items.cost']);
+    const columns = choices.filter((c) => c.parent);
+    expect(columns.map((c) => [c.key, c.numeric])).toEqual([
+      ['items.product', false],
+      ['items.qty', true],
+    ]);
+    expect(choices.some((c) => c.key === 'items')).toBe(false);
+    expect(fieldChoices(orders, ['items']).some((c) => c.parent)).toBe(false);
+  });
+
+  it('suggests the next drill level: a finer bucket of a date, else an unused field', () => {
+    const choices = fieldChoices(orders);
+    expect(nextDrillLevel([{ field: 'signedOn', granularity: 'year' }], choices)).toEqual({
+      field: 'signedOn',
+      granularity: 'quarter',
+    });
+    expect(
+      nextDrillLevel(
+        [
+          { field: 'signedOn', granularity: 'year' },
+          { field: 'signedOn', granularity: 'quarter' },
+        ],
+        choices,
+      ),
+    ).toEqual({ field: 'signedOn', granularity: 'month' });
+    expect(nextDrillLevel([{ field: 'region' }], choices)).toEqual({
+      field: 'signedOn',
+      granularity: 'year',
+    });
+  });
+
+  it('names sort columns as the report keys them, and drops empty keys', () => {
+    const widget = {
+      key: 'w',
+      type: 'table' as const,
+      title: { en: 'W' },
+      source: { form: 'orders' },
+      dimensions: [{ field: 'region' }, { field: 'region' }],
+      measures: [
+        { aggregate: 'count' as const },
+        { key: 'q', aggregate: 'sum' as const, field: 'items.qty' },
+      ],
+    };
+    expect(sortColumns(widget).map((c) => c.key)).toEqual(['region', 'region_2', 'count', 'q']);
+    const sorted = withKey(widget, 'sort', [{ by: 'q', dir: 'desc' }]);
+    expect(withKey(withKey(sorted, 'limit', 5), 'sort', []).sort).toBeUndefined();
+    expect(withKey(sorted, 'limit', 5).limit).toBe(5);
+  });
+
+  it('keeps drill levels, sort and top N across grouped types, and drops them on a KPI', () => {
+    const bar = {
+      key: 'w',
+      type: 'bar' as const,
+      title: { en: 'W' },
+      source: { form: 'orders' },
+      dimensions: [{ field: 'region' }],
+      drilldown: [{ field: 'signedOn', granularity: 'year' as const }],
+      measures: [{ key: 'count', aggregate: 'count' as const }],
+      sort: [{ by: 'count', dir: 'desc' as const }],
+      limit: 5,
+    };
+    expect(changeType(bar, 'line', orders)).toMatchObject({
+      drilldown: bar.drilldown,
+      sort: bar.sort,
+      limit: 5,
+    });
+    const kpi = changeType(bar, 'kpi', orders);
+    expect([kpi.drilldown, kpi.sort, kpi.limit]).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -1,5 +1,5 @@
 import { widgetType } from '@formloom/report';
-import type { Dashboard, Measure, Widget } from '@formloom/schema';
+import type { Dashboard, Dimension, Measure, Widget } from '@formloom/schema';
 import type { FieldDefinition, FormDefinitionSummary } from '../../../api/apps';
 
 /** A field a widget may group by or aggregate, as the designer offers it. */
@@ -9,6 +9,8 @@ export interface FieldChoice {
   field?: FieldDefinition;
   date: boolean;
   numeric: boolean;
+  /** The subform a column belongs to (its key is `subform.column`; the widget then counts subform rows). */
+  parent?: FieldDefinition;
 }
 
 const NUMERIC = new Set(['number', 'money', 'percent', 'rating', 'rollup']);
@@ -28,15 +30,33 @@ function isNumeric(field: FieldDefinition): boolean {
   return field.type === 'formula' && ['number', 'money', 'percent'].includes(String(field.resultType ?? ''));
 }
 
-/** The fields of a form a widget may name: its own (minus removed and opaque ones), then the system fields. */
+/**
+ * The fields of a form a widget may name: its own (minus removed and opaque ones), then its subforms'
+ * columns (`items.product`), then the system fields. Fields hidden from the caller are left out.
+ */
 export function fieldChoices(
   form: FormDefinitionSummary | undefined,
   hidden: readonly string[] = [],
 ): FieldChoice[] {
-  const own = (form?.fields ?? [])
-    .filter((f) => !f.hidden && !OPAQUE.has(f.type) && !hidden.includes(f.key))
-    .map((f) => ({ key: f.key, field: f, date: DATES.has(f.type), numeric: isNumeric(f) }));
-  return [...own, ...SYSTEM];
+  const usable = (f: FieldDefinition, key: string) =>
+    !f.hidden && !OPAQUE.has(f.type) && !hidden.includes(key);
+  const choice = (f: FieldDefinition, key: string, parent?: FieldDefinition): FieldChoice => ({
+    key,
+    field: f,
+    date: DATES.has(f.type),
+    numeric: isNumeric(f),
+    ...(parent ? { parent } : {}),
+  });
+  const fields = form?.fields ?? [];
+  const own = fields.filter((f) => usable(f, f.key)).map((f) => choice(f, f.key));
+  const columns = fields
+    .filter((f) => f.type === 'subform' && !f.hidden && !hidden.includes(f.key))
+    .flatMap((sub) =>
+      (sub.columns ?? [])
+        .filter((c) => usable(c, `${sub.key}.${c.key}`))
+        .map((c) => choice(c, `${sub.key}.${c.key}`, sub)),
+    );
+  return [...own, ...columns, ...SYSTEM];
 }
 
 /** How many dimensions a widget type takes (the report package's registry). */
@@ -51,6 +71,9 @@ export function freshWidgetKey(dashboard: Dashboard): string {
   while (taken.has(`widget${n}`)) n += 1;
   return `widget${n}`;
 }
+
+/** The title a new widget starts with, in each language of the web app. */
+export const NEW_WIDGET_TITLE: Readonly<Record<string, string>> = { en: 'New widget', 'zh-CN': '新组件' };
 
 /** A new bar chart counting the records of `form`, placed full width below the others. */
 export function addWidget(
@@ -106,7 +129,12 @@ export function changeType(
     const extra = fieldChoices(form).find((c) => !c.numeric && !dimensions.some((d) => d.field === c.key));
     if (extra) dimensions = [...dimensions, { field: extra.key }];
   }
-  const { dimensions: _d, drilldown: _dd, options, ...rest } = widget;
+  const { dimensions: _d, drilldown, sort, limit, options, ...rest } = widget;
+  // Drill levels, order and top N stay while the type still groups (a KPI has nothing to drill or sort).
+  const grouped =
+    dimensions.length > 0
+      ? { ...(drilldown ? { drilldown } : {}), ...(sort ? { sort } : {}), ...(limit ? { limit } : {}) }
+      : {};
   const kept = Object.fromEntries(
     Object.entries(options ?? {}).filter(
       ([k]) => ['title', 'percent', 'targetLine'].includes(k) || type === widget.type,
@@ -124,6 +152,7 @@ export function changeType(
     type,
     measures,
     ...(dimensions.length > 0 ? { dimensions } : {}),
+    ...grouped,
     ...(Object.keys(kept).length > 0 ? { options: kept } : {}),
   };
 }
@@ -151,10 +180,66 @@ export function setTarget(widget: Widget, target: Measure['target'] | undefined)
 }
 
 /** A key for a measure from its aggregate and field (`sum_amount`), unique in the widget. */
-export function measureKey(widget: Widget, aggregate: string, field: string | undefined): string {
+export function measureKey(
+  widget: { measures?: readonly Measure[] | undefined },
+  aggregate: string,
+  field: string | undefined,
+): string {
   const base = field ? `${aggregate}_${field.replace(/[^A-Za-z0-9_]/g, '_')}` : aggregate;
   const taken = new Set((widget.measures ?? []).map((m) => m.key));
   let key = base;
   for (let n = 2; taken.has(key); n++) key = `${base}_${n}`;
   return key;
+}
+
+/**
+ * The next drill-down level to offer below `levels` (the widget's first dimension, then its drill levels):
+ * a finer bucket of the same date (year → quarter → month → week → day), else the first field that can be
+ * grouped by and is not used yet.
+ */
+export function nextDrillLevel(
+  levels: readonly Dimension[],
+  choices: readonly FieldChoice[],
+): Dimension | undefined {
+  const last = levels.at(-1);
+  const lastChoice = choices.find((c) => c.key === last?.field);
+  if (last && lastChoice?.date) {
+    const order = ['year', 'quarter', 'month', 'week', 'day'] as const;
+    const finer = order[order.indexOf(last.granularity ?? 'month') + 1];
+    if (finer) return { field: last.field, granularity: finer };
+  }
+  const free = choices.find((c) => !c.numeric && !levels.some((d) => d.field === c.key));
+  return free ? { field: free.key, ...(free.date ? { granularity: 'year' as const } : {}) } : undefined;
+}
+
+/** Sets (or with an empty list, removes) a widget key; empty values never reach the server. */
+export function withKey<K extends 'dimensions' | 'drilldown' | 'sort' | 'limit' | 'measures'>(
+  widget: Widget,
+  key: K,
+  value: Widget[K] | undefined,
+): Widget {
+  const { [key]: _old, ...rest } = widget;
+  const empty = value === undefined || (Array.isArray(value) && value.length === 0);
+  return (empty ? rest : { ...rest, [key]: value }) as Widget;
+}
+
+/**
+ * The columns a widget's sort may name: its dimensions (by column key: the field, `field_2` when a
+ * field is used twice) and its measures (by key, `<aggregate>_<field>` or `count` without one).
+ */
+export function sortColumns(
+  widget: Widget,
+): Array<{ key: string; dimension?: Dimension; measure?: Measure }> {
+  const seen = new Map<string, number>();
+  const out: Array<{ key: string; dimension?: Dimension; measure?: Measure }> = [];
+  for (const dimension of widget.dimensions ?? []) {
+    const n = (seen.get(dimension.field) ?? 0) + 1;
+    seen.set(dimension.field, n);
+    out.push({ key: n === 1 ? dimension.field : `${dimension.field}_${n}`, dimension });
+  }
+  for (const measure of widget.measures ?? []) {
+    const key = measure.key ?? (measure.field ? `${measure.aggregate ?? 'count'}_${measure.field}` : 'count');
+    out.push({ key, measure });
+  }
+  return out;
 }

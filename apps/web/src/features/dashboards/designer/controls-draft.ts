@@ -1,0 +1,48 @@
+import type { DashboardFilter } from '@formloom/schema';
+import type { FieldDefinition, FormDefinitionSummary } from '../../../api/apps';
+
+export type ControlType = DashboardFilter['type'];
+
+/** The system fields each kind of control can filter on. */
+const SYSTEM: Record<ControlType, string[]> = {
+  period: ['_createdAt', '_updatedAt'],
+  member: ['_owner', '_createdBy'],
+  department: ['_dept'],
+  select: [],
+};
+
+/** Whether a field of a form can carry a control of this type. */
+function fits(type: ControlType, field: FieldDefinition): boolean {
+  if (field.hidden) return false;
+  if (type === 'period') return field.type === 'date' || field.type === 'datetime';
+  if (type === 'member') return field.type === 'member';
+  if (type === 'department') return field.type === 'department';
+  return Array.isArray(field.options) && field.options.length > 0;
+}
+
+/**
+ * The fields a control of `type` may name: those of the dashboard's widget forms (every form of the app
+ * before the first widget), by key, then the system fields of that kind.
+ */
+export function controlFields(
+  type: ControlType,
+  forms: readonly FormDefinitionSummary[],
+): Array<{ key: string; field?: FieldDefinition }> {
+  const out = new Map<string, FieldDefinition>();
+  for (const form of forms)
+    for (const field of form.fields) if (fits(type, field) && !out.has(field.key)) out.set(field.key, field);
+  return [...[...out].map(([key, field]) => ({ key, field })), ...SYSTEM[type].map((key) => ({ key }))];
+}
+
+/** A control of `type` on its first fitting field, with a fresh key (`period`, `period2`...). */
+export function newControl(
+  type: ControlType,
+  taken: readonly DashboardFilter[],
+  forms: readonly FormDefinitionSummary[],
+): DashboardFilter {
+  const keys = new Set(taken.map((c) => c.key));
+  let key: string = type;
+  for (let n = 2; keys.has(key); n++) key = `${type}${n}`;
+  const field = controlFields(type, forms)[0]?.key ?? '_createdAt';
+  return { key, type, field, ...(type === 'period' ? { default: 'thisMonth' } : {}) };
+}

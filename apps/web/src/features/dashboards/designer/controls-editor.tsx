@@ -1,0 +1,145 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DASHBOARD_FILTER_TYPES, type Dashboard, type DashboardFilter, PERIOD_NAMES } from '@formloom/schema';
+import { Button, Card, Flex, Input, Select, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { localized, useLocalized } from '../../../i18n/localized';
+import { useAppScope } from '../../apps/app-scope';
+import { controlFields, newControl } from './controls-draft';
+
+type ControlType = DashboardFilter['type'];
+
+/**
+ * The dashboard's filter controls (period, member, department, select), applied by the server to every
+ * widget whose form has the control's field: add, remove, and pick each one's type, field, name and
+ * starting value.
+ */
+export function ControlsEditor({
+  dashboard,
+  onChange,
+}: {
+  dashboard: Dashboard;
+  onChange(next: Dashboard): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const l = useLocalized();
+  const scope = useAppScope();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const controls = dashboard.filters ?? [];
+  const used = [...new Set(dashboard.widgets.map((w) => w.source.form))].flatMap(
+    (k) => scope.formByKey(k) ?? [],
+  );
+  const forms = used.length > 0 ? used : scope.forms;
+  const setControls = (next: DashboardFilter[]) => {
+    const { filters: _f, ...rest } = dashboard;
+    onChange(next.length > 0 ? { ...rest, filters: next } : rest);
+  };
+  const replace = (i: number, c: DashboardFilter) => setControls(controls.map((x, j) => (j === i ? c : x)));
+  return (
+    <Card
+      size="small"
+      title={t('dashboards.filters')}
+      style={{ marginBottom: 16 }}
+      data-testid="controls-editor"
+    >
+      {controls.length === 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+          {t('dashboards.designer.noControls')}
+        </Typography.Paragraph>
+      )}
+      {controls.map((c, i) => (
+        <Flex
+          key={c.key}
+          gap={8}
+          wrap
+          align="center"
+          style={{ marginBottom: 8 }}
+          data-testid={`control-${i}`}
+        >
+          <Select<ControlType>
+            aria-label={t('dashboards.designer.controlTypeN', { n: i + 1 })}
+            data-testid={`control-${i}-type`}
+            style={{ width: 120 }}
+            value={c.type}
+            options={DASHBOARD_FILTER_TYPES.map((type) => ({
+              value: type,
+              label: t(`dashboards.designer.controlTypes.${type}`),
+            }))}
+            onChange={(type) => {
+              const fresh = newControl(type, [], forms);
+              const { default: _d, fields: _fs, ...rest } = c;
+              replace(i, {
+                ...rest,
+                type,
+                field: fresh.field,
+                ...(fresh.default ? { default: fresh.default } : {}),
+              });
+            }}
+          />
+          <Select
+            aria-label={t('dashboards.designer.controlFieldN', { n: i + 1 })}
+            data-testid={`control-${i}-field`}
+            style={{ flex: '1 1 140px', minWidth: 0 }}
+            showSearch={{ optionFilterProp: 'label' }}
+            value={c.field}
+            options={controlFields(c.type, forms).map((f) => ({
+              value: f.key,
+              label: f.field ? l(f.field.label, f.key) : t(`dashboards.system.${f.key}`),
+            }))}
+            onChange={(field: string) => replace(i, { ...c, field })}
+          />
+          <Input
+            aria-label={t('dashboards.designer.controlLabelN', { n: i + 1 })}
+            placeholder={t('dashboards.designer.controlLabel')}
+            style={{ flex: '1 1 120px', minWidth: 0 }}
+            value={localized(c.label, language)}
+            onChange={(e) => {
+              const { label: _l, ...rest } = c;
+              const label = { ...(typeof c.label === 'object' ? c.label : {}), [language]: e.target.value };
+              replace(i, e.target.value ? { ...rest, label } : rest);
+            }}
+          />
+          {(c.type === 'period' || c.type === 'member') && (
+            <Select<string | null>
+              aria-label={t('dashboards.designer.controlDefaultN', { n: i + 1 })}
+              data-testid={`control-${i}-default`}
+              style={{ width: 140 }}
+              allowClear
+              placeholder={t('dashboards.designer.controlNoDefault')}
+              value={typeof c.default === 'string' ? c.default : null}
+              options={
+                c.type === 'period'
+                  ? PERIOD_NAMES.map((p) => ({ value: p, label: t(`dashboards.periods.${p}`) }))
+                  : [{ value: '$me', label: t('dashboards.me') }]
+              }
+              onChange={(value) => {
+                const { default: _d, ...rest } = c;
+                replace(i, value ? { ...rest, default: value } : rest);
+              }}
+            />
+          )}
+          <Button
+            icon={<DeleteOutlined />}
+            aria-label={t('dashboards.designer.removeControlN', { n: i + 1 })}
+            onClick={() => setControls(controls.filter((_x, j) => j !== i))}
+          />
+        </Flex>
+      ))}
+      {controls.length < 20 && (
+        <Select<ControlType | null>
+          size="small"
+          value={null}
+          placeholder={t('dashboards.designer.addControl')}
+          aria-label={t('dashboards.designer.addControl')}
+          data-testid="add-control"
+          style={{ minWidth: 200 }}
+          suffixIcon={<PlusOutlined />}
+          options={DASHBOARD_FILTER_TYPES.map((type) => ({
+            value: type,
+            label: t(`dashboards.designer.controlTypes.${type}`),
+          }))}
+          onChange={(type) => type && setControls([...controls, newControl(type, controls, forms)])}
+        />
+      )}
+    </Card>
+  );
+}
