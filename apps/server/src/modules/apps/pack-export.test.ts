@@ -70,6 +70,8 @@ describe('export and import round trips', () => {
     }
     expect(first.records?.projects?.[0]).toEqual({
       ref: 'r1',
+      // People travel by email: the owner here, a member of the importing workspace there.
+      owner: 'owner@example.com',
       data: {
         code: 'P1',
         client: 'r1',
@@ -86,7 +88,7 @@ describe('export and import round trips', () => {
     });
     expect(first.records?.tasks?.map((r) => r.data.project)).toEqual(['r1', 'r1', 'r3']);
     expect(first.records?.tasks?.[0]?.data.links).toEqual([{ note: 'ask', client: 'r2' }]);
-    // Computed values are left to the importing server; nothing names this workspace or its people.
+    // Computed values are left to the importing server; no id of this workspace or its people.
     expect(first.records?.clients?.[0]?.data).not.toHaveProperty('openBudget');
     expect(JSON.stringify(first)).not.toMatch(/[0-9a-fA-F]{24}/);
   });

@@ -9,10 +9,14 @@ import { relatedVisibility } from '../records/visibility.js';
 import { runRecompute } from '../records/worker.js';
 import { createRecord, updateRecord } from '../records/write.js';
 import type { Caller } from './caller.js';
+import { loadPeople, mapPackPeople, membersToPack, type People } from './pack-people.js';
 import { type PackPlan, type PackRecords, relationRefs } from './pack-validate.js';
 
-/** Field types whose values name people or files of one workspace: they never travel in a pack. */
-const LOCAL_TYPES = new Set(['member', 'department', 'attachment', 'image', 'signature']);
+/**
+ * Field types whose values name departments or files of one workspace: they never travel in a pack.
+ * Member values travel as emails (pack-people.ts).
+ */
+const LOCAL_TYPES = new Set(['department', 'attachment', 'image', 'signature']);
 
 /** Forms in an order where relation targets come first (as far as cycles allow). */
 function creationOrder(plan: PackPlan, records: PackRecords): string[] {
@@ -111,6 +115,7 @@ export async function importRecords(
 ): Promise<number> {
   const ids = new Map<string, Map<string, string>>();
   const deferred: Deferred[] = [];
+  const people = await loadPeople(connection, caller.ws);
   let count = 0;
   for (const formKey of creationOrder(plan, records)) {
     const form = plan.forms.find((f) => f.key === formKey);
@@ -135,7 +140,13 @@ export async function importRecords(
         }
       }
       mapRowRelations(form.definition.fields, data, ids, `/records/${formKey}/${index}/data`);
-      const view = await createRecord(target, { data }).catch((error: unknown) =>
+      mapPackPeople(form.definition.fields, data, people, caller.userId);
+      // The owner named by email, when a member here; otherwise the record is the importer's.
+      const owner = record.owner === undefined ? undefined : people.byEmail(record.owner);
+      const writer = owner
+        ? { ...target, origin: { ...(target.origin ?? { via: 'api' as const }), owner } }
+        : target;
+      const view = await createRecord(writer, { data }).catch((error: unknown) =>
         rethrowAt(error, formKey, index),
       );
       await tag(new Types.ObjectId(view.id));
@@ -215,13 +226,17 @@ function packData(
   fields: readonly FieldDef[],
   data: Record<string, unknown>,
   refOf: (form: string, id: string) => string | undefined,
+  people: People,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const value = data[field.key];
     if (value === null || value === undefined || field.hidden) continue;
     if (isComputed(field) || LOCAL_TYPES.has(field.type)) continue;
-    if (field.type === 'relation') {
+    if (field.type === 'member') {
+      const emails = membersToPack(field, value, people);
+      if (emails !== undefined) out[field.key] = emails;
+    } else if (field.type === 'relation') {
       const refs = relationRefs(value)
         .map((id) => refOf(String(field.form), String(id)))
         .filter((ref): ref is string => ref !== undefined);
@@ -230,7 +245,7 @@ function packData(
       } else if (refs[0] !== undefined) out[field.key] = refs[0];
     } else if (field.type === 'subform' && Array.isArray(value) && Array.isArray(field.columns)) {
       out[field.key] = value.map((row) =>
-        packData(field.columns as FieldDef[], (row ?? {}) as Record<string, unknown>, refOf),
+        packData(field.columns as FieldDef[], (row ?? {}) as Record<string, unknown>, refOf, people),
       );
     } else {
       out[field.key] = value;
@@ -241,8 +256,8 @@ function packData(
 
 /**
  * The records of an app's forms that the caller may view, as a pack's `records` section: each record
- * named `r1`, `r2`... within its form, relation values as those names, and nothing that names people,
- * departments or files of this workspace (owners map to nothing).
+ * named `r1`, `r2`... within its form, relation values as those names, member values and owners as the
+ * people's emails (pack-people.ts), and nothing that names departments or files of this workspace.
  */
 export async function exportRecords(
   connection: Connection,
@@ -266,14 +281,19 @@ export async function exportRecords(
     refs.set(form.key, new Map(docs.map((doc, i) => [doc._id.toHexString(), `r${i + 1}`])));
   }
   const refOf = (form: string, id: string) => refs.get(form)?.get(id.toLowerCase());
+  const people = await loadPeople(connection, caller.ws);
   const records: PackRecords = {};
   let count = 0;
   for (const { key, definition, docs } of loaded) {
     if (docs.length === 0) continue;
-    records[key] = docs.map((doc, i) => ({
-      ref: `r${i + 1}`,
-      data: packData(definition.fields, doc.data, refOf),
-    }));
+    records[key] = docs.map((doc, i) => {
+      const owner = people.emailOf(doc.owner.toHexString());
+      return {
+        ref: `r${i + 1}`,
+        ...(owner ? { owner } : {}),
+        data: packData(definition.fields, doc.data, refOf, people),
+      };
+    });
     count += docs.length;
   }
   return { records, count };

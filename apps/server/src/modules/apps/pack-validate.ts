@@ -21,6 +21,8 @@ export const PackRecord = Type.Object(
   {
     /** Names the record for relation values of other records (unique within its form). */
     ref: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** The email of the person who owns the record (a member of the importing workspace, else the importer). */
+    owner: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
     data: Type.Record(Type.String(), Type.Unknown()),
   },
   { additionalProperties: false },

@@ -216,3 +216,121 @@ describe('the seeded demo workspace', () => {
     expect((await widget('visitsPerRep')).rows.length).toBeGreaterThan(0);
   });
 });
+
+describe('export → import of the demo app into another workspace', () => {
+  const inject = async (token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    t.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+  const login = async (email: string) =>
+    (
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: demo.password },
+        })
+      ).json() as { token: string; user: { id: string } }
+    ).token;
+  const listAll = async (token: string, ws: string, form: string) => {
+    const items: Array<{ id: string; owner: string; data: Record<string, unknown> }> = [];
+    let cursor: string | undefined;
+    do {
+      const res = await inject(
+        token,
+        'GET',
+        `/workspaces/${ws}/forms/${form}/records?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as { items: typeof items; nextCursor?: string | null };
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  };
+
+  it('keeps every record, and who owns and is named in them where those people are members', async () => {
+    const owner = await login('owner@example.com');
+    const rep01 = demo.members.find((m) => m.ref === 'rep01')!;
+    const rep02 = demo.members.find((m) => m.ref === 'rep02')!;
+    const exported = await inject(owner, 'GET', `/workspaces/${demo.ws}/apps/${demo.appId}/export?data=true`);
+    expect(exported.statusCode).toBe(200);
+    const pack = exported.json() as { records: Record<string, Array<{ owner?: string }>> };
+    // People are named by email, never by an id of the source workspace.
+    expect(pack.records.opportunities?.some((r) => r.owner === rep01.email)).toBe(true);
+
+    // The target workspace has the owner and rep01 (same emails); rep02 is not a member there.
+    const target = ((await inject(owner, 'POST', '/workspaces', { name: 'Copy' })).json() as { id: string })
+      .id;
+    const invited = await inject(owner, 'POST', `/workspaces/${target}/members`, {
+      email: rep01.email,
+      name: 'Rep 01',
+      roles: ['member'],
+    });
+    expect(invited.statusCode, invited.body).toBe(202);
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      payload: {
+        token: (invited.json() as { token: string }).token,
+        name: 'Rep 01',
+        password: demo.password,
+      },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+
+    const imported = await inject(owner, 'POST', `/workspaces/${target}/apps/import`, {
+      pack: pack,
+      demoData: true,
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const copy = imported.json() as { forms: Record<string, string>; records: number };
+    const total = Object.values(pack.records).reduce((n, list) => n + list.length, 0);
+    expect(copy.records).toBe(total);
+    const targetOwner = (
+      (await inject(owner, 'GET', `/workspaces/${target}/members`)).json() as Array<{
+        userId: string;
+        email: string;
+      }>
+    ).find((m) => m.email === 'owner@example.com')!.userId;
+    expect(
+      await inject(owner, 'PATCH', `/workspaces/${target}/members/${rep01.userId}`, {
+        roles: ['member', 'sales_rep'],
+      }),
+    ).toMatchObject({ statusCode: 200 });
+
+    // Record counts per form are the source's.
+    for (const form of Object.keys(demo.forms)) {
+      const source = await listAll(owner, demo.ws, demo.forms[form]!);
+      const copied = await listAll(owner, target, copy.forms[form]!);
+      expect([form, copied.length]).toEqual([form, source.length]);
+    }
+    // rep01's opportunities are rep01's there too, owner field and all; rep02's are the importer's.
+    const sourceOpps = await listAll(owner, demo.ws, demo.forms.opportunities!);
+    const copiedOpps = await listAll(owner, target, copy.forms.opportunities!);
+    const byName = new Map(copiedOpps.map((o) => [o.data.name, o]));
+    for (const o of sourceOpps) {
+      const twin = byName.get(o.data.name);
+      expect(twin?.data).toMatchObject({ stage: o.data.stage, amount: o.data.amount });
+      if (o.owner === rep01.userId) {
+        expect(twin?.owner).toBe(rep01.userId);
+        expect(twin?.data.owner).toBe(rep01.userId);
+      } else if (o.owner === rep02.userId) {
+        expect(twin?.owner).toBe(targetOwner);
+        // A person who is not a member is left out: the field's default (the current user) applies.
+        expect(twin?.data.owner).toBe(targetOwner);
+      }
+    }
+    // A required member field: rep01's statement names rep01; rep02's names the importer, who stands in.
+    const statements = await listAll(owner, target, copy.forms.commission_statements!);
+    expect(statements.filter((s) => s.data.rep === rep01.userId)).toHaveLength(1);
+    expect(statements.some((s) => s.data.rep === targetOwner)).toBe(true);
+    // rep01 signed in to the target sees exactly their own opportunities.
+    const mine = await listAll(await login(rep01.email), target, copy.forms.opportunities!);
+    expect(mine.length).toBe(sourceOpps.filter((o) => o.owner === rep01.userId).length);
+    expect(mine.every((o) => o.owner === rep01.userId)).toBe(true);
+  }, 600_000);
+});
