@@ -25,6 +25,11 @@ export interface TaskItem {
   createdAt: string;
   updatedAt: string;
   v: number;
+  /**
+   * The record's title as the caller sees it in the task (roles and step permissions applied); null when
+   * it is hidden from them, empty, or the record is gone.
+   */
+  recordTitle: string | null;
 }
 
 /** How many items each list holds, answered with every page. */

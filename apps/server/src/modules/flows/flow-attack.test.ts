@@ -52,6 +52,9 @@ describe('flow paths carry only what the reader may see', () => {
     const inbox = await d.inject(a, 'GET', '/tasks?status=pending');
     expect(inbox.statusCode).toBe(200);
     expect(leaks(inbox.body)).toEqual([]);
+    // The inbox names the record by its title, which the step shows.
+    const items = (inbox.json() as { items: Array<{ record: string; recordTitle: string | null }> }).items;
+    expect(items.find((i) => i.record === record.id)?.recordTitle).toBe('Budget line');
     const task = await d.taskOf(a, record.id);
     const detail = await d.inject(a, 'GET', `/tasks/${task.id}`);
     expect(detail.statusCode, detail.body).toBe(200);
@@ -101,5 +104,64 @@ describe('flow paths carry only what the reader may see', () => {
     const seen = await d.inject(sub, 'GET', `/forms/${w.formId}/records/${record.id}`);
     expect(seen.statusCode).toBe(200);
     expect(seen.body).not.toContain(String(SECRET));
+  });
+
+  it("the inbox's record titles: a title made of a field hidden at the step or by the role is not shown", async () => {
+    const { a, sub, boss } = p;
+    const titled = (body: string, record: string) =>
+      (JSON.parse(body) as { items: Array<{ record: string; recordTitle: string | null }> }).items.find(
+        (i) => i.record === record,
+      )?.recordTitle;
+    // Records are named by `double` (amount * 2); the step hides the amount, so also the double.
+    const form = await d.inject(w.owner, 'GET', `/forms/${w.formId}`);
+    const { v, definition } = form.json() as { v: number; definition: Record<string, unknown> };
+    const saved = await d.inject(w.owner, 'PUT', `/forms/${w.formId}`, {
+      v,
+      definition: { ...definition, titleField: 'double' },
+      publish: true,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    await d.publish(
+      chainFlow([
+        {
+          id: 'review',
+          type: 'approval',
+          mode: 'or',
+          assignees: [{ kind: 'member', members: [a.userId] }],
+          fields: [{ field: 'amount', access: 'hidden' }],
+        },
+      ]),
+    );
+    const record = await d.submit(w.owner, { title: 'Named by its double', amount: AMOUNT });
+    const inbox = await d.inject(a, 'GET', '/tasks?status=pending');
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    expect(titled(inbox.body, record.id)).toBeNull();
+    expect(leaks(inbox.body)).toEqual([]);
+
+    // Records named by the secret, which the staff role hides: the submitter's started list shows no
+    // title while their manager's inbox (role lead) names the record by it.
+    const again = await d.inject(w.owner, 'GET', `/forms/${w.formId}`);
+    const next = again.json() as { v: number; definition: Record<string, unknown> };
+    const renamed = await d.inject(w.owner, 'PUT', `/forms/${w.formId}`, {
+      v: next.v,
+      definition: { ...next.definition, titleField: 'secret' },
+      publish: true,
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    await d.publish(
+      chainFlow([{ id: 'lead', type: 'approval', mode: 'or', assignees: [{ kind: 'manager' }] }]),
+    );
+    const mine = await d.submit(sub, { title: 'Secretly named' });
+    const set = await d.inject(w.owner, 'PATCH', `/forms/${w.formId}/records/${mine.id}`, {
+      v: (await d.inject(w.owner, 'GET', `/forms/${w.formId}/records/${mine.id}`)).json().v,
+      data: { secret: SECRET },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const bossInbox = await d.inject(boss, 'GET', '/tasks?status=pending');
+    expect(titled(bossInbox.body, mine.id)).toBe(String(SECRET));
+    const started = await d.inject(sub, 'GET', '/tasks?status=started');
+    expect(started.statusCode, started.body).toBe(200);
+    expect(titled(started.body, mine.id)).toBeNull();
+    expect(started.body).not.toContain(String(SECRET));
   });
 });

@@ -1,11 +1,11 @@
 import type { FlowEvent } from '@formloom/flow';
 import type { FormInputs } from '@formloom/form-runtime';
-import type { Connection, Types } from 'mongoose';
-import { appError } from '../../lib/errors.js';
+import { type Connection, Types } from 'mongoose';
+import { appError, isAppError } from '../../lib/errors.js';
 import { type Caller, isAdmin } from '../apps/caller.js';
 import { inputsOf } from '../forms/directory.js';
-import { isComputed } from '../forms/meta.js';
-import { openForm, type RecordView, viewOf } from '../records/context.js';
+import { type FormDefinition, isComputed } from '../forms/meta.js';
+import { type FormTarget, openForm, type RecordView, viewOf } from '../records/context.js';
 import { recordModel } from '../records/model.js';
 import { type TaskDoc, taskModel } from '../tasks/model.js';
 import { type TaskView, toView } from '../tasks/service.js';
@@ -50,6 +50,48 @@ function withDerived(hidden: Set<string>, inputs: FormInputs | undefined): Set<s
   return out;
 }
 
+/** A task's record as its holder sees it: the roles' view with the step's hidden fields taken out. */
+interface TaskRecord {
+  loaded: LoadedRecord;
+  target: FormTarget;
+  record: RecordView;
+  /** Field permissions of the task's step (approve and fill tasks). */
+  atStep: Map<string, string>;
+  /** Fields hidden at the step, with every derived field made of one. */
+  hidden: Set<string>;
+}
+
+/** What {@link taskRecord} reads of a task. */
+type TaskRef = Pick<TaskDoc, 'record' | 'kind' | 'step'>;
+
+async function taskRecord(
+  connection: Connection,
+  caller: Caller,
+  task: TaskRef,
+  targets = new Map<string, Promise<FormTarget>>(),
+): Promise<TaskRecord> {
+  const loaded = await loadRecord(connection, caller.ws, task.record);
+  const formId = loaded.record.form.toHexString();
+  let opening = targets.get(formId);
+  if (!opening) {
+    opening = openForm(connection, caller, loaded.record.form);
+    targets.set(formId, opening);
+  }
+  const target = await opening;
+  const record = await viewOf(target, loaded.record);
+  const stepAccess =
+    (task.kind === 'approve' || task.kind === 'fill') && loaded.flow && task.step
+      ? loaded.flow.program.fieldAccess(task.step)
+      : [];
+  const atStep = new Map(stepAccess.map((a) => [a.field, a.access]));
+  const hidden = withDerived(
+    new Set([...atStep].filter(([, a]) => a === 'hidden').map(([f]) => f)),
+    inputsOf(target.directory).get(target.form.key),
+  );
+  for (const key of hidden) delete record.data[key];
+  return { loaded, target, record, atStep, hidden };
+}
+
 /**
  * One task for its assignee (or a workspace admin): the record with the step's field permissions on top
  * of the caller's roles — a field hidden at the step or from the roles is left out of `data` and `fields`.
@@ -65,19 +107,7 @@ export async function taskDetail(
   if (!task.assignee.equals(caller.userId) && !isAdmin(caller)) {
     throw appError('FORBIDDEN', 'task.assigneeOnlySees');
   }
-  const loaded = await loadRecord(connection, caller.ws, task.record);
-  const target = await openForm(connection, caller, loaded.record.form);
-  const record = await viewOf(target, loaded.record);
-  const stepAccess =
-    (task.kind === 'approve' || task.kind === 'fill') && loaded.flow && task.step
-      ? loaded.flow.program.fieldAccess(task.step)
-      : [];
-  const atStep = new Map(stepAccess.map((a) => [a.field, a.access]));
-  const hidden = withDerived(
-    new Set([...atStep].filter(([, a]) => a === 'hidden').map(([f]) => f)),
-    inputsOf(target.directory).get(target.form.key),
-  );
-  for (const key of hidden) delete record.data[key];
+  const { loaded, target, record, atStep, hidden } = await taskRecord(connection, caller, task);
   const open = task.status === 'pending';
   const fields: TaskField[] = target.form.definition.fields
     .filter((f) => !f.hidden && !target.access.hidden.has(f.key) && !hidden.has(f.key))
@@ -96,6 +126,53 @@ export async function taskDetail(
     flow: loaded.stored ? flowStateView(loaded.record._id, loaded.stored) : null,
     timeline: loaded.stored ? timelineView(loaded.record._id, loaded.stored) : [],
   };
+}
+
+/**
+ * The field that names a form's records: its `titleField`, else its first text-like field (the web app
+ * names records the same way).
+ */
+export function titleFieldOf(definition: FormDefinition): string | undefined {
+  const { fields, titleField } = definition as FormDefinition & { titleField?: string };
+  if (titleField && fields.some((f) => f.key === titleField)) return titleField;
+  return fields.find((f) => TITLE_TYPES.has(f.type) && !f.hidden)?.key;
+}
+
+const TITLE_TYPES = new Set(['text', 'serial', 'email', 'phone']);
+
+/**
+ * The title of each task's record as the caller sees it in the task (roles and step permissions
+ * applied, the same view as {@link taskDetail}): null when the title field is hidden from them, empty,
+ * or the record is gone. Keyed by task id; the caller holds these tasks (or is an admin).
+ */
+export async function taskRecordTitles(
+  connection: Connection,
+  caller: Caller,
+  tasks: readonly TaskView[],
+): Promise<Map<string, string | null>> {
+  const targets = new Map<string, Promise<FormTarget>>();
+  const titles = new Map<string, string | null>();
+  await Promise.all(
+    tasks.map(async (task) => {
+      let title: string | null = null;
+      try {
+        const ref: TaskRef = {
+          record: new Types.ObjectId(task.record),
+          kind: task.kind,
+          ...(task.step === null ? {} : { step: task.step }),
+        };
+        const { target, record } = await taskRecord(connection, caller, ref, targets);
+        const key = titleFieldOf(target.form.definition);
+        const value = key === undefined ? undefined : record.data[key];
+        if (value !== undefined && value !== null && value !== '') title = String(value);
+      } catch (error) {
+        // A deleted record (or form) has no title to show; anything else is a real failure.
+        if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
+      }
+      titles.set(task.id, title);
+    }),
+  );
+  return titles;
 }
 
 /**

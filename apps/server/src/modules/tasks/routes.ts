@@ -3,7 +3,9 @@ import { Types } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { appError, notFound } from '../../lib/errors.js';
+import { callerOf } from '../apps/caller.js';
 import { currentMember } from '../auth/plugin.js';
+import { taskRecordTitles } from '../flows/views.js';
 import { workspaceModels } from '../workspaces/models.js';
 import { TASK_KINDS, TASK_STATUSES, taskModel } from './model.js';
 import { countTasks, listTasks, TASK_LISTS } from './service.js';
@@ -43,6 +45,9 @@ const TaskView = Type.Object({
   ),
 });
 
+/** A list item: the task and its record's title as the caller sees it, so one request names a page. */
+const TaskItem = Type.Object({ ...TaskView.properties, recordTitle: Nullable(Type.String()) });
+
 const DEFAULT_LIMIT = 50;
 
 /**
@@ -78,7 +83,7 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(TaskView),
+            items: Type.Array(TaskItem),
             nextCursor: Nullable(Type.String()),
             counts: Type.Object({
               pending: Type.Integer(),
@@ -122,7 +127,12 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
         }),
         countTasks(connection, ws, whose),
       ]);
-      return { ...page, counts };
+      const titles = await taskRecordTitles(connection, callerOf(request), page.items);
+      return {
+        ...page,
+        items: page.items.map((item) => ({ ...item, recordTitle: titles.get(item.id) ?? null })),
+        counts,
+      };
     },
   );
 }

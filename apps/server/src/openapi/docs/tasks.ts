@@ -6,7 +6,10 @@ export const taskDocs: RouteDocs = {
   'GET /workspaces/:ws/tasks': {
     responses: {
       200: {
-        description: "The caller's tasks",
+        description:
+          "The caller's tasks. Each names its record by `recordTitle`: the record's title field as the caller " +
+          "sees the record in the task (their roles and the step's field permissions applied), null when " +
+          'that field is hidden from them, empty, or the record was deleted.',
         example: {
           items: [
             {
@@ -20,6 +23,7 @@ export const taskDocs: RouteDocs = {
               assignee: '6b119bdc8c6d458732abac6f',
               status: 'pending',
               title: { 'zh-CN': '审批 #6', en: 'Approve #6' },
+              recordTitle: 'Quote for Acme Trading',
               dueAt: null,
               outcome: null,
               flowStatus: null,
