@@ -97,6 +97,7 @@ beforeAll(async () => {
         precision: 2,
       },
       { key: 'photo', type: 'image', label: label('Photo'), maxFiles: 3 },
+      { key: 'signature', type: 'signature', label: label('Signature') },
     ],
   });
   quotesId = quotes.id;
@@ -149,7 +150,7 @@ describe('a rep on a phone and a manager at a desk', () => {
     await screenshot(page, 'daily-work', 'empty-list');
   });
 
-  it('fills a quote whose line totals and total compute as the rep types, keeps the draft over a reload, attaches a photo and submits; the manager sees it arrive', async () => {
+  it('fills a quote whose line totals and total compute as the rep types, keeps the draft over a reload, attaches a photo, signs and submits; the manager sees it arrive', async () => {
     // The manager watches the quotes list on a desktop, signed in elsewhere.
     const boss = await signIn(server, MANAGER.email, MANAGER.password);
     await manager.page.goto(`${server.url}/login`);
@@ -204,9 +205,27 @@ describe('a rep on a phone and a manager at a desk', () => {
       .getByTestId('camera-input-photo')
       .setInputFiles({ name: 'visit.png', mimeType: 'image/png', buffer: photoPng() });
     await page.getByTestId('uploaded-file').waitFor();
+    // The signature pad (loaded when the form shows it): drawn with the pointer, stored as a PNG.
+    await form.getByRole('button', { name: en.fields.sign }).click();
+    const pad = form.getByLabel(en.fields.signHere);
+    await pad.waitFor();
+    const box = await pad.boundingBox();
+    if (!box) throw new Error('the signature pad has no box');
+    await page.mouse.move(box.x + 20, box.y + 40);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 20, box.y + 40 + (i % 2) * 60);
+    await page.mouse.up();
+    await form.getByRole('button', { name: en.fields.useSignature }).click();
+    await form.getByText(en.fields.signed).waitFor();
     await page.getByTestId('submit-record').click();
     await page.getByTestId('submit-result').waitFor();
     await screenshot(page, 'daily-work', 'submitted');
+    const saved = await owner.call<{
+      items: Array<{ data: { title: string; signature?: { mime: string } } }>;
+    }>('GET', `/workspaces/${ws}/forms/${quotesId}/records?limit=5`);
+    expect(saved.items.find((r) => r.data.title === 'Spring order ACME')?.data.signature?.mime).toBe(
+      'image/png',
+    );
 
     // The manager's list shows it without a reload.
     const table = manager.page.getByTestId('record-table');
