@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -16,6 +15,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import helmet from 'helmet';
 import type { Config } from './config.js';
 import { assertBodyDepth } from './lib/body-depth.js';
 import { installErrorHandler, requestLocale } from './lib/error-handler.js';
@@ -123,7 +123,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   app.addHook('preValidation', async (request) => assertBodyDepth(request.body));
   if (options.closeStoreOnClose) app.addHook('onClose', async () => store.close());
 
-  await app.register(helmet, {
+  // Helmet's middleware built once: @fastify/helmet built it again for every request (parsing the CSP
+  // directives each time, ~4% of a record create's CPU). docs/decisions/0007-helmet-middleware-once.md
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -136,6 +138,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
         scriptSrc: ["'self'", "'unsafe-eval'"],
       },
     },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   await app.register(rateLimit, {
     max: config.rateLimitMax,
