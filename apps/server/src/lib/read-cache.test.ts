@@ -84,6 +84,29 @@ describe('ReadCache', () => {
     expect(readCache(connection, 'a', 'identity')).not.toBe(readCache(connection, 'b', 'identity'));
   });
 
+  it('loads a missing key once for the callers that miss it meanwhile, not across a write', async () => {
+    const cache = new ReadCache<string>(connection, 'identity');
+    const releases: Array<(value: string) => void> = [];
+    const load = vi.fn(() => new Promise<string>((resolve) => releases.push(resolve)));
+    const first = [cache.shared('k', load), cache.shared('k', load)];
+    expect(load).toHaveBeenCalledTimes(1);
+    // A write meanwhile: the load on its way may predate it, so a new caller gets a load of its own.
+    invalidate(connection, 'identity');
+    const afterWrite = cache.shared('k', load);
+    expect(load).toHaveBeenCalledTimes(2);
+    releases[1]?.('second');
+    releases[0]?.('first');
+    expect(await Promise.all(first)).toEqual(['first', 'first']);
+    expect(await afterWrite).toBe('second');
+    const failing = vi.fn(async () => {
+      throw new Error('store away');
+    });
+    const outcomes = await Promise.allSettled([cache.shared('x', failing), cache.shared('x', failing)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(await cache.shared('x', async () => 'later')).toBe('later');
+  });
+
   it('tells listeners of local invalidations, not of those relayed from a peer', () => {
     const heard: string[] = [];
     const stop = onInvalidate(connection, (area) => heard.push(area));

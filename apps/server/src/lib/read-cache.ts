@@ -118,6 +118,8 @@ interface Entry<V> {
  */
 export class ReadCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /** Loads on their way, by generation and key (see {@link ReadCache.shared}). */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly connection: Connection,
@@ -134,6 +136,22 @@ export class ReadCache<V> {
       return undefined;
     }
     return entry.value;
+  }
+
+  /**
+   * Runs `load` (which reads the store and {@link set}s the value) once for all callers that miss the same
+   * key meanwhile: when an entry expires under load, the requests in flight would otherwise all read it
+   * again at once. A caller joins only a load started under the area's current generation, so it never gets
+   * a value read before a write it could know of; the load's value is shared like a cached one (callers
+   * must not change it).
+   */
+  shared<R>(key: string, load: () => Promise<R>): Promise<R> {
+    const id = `${generationOf(this.connection, this.area)}|${key}`;
+    const pending = this.loading.get(id) as Promise<R> | undefined;
+    if (pending) return pending;
+    const started = load().finally(() => this.loading.delete(id));
+    this.loading.set(id, started);
+    return started;
   }
 
   /**

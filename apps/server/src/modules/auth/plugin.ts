@@ -187,23 +187,26 @@ async function resolveMember(app: AppInstance, request: FastifyRequest, ws: stri
     request.member = { ...cached, roles: [...cached.roles] };
     return;
   }
-  const generation = generationOf(app.store.connection, 'identity');
-  const { Member } = workspaceModels(app.store.connection);
-  const member = await Member.findOne({
-    ws: new Types.ObjectId(ws),
-    user: new Types.ObjectId(auth.userId),
-    active: true,
-  }).lean();
-  if (!member) throw notFound();
-  const resolved: RequestMember = {
-    ws: String(member.ws),
-    userId: auth.userId,
-    roles: member.roles,
-    workspaceRole: workspaceRole(member.roles),
-    department: member.department ? String(member.department) : null,
-    manager: member.manager ? String(member.manager) : null,
-  };
-  members.set(key, resolved, generation);
+  const resolved = await members.shared(key, async () => {
+    const generation = generationOf(app.store.connection, 'identity');
+    const { Member } = workspaceModels(app.store.connection);
+    const member = await Member.findOne({
+      ws: new Types.ObjectId(ws),
+      user: new Types.ObjectId(auth.userId),
+      active: true,
+    }).lean();
+    if (!member) throw notFound();
+    const resolved: RequestMember = {
+      ws: String(member.ws),
+      userId: auth.userId,
+      roles: member.roles,
+      workspaceRole: workspaceRole(member.roles),
+      department: member.department ? String(member.department) : null,
+      manager: member.manager ? String(member.manager) : null,
+    };
+    members.set(key, resolved, generation);
+    return resolved;
+  });
   request.member = { ...resolved, roles: [...resolved.roles] };
 }
 

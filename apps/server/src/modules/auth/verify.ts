@@ -38,41 +38,47 @@ export async function verifyToken(
   const verified = readCache<VerifiedToken>(app.store.connection, 'tokens', 'identity');
   const cached = hash ? verified.get(hash) : undefined;
   if (cached && (cached.kind === 'session' || via === 'bearer')) return cached;
-  const generation = generationOf(app.store.connection, 'identity');
   if (kind === 'session') {
-    const session = await Session.findOne({ hash }).lean();
-    if (!session || session.revokedAt || session.expiresAt <= now) {
-      throw appError('UNAUTHORIZED', 'auth.sessionEnded');
-    }
-    const user = await User.findById(session.user, { email: 1, name: 1, language: 1 }).lean();
-    if (!user) throw appError('UNAUTHORIZED', 'auth.accountGone');
-    const result: VerifiedToken = {
-      kind: 'session',
-      sessionId: String(session._id),
-      user: {
-        id: String(user._id),
-        email: user.email,
-        name: user.name,
-        ...(user.language ? { language: user.language } : {}),
-      },
-    };
-    verified.set(hash, result, generation, session.expiresAt.getTime());
-    return result;
+    // Requests arriving together with an expired entry read the session once (lib/read-cache shared).
+    return verified.shared(`session|${hash}`, async () => {
+      const generation = generationOf(app.store.connection, 'identity');
+      const session = await Session.findOne({ hash }).lean();
+      if (!session || session.revokedAt || session.expiresAt <= now) {
+        throw appError('UNAUTHORIZED', 'auth.sessionEnded');
+      }
+      const user = await User.findById(session.user, { email: 1, name: 1, language: 1 }).lean();
+      if (!user) throw appError('UNAUTHORIZED', 'auth.accountGone');
+      const result: VerifiedToken = {
+        kind: 'session',
+        sessionId: String(session._id),
+        user: {
+          id: String(user._id),
+          email: user.email,
+          name: user.name,
+          ...(user.language ? { language: user.language } : {}),
+        },
+      };
+      verified.set(hash, result, generation, session.expiresAt.getTime());
+      return result;
+    });
   }
   if (kind === 'api' && via === 'bearer') {
-    const apiToken = await ApiToken.findOne({ hash }).lean();
-    if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
-      throw appError('UNAUTHORIZED', 'auth.tokenEnded');
-    }
-    const result: VerifiedToken = {
-      kind: 'api',
-      tokenId: String(apiToken._id),
-      ws: String(apiToken.ws),
-      role: apiToken.role,
-      lastUsedAt: apiToken.lastUsedAt,
-    };
-    verified.set(hash, result, generation, apiToken.expiresAt?.getTime());
-    return result;
+    return verified.shared(`api|${hash}`, async () => {
+      const generation = generationOf(app.store.connection, 'identity');
+      const apiToken = await ApiToken.findOne({ hash }).lean();
+      if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now)) {
+        throw appError('UNAUTHORIZED', 'auth.tokenEnded');
+      }
+      const result: VerifiedToken = {
+        kind: 'api',
+        tokenId: String(apiToken._id),
+        ws: String(apiToken.ws),
+        role: apiToken.role,
+        lastUsedAt: apiToken.lastUsedAt,
+      };
+      verified.set(hash, result, generation, apiToken.expiresAt?.getTime());
+      return result;
+    });
   }
   throw appError('UNAUTHORIZED', 'auth.tokenInvalid');
 }

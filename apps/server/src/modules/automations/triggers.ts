@@ -34,10 +34,12 @@ export async function enabledAutomations(
   const key = `${ws.toHexString()}:${app.toHexString()}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const generation = generationOf(connection, 'definitions');
-  const docs = await automationModel(connection).find({ ws, app, enabled: true }).lean<AutomationDoc[]>();
-  cache.set(key, docs, generation);
-  return docs;
+  return cache.shared(key, async () => {
+    const generation = generationOf(connection, 'definitions');
+    const docs = await automationModel(connection).find({ ws, app, enabled: true }).lean<AutomationDoc[]>();
+    cache.set(key, docs, generation);
+    return docs;
+  });
 }
 
 /** Whether a record trigger fires for this write. */

@@ -28,20 +28,22 @@ export async function publishedFlowOf(
   const key = `${ws.toHexString()}:${form.toHexString()}`;
   const hit = cache.get(key);
   if (hit) return hit.flow;
-  const generation = generationOf(connection, 'definitions');
-  const doc = await flowModel(connection).collection.findOne<{
-    _id: Types.ObjectId;
-    key: string;
-    app: Types.ObjectId;
-    version: number;
-    published: Flow | null;
-  }>({ ws, form }, { projection: { key: 1, app: 1, version: 1, published: 1 } });
-  const flow =
-    doc?.published && doc.version > 0
-      ? { id: doc._id, key: doc.key, app: doc.app, version: doc.version, definition: doc.published }
-      : null;
-  cache.set(key, { flow }, generation);
-  return flow;
+  return cache.shared(key, async () => {
+    const generation = generationOf(connection, 'definitions');
+    const doc = await flowModel(connection).collection.findOne<{
+      _id: Types.ObjectId;
+      key: string;
+      app: Types.ObjectId;
+      version: number;
+      published: Flow | null;
+    }>({ ws, form }, { projection: { key: 1, app: 1, version: 1, published: 1 } });
+    const flow =
+      doc?.published && doc.version > 0
+        ? { id: doc._id, key: doc.key, app: doc.app, version: doc.version, definition: doc.published }
+        : null;
+    cache.set(key, { flow }, generation);
+    return flow;
+  });
 }
 
 // Published versions never change: kept until the process ends (bounded, cleared when full).

@@ -76,30 +76,32 @@ export async function loadAppScope(
   );
   const cached = scopes.get(appKey);
   if (cached) return cached;
-  const generation = generationOf(connection, 'definitions');
-  // The driver's collections directly: these reads need none of mongoose's casting.
-  const [app, versions] = await Promise.all([
-    appModel(connection).collection.findOne<AppRoles>(
-      { ws, _id: appId },
-      { projection: { ws: 1, key: 1, roles: 1, menu: 1, dashboards: 1 } },
-    ),
-    formModel(connection)
-      .collection.find<{ _id: Types.ObjectId; version: number }>(
-        { ws, app: appId },
-        { projection: { version: 1 }, sort: { _id: 1 } },
-      )
-      .toArray(),
-  ]);
-  if (!app) throw notFound('App');
-  let directory = cache.directories.get(appKey);
-  if (
-    !directory ||
-    directory.stamp !== directoryStamp(versions.map((f) => ({ id: f._id, version: f.version })))
-  ) {
-    directory = await loadDirectory(connection, ws, appId);
-    remember(cache.directories, appKey, directory);
-  }
-  const scope = { app, directory };
-  scopes.set(appKey, scope, generation);
-  return scope;
+  return scopes.shared(appKey, async () => {
+    const generation = generationOf(connection, 'definitions');
+    // The driver's collections directly: these reads need none of mongoose's casting.
+    const [app, versions] = await Promise.all([
+      appModel(connection).collection.findOne<AppRoles>(
+        { ws, _id: appId },
+        { projection: { ws: 1, key: 1, roles: 1, menu: 1, dashboards: 1 } },
+      ),
+      formModel(connection)
+        .collection.find<{ _id: Types.ObjectId; version: number }>(
+          { ws, app: appId },
+          { projection: { version: 1 }, sort: { _id: 1 } },
+        )
+        .toArray(),
+    ]);
+    if (!app) throw notFound('App');
+    let directory = cache.directories.get(appKey);
+    if (
+      !directory ||
+      directory.stamp !== directoryStamp(versions.map((f) => ({ id: f._id, version: f.version })))
+    ) {
+      directory = await loadDirectory(connection, ws, appId);
+      remember(cache.directories, appKey, directory);
+    }
+    const scope = { app, directory };
+    scopes.set(appKey, scope, generation);
+    return scope;
+  });
 }

@@ -24,7 +24,8 @@ async function settled() {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({}, { pollJobs: false, monitorCommands: true });
+  // Cached identities and definitions live for the whole file, so a slow machine's expiries add no reads.
+  t = await createTestApp({ CACHE_TTL_MS: '60000' }, { pollJobs: false, monitorCommands: true });
   w = await workspaceWithApp(t);
   payments = await createForm(t, w, {
     key: 'payments',
