@@ -1,5 +1,6 @@
 import type { ObjectId } from 'bson';
 import { CodegenBail, INHERITED, lit, Source, valueSource } from './codegen-source.js';
+import { storedInstance } from './layout.js';
 import { bsonType, type Doc, hasWrappers, isPlainObject } from './values.js';
 
 export { CodegenBail };
@@ -17,6 +18,8 @@ type Gen = (
 
 /** Equality with an ObjectId through bson's four 24-bit words, without building hex text per document. */
 function oidEq(x: unknown, c: ObjectId): boolean {
+  // Stored documents share the instances of repeated ids, and constants are looked up among them.
+  if (x === c) return true;
   if (x === null || typeof x !== 'object') return false;
   const o = x as { i0?: unknown; i1?: unknown; i2?: unknown; i3?: unknown; _bsontype?: unknown };
   if (typeof o.i3 !== 'number') {
@@ -39,7 +42,7 @@ function condSource(src: Source, x: string, cond: unknown): string | undefined {
     if (value === null) return `(${x} === null || ${x} === undefined)`;
     const l = lit(value);
     if (l !== undefined) return `${x} === ${l}`;
-    if (wordedId(value)) return `oidEq(${x}, ${src.constant(value)})`;
+    if (wordedId(value)) return `oidEq(${x}, ${src.constant(storedInstance(value))})`;
     if (value instanceof Date && !Number.isNaN(value.getTime()))
       return `(${x} instanceof Date && ${x}.getTime() === ${value.getTime()})`;
     return undefined;

@@ -55,6 +55,14 @@ function sharedId(id: ObjectId): ObjectId {
   return id;
 }
 
+/**
+ * The shared instance of an ObjectId value when stored documents hold it, else the id itself: a query's
+ * constant compared by identity first ({@link layOutDoc} shares the instances of repeated ids).
+ */
+export function storedInstance(id: ObjectId): ObjectId {
+  return ids.get(id.toHexString()) ?? id;
+}
+
 function laidOut(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
