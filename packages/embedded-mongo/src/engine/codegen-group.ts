@@ -1,7 +1,7 @@
 import type { ObjectId } from 'bson';
 import { CodegenBail, INHERITED, lit, Source, valueSource } from './codegen-source.js';
 import { storedInstance } from './layout.js';
-import { bsonType, type Doc, hasWrappers, isPlainObject } from './values.js';
+import { bsonType, type Doc, isPlainObject, WRAPPED_MARK } from './values.js';
 
 export { CodegenBail };
 
@@ -9,7 +9,7 @@ const GENERATED = new Map<string, Gen>();
 
 type Gen = (
   docs: Iterable<Doc>,
-  isMarked: (d: object) => boolean,
+  marked: symbol,
   bail: () => never,
   consts: unknown[],
   oidEq: (x: unknown, c: ObjectId) => boolean,
@@ -275,7 +275,7 @@ function groupPart(src: Source, match: Doc | undefined, group: Doc, suffix: stri
 function generated(body: string, src: Source): (docs: Iterable<Doc>) => unknown {
   let gen = GENERATED.get(body);
   if (!gen) {
-    gen = new Function('docs', 'isMarked', 'bail', 'consts', 'oidEq', 'proto', body) as Gen;
+    gen = new Function('docs', 'marked', 'bail', 'consts', 'oidEq', 'proto', body) as Gen;
     if (GENERATED.size >= 256) GENERATED.delete(GENERATED.keys().next().value as string);
     GENERATED.set(body, gen);
   }
@@ -284,7 +284,7 @@ function generated(body: string, src: Source): (docs: Iterable<Doc>) => unknown 
   const bail = (): never => {
     throw new CodegenBail();
   };
-  return (docs) => fn(docs, hasWrappers, bail, consts, oidEq, Object.prototype);
+  return (docs) => fn(docs, WRAPPED_MARK, bail, consts, oidEq, Object.prototype);
 }
 
 /**
@@ -307,7 +307,7 @@ export function compileGroupLoop(
     const root = new Map();
     const order = [];
     for (const doc of docs) {
-      if (isMarked(doc)) bail();
+      if (doc[marked] === true) bail();
       ${part.matchReads.join('\n      ')}
       if (!(${part.test})) continue;
       ${part.groupReads.join('\n      ')}
@@ -343,7 +343,7 @@ export function compileSharedGroupLoop(
   const body = `
     ${parts.map((_, n) => `const root${n} = new Map(); const order${n} = [];`).join('\n    ')}
     for (const doc of docs) {
-      if (isMarked(doc)) bail();
+      if (doc[marked] === true) bail();
       ${commonReads.join('\n      ')}
       if (!(${test})) continue;
       ${parts

@@ -130,6 +130,9 @@ function compileProject(spec: Doc): Stage | undefined {
   }
   if (excl.length && (incl.length || computed.length)) return undefined;
   if (incl.length && computed.length) return undefined;
+  // `{ _id: 1 }` alone (or `{ _id: true }`) includes only `_id`; `{ _id: 0 }` alone excludes it.
+  const idOnly = !excl.length && !incl.length && !computed.length && idOn && entries.length > 0;
+  if (idOnly) return (rows) => Array.from(rows, (d) => (d._id === undefined ? {} : { _id: d._id }));
   if (excl.length || (!incl.length && !computed.length)) {
     const drop = new Set(excl);
     if (!idOn) drop.add('_id');

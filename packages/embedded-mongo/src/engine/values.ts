@@ -10,6 +10,9 @@ export type Doc = Record<string, unknown>;
 const WRAPPED: unique symbol = Symbol('wrapped');
 type Marked = { [WRAPPED]?: true };
 
+/** The key of the mark {@link hasWrappers} reads, for generated code that tests it inline. */
+export const WRAPPED_MARK: symbol = WRAPPED;
+
 /** Marks a container (non-enumerable, so BSON and Object.keys never see it). */
 function mark(o: object): void {
   if ((o as Marked)[WRAPPED] !== true) Object.defineProperty(o, WRAPPED, { value: true });
