@@ -1,10 +1,13 @@
 import { EllipsisOutlined } from '@ant-design/icons';
-import { Drawer, Menu, theme } from 'antd';
-import { useState } from 'react';
+import { theme } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { InboxBadge } from '../features/inbox/inbox-badge';
 import { NAV, selectedNav } from './nav-items';
+
+// The "More" sheet (an antd Drawer) loads when it is first opened.
+const MoreSheet = lazy(() => import('./more-sheet').then((m) => ({ default: m.MoreSheet })));
 
 /** Height of the phone bottom bar; the page keeps this much room free at its end. */
 export const BOTTOM_NAV_HEIGHT = 56;
@@ -19,6 +22,8 @@ export function BottomNav() {
   const location = useLocation();
   const navigate = useNavigate();
   const [more, setMore] = useState(false);
+  // Mounted from the first opening on, so closing still animates.
+  const [opened, setOpened] = useState(false);
   const current = selectedNav(location.pathname);
   const bar = NAV.filter((item) => item.phone === 'bar');
   const rest = NAV.filter((item) => item.phone === 'more');
@@ -82,7 +87,15 @@ export function BottomNav() {
           );
         })}
         {rest.length > 0 && (
-          <button type="button" style={tab(restActive)} onClick={() => setMore(true)} aria-haspopup="dialog">
+          <button
+            type="button"
+            style={tab(restActive)}
+            onClick={() => {
+              setOpened(true);
+              setMore(true);
+            }}
+            aria-haspopup="dialog"
+          >
             <span style={{ fontSize: 20, lineHeight: 1 }}>
               <EllipsisOutlined />
             </span>
@@ -90,25 +103,20 @@ export function BottomNav() {
           </button>
         )}
       </nav>
-      <Drawer
-        placement="bottom"
-        open={more}
-        onClose={() => setMore(false)}
-        title={t('nav.more')}
-        size="auto"
-        styles={{ body: { padding: 8 } }}
-      >
-        <Menu
-          mode="inline"
-          selectedKeys={[current]}
-          style={{ borderInlineEnd: 'none' }}
-          onClick={({ key }) => {
-            setMore(false);
-            navigate(key);
-          }}
-          items={rest.map((item) => ({ key: item.path, icon: item.icon, label: t(item.label) }))}
-        />
-      </Drawer>
+      {opened && (
+        <Suspense fallback={null}>
+          <MoreSheet
+            open={more}
+            current={current}
+            items={rest.map((item) => ({ key: item.path, icon: item.icon, label: t(item.label) }))}
+            onClose={() => setMore(false)}
+            onPick={(key) => {
+              setMore(false);
+              navigate(key);
+            }}
+          />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -1,8 +1,9 @@
-import { Checkbox, Flex, Radio, Select, Switch, Tag } from 'antd';
+import { Flex, Select, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { localized } from '../../../i18n/localized';
 import { optionLabel, optionsOf } from './format';
+import { lazyInput } from './lazy-widget';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
 /**
@@ -39,7 +40,7 @@ function ChoiceDisplay({ field, value, ctx, compact }: DisplayProps) {
 }
 
 /** Keeps a cascading value valid: a parent change that removes the chosen option clears it. */
-function useOffered(field: FieldDefinition, props: InputProps) {
+export function useOffered(field: FieldDefinition, props: InputProps) {
   return offeredOptions(field, props.scope, props.ctx.language);
 }
 
@@ -69,68 +70,16 @@ function SelectInput(props: InputProps) {
   );
 }
 
-function RadioInput(props: InputProps) {
-  const { field, value, onChange, id, disabled, ariaLabel } = props;
-  const options = useOffered(field, props);
-  return (
-    <Radio.Group
-      id={id}
-      value={value ?? null}
-      onChange={(e) => onChange(e.target.value)}
-      disabled={disabled}
-      aria-label={ariaLabel}
-    >
-      <Flex wrap gap={8}>
-        {options.map((o) => (
-          <Radio key={o.value} value={o.value} style={{ minHeight: 32, alignItems: 'center' }}>
-            {o.label}
-          </Radio>
-        ))}
-      </Flex>
-    </Radio.Group>
-  );
-}
-
-function CheckboxInput(props: InputProps) {
-  const { field, value, onChange, id, disabled, ariaLabel } = props;
-  const options = useOffered(field, props);
-  return (
-    <div id={id}>
-      <Checkbox.Group
-        value={Array.isArray(value) ? (value as string[]) : []}
-        onChange={(next) => onChange(next.length === 0 ? null : next)}
-        disabled={disabled}
-        aria-label={ariaLabel}
-      >
-        <Flex wrap gap={8}>
-          {options.map((o) => (
-            <Checkbox key={o.value} value={o.value} style={{ minHeight: 32, alignItems: 'center' }}>
-              {o.label}
-            </Checkbox>
-          ))}
-        </Flex>
-      </Checkbox.Group>
-    </div>
-  );
-}
-
 function SwitchDisplay({ value }: DisplayProps) {
   const { t } = useTranslation();
   if (value === undefined || value === null) return null;
   return <span>{value ? t('fields.yes') : t('fields.no')}</span>;
 }
 
-function SwitchInput({ value, onChange, id, disabled, ariaLabel }: InputProps) {
-  return (
-    <Switch
-      id={id}
-      checked={value === true}
-      onChange={(checked) => onChange(checked)}
-      disabled={disabled}
-      aria-label={ariaLabel}
-    />
-  );
-}
+// Radio buttons, check boxes and switches load when a form first shows such a field.
+const RadioInput = lazyInput(() => import('./choice-inputs').then((m) => m.RadioInput));
+const CheckboxInput = lazyInput(() => import('./choice-inputs').then((m) => m.CheckboxInput));
+const SwitchInput = lazyInput(() => import('./choice-inputs').then((m) => m.SwitchInput));
 
 const choiceText: FieldWidget['text'] = (value, field, ctx) =>
   (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value])
