@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Card, Empty, Flex, Typography, theme } from 'antd';
-import { memo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { useIsPhone } from '../../../components/use-is-phone';
@@ -186,7 +186,9 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
   const { token } = theme.useToken();
   const phone = useIsPhone();
   const scroller = useRef<HTMLDivElement>(null);
-  const columns = columnsOf(field);
+  // Rows are memoized: every prop they get keeps its identity while a cell is typed in, so a keystroke
+  // repaints the edited row alone (and the totals), not every row on screen.
+  const columns = useMemo(() => columnsOf(field), [field]);
   const rowHeight = phone ? 56 + columns.length * 62 : 48;
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -201,10 +203,13 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
   const rules = live?.hasColumnRules(field.key) ?? false;
   const editable = !disabled && onRows !== undefined;
   const width = 32 + 40 + columns.reduce((sum, c) => sum + widthOf(c) + 8, 16);
-  const remove =
-    editable && rows.length > minRows
-      ? (index: number) => onRows?.(rows.filter((_, i) => i !== index))
-      : undefined;
+  const latest = useRef({ rows, onRows });
+  latest.current = { rows, onRows };
+  const removeRow = useCallback((index: number) => {
+    const { rows: now, onRows: set } = latest.current;
+    set?.(now.filter((_, i) => i !== index));
+  }, []);
+  const remove = editable && rows.length > minRows ? removeRow : undefined;
   const header = !phone && (
     <div
       style={{
@@ -350,6 +355,11 @@ function StoreSubform({
   disabled: boolean;
 }) {
   const rows = rowsOf(useStoreValue(store, field.key));
+  const onCell = useCallback(
+    (index: number, column: string, next: unknown) => store.setCell(field.key, index, column, next),
+    [store, field.key],
+  );
+  const onRows = useCallback((next: Row[]) => store.setRows(field.key, next), [store, field.key]);
   return (
     <SubformTable
       field={field}
@@ -358,8 +368,8 @@ function StoreSubform({
       store={store}
       disabled={disabled}
       readOnly={ctx.readOnly ?? NO_READONLY}
-      onCell={(index, column, next) => store.setCell(field.key, index, column, next)}
-      onRows={(next) => store.setRows(field.key, next)}
+      onCell={onCell}
+      onRows={onRows}
     />
   );
 }
