@@ -312,4 +312,79 @@ describe('a full dashboard without JSON', () => {
     await expectNoSidewaysScroll(page, 'the designer at 375 px');
     await screenshot(page, 'dashboard-designer', 'designer-zh');
   }, 120_000);
+
+  it('sets computed measures, a forecast and a cumulative funnel in the panel, and the server takes them', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/apps/${appId}/dashboards/regional_revenue/design`);
+    await page.getByTestId('widget-panel').waitFor();
+    const panel = page.getByTestId('widget-panel');
+    await page.getByTestId('add-widget').click();
+    await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe('New widget');
+    await panel.getByLabel('Title').fill('Revenue by month');
+    await choose(page, 'widget-type', 'Line');
+    await chooseLabelled(page, 'Dimension 1', 'Created');
+    await choose(page, 'aggregate-0', 'Sum');
+    await panel.getByTestId('forecast-switch').click();
+    await chooseLabelled(page, 'Add computed measure', 'Running total');
+    await chooseLabelled(page, 'Add computed measure', 'Percent of total');
+    await chooseLabelled(page, 'Add computed measure', 'Formula');
+    await panel.getByTestId('derived-3-formula').fill('sum_amount / 1000');
+    await panel.getByLabel('Name of measure 4').fill('Revenue (thousands)');
+
+    await page.getByTestId('add-widget').click();
+    await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe('New widget');
+    await panel.getByLabel('Title').fill('Region funnel');
+    await choose(page, 'widget-type', 'Funnel');
+    await choose(page, 'dimension-0', 'Region');
+    const stages = panel.getByLabel('Stages in order', { exact: true });
+    await stages.click();
+    await expect.poll(() => stages.getAttribute('aria-expanded')).toBe('true');
+    const list = await stages.getAttribute('aria-controls');
+    const popup = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) });
+    await popup.locator('.ant-select-item-option', { hasText: /^East$/ }).click();
+    await popup.locator('.ant-select-item-option', { hasText: /^West$/ }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.getByTestId('funnel-stages').textContent()).toMatch(/East.*West/);
+    await panel.getByTestId('funnel-cumulative').click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByTestId('save-dashboard').click();
+    // Saving checks and compiles every widget on the server (422 otherwise, listed in the designer).
+    const problem = page.getByTestId('designer-problem');
+    await problem.or(page.getByText('Dashboard saved').last()).first().waitFor();
+    expect(await problem.count(), (await problem.count()) ? await problem.textContent() : '').toBe(0);
+    const saved = await owner.call<{ dashboard: { widgets: Array<Record<string, unknown>> } }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`,
+    );
+    expect(saved.dashboard.widgets[1]).toMatchObject({
+      type: 'line',
+      dimensions: [{ field: '_createdAt', granularity: 'month' }],
+      measures: [
+        { key: 'sum_amount', aggregate: 'sum', field: 'amount' },
+        { key: 'runningTotal1', runningTotal: 'sum_amount' },
+        { key: 'percentOfTotal1', percentOfTotal: 'sum_amount' },
+        { key: 'formula1', formula: 'sum_amount / 1000', label: { en: 'Revenue (thousands)' } },
+      ],
+      options: { forecast: 'linear', forecastPeriods: 3 },
+    });
+    expect(saved.dashboard.widgets[2]).toMatchObject({
+      type: 'funnel',
+      dimensions: [{ field: 'region' }],
+      options: { stages: ['east', 'west'], cumulative: true },
+    });
+    await screenshot(page, 'dashboard-designer', 'more-options');
+
+    await page.getByTestId('open-dashboard').click();
+    const view = page.getByTestId('dashboard-page');
+    await view.waitFor();
+    for (const key of ['widget1', 'widget2', 'widget3'])
+      await view.getByTestId(`widget-${key}`).and(page.locator('[data-state="success"]')).waitFor();
+    // Cumulative: East counts what reached East or later (both regions' deals).
+    const funnel = await view
+      .getByTestId('widget-widget3')
+      .getByTestId('chart-funnel')
+      .getAttribute('aria-label');
+    expect(funnel).toMatch(/East\D*2\b.*West\D*1\b/s);
+    await screenshot(page, 'dashboard-designer', 'more-options-view');
+  }, 120_000);
 });

@@ -48,6 +48,11 @@ export function TypeOptions({
     label: l(o.label, String(o.value)),
   }));
   const stages = Array.isArray(options.stages) ? (options.stages as string[]) : [];
+  // A forecast extends one date dimension bucketed by a period (docs/reports.md, "Forecast").
+  const dated =
+    dimensions.length === 1 &&
+    dimensions[0]?.granularity !== undefined &&
+    choices.some((c) => c.key === dimensions[0]?.field && c.date);
   const number = (key: string) => (typeof options[key] === 'number' ? (options[key] as number) : null);
   return (
     <Flex vertical gap={8}>
@@ -72,18 +77,20 @@ export function TypeOptions({
             checked={options.area === true}
             onChange={(on) => set('area', on)}
           />
-          <Toggle
-            label={t('dashboards.designer.forecast')}
-            testId="forecast-switch"
-            checked={options.forecast === 'linear'}
-            onChange={(on) => {
-              const { forecast: _f, forecastPeriods: _p, ...rest } = options;
-              onChange({
-                ...widget,
-                options: on ? { ...rest, forecast: 'linear', forecastPeriods: 3 } : rest,
-              });
-            }}
-          />
+          {(dated || options.forecast !== undefined) && (
+            <Toggle
+              label={t('dashboards.designer.forecast')}
+              testId="forecast-switch"
+              checked={options.forecast === 'linear'}
+              onChange={(on) => {
+                const { forecast: _f, forecastPeriods: _p, ...rest } = options;
+                onChange({
+                  ...widget,
+                  options: on ? { ...rest, forecast: 'linear', forecastPeriods: 3 } : rest,
+                });
+              }}
+            />
+          )}
           {options.forecast === 'linear' && (
             <Row label={t('dashboards.designer.forecastPeriods')} id={id('forecast-periods')}>
               <InputNumber
