@@ -388,4 +388,26 @@ describe('a full dashboard without JSON', () => {
     expect(funnel).toMatch(/East\D*2\b.*West\D*1\b/s);
     await screenshot(page, 'dashboard-designer', 'more-options-view');
   }, 120_000);
+
+  it('deletes a dashboard from the designer and takes it out of the app menu', async () => {
+    const { page } = manager;
+    await page.goto(`${server.url}/apps/${appId}/dashboards/team_revenue/design`);
+    await page.getByTestId('widget-panel').waitFor();
+    const menu = page.getByRole('navigation', { name: 'Menu of Sales' });
+    await menu.getByRole('link', { name: 'Team revenue', exact: true }).waitFor();
+    await page.getByTestId('delete-dashboard').click();
+    await page.getByRole('button', { name: 'Delete dashboard', exact: true }).last().click();
+    await page.getByText('Dashboard deleted').last().waitFor();
+    await expect.poll(() => menu.getByRole('link', { name: 'Team revenue', exact: true }).count()).toBe(0);
+    expect(await menu.getByRole('link', { name: 'Regional revenue', exact: true }).count()).toBe(1);
+    const app = await owner.call<{ menu: Array<Record<string, unknown>> }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}`,
+    );
+    expect(app.menu).toEqual([
+      { kind: 'form', form: 'deals' },
+      { kind: 'form', form: 'goals' },
+      { kind: 'dashboard', dashboard: 'regional_revenue' },
+    ]);
+  }, 60_000);
 });
