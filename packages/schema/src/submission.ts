@@ -133,6 +133,25 @@ export function validateSubmission(
   });
 }
 
+const indexes = new WeakMap<
+  readonly BaseField[],
+  { registry: Registry<AnyFieldTypeDef>; byKey: Map<string, BaseField>; computed: Set<string> }
+>();
+
+/** A form's fields by key and the keys of its computed ones, built once per fields array and registry. */
+function fieldIndex(fields: readonly BaseField[], registry: Registry<AnyFieldTypeDef>) {
+  let index = indexes.get(fields);
+  if (!index || index.registry !== registry) {
+    index = {
+      registry,
+      byKey: new Map(fields.map((f) => [f.key, f])),
+      computed: new Set(fields.filter((f) => registry.get(f.type)?.computed).map((f) => f.key)),
+    };
+    indexes.set(fields, index);
+  }
+  return index;
+}
+
 /**
  * A copy of `data` without values for computed fields (also inside subform rows), which is how the server
  * ignores what a client sends for them. Other keys are kept, so unknown keys still fail validation.
@@ -143,10 +162,10 @@ export function stripComputed(
   registry: Registry<AnyFieldTypeDef> = fieldTypes,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const byKey = new Map(form.fields.map((f) => [f.key, f]));
+  const { byKey, computed } = fieldIndex(form.fields, registry);
   for (const [key, value] of Object.entries(data)) {
     const field = byKey.get(key);
-    if (field && registry.get(field.type)?.computed) continue;
+    if (computed.has(key)) continue;
     const columns = (field as { columns?: readonly BaseField[] } | undefined)?.columns;
     if (field?.type === 'subform' && columns && Array.isArray(value)) {
       const sub = { key: `${form.key}.${key}`, fields: columns };
