@@ -56,3 +56,52 @@ export async function launchBrowser(
     },
   };
 }
+
+/**
+ * Stores `token` where the web app keeps its session, as a sign-in would: opens the sign-in page (after
+ * forgetting whoever was signed in), waits until it has settled its own session check (the form shows),
+ * then writes the token. The next `goto`
+ * opens the app signed in. `language` (`en`, `zh-CN`) is the UI language the person picked.
+ */
+export async function storeSession(
+  page: Page,
+  url: string,
+  token: string,
+  language?: 'en' | 'zh-CN',
+): Promise<void> {
+  await page.goto(`${url}/login`);
+  // Someone already signed in in this browser is sent on from the sign-in page: forget them first.
+  const form = page.getByTestId('login-page');
+  await form.or(page.getByTestId('user-menu')).first().waitFor();
+  if (!(await form.isVisible())) {
+    // The session lives in the token and in an httpOnly cookie: both go.
+    await page.context().clearCookies();
+    await page.evaluate(() => localStorage.removeItem('formloom.token'));
+    await page.goto(`${url}/login`);
+    await form.waitFor();
+  }
+  await page.evaluate(
+    ([value, lang]) => {
+      localStorage.setItem('formloom.token', value as string);
+      if (lang) localStorage.setItem('formloom.lang', lang);
+    },
+    [token, language] as const,
+  );
+}
+
+/** Launches a browser (as `launchBrowser`) already signed in with `token` (see `storeSession`). */
+export async function launchSignedIn(
+  url: string,
+  token: string,
+  options: Parameters<typeof launchBrowser>[0] & { language?: 'en' | 'zh-CN' } = {},
+): Promise<BrowserSession> {
+  const { language, ...launch } = options;
+  const session = await launchBrowser(launch);
+  try {
+    await storeSession(session.page, url, token, language);
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return session;
+}

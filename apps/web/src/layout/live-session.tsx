@@ -2,7 +2,7 @@ import { CloudUploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Flex } from 'antd';
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { realtime, useRealtimeEvent } from '../api/realtime';
 import { useMembers } from '../features/forms/fields/directory';
 import { flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
@@ -29,6 +29,7 @@ export function LiveSession() {
   const { t } = useTranslation();
   const { notification, message } = App.useApp();
   const navigate = useNavigate();
+  const location = useLocation();
   const me = useMe();
   const { workspace } = useSession();
   const members = useMembers(workspace?.id ?? '');
@@ -84,6 +85,8 @@ export function LiveSession() {
     });
   });
   useRealtimeEvent('tasks:assigned', (payload) => {
+    // The inbox shows the new task itself: a notice pointing to the page already open would only cover it.
+    if (location.pathname === '/inbox') return;
     notification.info({
       key: `tasks-${payload.tasks.join(',')}`,
       title: t('inbox.newTasks', { count: payload.tasks.length }),

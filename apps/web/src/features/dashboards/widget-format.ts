@@ -111,6 +111,13 @@ function measureField(
   return undefined;
 }
 
+/** A formula's figure reads as the value it computes: a money formula in its currency, not a bare number. */
+function asValueField(field: FieldDefinition | undefined): FieldDefinition | undefined {
+  return field?.type === 'formula' && typeof field.resultType === 'string'
+    ? { ...field, type: field.resultType }
+    : field;
+}
+
 const percentFormat = new Map<string, Intl.NumberFormat>();
 
 /** A figure as text: percentages for ratios, money in the field's currency, else a locale number. */
@@ -130,7 +137,7 @@ export function measureText(
     }
     return format.format(value);
   }
-  const field = measureField(column, result.columns, ctx);
+  const field = asValueField(measureField(column, result.columns, ctx));
   if (field && field.type !== 'percent') {
     const text = formatNumber(value, { ...field, precision: Number.isInteger(value) ? 0 : 2 }, ctx.language);
     if (text) return text;
