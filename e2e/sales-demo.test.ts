@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import {
@@ -11,7 +11,7 @@ import {
   storeSession,
 } from './helpers/browser.js';
 import { type ApiCaller, signIn } from './helpers/fixtures.js';
-import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
+import { expectNoSidewaysScroll, screenshot, screenshotsOnFailure } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 // The product started with its demo workspace (FORMLOOM_DEMO, as `pnpm start -- --demo` does; a small
@@ -97,6 +97,14 @@ afterAll(async () => {
   // rep's writes started, which on a loaded machine can outlast the 4 s grace period (exit 1).
   await server?.stop();
 });
+
+afterEach(async (context) =>
+  screenshotsOnFailure(context.task.result?.state === 'fail', 'sales-demo', {
+    desk: desk?.page,
+    phone: phone?.page,
+    inbox: inbox?.page,
+  }),
+);
 
 async function signInPage(session: BrowserSession, email: string) {
   const { page } = session;
@@ -289,14 +297,11 @@ describe('a quote from a rep on a phone, approved by the manager and the directo
 
 describe('dashboards on a phone', () => {
   it('stacks the cockpit for a manager at 375 px in zh-CN without sideways scroll', async () => {
-    const manager = await signIn(server, PEOPLE.manager, PASSWORD);
-    await inbox.close();
-    inbox = await launchSignedIn(server.url, manager.token, {
-      viewport: PHONE,
-      isMobile: true,
-      language: 'zh-CN',
-    });
+    // The manager's browser, narrowed to a phone and switched to Chinese (a fresh browser is slow to
+    // start on a loaded machine; the layout follows the width).
     const { page } = inbox;
+    await page.setViewportSize(PHONE);
+    await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(`${server.url}/apps/${appId}`);
     // On a phone the app's index is its menu, dashboards named in the UI's language.

@@ -28,3 +28,18 @@ export async function expectNoSidewaysScroll(page: Page, where: string): Promise
   }));
   expect(scroll, `${where} is ${scroll} px wide in a ${viewport} px viewport`).toBeLessThanOrEqual(viewport);
 }
+
+/**
+ * After a failed test, saves what each open browser shows as `<story>-failed-<name>-<width>.png`, so a
+ * failure on a loaded machine can be read afterwards. Never fails itself (a closed browser is skipped).
+ */
+export async function screenshotsOnFailure(
+  failed: boolean,
+  story: string,
+  pages: Record<string, Page | undefined>,
+): Promise<void> {
+  if (!failed) return;
+  for (const [name, page] of Object.entries(pages)) {
+    if (page && !page.isClosed()) await screenshot(page, story, `failed-${name}`).catch(() => undefined);
+  }
+}

@@ -17,7 +17,7 @@ export interface RunningServer {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   url: string;
   dataDir: string;
-  /** What the process printed so far (stdout and stderr), for failure messages. */
+  /** What the process printed so far (stdout and stderr): its first and last 20,000 characters. */
   output(): string;
   /** Sends SIGTERM, waits for the exit and removes the data directory; resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -102,14 +102,23 @@ export async function startServer(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let log = '';
+  // The head (startup lines such as the demo's sign-in accounts, which tests read) and the tail (enough
+  // to explain a failure), without holding a long run's log in memory.
+  let head = '';
+  let tail = '';
+  let dropped = false;
   const append = (chunk: Buffer) => {
-    // Keep the tail only: enough to explain a failure without holding a long run's log in memory.
-    log = (log + chunk.toString('utf8')).slice(-20_000);
+    const text = chunk.toString('utf8');
+    const room = Math.max(0, 20_000 - head.length);
+    head += text.slice(0, room);
+    if (text.length <= room) return;
+    const next = tail + text.slice(room);
+    dropped ||= next.length > 20_000;
+    tail = next.slice(-20_000);
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const output = () => log;
+  const output = () => `${head}${dropped ? '\n…\n' : ''}${tail}`;
 
   const stop = async () => {
     child.kill('SIGTERM');
