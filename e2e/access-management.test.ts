@@ -1,65 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
-import { type BrowserSession, launchBrowser } from './helpers/browser.js';
+import { choose, chooseInTree } from './helpers/antd.js';
+import { type BrowserSession, launchSignedIn } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 // One server, one owner: departments first, then the permission matrix of an app whose form is made
 // through the API (the form designer is not part of this story).
 let server: RunningServer;
 let browser: BrowserSession;
-let token: string;
+let owner: ApiCaller;
 let ws: string;
 let appId: string;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
-
-/**
- * Picks an option of the antd Select labelled `label`. Options render in a popup outside the field; the
- * popup is found through the field's `aria-controls`, so a previous select's popup that is still fading
- * out can never take the click.
- */
-async function choose(label: string, option: string) {
-  const { page } = browser;
-  const field = page.getByLabel(label, { exact: true });
-  await field.click();
-  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
-  const list = await field.getAttribute('aria-controls');
-  const popup = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) });
-  await popup.getByTitle(option, { exact: true }).click();
-  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
-}
-
-/** Picks a node of the antd TreeSelect labelled `label` (its popup lists tree nodes, not options). */
-async function chooseInTree(label: string, node: string) {
-  const { page } = browser;
-  const field = page.getByLabel(label, { exact: true });
-  await field.click();
-  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
-  await page.locator(`.ant-select-tree-node-content-wrapper[title="${node}"]:visible`).click();
-  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
-}
+/** The owner's API calls, answered whatever their status (the tests check it). */
+const call = <T>(method: string, path: string, body?: unknown) => owner.request<T>(method, path, body);
 
 beforeAll(async () => {
   server = await startServer();
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workspace: { name: 'Northwind' },
-      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
-    }),
-  });
-  expect(setup.status).toBe(201);
-  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  ({ owner, ws } = await setupWorkspace(server));
   const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
     key: 'crm',
     name: { en: 'CRM' },
@@ -76,9 +36,7 @@ beforeAll(async () => {
   });
   expect(form.status).toBe(201);
 
-  browser = await launchBrowser({ locale: 'en-US' });
-  await browser.page.goto(`${server.url}/login`);
-  await browser.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+  browser = await launchSignedIn(server.url, owner.token, { locale: 'en-US' });
 });
 
 afterAll(async () => {
@@ -110,7 +68,7 @@ describe('departments', () => {
     await root.getByRole('button', { name: en.departments.edit }).click();
     dialog = page.getByRole('dialog');
     await dialog.getByLabel(en.departments.name, { exact: true }).fill('East');
-    await choose(en.departments.head, 'Olivia Owner <olivia@example.com>');
+    await choose(browser.page, en.departments.head, 'Olivia Owner <olivia@example.com>');
     await dialog.getByRole('button', { name: en.departments.save }).click();
     await tree.getByText('East', { exact: true }).waitFor();
     await tree.getByText('Olivia Owner', { exact: true }).waitFor();
@@ -153,8 +111,8 @@ describe('members', () => {
     const row = root.getByRole('row').filter({ hasText: 'max@example.com' });
     await row.getByRole('button', { name: en.members.editTitle.replace('{{name}}', 'Max Member') }).click();
     const dialog = page.getByRole('dialog');
-    await chooseInTree(en.members.department, 'East');
-    await choose(en.members.manager, 'Olivia Owner <olivia@example.com>');
+    await chooseInTree(browser.page, en.members.department, 'East');
+    await choose(browser.page, en.members.manager, 'Olivia Owner <olivia@example.com>');
     await dialog.getByRole('button', { name: en.members.save }).click();
     await row.getByRole('cell', { name: 'East', exact: true }).waitFor();
     await row.getByRole('cell', { name: 'Olivia Owner', exact: true }).waitFor();
@@ -181,8 +139,8 @@ describe('permission matrix', () => {
 
     await root.getByRole('button', { name: en.permissions.addRole }).click();
     await root.getByRole('checkbox', { name: cell('submit') }).check();
-    await choose(cell('view'), en.permissions.scope.own);
-    await choose(cell('edit'), en.permissions.scope.department);
+    await choose(browser.page, cell('view'), en.permissions.scope.own);
+    await choose(browser.page, cell('edit'), en.permissions.scope.department);
     await root.getByRole('button', { name: `${roleName} · Deals · ${en.permissions.fieldAccess}` }).click();
     const drawer = page.getByRole('dialog');
     await drawer
@@ -232,7 +190,7 @@ describe('permission matrix', () => {
     const { page } = browser;
     const root = page.getByTestId('permissions-page');
     await root.getByLabel(`${roleName} · ${en.permissions.roleKey}`, { exact: true }).fill('admin');
-    await choose(cell('view'), en.permissions.scope.custom);
+    await choose(browser.page, cell('view'), en.permissions.scope.custom);
     await root
       .getByLabel(`${cell('view')} · ${en.permissions.customFilter}`, { exact: true })
       .fill('{ "field": "nope", "op": "eq", "value": 1 }');
@@ -349,10 +307,8 @@ describe('permission matrix', () => {
 
 describe('in Chinese', () => {
   it('shows the matrix and the departments page in zh-CN', async () => {
-    const zh = await launchBrowser({ locale: 'zh-CN' });
+    const zh = await launchSignedIn(server.url, owner.token, { locale: 'zh-CN' });
     try {
-      await zh.page.goto(`${server.url}/login`);
-      await zh.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
       const { v } = (await call<{ v: number }>('GET', `/workspaces/${ws}/apps/${appId}/roles`)).json;
       const put = await call('PUT', `/workspaces/${ws}/apps/${appId}/roles`, {
         roles: [

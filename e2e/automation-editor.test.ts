@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { choose } from './helpers/antd.js';
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -11,35 +12,19 @@ import { type RunningServer, startServer } from './helpers/server.js';
 // picked record; off and on again; the editor and its run log at phone width in Chinese.
 let server: RunningServer;
 let browser: BrowserSession;
-let token: string;
+let owner: ApiCaller;
 let ws: string;
 let appId: string;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
+/** The owner's API calls, answered whatever their status (the tests check it). */
+const call = <T>(method: string, path: string, body?: unknown) => owner.request<T>(method, path, body);
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const a = en.automations;
 
 beforeAll(async () => {
   server = await startServer();
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workspace: { name: 'Northwind' },
-      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
-    }),
-  });
-  expect(setup.status).toBe(201);
-  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  ({ owner, ws } = await setupWorkspace(server));
   const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
     key: 'shop',
     name: { en: 'Shop' },
@@ -76,10 +61,7 @@ beforeAll(async () => {
     const created = await call('POST', `/workspaces/${ws}/apps/${appId}/forms`, form);
     expect(created.status, JSON.stringify(created.json)).toBe(201);
   }
-  browser = await launchBrowser({ locale: 'en-US', viewport: DESKTOP });
-  await browser.page.goto(`${server.url}/login`);
-  await browser.page.getByRole('heading', { name: en.login.title }).waitFor();
-  await browser.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+  browser = await launchSignedIn(server.url, owner.token, { locale: 'en-US', viewport: DESKTOP });
 });
 
 afterAll(async () => {
@@ -213,11 +195,12 @@ describe('automation editor', () => {
   });
 
   it('works at phone width, in Chinese, without sideways scroll', async () => {
-    const phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
+    const phone = await launchSignedIn(server.url, owner.token, {
+      locale: 'zh-CN',
+      viewport: PHONE,
+      isMobile: true,
+    });
     try {
-      await phone.page.goto(`${server.url}/login`);
-      await phone.page.getByRole('heading', { name: zhCN.login.title }).waitFor();
-      await phone.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
       const list = await call<Array<{ id: string }>>('GET', `/workspaces/${ws}/apps/${appId}/automations`);
       await phone.page.goto(`${server.url}/build/${appId}/automations/${list.json[0]?.id}`);
       await phone.page.getByTestId('step-actions').getByText(zhCN.automations.actions.createRecord).waitFor();

@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 // The permission editor shows which fields a role does not see because of what they are made of, and
 // lets the role see a derived value anyway (issue 10): the app is made through the API.
 let server: RunningServer;
-let token: string;
+let owner: ApiCaller;
 let ws: string;
 let appId: string;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
+/** The owner's API calls, answered whatever their status (the tests check it). */
+const call = <T>(method: string, path: string, body?: unknown) => owner.request<T>(method, path, body);
 
 const label = (text: string) => ({ en: text });
 const formula = (key: string, name: string, expression: string) => ({
@@ -33,16 +27,7 @@ const formula = (key: string, name: string, expression: string) => ({
 
 beforeAll(async () => {
   server = await startServer();
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workspace: { name: 'Northwind' },
-      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
-    }),
-  });
-  expect(setup.status).toBe(201);
-  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  ({ owner, ws } = await setupWorkspace(server));
   const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
     key: 'crm',
     name: label('CRM'),
@@ -98,9 +83,7 @@ afterAll(async () => {
 });
 
 async function signedIn(locale: string, viewport: { width: number; height: number }, isMobile = false) {
-  const session = await launchBrowser({ locale, viewport, isMobile });
-  await session.page.goto(`${server.url}/login`);
-  await session.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+  const session = await launchSignedIn(server.url, owner.token, { locale, viewport, isMobile });
   await session.page.goto(`${server.url}/permissions`);
   await session.page.getByTestId('permission-matrix').waitFor();
   return session;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { choose } from './helpers/antd.js';
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
+import { type ApiCaller, apiRequest, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -12,25 +13,14 @@ import { type RunningServer, startServer } from './helpers/server.js';
 // submitted through the API opens a task for each countersigner, a small one passes straight through.
 let server: RunningServer;
 let browser: BrowserSession;
-let token: string;
+let owner: ApiCaller;
 let ws: string;
 let appId: string;
 let formId: string;
 
-async function call<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  as = token,
-): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
+/** API calls as the owner (or as `as`), answered whatever their status (the tests check it). */
+const call = <T>(method: string, path: string, body?: unknown, as = owner.token) =>
+  apiRequest<T>(server, as, method, path, body);
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const f = en.flows;
@@ -56,16 +46,7 @@ const problemsAt = (page: Page, node: string) =>
 
 beforeAll(async () => {
   server = await startServer();
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workspace: { name: 'Northwind' },
-      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
-    }),
-  });
-  expect(setup.status).toBe(201);
-  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  ({ owner, ws } = await setupWorkspace(server));
   const mia = await call('POST', `/workspaces/${ws}/members`, {
     email: 'mia@example.com',
     name: 'Mia Member',
@@ -89,10 +70,7 @@ beforeAll(async () => {
     v: 1,
   });
   expect(roles.status, JSON.stringify(roles.json)).toBe(200);
-  browser = await launchBrowser({ locale: 'en-US', viewport: DESKTOP });
-  await browser.page.goto(`${server.url}/login`);
-  await browser.page.getByRole('heading', { name: en.login.title }).waitFor();
-  await browser.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+  browser = await launchSignedIn(server.url, owner.token, { locale: 'en-US', viewport: DESKTOP });
 });
 
 afterAll(async () => {
@@ -198,7 +176,7 @@ describe('flow designer', () => {
       email: 'mia@example.com',
       password: 'correct-horse-battery-9',
     });
-    for (const as of [token, login.json.token]) {
+    for (const as of [owner.token, login.json.token]) {
       const tasks = await call<{ items: Array<{ record: string; step: string; kind: string }> }>(
         'GET',
         `/workspaces/${ws}/tasks?status=pending`,
@@ -213,11 +191,12 @@ describe('flow designer', () => {
   });
 
   it('works at phone width, in Chinese, without sideways scroll', async () => {
-    const phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
+    const phone = await launchSignedIn(server.url, owner.token, {
+      locale: 'zh-CN',
+      viewport: PHONE,
+      isMobile: true,
+    });
     try {
-      await phone.page.goto(`${server.url}/login`);
-      await phone.page.getByRole('heading', { name: zhCN.login.title }).waitFor();
-      await phone.page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
       await phone.page.goto(`${server.url}/build/${appId}/forms/${formId}/flow`);
       await phone.page.getByTestId('flow-node-approval1').waitFor();
       await phone.page

@@ -2,7 +2,8 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -10,19 +11,12 @@ import { type RunningServer, startServer } from './helpers/server.js';
 // autocomplete, sees its live result, publishes, fills the form and sees the value the server computed.
 let server: RunningServer;
 let browser: BrowserSession;
-let token: string;
+let owner: ApiCaller;
 let ws: string;
 let appId: string;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
+/** The owner's API calls, answered whatever their status (the tests check it). */
+const call = <T>(method: string, path: string, body?: unknown) => owner.request<T>(method, path, body);
 
 /** Drags `source` onto `target` with the mouse, in steps, as dnd-kit's pointer sensor needs. */
 async function drag(page: Page, source: Locator, target: Locator) {
@@ -62,33 +56,16 @@ async function setProp(page: Page, label: string, value: string) {
   await input.fill(value);
 }
 
-/** Puts the owner's token where the app keeps it, once the sign-in page has settled its own session check. */
-async function signIn(page: Page, title = en.login.title) {
-  await page.goto(`${server.url}/login`);
-  await page.getByRole('heading', { name: title }).waitFor();
-  await page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
-}
-
 beforeAll(async () => {
   server = await startServer();
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workspace: { name: 'Northwind' },
-      owner: { email: 'olivia@example.com', password: 'correct-horse-battery-9', name: 'Olivia Owner' },
-    }),
-  });
-  expect(setup.status).toBe(201);
-  ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
+  ({ owner, ws } = await setupWorkspace(server));
   const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
     key: 'shop',
     name: { en: 'Shop' },
   });
   expect(app.status).toBe(201);
   appId = app.json.id;
-  browser = await launchBrowser({ locale: 'en-US', viewport: DESKTOP });
-  await signIn(browser.page);
+  browser = await launchSignedIn(server.url, owner.token, { locale: 'en-US', viewport: DESKTOP });
 });
 
 afterAll(async () => {
@@ -206,9 +183,12 @@ describe('form designer', () => {
   });
 
   it('works at phone width, in Chinese, without sideways scroll', async () => {
-    const phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
+    const phone = await launchSignedIn(server.url, owner.token, {
+      locale: 'zh-CN',
+      viewport: PHONE,
+      isMobile: true,
+    });
     try {
-      await signIn(phone.page, zhCN.login.title);
       await phone.page.goto(`${server.url}/build/${appId}/forms/new`);
       // antd spaces out two-character Chinese button texts (数 字).
       expect((await phone.page.getByTestId('palette-number').textContent())?.replace(/\s/g, '')).toBe(

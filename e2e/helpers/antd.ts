@@ -16,3 +16,12 @@ export async function choose(page: Page, label: string, option: string, search?:
   await popup.getByTitle(option, { exact: true }).click();
   await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
 }
+
+/** Picks a node of the antd TreeSelect labelled `label` (its popup lists tree nodes, not options). */
+export async function chooseInTree(page: Page, label: string, node: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('true');
+  await page.locator(`.ant-select-tree-node-content-wrapper[title="${node}"]:visible`).click();
+  await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
+}

@@ -2,26 +2,52 @@ import { deflateSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { RunningServer } from './server.js';
 
+/** An API answer whatever its status: its status and its parsed body. */
+export interface ApiAnswer<T> {
+  status: number;
+  json: T;
+}
+
 /** A signed-in caller of the HTTP API (tests arrange data through the API, as an integration would). */
 export interface ApiCaller {
   token: string;
+  /** Calls `/api/v1<path>`; fails the test on any answer but 2xx and resolves with the body. */
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls `/api/v1<path>` and resolves with status and body, a refusal included (for tests that check it). */
+  request<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>>;
 }
 
-/** Calls `/api/v1<path>` with a bearer token; fails the test on any answer but 2xx. */
+/** Calls `/api/v1<path>` with a bearer token and answers status and body, whatever the status. */
+export async function apiRequest<T>(
+  server: RunningServer,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** An API caller with `token` (see {@link ApiCaller}). */
 export function caller(server: RunningServer, token: string): ApiCaller {
   return {
     token,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${server.url}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      expect(response.ok, `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`).toBe(true);
-      return (text ? JSON.parse(text) : undefined) as T;
+      const { status, json } = await apiRequest<T>(server, token, method, path, body);
+      expect(
+        status >= 200 && status < 300,
+        `${method} ${path} answered ${status}: ${JSON.stringify(json)?.slice(0, 300)}`,
+      ).toBe(true);
+      return json;
     },
+    request: <T>(method: string, path: string, body?: unknown) =>
+      apiRequest<T>(server, token, method, path, body),
   };
 }
 
