@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { appError, t } from '../../lib/errors.js';
 import { auditExport, recordAudit } from '../audit/service.js';
+import { seedGalleryDemo } from '../demo/gallery.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { listTemplates, loadTemplate } from '../templates/catalogue.js';
 import { describeTemplate } from '../templates/describe.js';
@@ -101,11 +102,14 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
         ]);
       }
       let input: ImportRequest;
+      // A catalogue template whose demo is a generator (no demo records): seeded once the app exists.
+      let generated = false;
       if (body.template !== undefined) {
         const demoData = body.demoData === true;
         const found = await loadTemplate(app.config.templatesDir, body.template, { demoData });
         if (!found) throw appError('NOT_FOUND', t('template.notFound', { key: body.template }));
         input = { pack: found.records ? { ...found.pack, records: found.records } : found.pack, demoData };
+        generated = demoData && !found.records;
       } else {
         input = { pack: body.pack, demoData: body.demoData === true };
       }
@@ -119,18 +123,34 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
             details: { ...(body.template ? { template: body.template } : {}), removed: report },
           }),
       });
+      // Its people are new members, which only a person may add (as for POST .../members).
+      const auth = request.auth;
+      const demo =
+        generated && body.template && auth?.kind === 'session'
+          ? await seedGalleryDemo(app, {
+              template: body.template,
+              ws: caller.ws.toHexString(),
+              importer: { token: auth.token, userId: auth.userId },
+              into: result,
+            })
+          : undefined;
+      const records = result.records + (demo?.records ?? 0);
       await recordAudit(connection, request, {
         ws: caller.ws,
         action: 'apps.imported',
         target: { kind: 'app', id: result.appId },
         details: {
           importId: result.importId,
-          records: result.records,
+          records,
           ...(body.template ? { template: body.template } : {}),
         },
       });
       const { importId: _importId, ...answer } = result;
-      return reply.status(201).send(answer);
+      return reply.status(201).send({
+        ...answer,
+        records,
+        ...(demo ? { demo: { password: demo.password, accounts: demo.accounts } } : {}),
+      });
     },
   );
 

@@ -11,6 +11,17 @@ export const DEMO_OWNER = { email: 'owner@example.com', name: 'Demo Owner' } as 
 /** Background jobs run at once while seeding (the store works while the server computes). */
 const DRAIN_LANES = 6;
 
+/**
+ * Runs the background jobs that are due now in {@link DRAIN_LANES} lanes until none is left (the runs of a
+ * seeding step are independent of each other); with the poller running too, each job is still claimed by
+ * one of them.
+ */
+export async function drainJobs(app: AppInstance): Promise<void> {
+  while ((await app.scheduler.runDue(DRAIN_LANES)).ran > 0) {
+    // until nothing is due
+  }
+}
+
 /** Options of {@link runDemo}. */
 export interface DemoRunOptions {
   template?: string;
@@ -62,13 +73,7 @@ export async function runDemo(app: AppInstance, options: DemoRunOptions = {}): P
     plan,
     ws: owner.workspaceId,
     owner: { token: owner.token, userId: owner.userId },
-    // Runs what is due now in DRAIN_LANES lanes (the runs of a step are independent of each other); with
-    // the poller running too, each job is still claimed by one of them.
-    drain: async () => {
-      while ((await app.scheduler.runDue(DRAIN_LANES)).ran > 0) {
-        // until nothing is due
-      }
-    },
+    drain: () => drainJobs(app),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const emails = new Map(plan.members.map((m) => [m.ref, m.email]));

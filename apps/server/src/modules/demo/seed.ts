@@ -34,6 +34,12 @@ export interface SeedOptions {
   owner: Actor;
   /** Runs the background jobs that are due (automation runs, recomputes) until none is left. */
   drain: () => Promise<void>;
+  /**
+   * The app the template was already imported as (a gallery import with demo data): the seeder writes
+   * into it instead of importing the template, and reuses the workspace's departments the plan names (by
+   * name under the same parent).
+   */
+  into?: { appId: string; forms: Record<string, string>; automations?: Record<string, string> };
   onProgress?: (message: string) => void;
 }
 
@@ -72,18 +78,36 @@ export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<
     return res.json() as Record<string, unknown>;
   };
 
-  progress(`importing template ${options.template}`);
-  const imported = (await call(options.owner, 'POST', `/workspaces/${ws}/apps/import`, {
-    template: options.template,
-  })) as { appId: string; forms: Record<string, string>; automations?: Record<string, string> };
+  const importTemplate = async () => {
+    progress(`importing template ${options.template}`);
+    return (await call(options.owner, 'POST', `/workspaces/${ws}/apps/import`, {
+      template: options.template,
+    })) as { appId: string; forms: Record<string, string>; automations?: Record<string, string> };
+  };
+  const imported = options.into ?? (await importTemplate());
+  // The departments the workspace already has (a gallery import into a workspace in use).
+  const existingDepartments = new Map<string, string>();
+  if (options.into) {
+    type Node = { id: string; name: string; children?: Node[] };
+    const walk = (nodes: Node[], parent: string) => {
+      for (const n of nodes) {
+        existingDepartments.set(`${parent}\u0000${n.name}`, n.id);
+        walk(n.children ?? [], n.id);
+      }
+    };
+    walk((await call(options.owner, 'GET', `/workspaces/${ws}/departments`)) as unknown as Node[], '');
+  }
 
   const departments = new Map<string, string>();
   for (const d of plan.departments) {
     const parent = d.parent ? departments.get(d.parent) : undefined;
-    const made = await call(options.owner, 'POST', `/workspaces/${ws}/departments`, {
-      name: d.name,
-      ...(parent ? { parent } : {}),
-    });
+    const found = existingDepartments.get(`${parent ?? ''}\u0000${d.name}`);
+    const made = found
+      ? { id: found }
+      : await call(options.owner, 'POST', `/workspaces/${ws}/departments`, {
+          name: d.name,
+          ...(parent ? { parent } : {}),
+        });
     departments.set(d.ref, String(made.id));
   }
   progress(`${plan.departments.length} departments; adding ${plan.members.length} members`);

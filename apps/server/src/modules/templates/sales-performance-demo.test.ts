@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { GALLERY_DEMO_SCALE } from '../demo/gallery.js';
 import { loadDemoGenerator } from '../demo/load.js';
-import type { DemoGenerator, DemoPlan } from '../demo/plan.js';
+import { type DemoGenerator, type DemoPlan, planCounts } from '../demo/plan.js';
 import { type DemoRunResult, runDemo } from '../demo/run.js';
 
 /**
@@ -332,5 +333,80 @@ describe('export → import of the demo app into another workspace', () => {
     const mine = await listAll(await login(rep01.email), target, copy.forms.opportunities!);
     expect(mine.length).toBe(sourceOpps.filter((o) => o.owner === rep01.userId).length);
     expect(mine.every((o) => o.owner === rep01.userId)).toBe(true);
+  }, 600_000);
+});
+
+describe('a gallery import with demo data', () => {
+  it('writes the generated demo at gallery scale into the new app; a rep sees only own records', async () => {
+    const login = async (email: string, password: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { token: string; user: { id: string } };
+    };
+    const owner = await login('owner@example.com', demo.password);
+    const call = async (token: string, url: string, payload?: unknown) => {
+      const res = await t.app.inject({
+        method: payload === undefined ? 'GET' : 'POST',
+        url: `/api/v1/workspaces/${demo.ws}${url}`,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      return res;
+    };
+    const res = await call(owner.token, '/apps/import', {
+      template: 'sales_performance',
+      demoData: true,
+      appKey: 'sales_gallery',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const imported = res.json() as {
+      appId: string;
+      forms: Record<string, string>;
+      records: number;
+      demo: { password: string; accounts: Array<{ label: string; email: string }> };
+    };
+    // The plan the gallery seeds, counted per form: every record written into the new app.
+    const planned = planCounts(generate({ scale: GALLERY_DEMO_SCALE }));
+    expect(imported.records).toBe(Object.values(planned).reduce((a, b) => a + b, 0));
+    const countAll = async (token: string, form: string) => {
+      const items: Array<{ owner: string; data: Record<string, unknown> }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = (
+          await call(
+            token,
+            `/forms/${imported.forms[form]}/records?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )
+        ).json() as { items: typeof items; nextCursor?: string | null };
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    for (const [form, n] of Object.entries(planned)) {
+      expect([form, (await countAll(owner.token, form)).length]).toEqual([form, n]);
+    }
+    // The automations ran in the new app: a contract per won opportunity, a statement per member holding
+    // sales_rep in the workspace (the 30 new reps and the 30 of the demo before).
+    const opportunities = await countAll(owner.token, 'opportunities');
+    const won = opportunities.filter((o) => o.data.stage === 'won').length;
+    expect((await countAll(owner.token, 'contracts')).length).toBe(won);
+    const reps = ((await call(owner.token, '/members')).json() as Array<{ roles: string[] }>).filter((m) =>
+      m.roles.includes('sales_rep'),
+    );
+    expect(reps).toHaveLength(60);
+    expect((await countAll(owner.token, 'commission_statements')).length).toBe(reps.length);
+    // Its people are new accounts of their own (never the demo workspace's rep01), with the answer's password.
+    const repAccount = imported.demo.accounts.find((a) => a.label === 'sales rep')!;
+    expect(repAccount.email).not.toBe('rep01@example.com');
+    const rep = await login(repAccount.email, imported.demo.password);
+    const mine = await countAll(rep.token, 'opportunities');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((o) => o.owner === rep.user.id)).toBe(true);
+    expect(mine.length).toBe(opportunities.filter((o) => o.owner === rep.user.id).length);
   }, 600_000);
 });

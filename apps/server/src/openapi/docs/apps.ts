@@ -83,14 +83,18 @@ const fieldChange = object(
 );
 const definitionDiff = object({ form: arrayOf(str), fields: arrayOf(fieldChange) });
 const template = object({ key: str, name: label, version: str, description: label }, ['description']);
-const importAnswer = object({
-  appId: id,
-  forms: { type: 'object', additionalProperties: id },
-  flows: { type: 'object', additionalProperties: id },
-  automations: { type: 'object', additionalProperties: id },
-  dashboards: { type: 'object', additionalProperties: id },
-  records: int,
-});
+const importAnswer = object(
+  {
+    appId: id,
+    forms: { type: 'object', additionalProperties: id },
+    flows: { type: 'object', additionalProperties: id },
+    automations: { type: 'object', additionalProperties: id },
+    dashboards: { type: 'object', additionalProperties: id },
+    records: int,
+    demo: object({ password: str, accounts: arrayOf(object({ label: str, email: str })) }),
+  },
+  ['demo'],
+);
 const formAccess = object({
   id,
   submit: bool,
