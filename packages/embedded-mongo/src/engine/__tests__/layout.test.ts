@@ -25,6 +25,11 @@ describe('the stored layout of documents', () => {
     expect(Object.keys(la)).toEqual(['_id', 'ws', 'z', 'data']);
     expect(Object.keys(la.data as object)).toEqual(['b', 'a']);
     expect(la.ws).toBe(lb.ws);
+    // Texts too (equal texts are one string either way; sharing only saves hashing and memory).
+    const t1 = layOutDoc(normalize({ _id: 1, s: ['won'].join('') }) as never);
+    const t2 = layOutDoc(normalize({ _id: 2, s: ['w', 'on'].join('') }) as never);
+    expect(t1.s).toBe('won');
+    expect(t2.s).toBe(t1.s);
     expect(la._id).toBe(a._id);
   });
 
