@@ -25,6 +25,27 @@ export interface CompileFilterOptions {
 
 /** A query that matches no document; used where a special value resolves to nothing. */
 const NOTHING: MongoQuery = { _id: { $in: [] } };
+
+/**
+ * True when a compiled query can match no document because of a special value that resolved to nothing
+ * (an empty `$field` operand, say) at a place every match must pass: then there is no need to ask the store.
+ * False means "may match", never the other way round.
+ */
+export function matchesNothing(query: MongoQuery): boolean {
+  const id = (query as { _id?: unknown })._id;
+  if (id && typeof id === 'object' && Array.isArray((id as { $in?: unknown }).$in)) {
+    if ((id as { $in: unknown[] }).$in.length === 0 && Object.keys(id).length === 1) return true;
+  }
+  const and = (query as { $and?: unknown }).$and;
+  if (Array.isArray(and) && and.some((part) => isQuery(part) && matchesNothing(part))) return true;
+  const or = (query as { $or?: unknown }).$or;
+  return Array.isArray(or) && or.length > 0 && or.every((part) => isQuery(part) && matchesNothing(part));
+}
+
+function isQuery(value: unknown): value is MongoQuery {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 const CONDITION_KEYS = new Set(['field', 'op', 'value']);
 const RANGE_OPS = new Set<FilterOp>(['gt', 'gte', 'lt', 'lte', 'between']);
 const ORDERED = new Set(['number', 'date', 'datetime', 'text', 'timestamp', 'objectId']);

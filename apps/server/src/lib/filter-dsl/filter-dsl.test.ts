@@ -2,7 +2,13 @@ import { Query } from 'mingo';
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { isAppError, renderDetails } from '../errors.js';
-import { type CompileFilterOptions, compileFilter, type FilterField, periodRange } from './index.js';
+import {
+  type CompileFilterOptions,
+  compileFilter,
+  type FilterField,
+  matchesNothing,
+  periodRange,
+} from './index.js';
 
 const fields = new Map<string, FilterField>([
   ['title', { path: 'data.title', kind: 'text' }],
@@ -352,5 +358,27 @@ describe('compileFilter: stored ids, timestamps and server-side operands', () =>
     expect(() => compileFilter({ field: 'amount', op: 'eq', value: { $field: 'x' } }, opts)).toThrow(
       'Invalid filter',
     );
+  });
+
+  it('tells when a server operand that resolved to nothing leaves nothing to match', () => {
+    const resolve = (raw: Record<string, unknown>) =>
+      raw.$field === 'empty' ? { type: 'none' as const } : { type: 'value' as const, value: 42 };
+    const compile = (filter: unknown) => compileFilter(filter, { ...options, resolve });
+    const empty = { field: 'amount', op: 'eq', value: { $field: 'empty' } };
+    const full = { field: 'amount', op: 'eq', value: { $field: 'x' } };
+    const title = { field: 'title', op: 'eq', value: 'beta' };
+    for (const nothing of [empty, { and: [title, empty] }, { or: [empty, { and: [empty, full] }] }]) {
+      expect(matchesNothing(compile(nothing))).toBe(true);
+      expect(ids(nothing, { ...options, resolve })).toEqual([]);
+    }
+    for (const some of [
+      full,
+      { or: [title, empty] },
+      { field: 'amount', op: 'ne', value: { $field: 'empty' } },
+    ]) {
+      expect(matchesNothing(compile(some))).toBe(false);
+    }
+    expect(matchesNothing({ ws: 1, $and: [compile(empty)] })).toBe(true);
+    expect(matchesNothing({ _id: { $in: [1] } })).toBe(false);
   });
 });

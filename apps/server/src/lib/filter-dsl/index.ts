@@ -1,4 +1,4 @@
-export { type CompileFilterOptions, compileFilter, escapeRegExp } from './compile.js';
+export { type CompileFilterOptions, compileFilter, escapeRegExp, matchesNothing } from './compile.js';
 export { isPeriod, localDate, PERIODS, type Period, type PeriodRange, periodRange } from './periods.js';
 export {
   DEFAULT_FILTER_LIMITS,

@@ -5,6 +5,7 @@ import {
   type FilterContext,
   type FilterField,
   type MongoQuery,
+  matchesNothing,
   type Operand,
   type OperandResolver,
 } from '../../lib/filter-dsl/index.js';
@@ -301,11 +302,14 @@ async function rollupValue(
   if (aggregate === 'count') group.value = { $sum: 1 };
   else if (aggregate === 'countDistinct') group.value = { $addToSet: path };
   else group.value = { [`$${aggregate}`]: path };
-  const [row] = await remembered(ctx, `rollup|${readKey([match, group])}`, () =>
-    recordModel(ctx.connection)
-      .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
-      .toArray(),
-  );
+  // A condition whose operand is empty on this record (no customer yet) matches nothing: no store read.
+  const [row] = matchesNothing(match)
+    ? []
+    : await remembered(ctx, `rollup|${readKey([match, group])}`, () =>
+        recordModel(ctx.connection)
+          .collection.aggregate<{ value: unknown }>([{ $match: match }, { $group: group }])
+          .toArray(),
+      );
   let value = row?.value ?? null;
   if (aggregate === 'countDistinct')
     value = Array.isArray(value) ? value.filter((v) => v !== null).length : 0;

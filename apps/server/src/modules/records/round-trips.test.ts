@@ -88,6 +88,14 @@ describe('store round trips of a create', () => {
     );
   });
 
+  it("no rollup read when the record leaves the condition's operand empty (nothing can match)", async () => {
+    const res = await call(t, w, 'POST', `/forms/${orders}/records`, { data: { a: 1, b: 2 } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().data).toMatchObject({ total: 3, paid: 0 });
+    await settled();
+    expect(sent().sort()).toEqual(['insert records', 'insert record_history', 'update report_stamps'].sort());
+  });
+
   it('concurrent creates share identical rollup reads and group their inserts', async () => {
     const data = (customer: string) => ({ data: { customer, a: 1, b: 2 } });
     const answers = await Promise.all(
