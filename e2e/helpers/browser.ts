@@ -60,8 +60,8 @@ export async function launchBrowser(
 /**
  * Stores `token` where the web app keeps its session, as a sign-in would: opens the sign-in page (after
  * forgetting whoever was signed in), waits until it has settled its own session check (the form shows),
- * then writes the token. The next `goto`
- * opens the app signed in. `language` (`en`, `zh-CN`) is the UI language the person picked.
+ * then writes the token. The next `goto` opens the app signed in. `language` (`en`, `zh-CN`) is the UI
+ * language the person picked.
  */
 export async function storeSession(
   page: Page,
@@ -69,17 +69,14 @@ export async function storeSession(
   token: string,
   language?: 'en' | 'zh-CN',
 ): Promise<void> {
-  await page.goto(`${url}/login`);
-  // Someone already signed in in this browser is sent on from the sign-in page: forget them first.
-  const form = page.getByTestId('login-page');
-  await form.or(page.getByTestId('user-menu')).first().waitFor();
-  if (!(await form.isVisible())) {
-    // The session lives in the token and in an httpOnly cookie: both go.
+  if (page.url().startsWith(url)) {
+    // Someone signed in in this browser would be sent on from the sign-in page: forget them first (the
+    // session lives in the token and in an httpOnly cookie).
     await page.context().clearCookies();
     await page.evaluate(() => localStorage.removeItem('formloom.token'));
-    await page.goto(`${url}/login`);
-    await form.waitFor();
   }
+  await page.goto(`${url}/login`);
+  await page.getByTestId('login-page').waitFor();
   await page.evaluate(
     ([value, lang]) => {
       localStorage.setItem('formloom.token', value as string);

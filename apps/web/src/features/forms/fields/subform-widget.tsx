@@ -229,7 +229,7 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
       {columns.map((column) => (
         <span key={column.key} style={{ width: widthOf(column), flex: 'none' }}>
           {localized(column.label as never, ctx.language) || column.key}
-          {column.required && !COMPUTED.has(column.type) ? (
+          {column.required && onRows !== undefined && !COMPUTED.has(column.type) ? (
             <span style={{ color: '#dc2626' }}> *</span>
           ) : null}
         </span>
@@ -377,6 +377,8 @@ function StoreSubform({
 function SubformDisplay({ field, value, ctx, compact }: DisplayProps) {
   const { t } = useTranslation();
   const rows = rowsOf(value);
+  // Shown, not edited: every cell reads as its value (a disabled input's grey text reads as a placeholder).
+  const shown = useMemo(() => new Set(columnsOf(field).map((c) => `${field.key}.${c.key}`)), [field]);
   if (compact) return rows.length > 0 ? <span>{t('fields.rowCount', { count: rows.length })}</span> : null;
   return (
     <SubformTable
@@ -385,7 +387,7 @@ function SubformDisplay({ field, value, ctx, compact }: DisplayProps) {
       ctx={ctx}
       store={null}
       disabled
-      readOnly={NO_READONLY}
+      readOnly={shown}
       onCell={() => {}}
     />
   );
