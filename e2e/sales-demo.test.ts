@@ -283,6 +283,8 @@ describe('a quote from a rep on a phone, approved by the manager and the directo
     const flow = page.locator('[data-testid=flow-timeline]:visible');
     await flow.getByText(zhCN.flowTimeline.status.approved, { exact: true }).waitFor();
     await flow.getByText('“Fine for three servers”').waitFor();
+    // Fields the rep left empty (valid until, note, files) say so rather than show a bare label.
+    expect(await page.locator('.screen-only [data-testid=field-empty]').count()).toBeGreaterThanOrEqual(3);
     await screenshot(page, 'sales-demo', 'quote-approved-zh');
     const stored = await owner.call<{ flow?: { status: string } }>(
       'GET',

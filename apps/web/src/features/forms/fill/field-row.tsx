@@ -12,6 +12,10 @@ import { useStoreAny, useStoreErrors, useStoreValue } from './use-store';
 /** How a field is shown in a form: edited, only shown (computed, read-only for the caller), or not at all. */
 export type FieldMode = 'edit' | 'show';
 
+/** No value worth showing: nothing, an empty text or an empty list. */
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+
 function ScopeAware({ store, field, ctx }: { store: FormStore; field: FieldDefinition; ctx: FieldContext }) {
   // Lookups follow the relation chosen now; cascades follow their parent: they read the whole scope.
   const data = useStoreAny(store);
@@ -93,6 +97,12 @@ export const FieldRow = memo(function FieldRow({
             <ScopeAware store={store} field={field} ctx={ctx} />
           ) : (
             <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
+          )}
+          {/* A field left empty says so, instead of a label over nothing (a subform shows its own empty state). */}
+          {!computed && field.type !== 'subform' && isBlank(value) && (
+            <Typography.Text type="secondary" data-testid="field-empty">
+              —
+            </Typography.Text>
           )}
           {computed &&
             (value === undefined || value === null) &&
