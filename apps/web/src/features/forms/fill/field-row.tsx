@@ -47,6 +47,7 @@ export const FieldRow = memo(function FieldRow({
   const label = localized(field.label as never, ctx.language) || field.key;
   const id = `field-${field.key}`;
   const computed = isComputedField(field);
+  const empty = !computed && field.type !== 'subform' && isBlank(value);
   const Input = widget.Input;
   const editing = mode === 'edit' && Input !== undefined;
   const scopeBound = field.type === 'lookup' || typeof field.dependsOn === 'string';
@@ -95,14 +96,13 @@ export const FieldRow = memo(function FieldRow({
         >
           {field.type === 'lookup' ? (
             <ScopeAware store={store} field={field} ctx={ctx} />
-          ) : (
-            <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
-          )}
-          {/* A field left empty says so, instead of a label over nothing (a subform shows its own empty state). */}
-          {!computed && field.type !== 'subform' && isBlank(value) && (
+          ) : empty ? (
+            // A field left empty says so, instead of a label over nothing (a subform shows its own empty state).
             <Typography.Text type="secondary" data-testid="field-empty">
               —
             </Typography.Text>
+          ) : (
+            <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
           )}
           {computed &&
             (value === undefined || value === null) &&
