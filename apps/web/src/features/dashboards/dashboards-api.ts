@@ -93,9 +93,21 @@ export const dashboardsApi = {
   export: (ws: string, app: string, dashboard: string, widget: string, run: WidgetRun) =>
     download(`${widgetPath(ws, app, dashboard, widget)}/export`, run, `${widget}.xlsx`),
   /** A widget not saved yet (the designer's live preview), through the same access layer. */
-  preview: (ws: string, app: string, widget: Widget, timeZone: string, signal?: AbortSignal) =>
+  preview: (
+    ws: string,
+    app: string,
+    widget: Widget,
+    run: { timeZone: string; filters?: FilterNode[]; drill?: WidgetRun['drill'] },
+    signal?: AbortSignal,
+  ) =>
     apiRequest<ReportResult>('POST', `/workspaces/${encodeURIComponent(ws)}/reports/query`, {
-      body: { widget, appId: app, timeZone },
+      body: {
+        widget,
+        appId: app,
+        timeZone: run.timeZone,
+        ...(run.filters && run.filters.length > 0 ? { filters: run.filters } : {}),
+        ...(run.drill && run.drill.length > 0 ? { drill: run.drill } : {}),
+      },
       ...opts(signal),
     }),
 };

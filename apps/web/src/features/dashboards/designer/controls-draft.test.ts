@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinitionSummary } from '../../../api/apps';
-import { controlFields, newControl } from './controls-draft';
+import { controlFields, newControl, previewFilters } from './controls-draft';
 
 const deals: FormDefinitionSummary = {
   id: 'f1',
@@ -40,5 +40,26 @@ describe('dashboard filter controls in the designer', () => {
     expect(period).toEqual({ key: 'period', type: 'period', field: 'closedOn', default: 'thisMonth' });
     expect(newControl('period', [period], [deals]).key).toBe('period2');
     expect(newControl('member', [period], [deals])).toEqual({ key: 'member', type: 'member', field: 'rep' });
+  });
+
+  it("puts the controls' starting values on the preview, for the fields the widget's form has", () => {
+    const controls = [
+      { key: 'period', type: 'period' as const, field: 'closedOn', default: 'thisMonth' },
+      { key: 'visit', type: 'period' as const, field: 'visitedAt', default: 'lastMonth' },
+      { key: 'member', type: 'member' as const, field: '_owner', default: '$me' },
+      { key: 'stage', type: 'select' as const, field: 'stage', default: 'won' },
+      { key: 'dept', type: 'department' as const, field: '_dept', default: '665f0c2a9d1e8b0012345678' },
+      { key: 'open', type: 'period' as const, field: 'closedOn' },
+    ];
+    expect(previewFilters(controls, deals)).toEqual([
+      { field: 'closedOn', op: 'eq', value: { $period: 'thisMonth' } },
+      { field: '_owner', op: 'eq', value: '$me' },
+      { field: 'stage', op: 'in', value: ['won'] },
+    ]);
+    const other = [{ ...controls[0], fields: [{ form: 'visits', field: 'visitedAt' }] }];
+    expect(previewFilters(other as never, visits)).toEqual([
+      { field: 'visitedAt', op: 'eq', value: { $period: 'thisMonth' } },
+    ]);
+    expect(previewFilters(controls, undefined)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { DashboardFilter } from '@formloom/schema';
 import type { FieldDefinition, FormDefinitionSummary } from '../../../api/apps';
+import type { FilterNode } from '../../../api/records';
 
 export type ControlType = DashboardFilter['type'];
 
@@ -45,4 +46,32 @@ export function newControl(
   for (let n = 2; keys.has(key); n++) key = `${type}${n}`;
   const field = controlFields(type, forms)[0]?.key ?? '_createdAt';
   return { key, type, field, ...(type === 'period' ? { default: 'thisMonth' } : {}) };
+}
+
+const SYSTEM_FIELDS = new Set(Object.values(SYSTEM).flat());
+
+/**
+ * The filters the controls' starting values put on a widget of `form`, for the designer's preview (the saved
+ * dashboard's view has the server apply them): a period as `$period`, a member (or `$me`), options as `in`.
+ * Departments are left out (the server widens them to the departments below, which the preview cannot).
+ */
+export function previewFilters(
+  controls: readonly DashboardFilter[],
+  form: FormDefinitionSummary | undefined,
+): FilterNode[] {
+  if (!form) return [];
+  const out: FilterNode[] = [];
+  for (const control of controls) {
+    const field = control.fields?.find((f) => f.form === form.key)?.field ?? control.field;
+    const known = SYSTEM_FIELDS.has(field) || form.fields.some((f) => f.key === field && !f.hidden);
+    const value = control.default;
+    if (!known || value === undefined || value === null) continue;
+    if (control.type === 'period' && typeof value === 'string')
+      out.push({ field, op: 'eq', value: { $period: value } } as FilterNode);
+    else if (control.type === 'member' && typeof value === 'string')
+      out.push({ field, op: 'eq', value } as FilterNode);
+    else if (control.type === 'select' && (typeof value === 'string' || Array.isArray(value)))
+      out.push({ field, op: 'in', value: Array.isArray(value) ? value : [value] } as FilterNode);
+  }
+  return out;
 }

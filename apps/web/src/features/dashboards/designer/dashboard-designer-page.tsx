@@ -229,6 +229,7 @@ export function DashboardDesignerPage() {
                 return widget ? (
                   <PreviewWidget
                     widget={widget}
+                    controls={draft.filters}
                     refresh={ticks[widget.key] ?? 0}
                     height={place.h * 40 + (place.h - 1) * 16}
                   />
