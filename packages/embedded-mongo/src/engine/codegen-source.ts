@@ -107,7 +107,7 @@ function testSource(src: Source, expr: unknown): string | undefined {
   if (name === '$eq' && Array.isArray(arg) && arg.length === 2) {
     const [a, b] = arg;
     const typed = operator(a);
-    if (!typed || typed[0] !== '$type' || typeof b !== 'string') return undefined;
+    if (typed?.[0] !== '$type' || typeof b !== 'string') return undefined;
     const x = valueSource(src, single(typed[1]));
     if (!x) return undefined;
     switch (b) {
