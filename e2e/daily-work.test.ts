@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { type ApiCaller, photoPng, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -153,8 +153,7 @@ describe('a rep on a phone and a manager at a desk', () => {
   it('fills a quote whose line totals and total compute as the rep types, keeps the draft over a reload, attaches a photo, signs and submits; the manager sees it arrive', async () => {
     // The manager watches the quotes list on a desktop, signed in elsewhere.
     const boss = await signIn(server, MANAGER.email, MANAGER.password);
-    await manager.page.goto(`${server.url}/login`);
-    await manager.page.evaluate((token) => localStorage.setItem('formloom.token', token), boss.token);
+    await storeSession(manager.page, server.url, boss.token);
     await manager.page.goto(quotesList());
     await manager.page.getByTestId('records-empty').waitFor();
 

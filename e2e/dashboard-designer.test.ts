@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choose as chooseLabelled } from './helpers/antd.js';
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -174,8 +174,7 @@ describe('the dashboard designer', () => {
 
     rep = await launchBrowser({ viewport: DESKTOP });
     const ann = await signIn(server, REP.email, REP.password);
-    await rep.page.goto(`${server.url}/login`);
-    await rep.page.evaluate((token) => localStorage.setItem('formloom.token', token), ann.token);
+    await storeSession(rep.page, server.url, ann.token);
     await rep.page.goto(`${server.url}/apps/${appId}/forms/${dealsId}/new`);
     await rep.page.locator('#field-title').fill('Big win');
     await rep.page.locator('#field-rep').click();
@@ -298,8 +297,7 @@ describe('a full dashboard without JSON', () => {
     phone = await launchBrowser({ locale: 'zh-CN', viewport: PHONE, isMobile: true });
     const { page } = phone;
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(`${server.url}/login`);
-    await page.evaluate((token) => localStorage.setItem('formloom.token', token), owner.token);
+    await storeSession(page, server.url, owner.token);
     await page.goto(`${server.url}/apps/${appId}`);
     await page.getByTestId('app-home').waitFor();
     const entry = page.getByRole('link', { name: /区域收入/ });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -104,11 +104,9 @@ beforeAll(async () => {
   staff = await signIn(server, people.staff.email, people.staff.password);
   const boss = await signIn(server, people.manager.email, people.manager.password);
   manager = await launchBrowser({ viewport: DESKTOP });
-  await manager.page.goto(`${server.url}/login`);
-  await manager.page.evaluate((token) => localStorage.setItem('formloom.token', token), boss.token);
+  await storeSession(manager.page, server.url, boss.token);
   submitter = await launchBrowser({ viewport: PHONE, isMobile: true });
-  await submitter.page.goto(`${server.url}/login`);
-  await submitter.page.evaluate((token) => localStorage.setItem('formloom.token', token), staff.token);
+  await storeSession(submitter.page, server.url, staff.token);
 });
 
 afterAll(async () => {

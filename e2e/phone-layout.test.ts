@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -77,8 +77,7 @@ describe('the signed-in screens on a phone and on a desktop', () => {
       const browser: BrowserSession = await launchBrowser({ viewport, isMobile: phone });
       try {
         const { page } = browser;
-        await page.goto(`${server.url}/login`);
-        await page.evaluate((value) => localStorage.setItem('formloom.token', value), token);
+        await storeSession(page, server.url, token);
         for (const screen of SCREENS) {
           await page.goto(`${server.url}${screen.path}`);
           await page.getByTestId(screen.testId).waitFor();

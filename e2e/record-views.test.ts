@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, storeSession } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -63,11 +63,9 @@ beforeAll(async () => {
   await owner.call('POST', `/workspaces/${ws}/members`, { ...RITA, roles: ['member', 'agent'] });
   rita = await signIn(server, RITA.email, RITA.password);
   desk = await launchBrowser({ viewport: DESKTOP });
-  await desk.page.goto(`${server.url}/login`);
-  await desk.page.evaluate((token) => localStorage.setItem('formloom.token', token), owner.token);
+  await storeSession(desk.page, server.url, owner.token);
   colleague = await launchBrowser({ viewport: DESKTOP });
-  await colleague.page.goto(`${server.url}/login`);
-  await colleague.page.evaluate((token) => localStorage.setItem('formloom.token', token), rita.token);
+  await storeSession(colleague.page, server.url, rita.token);
 });
 
 afterAll(async () => {

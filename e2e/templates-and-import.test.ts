@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
-import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
+import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -170,8 +170,7 @@ beforeAll(async () => {
   server = await startServer({ env: { TEMPLATES_DIR: catalogue } });
   ({ owner, ws } = await setupWorkspace(server));
   browser = await launchBrowser({ viewport: DESKTOP });
-  await browser.page.goto(`${server.url}/login`);
-  await browser.page.evaluate((token) => localStorage.setItem('formloom.token', token), owner.token);
+  await storeSession(browser.page, server.url, owner.token);
 });
 
 afterAll(async () => {
@@ -286,8 +285,7 @@ describe('an ops admin', () => {
     const phone = await launchBrowser({ viewport: PHONE, isMobile: true });
     try {
       const { page } = phone;
-      await page.goto(`${server.url}/login`);
-      await page.evaluate((token) => localStorage.setItem('formloom.token', token), owner.token);
+      await storeSession(page, server.url, owner.token);
       for (const [path, testId, step] of [
         ['/templates', 'template-gallery', 'gallery'],
         ['/templates/trading', 'template-page', 'detail'],
