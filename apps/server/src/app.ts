@@ -146,7 +146,11 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     max: config.rateLimitMax,
     timeWindow: '1 minute',
     // API tokens are limited per workspace once authenticated, wrong ones per address (auth/token-limits).
-    allowList: (request) => presentsApiToken(request),
+    // The web app's own files are not API calls: a page load fetches dozens of them.
+    allowList: (request) => presentsApiToken(request) || !isApiPath(request.url),
+    // A signed-in person has an allowance of their own: an office behind one address is many people.
+    // Anyone else counts per address. (The route-level check runs after the auth plugin's hook.)
+    keyGenerator: (request) => (request.user ? `user:${request.user.id}` : `ip:${request.ip}`),
     // Thrown as a catalogued error, so the one error handler words it in the client's language.
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
@@ -209,7 +213,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
-    const isApi = path === '/api' || path.startsWith('/api/');
+    const isApi = isApiPath(path);
     // Client-side routes of the single-page app fall back to its index.html.
     if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply.type('text/html').sendFile('index.html');
@@ -222,4 +226,10 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   });
 
   return app;
+}
+
+/** True for a URL of the HTTP API (`/api` and below), as opposed to the web app's files and routes. */
+function isApiPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '/';
+  return path === '/api' || path.startsWith('/api/');
 }

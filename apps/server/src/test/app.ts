@@ -19,7 +19,7 @@ export interface TestApp {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: Pick<BuildAppOptions, 'clock' | 'pollJobs'> & { monitorCommands?: boolean } = {},
+  options: Pick<BuildAppOptions, 'clock' | 'pollJobs' | 'webDist'> & { monitorCommands?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'formloom-test-'));
   const mongodbUri = process.env.MONGODB_URI;
