@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { tokenStore } from './client';
+import { SeenEvents } from './seen-events';
 
 /** Events the server pushes (docs/realtime.md), with their payloads as far as the web app reads them. */
 export interface RealtimeEvents {
@@ -8,9 +9,18 @@ export interface RealtimeEvents {
   'record:updated': { ws: string; form: string; record: { id: string; v: number } & Record<string, unknown> };
   'record:deleted': { ws: string; form: string; id: string; v: number };
   'import:progress': Record<string, unknown> & { jobId: string };
-  'tasks:assigned': { ws: string; tasks: string[]; reason: string };
-  'tasks:closed': { ws: string; tasks: string[] };
-  'flow:notice': { ws: string; form: string; record: string; reason: string; node: string; task?: string };
+  /** `id`: set on events of a flow step; a repeat under the same id is dropped before listeners see it. */
+  'tasks:assigned': { id?: string; ws: string; tasks: string[]; reason: string };
+  'tasks:closed': { id?: string; ws: string; tasks: string[] };
+  'flow:notice': {
+    id?: string;
+    ws: string;
+    form: string;
+    record: string;
+    reason: string;
+    node: string;
+    task?: string;
+  };
   'apps:importProgress': {
     progressKey: string;
     phase: 'checking' | 'forms' | 'records' | 'finishing';
@@ -35,6 +45,7 @@ class RealtimeClient {
   private subscribed: Promise<void> | undefined;
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private readonly statusListeners = new Set<(online: boolean) => void>();
+  private readonly seen = new SeenEvents();
 
   /** Connects (once) and subscribes to `ws`; resolves once the server acknowledged the subscription. */
   async join(ws: string): Promise<void> {
@@ -91,6 +102,7 @@ class RealtimeClient {
         withCredentials: true,
       });
       socket.onAny((event: string, payload: unknown) => {
+        if (this.seen.repeats(event, payload)) return;
         for (const listener of this.listeners.get(event as EventName) ?? []) listener(payload as never);
       });
       let connectedBefore = false;

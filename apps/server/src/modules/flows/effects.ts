@@ -55,14 +55,12 @@ function oid(hex: string): Types.ObjectId {
   return new Types.ObjectId(hex);
 }
 
-/** Inserts a task document, or does nothing when an earlier try of the same effect already did. */
-async function insertTask(connection: Connection, doc: TaskDoc): Promise<boolean> {
+/** Inserts a task document, or does nothing when an earlier delivery of the same effect already did. */
+async function insertTask(connection: Connection, doc: TaskDoc): Promise<void> {
   try {
     await taskModel(connection).collection.insertOne(doc);
-    return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-    throw error;
+    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
   }
 }
 
@@ -99,41 +97,37 @@ export async function recordStart(scope: EffectScope): Promise<void> {
 }
 
 /**
- * Carries out the effects of a stored transition: task documents opened and closed (idempotently: ids
- * derive from the record, the instance and the task key), cc items, notices to the assignees' sockets,
- * deadline jobs scheduled and cancelled, the started item's status, and the `ended` event.
+ * Carries out ONE effect of a stored transition under its stable key (`<outbox entry>:<index>`): task
+ * documents opened and closed (ids derive from the record, the instance and the task key, so a second
+ * delivery finds the first), cc items, notices to the assignees' sockets (carrying the key as their `id`, so
+ * a client drops a repeat), deadline jobs (keyed), the started item's status and the `ended` event (its `id`
+ * the key). Delivering an effect twice writes nothing twice.
  */
-export async function applyEffects(scope: EffectScope, effects: readonly FlowEffect[]): Promise<void> {
+export async function applyEffect(scope: EffectScope, effect: FlowEffect, key: string): Promise<void> {
   const { connection, ws, flow } = scope;
   const Task = taskModel(connection);
   const wsHex = ws.toHexString();
-  const opened = new Map<string, string[]>();
-  const closed = new Map<string, string[]>();
-  const add = (map: Map<string, string[]>, user: string, id: string) => {
-    map.set(user, [...(map.get(user) ?? []), id]);
-  };
-  const taskOf = (key: string): FlowTask | undefined => flow.tasks.find((t) => t.key === key);
-  for (const effect of effects) {
-    switch (effect.type) {
-      case 'openTask': {
-        const task = effect.task;
-        const assignee = oid(task.assignee);
-        const doc = {
-          ...baseTask(scope, task.key, task.node),
-          kind: task.kind,
-          assignee,
-          status: 'pending',
-          ...(task.dueAt ? { dueAt: new Date(task.dueAt) } : {}),
-          history: [{ at: scope.now, by: scope.actor, action: 'created', to: assignee }],
-        } as TaskDoc;
-        if (await insertTask(connection, doc)) add(opened, task.assignee, doc._id.toHexString());
-        break;
-      }
-      case 'closeTask': {
-        const task = taskOf(effect.task);
-        const id = taskDocId(scope.record, flow.id, effect.task);
-        const by = task?.by ? oid(task.by) : null;
-        const result = await Task.collection.updateOne({ _id: id, ws, status: 'pending' }, {
+  const taskOf = (task: string): FlowTask | undefined => flow.tasks.find((t) => t.key === task);
+  switch (effect.type) {
+    case 'openTask': {
+      const task = effect.task;
+      const assignee = oid(task.assignee);
+      await insertTask(connection, {
+        ...baseTask(scope, task.key, task.node),
+        kind: task.kind,
+        assignee,
+        status: 'pending',
+        ...(task.dueAt ? { dueAt: new Date(task.dueAt) } : {}),
+        history: [{ at: scope.now, by: scope.actor, action: 'created', to: assignee }],
+      } as TaskDoc);
+      break;
+    }
+    case 'closeTask': {
+      const task = taskOf(effect.task);
+      const by = task?.by ? oid(task.by) : null;
+      await Task.collection.updateOne(
+        { _id: taskDocId(scope.record, flow.id, effect.task), ws, status: 'pending' },
+        {
           $set: {
             status: effect.status === 'cancelled' ? 'cancelled' : 'done',
             outcome: effect.status,
@@ -141,87 +135,112 @@ export async function applyEffects(scope: EffectScope, effects: readonly FlowEff
           },
           $inc: { v: 1 },
           $push: { history: { at: scope.now, by, action: effect.status } },
-        } as never);
-        if (result.modifiedCount === 1 && task) add(closed, task.assignee, id.toHexString());
-        break;
+        } as never,
+      );
+      break;
+    }
+    case 'cc': {
+      for (const user of effect.users) {
+        const assignee = oid(user);
+        await insertTask(connection, {
+          ...baseTask(scope, `${effect.key}:${user}`, effect.node),
+          kind: 'cc',
+          assignee,
+          status: 'pending',
+          history: [{ at: scope.now, by: scope.actor, action: 'created', to: assignee }],
+        } as TaskDoc);
       }
-      case 'cc': {
-        for (const user of effect.users) {
-          const assignee = oid(user);
-          const doc = {
-            ...baseTask(scope, `${effect.key}:${user}`, effect.node),
-            kind: 'cc',
-            assignee,
-            status: 'pending',
-            history: [{ at: scope.now, by: scope.actor, action: 'created', to: assignee }],
-          } as TaskDoc;
-          if (await insertTask(connection, doc)) add(opened, user, doc._id.toHexString());
-        }
-        break;
-      }
-      case 'notify': {
-        for (const user of effect.users) {
-          publishUserNotice(connection, {
-            ws: wsHex,
-            user,
-            event: 'flow:notice',
-            payload: {
-              ws: wsHex,
-              form: scope.form.toHexString(),
-              record: scope.record.toHexString(),
-              reason: effect.reason,
-              node: effect.node,
-              ...(effect.task ? { task: taskDocId(scope.record, flow.id, effect.task).toHexString() } : {}),
-            },
-          });
-        }
-        break;
-      }
-      case 'schedule': {
-        const payload: FlowTimerPayload = {
-          record: scope.record.toHexString(),
-          instance: flow.id,
-          timer: effect.timer,
-        };
-        await scheduleJob(connection, {
-          type: FLOW_TIMER_JOB,
-          ws,
-          key: `${scope.record.toHexString()}:${flow.id}:${effect.key}`,
-          runAt: new Date(effect.at),
-          payload,
-        });
-        break;
-      }
-      case 'unschedule':
-        await cancelJob(connection, FLOW_TIMER_JOB, `${scope.record.toHexString()}:${flow.id}:${effect.key}`);
-        break;
-      case 'status':
-        await Task.collection.updateOne(
-          { _id: taskDocId(scope.record, flow.id, 'start'), ws },
-          { $set: { flowStatus: effect.status, updatedAt: scope.now } },
-        );
-        break;
-      case 'ended':
-        await emitFlowEvent(connection, 'ended', {
+      break;
+    }
+    case 'notify': {
+      for (const user of effect.users) {
+        publishUserNotice(connection, {
           ws: wsHex,
-          app: scope.app.toHexString(),
-          form: scope.form.toHexString(),
-          record: scope.record.toHexString(),
-          flow: scope.flowId.toHexString(),
-          key: flow.key,
-          version: flow.version,
-          instance: flow.id,
-          outcome: effect.outcome,
-          submitter: flow.submitter,
-          by: scope.actor ? scope.actor.toHexString() : null,
-          at: scope.now.toISOString(),
-          chain: currentAutomationChain(),
+          user,
+          event: 'flow:notice',
+          payload: {
+            id: key,
+            ws: wsHex,
+            form: scope.form.toHexString(),
+            record: scope.record.toHexString(),
+            reason: effect.reason,
+            node: effect.node,
+            ...(effect.task ? { task: taskDocId(scope.record, flow.id, effect.task).toHexString() } : {}),
+          },
         });
-        break;
-      case 'lock':
-      case 'resolveAssignees':
-        // The lock is stored with the instance; assignees were resolved before it was stored.
-        break;
+      }
+      break;
+    }
+    case 'schedule': {
+      const payload: FlowTimerPayload = {
+        record: scope.record.toHexString(),
+        instance: flow.id,
+        timer: effect.timer,
+      };
+      await scheduleJob(connection, {
+        type: FLOW_TIMER_JOB,
+        ws,
+        key: `${scope.record.toHexString()}:${flow.id}:${effect.key}`,
+        runAt: new Date(effect.at),
+        payload,
+      });
+      break;
+    }
+    case 'unschedule':
+      await cancelJob(connection, FLOW_TIMER_JOB, `${scope.record.toHexString()}:${flow.id}:${effect.key}`);
+      break;
+    case 'status':
+      await Task.collection.updateOne(
+        { _id: taskDocId(scope.record, flow.id, 'start'), ws },
+        { $set: { flowStatus: effect.status, updatedAt: scope.now } },
+      );
+      break;
+    case 'ended':
+      await emitFlowEvent(connection, 'ended', {
+        id: key,
+        ws: wsHex,
+        app: scope.app.toHexString(),
+        form: scope.form.toHexString(),
+        record: scope.record.toHexString(),
+        flow: scope.flowId.toHexString(),
+        key: flow.key,
+        version: flow.version,
+        instance: flow.id,
+        outcome: effect.outcome,
+        submitter: flow.submitter,
+        by: scope.actor ? scope.actor.toHexString() : null,
+        at: scope.now.toISOString(),
+        chain: currentAutomationChain(),
+      });
+      break;
+    case 'lock':
+    case 'resolveAssignees':
+      // The lock is stored with the instance; assignees were resolved before it was stored.
+      break;
+  }
+}
+
+/**
+ * Tells each member which of a transition's tasks became theirs (`tasks:assigned`) and which of theirs closed
+ * (`tasks:closed`), one event of each per member, computed from the effects alone (not from what this
+ * delivery happened to write), so a repair that finishes a half-done delivery tells the same as the whole
+ * one would, under the same `id` (`<key>:assigned`, `<key>:closed`).
+ */
+export function announceTasks(scope: EffectScope, effects: readonly FlowEffect[], key: string): void {
+  const { connection, flow } = scope;
+  const wsHex = scope.ws.toHexString();
+  const opened = new Map<string, string[]>();
+  const closed = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, user: string, task: string) => {
+    const id = taskDocId(scope.record, flow.id, task).toHexString();
+    map.set(user, [...(map.get(user) ?? []), id]);
+  };
+  for (const effect of effects) {
+    if (effect.type === 'openTask') add(opened, effect.task.assignee, effect.task.key);
+    if (effect.type === 'cc') for (const user of effect.users) add(opened, user, `${effect.key}:${user}`);
+    if (effect.type === 'closeTask') {
+      const task = flow.tasks.find((t) => t.key === effect.task);
+      if (task) add(closed, task.assignee, task.key);
     }
   }
   for (const [user, tasks] of opened) {
@@ -229,10 +248,15 @@ export async function applyEffects(scope: EffectScope, effects: readonly FlowEff
       ws: wsHex,
       user,
       event: 'tasks:assigned',
-      payload: { ws: wsHex, tasks, reason: 'created' },
+      payload: { id: `${key}:assigned`, ws: wsHex, tasks, reason: 'created' },
     });
   }
   for (const [user, tasks] of closed) {
-    publishUserNotice(connection, { ws: wsHex, user, event: 'tasks:closed', payload: { ws: wsHex, tasks } });
+    publishUserNotice(connection, {
+      ws: wsHex,
+      user,
+      event: 'tasks:closed',
+      payload: { id: `${key}:closed`, ws: wsHex, tasks },
+    });
   }
 }

@@ -5,6 +5,11 @@ import type { Connection } from 'mongoose';
 
 /** A flow instance ended: what automations' `flowEnded` trigger listens to. Ids as strings. */
 export interface FlowEndedEvent {
+  /**
+   * The delivery's stable key (`<outbox entry>:<index>`): an event delivered again after a repair carries the
+   * same id, so a listener that is not idempotent by itself can drop the repeat.
+   */
+  id: string;
   ws: string;
   app: string;
   form: string;
@@ -29,6 +34,8 @@ export interface FlowEndedEvent {
 
 /** A flow instance started (a submission, a resubmission starts no new instance). */
 export interface FlowStartedEvent {
+  /** The delivery's stable key, as {@link FlowEndedEvent.id}. */
+  id: string;
   ws: string;
   app: string;
   form: string;

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
 import { requestLocale } from '../../lib/error-handler.js';
 import { callerOf, parseId } from '../apps/caller.js';
+import { historyModel } from '../records/model.js';
 import { setSubmitHook } from '../records/submit-hooks.js';
 import { actOnTask, bulkAct, TASK_ACTIONS } from './actions.js';
 import { flowModel, flowVersionModel } from './model.js';
@@ -35,7 +36,12 @@ export async function flowRoutes(app: AppInstance): Promise<void> {
   registerFlowTimers(app);
   registerFlowRepair(app);
   app.addHook('onReady', async () => {
-    await Promise.all([flowModel(connection).init(), flowVersionModel(connection).init()]);
+    // The history's unique outbox key makes a repeated delivery's history entry a no-op (flows/outbox.ts).
+    await Promise.all([
+      flowModel(connection).init(),
+      flowVersionModel(connection).init(),
+      historyModel(connection).init(),
+    ]);
   });
 
   app.post(

@@ -1,13 +1,13 @@
 import { type Connection, Types } from 'mongoose';
 import { appError, t } from '../../lib/errors.js';
 import type { FormTarget } from '../records/context.js';
-import { historyModel, type RecordDoc } from '../records/model.js';
+import type { RecordDoc } from '../records/model.js';
 import type { SubmitHook } from '../records/submit-hooks.js';
 import { now as clockNow } from '../scheduler/clock.js';
 import { programOf, publishedFlowOf } from './definitions.js';
 import { toAppError } from './errors.js';
 import { type OutboxEntry, outboxEntry, settleOutbox } from './outbox.js';
-import { type FlowStateView, flowStateView, type StoredFlow } from './stored.js';
+import { type FlowStateView, flowStateView } from './stored.js';
 import { runEvent, toStored, transition } from './transition.js';
 
 /**
@@ -20,7 +20,7 @@ export function submitHook(connection: Connection): SubmitHook {
   return async (target: FormTarget) => {
     const published = await publishedFlowOf(connection, target.caller.ws, target.form.id);
     if (!published) return undefined;
-    let started: { stored: StoredFlow; entry: OutboxEntry; at: Date } | undefined;
+    let started: OutboxEntry | undefined;
     return {
       async prepare(doc: RecordDoc) {
         const at = clockNow(connection);
@@ -51,8 +51,9 @@ export function submitHook(connection: Connection): SubmitHook {
             start: true,
             actor: target.caller.userId,
             effects,
+            history: { v: doc.v, timeline: stored.timeline },
           });
-          started = { stored, entry, at };
+          started = entry;
           doc.flow = stored;
           doc.flowOutbox = [entry];
         } catch (error) {
@@ -61,21 +62,8 @@ export function submitHook(connection: Connection): SubmitHook {
       },
       async committed(doc: RecordDoc) {
         if (!started) return;
-        const { stored, entry, at } = started;
-        await historyModel(connection).collection.insertOne({
-          _id: new Types.ObjectId(),
-          ws: doc.ws,
-          form: doc.form,
-          record: doc._id,
-          v: doc.v,
-          action: 'flow',
-          by: target.caller.userId,
-          at,
-          changes: [],
-          flow: stored.timeline,
-        });
         const scope = { connection, ws: doc.ws, app: doc.app, form: doc.form, record: doc._id };
-        await settleOutbox({ ...scope, definition: published.definition }, entry);
+        await settleOutbox({ ...scope, definition: published.definition }, started);
       },
     };
   };

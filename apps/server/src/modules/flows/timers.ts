@@ -3,7 +3,7 @@ import type { AppInstance } from '../../app.js';
 import { isAppError } from '../../lib/errors.js';
 import { now } from '../scheduler/clock.js';
 import { FLOW_TIMER_JOB, type FlowTimerPayload } from './effects.js';
-import { OUTBOX_GRACE_MS, repairFlowEffects } from './outbox.js';
+import { repairFlowEffects } from './outbox.js';
 import { transition } from './transition.js';
 
 /** A timer with nothing left to do: its instance or task moved on (its cancel lost the race). */
@@ -39,15 +39,15 @@ const REPAIR_EVERY_MS = 60_000;
 
 /**
  * Carries out, every minute, the flow effects whose transitions were stored but never finished (the process
- * died between the record's update and its tasks, jobs and events: flows/outbox.ts).
+ * died, or stalled past its lease, between the record's update and its tasks, jobs and events:
+ * flows/outbox.ts). Overlapping runs, here or on other servers, take each entry by compare-and-set.
  */
 export function registerFlowRepair(app: AppInstance): void {
   const connection = app.store.connection;
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      const before = new Date(now(connection).getTime() - OUTBOX_GRACE_MS);
-      repairFlowEffects(connection, before).catch((error: unknown) =>
+      repairFlowEffects(connection, now(connection)).catch((error: unknown) =>
         app.log.warn({ err: error }, 'repairing unfinished flow effects failed'),
       );
     }, REPAIR_EVERY_MS);

@@ -14,7 +14,7 @@ import { appError } from '../../lib/errors.js';
 import { publishRecordChange } from '../realtime/bus.js';
 import type { FormTarget } from '../records/context.js';
 import { loadFormScope } from '../records/form-cache.js';
-import { historyModel, type RecordDoc, recordModel } from '../records/model.js';
+import { type RecordDoc, recordModel } from '../records/model.js';
 import type { LoadedForm } from '../records/plan.js';
 import { isStaleRecord, updateRecord } from '../records/write.js';
 import { now as clockNow } from '../scheduler/clock.js';
@@ -138,7 +138,7 @@ export function toStored(
  * (an outbox entry, flows/outbox.ts) change together or not at all. A transition that loses the race against another write of the record is computed again on the record
  * as it is now — so of two approvals of one task the second finds it closed (409), and two countersigners
  * approving at once both count, once each. Its effects (tasks, notices, jobs, history, events) follow the
- * stored change.
+ * stored change, delivered from the outbox entry (flows/outbox.ts: leased, resumable, each step keyed).
  */
 export async function transition(
   connection: Connection,
@@ -209,24 +209,14 @@ export async function transition(
         after = await recordModel(connection).findOne({ _id: record._id, ws }).lean<RecordDoc>();
       } else {
         const { stored, entry } = await compute(record.data);
+        // The history entry is the delivery's first step (keyed by the entry), so a repair writes it too.
+        entry.history = { v: record.v + 1, timeline: added(stored) };
         after = (await recordModel(connection).collection.findOneAndUpdate(
           { _id: record._id, ws, v: record.v, deletedAt: null },
           { $set: { flow: stored }, $push: { flowOutbox: entry }, $inc: { v: 1 } } as never,
           { returnDocument: 'after' },
         )) as RecordDoc | null;
         if (!after) continue;
-        await historyModel(connection).collection.insertOne({
-          _id: new Types.ObjectId(),
-          ws,
-          form: record.form,
-          record: record._id,
-          v: after.v,
-          action: 'flow',
-          by: actor,
-          at,
-          changes: [],
-          flow: added(stored),
-        });
         publishRecordChange(connection, {
           type: 'updated',
           ws,

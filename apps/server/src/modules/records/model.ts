@@ -48,6 +48,8 @@ export interface RecordHistoryDoc {
   changes: Array<{ key: string; from?: unknown; to?: unknown }>;
   /** For `flow` entries: what the approval flow did (timeline entries of the step, docs/flows.md). */
   flow?: unknown;
+  /** For `flow` entries: the outbox entry that wrote it (unique, so a repeated delivery writes it once). */
+  outbox?: string;
 }
 
 /** A per-form sequence (serial numbers): `_id` is `<form>:<field>:<period>`. */
@@ -85,6 +87,8 @@ recordSchema.index({ ws: 1, form: 1, owner: 1 });
 recordSchema.index({ ws: 1, form: 1, createdAt: 1 });
 // Only records with unfinished flow effects have an entry: the repair sweep reads them by age.
 recordSchema.index({ 'flowOutbox.at': 1 }, { sparse: true });
+// The repair's look-up of deliveries whose lease ended (flows/outbox.ts).
+recordSchema.index({ 'flowOutbox.delivery.until': 1 }, { sparse: true });
 
 const historySchema = new Schema<RecordHistoryDoc>(
   {
@@ -97,9 +101,12 @@ const historySchema = new Schema<RecordHistoryDoc>(
     at: { type: Date, required: true },
     changes: { type: Schema.Types.Mixed, default: () => [] },
     flow: { type: Schema.Types.Mixed },
+    outbox: { type: String },
   },
   { collection: 'record_history', minimize: false, versionKey: false },
 );
+// A flow step's entry is written by its outbox delivery, which may run twice (flows/outbox.ts).
+historySchema.index({ outbox: 1 }, { unique: true, sparse: true });
 historySchema.index({ ws: 1, record: 1, v: 1 });
 
 const counterSchema = new Schema<CounterDoc>(
