@@ -5,9 +5,12 @@
  *   storing it with one insertOne through the same driver and store (goal ≥ 0.5, p99 < 100 ms);
  * - batch create of 100 such records a call (goal ≥ 5,000 records/s), against the hand-written route
  *   storing 100 records with one insertMany.
+ * Each part also prints the server thread's CPU time per create / per record and the ratio of those: on
+ * a shared, loaded machine requests per second swing with the neighbours' load, CPU per request hardly.
  * Run: `node --conditions=source --import tsx src/modules/records/batch.bench.ts` (in `pnpm bench`).
  */
 
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -22,17 +25,45 @@ const label = (en: string) => ({ en });
 const LETTERS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 
 /**
+ * CPU time of this process's main thread in ms (Linux: /proc), or undefined elsewhere. The server, its
+ * routes and the embedded store all run on this thread, so its CPU per request is the cost that bounds
+ * throughput on a quiet machine; unlike requests per second it hardly moves with the machine's load.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A measured run: autocannon's result and the main thread's CPU time per completed request (ms). */
+interface Measured {
+  result: autocannon.Result;
+  cpuPerRequest: number | undefined;
+}
+
+/**
  * Loads a route from a worker thread, for both sides alike: the load generator in the server's own thread
  * would take CPU from the server under test (the store runs in that thread too). A short unmeasured run
  * first lets the driver's connection pool grow to the load, so neither side pays for its connections.
  */
-async function run(options: autocannon.Options): Promise<autocannon.Result> {
+async function run(options: autocannon.Options): Promise<Measured> {
   const once = (o: autocannon.Options) =>
     new Promise<autocannon.Result>((resolve, reject) => {
       autocannon({ ...o, workers: 1 }, (error, result) => (error ? reject(error) : resolve(result)));
     });
   await once({ ...options, duration: 1 });
-  return once(options);
+  const before = mainThreadCpuMs();
+  const result = await once(options);
+  const after = mainThreadCpuMs();
+  const done = result.requests.total;
+  const cpuPerRequest =
+    before === undefined || after === undefined || done === 0 ? undefined : (after - before) / done;
+  return { result, cpuPerRequest };
 }
 
 const t = await createTestApp({ RATE_LIMIT_MAX: '1000000', TOKEN_RATE_LIMIT: '0' });
@@ -161,7 +192,7 @@ try {
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const headers = { 'content-type': 'application/json', authorization: owner.headers.authorization };
 
-  const oneHand = await run({
+  const oneHandRun = await run({
     url: `${handUrl}/one`,
     method: 'POST',
     body: single,
@@ -169,7 +200,7 @@ try {
     connections: 50,
     duration: DURATION,
   });
-  const oneApp = await run({
+  const oneAppRun = await run({
     url: `${appUrl}${base}/forms/${orders.id}/records`,
     method: 'POST',
     body: single,
@@ -177,7 +208,7 @@ try {
     connections: 50,
     duration: DURATION,
   });
-  const manyHand = await run({
+  const manyHandRun = await run({
     url: `${handUrl}/many`,
     method: 'POST',
     body: hundred,
@@ -185,7 +216,7 @@ try {
     connections: 4,
     duration: DURATION,
   });
-  const manyApp = await run({
+  const manyAppRun = await run({
     url: `${appUrl}${base}/forms/${orders.id}/records/batch`,
     method: 'POST',
     body: hundred,
@@ -194,6 +225,14 @@ try {
     duration: DURATION,
   });
   await hand.close();
+  const [oneHand, oneApp, manyHand, manyApp] = [oneHandRun, oneAppRun, manyHandRun, manyAppRun].map(
+    (m) => m.result,
+  ) as [autocannon.Result, autocannon.Result, autocannon.Result, autocannon.Result];
+  /** The CPU-time ratio (hand's CPU per request over ours): the throughput ratio a quiet machine would show. */
+  const cpuRatio = (hand: Measured, ours: Measured) =>
+    hand.cpuPerRequest && ours.cpuPerRequest ? (hand.cpuPerRequest / ours.cpuPerRequest).toFixed(3) : 'n/a';
+  const cpuText = (m: Measured, per: number) =>
+    m.cpuPerRequest === undefined ? 'n/a' : `${((m.cpuPerRequest * 1000) / per).toFixed(0)} µs`;
 
   const rate = (r: autocannon.Result) => r.requests.average;
   const non2xx = (r: autocannon.Result) => r.non2xx + r.errors;
@@ -206,11 +245,21 @@ try {
     `  Formloom create                     ${rate(oneApp).toFixed(0)} req/s  p99 ${oneApp.latency.p99} ms  ` +
       `ratio ${(rate(oneApp) / rate(oneHand)).toFixed(3)} (goal ≥ 0.5, p99 < 100 ms)  non-2xx ${non2xx(oneApp)}`,
   );
+  console.log(
+    `  server thread CPU per create: hand-written ${cpuText(oneHandRun, 1)}, Formloom ${cpuText(oneAppRun, 1)}  ` +
+      `CPU ratio ${cpuRatio(oneHandRun, oneAppRun)}`,
+  );
   console.log('batch create of 100 records a call, 4 connections:');
   console.log(`  hand-written validate + insertMany  ${(rate(manyHand) * 100).toFixed(0)} records/s`);
   console.log(
     `  Formloom batch                      ${(rate(manyApp) * 100).toFixed(0)} records/s  ` +
       `ratio ${(rate(manyApp) / rate(manyHand)).toFixed(3)} (goal ≥ 5,000 records/s)  non-2xx ${non2xx(manyApp)}`,
+  );
+  const perRecord = manyAppRun.cpuPerRequest === undefined ? undefined : manyAppRun.cpuPerRequest / 100;
+  console.log(
+    `  server thread CPU per record: hand-written ${cpuText(manyHandRun, 100)}, Formloom ${cpuText(manyAppRun, 100)}  ` +
+      `CPU ratio ${cpuRatio(manyHandRun, manyAppRun)}` +
+      (perRecord ? `  (one free core: ${(1000 / perRecord).toFixed(0)} records/s)` : ''),
   );
 } finally {
   await t.close();
