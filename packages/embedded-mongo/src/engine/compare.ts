@@ -1,4 +1,4 @@
-import type { Binary, Long, ObjectId, Timestamp } from 'bson';
+import { type Binary, type Long, ObjectId, type Timestamp } from 'bson';
 import { bsonType, type Doc, plainScalar } from './values.js';
 
 /**
@@ -108,8 +108,15 @@ export interface StringCompare {
  * also inside documents and arrays, through `collator` when given).
  */
 export function compareBson(a: unknown, b: unknown, collator?: StringCompare): number {
+  // One value twice: the stored documents share their repeated ObjectIds (layout.ts), so index keys of
+  // one workspace and form hold the same ws and form instances, and most comparisons of a tree descent
+  // end here for those parts.
+  if (a === b) return 0;
   if (typeof a === 'number' && typeof b === 'number') return cmpNum(a, b);
   if (typeof a === 'string' && typeof b === 'string') return collator ? collator.compare(a, b) : cmpStr(a, b);
+  // The other common keys (_id, owner, createdAt) without the type-rank dispatch below.
+  if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a, b);
+  if (a instanceof Date && b instanceof Date) return cmpNum(a.getTime(), b.getTime());
   if (a instanceof Bound || b instanceof Bound) {
     const ra = a instanceof Bound ? a.rank : typeRank(a);
     const rb = b instanceof Bound ? b.rank : typeRank(b);

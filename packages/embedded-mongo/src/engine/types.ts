@@ -6,6 +6,11 @@ export interface CommandContext {
   connectionId: number;
   /** What the server beyond the engine knows: operations in progress and sessions seen. */
   server?: ServerView;
+  /**
+   * Size in bytes of the wire message the command arrived in, when it came over the wire: none of its
+   * documents is larger, so inserts well under the BSON limit need not measure each document.
+   */
+  messageBytes?: number;
 }
 
 /** The server's view of its clients, for `$currentOp` and `$listLocalSessions`. */

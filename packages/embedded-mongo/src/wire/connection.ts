@@ -129,7 +129,12 @@ export class Connection {
 
   private async handle(request: DecodedRequest): Promise<void> {
     this.state.network.numRequests += 1;
-    const reply = await this.dispatcher.run(request.db, request.command, this.info);
+    const reply = await this.dispatcher.run(
+      request.db,
+      request.command,
+      this.info,
+      request.header.messageLength,
+    );
     if (request.moreToCome || this.closing || this.socket.destroyed) return;
     this.send(reply, request);
   }

@@ -60,7 +60,7 @@ export class CommandDispatcher {
   ) {}
 
   /** Runs one command and returns its reply body. */
-  async run(db: string, cmd: Document, conn: ConnectionInfo): Promise<Document> {
+  async run(db: string, cmd: Document, conn: ConnectionInfo, messageBytes?: number): Promise<Document> {
     const first = Object.keys(cmd)[0] ?? '';
     const name = first.toLowerCase();
     const end = this.tracker.begin(db, cmd, conn);
@@ -98,7 +98,11 @@ export class CommandDispatcher {
         return reply;
       }
       if (this.engine.handles(name))
-        return await this.engine.run(db, cmd, { connectionId: conn.id, server: this.tracker.view(conn) });
+        return await this.engine.run(db, cmd, {
+          connectionId: conn.id,
+          server: this.tracker.view(conn),
+          ...(messageBytes === undefined ? {} : { messageBytes }),
+        });
       throw new MongoCommandError(ErrorCodes.CommandNotFound, `no such command: '${first}'`);
     } catch (error) {
       if (error instanceof MongoCommandError) return error.toReply();

@@ -376,6 +376,26 @@ describe('limits and refusals', () => {
     expect(e).toMatchObject({ code: 16 });
   }, 20_000);
 
+  it('an insert whose wire message could hold a document over 16 MiB still measures each one', async () => {
+    const { engine } = memEngine();
+    // The message size bounds the raw documents; the _id the store adds (17 bytes) must not slip one
+    // over: 16 MiB - 5 bytes as sent, 16 MiB + 12 as stored.
+    const limit = 16 * 1024 * 1024;
+    const nearly = { s: 'x'.repeat(limit - 18) };
+    const reply = await engine.run(
+      'db',
+      { insert: 'c', documents: [nearly] },
+      { connectionId: 1, messageBytes: limit - 5 },
+    );
+    expect(reply.writeErrors[0]).toMatchObject({ index: 0, code: 10334 });
+    const small = await engine.run(
+      'db',
+      { insert: 'c', documents: [{ _id: 2, s: 'fits' }] },
+      { connectionId: 1, messageBytes: 200 },
+    );
+    expect(small.n).toBe(1);
+  }, 20_000);
+
   it('$-prefixed field names are stored (MongoDB 5.0+) but refused inside _id', async () => {
     const { engine } = memEngine();
     const ok = await run(engine, 'db', { insert: 'c', documents: [{ $fine: 1 }] });

@@ -4,6 +4,7 @@ import { Collection, duplicateKey } from '../collection.js';
 import { type Core, collArg, collationFor, letVariables, type Txn } from '../core.js';
 import { select } from '../exec.js';
 import { compileProjection } from '../projection.js';
+import type { CommandContext } from '../types.js';
 import { applyOperators, applyPipeline, applyReplacement, updateKind, upsertSeed } from '../update.js';
 import { validateWrite } from '../validation.js';
 import { bsonType, type Doc, flag, isPlainObject, normalize, num, setField } from '../values.js';
@@ -56,15 +57,25 @@ function checkFieldNames(doc: Doc): void {
     fail(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
 }
 
-/** A document ready to insert: normalised, `_id` first (generated when absent). */
-export function prepareInsert(raw: unknown): Doc {
+/**
+ * Bytes a document may gain on its way in: a generated `_id` (type, name, 12 bytes) and margin.
+ * Normalising never makes one larger (wrappers become numbers of the same BSON type or stay).
+ */
+const ADDED_BYTES = 64;
+
+/**
+ * A document ready to insert: normalised, `_id` first (generated when absent). `sizeBound` is a size the
+ * raw document cannot exceed (its wire message's): well under the limit, its exact size is not computed
+ * (a pass over the whole document, ~9% of an insert's CPU).
+ */
+export function prepareInsert(raw: unknown, sizeBound?: number): Doc {
   if (!isPlainObject(raw)) fail(2, 'document to insert must be an object');
   const out: Doc = { _id: raw._id === undefined ? new ObjectId() : raw._id };
   // for-in over a plain object: no per-field entry arrays on the hot insert path.
   for (const k in raw) if (k !== '_id') setField(out, k, raw[k]);
   const doc = normalize(out) as Doc;
   checkFieldNames(doc);
-  checkSize(doc);
+  if (sizeBound === undefined || sizeBound + ADDED_BYTES > MAX_DOC_BYTES) checkSize(doc);
   return doc;
 }
 
@@ -99,7 +110,7 @@ function batchOf(cmd: Doc, key: string): unknown[] {
 }
 
 /** `insert`: ordered/unordered, one writeError per failed document. */
-export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
+export async function insert(core: Core, db: string, cmd: Doc, ctx?: CommandContext): Promise<Doc> {
   const name = collArg(db, cmd, 'insert');
   refuseView(core.coll(db, name));
   const docs = batchOf(cmd, 'documents');
@@ -111,7 +122,7 @@ export async function insert(core: Core, db: string, cmd: Doc): Promise<Doc> {
   const bypass = flag(cmd.bypassDocumentValidation);
   for (let i = 0; i < docs.length; i++) {
     try {
-      const doc = prepareInsert(docs[i]);
+      const doc = prepareInsert(docs[i], ctx?.messageBytes);
       validateWrite(c, doc, undefined, bypass);
       insertOne(tx, c, doc);
       n++;
