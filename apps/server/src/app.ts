@@ -214,8 +214,10 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
     const isApi = isApiPath(path);
-    // Client-side routes of the single-page app fall back to its index.html.
-    if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
+    // Client-side routes of the single-page app fall back to its index.html; a missing built file (a tab
+    // opened before an upgrade asking for an old chunk) is a 404, not a page the browser cannot run.
+    const isAsset = path.startsWith('/assets/');
+    if (!isApi && !isAsset && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply.type('text/html').sendFile('index.html');
     }
     const text =

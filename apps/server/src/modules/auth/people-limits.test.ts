@@ -65,4 +65,10 @@ describe('the per-minute limit of people and anonymous callers', () => {
     }
     expect((await get('/api/v1/setup', {}, ip)).statusCode).toBe(200);
   });
+
+  it('answers a missing built file with 404, not with the page (an old tab asking for an old chunk)', async () => {
+    const missing = await get('/assets/index-0ld.js', {}, '198.51.100.91');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/json/);
+  });
 });
