@@ -63,7 +63,14 @@ export function SideNav() {
           items={NAV.map((item) => ({
             key: item.path,
             // Folded, the pending count sits on the inbox's icon.
-            icon: item.inbox && collapsed ? <InboxBadge dot>{item.icon}</InboxBadge> : item.icon,
+            icon:
+              item.inbox && collapsed ? (
+                <InboxBadge dot offset={[0, 8]}>
+                  {item.icon}
+                </InboxBadge>
+              ) : (
+                item.icon
+              ),
             label: (
               <Link to={item.path} aria-label={t(item.label)}>
                 {item.inbox && !collapsed ? <InboxBadge>{t(item.label)}</InboxBadge> : t(item.label)}
