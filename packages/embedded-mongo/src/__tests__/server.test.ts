@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { BSON, Decimal128, Double, Int32, Long, MongoClient, ObjectId } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../index.js';
 
@@ -30,6 +30,43 @@ describe('startEmbeddedMongo', () => {
     const second = await startEmbeddedMongo({ dataDir });
     const again = await new MongoClient(second.uri).connect();
     expect(await again.db('app').collection('c').findOne({})).toEqual({ _id: 'kept', n: 1 });
+    await again.close();
+    await second.stop();
+  }, 30_000);
+
+  it('an insert journaled as its wire bytes reads back the same after a restart, type for type', async () => {
+    const first = await startEmbeddedMongo({ dataDir });
+    const client = await new MongoClient(first.uri).connect();
+    const docs = [
+      // _id first: journaled as sent.
+      {
+        _id: new ObjectId(),
+        i: new Int32(5),
+        d: new Double(5),
+        x: 0.25,
+        l: Long.fromString('9007199254740993'),
+        m: Decimal128.fromString('1.10'),
+        at: new Date(0),
+        nested: { list: [1, new Double(2), { deep: 'ü' }], none: null },
+      },
+      // _id last: stored with _id first, so serialised again.
+      { n: new Int32(1), s: 'later', _id: 'late' as never },
+    ];
+    const raw = { promoteValues: false } as const;
+    await client.db('app').collection('c').insertMany(docs, { ordered: true });
+    // The driver adds an _id to a document without one (after its fields).
+    await client.db('app').collection('c').insertOne({ only: 'fields' });
+    const before = await client.db('app').collection('c').find({}, raw).sort({ _id: 1 }).toArray();
+    await client.close();
+    await first.stop();
+
+    const second = await startEmbeddedMongo({ dataDir });
+    const again = await new MongoClient(second.uri).connect();
+    const after = await again.db('app').collection('c').find({}, raw).sort({ _id: 1 }).toArray();
+    expect(after).toHaveLength(3);
+    expect(after).toEqual(before);
+    expect(BSON.serialize(after[0] ?? {})).toEqual(BSON.serialize(before[0] ?? {}));
+    expect(Object.keys(after.find((d) => String(d._id) === 'late') ?? {})).toEqual(['_id', 'n', 's']);
     await again.close();
     await second.stop();
   }, 30_000);

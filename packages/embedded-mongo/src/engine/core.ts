@@ -268,11 +268,18 @@ export class Txn {
     this.undos.push(undo);
   }
 
-  /** Inserts or replaces a document (unique indexes checked first). */
-  put(c: Collection, doc: Doc, knownId?: string, normalized = false): Doc | undefined {
+  /**
+   * Inserts or replaces a document (unique indexes checked first). `bytes`: the document's BSON as it
+   * arrived, when it is stored exactly so (journaled instead of serialising it again).
+   */
+  put(c: Collection, doc: Doc, knownId?: string, normalized = false, bytes?: Uint8Array): Doc | undefined {
     const id = knownId ?? Collection.idKey(doc);
     const prev = c.put(doc, id, normalized);
-    this.log({ op: 'put', db: c.db, coll: c.name, doc: c.docs.get(id)! }, () => {
+    const doc2 = c.docs.get(id)!;
+    const op: JournalOp = bytes
+      ? { op: 'put', db: c.db, coll: c.name, doc: doc2, bytes }
+      : { op: 'put', db: c.db, coll: c.name, doc: doc2 };
+    this.log(op, () => {
       if (prev) c.put(prev, id);
       else c.remove(id);
     });

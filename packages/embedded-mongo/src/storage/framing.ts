@@ -57,6 +57,10 @@ export class EntryBuilder {
 
   add(doc: Document): void {
     if (this.#buffer.length === 0) this.#buffer = Buffer.allocUnsafe(this.#initialBytes);
+    if (isPutWithBytes(doc)) {
+      this.#addPut(doc);
+      return;
+    }
     for (;;) {
       try {
         this.#end =
@@ -75,6 +79,45 @@ export class EntryBuilder {
     }
   }
 
+  /**
+   * A put op whose document came with its bytes, written as `serialize(op)` without `bytes` would be:
+   * `{ op: 'put', db, coll, doc }` with the document's bytes copied in.
+   */
+  #addPut(op: PutWithBytes): void {
+    const strings = [
+      ['op', 'put'],
+      ['db', op.db],
+      ['coll', op.coll],
+    ] as const;
+    let size = 4 + 1 + (1 + 4) + op.bytes.length; // length, terminator, 'doc' element header, document
+    for (const [key, value] of strings) size += 1 + (key.length + 1) + 4 + Buffer.byteLength(value) + 1;
+    const needed = this.#end + size;
+    if (needed > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2));
+      this.#buffer.copy(grown, 0, 0, this.#end);
+      this.#buffer = grown;
+    }
+    const b = this.#buffer;
+    let at = this.#end;
+    at = b.writeInt32LE(size, at);
+    for (const [key, value] of strings) {
+      b[at++] = 0x02; // string
+      at += b.write(key, at, 'latin1');
+      b[at++] = 0;
+      at = b.writeInt32LE(Buffer.byteLength(value) + 1, at);
+      at += b.write(value, at, 'utf8');
+      b[at++] = 0;
+    }
+    b[at++] = 0x03; // embedded document
+    at += b.write('doc', at, 'latin1');
+    b[at++] = 0;
+    b.set(op.bytes, at);
+    at += op.bytes.length;
+    b[at++] = 0;
+    this.#end = at;
+    this.#count++;
+  }
+
   /** Frames what was added as one entry and starts over. The result owns its memory. */
   take(): Buffer {
     const entry = this.#buffer.subarray(0, this.#end);
@@ -88,6 +131,12 @@ export class EntryBuilder {
     this.#count = 0;
     return result;
   }
+}
+
+type PutWithBytes = { op: 'put'; db: string; coll: string; doc: Document; bytes: Uint8Array };
+
+function isPutWithBytes(doc: Document): doc is PutWithBytes {
+  return doc.op === 'put' && doc.bytes instanceof Uint8Array && typeof doc.db === 'string';
 }
 
 /** Frames a list of ops as one journal entry. */

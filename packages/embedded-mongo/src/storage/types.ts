@@ -13,8 +13,11 @@ export type JournalOp =
   | { op: 'renameCollection'; db: string; from: string; toDb: string; to: string }
   | { op: 'createIndex'; db: string; coll: string; spec: Document }
   | { op: 'dropIndex'; db: string; coll: string; name: string }
-  /** Insert or replace the document with this `_id`. */
-  | { op: 'put'; db: string; coll: string; doc: Document }
+  /**
+   * Insert or replace the document with this `_id`. `bytes`, when given, is the document's BSON as it
+   * arrived (decoding it gives `doc`): journaled as is instead of serialising `doc` again. Never read back.
+   */
+  | { op: 'put'; db: string; coll: string; doc: Document; bytes?: Uint8Array }
   | { op: 'delete'; db: string; coll: string; id: unknown };
 
 /** Options of {@link openStorage}. */

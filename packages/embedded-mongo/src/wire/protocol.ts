@@ -1,5 +1,6 @@
 import { crc32c } from '@aws-crypto/crc32c';
 import { type Document, deserialize, serialize } from 'bson';
+import { rememberBytes } from '../engine/wire-bytes.js';
 
 /** Wire opcodes this server understands or recognises. */
 export const OpCode = {
@@ -141,10 +142,13 @@ function decodeOpMsg(buf: Buffer, header: MessageHeader): DecodedRequest {
       if (size < 5 || sectionEnd > end) throw new ProtocolError(`invalid document sequence length ${size}`);
       const id = readCString(buf, pos + 4, sectionEnd);
       const docs: Document[] = [];
+      // An insert's documents keep their bytes: the engine journals them as they came (wire-bytes.ts).
+      const keep = id.value === 'documents';
       let p = id.next;
       while (p < sectionEnd) {
         const read = readDocument(buf, p, sectionEnd, MAX_BSON_OBJECT_SIZE + COMMAND_OVERHEAD);
         docs.push(read.doc);
+        if (keep) rememberBytes(read.doc, buf.subarray(p, p + read.size));
         p += read.size;
       }
       sequences.push([id.value, docs]);

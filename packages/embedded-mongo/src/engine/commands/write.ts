@@ -9,6 +9,7 @@ import { applyOperators, applyPipeline, applyReplacement, updateKind, upsertSeed
 import { validateWrite } from '../validation.js';
 import { bsonType, type Doc, flag, isPlainObject, normalize, num, setField } from '../values.js';
 import { refuseView } from '../views.js';
+import { bytesOf } from '../wire-bytes.js';
 
 /** MongoDB's maximum BSON document size. */
 export const MAX_DOC_BYTES = 16 * 1024 * 1024;
@@ -79,11 +80,26 @@ export function prepareInsert(raw: unknown, sizeBound?: number): Doc {
   return doc;
 }
 
-/** Inserts a new document (from {@link prepareInsert}); a duplicate `_id` is an 11000 on `_id_`. */
-export function insertOne(tx: Txn, c: Collection, doc: Doc): void {
+/**
+ * The bytes a document to insert arrived in, when the stored document is exactly those bytes: the wire
+ * kept them and `_id` comes first (prepareInsert puts it first; normalising changes no bytes).
+ */
+function sentAsStored(raw: unknown): Uint8Array | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const bytes = bytesOf(raw);
+  if (!bytes) return undefined;
+  for (const k in raw) return k === '_id' ? bytes : undefined;
+  return undefined;
+}
+
+/**
+ * Inserts a new document (from {@link prepareInsert}); a duplicate `_id` is an 11000 on `_id_`. `bytes`:
+ * its BSON as sent, when it is stored exactly so ({@link sentAsStored}).
+ */
+export function insertOne(tx: Txn, c: Collection, doc: Doc, bytes?: Uint8Array): void {
   const id = Collection.idKey(doc);
   if (c.docs.has(id)) throw duplicateKey(c, c.indexes.get('_id_')!, [doc._id]);
-  tx.put(c, doc, id, true);
+  tx.put(c, doc, id, true, bytes);
   const limits = c.cappedLimits();
   if (limits) {
     // A capped collection drops its oldest documents (insertion order) to stay within its limits.
@@ -124,7 +140,7 @@ export async function insert(core: Core, db: string, cmd: Doc, ctx?: CommandCont
     try {
       const doc = prepareInsert(docs[i], ctx?.messageBytes);
       validateWrite(c, doc, undefined, bypass);
-      insertOne(tx, c, doc);
+      insertOne(tx, c, doc, sentAsStored(docs[i]));
       n++;
     } catch (e) {
       writeErrors.push(writeError(i, e));
