@@ -159,6 +159,22 @@ describe('flow effects a dead process left undone', () => {
     const started = await d.tasks(p.sub, 'started');
     expect(started.items.find((t) => t.record === record.id)?.flowStatus).toBe('approved');
   });
+  it('an entry stored before leases (no delivery) is repaired once it is older than a lease', async () => {
+    crashOnce();
+    const res = await d.inject(p.sub, 'POST', `/forms/${w.formId}/records`, { data: { amount: 9 } });
+    expect(res.statusCode).toBe(500);
+    const id = await recordWithAmount(9);
+    await recordModel(connection()).collection.updateOne({ _id: new Types.ObjectId(id) }, {
+      $unset: { 'flowOutbox.0.delivery': '' },
+    } as never);
+    expect((await outboxOf(id))[0]?.delivery).toBeUndefined();
+    expect(await repairFlowEffects(connection())).toBe(0);
+    w.clock.advance(OUTBOX_LEASE_MS / 60_000 + 1);
+    expect(await repairFlowEffects(connection())).toBe(1);
+    expect(await tasksOf(id)).toBe(1);
+    expect(await flowHistoryOf(id)).toBe(1);
+    expect(await outboxOf(id)).toEqual([]);
+  });
 });
 
 describe('a repair and a live delivery of one entry', () => {
