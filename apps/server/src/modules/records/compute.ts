@@ -248,11 +248,27 @@ export async function hostQuery(
   return Object.keys(condition).length === 0 ? base : { ...base, $and: [condition] };
 }
 
-/** The fields conditions over `source`'s records may name: lookups compare like the fields they copy. */
-export function hostFilterFields(source: LoadedForm, forms: FormDirectory): Map<string, FilterField> {
-  return filterFieldsOf(source.definition, {
-    lookupTarget: (field) => lookupTarget(field, source.definition.fields, forms),
-  });
+/** {@link hostFilterFields} per directory and source form (both are fixed once loaded: form-cache.ts). */
+const hostFields = new WeakMap<FormDirectory, WeakMap<LoadedForm, ReadonlyMap<string, FilterField>>>();
+
+/**
+ * The fields conditions over `source`'s records may name: lookups compare like the fields they copy. Built
+ * once per loaded directory and form (every create built it again for each rollup: ~0.5% of its CPU).
+ */
+export function hostFilterFields(source: LoadedForm, forms: FormDirectory): ReadonlyMap<string, FilterField> {
+  let bySource = hostFields.get(forms);
+  if (!bySource) {
+    bySource = new WeakMap();
+    hostFields.set(forms, bySource);
+  }
+  let fields = bySource.get(source);
+  if (!fields) {
+    fields = filterFieldsOf(source.definition, {
+      lookupTarget: (field) => lookupTarget(field, source.definition.fields, forms),
+    });
+    bySource.set(source, fields);
+  }
+  return fields;
 }
 
 function compileHost(
