@@ -104,6 +104,10 @@ export const en = {
   'app.invalidSettings': 'Invalid app settings',
   'app.menuRefs': 'The menu names forms or dashboards the app does not have',
   'app.deleteAdminsOnly': 'Only workspace owners and admins delete apps',
+  'app.demoNeedsPerson':
+    "This template's demo data creates demo accounts, which only a signed-in person may do: import it without demo data, or sign in",
+  'app.demoFailed':
+    "The template's demo data could not be written; the import was undone and nothing of it was kept",
   'form.notFound': 'Form not found',
   'form.versionNotFound': 'Form version not found',
   'form.versionRefNotFound': 'Form version {version} not found',
@@ -373,6 +377,8 @@ export const en = {
   'detail.selfOrBelow': 'is this department or one below it',
   'detail.requiredForNewUser': 'is required for a new user',
   'detail.requiredForTokens': 'is required when an API token asks',
+  'detail.demoAccounts': 'creates accounts, which an API token may not',
+  'detail.demoStep': 'failed at step {step} of {steps}',
   'detail.leaver': 'is the member being deactivated',
   'detail.needsLocale': 'needs at least one locale',
   'detail.notAction': 'is not an action name',

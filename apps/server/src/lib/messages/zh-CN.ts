@@ -97,6 +97,9 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'app.invalidSettings': '应用设置无效',
   'app.menuRefs': '菜单引用了应用中不存在的表单或仪表盘',
   'app.deleteAdminsOnly': '只有工作区所有者和管理员可以删除应用',
+  'app.demoNeedsPerson':
+    '该模板的演示数据会创建演示账号，只有已登录的用户可以这样做：请不带演示数据导入，或登录后再导入',
+  'app.demoFailed': '模板的演示数据写入失败；导入已撤销，没有留下任何内容',
   'form.notFound': '表单不存在',
   'form.versionNotFound': '表单版本不存在',
   'form.versionRefNotFound': '表单版本 {version} 不存在',
@@ -365,6 +368,8 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'detail.selfOrBelow': '是本部门或其下级部门',
   'detail.requiredForNewUser': '新用户必须填写',
   'detail.requiredForTokens': '使用 API 令牌时必须填写',
+  'detail.demoAccounts': '会创建账号，API 令牌不能这样做',
+  'detail.demoStep': '在第 {step} 步（共 {steps} 步）失败',
   'detail.leaver': '是正在停用的成员',
   'detail.needsLocale': '至少需要一种语言',
   'detail.notAction': '不是操作名称',

@@ -1,14 +1,9 @@
 import { checkMenu, type MenuItem, validateApp } from '@formloom/schema';
 import type { Connection, Types } from 'mongoose';
 import { appError, notFound } from '../../lib/errors.js';
-import { invalidate } from '../../lib/read-cache.js';
-import { automationModel } from '../automations/model.js';
-import { removeFlows } from '../flows/pack.js';
 import { issueDetails } from '../forms/issues.js';
-import { formModel, formVersionModel } from '../forms/model.js';
-import { counterModel, historyModel, recordModel } from '../records/model.js';
-import { jobModel } from '../scheduler/model.js';
-import { taskModel } from '../tasks/model.js';
+import { formModel } from '../forms/model.js';
+import { type AppPurgeReport, purgeAppContents } from './app-purge.js';
 import type { Caller } from './caller.js';
 import { type AppDoc, appModel } from './model.js';
 import { canManageApp } from './pack-export.js';
@@ -24,10 +19,6 @@ export interface AppChange {
 }
 
 const SETTINGS = ['name', 'description', 'icon', 'color', 'menu'] as const;
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Changes an app's settings (name, description, icon, color, menu): validated as the meta-model's App
@@ -79,15 +70,13 @@ export async function updateApp(
 }
 
 /** How many documents of each kind deleting an app removed. */
-export type AppDeletion = Record<
-  'forms' | 'formVersions' | 'flows' | 'records' | 'history' | 'tasks' | 'counters' | 'jobs',
-  number
->;
+export type AppDeletion = AppPurgeReport;
 
 /**
- * Deletes an app with everything in it: forms and their versions, records and their history, tasks,
- * serial counters and pending jobs. The app goes first, so no new record can reach its forms meanwhile.
- * For workspace owners and admins only (403 otherwise); the caller's UI confirms first.
+ * Deletes an app with everything in it ({@link purgeAppContents}): forms and their versions, flows,
+ * automations, records and their history, tasks, files, serial counters and pending jobs. The app goes
+ * first, so no new record can reach its forms meanwhile. For workspace owners and admins only (403
+ * otherwise); the caller's UI confirms first.
  */
 export async function deleteApp(
   connection: Connection,
@@ -98,41 +87,7 @@ export async function deleteApp(
   if (!caller.roles.includes('owner') && !caller.roles.includes('admin')) {
     throw appError('FORBIDDEN', 'app.deleteAdminsOnly');
   }
-  const ws = caller.ws;
-  const forms = await formModel(connection).find({ ws, app: app._id }, { _id: 1 }).lean();
-  const formIds = forms.map((f) => f._id);
-  await appModel(connection).deleteOne({ ws, _id: app._id });
-  const removedForms = await formModel(connection).deleteMany({ ws, app: app._id });
-  invalidate(connection, 'definitions');
-  const formVersions = await formVersionModel(connection).deleteMany({ ws, form: { $in: formIds } });
-  const flows = await removeFlows(connection, { ws, app: app._id });
-  const records = await recordModel(connection).deleteMany({ ws, app: app._id });
-  const history = await historyModel(connection).deleteMany({ ws, form: { $in: formIds } });
-  const tasks = await taskModel(connection).deleteMany({ ws, app: app._id });
-  const counterIds = new RegExp(
-    `^(${formIds.map((id) => escapeRegex(id.toHexString())).join('|') || '(?!)'}):`,
-  );
-  const counters = await counterModel(connection).deleteMany({ ws, _id: counterIds } as never);
-  // The app's automations go too; their pending jobs name them (not the app) in their payload.
-  const automations = await automationModel(connection).find({ ws, app: app._id }, { _id: 1 }).lean();
-  await automationModel(connection).deleteMany({ ws, app: app._id });
-  const owners = [app._id, ...automations.map((a) => a._id)].map((id) => escapeRegex(id.toHexString()));
-  // Pending recompute jobs carry the app id inside their JSON payload.
-  const jobs = await jobModel(connection).collection.deleteMany({
-    ws,
-    payload: new RegExp(owners.join('|')),
-  });
-  return {
-    app,
-    removed: {
-      forms: removedForms.deletedCount,
-      formVersions: formVersions.deletedCount,
-      flows: flows.flows,
-      records: records.deletedCount,
-      history: history.deletedCount,
-      tasks: tasks.deletedCount,
-      counters: counters.deletedCount,
-      jobs: jobs.deletedCount,
-    },
-  };
+  await appModel(connection).deleteOne({ ws: caller.ws, _id: app._id });
+  const removed = await purgeAppContents(connection, { ws: caller.ws, appId: app._id, formIds: [] });
+  return { app, removed };
 }

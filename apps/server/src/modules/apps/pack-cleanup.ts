@@ -1,10 +1,8 @@
 import type { Connection, Types } from 'mongoose';
-import { invalidate } from '../../lib/read-cache.js';
-import { automationModel } from '../automations/model.js';
-import { removeFlows } from '../flows/pack.js';
-import { formModel, formVersionModel } from '../forms/model.js';
+import { formModel } from '../forms/model.js';
 import { counterModel, historyModel, recordModel } from '../records/model.js';
 import { jobModel } from '../scheduler/model.js';
+import { type AppPurgeReport, purgeAppContents } from './app-purge.js';
 import { appModel } from './model.js';
 
 /**
@@ -22,19 +20,7 @@ export interface ImportJournal {
 }
 
 /** How many documents of each kind a rollback removed (audited, and what tests check). */
-export type RollbackReport = Record<
-  | 'apps'
-  | 'forms'
-  | 'formVersions'
-  | 'flows'
-  | 'flowVersions'
-  | 'records'
-  | 'history'
-  | 'counters'
-  | 'jobs'
-  | 'indexes',
-  number
->;
+export type RollbackReport = AppPurgeReport & Record<'apps' | 'indexes', number>;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -101,8 +87,9 @@ async function dropIndexes(connection: Connection, journal: ImportJournal): Prom
 }
 
 /**
- * Undoes an import: deletes everything it wrote, the app first so nothing new reaches its forms; jobs and
- * history twice, because a recompute of the import's records running meanwhile may still write them.
+ * Undoes an import: deletes the app first so nothing new reaches its forms, then everything inside it
+ * ({@link purgeAppContents}: what the import wrote and what its demo seeding and automations made since),
+ * then the record indexes only it needed.
  */
 export async function rollbackImport(
   connection: Connection,
@@ -110,28 +97,11 @@ export async function rollbackImport(
 ): Promise<RollbackReport> {
   const s = importSelectors(journal);
   const apps = await appModel(connection).collection.deleteMany(s.apps);
-  await automationModel(connection).collection.deleteMany({ importId: journal.importId });
-  const forms = await formModel(connection).collection.deleteMany(s.forms);
-  // Raw deletes bypass the models' hooks: drop cached definitions of the removed app by hand.
-  invalidate(connection, 'definitions');
-  const formVersions = await formVersionModel(connection).collection.deleteMany(s.formVersions);
-  const flows = await removeFlows(connection, { importId: journal.importId });
-  const jobs = await jobModel(connection).collection.deleteMany(s.jobs);
-  const records = await recordModel(connection).collection.deleteMany(s.records);
-  const history = await historyModel(connection).collection.deleteMany(s.history);
-  const counters = await counterModel(connection).collection.deleteMany(s.counters as never);
-  const lateJobs = await jobModel(connection).collection.deleteMany(s.jobs);
-  const lateHistory = await historyModel(connection).collection.deleteMany(s.history);
-  return {
-    apps: apps.deletedCount,
-    forms: forms.deletedCount,
-    formVersions: formVersions.deletedCount,
-    flows: flows.flows,
-    flowVersions: flows.flowVersions,
-    records: records.deletedCount,
-    history: history.deletedCount + lateHistory.deletedCount,
-    counters: counters.deletedCount,
-    jobs: jobs.deletedCount + lateJobs.deletedCount,
-    indexes: await dropIndexes(connection, journal),
-  };
+  const removed = await purgeAppContents(connection, {
+    ws: journal.ws,
+    appId: journal.appId,
+    formIds: journal.formIds,
+    importId: journal.importId,
+  });
+  return { apps: apps.deletedCount, ...removed, indexes: await dropIndexes(connection, journal) };
 }

@@ -43,12 +43,15 @@ export interface ImportResult {
   importId: string;
 }
 
-/** Where an import stands: checking the pack, writing the app and forms, writing records, recomputing. */
+/**
+ * Where an import stands: checking the pack, writing the app and forms, writing records, recomputing,
+ * seeding generated demo data (`demo`), or undone after a failure (`failed`, sent by the route).
+ */
 export interface PackImportProgress {
-  phase: 'checking' | 'forms' | 'records' | 'finishing';
-  /** Records written so far (phase `records`). */
+  phase: 'checking' | 'forms' | 'records' | 'finishing' | 'demo';
+  /** Records written so far (phase `records`); demo steps done (phase `demo`). */
   done: number;
-  /** Records the import writes (0 without demo data). */
+  /** Records the import writes (0 without demo data); demo steps to run (phase `demo`). */
   total: number;
 }
 
@@ -58,6 +61,11 @@ export interface ImportHooks {
   onRollback?: (report: RollbackReport & { importId: string }) => Promise<void>;
   /** Called at each phase and after each record; callers throttle what they do with it. */
   onProgress?: (progress: PackImportProgress) => void;
+  /**
+   * Runs once everything is written and the automations are on (a gallery import seeds generated demo
+   * data here): when it fails, the import is undone like any failing step.
+   */
+  afterWrite?: (result: ImportResult) => Promise<void>;
 }
 
 /** The `records` section of a pack as given, for counting before it is checked. */
@@ -276,7 +284,7 @@ export async function importPack(
     );
     await tagDerived(connection, journal);
     await scheduleAll(connection, automations);
-    return {
+    const result: ImportResult = {
       appId: plan.appId.toHexString(),
       forms: Object.fromEntries(plan.forms.map((f) => [f.key, f.id.toHexString()])),
       flows: flowIds,
@@ -285,6 +293,8 @@ export async function importPack(
       records: count,
       importId: journal.importId.toHexString(),
     };
+    await hooks.afterWrite?.(result);
+    return result;
   } catch (error) {
     const report = await rollbackImport(connection, journal);
     await hooks.onRollback?.({ ...report, importId: journal.importId.toHexString() });

@@ -1,15 +1,18 @@
 import type { Connection } from 'mongoose';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.js';
-import { appError, t } from '../../lib/errors.js';
+import { requestLocale } from '../../lib/error-handler.js';
+import { appError, isAppError, t } from '../../lib/errors.js';
+import { type Locale, render } from '../../lib/messages/index.js';
 import { auditExport, recordAudit } from '../audit/service.js';
-import { seedGalleryDemo } from '../demo/gallery.js';
+import { type GalleryDemo, galleryDemoGenerator, seedGalleryDemo } from '../demo/gallery.js';
+import type { DemoGenerator } from '../demo/plan.js';
 import { publishUserNotice } from '../realtime/bus.js';
 import { listTemplates, loadTemplate } from '../templates/catalogue.js';
 import { describeTemplate } from '../templates/describe.js';
 import { type Caller, callerOf, parseId } from './caller.js';
 import { exportApp } from './pack-export.js';
-import { type ImportRequest, importPack, type PackImportProgress } from './pack-import.js';
+import { type ImportRequest, type ImportResult, importPack, type PackImportProgress } from './pack-import.js';
 
 /** Progress notices of one import go out at most this often (and at every phase change). */
 const PROGRESS_INTERVAL_MS = 200;
@@ -33,25 +36,50 @@ const ImportBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The last notice of an import that failed: it was undone; `error` is what the answer says. */
+export interface ImportFailedNotice {
+  phase: 'failed';
+  done: number;
+  total: number;
+  error: { code: string; message: string };
+}
+
 /**
  * Sends an import's progress to the caller's sockets (docs/realtime.md), throttled: each phase change at
- * once, record counts at most every {@link PROGRESS_INTERVAL_MS}.
+ * once, counts at most every {@link PROGRESS_INTERVAL_MS}; `failed` ends a failed import's progress with
+ * the error's code and message in the request's language.
  */
 function progressNotices(connection: Connection, caller: Caller, progressKey: string) {
   let last = 0;
-  let phase = '';
-  return (progress: PackImportProgress) => {
-    const now = Date.now();
-    if (progress.phase === phase && now - last < PROGRESS_INTERVAL_MS) return;
-    phase = progress.phase;
-    last = now;
+  let current: PackImportProgress = { phase: 'checking', done: 0, total: 0 };
+  const send = (payload: PackImportProgress | ImportFailedNotice) =>
     publishUserNotice(connection, {
       ws: caller.ws.toHexString(),
       user: caller.userId.toHexString(),
       event: 'apps:importProgress',
-      payload: { progressKey, ...progress },
+      payload: { progressKey, ...payload },
+    });
+  const notify = (progress: PackImportProgress) => {
+    const now = Date.now();
+    const changed = progress.phase !== current.phase;
+    current = progress;
+    if (!changed && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    send(progress);
+  };
+  notify.failed = (error: unknown, locale: Locale) => {
+    const known = isAppError(error);
+    send({
+      phase: 'failed',
+      done: current.done,
+      total: current.total,
+      error: {
+        code: known ? String(error.code) : 'INTERNAL_ERROR',
+        message: render(known ? error.text : 'error.internal', locale),
+      },
     });
   };
+  return notify;
 }
 
 /** Template packs: the server's catalogue, importing a pack as a new app, exporting an app as a pack. */
@@ -103,38 +131,65 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       }
       let input: ImportRequest;
       // A catalogue template whose demo is a generator (no demo records): seeded once the app exists.
-      let generated = false;
+      let generator: DemoGenerator | undefined;
       if (body.template !== undefined) {
         const demoData = body.demoData === true;
         const found = await loadTemplate(app.config.templatesDir, body.template, { demoData });
         if (!found) throw appError('NOT_FOUND', t('template.notFound', { key: body.template }));
         input = { pack: found.records ? { ...found.pack, records: found.records } : found.pack, demoData };
-        generated = demoData && !found.records;
+        if (demoData && !found.records) generator = await galleryDemoGenerator(app, body.template);
       } else {
         input = { pack: body.pack, demoData: body.demoData === true };
       }
       if (body.appKey !== undefined) input.appKey = body.appKey;
-      const result = await importPack(connection, caller, input, {
-        ...(body.progressKey ? { onProgress: progressNotices(connection, caller, body.progressKey) } : {}),
-        onRollback: (report) =>
-          recordAudit(connection, request, {
-            ws: caller.ws,
-            action: 'apps.importFailed',
-            details: { ...(body.template ? { template: body.template } : {}), removed: report },
-          }),
-      });
-      // Its people are new members, which only a person may add (as for POST .../members).
+      // Its people are new accounts and members, which only a person may create (as for POST .../members):
+      // they would outlive an API token and its revocation (docs/template-format.md).
       const auth = request.auth;
-      const demo =
-        generated && body.template && auth?.kind === 'session'
-          ? await seedGalleryDemo(app, {
+      if (generator && auth?.kind !== 'session') {
+        throw appError('FORBIDDEN', 'app.demoNeedsPerson', [
+          { path: '/demoData', message: 'detail.demoAccounts' },
+        ]);
+      }
+      const notify = body.progressKey ? progressNotices(connection, caller, body.progressKey) : undefined;
+      let demo: GalleryDemo | undefined;
+      const seed =
+        generator && auth?.kind === 'session' && body.template
+          ? {
               template: body.template,
-              ws: caller.ws.toHexString(),
+              generate: generator,
               importer: { token: auth.token, userId: auth.userId },
-              into: result,
-            })
+            }
           : undefined;
-      const records = result.records + (demo?.records ?? 0);
+      let result: ImportResult;
+      try {
+        result = await importPack(connection, caller, input, {
+          ...(notify ? { onProgress: notify } : {}),
+          onRollback: (report) =>
+            recordAudit(connection, request, {
+              ws: caller.ws,
+              action: 'apps.importFailed',
+              details: { ...(body.template ? { template: body.template } : {}), removed: report },
+            }),
+          ...(seed
+            ? {
+                afterWrite: async (written: ImportResult) => {
+                  demo = await seedGalleryDemo(app, {
+                    ...seed,
+                    ws: caller.ws.toHexString(),
+                    into: written,
+                    onProgress: (done, total) => notify?.({ phase: 'demo', done, total }),
+                  });
+                },
+              }
+            : {}),
+        });
+      } catch (error) {
+        // The web's progress bar ends in a failed state with the message the answer carries.
+        notify?.failed(error, requestLocale(request));
+        throw error;
+      }
+      const seeded = demo as GalleryDemo | undefined;
+      const records = result.records + (seeded?.records ?? 0);
       await recordAudit(connection, request, {
         ws: caller.ws,
         action: 'apps.imported',
@@ -149,7 +204,7 @@ export async function templateRoutes(app: AppInstance): Promise<void> {
       return reply.status(201).send({
         ...answer,
         records,
-        ...(demo ? { demo: { password: demo.password, accounts: demo.accounts } } : {}),
+        ...(seeded ? { demo: { password: seeded.password, accounts: seeded.accounts } } : {}),
       });
     },
   );

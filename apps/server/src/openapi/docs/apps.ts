@@ -1,5 +1,5 @@
 import type { RouteDocs } from '../route-docs.js';
-import { arrayOf, bool, dateTime, id, int, label, object, open, str } from '../shapes.js';
+import { arrayOf, bool, dateTime, errorBody, id, int, label, object, open, str } from '../shapes.js';
 
 // Apps, their roles and access, template packs and forms.
 const WS_APP = '6b119b19ebc163a9893b8eb2';
@@ -176,6 +176,36 @@ export const appDocs: RouteDocs = {
           automations: {},
           dashboards: { overview: '6b119a7dbb4915be87fe0ac2' },
           records: 20,
+          demo: {
+            password: 'Demo-3q2Xv9LkR0aTfYw1',
+            accounts: [{ label: 'sales rep', email: 'rep01+fe0ac0b2@example.com' }],
+          },
+        },
+      },
+      403: {
+        description:
+          'Not an owner or admin; or an API token asked for demo data that creates demo accounts (only a signed-in person may)',
+        schema: errorBody,
+        example: {
+          error: {
+            code: 'FORBIDDEN',
+            message:
+              "This template's demo data creates demo accounts, which only a signed-in person may do: import it without demo data, or sign in",
+            details: [{ path: '/demoData', message: 'creates accounts, which an API token may not' }],
+          },
+        },
+      },
+      422: {
+        description:
+          "References or formulas of the pack do not resolve; or the template's demo data failed part-way — the import was undone, nothing of it is left",
+        schema: errorBody,
+        example: {
+          error: {
+            code: 'UNPROCESSABLE',
+            message:
+              "The template's demo data could not be written; the import was undone and nothing of it was kept",
+            details: [{ path: '/demoData', message: 'failed at step 5 of 14' }],
+          },
         },
       },
     },
