@@ -146,6 +146,16 @@ function pack() {
   };
 }
 
+/** The same pack under another key whose tenth demo customer is in a region the form does not offer. */
+function faultyPack() {
+  const faulty = pack();
+  faulty.manifest = { ...faulty.manifest, key: 'faulty', name: t('Faulty ledger', '有误的台账') };
+  faulty.app = { ...faulty.app, key: 'faulty', name: t('Faulty ledger', '有误的台账') };
+  const tenth = faulty.records.customers[9];
+  if (tenth) tenth.data.region = 'moon';
+  return faulty;
+}
+
 /** 5,000 customers, a few of them wrong in ways the server must report row by row. */
 async function customersWorkbook(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -167,6 +177,8 @@ beforeAll(async () => {
   catalogue = await mkdtemp(join(tmpdir(), 'formloom-catalogue-'));
   await mkdir(join(catalogue, 'trading'));
   await writeFile(join(catalogue, 'trading', 'pack.json'), JSON.stringify(pack()));
+  await mkdir(join(catalogue, 'faulty'));
+  await writeFile(join(catalogue, 'faulty', 'pack.json'), JSON.stringify(faultyPack()));
   server = await startServer({ env: { TEMPLATES_DIR: catalogue } });
   ({ owner, ws } = await setupWorkspace(server));
   browser = await launchBrowser({ viewport: DESKTOP });
@@ -280,6 +292,26 @@ describe('an ops admin', () => {
     await result.getByText('Import undone: 4995 change(s) taken back').waitFor({ timeout: 120_000 });
     expect(await count()).toBe(0);
   }, 300_000);
+
+  it('sees an import that fails part-way end in a red bar with its message, and nothing of it left', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/templates/faulty`);
+    await page.getByTestId('template-page').getByText('Faulty ledger').first().waitFor();
+    await page.getByRole('button', { name: en.templates.use }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: en.templates.use }).click();
+    // The socket's last notice turns the bar red, with the answer's message under it.
+    const failed = dialog.locator('[data-testid="import-progress"][data-phase="failed"]');
+    await failed.waitFor();
+    const prefix = en.templates.phase.failed.replace('{{message}}', '');
+    await failed.getByText(prefix, { exact: false }).waitFor();
+    expect((await failed.textContent())?.length ?? 0).toBeGreaterThan(prefix.length + 5);
+    await dialog.getByRole('alert').getByText('/records/customers/9', { exact: false }).first().waitFor();
+    await screenshot(page, 'templates', 'import-failed');
+    const apps = await owner.call<Array<{ key: string }>>('GET', `/workspaces/${ws}/apps`);
+    expect(apps.map((a) => a.key)).toEqual(['trading']);
+    await dialog.getByRole('button', { name: en.common.cancel }).click();
+  });
 
   it('shows the gallery and the new app on a phone without sideways scroll', async () => {
     const phone = await launchBrowser({ viewport: PHONE, isMobile: true });

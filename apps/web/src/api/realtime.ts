@@ -23,9 +23,10 @@ export interface RealtimeEvents {
   };
   'apps:importProgress': {
     progressKey: string;
-    phase: 'checking' | 'forms' | 'records' | 'finishing';
+    phase: 'checking' | 'forms' | 'records' | 'finishing' | 'demo' | 'failed';
     done: number;
     total: number;
+    error?: { code: string; message: string };
   };
   'comment:mentioned': Record<string, unknown> & { record: string; form: string };
   'subscription:ended': { ws: string };

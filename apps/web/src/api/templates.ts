@@ -41,9 +41,12 @@ export interface ImportedApp {
 /** How far an import got (`apps:importProgress`, sent while the import request runs). */
 export interface PackImportProgress {
   progressKey: string;
-  phase: 'checking' | 'forms' | 'records' | 'finishing';
+  /** `demo`: seeding a generated demo, `done` of `total` steps; `failed`: the import was undone. */
+  phase: 'checking' | 'forms' | 'records' | 'finishing' | 'demo' | 'failed';
   done: number;
   total: number;
+  /** With `failed`: the error the import's answer carries, in the request's language. */
+  error?: { code: string; message: string };
 }
 
 /** Calls of the template catalogue. */

@@ -1,5 +1,6 @@
 import { Alert, App, Checkbox, Form, Input, Modal, Progress, Typography } from 'antd';
-import { useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -8,8 +9,15 @@ import { type PackImportProgress, type TemplateDetail, templatesApi } from '../.
 import { useErrorText } from '../../components/status-states';
 import { useLocalized } from '../../i18n/localized';
 
-/** A bar that moves with the phases; records take most of it when there are demo records. */
-export function importPercent(progress: PackImportProgress | null, withRecords: boolean): number {
+/**
+ * A bar that moves with the phases; demo records (or the steps of a generated demo, which follow the
+ * app's writing) take most of it when there are any. A failed import stays where it stopped.
+ */
+export function importPercent(
+  progress: PackImportProgress | null,
+  withRecords: boolean,
+  before: PackImportProgress | null = null,
+): number {
   if (!progress) return 2;
   const records = withRecords && progress.total > 0;
   switch (progress.phase) {
@@ -20,7 +28,24 @@ export function importPercent(progress: PackImportProgress | null, withRecords: 
     case 'records':
       return 15 + Math.round((80 * progress.done) / Math.max(1, progress.total));
     case 'finishing':
-      return records ? 96 : 90;
+      return records ? 96 : withRecords ? 15 : 90;
+    case 'demo':
+      return 15 + Math.round((80 * progress.done) / Math.max(1, progress.total));
+    case 'failed':
+      return before && before.phase !== 'failed' ? importPercent(before, withRecords) : 2;
+  }
+}
+
+/** The line under the bar: the phase with its counts, or a failed import's message. */
+function progressText(progress: PackImportProgress | null, t: TFunction): string {
+  switch (progress?.phase) {
+    case 'records':
+    case 'demo':
+      return t(`templates.phase.${progress.phase}`, { done: progress.done, total: progress.total });
+    case 'failed':
+      return t('templates.phase.failed', { message: progress.error?.message ?? '' });
+    default:
+      return t(`templates.phase.${progress?.phase ?? 'checking'}`);
   }
 }
 
@@ -49,16 +74,27 @@ export function UseTemplateDialog({
   const [appKey, setAppKey] = useState<string | null>(null);
   const [running, setRunning] = useState<string | null>(null);
   const [progress, setProgress] = useState<PackImportProgress | null>(null);
+  // Where the bar stood before a failure: a failed import stays red where it stopped.
+  const [before, setBefore] = useState<PackImportProgress | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  // The last import's key, kept after its answer: its `failed` notice may arrive after the answer.
+  const lastKey = useRef<string | null>(null);
 
   useRealtimeEvent('apps:importProgress', (payload) => {
-    if (payload.progressKey === running) setProgress(payload);
+    if (payload.progressKey !== lastKey.current) return;
+    setProgress((current) => {
+      if (current?.phase === 'failed') return current;
+      if (payload.phase === 'failed') setBefore(current);
+      return payload;
+    });
   });
 
   async function start() {
     const progressKey = `gallery-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    lastKey.current = progressKey;
     setRunning(progressKey);
     setProgress(null);
+    setBefore(null);
     setError(null);
     try {
       // Progress arrives over the socket: be subscribed before the server starts sending it.
@@ -84,6 +120,7 @@ export function UseTemplateDialog({
   }
 
   const keyDetail = error?.details.find((d) => d.path === '/appKey');
+  const failed = progress?.phase === 'failed';
   return (
     <Modal
       open={open}
@@ -120,13 +157,14 @@ export function UseTemplateDialog({
           </Form.Item>
         )}
       </Form>
-      {running !== null && (
-        <div data-testid="import-progress">
-          <Progress percent={importPercent(progress, demoData)} status="active" />
-          <Typography.Text type="secondary">
-            {progress?.phase === 'records'
-              ? t('templates.phase.records', { done: progress.done, total: progress.total })
-              : t(`templates.phase.${progress?.phase ?? 'checking'}`)}
+      {(running !== null || failed) && (
+        <div data-testid="import-progress" data-phase={progress?.phase ?? 'checking'}>
+          <Progress
+            percent={importPercent(progress, demoData, before)}
+            status={failed ? 'exception' : 'active'}
+          />
+          <Typography.Text type={failed ? 'danger' : 'secondary'} role={failed ? 'status' : undefined}>
+            {progressText(progress, t)}
           </Typography.Text>
         </div>
       )}
@@ -138,7 +176,7 @@ export function UseTemplateDialog({
           title={t('templates.importFailed')}
           description={
             <>
-              <div>{errorText(error)}</div>
+              {!failed && <div>{errorText(error)}</div>}
               {error.details.length > 0 && (
                 <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
                   {error.details.slice(0, 10).map((d) => (
