@@ -1,10 +1,10 @@
-import { fieldTypes } from '@formloom/schema';
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { addressWidgets } from './address-widgets';
 import { choiceWidgets } from './choice-widgets';
 import { dateWidgets } from './date-widgets';
+import { FIELD_COMPONENTS } from './field-components';
 import { fileWidgets } from './file-widgets';
 import { numberWidgets } from './number-widgets';
 import { peopleWidgets } from './people-widgets';
@@ -81,7 +81,7 @@ export const FIELD_WIDGETS: Readonly<Record<string, FieldWidget>> = {
 /** The registry's UI component name of a field. */
 export function componentOf(field: Pick<FieldDefinition, 'type'> & { component?: unknown }): string {
   if (typeof field.component === 'string' && FIELD_WIDGETS[field.component]) return field.component;
-  return fieldTypes.get(field.type)?.component ?? 'TextInput';
+  return FIELD_COMPONENTS[field.type]?.component ?? 'TextInput';
 }
 
 /** The widget of a field. */
@@ -91,7 +91,7 @@ export function widgetOf(field: FieldDefinition): FieldWidget {
 
 /** True for fields only the server writes (formulas, lookups, rollups, serial numbers, system values). */
 export function isComputedField(field: Pick<FieldDefinition, 'type'>): boolean {
-  return fieldTypes.get(field.type)?.computed === true;
+  return FIELD_COMPONENTS[field.type]?.computed === true;
 }
 
 setLookupResolver(widgetOf);

@@ -16,7 +16,6 @@ import { useMe } from '../../session/session-context';
 import { clearDraft, type Draft, draftKey, loadDraft, saveDraft, throttled } from './drafts';
 import { enqueue, newSubmissionKey } from './outbox';
 import { RecordForm } from './record-form';
-import { defaultsFor, useLiveForm } from './use-live-form';
 
 /**
  * `/apps/:appId/forms/:formId/new`: a new record. Defaults are filled in, the draft is kept in this
@@ -36,14 +35,10 @@ export function FillPage() {
   const [round, setRound] = useState(0);
   const [done, setDone] = useState<{ recordId?: string; queued?: boolean } | null>(null);
   const key = draftKey(me.user.id, scope.workspaceId, formId);
-  const live = useLiveForm(form ?? scope.forms[0] ?? ({ fields: [] } as never), scope.forms);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new round starts a fresh record.
   const draft = useMemo<Draft | null>(() => loadDraft(key), [key, round]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round starts a fresh record.
-  const initial = useMemo(
-    () => draft?.data ?? defaultsFor(live, scope.forms, me.user.id),
-    [draft, live, scope.forms, round, me.user.id],
-  );
+  // A new record starts empty; the record form fills in its defaults (the engine computes them).
+  const initial = useMemo(() => draft?.data ?? {}, [draft]);
   const saver = useMemo(
     () =>
       throttled((data: Record<string, unknown>) =>
@@ -139,6 +134,7 @@ export function FillPage() {
           language: i18n.resolvedLanguage ?? 'en',
         }}
         initial={initial}
+        {...(draft ? {} : { newRecordFor: me.user.id })}
         onChange={onChange}
         onSave={save}
         onSaved={(result) => {

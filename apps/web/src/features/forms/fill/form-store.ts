@@ -1,4 +1,5 @@
 import type { LiveChange, LiveForm } from '@formloom/form-runtime';
+import type { FieldDefinition } from '../../../api/apps';
 
 type Data = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -20,22 +21,48 @@ export function pathOf(pointer: string): string {
  * keystroke in one cell of a 2,000-row subform repaints that cell, its row's computed cells and the
  * totals over the subform, and nothing else. Every change goes through {@link LiveForm}, which
  * recomputes only the formulas the change reaches.
+ *
+ * The store can start without its LiveForm (the formula engine loads after the form is shown): it then
+ * keeps what is typed as typed and hides the fields that have a visibility rule (whether they show is
+ * not known yet), and {@link FormStore.attach} computes everything once the engine is there.
  */
 export class FormStore {
   private values: Data;
   private errorMap = new Map<string, readonly string[]>();
   private hiddenKeys: ReadonlySet<string>;
+  private engine: LiveForm | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly versions = new Map<string, number>();
   /** Called after every change of values (drafts are saved from here). */
   onChange: ((data: Data) => void) | undefined;
 
   constructor(
-    readonly live: LiveForm,
+    live: LiveForm | null,
     initial: Data,
+    /** The form's fields (needed only while there is no LiveForm yet). */
+    private readonly fields: readonly FieldDefinition[] = (live?.definition.fields ??
+      []) as FieldDefinition[],
   ) {
-    this.values = live.computeAll(initial);
+    this.values = initial;
+    this.hiddenKeys = new Set(fields.filter((f) => typeof f.visibleWhen === 'string').map((f) => f.key));
+    if (live) this.attach(live);
+  }
+
+  /** The form's LiveForm, once the formula engine has loaded. */
+  get live(): LiveForm | null {
+    return this.engine;
+  }
+
+  /**
+   * Starts computing with `live`: formulas, visibility, and `prepare` (the defaults of a new record) over
+   * the values typed so far. Does nothing when the store already computes.
+   */
+  attach(live: LiveForm, prepare?: (data: Data) => Data): void {
+    if (this.engine) return;
+    this.engine = live;
+    this.values = live.computeAll(prepare ? prepare(this.values) : this.values);
     this.hiddenKeys = live.hiddenFields(this.values);
+    for (const key of this.listeners.keys()) this.bump(key);
   }
 
   get data(): Data {
@@ -59,9 +86,11 @@ export class FormStore {
   }
 
   set(key: string, value: unknown): void {
-    this.apply(this.live.set(this.values, key, value), [key]);
+    this.apply(this.engine ? this.engine.set(this.values, key, value) : this.plain({ [key]: value }, [key]), [
+      key,
+    ]);
     // Cascading choices: a child whose option is not offered under the new parent value is cleared.
-    for (const child of this.live.definition.fields) {
+    for (const child of this.engine?.definition.fields ?? this.fields) {
       if (child.dependsOn !== key || !Array.isArray(child.options)) continue;
       const current = this.values[child.key];
       if (current === undefined || current === null) continue;
@@ -73,21 +102,31 @@ export class FormStore {
   }
 
   setCell(subform: string, index: number, column: string, value: unknown): void {
-    this.apply(this.live.setCell(this.values, subform, index, column, value), [
-      `${subform}/${index}/${column}`,
-    ]);
+    const path = `${subform}/${index}/${column}`;
+    if (this.engine) {
+      this.apply(this.engine.setCell(this.values, subform, index, column, value), [path]);
+      return;
+    }
+    const rows = [...((this.values[subform] as Row[] | undefined) ?? [])];
+    rows[index] = { ...rows[index], [column]: value };
+    this.apply(this.plain({ [subform]: rows }, [subform, path]), [path]);
   }
 
   setRows(subform: string, rows: readonly Row[]): void {
     // Rows moved or removed: their errors no longer point at the right row.
     this.dropErrors((path) => path.startsWith(`${subform}/`));
-    this.apply(this.live.setRows(this.values, subform, rows), []);
+    this.apply(
+      this.engine
+        ? this.engine.setRows(this.values, subform, rows)
+        : this.plain({ [subform]: rows }, [subform]),
+      [],
+    );
   }
 
   /** Replaces all values (a draft restored, the record reloaded). */
   reset(data: Data): void {
-    this.values = this.live.computeAll(data);
-    this.hiddenKeys = this.live.hiddenFields(this.values);
+    this.values = this.engine ? this.engine.computeAll(data) : data;
+    if (this.engine) this.hiddenKeys = this.engine.hiddenFields(this.values);
     this.errorMap = new Map();
     for (const key of this.listeners.keys()) this.bump(key);
   }
@@ -122,8 +161,8 @@ export class FormStore {
     // An edited value's old error no longer applies; the next check or save says what is still wrong.
     if (editedPaths.length > 0) this.dropErrors((path) => editedPaths.includes(path));
     for (const key of change.changed) this.bump(key);
-    if (this.live.plan.rules.length > 0) {
-      const hidden = this.live.hiddenFields(this.values);
+    if (this.engine && this.engine.plan.rules.length > 0) {
+      const hidden = this.engine.hiddenFields(this.values);
       if (!sameSet(hidden, this.hiddenKeys)) {
         this.hiddenKeys = hidden;
         this.bump(TOPIC.hidden);
@@ -131,6 +170,11 @@ export class FormStore {
     }
     this.bump(TOPIC.any);
     this.onChange?.(this.values);
+  }
+
+  /** A change before the engine computes anything: the values as typed. */
+  private plain(patch: Data, changed: readonly string[]): LiveChange {
+    return { data: { ...this.values, ...patch }, changed: new Set(changed) };
   }
 
   private dropErrors(match: (path: string) => boolean): void {

@@ -1,6 +1,6 @@
 import { CloudUploadOutlined, SaveOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Flex, theme } from 'antd';
-import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition, FormAccess, FormDefinitionSummary } from '../../../api/apps';
 import { ApiError } from '../../../api/client';
@@ -11,11 +11,11 @@ import { toLanguage } from '../../../i18n';
 import { BOTTOM_NAV_HEIGHT } from '../../../layout/bottom-nav';
 import { isComputedField } from '../fields/registry';
 import type { FieldContext } from '../fields/types';
+import { engineNow, loadEngineFor } from './deferred-live';
 import type { FieldMode } from './field-row';
 import { FormRenderer } from './form-renderer';
 import { FormStore, pathOf } from './form-store';
 import { submissionData } from './submission';
-import { useLiveForm } from './use-live-form';
 import { useStoreAny } from './use-store';
 
 // The explain view (a table of formula steps) loads when a user first asks for it.
@@ -44,6 +44,7 @@ export function RecordForm({
   submitLabel,
   banner,
   keepNulls = false,
+  newRecordFor,
 }: {
   form: FormDefinitionSummary;
   forms: readonly FormDefinitionSummary[];
@@ -58,13 +59,20 @@ export function RecordForm({
   banner?: ReactNode;
   /** Edits send cleared values as null (a PATCH keeps what it does not name). */
   keepNulls?: boolean;
+  /** A new record made by this member: its defaults are filled in (edits keep the stored values). */
+  newRecordFor?: string;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { token } = theme.useToken();
   const phone = useIsPhone();
-  const live = useLiveForm(form, forms);
-  const store = useMemo(() => new FormStore(live, initial), [live, initial]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one store per form and starting values.
+  const store = useMemo(() => {
+    const created = new FormStore(null, initial, form.fields);
+    const ready = engineNow(form, forms, newRecordFor);
+    if (ready) created.attach(ready.live, ready.prepare);
+    return created;
+  }, [form, initial]);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);
   const [explaining, setExplaining] = useState<FieldDefinition | null>(null);
@@ -76,6 +84,22 @@ export function RecordForm({
     [form.fields, hidden],
   );
   const fieldCtx = useMemo<FieldContext>(() => ({ ...ctx, readOnly }), [ctx, readOnly]);
+
+  // The form's fields are on the page and typeable: the moment the route bench measures up to.
+  useLayoutEffect(() => {
+    performance.mark('formloom:form-shown');
+  }, []);
+
+  // The formula engine arrives after the form is shown, then computes formulas, defaults and rules.
+  useEffect(() => {
+    let current = true;
+    void loadEngineFor(form, forms, newRecordFor).then((ready) => {
+      if (current) store.attach(ready.live, ready.prepare);
+    });
+    return () => {
+      current = false;
+    };
+  }, [store, form, forms, newRecordFor]);
 
   useEffect(() => {
     store.onChange = onChange;
@@ -102,7 +126,12 @@ export function RecordForm({
     const data = submissionData(fields, store.data, { hidden, readOnly, invisible: store.hidden, keepNulls });
     // The same checks the server runs, so most mistakes show before anything is sent. The validator
     // (ajv, RE2 patterns) loads on the first submit: rendering and typing never need it.
-    const { checkSubmission } = await loadChecks();
+    const [{ checkSubmission }, ready] = await Promise.all([
+      loadChecks(),
+      loadEngineFor(form, forms, newRecordFor),
+    ]);
+    store.attach(ready.live, ready.prepare);
+    const live = ready.live;
     const problems = checkSubmission(live.definition, live.plan, data, live.clock(), language).filter(
       // Read-only fields the caller cannot fill are the server's to judge (defaults, flows fill them).
       (d) => {
@@ -188,7 +217,6 @@ export function RecordForm({
       )}
       <ExplainWhenOpen
         store={store}
-        live={live}
         field={explaining}
         language={language}
         onClose={() => setExplaining(null)}
@@ -202,7 +230,6 @@ export function RecordForm({
 
 interface ExplainProps {
   store: FormStore;
-  live: ReturnType<typeof useLiveForm>;
   field: FieldDefinition | null;
   language: string;
   onClose: () => void;
@@ -213,8 +240,11 @@ function ExplainWhenOpen(props: ExplainProps) {
   return props.field ? <OpenExplain {...props} /> : null;
 }
 
-function OpenExplain({ store, live, field, language, onClose }: ExplainProps) {
+function OpenExplain({ store, field, language, onClose }: ExplainProps) {
   const data = useStoreAny(store);
+  const live = store.live;
+  // A computed value (the only kind with an explain button) is shown once the engine computes.
+  if (!live) return null;
   return (
     <Suspense fallback={null}>
       <ExplainDrawer live={live} field={field} data={data} language={language} onClose={onClose} />

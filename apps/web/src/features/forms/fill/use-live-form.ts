@@ -13,29 +13,33 @@ export function plannedForms(forms: readonly FormDefinitionSummary[]): PlannedFo
 const cache = new WeakMap<FormDefinitionSummary, LiveForm>();
 
 /** The live form of a published form version (one per definition object, like the server's plans). */
-export function useLiveForm(form: FormDefinitionSummary, forms: readonly FormDefinitionSummary[]): LiveForm {
-  return useMemo(() => {
-    let live = cache.get(form);
-    if (!live) {
-      const planned = plannedForms(forms);
-      const own = planned.find((p) => p.key === form.key);
-      live = new LiveForm(
-        own?.definition ?? { key: form.key, name: form.name, fields: form.fields as never },
-        {
-          directory: directoryOf(planned),
-        },
-      );
-      cache.set(form, live);
-    }
-    return live;
-  }, [form, forms]);
+export function liveFormOf(form: FormDefinitionSummary, forms: readonly FormDefinitionSummary[]): LiveForm {
+  let live = cache.get(form);
+  if (!live) {
+    const planned = plannedForms(forms);
+    const own = planned.find((p) => p.key === form.key);
+    live = new LiveForm(own?.definition ?? { key: form.key, name: form.name, fields: form.fields as never }, {
+      directory: directoryOf(planned),
+    });
+    cache.set(form, live);
+  }
+  return live;
 }
 
-/** A new record's starting values: every default, as the server would fill them for `user`. */
+/** {@link liveFormOf} for a component. */
+export function useLiveForm(form: FormDefinitionSummary, forms: readonly FormDefinitionSummary[]): LiveForm {
+  return useMemo(() => liveFormOf(form, forms), [form, forms]);
+}
+
+/**
+ * A new record's starting values: every default the input leaves out, as the server would fill them for
+ * `user` (the input: what was typed before the engine loaded, kept as typed).
+ */
 export function defaultsFor(
   live: LiveForm,
   forms: readonly FormDefinitionSummary[],
   user: string,
+  input: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return applyDefaults(live.definition.fields, directoryOf(plannedForms(forms)), {}, live.clock(), user);
+  return applyDefaults(live.definition.fields, directoryOf(plannedForms(forms)), input, live.clock(), user);
 }
