@@ -17,13 +17,13 @@
 /**
  * @typedef {{ ref: string, name: string, parent?: string }} DemoDepartment
  * @typedef {{ ref: string, name: string, email: string, roles: string[], department?: string, manager?: string }} DemoMember
- * @typedef {{ ref?: string, as?: string, data: Record<string, unknown> }} DemoRecord
+ * @typedef {{ ref?: string, as?: string, owner?: string, data: Record<string, unknown> }} DemoRecord
  * @typedef {{ kind: 'records', form: string, label?: string, records: DemoRecord[], startFlows?: boolean, bulk?: boolean }
  *   | { kind: 'updates', form: string, label?: string, records: Array<{ record: string, as?: string, data: Record<string, unknown> }>, bulk?: boolean }
  *   | { kind: 'automation', automation: string, as?: string, input?: Record<string, unknown> }} DemoStep
  * @typedef {{ password: string, departments: DemoDepartment[], members: DemoMember[],
  *   signIn: Array<{ member?: string, label: string }>, steps: DemoStep[] }} DemoPlan
- * @typedef {{ seed?: number, scale?: number, today?: string }} DemoOptions
+ * @typedef {{ seed?: number, scale?: number, today?: string, viaAutomations?: boolean }} DemoOptions
  */
 
 const DAY = 86_400_000;
@@ -48,6 +48,8 @@ const REGIONS = [
   { key: 'north', name: 'North', provinces: ['bj'], cities: ['beijing'] },
   { key: 'south', name: 'South', provinces: ['gd'], cities: ['guangzhou', 'shenzhen'] },
 ];
+/** Quotes that start quote_approval as they are written (the large open ones then wait in the inboxes). */
+const FLOW_QUOTES = 150;
 const TIERS = [
   { from: 0, to: 0.5, rate: 0.02 },
   { from: 0.5, to: 1, rate: 0.05 },
@@ -79,6 +81,7 @@ const monthStart = (y, m) => new Date(Date.UTC(y + Math.floor(m / 12), ((m % 12)
 export function generate(options = {}) {
   const seed = options.seed ?? 15;
   const scale = options.scale ?? 1;
+  const live = options.viaAutomations === true;
   if (!(scale > 0)) throw new Error('scale must be above 0');
   /** @param {number} base */
   const count = (base) => Math.max(1, Math.round(base * scale));
@@ -212,11 +215,11 @@ export function generate(options = {}) {
   const won = [];
   /** @type {Array<{ ref: string, rep: string, amount: number, line: string, reached: number }>} */
   const proposals = [];
+  /** Live variant: what the reps change after writing (won ones through the automations, lost ones). */
   /** @type {Array<{ record: string, as: string, data: Record<string, unknown> }>} */
   const lostOnes = [];
   /** @type {Array<{ record: string, as: string, data: Record<string, unknown> }>} */
   const wonOnes = [];
-  /** What track_highest_stage would have set as each opportunity was written (a won one: negotiation). */
   /** @type {Array<{ record: string, data: Record<string, unknown> }>} */
   const highest = [];
   // At least one deal per rep at any scale; the rest go to the stronger reps more often.
@@ -231,38 +234,62 @@ export function generate(options = {}) {
     const line = pick(['cloud', 'hardware', 'services']);
     const amount = roundTo(50_000 + rnd() ** 2 * 1_200_000, 1000);
     const ref = `o${i + 1}`;
-    // Won ones are written in negotiation and then won by their rep, which runs track_highest_stage and
-    // create_contract_on_win (their contract); the others are a bulk load with highestStage written after.
-    const stage = STAGES[Math.min(reached, 3)];
     // Most opportunities that stopped short of winning were lost on the way; the rest are still open.
     const lost = reached < 4 && rnd() < 0.55;
     const closedOn = reached === 4 || lost ? iso(dayWithin(365, true)) : undefined;
     const expectedClose = iso(new Date(today.getTime() + int(-20, 120) * DAY));
-    opportunities.push({
-      ref,
-      as: rep,
-      data: {
-        name: `${line === 'cloud' ? 'Cloud' : line === 'hardware' ? 'Hardware' : 'Services'} deal ${i + 1}`,
-        customer: { $record: pick(customersOf[rep]) },
-        owner: { $member: rep },
-        stage,
-        amount,
-        productLine: line,
-        expectedClose: closedOn ?? expectedClose,
-      },
-    });
-    highest.push({ record: ref, data: { highestStage: stage } });
-    if (lost) lostOnes.push({ record: ref, as: rep, data: { stage: 'lost', closedOn } });
-    if (reached === 4 && closedOn) {
-      won.push({ ref, rep, amount, line, closedOn });
-      wonOnes.push({ record: ref, as: rep, data: { stage: 'won', closedOn } });
+    const data = {
+      name: `${line === 'cloud' ? 'Cloud' : line === 'hardware' ? 'Hardware' : 'Services'} deal ${i + 1}`,
+      customer: { $record: pick(customersOf[rep]) },
+      owner: { $member: rep },
+      amount,
+      productLine: line,
+      expectedClose: closedOn ?? expectedClose,
+    };
+    if (live) {
+      // Written at the furthest stage reached short of won; won and lost ones move on afterwards.
+      const stage = STAGES[Math.min(reached, 3)];
+      opportunities.push({ ref, as: rep, data: { ...data, stage } });
+      highest.push({ record: ref, data: { highestStage: stage } });
+      if (lost) lostOnes.push({ record: ref, as: rep, data: { stage: 'lost', closedOn } });
+      if (reached === 4) wonOnes.push({ record: ref, as: rep, data: { stage: 'won', closedOn } });
+    } else {
+      // Written as they are now, with the highestStage track_highest_stage would have raised it to: on
+      // behalf of their rep (the owner writes it, as the automation does; a rep may not).
+      opportunities.push({
+        ref,
+        owner: rep,
+        data: {
+          ...data,
+          stage: lost ? 'lost' : (STAGES[reached] ?? 'lead'),
+          highestStage: STAGES[reached] ?? 'lead',
+          ...(closedOn ? { closedOn } : {}),
+        },
+      });
     }
+    if (reached === 4 && closedOn) won.push({ ref, rep, amount, line, closedOn });
     if (reached >= 2) proposals.push({ ref, rep, amount, line, reached });
   }
+
+  // The contract create_contract_on_win writes for each won opportunity: same owner, amount and day.
+  /** @type {DemoRecord[]} */
+  const contracts = won.map((w) => ({
+    ref: `k.${w.ref}`,
+    owner: w.rep,
+    data: {
+      opportunity: { $record: w.ref },
+      amount: w.amount,
+      owner: { $member: w.rep },
+      signedOn: w.closedOn,
+    },
+  }));
 
   // Quotes with items for what reached a proposal; a few open ones ask for a big discount (approvals).
   /** @type {DemoRecord[]} */
   const quotes = [];
+  /** Quotes their reps submit: they go through quote_approval (large ones wait in the inboxes). */
+  /** @type {DemoRecord[]} */
+  const openQuotes = [];
   let waiting = 0;
   for (const p of proposals) {
     const lineProducts = PRODUCTS.filter((x) => x[0] === p.line);
@@ -283,7 +310,7 @@ export function generate(options = {}) {
       });
       left -= qty * unitPrice;
     }
-    quotes.push({
+    const quote = {
       as: p.rep,
       data: {
         opportunity: { $record: p.ref },
@@ -291,10 +318,13 @@ export function generate(options = {}) {
         validUntil: iso(new Date(today.getTime() + 30 * DAY)),
         note: bigAsk ? 'Strategic account: asks for 20% off' : '',
       },
-    });
+    };
+    // The first FLOW_QUOTES quotes go through quote_approval as their reps submit them (a flow start is a
+    // few writes of its own: at benchmark scale the rest are a bulk load, as history).
+    (openQuotes.length < FLOW_QUOTES ? openQuotes : quotes).push(quote);
   }
 
-  // Payments on most contracts (contracts come from the automation, found by their opportunity).
+  // Payments on most contracts (the live variant finds the automation's contract by its opportunity).
   /** @type {DemoRecord[]} */
   const payments = [];
   for (const w of won) {
@@ -306,7 +336,9 @@ export function generate(options = {}) {
       payments.push({
         as: w.rep,
         data: {
-          contract: { $find: { form: 'contracts', field: 'opportunity', record: w.ref } },
+          contract: live
+            ? { $find: { form: 'contracts', field: 'opportunity', record: w.ref } }
+            : { $record: `k.${w.ref}` },
           amount: Math.round(w.amount * part),
           paidOn: iso(paidOn),
           method: pick(['transfer', 'transfer', 'cheque']),
@@ -546,6 +578,49 @@ export function generate(options = {}) {
     },
   }));
 
+  /** The business of the year: customers, visits, opportunities, contracts, payments, closed deals' quotes. */
+  const businessSteps = () =>
+    /** @type {DemoStep[]} */ (
+      live
+        ? [
+            { kind: 'records', form: 'customers', records: customers },
+            { kind: 'records', form: 'visits', records: visits },
+            // The live variant: opportunities are written at the furthest stage reached short of won, the
+            // owner writes the highestStage track_highest_stage would have set, the won ones are won by
+            // their reps (the automations raise highestStage and create the contracts) and the ones that
+            // fell through move on to lost. A run per won deal: slow, kept to prove the bulk plan equal.
+            { kind: 'records', form: 'opportunities', records: opportunities, bulk: true },
+            {
+              kind: 'updates',
+              form: 'opportunities',
+              label: 'opportunities reached',
+              records: highest,
+              bulk: true,
+            },
+            { kind: 'updates', form: 'opportunities', label: 'opportunities won', records: wonOnes },
+            {
+              kind: 'updates',
+              form: 'opportunities',
+              label: 'opportunities lost',
+              records: lostOnes,
+              bulk: true,
+            },
+            { kind: 'records', form: 'payments', records: payments },
+            { kind: 'records', form: 'quotes', label: 'quotes (bulk)', records: quotes, bulk: true },
+          ]
+        : [
+            // A bulk load: every record written once, as it is now, in batches; automations that act on
+            // single writes do not fire (none runs per record), so the plan writes what they would have:
+            // highestStage and the contracts of the won deals, on behalf of their reps.
+            { kind: 'records', form: 'customers', records: customers, bulk: true },
+            { kind: 'records', form: 'visits', records: visits, bulk: true },
+            { kind: 'records', form: 'opportunities', records: opportunities, bulk: true },
+            { kind: 'records', form: 'contracts', records: contracts, bulk: true },
+            { kind: 'records', form: 'payments', records: payments, bulk: true },
+            { kind: 'records', form: 'quotes', label: 'quotes (bulk)', records: quotes, bulk: true },
+          ]
+    );
+
   return {
     password: 'Demo-Formloom-2026',
     departments,
@@ -560,32 +635,15 @@ export function generate(options = {}) {
     steps: [
       { kind: 'records', form: 'commission_plans', records: plans },
       { kind: 'records', form: 'scorecard_templates', records: scorecardTemplates },
-      { kind: 'records', form: 'customers', records: customers },
-      { kind: 'records', form: 'visits', records: visits },
-      // Each opportunity is written at the furthest stage it reached short of won, as a bulk load: the
-      // owner then writes the highestStage track_highest_stage would have set (a run per record is the
-      // slowest part of seeding). Won ones are then won by their rep, as in real use (the automations raise
-      // highestStage and create the contract), and the ones that fell through move on to lost, which no
-      // automation acts on.
-      { kind: 'records', form: 'opportunities', records: opportunities, bulk: true },
-      {
-        kind: 'updates',
-        form: 'opportunities',
-        label: 'opportunities reached',
-        records: highest,
-        bulk: true,
-      },
-      { kind: 'updates', form: 'opportunities', label: 'opportunities won', records: wonOnes },
-      { kind: 'updates', form: 'opportunities', label: 'opportunities lost', records: lostOnes, bulk: true },
-      { kind: 'records', form: 'payments', records: payments },
+      ...businessSteps(),
       // Targets after the business they measure: each computes its actuals once as it is written, instead
       // of every earlier write recomputing every target.
       ...targetSteps,
       { kind: 'automation', automation: 'monthly_statements' },
       { kind: 'records', form: 'scorecards', records: scorecards },
       { kind: 'records', form: 'awards', records: awards },
-      // Last: large quotes start quote_approval and wait in the managers' inboxes.
-      { kind: 'records', form: 'quotes', records: quotes, startFlows: true },
+      // Last: quotes submitted through quote_approval; the large ones of open deals wait in the inboxes.
+      { kind: 'records', form: 'quotes', label: 'quotes (submitted)', records: openQuotes, startFlows: true },
     ],
   };
 }

@@ -28,10 +28,16 @@ export interface DemoMember {
   manager?: string;
 }
 
-/** A record a step writes: as the member `as` (the workspace owner when absent). */
+/**
+ * A record a step writes: as the member `as` (the workspace owner when absent), or, with `owner`, by the
+ * workspace owner on behalf of that member — the record is the member's (owner and department), as the
+ * records an automation or an import writes for someone are: the way to write what the app itself would
+ * have written (a field only automations set, a record of a form the member may not submit).
+ */
 export interface DemoRecord {
   ref?: string;
   as?: string;
+  owner?: string;
   data: Record<string, unknown>;
 }
 
@@ -84,6 +90,11 @@ export interface DemoOptions {
   scale?: number;
   /** The day the demo's dates are relative to (YYYY-MM-DD). */
   today?: string;
+  /**
+   * Let the app's automations write what they write in real use, a run per record (slow: for proving that
+   * the plan's own bulk load writes the same), instead of the plan writing it in batches.
+   */
+  viaAutomations?: boolean;
 }
 
 /** What a template's `demo/generate.mjs` exports. */
@@ -126,6 +137,10 @@ export function checkPlan(plan: unknown): DemoPlan {
       for (const [j, r] of step.records.entries()) {
         if (r.as !== undefined && !members.has(r.as))
           fail(`/steps/${i}/records/${j}/as`, `unknown "${r.as}"`);
+        if (r.owner !== undefined && !members.has(r.owner))
+          fail(`/steps/${i}/records/${j}/owner`, `unknown "${r.owner}"`);
+        if (r.owner !== undefined && r.as !== undefined)
+          fail(`/steps/${i}/records/${j}`, 'has as or owner, not both');
         if (!r.data || typeof r.data !== 'object') fail(`/steps/${i}/records/${j}/data`, 'must be an object');
       }
     } else if (step?.kind === 'updates') {

@@ -11,6 +11,7 @@ import {
   t,
 } from '../../lib/errors.js';
 import type { Locale } from '../../lib/messages/index.js';
+import { prefetchBatch } from './batch-reads.js';
 import { type FormTarget, type RecordView, recordView } from './context.js';
 import { type RecordChange, scheduleDependantsOfMany } from './dependants.js';
 import { type RecordDoc, recordModel } from './model.js';
@@ -200,6 +201,7 @@ export async function batchWrite(
   // The records of a batch see the store as it was before all of them: identical lookups and rollups
   // (a rollup by the same customer) are asked once.
   const memo = new Map<string, Promise<unknown>>();
+  if (!key) prefetchBatch(target, inputs.map(dataOf), memo);
 
   type Plan = { kind: 'create'; prepared: PreparedCreate } | { kind: 'update'; prepared: PreparedUpdate };
   const planned = await mapLimited(inputs, async (record, index): Promise<Settled<Plan>> => {

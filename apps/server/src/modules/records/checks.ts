@@ -3,11 +3,13 @@ import type { FormAccess } from '../../lib/access/index.js';
 import { appError, type ErrorDetail, t } from '../../lib/errors.js';
 import type { FieldDef } from '../forms/meta.js';
 import { workspaceModels } from '../workspaces/models.js';
+import { prefetched } from './batch-reads.js';
 import { type FormTarget, relatedAccess } from './context.js';
 import { recordModel } from './model.js';
 import { entryKey, uniqueEntries } from './unique.js';
 
-interface RelationRef {
+/** A relation value of a record's data, where it stands and which form it names. */
+export interface RelationRef {
   path: string;
   /** The relation field: its key, or `subform.column`. */
   field: string;
@@ -15,7 +17,8 @@ interface RelationRef {
   id: string;
 }
 
-function collectRelations(
+/** Collects the relation values of `data` (subform rows too) into `out`. */
+export function collectRelations(
   fields: readonly FieldDef[],
   data: Record<string, unknown>,
   base: string,
@@ -66,6 +69,7 @@ export async function checkRelations(
   target: FormTarget,
   data: Record<string, unknown>,
   stored: Record<string, unknown> = {},
+  memo?: Map<string, Promise<unknown>>,
 ): Promise<void> {
   const refs: RelationRef[] = [];
   collectRelations(target.form.definition.fields, data, '/data', refs);
@@ -84,6 +88,7 @@ export async function checkRelations(
         formKey,
         list.filter((ref) => !isKept(ref)),
         relatedAccess(target, formKey),
+        memo,
       ),
     ]),
   );
@@ -107,10 +112,16 @@ async function liveIds(
   formKey: string,
   refs: readonly RelationRef[],
   access?: FormAccess | null,
+  memo?: Map<string, Promise<unknown>>,
 ): Promise<string[]> {
   const form = target.directory.byKey(formKey);
   if (refs.length === 0 || !form) return [];
-  const ids = [...new Set(refs.map((r) => r.id))].map((id) => new Types.ObjectId(id));
+  const asked = [...new Set(refs.map((r) => r.id))];
+  // The records of a batch ask which related records the caller may view once, together (batch-reads).
+  const visible =
+    access === undefined ? undefined : await prefetched<Set<string>>(memo, `view|${formKey}`, asked);
+  if (visible) return asked.filter((id) => visible.has(id)).map((id) => `${formKey}\u0000${id}`);
+  const ids = asked.map((id) => new Types.ObjectId(id));
   const live = { _id: { $in: ids }, deletedAt: null };
   const filter =
     access === undefined ? { ws: target.caller.ws, form: form.id, ...live } : access?.filter('view', live);
@@ -119,7 +130,8 @@ async function liveIds(
   return docs.map((doc) => `${formKey}\u0000${doc._id.toHexString()}`);
 }
 
-interface PeopleRef {
+/** A member or department value of a record's data. */
+export interface PeopleRef {
   path: string;
   kind: 'member' | 'department';
   id: string;
@@ -127,7 +139,8 @@ interface PeopleRef {
 
 const PEOPLE_REF_TEXT = { member: 'detail.noMember', department: 'detail.noDepartment' } as const;
 
-function collectPeople(
+/** Collects the member and department values of `data` (subform rows too) into `out`. */
+export function collectPeople(
   fields: readonly FieldDef[],
   data: Record<string, unknown>,
   base: string,
@@ -160,7 +173,11 @@ function collectPeople(
 }
 
 /** Member fields must name members of this workspace, department fields its departments (422 otherwise). */
-export async function checkPeople(target: FormTarget, data: Record<string, unknown>): Promise<void> {
+export async function checkPeople(
+  target: FormTarget,
+  data: Record<string, unknown>,
+  memo?: Map<string, Promise<unknown>>,
+): Promise<void> {
   const refs: PeopleRef[] = [];
   collectPeople(target.form.definition.fields, data, '/data', refs);
   if (refs.length === 0) return;
@@ -168,6 +185,18 @@ export async function checkPeople(target: FormTarget, data: Record<string, unkno
   const ids = (kind: PeopleRef['kind']) => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
   const memberIds = ids('member');
   const departmentIds = ids('department');
+  // The records of a batch ask once, together (batch-reads); ids it did not name are read here.
+  const [knownMembers, knownDepartments] = await Promise.all([
+    memberIds.length > 0 ? prefetched<Set<string>>(memo, 'member', memberIds) : new Set<string>(),
+    departmentIds.length > 0 ? prefetched<Set<string>>(memo, 'department', departmentIds) : new Set<string>(),
+  ]);
+  if (knownMembers && knownDepartments) {
+    const details: ErrorDetail[] = refs
+      .filter((ref) => !(ref.kind === 'member' ? knownMembers : knownDepartments).has(ref.id))
+      .map((ref) => ({ path: ref.path, message: t(PEOPLE_REF_TEXT[ref.kind], { id: ref.id }) }));
+    if (details.length > 0) throw appError('UNPROCESSABLE', 'record.unknownPeople', details);
+    return;
+  }
   const members =
     memberIds.length > 0
       ? await Member.find(

@@ -11,6 +11,7 @@ import {
 } from '../../lib/filter-dsl/index.js';
 import { groupRead, readKey } from '../../lib/group-read.js';
 import { type FieldDef, filterFieldsOf } from '../forms/meta.js';
+import { prefetched } from './batch-reads.js';
 import { isFormulaError } from './formulas.js';
 import { expandInDepartment, noDepartment } from './in-department.js';
 import { recordModel } from './model.js';
@@ -140,6 +141,16 @@ async function lookupValue(
   const wanted = ids(data[relation.key]);
   if (wanted.length === 0) return relation.multiple ? [] : null;
   const key = String(field.field);
+  // The records of a batch read what they look up once, together (batch-reads).
+  const together = await prefetched<Map<string, Record<string, unknown>>>(
+    ctx.memo,
+    `lookup|${target.id.toHexString()}|${key}`,
+    wanted.map((id) => id.toHexString()),
+  );
+  if (together) {
+    const values = wanted.map((id) => together.get(id.toHexString())?.[key] ?? null);
+    return relation.multiple ? values : (values[0] ?? null);
+  }
   const docs = await remembered(ctx, `lookup|${target.id}|${key}|${wanted.join(',')}`, () =>
     recordModel(ctx.connection)
       .find({ ws: ctx.ws, form: target.id, _id: { $in: wanted }, deletedAt: null }, { [`data.${key}`]: 1 })

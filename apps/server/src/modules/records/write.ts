@@ -101,10 +101,11 @@ async function checkReferences(
   target: FormTarget,
   data: Record<string, unknown>,
   current?: RecordDoc,
+  memo?: Map<string, Promise<unknown>>,
 ): Promise<void> {
   const outcomes = await Promise.allSettled([
-    checkRelations(target, data, current?.data),
-    checkPeople(target, data),
+    checkRelations(target, data, current?.data, memo),
+    checkPeople(target, data, memo),
     checkUnique(target, data, current?._id),
   ]);
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
@@ -181,7 +182,7 @@ export async function prepareCreate(
   // checkFiles also replaces file references with the stored name, size and type.
   const [files] = await Promise.all([
     checkFiles(target, submitted),
-    checkReferences(target, submitted),
+    checkReferences(target, submitted, undefined, options.memo),
     ensureUniqueIndex(connection),
   ]);
   // Serial numbers are taken only once every check has passed, so rejected requests use none up.

@@ -3,7 +3,8 @@ import { createTestApp, type TestApp } from '../../test/app.js';
 import { GALLERY_DEMO_SCALE } from '../demo/gallery.js';
 import { loadDemoGenerator } from '../demo/load.js';
 import { type DemoGenerator, type DemoPlan, planCounts } from '../demo/plan.js';
-import { type DemoRunResult, runDemo } from '../demo/run.js';
+import { type DemoRunResult, drainJobs, runDemo } from '../demo/run.js';
+import { seedDemo } from '../demo/seed.js';
 
 /**
  * The sales-performance demo: the pack's seeded generator and the engine's generic seeder, which writes
@@ -408,5 +409,123 @@ describe('a gallery import with demo data', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((o) => o.owner === rep.user.id)).toBe(true);
     expect(mine.length).toBe(opportunities.filter((o) => o.owner === rep.user.id).length);
+  }, 600_000);
+});
+
+describe('the bulk plan writes what the automations would', () => {
+  it('gives the same records, rollups, statements and cockpit as the live variant (a run per won deal)', async () => {
+    const login = async (email: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: demo.password },
+        })
+      ).json() as { token: string; user: { id: string } };
+    const owner = await login('owner@example.com');
+    const call = async (url: string, payload?: unknown) => {
+      const res = await t.app.inject({
+        method: payload === undefined ? 'GET' : 'POST',
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${owner.token}` },
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json() as unknown;
+    };
+    // The same plan (seed, scale, day) in the live variant, seeded into a workspace of its own: opportunities
+    // won by their reps, track_highest_stage and create_contract_on_win running per record.
+    const ws = ((await call('/workspaces', { name: 'Live' })) as { id: string }).id;
+    const plan = generate({ scale: 0.05, today: '2026-11-16', viaAutomations: true });
+    expect(planCounts(plan).contracts).toBeUndefined();
+    const live = await seedDemo(t.app, {
+      template: 'sales_performance',
+      plan: { ...plan, members: plan.members.map((m) => ({ ...m, email: m.email.replace('@', '+live@') })) },
+      ws,
+      owner: { token: owner.token, userId: owner.user.id },
+      drain: () => drainJobs(t.app),
+    });
+
+    /** Everything a workspace's demo holds, with ids replaced by what they name (member refs, names). */
+    const snapshot = async (
+      space: string,
+      appId: string,
+      forms: Record<string, string>,
+      members: Array<{ ref: string; userId: string }>,
+    ) => {
+      const names = new Map<string, string>(members.map((m) => [m.userId, `member ${m.ref}`]));
+      type Node = { id: string; name: string; children?: Node[] };
+      const walk = (nodes: Node[]) => {
+        for (const n of nodes) {
+          names.set(n.id, `department ${n.name}`);
+          walk(n.children ?? []);
+        }
+      };
+      walk((await call(`/workspaces/${space}/departments`)) as Node[]);
+      const all = async (form: string) => {
+        const items: Array<{ id: string; owner: string; data: Record<string, unknown> }> = [];
+        let cursor: string | undefined;
+        do {
+          const page = (await call(
+            `/workspaces/${space}/forms/${forms[form]}/records?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )) as { items: typeof items; nextCursor?: string | null };
+          items.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return items;
+      };
+      const canonical = (value: unknown) =>
+        JSON.parse(
+          JSON.stringify(value).replace(/"([0-9a-f]{24})"/g, (m, id) => JSON.stringify(names.get(id) ?? m)),
+        );
+      const out: Record<string, unknown[]> = {};
+      // Forms in the order their records are named by later ones (a contract by its opportunity's name).
+      for (const form of [
+        'commission_plans',
+        'scorecard_templates',
+        'customers',
+        'opportunities',
+        'contracts',
+        'quotes',
+        'visits',
+        'payments',
+        'targets',
+        'commission_statements',
+        'scorecards',
+        'awards',
+      ]) {
+        const items = await all(form);
+        for (const item of items) {
+          const label = item.data.name ?? item.data.opportunity ?? item.id;
+          names.set(item.id, `${form} ${String(names.get(String(label)) ?? label)}`);
+        }
+        out[form] = items
+          .map((item) => {
+            // Serial numbers, writers and times differ between the variants by nature.
+            const { no: _no, creator: _creator, createdAt: _createdAt, ...data } = item.data;
+            return JSON.stringify(canonical({ owner: item.owner, data }));
+          })
+          .sort();
+      }
+      const cockpit = (
+        (await call(`/workspaces/${space}/apps/${appId}/dashboards/sales_cockpit`)) as {
+          dashboard: { widgets: Array<{ key: string }> };
+        }
+      ).dashboard.widgets;
+      for (const widget of cockpit) {
+        const answer = (await call(
+          `/workspaces/${space}/apps/${appId}/dashboards/sales_cockpit/widgets/${widget.key}/query`,
+          {},
+        )) as { rows: unknown[] };
+        out[`cockpit ${widget.key}`] = canonical(answer.rows) as unknown[];
+      }
+      return out;
+    };
+    const bulk = await snapshot(demo.ws, demo.appId, demo.forms, demo.members);
+    const viaAutomations = await snapshot(ws, live.appId, live.forms, live.members);
+    expect(bulk.contracts?.length).toBeGreaterThan(0);
+    expect(bulk.commission_statements).toHaveLength(30);
+    for (const key of Object.keys(viaAutomations))
+      expect([key, bulk[key]]).toEqual([key, viaAutomations[key]]);
   }, 600_000);
 });
