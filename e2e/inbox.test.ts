@@ -245,6 +245,65 @@ describe('the task inbox', () => {
       expect(list.items.find((r) => r.data.title === title)?.flow?.status).toBe('approved');
   });
 
+  it('words a copy as a copy and a single task in the singular, at 1440 and 375 px', async () => {
+    // A flow that only copies people: nothing for them to decide, so the notice must not say "task".
+    const memos = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+      key: 'memos',
+      name: label('Memos'),
+      titleField: 'title',
+      fields: [{ key: 'title', type: 'text', label: label('Title'), required: true }],
+    });
+    await owner.call('POST', `/workspaces/${ws}/apps/${appId}/flows`, {
+      publish: true,
+      definition: {
+        key: 'memo_copies',
+        name: label('Memo copies'),
+        form: 'memos',
+        nodes: [
+          { id: 'start', type: 'start' },
+          {
+            id: 'tell',
+            type: 'cc',
+            name: label('Tell'),
+            recipients: [{ kind: 'member', members: [ids.manager, ids.staff] }],
+          },
+          { id: 'end', type: 'end' },
+        ],
+        edges: [
+          { from: 'start', to: 'tell' },
+          { from: 'tell', to: 'end' },
+        ],
+      },
+    });
+    // Both pages are live (their sockets answered earlier steps); leaving the inbox in the page keeps them so.
+    const { page } = manager;
+    await page.getByRole('navigation').getByRole('link', { name: en.nav.home }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    const phone = submitter.page;
+    const notice = (p: typeof page, title: string) =>
+      p.locator('.ant-notification-notice').filter({ has: p.getByText(title, { exact: true }) });
+
+    await submitClaim('Parking at the client', 40);
+    await notice(page, en.inbox.newTasks_one).waitFor();
+    await page.locator('.ant-notification-notice-close').click();
+
+    await owner.call('POST', `/workspaces/${ws}/forms/${memos.id}/records`, {
+      data: { title: 'Office closed on Friday' },
+    });
+    const copied = notice(page, en.inbox.newCopies_one);
+    await copied.waitFor();
+    await notice(phone, en.inbox.newCopies_one).waitFor();
+    expect(await page.getByText(/task\(s\)|new task/).count()).toBe(0);
+    await screenshot(page, 'inbox', 'copy-notice');
+    await screenshot(phone, 'inbox', 'copy-notice');
+    await expectNoSidewaysScroll(phone, 'copy notice');
+    // The notice opens the list of copies, where the memo is.
+    await copied.getByRole('button', { name: en.inbox.open }).click();
+    await page.waitForURL((url) => url.searchParams.get('list') === 'cc');
+    await page.getByRole('tab', { name: new RegExp(en.inbox.list.cc), selected: true }).waitFor();
+    await page.getByTestId('task-item').filter({ hasText: en.inbox.kind.cc }).first().waitFor();
+  });
+
   it('sends the UI language as Accept-Language, and fits a phone', async () => {
     const { page } = submitter;
     await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));

@@ -289,7 +289,7 @@ describe('an ops admin', () => {
       ).items.length;
     expect(await count()).toBe(1);
     await result.getByTestId('undo-import').click();
-    await result.getByText('Import undone: 4995 change(s) taken back').waitFor({ timeout: 120_000 });
+    await result.getByText('Import undone: 4995 changes taken back').waitFor({ timeout: 120_000 });
     expect(await count()).toBe(0);
   }, 300_000);
 

@@ -34,18 +34,38 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
+// Plural forms follow i18next's suffixes and each language's CLDR categories: English says `_one` and
+// `_other`, Chinese has only `_other`. A key is the same text in both languages once its suffix is set aside.
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const base = (key: string) => key.replace(PLURAL, '');
+
 describe('web translations', () => {
   const english = flatten(en);
   const chinese = flatten(zhCN);
+  const bases = (texts: Map<string, string>) => [...new Set([...texts.keys()].map(base))].sort();
 
   it('have the same keys in en and zh-CN, none empty', () => {
-    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+    expect(bases(chinese)).toEqual(bases(english));
     for (const [key, text] of [...english, ...chinese]) expect(text.trim(), key).not.toBe('');
   });
 
+  it('say plurals with i18next plural forms: en has one and other, zh-CN other only, never "(s)"', () => {
+    for (const [key, text] of english) expect(text, key).not.toMatch(/\w\(s\)/);
+    for (const key of english.keys()) {
+      if (!PLURAL.test(key)) continue;
+      expect(english.has(`${base(key)}_one`) && english.has(`${base(key)}_other`), key).toBe(true);
+      expect(chinese.has(`${base(key)}_other`), key).toBe(true);
+      expect(chinese.has(`${base(key)}_one`), key).toBe(false);
+    }
+  });
+
   it('use the same placeholders in both languages', () => {
-    for (const [key, text] of english)
-      expect(placeholders(chinese.get(key) ?? ''), key).toEqual(placeholders(text));
+    for (const [key, text] of english) {
+      // The singular may say "a task" instead of "1 task"; everything else it names, Chinese names too.
+      const theirs = placeholders(chinese.get(key.replace(/_one$/, '_other')) ?? '');
+      if (key.endsWith('_one')) for (const name of placeholders(text)) expect(theirs, key).toContain(name);
+      else expect(theirs, key).toEqual(placeholders(text));
+    }
   });
 
   it('define every literal key the web source asks for', async () => {
@@ -56,7 +76,8 @@ describe('web translations', () => {
       for (const match of text.matchAll(/\bt\(\s*'([\w.-]+)'/g)) if (match[1]) used.add(match[1]);
     }
     expect(used.size).toBeGreaterThan(20);
-    const missing = [...used].filter((key) => !english.has(key));
+    const defined = new Set(bases(english));
+    const missing = [...used].filter((key) => !defined.has(key));
     expect(missing).toEqual([]);
   });
 });

@@ -87,11 +87,17 @@ export function LiveSession() {
   useRealtimeEvent('tasks:assigned', (payload) => {
     // The inbox shows the new task itself: a notice pointing to the page already open would only cover it.
     if (location.pathname === '/inbox') return;
+    // A copy asks nothing of its reader: it is announced as a copy and opens the "copied to me" list.
+    const copies = payload.reason === 'cc';
     notification.info({
       key: `tasks-${payload.tasks.join(',')}`,
-      title: t('inbox.newTasks', { count: payload.tasks.length }),
+      title: t(copies ? 'inbox.newCopies' : 'inbox.newTasks', { count: payload.tasks.length }),
       description: (
-        <Button type="link" style={{ paddingInline: 0 }} onClick={() => navigate('/inbox')}>
+        <Button
+          type="link"
+          style={{ paddingInline: 0 }}
+          onClick={() => navigate(copies ? '/inbox?list=cc' : '/inbox')}
+        >
           {t('inbox.open')}
         </Button>
       ),

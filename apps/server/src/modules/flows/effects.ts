@@ -230,6 +230,8 @@ export function announceTasks(scope: EffectScope, effects: readonly FlowEffect[]
   const { connection, flow } = scope;
   const wsHex = scope.ws.toHexString();
   const opened = new Map<string, string[]>();
+  // Copies are announced apart from work to do, so a copied person is told "copied to you", not "a task".
+  const copied = new Map<string, string[]>();
   const closed = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, user: string, task: string) => {
     const id = taskDocId(scope.record, flow.id, task).toHexString();
@@ -237,19 +239,24 @@ export function announceTasks(scope: EffectScope, effects: readonly FlowEffect[]
   };
   for (const effect of effects) {
     if (effect.type === 'openTask') add(opened, effect.task.assignee, effect.task.key);
-    if (effect.type === 'cc') for (const user of effect.users) add(opened, user, `${effect.key}:${user}`);
+    if (effect.type === 'cc') for (const user of effect.users) add(copied, user, `${effect.key}:${user}`);
     if (effect.type === 'closeTask') {
       const task = flow.tasks.find((t) => t.key === effect.task);
       if (task) add(closed, task.assignee, task.key);
     }
   }
-  for (const [user, tasks] of opened) {
-    publishUserNotice(connection, {
-      ws: wsHex,
-      user,
-      event: 'tasks:assigned',
-      payload: { id: `${key}:assigned`, ws: wsHex, tasks, reason: 'created' },
-    });
+  for (const [reason, suffix, byUser] of [
+    ['created', 'assigned', opened],
+    ['cc', 'copied', copied],
+  ] as const) {
+    for (const [user, tasks] of byUser) {
+      publishUserNotice(connection, {
+        ws: wsHex,
+        user,
+        event: 'tasks:assigned',
+        payload: { id: `${key}:${suffix}`, ws: wsHex, tasks, reason },
+      });
+    }
   }
   for (const [user, tasks] of closed) {
     publishUserNotice(connection, {

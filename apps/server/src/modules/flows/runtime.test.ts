@@ -308,7 +308,12 @@ describe('sockets and inbox counts', () => {
     await d.expectAct(a, record.id, { action: 'approve' });
     expect(noticesOf(a, 'tasks:closed')).toEqual([expect.objectContaining({ tasks: [ta.id] })]);
     expect(noticesOf(b, 'tasks:closed')).toEqual([expect.objectContaining({ tasks: [tb.id] })]);
-    expect(noticesOf(c, 'tasks:assigned')).toHaveLength(1);
+    // The copy is announced as a copy: the web words it "copied to you", not "a new task".
+    const [copy] = await d.tasks(c, 'cc').then((r) => r.items.filter((i) => i.record === record.id));
+    expect(noticesOf(c, 'tasks:assigned')).toEqual([
+      { id: expect.stringMatching(/:copied$/), ws: expect.any(String), tasks: [copy?.id], reason: 'cc' },
+    ]);
+    expect(noticesOf(a, 'tasks:assigned')).toEqual([]);
     const counts = {
       a: (await d.tasks(a)).counts,
       b: (await d.tasks(b)).counts,

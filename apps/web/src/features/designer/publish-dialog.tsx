@@ -28,7 +28,7 @@ export function PublishDialog({
         key: c.field,
         from: c.from,
         to: c.to,
-        converted: c.converted,
+        count: c.converted,
         failed: c.failed,
       }),
     );

@@ -159,7 +159,7 @@ export function FilesInput({ field, value, onChange, id, disabled, ctx, ariaLabe
     const chosen = [...(list ?? [])];
     if (chosen.length === 0) return;
     if (files.length + uploading.length + chosen.length > maxFiles) {
-      void message.warning(t('fields.tooManyFiles', { max: maxFiles }));
+      void message.warning(t('fields.tooManyFiles', { count: maxFiles }));
       return;
     }
     await Promise.all(
