@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { addMember } from '../auth/test-helpers.js';
+import { gridCounts, PNG, upload } from '../files/test-helpers.js';
 import { call, createForm, label, type Workspace, workspaceWithApp } from '../records/test-fixtures.js';
 
 let t: TestApp;
@@ -100,19 +101,41 @@ describe('app settings: rename, menu, delete', () => {
       payload: {
         key: 'notes',
         name: label('Notes'),
-        fields: [{ key: 'n', type: 'text', label: label('N') }],
+        fields: [
+          { key: 'n', type: 'text', label: label('N') },
+          { key: 'files', type: 'attachment', label: label('Files') },
+        ],
       },
     });
     const form = res.json().id as string;
-    expect((await call(t, w, 'POST', `/forms/${form}/records`, { data: { n: 'x' } })).statusCode).toBe(201);
+    const grid = await gridCounts(t);
+    const uploaded = await upload(
+      t,
+      `${w.base}/forms/${form}/files?field=files`,
+      w.owner.headers,
+      PNG,
+      'a.png',
+    );
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const created = await call(t, w, 'POST', `/forms/${form}/records`, {
+      data: { n: 'x', files: [uploaded.json()] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const comment = await call(t, w, 'POST', `/forms/${form}/records/${created.json().id}/comments`, {
+      text: 'a note',
+    });
+    expect(comment.statusCode).toBe(201);
+    expect((await gridCounts(t)).files).toBe(grid.files + 1);
     expect((await call(t, w, 'DELETE', `/apps/${doomed}`)).statusCode).toBe(204);
+    // Its files and comments go with it (apps/app-purge.ts, shared with an undone import).
+    expect(await gridCounts(t)).toEqual(grid);
     expect((await call(t, w, 'GET', `/apps/${doomed}`)).statusCode).toBe(404);
     expect((await call(t, w, 'GET', `/forms/${form}`)).statusCode).toBe(404);
     expect((await call(t, w, 'GET', `/forms/${form}/records`)).statusCode).toBe(404);
     const entry = (await audit('app.deleted'))[0];
     expect(entry?.details).toMatchObject({
       app: 'doomed',
-      removed: { forms: 1, formVersions: 1, records: 1 },
+      removed: { forms: 1, formVersions: 1, records: 1, files: 1, comments: 1 },
     });
     // The other app is untouched, and the key can be used again.
     expect((await call(t, w, 'GET', `/apps/${w.appId}/forms`)).json()).toHaveLength(2);

@@ -51,18 +51,22 @@ function write(path: string, value: unknown): void {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 }
 
-/** `crew`: the rich test pack with a demo generator; `sales_performance`: the repository's pack. */
+/**
+ * `crew`: the rich test pack with a demo generator; `studio`: the same with demo records;
+ * `sales_performance`: the repository's pack.
+ */
 function fixtureCatalogue(): string {
   const dir = mkdtempSync(join(tmpdir(), 'formloom-gallery-'));
-  const {
-    records: _records,
-    manifest,
-    ...pack
-  } = richPack() as Record<string, unknown> & {
+  const { records, manifest, ...pack } = richPack() as Record<string, unknown> & {
     manifest: Record<string, unknown>;
+    records: Record<string, unknown[]>;
   };
   write(join(dir, 'crew', 'pack.json'), { ...pack, manifest: { ...manifest, key: 'crew' } });
   write(join(dir, 'crew', 'demo', 'generate.mjs'), GENERATOR);
+  // `studio`: the same pack with demo records instead (they name no new people).
+  write(join(dir, 'studio', 'pack.json'), { ...pack, manifest });
+  for (const [form, list] of Object.entries(records))
+    write(join(dir, 'studio', 'demo', `${form}.json`), list);
   cpSync(join(DEFAULT_TEMPLATES_DIR, 'sales-performance'), join(dir, 'sales-performance'), {
     recursive: true,
   });
@@ -242,8 +246,14 @@ describe('a gallery import with demo data by an API token', () => {
       });
     }
     expect(await counts()).toEqual(before);
-    // Without demo data the token imports as a person would.
+    // Without demo data, or with demo records (no new people), the token imports as a person would.
     const plain = await importTemplate({ template: 'crew', appKey: 'crew_by_token' }, headers);
     expect(plain.statusCode, plain.body).toBe(201);
+    const withRecords = await importTemplate(
+      { template: 'studio', demoData: true, appKey: 'studio_by_token' },
+      headers,
+    );
+    expect(withRecords.statusCode, withRecords.body).toBe(201);
+    expect((withRecords.json() as Imported).records).toBe(8);
   });
 });
