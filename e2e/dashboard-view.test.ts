@@ -1,9 +1,12 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { type SalesPack, seedSalesPack } from './helpers/sales-pack.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
+import { PALETTE } from '../apps/web/src/features/dashboards/chart-options.js';
+import { AA_TEXT } from '../apps/web/src/features/dashboards/label-contrast.js';
 
 // The sales template's cockpit as a manager opens it: every widget drawn from real records at 1440 px,
 // stacked at 375 px without sideways scroll, a KPI's click-through lands on the records behind it.
@@ -39,6 +42,56 @@ async function signInAt(viewport: { width: number; height: number }, isMobile = 
   return page;
 }
 
+/**
+ * Reads the funnel's canvas: for each stage (the pixels of its palette colour), the contrast between the
+ * stage's fill and the most contrasting pixel inside it on the rows it spans — the core of its label's
+ * glyphs. A label drawn white on a light stage scores that (low) white-on-fill ratio.
+ */
+async function funnelLabelContrasts(page: Page): Promise<number[]> {
+  const canvas = page.getByTestId('widget-funnel').locator('canvas').first();
+  return canvas.evaluate((element, palette) => {
+    const c = element as HTMLCanvasElement;
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    if (!data) return [];
+    const lin = (v: number) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    };
+    const lum = (r: number, g: number, b: number) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    const ratio = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const out: number[] = [];
+    for (const hex of palette) {
+      const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
+        number,
+        number,
+        number,
+      ];
+      const fill = lum(r, g, b);
+      let best = 0;
+      let seen = false;
+      for (let y = 0; y < c.height; y++) {
+        let left = -1;
+        let right = -1;
+        for (let x = 0; x < c.width; x++) {
+          const at = (y * c.width + x) * 4;
+          if (data[at] === r && data[at + 1] === g && data[at + 2] === b) {
+            if (left < 0) left = x;
+            right = x;
+          }
+        }
+        if (left < 0) continue;
+        seen = true;
+        for (let x = left; x <= right; x++) {
+          const at = (y * c.width + x) * 4;
+          best = Math.max(best, ratio(fill, lum(data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0)));
+        }
+      }
+      if (seen) out.push(best);
+    }
+    return out;
+  }, PALETTE);
+}
+
 const COCKPIT_WIDGETS = [
   'revenueThisMonth',
   'collectionsThisMonth',
@@ -68,6 +121,10 @@ describe('the sales cockpit', () => {
     );
     expect(await page.getByTestId('widget-trend').locator('canvas').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('widget-funnel').locator('canvas').count()).toBeGreaterThan(0);
+    // Every stage's label reads on its fill (WCAG AA), the amber and cyan stages included.
+    const contrasts = await funnelLabelContrasts(page);
+    expect(contrasts.length).toBeGreaterThanOrEqual(5);
+    for (const contrast of contrasts) expect(contrast).toBeGreaterThanOrEqual(AA_TEXT);
     expect(await page.getByTestId('widget-leaderboard').locator('li').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('widget-byRegion').locator('canvas').count()).toBeGreaterThan(0);
     // The KPI card shows its target and the progress towards it.
@@ -112,6 +169,8 @@ describe('the sales cockpit', () => {
     const [first, second] = boxes;
     expect(first && second && second.y >= first.y + first.height).toBe(true);
     expect(first?.width).toBeGreaterThan(300);
+    await page.getByTestId('widget-funnel').scrollIntoViewIfNeeded();
+    for (const contrast of await funnelLabelContrasts(page)) expect(contrast).toBeGreaterThanOrEqual(AA_TEXT);
     await screenshot(page, 'dashboard', 'cockpit');
     await expectNoSidewaysScroll(page, 'the cockpit at 375 px');
   }, 90_000);

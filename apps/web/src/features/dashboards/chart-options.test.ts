@@ -4,7 +4,8 @@ import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { FormDefinitionSummary } from '../../api/apps';
 import type { Member } from '../../api/endpoints';
-import { cartesianOption, funnelOption } from './chart-options';
+import { cartesianOption, funnelOption, PALETTE } from './chart-options';
+import { AA_TEXT, contrastRatio, labelColorOn } from './label-contrast';
 import { dimensionText, kpiParts, measureText, type WidgetContext } from './widget-format';
 
 const t = ((key: string, options?: Record<string, unknown>) =>
@@ -164,6 +165,36 @@ describe('funnels', () => {
     }>;
     expect(series?.sort).toBe('none');
     expect(series?.data.map((d) => d.label.formatter)).toEqual(['Lead  80', 'Won  20  (25%)']);
+  });
+
+  it('labels every stage in a colour that meets WCAG AA on its fill', () => {
+    const rows = PALETTE.map((_, i) => ({ stage: `s${i}`, count: 100 - i }));
+    const result: ReportResult = {
+      columns: [
+        { key: 'stage', type: 'dimension', field: 'stage' },
+        { key: 'count', type: 'measure', aggregate: 'count' },
+      ],
+      rows,
+      meta: { ...meta, type: 'funnel' },
+    };
+    const [series] = funnelOption(result, context({ type: 'funnel' })).series as Array<{
+      data: Array<{ label: { color: string } }>;
+    }>;
+    const colours = series?.data.map((d) => d.label.color) ?? [];
+    expect(colours).toHaveLength(PALETTE.length);
+    colours.forEach((colour, i) => {
+      expect(contrastRatio(colour, PALETTE[i] as string), PALETTE[i]).toBeGreaterThanOrEqual(AA_TEXT);
+    });
+    // White on the dark blue stage, near-black on the amber one.
+    expect([labelColorOn('#1d4ed8'), labelColorOn('#f59e0b')]).toEqual(['#ffffff', '#111111']);
+  });
+});
+
+describe('contrast ratios', () => {
+  it('follow WCAG: black on white is 21, a colour on itself 1', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#fff', '#ffffff')).toBeCloseTo(1, 5);
+    expect(contrastRatio('#767676', '#ffffff')).toBeCloseTo(4.54, 2);
   });
 });
 

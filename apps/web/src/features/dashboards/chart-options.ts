@@ -10,6 +10,7 @@ import {
   plottedMeasures,
   type WidgetContext,
 } from './widget-format';
+import { labelColorOn } from './label-contrast';
 
 /** The palette of every chart (antd's blue first), so a series keeps its colour across widgets. */
 export const PALETTE = [
@@ -263,6 +264,8 @@ export function funnelOption(result: ReportResult, ctx: WidgetContext): EChartsC
       name,
       value: typeof row[measure?.key ?? ''] === 'number' ? row[measure?.key ?? ''] : 0,
       label: {
+        // Each stage's label in the colour that reads best on that stage's fill (WCAG AA on every palette colour).
+        color: labelColorOn(PALETTE[i % PALETTE.length] as string),
         formatter: `${name}  ${measure ? measureText(measure, row[measure.key] ?? null, result, ctx) : ''}${
           conversion && typeof rate === 'number' ? `  (${measureText(conversion, rate, result, ctx)})` : ''
         }`,
@@ -287,7 +290,7 @@ export function funnelOption(result: ReportResult, ctx: WidgetContext): EChartsC
         bottom: 8,
         minSize: '12%',
         gap: 2,
-        label: { position: 'inside', color: '#fff', textBorderColor: 'rgba(0,0,0,0.35)', textBorderWidth: 2 },
+        label: { position: 'inside' },
         data,
       },
     ],
