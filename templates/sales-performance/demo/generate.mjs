@@ -2,16 +2,19 @@
 /**
  * Demo data of the sales-performance pack: a seeded, deterministic generator (same seed, scale and today →
  * the same plan). It answers a demo plan in the engine's generic format (docs/template-format.md, "Demo
- * data"): departments, members, and ordered steps of records each written by one member through the
- * batch API, so formulas, rollups, automations and flows run as in real use.
+ * data"): departments, members, and ordered steps of records written in batches through the records
+ * write path, so checks, formulas, rollups and history run as in real use. It is a bulk load: each record
+ * is written once, as it is now, and the plan writes what the automations that act on single writes would
+ * have (highestStage, a contract per won deal) instead of a run per record — `viaAutomations: true` gives
+ * the slow live variant, which the demo test proves equal.
  *
  * One company (Sales), 3 regions, 6 teams of 5 reps with their managers, a director, two finance members
  * and an app admin. Per unit of scale: 500 customers, 3,000 visits, 1,200 opportunities whose stages
- * moved as far as a funnel lets them (won ones become contracts through create_contract_on_win), quotes
+ * moved as far as a funnel lets them (won ones with the contract create_contract_on_win makes), quotes
  * with items for those that reached a proposal, payments on most contracts, over the last 12 months.
  * Targets company → region → team → rep for each calendar year touched and rep → month for the 12 months,
  * two commission plans, two scorecard templates, last month's statements (through monthly_statements)
- * and scorecards, a few awards, and large quotes that wait in the managers' inboxes.
+ * and scorecards, a few awards, and quotes submitted through quote_approval (large ones wait in the inboxes).
  */
 
 /**

@@ -4,8 +4,8 @@
  * against the cheapest read of the same store measured in the same run (the first page of a record list)
  * and the whole dashboard at once (`POST .../dashboards/sales_cockpit/query`) as the owner.
  *
- * Data: `BENCH_DEMO_DATA_DIR` names a data directory seeded by `pnpm demo --scale N` (e.g. N = 100 for about
- * a million records); otherwise the bench seeds `BENCH_DEMO_SCALE` (default 0.05) of the demo into a
+ * Data: `BENCH_DEMO_DATA_DIR` names a data directory seeded by `pnpm demo --scale N` (e.g. N = 100 for
+ * 563,513 records); otherwise the bench seeds `BENCH_DEMO_SCALE` (default 0.05) of the demo into a
  * temporary store first. Run `node --conditions=source --import tsx
  * src/modules/templates/sales-performance.bench.ts` in apps/server; it prints the scale and load it ran at.
  */
