@@ -333,6 +333,16 @@ describe('an ops admin', () => {
         await expectNoSidewaysScroll(page, path);
         await screenshot(page, 'templates', step);
       }
+      // A failed import's red bar and message fit a phone too.
+      await page.goto(`${server.url}/templates/faulty`);
+      await page.getByTestId('template-page').getByText('Faulty ledger').first().waitFor();
+      await page.getByRole('button', { name: en.templates.use }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: en.templates.use }).click();
+      await dialog.locator('[data-testid="import-progress"][data-phase="failed"]').waitFor();
+      await dialog.getByRole('alert').waitFor();
+      await expectNoSidewaysScroll(page, 'a failed import');
+      await screenshot(page, 'templates', 'import-failed');
     } finally {
       await phone.close();
     }
