@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { realtime, useRealtimeEvent } from '../api/realtime';
 import { useMembers } from '../features/forms/fields/directory';
+import { formShown, isFormFillingPath } from '../features/forms/fill/form-shown';
 import { flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
 import { useMe, useSession } from '../features/session/session-context';
 
@@ -39,10 +40,22 @@ export function LiveSession() {
   const [opened, setOpened] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
 
+  // A page opened on a form to fill connects once the form is shown: the socket client is not needed to
+  // show it or type into it (a new record's list, inbox... pages subscribe at once as before).
+  const [deferRealtime] = useState(() => isFormFillingPath(location.pathname));
   useEffect(() => {
     if (!workspace) return;
-    void realtime.join(workspace.id).catch(() => undefined);
-  }, [workspace]);
+    let current = true;
+    const ready = deferRealtime
+      ? Promise.race([formShown, new Promise((resolve) => setTimeout(resolve, 5000))])
+      : Promise.resolve();
+    void ready.then(() => {
+      if (current) void realtime.join(workspace.id).catch(() => undefined);
+    });
+    return () => {
+      current = false;
+    };
+  }, [workspace, deferRealtime]);
   useEffect(() => () => realtime.leave(), []);
 
   useEffect(() => {

@@ -14,6 +14,7 @@ import type { FieldContext } from '../fields/types';
 import { engineNow, loadEngineFor } from './deferred-live';
 import type { FieldMode } from './field-row';
 import { FormRenderer } from './form-renderer';
+import { markFormShown } from './form-shown';
 import { FormStore, pathOf } from './form-store';
 import { submissionData } from './submission';
 import { useStoreAny } from './use-store';
@@ -86,9 +87,7 @@ export function RecordForm({
   const fieldCtx = useMemo<FieldContext>(() => ({ ...ctx, readOnly }), [ctx, readOnly]);
 
   // The form's fields are on the page and typeable: the moment the route bench measures up to.
-  useLayoutEffect(() => {
-    performance.mark('formloom:form-shown');
-  }, []);
+  useLayoutEffect(markFormShown, []);
 
   // The formula engine arrives after the form is shown, then computes formulas, defaults and rules.
   useEffect(() => {
