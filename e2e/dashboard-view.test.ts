@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PALETTE } from '../apps/web/src/features/dashboards/chart-options.js';
+import { AA_TEXT } from '../apps/web/src/features/dashboards/label-contrast.js';
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { type SalesPack, seedSalesPack } from './helpers/sales-pack.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
-import { PALETTE } from '../apps/web/src/features/dashboards/chart-options.js';
-import { AA_TEXT } from '../apps/web/src/features/dashboards/label-contrast.js';
 
 // The sales template's cockpit as a manager opens it: every widget drawn from real records at 1440 px,
 // stacked at 375 px without sideways scroll, a KPI's click-through lands on the records behind it.

@@ -1,5 +1,6 @@
 import type { ReportColumn, ReportResult, ReportRow } from '@formloom/report';
 import type { EChartsCoreOption } from 'echarts/core';
+import { labelColorOn } from './label-contrast';
 import {
   columnLabel,
   compactNumber,
@@ -10,7 +11,6 @@ import {
   plottedMeasures,
   type WidgetContext,
 } from './widget-format';
-import { labelColorOn } from './label-contrast';
 
 /** The palette of every chart (antd's blue first), so a series keeps its colour across widgets. */
 export const PALETTE = [
