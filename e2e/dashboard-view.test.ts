@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PALETTE } from '../apps/web/src/features/dashboards/chart-options.js';
 import { AA_TEXT } from '../apps/web/src/features/dashboards/label-contrast.js';
+import { PALETTE } from '../apps/web/src/features/dashboards/palette.js';
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { type SalesPack, seedSalesPack } from './helpers/sales-pack.js';

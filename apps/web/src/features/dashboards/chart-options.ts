@@ -1,6 +1,7 @@
 import type { ReportColumn, ReportResult, ReportRow } from '@formloom/report';
 import type { EChartsCoreOption } from 'echarts/core';
 import { labelColorOn } from './label-contrast';
+import { PALETTE } from './palette';
 import {
   columnLabel,
   compactNumber,
@@ -12,17 +13,8 @@ import {
   type WidgetContext,
 } from './widget-format';
 
-/** The palette of every chart (antd's blue first), so a series keeps its colour across widgets. */
-export const PALETTE = [
-  '#1d4ed8',
-  '#16a34a',
-  '#f59e0b',
-  '#db2777',
-  '#0891b2',
-  '#7c3aed',
-  '#ea580c',
-  '#64748b',
-];
+export { PALETTE };
+
 const TARGET_COLOR = '#dc2626';
 
 /** One row's figures as tooltip lines, every measure the row has (percentages and deltas too). */
