@@ -1,5 +1,6 @@
 import {
   type Detail,
+  type FieldRule,
   effectiveDefinition as runtimeEffectiveDefinition,
   validationFailures,
 } from '@formloom/form-runtime';
@@ -33,6 +34,53 @@ export function effectiveDefinition(
  * message itself. 400 with every failing field, rows' at `/data/<subform>/<row>/<column>`.
  */
 export function checkValidationFormulas(target: FormTarget, data: Record<string, unknown>): void {
-  const details = validationFailures(target.plan, data, target.now).map(translatable);
-  if (details.length > 0) throw appError('VALIDATION_FAILED', 'record.invalid', details);
+  const failures = validationFailures(target.plan, data, target.now);
+  if (failures.length === 0) return;
+  const sealed = sealedRules(target);
+  const details = failures.map((detail) => {
+    const rule = sealed.get(rulePath(detail.path));
+    return rule ? staticFailure(detail.path, rule) : translatable(detail);
+  });
+  throw appError('VALIDATION_FAILED', 'record.invalid', details);
+}
+
+/** `/data/items/3/qty` → `items.qty`; `/data/amount` → `amount`. */
+function rulePath(path: string): string {
+  const parts = path.split('/').slice(2);
+  return parts.length === 3 ? `${parts[0]}.${parts[2]}` : (parts[0] ?? '');
+}
+
+/**
+ * The validation rules whose formula reads a value the caller may not see (a field hidden from them,
+ * derived ones included, or one shown record by record), by `field` or `subform.column`. Such a rule still
+ * refuses — the record's integrity does not depend on who writes it — but its refusal must not carry what
+ * the formula made of the value: a text result is the message (`"at most " & margin` would tell the
+ * margin), so the caller gets the field's own message or the generic words instead. That the rule refused
+ * at all remains, like a unique value, a documented trade-off (docs/permissions.md).
+ */
+function sealedRules(target: FormTarget): Map<string, FieldRule> {
+  const { hidden, perRecord } = target.access;
+  const unseen = (key: string) => hidden.has(key) || perRecord.has(key);
+  const out = new Map<string, FieldRule>();
+  for (const rule of target.plan.rules) {
+    if (rule.validate?.dependencies.some(unseen)) out.set(rule.field.key, rule);
+  }
+  for (const [key, sub] of target.plan.subforms) {
+    for (const rule of sub.rules) {
+      // A row's formula reads its columns by their bare keys and the record's fields by theirs.
+      const reads = (dep: string) => unseen(dep) || unseen(`${key}.${dep}`) || unseen(key);
+      if (rule.validate?.dependencies.some(reads)) out.set(`${key}.${rule.field.key}`, rule);
+    }
+  }
+  return out;
+}
+
+/** A refusal in the field's configured words only (never a formula's text result). */
+function staticFailure(path: string, rule: FieldRule): ErrorDetail {
+  const message = (rule.field.validation as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && message !== '')
+    return { path, message: localizedText({ en: message, 'zh-CN': message }) };
+  if (message && typeof message === 'object')
+    return { path, message: localizedText(message as { en?: string; 'zh-CN'?: string }) };
+  return { path, message: 'detail.invalid' };
 }
