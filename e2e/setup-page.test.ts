@@ -63,8 +63,8 @@ describe('first run with an empty data directory', () => {
       await heading.waitFor();
       expect(await heading.textContent()).toBe(en.setup.title);
 
-      await page.getByRole('combobox', { name: en.lang.label }).click();
-      await page.getByRole('option', { name: zhCN.lang['zh-CN'] }).click();
+      await page.getByRole('button', { name: en.lang.label }).click();
+      await page.getByRole('menuitem', { name: zhCN.lang['zh-CN'] }).click();
       await expect.poll(() => heading.textContent()).toBe(zhCN.setup.title);
 
       await page.reload();

@@ -1,5 +1,6 @@
 import { LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Flex, Layout, Select, Typography, theme } from 'antd';
+import { Avatar, Button, Dropdown, Flex, Layout, Typography, theme } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
@@ -7,28 +8,25 @@ import { Logo, LogoMark } from '../components/logo';
 import { useIsPhone } from '../components/use-is-phone';
 import { useMe, useSession } from '../features/session/session-context';
 
+// A member of several workspaces picks one in a select, loaded only for them.
+const WorkspaceSelect = lazy(() =>
+  import('./workspace-select').then((m) => ({ default: m.WorkspaceSelect })),
+);
+
 function WorkspacePicker() {
-  const { t } = useTranslation();
   const me = useMe();
-  const { workspace, selectWorkspace } = useSession();
+  const { workspace } = useSession();
   if (!workspace) return null;
-  if (me.workspaces.length < 2) {
-    return (
-      <Typography.Text strong data-testid="current-workspace" ellipsis style={{ minWidth: 0 }}>
-        {workspace.name}
-      </Typography.Text>
-    );
-  }
+  const name = (
+    <Typography.Text strong data-testid="current-workspace" ellipsis style={{ minWidth: 0 }}>
+      {workspace.name}
+    </Typography.Text>
+  );
+  if (me.workspaces.length < 2) return name;
   return (
-    <Select
-      aria-label={t('user.workspace')}
-      data-testid="current-workspace"
-      value={workspace.id}
-      onChange={selectWorkspace}
-      style={{ minWidth: 0, maxWidth: 240, flex: '0 1 auto' }}
-      popupMatchSelectWidth={false}
-      options={me.workspaces.map((w) => ({ value: w.id, label: w.name }))}
-    />
+    <Suspense fallback={name}>
+      <WorkspaceSelect />
+    </Suspense>
   );
 }
 

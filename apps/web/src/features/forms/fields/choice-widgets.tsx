@@ -1,4 +1,4 @@
-import { Flex, Select, Tag } from 'antd';
+import { Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { localized } from '../../../i18n/localized';
@@ -44,31 +44,8 @@ export function useOffered(field: FieldDefinition, props: InputProps) {
   return offeredOptions(field, props.scope, props.ctx.language);
 }
 
-function SelectInput(props: InputProps) {
-  const { t } = useTranslation();
-  const { field, value, onChange, id, disabled, invalid, ariaLabel } = props;
-  const options = useOffered(field, props);
-  const multiple = field.type === 'multiselect';
-  const parentKey = typeof field.dependsOn === 'string' ? field.dependsOn : undefined;
-  const waiting =
-    parentKey !== undefined && (props.scope[parentKey] === undefined || props.scope[parentKey] === null);
-  return (
-    <Select
-      id={id}
-      {...(multiple ? { mode: 'multiple' as const } : {})}
-      value={multiple ? (Array.isArray(value) ? value : []) : (value ?? undefined)}
-      onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
-      options={options}
-      disabled={disabled}
-      status={invalid ? 'error' : ''}
-      allowClear
-      showSearch={{ optionFilterProp: 'label' }}
-      placeholder={waiting ? t('fields.pickParentFirst') : t('fields.choose')}
-      style={{ width: '100%' }}
-      aria-label={ariaLabel}
-    />
-  );
-}
+// Select-based inputs load when a form first shows such a field (see lazy-widget.tsx).
+const SelectInput = lazyInput(() => import('./select-inputs').then((m) => m.SelectInput));
 
 function SwitchDisplay({ value }: DisplayProps) {
   const { t } = useTranslation();

@@ -1,11 +1,10 @@
 import { UserOutlined } from '@ant-design/icons';
-import { Avatar, Flex, Select, Tag } from 'antd';
-import { useMemo } from 'react';
+import { Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useDepartments, useMembers } from './directory';
-import { collator, formatDateTime } from './format';
+import { formatDateTime } from './format';
 import { lazyInput } from './lazy-widget';
-import type { DisplayProps, FieldWidget, InputProps } from './types';
+import type { DisplayProps, FieldWidget } from './types';
 
 export const idsOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter(
@@ -39,47 +38,7 @@ function MemberDisplay({ value, ctx, compact }: DisplayProps) {
   return <MemberNames ids={idsOf(value)} workspaceId={ctx.workspaceId} {...(compact ? { compact } : {})} />;
 }
 
-function MemberInput({ field, value, onChange, id, disabled, invalid, ctx, ariaLabel }: InputProps) {
-  const { t } = useTranslation();
-  const members = useMembers(ctx.workspaceId);
-  const options = useMemo(() => {
-    const compare = collator(ctx.language);
-    return [...(members?.values() ?? [])]
-      .filter((m) => m.active || idsOf(value).includes(m.userId))
-      .sort((a, b) => compare.compare(a.name, b.name))
-      .map((m) => ({
-        value: m.userId,
-        label: m.name,
-        search: `${m.name} ${m.email}`,
-        title: m.email,
-      }));
-  }, [members, ctx.language, value]);
-  const multiple = field.multiple === true;
-  return (
-    <Select
-      id={id}
-      {...(multiple ? { mode: 'multiple' as const } : {})}
-      loading={!members}
-      value={multiple ? idsOf(value) : (idsOf(value)[0] ?? undefined)}
-      onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
-      options={options}
-      optionRender={(option) => (
-        <Flex gap={8} align="center">
-          <Avatar size="small" icon={<UserOutlined />} />
-          <span>{option.label}</span>
-          <span style={{ color: '#94a3b8', fontSize: 12 }}>{option.data.title}</span>
-        </Flex>
-      )}
-      showSearch={{ optionFilterProp: 'search' }}
-      allowClear
-      disabled={disabled}
-      status={invalid ? 'error' : ''}
-      placeholder={t('fields.pickMember')}
-      style={{ width: '100%' }}
-      aria-label={ariaLabel}
-    />
-  );
-}
+const MemberInput = lazyInput(() => import('./select-inputs').then((m) => m.MemberInput));
 
 function DepartmentDisplay({ value, ctx, compact }: DisplayProps) {
   const { t } = useTranslation();

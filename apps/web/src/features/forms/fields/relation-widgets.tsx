@@ -1,20 +1,20 @@
 import { LinkOutlined } from '@ant-design/icons';
-import { Flex, Select, Spin, Tag } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { FieldDefinition } from '../../../api/apps';
 import { recordsApi } from '../../../api/records';
 import { useShared } from '../../../api/shared-cache';
-import { relatedForm, rememberTitles, titleFieldOf, useRecordTitle } from './relations';
-import type { DisplayProps, FieldContext, FieldWidget, InputProps } from './types';
+import { lazyInput } from './lazy-widget';
+import { relatedForm, useRecordTitle } from './relations';
+import type { DisplayProps, FieldContext, FieldWidget } from './types';
 
 const idsOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter(
     (v): v is string => typeof v === 'string',
   );
 
-function RecordTitle({
+export function RecordTitle({
   field,
   ctx,
   id,
@@ -48,67 +48,8 @@ function RelationDisplay({ field, value, ctx, compact }: DisplayProps) {
 }
 
 /** Searches the related form as the user types (the list's `q`, through the server's access layer). */
-function RelationInput({ field, value, onChange, id, disabled, invalid, ctx, ariaLabel }: InputProps) {
-  const { t } = useTranslation();
-  const form = relatedForm(field, ctx);
-  const display = titleFieldOf(form, field.displayField);
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<Array<{ value: string; label: string }> | null>(null);
-  const [searching, setSearching] = useState(false);
-  const latest = useRef(0);
-  useEffect(() => {
-    if (!form || !display) return;
-    const call = ++latest.current;
-    setSearching(true);
-    const timer = setTimeout(() => {
-      recordsApi
-        .list(ctx.workspaceId, form.id, { q: query, limit: 20, fields: [display] })
-        .then((page) => {
-          if (call !== latest.current) return;
-          rememberTitles(form, display, page.items);
-          setFound(page.items.map((r) => ({ value: r.id, label: String(r.data[display] ?? r.id) })));
-        })
-        .catch(() => {
-          if (call === latest.current) setFound([]);
-        })
-        .finally(() => {
-          if (call === latest.current) setSearching(false);
-        });
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [query, form, display, ctx.workspaceId]);
 
-  const multiple = field.multiple === true;
-  const selected = idsOf(value);
-  const options = useMemo(() => {
-    const list = [...(found ?? [])];
-    // Chosen records stay listed (by id; their titles come from the shared cache) while searching.
-    for (const chosen of selected)
-      if (!list.some((o) => o.value === chosen)) list.push({ value: chosen, label: chosen });
-    return list;
-  }, [found, selected]);
-  return (
-    <Select
-      id={id}
-      {...(multiple ? { mode: 'multiple' as const } : {})}
-      value={multiple ? selected : (selected[0] ?? undefined)}
-      onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
-      showSearch={{ filterOption: false, onSearch: setQuery }}
-      options={options}
-      labelRender={(item) => <RecordTitle field={field} ctx={ctx} id={String(item.value)} />}
-      notFoundContent={searching ? <Spin size="small" /> : t('fields.noRecordsFound')}
-      allowClear
-      disabled={disabled || !form}
-      status={invalid ? 'error' : ''}
-      placeholder={t('fields.searchRecords')}
-      style={{ width: '100%' }}
-      aria-label={ariaLabel}
-      onOpenChange={(open) => {
-        if (open && found === null) setQuery('');
-      }}
-    />
-  );
-}
+const RelationInput = lazyInput(() => import('./select-inputs').then((m) => m.RelationInput));
 
 /**
  * A lookup shows a field of the related record. The server stores it on save; while a form is filled
