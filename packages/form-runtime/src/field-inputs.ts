@@ -77,6 +77,12 @@ function scopeInputs(
       for (const name of conditionFields(field.conditions)) inputs.push({ form: field.form, field: name });
       for (const host of rollupFieldRefs(field.conditions)) inputs.push({ field: ref(host) });
     }
+    // A relation linked by a rule is made of what the rule compares, as a rollup is: whether (and which)
+    // record it linked tells those values.
+    if (field.type === 'relation' && field.autoLink !== undefined && typeof field.form === 'string') {
+      for (const name of conditionFields(field.autoLink)) inputs.push({ form: field.form, field: name });
+      for (const host of rollupFieldRefs(field.autoLink)) inputs.push({ field: ref(host) });
+    }
     if (field.default && 'formula' in field.default && typeof field.default.formula === 'string') {
       try {
         const compiled = compileFieldFormula(field.default.formula, kinds, '');

@@ -30,6 +30,8 @@ function isDerived(field: BaseField): boolean {
     field.type === 'formula' ||
     field.type === 'lookup' ||
     field.type === 'rollup' ||
+    // A relation linked by a rule is made of what the rule compares (docs/permissions.md).
+    (field.type === 'relation' && (field as { autoLink?: unknown }).autoLink !== undefined) ||
     (def !== null && typeof def === 'object' && 'formula' in def)
   );
 }
