@@ -68,6 +68,19 @@ beforeAll(async () => {
     fields: [
       { key: 'title', type: 'text', label: label('Title'), required: true },
       { key: 'amount', type: 'money', currency: 'CNY', label: label('Amount') },
+      {
+        key: 'lines',
+        type: 'subform',
+        label: label('Receipts'),
+        columns: [
+          { key: 'item', type: 'text', label: label('Item') },
+          { key: 'vendor', type: 'text', label: label('Vendor') },
+          { key: 'qty', type: 'number', label: label('Qty') },
+          { key: 'unitPrice', type: 'money', currency: 'CNY', label: label('Unit price') },
+          { key: 'note', type: 'text', label: label('Note') },
+          { key: 'lineTotal', type: 'money', currency: 'CNY', label: label('Line total') },
+        ],
+      },
     ],
   });
   claimsId = claims.id;
@@ -286,6 +299,7 @@ describe('the task inbox', () => {
     await submitClaim('Parking at the client', 40);
     await notice(page, en.inbox.newTasks_one).waitFor();
     await page.locator('.ant-notification-notice-close').click();
+    await notice(page, en.inbox.newTasks_one).waitFor({ state: 'detached' });
 
     await owner.call('POST', `/workspaces/${ws}/forms/${memos.id}/records`, {
       data: { title: 'Office closed on Friday' },
@@ -302,6 +316,56 @@ describe('the task inbox', () => {
     await page.waitForURL((url) => url.searchParams.get('list') === 'cc');
     await page.getByRole('tab', { name: new RegExp(en.inbox.list.cc), selected: true }).waitFor();
     await page.getByTestId('task-item').filter({ hasText: en.inbox.kind.cc }).first().waitFor();
+  });
+
+  it("fits a claim's line items in the drawer: every column reachable inside the table, never the page", async () => {
+    const { page } = manager;
+    const lines = [
+      {
+        item: 'Hotel, two nights',
+        vendor: 'Jinjiang Inn Pudong',
+        qty: 2,
+        unitPrice: 420,
+        note: 'Client visit',
+        lineTotal: 840,
+      },
+      { item: 'Taxi', vendor: 'Didi', qty: 3, unitPrice: 35, note: 'Airport and back', lineTotal: 105 },
+    ];
+    await staff.call('POST', `/workspaces/${ws}/forms/${claimsId}/records`, {
+      data: { title: 'Shanghai trip', amount: 945, lines },
+    });
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${server.url}/inbox`);
+      await page
+        .getByTestId('task-item')
+        .filter({ hasText: 'Shanghai trip' })
+        .getByTestId('task-open')
+        .click();
+      const drawer = page.getByTestId('task-detail');
+      const table = drawer.getByTestId('subform-lines');
+      await table.getByText('Jinjiang Inn Pudong').first().waitFor();
+      await screenshot(page, 'inbox', 'line-items');
+      if (viewport === DESKTOP) {
+        const section = table.locator('section');
+        const { scroll, client } = await section.evaluate((e) => ({
+          scroll: e.scrollWidth,
+          client: e.clientWidth,
+        }));
+        expect(scroll, 'the line items scroll sideways at 1440 px').toBeLessThanOrEqual(client);
+      }
+      const body = await page.locator('.ant-drawer-body').boundingBox();
+      const box = await table.boundingBox();
+      // The table sits inside the drawer; what does not fit scrolls inside the table.
+      expect(box && body && box.x + box.width <= body.x + body.width + 0.5).toBe(true);
+      // At 1440 px every column shows side by side, the last one included, without scrolling anything.
+      const cell = await table.getByText('CN¥840.00').first().boundingBox();
+      expect(cell && body && cell.x >= body.x && cell.x + cell.width <= body.x + body.width + 0.5).toBe(true);
+      await expectNoSidewaysScroll(page, `the task drawer at ${viewport.width} px`);
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize(DESKTOP);
   });
 
   it('sends the UI language as Accept-Language, and fits a phone', async () => {

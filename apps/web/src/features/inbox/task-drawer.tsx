@@ -133,7 +133,8 @@ export function TaskDrawer({
   const title =
     loaded.status === 'success' ? l(loaded.data.task.title, t('inbox.untitled')) : t('inbox.task');
   return (
-    <Drawer open onClose={onClose} title={title} size={phone ? '100%' : 640} destroyOnHidden>
+    // Wide enough for a record's line items beside each other (a six-column table fits); never past the screen.
+    <Drawer open onClose={onClose} title={title} size={phone ? '100%' : 'min(880px, 92vw)'} destroyOnHidden>
       {body}
     </Drawer>
   );

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Card, Empty, Flex, Typography, theme } from 'antd';
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { type CSSProperties, memo, useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { useIsPhone } from '../../../components/use-is-phone';
@@ -35,6 +35,17 @@ function widthOf(column: FieldDefinition): number {
   if (['datetime'].includes(column.type)) return 210;
   if (['attachment', 'image', 'signature', 'address', 'textarea'].includes(column.type)) return 240;
   return 180;
+}
+
+/**
+ * A column's box. Inputs need their full width; shown values (a record read in a drawer or a page) share
+ * the width there is, down to a smaller floor, so a six-column table fits a 640-880 px drawer and only a
+ * narrower space scrolls, inside the table.
+ */
+function columnStyle(column: FieldDefinition, editable: boolean): CSSProperties {
+  if (editable) return { width: widthOf(column), flex: 'none' };
+  const floor = Math.round(widthOf(column) * 0.55);
+  return { flex: `1 1 ${floor}px`, minWidth: floor, overflowWrap: 'anywhere' };
 }
 
 function rowsOf(value: unknown): Row[] {
@@ -160,11 +171,11 @@ const SubformRow = memo(function SubformRow(props: RowProps) {
         {index + 1}
       </span>
       {columns.map((column) => (
-        <div key={column.key} style={{ width: widthOf(column), flex: 'none' }}>
+        <div key={column.key} style={columnStyle(column, !props.disabled)}>
           {hiddenColumns?.has(column.key) ? null : <Cell {...props} column={column} showLabel={false} />}
         </div>
       ))}
-      <span style={{ width: 40, flex: 'none' }}>{remove}</span>
+      {!props.disabled && <span style={{ width: 40, flex: 'none' }}>{remove}</span>}
     </div>
   );
 });
@@ -202,7 +213,9 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
   const live = store?.live;
   const rules = live?.hasColumnRules(field.key) ?? false;
   const editable = !disabled && onRows !== undefined;
-  const width = 32 + 40 + columns.reduce((sum, c) => sum + widthOf(c) + 8, 16);
+  const width = editable
+    ? 32 + 40 + columns.reduce((sum, c) => sum + widthOf(c) + 8, 16)
+    : 32 + columns.reduce((sum, c) => sum + Math.round(widthOf(c) * 0.55) + 8, 16);
   const latest = useRef({ rows, onRows });
   latest.current = { rows, onRows };
   const removeRow = useCallback((index: number) => {
@@ -227,14 +240,14 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
     >
       <span style={{ width: 32, flex: 'none' }}>#</span>
       {columns.map((column) => (
-        <span key={column.key} style={{ width: widthOf(column), flex: 'none' }}>
+        <span key={column.key} style={columnStyle(column, editable)}>
           {localized(column.label as never, ctx.language) || column.key}
           {column.required && onRows !== undefined && !COMPUTED.has(column.type) ? (
             <span style={{ color: '#dc2626' }}> *</span>
           ) : null}
         </span>
       ))}
-      <span style={{ width: 40, flex: 'none' }} />
+      {editable && <span style={{ width: 40, flex: 'none' }} />}
     </div>
   );
   return (
