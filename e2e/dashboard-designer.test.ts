@@ -321,6 +321,60 @@ describe('a full dashboard without JSON', () => {
     await screenshot(page, 'dashboard-designer', 'designer-zh');
   }, 120_000);
 
+  it('sets the starting value of a department and an options filter by keyboard, saved as the server takes them', async () => {
+    const dept = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/departments`, {
+      name: 'East office',
+    });
+    const { page } = manager;
+    await page.goto(`${server.url}/apps/${appId}/dashboards/regional_revenue/design`);
+    await page.getByTestId('controls-editor').waitFor();
+    // An options filter on Region starting at West; a department filter starting at East office.
+    await chooseLabelled(page, 'Add filter', 'Options');
+    expect(await page.getByTestId('control-1-field').textContent()).toContain('Region');
+    await page.getByLabel('Starting value of filter 2').focus();
+    await page.keyboard.type('West');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await chooseLabelled(page, 'Add filter', 'Department');
+    await page.getByLabel('Starting value of filter 3').focus();
+    await page.keyboard.type('East office');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('control-2-default').textContent()).toContain('East office');
+    expect(await page.getByTestId('control-1-default').textContent()).toContain('West');
+    expect(await untranslated(page)).toEqual([]);
+    await screenshot(page, 'dashboard-designer', 'control-defaults');
+    await page.getByTestId('save-dashboard').click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await owner.call<{ dashboard: { filters?: unknown[] } }>(
+              'GET',
+              `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`,
+            )
+          ).dashboard.filters,
+      )
+      .toEqual([
+        { key: 'period', type: 'period', field: '_createdAt', default: 'thisYear' },
+        { key: 'select', type: 'select', field: 'region', default: ['west'] },
+        { key: 'department', type: 'department', field: '_dept', default: dept.id },
+      ]);
+    // The dashboard opens with both starting values in its controls.
+    await page.goto(`${server.url}/apps/${appId}/dashboards/regional_revenue`);
+    await expect.poll(() => page.getByTestId('control-select').textContent()).toContain('West');
+    await expect.poll(() => page.getByTestId('control-department').textContent()).toContain('East office');
+    await screenshot(page, 'dashboard-designer', 'control-defaults-view');
+    // The next steps count every region: the two filters go again.
+    const current = await owner.call<{ v: number; dashboard: { filters: unknown[] } }>(
+      'GET',
+      `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`,
+    );
+    await owner.call('PUT', `/workspaces/${ws}/apps/${appId}/dashboards/regional_revenue`, {
+      dashboard: { ...current.dashboard, filters: current.dashboard.filters.slice(0, 1) },
+      v: current.v,
+    });
+  }, 120_000);
+
   it('sets computed measures, a forecast and a cumulative funnel in the panel, and the server takes them', async () => {
     const { page } = manager;
     await page.goto(`${server.url}/apps/${appId}/dashboards/regional_revenue/design`);

@@ -22,7 +22,7 @@ export function defaultControls(dashboard: Dashboard): ControlValues {
 }
 
 /** The field a select control filters on, in the first widget form that has it (for its options). */
-function selectField(
+export function selectField(
   control: DashboardFilter,
   dashboard: Dashboard,
   formByKey: (key: string) => FormDefinitionSummary | undefined,
@@ -35,8 +35,9 @@ function selectField(
   return undefined;
 }
 
-type TreeNode = { value: string; title: string; children: TreeNode[] };
-const toTree = (nodes: readonly Department[]): TreeNode[] =>
+export type TreeNode = { value: string; title: string; children: TreeNode[] };
+/** Departments as TreeSelect nodes (value: id, title: name). */
+export const toTree = (nodes: readonly Department[]): TreeNode[] =>
   nodes.map((d) => ({ value: d.id, title: d.name, children: toTree(d.children) }));
 
 /**

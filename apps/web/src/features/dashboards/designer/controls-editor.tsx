@@ -1,9 +1,12 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { DASHBOARD_FILTER_TYPES, type Dashboard, type DashboardFilter, PERIOD_NAMES } from '@formloom/schema';
-import { Button, Card, Flex, Input, Select, Typography } from 'antd';
+import { Button, Card, Flex, Input, Select, TreeSelect, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { localized, useLocalized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
+import { useDepartments } from '../../forms/fields/directory';
+import { optionsOf } from '../../forms/fields/format';
+import { selectField, toTree } from '../dashboard-controls';
 import { controlFields, newControl } from './controls-draft';
 
 type ControlType = DashboardFilter['type'];
@@ -34,6 +37,12 @@ export function ControlsEditor({
     onChange(next.length > 0 ? { ...rest, filters: next } : rest);
   };
   const replace = (i: number, c: DashboardFilter) => setControls(controls.map((x, j) => (j === i ? c : x)));
+  const setDefault = (i: number, c: DashboardFilter, value: unknown) => {
+    const { default: _d, ...rest } = c;
+    const empty = value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+    replace(i, empty ? rest : ({ ...rest, default: value } as DashboardFilter));
+  };
+  const departments = useDepartments(controls.some((c) => c.type === 'department') ? scope.workspaceId : '');
   return (
     <Card
       size="small"
@@ -115,6 +124,49 @@ export function ControlsEditor({
                 const { default: _d, ...rest } = c;
                 replace(i, value ? { ...rest, default: value } : rest);
               }}
+            />
+          )}
+          {c.type === 'department' && (
+            <TreeSelect<string | undefined>
+              aria-label={t('dashboards.designer.controlDefaultN', { n: i + 1 })}
+              data-testid={`control-${i}-default`}
+              style={{ flex: '1 1 140px', minWidth: 0 }}
+              allowClear
+              loading={!departments}
+              treeDefaultExpandAll
+              showSearch={{ treeNodeFilterProp: 'title' }}
+              placeholder={t('dashboards.designer.controlNoDefault')}
+              value={typeof c.default === 'string' ? c.default : undefined}
+              treeData={toTree(departments?.tree ?? [])}
+              onChange={(value) => setDefault(i, c, value)}
+            />
+          )}
+          {c.type === 'select' && (
+            <Select<string[]>
+              aria-label={t('dashboards.designer.controlDefaultN', { n: i + 1 })}
+              data-testid={`control-${i}-default`}
+              style={{ flex: '1 1 160px', minWidth: 0 }}
+              mode="multiple"
+              allowClear
+              maxTagCount="responsive"
+              placeholder={t('dashboards.designer.controlNoDefault')}
+              value={
+                (Array.isArray(c.default)
+                  ? c.default
+                  : typeof c.default === 'string'
+                    ? [c.default]
+                    : []) as string[]
+              }
+              options={(() => {
+                const field =
+                  selectField(c, dashboard, scope.formByKey) ??
+                  forms.flatMap((f) => f.fields).find((f) => f.key === c.field);
+                return (field ? optionsOf(field) : []).map((o) => ({
+                  value: o.value as string,
+                  label: l(o.label, String(o.value)),
+                }));
+              })()}
+              onChange={(value) => setDefault(i, c, value)}
             />
           )}
           <Button
