@@ -22,6 +22,7 @@ export default defineConfig({
           include: ['apps/server/src/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
       {
@@ -33,6 +34,9 @@ export default defineConfig({
           globalSetup: ['e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // expect.poll waits for a condition; its default 1 s is too short for a render on a loaded
+          // 2-core machine (the form designer's drop announcement failed one run in three at load 7).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
         },
       },

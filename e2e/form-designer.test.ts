@@ -39,6 +39,10 @@ async function keyboardDrag(page: Page, source: Locator, where: string): Promise
   const live = page.locator('[id^="DndLiveRegion"]');
   await source.focus();
   await page.keyboard.press('Space');
+  // dnd-kit's keyboard sensor starts listening for the arrows and the drop in a timer of its own after the
+  // pick-up: a page timer set now runs after it (timers of one delay run in order), so no key is lost to a
+  // busy machine (a drop pressed before that timer ran was ignored and the drag stayed open).
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('ArrowDown');
     if ((await live.textContent())?.includes(where)) break;
