@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { xlsxCells } from '../../test/xlsx.js';
 import { label } from '../records/test-fixtures.js';
 import { buildWorld, otherWorkspace, type ReportWorld, widget } from '../reports/test-fixtures.js';
 
@@ -342,15 +342,7 @@ describe('XLSX export of a widget', () => {
     ]) {
       const res = await call('POST', `${board()}/widgets/${key}/export`, w.rep, {});
       expect(res.statusCode, res.body).toBe(200);
-      const book = new ExcelJS.Workbook();
-      await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-      const cells: string[] = [];
-      for (const sheet of book.worksheets)
-        sheet.eachRow((row) => {
-          row.eachCell((c) => {
-            cells.push(String(c.value));
-          });
-        });
+      const cells = await xlsxCells(res);
       expectNothingForeign(cells.join('\n'), `xlsx ${key}`);
       expect(cells, key).toContain(own);
     }
