@@ -113,9 +113,29 @@ async function deliver(
   return removed.matchedCount === 1;
 }
 
-/** Carries out the entry the calling process just stored (it holds the entry's lease from the start). */
+/** Where each connection's server reports a delivery that failed after its transition was stored. */
+const failureReports = new WeakMap<Connection, (error: unknown, entry: OutboxEntry) => void>();
+
+/** Sets how a server hears of deliveries that failed (the flows plugin logs them). */
+export function onDeliveryFailure(
+  connection: Connection,
+  report: (error: unknown, entry: OutboxEntry) => void,
+): void {
+  failureReports.set(connection, report);
+}
+
+/**
+ * Carries out the entry the calling process just stored (it holds the entry's lease from the start). A step
+ * that fails does not fail the caller: the transition is stored and is the answer, and the entry stays on
+ * the record, leased until a minute after its last step, for the repair to carry on where it stopped.
+ */
 export async function settleOutbox(scope: OutboxScope, entry: OutboxEntry): Promise<boolean> {
-  return deliver(scope, entry, entry.delivery.owner, entry.delivery.done);
+  try {
+    return await deliver(scope, entry, entry.delivery.owner, entry.delivery.done);
+  } catch (error) {
+    failureReports.get(scope.connection)?.(error, entry);
+    return false;
+  }
 }
 
 /** Whether the repair may take an entry over at `now`: its lease ended (or, stored before leases, it is old). */

@@ -3,7 +3,7 @@ import type { AppInstance } from '../../app.js';
 import { isAppError } from '../../lib/errors.js';
 import { now } from '../scheduler/clock.js';
 import { FLOW_TIMER_JOB, type FlowTimerPayload } from './effects.js';
-import { repairFlowEffects } from './outbox.js';
+import { onDeliveryFailure, repairFlowEffects } from './outbox.js';
 import { transition } from './transition.js';
 
 /** A timer with nothing left to do: its instance or task moved on (its cancel lost the race). */
@@ -45,6 +45,9 @@ const REPAIR_EVERY_MS = 60_000;
 export function registerFlowRepair(app: AppInstance): void {
   const connection = app.store.connection;
   let timer: NodeJS.Timeout | undefined;
+  onDeliveryFailure(connection, (error, entry) =>
+    app.log.warn({ err: error, entry: entry.id }, 'flow effects not carried out yet; the repair will'),
+  );
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
       repairFlowEffects(connection, now(connection)).catch((error: unknown) =>
