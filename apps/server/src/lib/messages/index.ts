@@ -79,11 +79,14 @@ export function localizedText(text: LocalizedText): Message {
 
 /** True for a value that is a {@link Message} rather than plain data. */
 function isMessage(value: Param): value is Message {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return ['key', 'issue', 'formula', 'report', 'localized'].some((kind) => Object.hasOwn(value, kind));
 }
 
 function renderParam(value: Param, locale: Locale): string {
   if (isMessage(value)) return render(value, locale);
+  // Data a request sent where text was expected (an object as a node's id): shown, never rendered.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return JSON.stringify(value);
   if (Array.isArray(value))
     return value.map((item) => renderParam(item, locale)).join(LIST_SEPARATOR[locale]);
   return String(value);

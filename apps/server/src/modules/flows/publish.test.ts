@@ -108,6 +108,16 @@ describe('publishing checks the flow', () => {
     const res = await create(condition);
     expect(res.statusCode).toBe(422);
   });
+
+  it('400 naming the path for a node whose id is not text (an object as id was a 500)', async () => {
+    const flow = chainFlow([approvalOf('a', [p.a.userId])]) as { nodes: { id: unknown }[] };
+    for (const id of [{}, { $gt: '' }, ['a']]) {
+      const bad = { ...flow, nodes: flow.nodes.map((n, i) => (i === 0 ? { ...n, id } : n)) };
+      const res = await create(bad);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(details(res.body)).toContainEqual(expect.objectContaining({ path: '/nodes/0/id', node: null }));
+    }
+  });
 });
 
 describe('versions', () => {

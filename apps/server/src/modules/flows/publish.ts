@@ -45,12 +45,16 @@ export function flowIssueDetails(
   issues: readonly FlowIssue[],
   base = '',
 ): Array<ErrorDetail & { node: string | null }> {
-  return issues.map((i) => ({
-    path: `${base}${i.path}` || '/',
-    message: i.node ? t('flow.nodeIssue', { node: i.node, issue: issueText(i) }) : issueText(i),
-    code: i.code,
-    node: i.node,
-  }));
+  return issues.map((i) => {
+    // A node whose id is not text (`{ "id": {} }`, refused by the schema) is named by its path alone.
+    const node = typeof i.node === 'string' && i.node !== '' ? i.node : null;
+    return {
+      path: `${base}${i.path}` || '/',
+      message: node ? t('flow.nodeIssue', { node, issue: issueText(i) }) : issueText(i),
+      code: i.code,
+      node,
+    };
+  });
 }
 
 /** What a flow is checked against: the app's forms, its role keys and the workspace roles. */
