@@ -36,8 +36,30 @@ function wordedId(v: unknown): v is ObjectId {
   return bsonType(v) === 'ObjectId' && typeof (v as { i3?: unknown }).i3 === 'number';
 }
 
-/** JS source testing variable `x` against one field condition, or undefined when unsupported. */
-function condSource(src: Source, x: string, cond: unknown): string | undefined {
+/**
+ * The variables a `$match` test reads, for its array checks: `lazy` ones under positive conditions only
+ * (checked when the test fails), `eager` ones under a negation (`$ne`, `$nin`, `$nor`: checked first).
+ */
+interface Guards {
+  lazy: string[];
+  eager: string[];
+}
+
+/**
+ * JS source testing variable `x` against one field condition, or undefined when unsupported. Each test
+ * but a negation is false for an array (`$exists: true` is true, as in MongoDB) where MongoDB may match an
+ * element, so `x` goes to `guards` for the loop's array check.
+ */
+function condSource(
+  src: Source,
+  x: string,
+  cond: unknown,
+  guards: Guards,
+  negated: boolean,
+): string | undefined {
+  const negation =
+    negated || (isPlainObject(cond) && Object.keys(cond).some((k) => k === '$ne' || k === '$nin'));
+  (negation ? guards.eager : guards.lazy).push(x);
   const eq = (value: unknown): string | undefined => {
     if (value === null) return `(${x} === null || ${x} === undefined)`;
     const l = lit(value);
@@ -101,14 +123,19 @@ function condSource(src: Source, x: string, cond: unknown): string | undefined {
   return parts.join(' && ');
 }
 
-/** JS source of a whole filter (fields and `$and` / `$or` / `$nor`), or undefined when unsupported. */
-function matchSource(src: Source, filter: Doc): string | undefined {
+/**
+ * JS source of a whole filter (fields and `$and` / `$or` / `$nor`), or undefined when unsupported; the
+ * variables it reads go to `guards` (those under `$nor` as negated).
+ */
+function matchSource(src: Source, filter: Doc, guards: Guards, negated = false): string | undefined {
   const parts: string[] = [];
   for (const [key, cond] of Object.entries(filter)) {
     if (key === '$and' || key === '$or' || key === '$nor') {
       if (!Array.isArray(cond) || cond.length === 0) return undefined;
       const subs = cond.map((c) =>
-        isPlainObject(c) && Object.keys(c).length > 0 ? matchSource(src, c) : undefined,
+        isPlainObject(c) && Object.keys(c).length > 0
+          ? matchSource(src, c, guards, negated || key === '$nor')
+          : undefined,
       );
       if (subs.some((s) => s === undefined)) return undefined;
       const joined = subs.map((s) => `(${s})`).join(key === '$and' ? ' && ' : ' || ');
@@ -117,7 +144,7 @@ function matchSource(src: Source, filter: Doc): string | undefined {
     }
     if (key.startsWith('$')) return undefined;
     const x = src.field(key);
-    const test = x && condSource(src, x, cond);
+    const test = x && condSource(src, x, cond, guards, negated);
     if (!test) return undefined;
     parts.push(test);
   }
@@ -141,9 +168,12 @@ function levelSource(k: string, last: boolean, missing: string, ids: string): st
 
 /** The generated pieces of one `$match` + `$group` pair, for a loop of its own or a loop shared with others. */
 interface GroupPart {
-  /** Reads of the fields the match tests, and the test itself. */
+  /** Reads of the fields the match tests, the array check before the test, the test itself, and the array
+   * check when it fails (see {@link Guards}). */
   matchReads: string[];
+  guard: string;
   test: string;
+  onFail: string;
   /** Reads of the fields the group key and accumulators use. */
   groupReads: string[];
   /** Statements that find (or create) the document's group `g` in `root` / `order` and update it. */
@@ -157,7 +187,8 @@ interface GroupPart {
  * `root` map and `order` array named by `suffix`; undefined when the pair is outside the generated subset.
  */
 function groupPart(src: Source, match: Doc | undefined, group: Doc, suffix: string): GroupPart | undefined {
-  const test = match && Object.keys(match).length > 0 ? matchSource(src, match) : 'true';
+  const guards: Guards = { lazy: [], eager: [] };
+  const test = match && Object.keys(match).length > 0 ? matchSource(src, match, guards) : 'true';
   if (!test) return undefined;
   const matchReads = src.reads.splice(0);
   const missing = src.constant(Symbol('missing'));
@@ -263,7 +294,9 @@ function groupPart(src: Source, match: Doc | undefined, group: Doc, suffix: stri
       if (g === undefined) { g = { id: ${idSource}, ${init.join(', ')} }; slot.set(key, g); ${order}.push(g); }`;
   return {
     matchReads,
+    guard: Source.arrayGuard(guards.eager),
     test,
+    onFail: Source.arrayGuard(guards.lazy),
     groupReads,
     step: `${find}
       ${update.join('\n      ')}`,
@@ -309,7 +342,8 @@ export function compileGroupLoop(
     for (const doc of docs) {
       if (doc[marked] === true) bail();
       ${part.matchReads.join('\n      ')}
-      if (!(${part.test})) continue;
+      ${part.guard}
+      if (!(${part.test})) { ${part.onFail} continue; }
       ${part.groupReads.join('\n      ')}
       ${part.step}
     }
@@ -328,7 +362,8 @@ export function compileSharedGroupLoop(
   pairs: readonly { match: Doc | undefined; group: Doc }[],
 ): ((docs: Iterable<Doc>) => Doc[][]) | undefined {
   const src = new Source([], 'c');
-  const test = common && Object.keys(common).length > 0 ? matchSource(src, common) : 'true';
+  const guards: Guards = { lazy: [], eager: [] };
+  const test = common && Object.keys(common).length > 0 ? matchSource(src, common, guards) : 'true';
   if (!test) return undefined;
   const commonReads = src.reads.splice(0);
   const parts: GroupPart[] = [];
@@ -345,15 +380,17 @@ export function compileSharedGroupLoop(
     for (const doc of docs) {
       if (doc[marked] === true) bail();
       ${commonReads.join('\n      ')}
-      if (!(${test})) continue;
+      ${Source.arrayGuard(guards.eager)}
+      if (!(${test})) { ${Source.arrayGuard(guards.lazy)} continue; }
       ${parts
         .map(
           (part) => `{
       ${part.matchReads.join('\n      ')}
+      ${part.guard}
       if (${part.test}) {
       ${part.groupReads.join('\n      ')}
       ${part.step}
-      } }`,
+      } else { ${part.onFail} } }`,
         )
         .join('\n      ')}
     }

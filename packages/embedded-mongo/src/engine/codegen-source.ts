@@ -39,8 +39,10 @@ export class Source {
 
   /**
    * A variable holding the value at a dotted path: missing through null or scalars, and an array or a
-   * non-plain object on the way (or an array at the end) hands the document to the general path. A path's
-   * parent object is read once for every field below it.
+   * non-plain object on the way hands the document to the general path. A path's parent object is read
+   * once for every field below it. The value itself may be an array: every use of it in generated code
+   * is exact for arrays or bails (keys, `$addToSet`, `$min` / `$max`, dates), `$sum` / `$avg` skip them as
+   * MongoDB's accumulators do, and a `$match` test checks its fields with {@link Source.arrayGuard}.
    */
   field(path: string): string | undefined {
     const known = this.vars.get(path);
@@ -50,16 +52,24 @@ export class Source {
     const last = JSON.stringify(parts[parts.length - 1]);
     if (parts.length === 1) {
       const v = this.fresh(path);
-      this.reads.push(`let ${v} = doc[${last}]; if (Array.isArray(${v})) bail();`);
+      this.reads.push(`let ${v} = doc[${last}];`);
       return v;
     }
     const parent = this.object(parts.slice(0, -1).join('.'));
     if (!parent) return undefined;
     const v = this.fresh(path);
-    this.reads.push(
-      `let ${v} = ${parent} === undefined ? undefined : ${parent}[${last}]; if (Array.isArray(${v})) bail();`,
-    );
+    this.reads.push(`let ${v} = ${parent} === undefined ? undefined : ${parent}[${last}];`);
     return v;
+  }
+
+  /**
+   * Source of a statement bailing when any of `vars` holds an array (empty text for none). A `$match` test
+   * made of positive conditions is false for an array where MongoDB may match one of its elements, so the
+   * loop runs it when such a test fails; conditions under a negation need it before the test.
+   */
+  static arrayGuard(vars: Iterable<string>): string {
+    const list = [...new Set(vars)];
+    return list.length > 0 ? `if (${list.map((v) => `Array.isArray(${v})`).join(' || ')}) bail();` : '';
   }
 
   /** A variable holding the plain object at a path, or undefined where the path holds nothing or a scalar. */
@@ -71,7 +81,9 @@ export class Source {
     if (!value) return undefined;
     const v = this.fresh(key);
     this.reads.push(
-      `const ${v} = typeof ${value} === 'object' && ${value} !== null ? (Object.getPrototypeOf(${value}) === proto ? ${value} : bail()) : undefined;`,
+      // A plain object's constructor is Object (read through its map, cheaper than its prototype); arrays,
+      // dates, BSON wrappers, null-prototype objects and a stored field named "constructor" bail.
+      `const ${v} = typeof ${value} === 'object' && ${value} !== null ? (${value}.constructor === Object ? ${value} : bail()) : undefined;`,
     );
     return v;
   }

@@ -93,6 +93,9 @@ function laidOut(v: unknown): unknown {
     return out ?? v;
   }
   if (bsonType(v) === 'ObjectId') return sharedId(v as ObjectId);
+  // A date is copied with the document, so it lies beside it in memory (the decoder's instance lies among
+  // the decoded message's objects): a month chart reads one per document.
+  if (v instanceof Date && Object.getPrototypeOf(v) === Date.prototype) return new Date(v.getTime());
   if (Object.getPrototypeOf(v) !== Object.prototype || hasWrappers(v)) return v;
   return layOutDoc(v as Doc, false);
 }

@@ -301,6 +301,40 @@ describe('documents the generated loop hands back', () => {
   });
 });
 
+describe('arrays where the loop reads a value', () => {
+  // Conditions are tested on the values as read; an array makes a positive condition false where MongoDB
+  // may match an element (checked when the test fails) and a negation true (checked before the test).
+  const docs = [
+    { owner: OWNERS[0], data: { region: 'north', amount: 5, tags: 'x' } },
+    { owner: [OWNERS[0], OWNERS[1]], data: { region: 'north', amount: 7, tags: ['x', 'y'] } },
+    { owner: OWNERS[1], data: { region: ['north', 'east'], amount: [1, 2], tags: [] } },
+    { owner: OWNERS[2], data: { region: 'south', amount: 11, tags: ['z'] } },
+    { owner: OWNERS[2], data: { region: 'east', amount: 13 } },
+  ].map((d) => ({ ws: WS, form: FORM, deletedAt: null, ...d }));
+  const total = { $group: { _id: null, s: { $sum: '$data.amount' }, c: { $sum: 1 } } };
+  it.each([
+    ['an id equality', { ...base, owner: OWNERS[0] }],
+    ['a text equality', { ...base, 'data.region': 'north' }],
+    ['$in', { ...base, 'data.region': { $in: ['east', 'west'] } }],
+    ['a range', { ...base, 'data.amount': { $gte: 2 } }],
+    ['$ne', { ...base, 'data.region': { $ne: 'north' } }],
+    ['$nin', { ...base, 'data.tags': { $nin: ['x'] } }],
+    ['$nor', { ...base, $nor: [{ 'data.tags': 'y' }] }],
+    ['$exists', { ...base, 'data.tags': { $exists: true } }],
+    ['$or', { ...base, $or: [{ owner: OWNERS[1] }, { 'data.region': 'south' }] }],
+  ])('answers as mingo for %s', async (_name, match) => {
+    const { fast, slow } = await both(docs, [{ $match: match }, total]);
+    expect(canonical(fast)).toBe(canonical(slow));
+  });
+
+  it('sums skip an array value as MongoDB does, without leaving the loop', async () => {
+    const { fast, slow, generated, bailed } = await both(docs, [{ $match: base }, total]);
+    expect(fast).toEqual([{ _id: null, s: 36, c: 5 }]);
+    expect(canonical(fast)).toBe(canonical(slow));
+    expect({ generated, bailed }).toEqual({ generated: 1, bailed: 0 });
+  });
+});
+
 describe('a dashboard: several report pipelines as one $facet over one scan', () => {
   const docs = records(3000, false);
   const pairable = Object.entries(PIPELINES).filter(([name]) => !name.includes('unwound'));
