@@ -58,6 +58,8 @@ const BOARD = {
     { key: 'period', type: 'period', field: 'closeDate' },
     // A control a manager put on the field hidden from reps.
     { key: 'margin', type: 'select', field: 'margin', label: label('Margin') },
+    // A member control naming each form's own field: deals by owner, targets by assignee.
+    { key: 'person', type: 'member', field: '_owner', fields: [{ form: 'targets', field: 'assignee' }] },
   ],
   widgets: [
     widget({ key: 'kpi', type: 'kpi', measures: [{ key: 'n', aggregate: 'count' }, amount] }),
@@ -281,6 +283,24 @@ describe('filter controls and drill values', () => {
       controls: { margin: [11, 99] },
     });
     expect(lead.json().rows).toEqual([{ n: 2, amount: 1700 }]);
+  });
+
+  it("a control naming each form's own field narrows the deals and the targets alike, never widens", async () => {
+    // Another rep picked: none of their deals, none of their targets (the rep's role shows only their own).
+    const other = await call('POST', `${board()}/widgets/target/query`, w.rep, {
+      controls: { person: w.otherRep.userId },
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expectNothingForeign(other, 'person control on another rep');
+    expect(other.json().rows).toEqual([{ amount: 0, target: 0 }]);
+    // The rep themselves: their deals (300) and their target (1,500), as without the control.
+    const own = await call('POST', `${board()}/widgets/target/query`, w.rep, { controls: { person: '$me' } });
+    expect(own.json().rows).toEqual([{ amount: 300, target: 1500 }]);
+    // The owner picking the other rep gets that rep's target through the form's own field (assignee).
+    const lead = await call('POST', `${board()}/widgets/target/query`, w.owner, {
+      controls: { person: w.otherRep.userId },
+    });
+    expect(lead.json().rows[0].target).toBe(2000);
   });
 
   it('operator-shaped control values are refused', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinitionSummary } from '../../../api/apps';
-import { controlFields, newControl, previewFilters } from './controls-draft';
+import { controlFields, fieldOnForm, newControl, previewFilters, withFieldOnForm } from './controls-draft';
 
 const deals: FormDefinitionSummary = {
   id: 'f1',
@@ -61,5 +61,25 @@ describe('dashboard filter controls in the designer', () => {
       { field: 'visitedAt', op: 'eq', value: { $period: 'thisMonth' } },
     ]);
     expect(previewFilters(controls, undefined)).toEqual([]);
+  });
+
+  it("names each form's own field of an options filter, kept only where it differs from the control's field", () => {
+    const orders: FormDefinitionSummary = {
+      ...deals,
+      id: 'f3',
+      key: 'orders',
+      fields: [{ key: 'phase', type: 'select', label: { en: 'Phase' }, options: [{ value: 'won' }] }],
+    };
+    const stage = { key: 'stage', type: 'select' as const, field: 'stage', default: ['won'] };
+    expect(fieldOnForm(stage, deals)).toBe('stage');
+    expect(fieldOnForm(stage, orders)).toBeUndefined();
+    const both = withFieldOnForm(stage, 'orders', 'phase');
+    expect(both).toEqual({ ...stage, fields: [{ form: 'orders', field: 'phase' }] });
+    expect(fieldOnForm(both, orders)).toBe('phase');
+    expect(previewFilters([both], orders)).toEqual([{ field: 'phase', op: 'in', value: ['won'] }]);
+    // The control's own field needs no entry; clearing one removes it, and `fields` goes when empty.
+    expect(withFieldOnForm(both, 'deals', 'stage')).toEqual(both);
+    expect(withFieldOnForm(both, 'orders', undefined)).toEqual(stage);
+    expect(withFieldOnForm(both, 'orders', 'stage')).toEqual(stage);
   });
 });

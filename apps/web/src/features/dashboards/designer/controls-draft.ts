@@ -35,6 +35,31 @@ export function controlFields(
   return [...[...out].map(([key, field]) => ({ key, field })), ...SYSTEM[type].map((key) => ({ key }))];
 }
 
+/**
+ * The field a control filters `form` on, as the server picks it: the form's own entry in `fields`, else the
+ * control's `field`; none when the form has no such field (its widgets are left unfiltered).
+ */
+export function fieldOnForm(control: DashboardFilter, form: FormDefinitionSummary): string | undefined {
+  const field = control.fields?.find((f) => f.form === form.key)?.field ?? control.field;
+  const known = SYSTEM_FIELDS.has(field) || form.fields.some((f) => f.key === field && !f.hidden);
+  return known ? field : undefined;
+}
+
+/**
+ * The control with `field` as its field on `form`: an entry in `fields` when it differs from the control's
+ * `field`, no entry when it is the same (or cleared); `fields` is left out when empty.
+ */
+export function withFieldOnForm(
+  control: DashboardFilter,
+  form: string,
+  field: string | undefined,
+): DashboardFilter {
+  const { fields: _fs, ...rest } = control;
+  const others = (control.fields ?? []).filter((f) => f.form !== form);
+  const next = field && field !== control.field ? [...others, { form, field }] : others;
+  return next.length > 0 ? { ...rest, fields: next } : rest;
+}
+
 /** A control of `type` on its first fitting field, with a fresh key (`period`, `period2`...). */
 export function newControl(
   type: ControlType,
@@ -62,10 +87,9 @@ export function previewFilters(
   if (!form) return [];
   const out: FilterNode[] = [];
   for (const control of controls) {
-    const field = control.fields?.find((f) => f.form === form.key)?.field ?? control.field;
-    const known = SYSTEM_FIELDS.has(field) || form.fields.some((f) => f.key === field && !f.hidden);
+    const field = fieldOnForm(control, form);
     const value = control.default;
-    if (!known || value === undefined || value === null) continue;
+    if (!field || value === undefined || value === null) continue;
     if (control.type === 'period' && typeof value === 'string')
       out.push({ field, op: 'eq', value: { $period: value } } as FilterNode);
     else if (control.type === 'member' && typeof value === 'string')

@@ -1,9 +1,14 @@
+import { FilterOutlined } from '@ant-design/icons';
 import type { Dimension } from '@formloom/schema';
-import { Flex, Select, Switch } from 'antd';
+import { Badge, Button, Flex, Select, Switch } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FormDefinitionSummary } from '../../../api/apps';
+import type { FilterNode } from '../../../api/records';
 import { useLocalized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
+import { FilterBuilder } from '../../records/filter-builder';
+import { conditionCount } from '../../records/filter-model';
 import type { Widget } from '../dashboards-api';
 import { Row, useChoiceLabel, useDimensionLabel } from './panel-parts';
 import { type FieldChoice, fieldChoices, setTarget, TARGET_KEY } from './widget-draft';
@@ -18,8 +23,9 @@ function matchFor(dimensions: readonly Dimension[], target: readonly FieldChoice
 
 /**
  * The widget's target series: a figure of another form joined on the dimensions (the bar chart's target
- * line, a KPI's target), with the target form, its figure, one matching field per dimension and its period
- * field (the dashboard's period controls apply to it).
+ * line, a KPI's target), with the target form, its figure, one matching field per dimension, its period
+ * field (the dashboard's period controls apply to it) and its own filter over the target form (metric =
+ * revenue).
  */
 export function TargetEditor({
   widget,
@@ -30,9 +36,10 @@ export function TargetEditor({
   choices: readonly FieldChoice[];
   onChange(next: Widget): void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const l = useLocalized();
   const scope = useAppScope();
+  const [filtering, setFiltering] = useState(false);
   const labelOf = useChoiceLabel();
   const dimensionLabel = useDimensionLabel(choices);
   const viewable = scope.forms.filter((f) => scope.accessOf(f.key).view);
@@ -134,6 +141,47 @@ export function TargetEditor({
               }}
             />
           </Row>
+          <Flex gap={8} align="center" style={{ marginBottom: 8 }}>
+            <Badge count={conditionCount((target.filter as FilterNode | undefined) ?? null)} size="small">
+              <Button
+                size="small"
+                icon={<FilterOutlined />}
+                onClick={() => setFiltering(true)}
+                disabled={!targetForm}
+                data-testid="target-filter"
+              >
+                {t('dashboards.designer.targetFilter')}
+              </Button>
+            </Badge>
+          </Flex>
+          {targetForm && filtering && (
+            <FilterBuilder
+              open={filtering}
+              onClose={() => setFiltering(false)}
+              form={targetForm}
+              fields={targetForm.fields.filter(
+                (f) => !f.hidden && !scope.accessOf(targetForm.key).hidden.includes(f.key),
+              )}
+              ctx={{
+                workspaceId: scope.workspaceId,
+                appId: scope.app.id,
+                form: targetForm,
+                formByKey: scope.formByKey,
+                language: i18n.resolvedLanguage ?? 'en',
+              }}
+              value={(target.filter as FilterNode | undefined) ?? null}
+              onApply={(filter) => {
+                const { filter: _f, ...rest } = target;
+                onChange(
+                  setTarget(widget, {
+                    ...rest,
+                    ...(filter ? { filter: filter as NonNullable<typeof target.filter> } : {}),
+                  }),
+                );
+                setFiltering(false);
+              }}
+            />
+          )}
         </>
       )}
     </>
