@@ -1,9 +1,10 @@
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { FeedbackProvider } from './components/feedback';
 import { ErrorState, LoadingState } from './components/status-states';
 import { useIsPhone } from './components/use-is-phone';
 import { SessionProvider, useSession } from './features/session/session-context';
@@ -194,13 +195,13 @@ export function App() {
       // Phones get 44 px controls: the touch target size fingers need.
       theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 8, ...(phone ? { controlHeight: 44 } : {}) } }}
     >
-      <AntApp>
+      <FeedbackProvider>
         <BrowserRouter>
           <SessionProvider>
             <AppRoutes />
           </SessionProvider>
         </BrowserRouter>
-      </AntApp>
+      </FeedbackProvider>
     </ConfigProvider>
   );
 }

@@ -1,9 +1,10 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Flex } from 'antd';
+import { Alert, Button, Flex } from 'antd';
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { realtime, useRealtimeEvent } from '../api/realtime';
+import { useFeedback } from '../components/feedback';
 import { useMembers } from '../features/forms/fields/directory';
 import { formShown, isFormFillingPath } from '../features/forms/fill/form-shown';
 import { flushOutbox, onOutboxChange, queued } from '../features/forms/fill/outbox';
@@ -28,7 +29,7 @@ function useOutbox(userId: string) {
  */
 export function LiveSession() {
   const { t } = useTranslation();
-  const { notification, message } = App.useApp();
+  const { notification, message } = useFeedback();
   const navigate = useNavigate();
   const location = useLocation();
   const me = useMe();

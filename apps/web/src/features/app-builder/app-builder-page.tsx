@@ -5,13 +5,14 @@ import {
   PlusOutlined,
   SafetyOutlined,
 } from '@ant-design/icons';
-import { App, Button, Card, Empty, Flex, Input, List, Modal, Select, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Input, List, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { appsApi } from '../../api/apps';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, LoadingState } from '../../components/status-states';
@@ -39,7 +40,7 @@ function MenuEditor({
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { workspace } = useSession();
   const [menu, setMenu] = useState<MenuEntry[]>(app.menu ?? []);
   const [dirty, setDirty] = useState(false);
@@ -178,7 +179,7 @@ export function AppBuilderPage() {
   const { t } = useTranslation();
   const language = useLanguage();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { appId = '' } = useParams();
   const { workspace } = useSession();
   const ws = workspace?.id ?? '';

@@ -1,11 +1,12 @@
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Form, Input, List, Modal, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Empty, Form, Input, List, Modal, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/status-states';
 import { designerApi } from '../designer/designer-api';
@@ -17,7 +18,7 @@ export function AppsPage() {
   const { t } = useTranslation();
   const language = useLanguage();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { workspace } = useSession();
   const ws = workspace?.id ?? '';
   const apps = useApiQuery((signal) => api.apps(ws, signal), [ws]);

@@ -1,10 +1,11 @@
-import { App, Button, Divider, Form, Input } from 'antd';
+import { Button, Divider, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { splitDetails } from '../../api/form-errors';
 import { ApiErrorAlert } from '../../components/api-error-alert';
+import { useFeedback } from '../../components/feedback';
 import { useSession } from '../session/session-context';
 import { AuthCard } from './auth-card';
 
@@ -30,7 +31,7 @@ const FIELD_BY_PATH: Readonly<Record<string, keyof SetupValues>> = {
 export function SetupPage() {
   const { t } = useTranslation();
   const [form] = Form.useForm<SetupValues>();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { signIn, reload } = useSession();
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<{ error: ApiError; other: ApiError['details'] } | null>(null);

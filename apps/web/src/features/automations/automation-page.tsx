@@ -1,11 +1,12 @@
 import { DeleteOutlined, PlayCircleOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Flex, Switch, Tabs, Tooltip, Typography } from 'antd';
+import { Alert, Button, Flex, Switch, Tabs, Tooltip, Typography } from 'antd';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
@@ -48,7 +49,7 @@ function AutomationEditor({
   const { t } = useTranslation();
   const language = useLanguage();
   const navigate = useNavigate();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const [stored, setStored] = useState(loaded.automation);
   const [definition, setDefinition] = useState<AutomationJson>(() =>
     loaded.automation

@@ -1,10 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, List, Skeleton, Switch, Typography } from 'antd';
+import { Button, Card, Empty, List, Skeleton, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { ErrorState } from '../../components/status-states';
 import { textOf, useLanguage } from '../designer/type-labels';
 import { automationApi, type StoredAutomation } from './automation-api';
@@ -34,7 +35,7 @@ export function AutomationsCard({
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [switching, setSwitching] = useState<string | null>(null);
   const query = useApiQuery((signal) => automationApi.list(workspace, appId, signal), [workspace, appId]);
   const toggle = async (a: StoredAutomation, enabled: boolean) => {

@@ -1,11 +1,12 @@
 import { DownloadOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import type { ReportResult, ReportRow } from '@formloom/report';
 import type { Widget } from '@formloom/schema';
-import { App, Breadcrumb, Button, Card, Empty, Flex, Skeleton, Tooltip, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Empty, Flex, Skeleton, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { useErrorText } from '../../components/status-states';
 import { dimensionColumns, dimensionText, type WidgetContext } from './widget-format';
 import { WidgetBody, widgetViews } from './widget-registry';
@@ -48,7 +49,7 @@ export function WidgetCard({
   height: number;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const [drill, setDrill] = useState<DrillValue[]>([]);
   const [busy, setBusy] = useState(false);

@@ -1,7 +1,6 @@
 import { ApartmentOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
-  App,
   Button,
   Card,
   Descriptions,
@@ -19,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api, type Department, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, PageSkeleton, useErrorText } from '../../components/status-states';
 import { useSession } from '../session/session-context';
@@ -57,7 +57,7 @@ function toTreeData(tree: readonly Department[], members: ReadonlyMap<string, Me
 
 function Departments({ workspace }: { workspace: WorkspaceMembership }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const data = useApiQuery(
     (signal) => Promise.all([api.departments(workspace.id, signal), api.members(workspace.id, signal)]),

@@ -1,12 +1,13 @@
 import { EyeOutlined, HistoryOutlined, RedoOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { typeCheck } from '@formloom/formula';
 import type { FormRef } from '@formloom/schema';
-import { App, Button, Card, Flex, Modal, Segmented, Tooltip } from 'antd';
+import { Button, Card, Flex, Modal, Segmented, Tooltip } from 'antd';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { RefusedAlert } from '../../components/refused-alert';
 import { ErrorState, LoadingState } from '../../components/status-states';
@@ -50,7 +51,7 @@ function Designer({
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const phone = useIsPhone();
   const n = loaded.forms.length + 1;

@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Descriptions, Flex } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, LoadingState } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
@@ -22,7 +23,7 @@ export function FillPage() {
   const { t } = useTranslation();
   const language = useLanguage();
   const phone = useIsPhone();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { appId = '', formId = '' } = useParams();
   const { workspace } = useSession();
   const ws = workspace?.id ?? '';

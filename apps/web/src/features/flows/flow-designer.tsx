@@ -1,10 +1,11 @@
 import { ApartmentOutlined, SaveOutlined } from '@ant-design/icons';
 import { Flow } from '@formloom/schema';
-import { Alert, App, Button, Card, Flex, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Tag, Typography } from 'antd';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { RefusedAlert } from '../../components/refused-alert';
 import { useIsPhone } from '../../components/use-is-phone';
@@ -66,7 +67,7 @@ export function FlowDesigner({
   const language = useLanguage();
   const phone = useIsPhone();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const form = loaded.forms.find((f) => f.key === loaded.formKey);
   const formName = textOf(form?.name as Localized, language) || loaded.formKey;
   const [stored, setStored] = useState(loaded.flow);

@@ -1,11 +1,12 @@
 import { CheckOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Checkbox, Empty, Flex, List, Popconfirm, Tabs, Tag, Typography } from 'antd';
+import { Badge, Button, Checkbox, Empty, Flex, List, Popconfirm, Tabs, Tag, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useRealtimeEvent } from '../../api/realtime';
 import { type TaskItem, type TaskList, type TaskPage, tasksApi } from '../../api/tasks';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
 import { useLocalized } from '../../i18n/localized';
@@ -69,7 +70,7 @@ function useTaskList(workspace: string, list: TaskList) {
 export function InboxPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { workspace } = useSession();
   const workspaceId = workspace?.id ?? '';
   const [params, setParams] = useSearchParams();

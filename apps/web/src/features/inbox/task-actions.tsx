@@ -1,8 +1,9 @@
-import { App, Button, Flex, Input, Modal, Radio, Select, Typography } from 'antd';
+import { Button, Flex, Input, Modal, Radio, Select, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { type TaskAction, type TaskDetail, tasksApi } from '../../api/tasks';
+import { useFeedback } from '../../components/feedback';
 import { useMembers } from '../forms/fields/directory';
 
 type Action = TaskAction['action'];
@@ -33,7 +34,7 @@ export function TaskActions({
   onActed(): void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const members = useMembers(workspaceId);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<Action | null>(null);

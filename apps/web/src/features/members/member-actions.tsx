@@ -1,8 +1,9 @@
-import { App, Button, Popconfirm } from 'antd';
+import { Button, Popconfirm } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api, type Member } from '../../api/endpoints';
+import { useFeedback } from '../../components/feedback';
 
 /**
  * Deactivate (with confirmation) or reactivate one member; reports the server's answer upward. After a
@@ -23,7 +24,7 @@ export function MemberActions({
   onError: (error: ApiError) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [busy, setBusy] = useState(false);
 
   async function deactivate(): Promise<void> {

@@ -1,7 +1,6 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
-  App,
   Badge,
   Button,
   Card,
@@ -19,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
 import { api, type Department, type Member, type WorkspaceMembership } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, useErrorText } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
@@ -44,7 +44,7 @@ function MemberTable({ workspace }: { workspace: WorkspaceMembership }) {
   const { t } = useTranslation();
   const me = useMe();
   const errorText = useErrorText();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const members = useApiQuery((signal) => api.members(workspace.id, signal), [workspace.id]);
   const departments = useApiQuery((signal) => api.departments(workspace.id, signal), [workspace.id]);
   const [adding, setAdding] = useState(false);

@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -13,6 +13,7 @@ import {
 } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { ApiErrorAlert } from '../../components/api-error-alert';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
 import { useSession } from '../session/session-context';
@@ -52,7 +53,7 @@ function MatrixEditor({
   onReload: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [drafts, setDrafts] = useState(() => toDrafts(initial.roles));
   const [version, setVersion] = useState(initial.v);
   const [conflict, setConflict] = useState(false);

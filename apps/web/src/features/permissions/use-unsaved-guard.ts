@@ -1,7 +1,7 @@
-import { App } from 'antd';
 import { useCallback, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { useFeedback } from '../../components/feedback';
 
 /**
  * Warns before unsaved changes are lost: the browser's own prompt on reload or close, and a confirm
@@ -11,7 +11,7 @@ import { useNavigate } from 'react-router';
  */
 export function useUnsavedGuard(dirty: boolean): { confirmDiscard: (then: () => void) => void } {
   const { t } = useTranslation();
-  const { modal } = App.useApp();
+  const { modal } = useFeedback();
   const navigate = useNavigate();
 
   const confirmDiscard = useCallback(

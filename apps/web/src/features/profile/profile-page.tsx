@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Descriptions, Empty, Flex, List, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Flex, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api, type MyInvitation, type SecurityEvent } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, useErrorText } from '../../components/status-states';
 import { RoleTags } from '../home/role-tags';
@@ -20,7 +21,7 @@ const EVENT_COLOR: Readonly<Record<SecurityEvent['event'], string>> = {
 
 function Invitations() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const { reload } = useSession();
   const invitations = useApiQuery((signal) => api.myInvitations(signal), []);

@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Form, Modal, Popconfirm, Progress, Select, Typography } from 'antd';
+import { Button, Flex, Form, Modal, Popconfirm, Progress, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../api/apps';
 import { ApiError } from '../../api/client';
 import { type RecordView, recordsApi } from '../../api/records';
+import { useFeedback } from '../../components/feedback';
 import { localized } from '../../i18n/localized';
 import { isComputedField, widgetOf } from '../forms/fields/registry';
 import type { FieldContext } from '../forms/fields/types';
@@ -60,7 +61,7 @@ export function BulkActions({
   onDone: (changed: RecordView[], removed: string[]) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [editing, setEditing] = useState(false);
   const [fieldKey, setFieldKey] = useState<string | null>(null);
   const [value, setValue] = useState<unknown>(null);

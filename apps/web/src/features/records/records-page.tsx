@@ -7,7 +7,6 @@ import {
 } from '@ant-design/icons';
 import {
   Alert,
-  App,
   Badge,
   Button,
   Card,
@@ -26,6 +25,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { type FilterNode, type RecordView, recordExtrasApi } from '../../api/records';
+import { type Feedback, useFeedback } from '../../components/feedback';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
@@ -57,7 +57,7 @@ import { NEWEST_FIRST, useRecordList } from './use-record-list';
 export function RecordsPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const phone = useIsPhone();
   const scope = useAppScope();
@@ -108,7 +108,7 @@ type Props = {
   admin: boolean;
   phone: boolean;
   navigate: ReturnType<typeof useNavigate>;
-  message: ReturnType<typeof App.useApp>['message'];
+  message: Feedback['message'];
   t: ReturnType<typeof useTranslation>['t'];
   language: string;
   l: ReturnType<typeof useLocalized>;

@@ -1,10 +1,11 @@
 import { DeleteOutlined, SaveOutlined } from '@ant-design/icons';
-import { App, Button, Input, Modal, Popconfirm, Select, Space } from 'antd';
+import { Button, Input, Modal, Popconfirm, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { recordExtrasApi, type SavedView } from '../../api/records';
 import { useApiQuery } from '../../api/use-api-query';
+import { useFeedback } from '../../components/feedback';
 import type { ListQueryState } from './use-record-list';
 
 /** The view being shown: columns plus the list query. */
@@ -30,7 +31,7 @@ export function SavedViews({
   onReset: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const views = useApiQuery(
     (signal) => recordExtrasApi.views(workspaceId, formId, signal),
     [workspaceId, formId],

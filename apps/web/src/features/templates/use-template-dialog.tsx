@@ -1,4 +1,4 @@
-import { Alert, App, Checkbox, Form, Input, Modal, Progress, Typography } from 'antd';
+import { Alert, Checkbox, Form, Input, Modal, Progress, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { realtime, useRealtimeEvent } from '../../api/realtime';
 import { type PackImportProgress, type TemplateDetail, templatesApi } from '../../api/templates';
+import { useFeedback } from '../../components/feedback';
 import { useErrorText } from '../../components/status-states';
 import { useLocalized } from '../../i18n/localized';
 
@@ -66,7 +67,7 @@ export function UseTemplateDialog({
 }) {
   const { t } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const errorText = useErrorText();
   const demoCount = Object.values(template.demoData).reduce((sum, n) => sum + n, 0);

@@ -1,10 +1,11 @@
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Input, Popconfirm, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Input, Popconfirm, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { useApiQuery } from '../../../api/use-api-query';
+import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';
 import { useIsPhone } from '../../../components/use-is-phone';
@@ -30,7 +31,7 @@ const EMPTY: Dashboard = { key: '', name: {}, widgets: [], layout: [] };
  */
 export function DashboardDesignerPage() {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const scope = useAppScope();
   const phone = useIsPhone();

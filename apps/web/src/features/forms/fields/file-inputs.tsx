@@ -5,12 +5,13 @@ import {
   PaperClipOutlined,
   PictureOutlined,
 } from '@ant-design/icons';
-import { App, Button, Flex, Image, Progress, Typography } from 'antd';
+import { Button, Flex, Image, Progress, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client';
 import { type FileRef, fetchFile, uploadFile } from '../../../api/files';
 import { useShared } from '../../../api/shared-cache';
+import { useFeedback } from '../../../components/feedback';
 import { useIsPhone } from '../../../components/use-is-phone';
 import { refsOf } from './file-widgets';
 import type { DisplayProps, FieldContext, InputProps } from './types';
@@ -89,7 +90,7 @@ function Thumbnail({ ctx, file, size }: { ctx: FieldContext; file: FileRef; size
 }
 
 function FileLink({ ctx, file }: { ctx: FieldContext; file: FileRef }) {
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { t } = useTranslation();
   return (
     <Typography.Link
@@ -139,7 +140,7 @@ export function uploadKey(field: { key: string }, ctx: FieldContext): string {
 
 export function FilesInput({ field, value, onChange, id, disabled, ctx, ariaLabel }: InputProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const phone = useIsPhone();
   const images = field.type === 'image';
   const files = refsOf(value);

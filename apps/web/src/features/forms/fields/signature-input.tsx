@@ -1,10 +1,11 @@
 import { ClearOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Progress, Typography } from 'antd';
+import { Button, Flex, Progress, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type SignaturePad from 'signature_pad';
 import { ApiError } from '../../../api/client';
 import { uploadFile } from '../../../api/files';
+import { useFeedback } from '../../../components/feedback';
 import { rememberPreview, uploadKey } from './file-inputs';
 import { refsOf } from './file-widgets';
 import type { InputProps } from './types';
@@ -15,7 +16,7 @@ import type { InputProps } from './types';
  */
 export function SignatureInput({ field, value, onChange, id, disabled, ctx, ariaLabel }: InputProps) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const canvas = useRef<HTMLCanvasElement>(null);
   const pad = useRef<SignaturePad | null>(null);
   const [drawing, setDrawing] = useState(false);

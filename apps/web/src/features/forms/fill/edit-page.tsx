@@ -1,11 +1,12 @@
 import { LeftOutlined } from '@ant-design/icons';
-import { Alert, App, Button } from 'antd';
+import { Alert, Button } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { recordsApi } from '../../../api/records';
 import { useApiQuery } from '../../../api/use-api-query';
+import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';
 import { useLocalized } from '../../../i18n/localized';
@@ -20,7 +21,7 @@ import { RecordForm } from './record-form';
 export function EditPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const scope = useAppScope();
   const { formId = '', recordId = '' } = useParams();

@@ -1,10 +1,11 @@
 import { CheckCircleOutlined, CloudOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Space } from 'antd';
+import { Alert, Button, Space } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { recordsApi } from '../../../api/records';
+import { useFeedback } from '../../../components/feedback';
 import { Result } from '../../../components/lazy-result';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState } from '../../../components/status-states';
@@ -25,7 +26,7 @@ import { RecordForm } from './record-form';
 export function FillPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const phone = useIsPhone();
   const me = useMe();

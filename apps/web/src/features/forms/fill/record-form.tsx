@@ -1,11 +1,12 @@
 import { CloudUploadOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Flex, theme } from 'antd';
+import { Alert, Button, Flex, theme } from 'antd';
 import { lazy, type ReactNode, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition, FormAccess, FormDefinitionSummary } from '../../../api/apps';
 import { ApiError } from '../../../api/client';
 import type { RecordView } from '../../../api/records';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
+import { useFeedback } from '../../../components/feedback';
 import { useIsPhone } from '../../../components/use-is-phone';
 import { toLanguage } from '../../../i18n';
 import { BOTTOM_NAV_HEIGHT } from '../../../layout/bottom-nav';
@@ -64,7 +65,7 @@ export function RecordForm({
   newRecordFor?: string;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { token } = theme.useToken();
   const phone = useIsPhone();
   // biome-ignore lint/correctness/useExhaustiveDependencies: one store per form and starting values.

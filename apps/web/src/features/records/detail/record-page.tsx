@@ -5,7 +5,7 @@ import {
   PrinterOutlined,
   RollbackOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Popconfirm, Row, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Popconfirm, Row, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { ApiError } from '../../../api/client';
 import { realtime } from '../../../api/realtime';
 import { type RecordView, recordsApi } from '../../../api/records';
 import { useApiQuery } from '../../../api/use-api-query';
+import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';
 import { useIsPhone } from '../../../components/use-is-phone';
@@ -41,7 +42,7 @@ import { RecordHistory } from './record-history';
 export function RecordPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const phone = useIsPhone();
   const scope = useAppScope();

@@ -1,7 +1,6 @@
 import { InboxOutlined, LeftOutlined } from '@ant-design/icons';
 import {
   Alert,
-  App,
   Button,
   Card,
   Flex,
@@ -22,6 +21,7 @@ import { ApiError } from '../../../api/client';
 import { realtime } from '../../../api/realtime';
 import { type ImportJob, type ImportPreview, recordExtrasApi } from '../../../api/records';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
+import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState } from '../../../components/status-states';
 import { localized, useLocalized } from '../../../i18n/localized';
@@ -85,7 +85,7 @@ function BadRows({ job }: { job: ImportJob }) {
 export function ImportPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const scope = useAppScope();
   const { formId = '' } = useParams();
   const form = scope.formById(formId);
