@@ -1,8 +1,9 @@
 import { CloseCircleFilled } from '@ant-design/icons';
-import { Button, Card, Flex, Skeleton, Spin, Typography, theme } from 'antd';
+import { Button, Flex, Skeleton, Spin, Typography, theme } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
+import { Panel } from './panel';
 
 /** A centred spinner with a readable label, announced to screen readers. */
 export function LoadingState({ fullPage = false }: { fullPage?: boolean }) {
@@ -35,9 +36,9 @@ export function PageSkeleton({ blocks = 2 }: { blocks?: number }) {
       <Flex vertical gap={16}>
         {Array.from({ length: blocks }, (_, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity.
-          <Card key={i}>
+          <Panel key={i}>
             <Skeleton active paragraph={{ rows: 3 }} />
-          </Card>
+          </Panel>
         ))}
       </Flex>
     </div>
@@ -60,9 +61,9 @@ export function CardsSkeleton({ count = 3, minWidth = 260 }: { count?: number; m
     >
       {Array.from({ length: count }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity.
-        <Card key={i}>
+        <Panel key={i}>
           <Skeleton active avatar paragraph={{ rows: 2 }} />
-        </Card>
+        </Panel>
       ))}
     </div>
   );

@@ -1,11 +1,12 @@
 import { BarChartOutlined, FormOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Menu, type MenuProps, Typography } from 'antd';
+import { Button, Flex, Menu, type MenuProps, Typography } from 'antd';
 import { Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useParams } from 'react-router';
 import { appsApi } from '../../api/apps';
 import { useApiQuery } from '../../api/use-api-query';
 import { AppAvatar } from '../../components/app-avatar';
+import { Panel } from '../../components/panel';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
 import { useIsPhone } from '../../components/use-is-phone';
 import { useLocalized } from '../../i18n/localized';
@@ -31,7 +32,7 @@ function AppMenu() {
   const current = entries.find((e) => location.pathname.startsWith(e.path));
   const name = l(scope.app.name, scope.app.key);
   return (
-    <Card size="small" styles={{ body: { padding: 8 } }} style={{ position: 'sticky', top: 88 }}>
+    <Panel size="small" bodyStyle={{ padding: 8 }} style={{ position: 'sticky', top: 88 }}>
       <Flex gap={8} align="center" style={{ padding: 8 }}>
         <AppAvatar name={name} size={32} {...(scope.app.color ? { color: scope.app.color } : {})} />
         <Typography.Text strong ellipsis>
@@ -62,7 +63,7 @@ function AppMenu() {
           </Button>
         </Link>
       )}
-    </Card>
+    </Panel>
   );
 }
 

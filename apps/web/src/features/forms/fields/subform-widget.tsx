@@ -1,9 +1,10 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Button, Card, Empty, Flex, Typography, theme } from 'antd';
+import { Button, Empty, Flex, Typography, theme } from 'antd';
 import { type CSSProperties, memo, useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
+import { Panel } from '../../../components/panel';
 import { useIsPhone } from '../../../components/use-is-phone';
 import { localized } from '../../../i18n/localized';
 import type { FormStore } from '../fill/form-store';
@@ -141,7 +142,7 @@ const SubformRow = memo(function SubformRow(props: RowProps) {
   );
   if (phone) {
     return (
-      <Card
+      <Panel
         size="small"
         data-testid="subform-row"
         title={t('fields.rowTitle', { row: index + 1 })}
@@ -153,7 +154,7 @@ const SubformRow = memo(function SubformRow(props: RowProps) {
             <Cell key={column.key} {...props} column={column} showLabel />
           ))}
         </Flex>
-      </Card>
+      </Panel>
     );
   }
   return (

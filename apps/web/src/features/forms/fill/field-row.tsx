@@ -1,5 +1,5 @@
 import { CalculatorOutlined } from '@ant-design/icons';
-import { Button, Form, Typography } from 'antd';
+import { Button, Typography } from 'antd';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
@@ -54,79 +54,86 @@ export const FieldRow = memo(function FieldRow({
   const description = localized(field.description as never, ctx.language);
   const explainable =
     computed && field.type === 'formula' && onExplain !== undefined && value !== undefined && value !== null;
+  const required = editing && field.required === true;
+  const message = errors?.length ? errors.join('; ') : undefined;
   return (
-    <Form.Item
-      label={
-        <span>
-          {label}
-          {computed && (
-            <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 6 }}>
-              {t('fields.computed')}
-            </Typography.Text>
-          )}
-        </span>
-      }
-      htmlFor={id}
-      required={editing && field.required === true}
-      validateStatus={errors?.length ? 'error' : ''}
-      help={errors?.length ? errors.join('; ') : undefined}
-      extra={description || undefined}
-      style={{ marginBottom: 16 }}
-      data-testid={`field-${field.key}`}
-    >
-      {editing && Input ? (
-        scopeBound ? (
-          <ScopedInput store={store} field={field} ctx={ctx} id={id} invalid={Boolean(errors?.length)} />
-        ) : (
-          <Input
-            field={field}
-            value={value ?? null}
-            onChange={(next) => store.set(field.key, next)}
-            ctx={ctx}
-            id={id}
-            disabled={false}
-            invalid={Boolean(errors?.length)}
-            scope={store.data}
-          />
-        )
-      ) : (
-        <div
-          id={id}
-          style={{ minHeight: 32, display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}
-        >
-          {field.type === 'lookup' ? (
-            <ScopeAware store={store} field={field} ctx={ctx} />
-          ) : empty ? (
-            // A field left empty says so, instead of a label over nothing (a subform shows its own empty state).
-            <Typography.Text type="secondary" data-testid="field-empty">
-              —
-            </Typography.Text>
-          ) : (
-            <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
-          )}
-          {computed &&
-            (value === undefined || value === null) &&
-            field.type !== 'serial' &&
-            field.type !== 'system' &&
-            field.type !== 'lookup' && (
-              <Typography.Text type="secondary">
-                {field.type === 'rollup' ? t('fields.computedOnSave') : '—'}
-              </Typography.Text>
+    // Laid out as antd's vertical Form.Item (styles.css, .fl-field), without its form store and validator.
+    <div className={message ? 'fl-field fl-field-with-help' : 'fl-field'} data-testid={`field-${field.key}`}>
+      <div className="fl-field-label">
+        <label htmlFor={id} className={required ? 'fl-field-required' : undefined}>
+          <span>
+            {label}
+            {computed && (
+              <span className="fl-field-note" style={{ fontSize: 12, marginInlineStart: 6 }}>
+                {t('fields.computed')}
+              </span>
             )}
-          {explainable && (
-            <Button
-              size="small"
-              type="link"
-              icon={<CalculatorOutlined />}
-              onClick={() => onExplain?.(field)}
-              data-testid={`explain-${field.key}`}
+          </span>
+        </label>
+      </div>
+      <div className="fl-field-control">
+        <div className="fl-field-control-content">
+          {editing && Input ? (
+            scopeBound ? (
+              <ScopedInput store={store} field={field} ctx={ctx} id={id} invalid={Boolean(errors?.length)} />
+            ) : (
+              <Input
+                field={field}
+                value={value ?? null}
+                onChange={(next) => store.set(field.key, next)}
+                ctx={ctx}
+                id={id}
+                disabled={false}
+                invalid={Boolean(errors?.length)}
+                scope={store.data}
+              />
+            )
+          ) : (
+            <div
+              id={id}
+              style={{ minHeight: 32, display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}
             >
-              {t('explain.open')}
-            </Button>
+              {field.type === 'lookup' ? (
+                <ScopeAware store={store} field={field} ctx={ctx} />
+              ) : empty ? (
+                // A field left empty says so, instead of a label over nothing (a subform shows its own empty state).
+                <Typography.Text type="secondary" data-testid="field-empty">
+                  —
+                </Typography.Text>
+              ) : (
+                <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
+              )}
+              {computed &&
+                (value === undefined || value === null) &&
+                field.type !== 'serial' &&
+                field.type !== 'system' &&
+                field.type !== 'lookup' && (
+                  <Typography.Text type="secondary">
+                    {field.type === 'rollup' ? t('fields.computedOnSave') : '—'}
+                  </Typography.Text>
+                )}
+              {explainable && (
+                <Button
+                  size="small"
+                  type="link"
+                  icon={<CalculatorOutlined />}
+                  onClick={() => onExplain?.(field)}
+                  data-testid={`explain-${field.key}`}
+                >
+                  {t('explain.open')}
+                </Button>
+              )}
+            </div>
           )}
         </div>
+      </div>
+      {(message || description) && (
+        <div className="fl-field-additional">
+          {message && <div className="fl-field-error">{message}</div>}
+          {description && <div className="fl-field-extra">{description}</div>}
+        </div>
       )}
-    </Form.Item>
+    </div>
   );
 });
 

@@ -1,6 +1,7 @@
-import { Card, Form } from 'antd';
-import type { ReactNode } from 'react';
+import { theme } from 'antd';
+import type { CSSProperties, ReactNode } from 'react';
 import type { FieldDefinition, FormDefinitionSummary } from '../../../api/apps';
+import { Panel } from '../../../components/panel';
 import { useIsPhone } from '../../../components/use-is-phone';
 import { localized } from '../../../i18n/localized';
 import { widgetOf } from '../fields/registry';
@@ -62,17 +63,25 @@ export function FormRenderer({
   footer?: ReactNode;
 }) {
   const phone = useIsPhone();
+  const { token } = theme.useToken();
+  // The field rows' look (styles.css, .fl-field) follows the theme through these.
+  const look = {
+    '--fl-control-height': `${token.controlHeight}px`,
+    '--fl-control-height-sm': `${token.controlHeightSM}px`,
+    '--fl-text-secondary': token.colorTextDescription,
+    '--fl-error': token.colorError,
+  } as CSSProperties;
   const hidden = useStoreHidden(store);
   const sections = sectionsOf(form, fields, ctx.language);
   return (
     <FormStoreContext.Provider value={store}>
-      <Form layout="vertical" component="div" colon={false} requiredMark>
+      <div style={look}>
         {sections.map((section) => {
           const visible = section.fields.filter((f) => !hidden.has(f.key));
           if (visible.length === 0) return null;
           const columns = phone ? 1 : Math.max(1, Math.min(section.columns, 4));
           return (
-            <Card
+            <Panel
               key={section.key}
               {...(section.title ? { title: section.title } : {})}
               size={phone ? 'small' : 'default'}
@@ -100,11 +109,11 @@ export function FormRenderer({
                   </div>
                 ))}
               </div>
-            </Card>
+            </Panel>
           );
         })}
         {footer}
-      </Form>
+      </div>
     </FormStoreContext.Provider>
   );
 }
