@@ -8,78 +8,98 @@ import { FeedbackProvider } from './components/feedback';
 import { ErrorState, LoadingState } from './components/status-states';
 import { useIsPhone } from './components/use-is-phone';
 import { SessionProvider, useSession } from './features/session/session-context';
-import { toLanguage } from './i18n';
+import { loadAllTexts, toLanguage } from './i18n';
+
+/**
+ * A page's code together with the rest of the UI texts (i18n/index.ts). The app's frame and the
+ * form-filling route need only the core texts loaded at start, so they load without this.
+ */
+const withTexts = <T,>(code: Promise<T>): Promise<T> => Promise.all([code, loadAllTexts()]).then(([m]) => m);
 
 // Signing in and setting up are pages of their own: a signed-in page does not carry their forms.
-const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
-const SetupPage = lazy(() => import('./features/auth/setup-page').then((m) => ({ default: m.SetupPage })));
+const LoginPage = lazy(() =>
+  withTexts(import('./features/auth/login-page')).then((m) => ({ default: m.LoginPage })),
+);
+const SetupPage = lazy(() =>
+  withTexts(import('./features/auth/setup-page')).then((m) => ({ default: m.SetupPage })),
+);
 // The signed-in area loads on demand so the setup and sign-in pages start with less JavaScript.
 const AppLayout = lazy(() => import('./layout/app-layout').then((m) => ({ default: m.AppLayout })));
-const HomePage = lazy(() => import('./features/home/home-page').then((m) => ({ default: m.HomePage })));
+const HomePage = lazy(() =>
+  withTexts(import('./features/home/home-page')).then((m) => ({ default: m.HomePage })),
+);
 const ProfilePage = lazy(() =>
-  import('./features/profile/profile-page').then((m) => ({ default: m.ProfilePage })),
+  withTexts(import('./features/profile/profile-page')).then((m) => ({ default: m.ProfilePage })),
 );
 const MembersPage = lazy(() =>
-  import('./features/members/members-page').then((m) => ({ default: m.MembersPage })),
+  withTexts(import('./features/members/members-page')).then((m) => ({ default: m.MembersPage })),
 );
 const DepartmentsPage = lazy(() =>
-  import('./features/departments/departments-page').then((m) => ({ default: m.DepartmentsPage })),
+  withTexts(import('./features/departments/departments-page')).then((m) => ({ default: m.DepartmentsPage })),
 );
 const PermissionsPage = lazy(() =>
-  import('./features/permissions/permissions-page').then((m) => ({ default: m.PermissionsPage })),
+  withTexts(import('./features/permissions/permissions-page')).then((m) => ({ default: m.PermissionsPage })),
 );
 const AppsPage = lazy(() =>
-  import('./features/app-builder/apps-page').then((m) => ({ default: m.AppsPage })),
+  withTexts(import('./features/app-builder/apps-page')).then((m) => ({ default: m.AppsPage })),
 );
 const AppBuilderPage = lazy(() =>
-  import('./features/app-builder/app-builder-page').then((m) => ({ default: m.AppBuilderPage })),
+  withTexts(import('./features/app-builder/app-builder-page')).then((m) => ({ default: m.AppBuilderPage })),
 );
 const DesignerPage = lazy(() =>
-  import('./features/designer/designer-page').then((m) => ({ default: m.DesignerPage })),
+  withTexts(import('./features/designer/designer-page')).then((m) => ({ default: m.DesignerPage })),
 );
 const DesignerFillPage = lazy(() =>
-  import('./features/designer/fill-page').then((m) => ({ default: m.FillPage })),
+  withTexts(import('./features/designer/fill-page')).then((m) => ({ default: m.FillPage })),
 );
 const AutomationPage = lazy(() =>
-  import('./features/automations/automation-page').then((m) => ({ default: m.AutomationPage })),
+  withTexts(import('./features/automations/automation-page')).then((m) => ({ default: m.AutomationPage })),
 );
-const FlowPage = lazy(() => import('./features/flows/flow-page').then((m) => ({ default: m.FlowPage })));
-const InboxPage = lazy(() => import('./features/inbox/inbox-page').then((m) => ({ default: m.InboxPage })));
-const NotFoundPage = lazy(() => import('./layout/not-found-page').then((m) => ({ default: m.NotFoundPage })));
+const FlowPage = lazy(() =>
+  withTexts(import('./features/flows/flow-page')).then((m) => ({ default: m.FlowPage })),
+);
+const InboxPage = lazy(() =>
+  withTexts(import('./features/inbox/inbox-page')).then((m) => ({ default: m.InboxPage })),
+);
+const NotFoundPage = lazy(() =>
+  withTexts(import('./layout/not-found-page')).then((m) => ({ default: m.NotFoundPage })),
+);
 // Each area is its own chunk: opening a form loads the form filler, not the list, import or gallery.
 const AppShell = lazy(() => import('./features/apps/app-shell').then((m) => ({ default: m.AppShell })));
 const AppIndexPage = lazy(() =>
-  import('./features/apps/app-index-page').then((m) => ({ default: m.AppIndexPage })),
+  withTexts(import('./features/apps/app-index-page')).then((m) => ({ default: m.AppIndexPage })),
 );
 // Dashboards carry echarts: their own chunk, loaded only when a dashboard opens.
 const DashboardPage = lazy(() =>
-  import('./features/dashboards/dashboard-page').then((m) => ({ default: m.DashboardPage })),
+  withTexts(import('./features/dashboards/dashboard-page')).then((m) => ({ default: m.DashboardPage })),
 );
 const DashboardDesignerPage = lazy(() =>
-  import('./features/dashboards/designer/dashboard-designer-page').then((m) => ({
+  withTexts(import('./features/dashboards/designer/dashboard-designer-page')).then((m) => ({
     default: m.DashboardDesignerPage,
   })),
 );
 const GalleryPage = lazy(() =>
-  import('./features/templates/gallery-page').then((m) => ({ default: m.GalleryPage })),
+  withTexts(import('./features/templates/gallery-page')).then((m) => ({ default: m.GalleryPage })),
 );
 const TemplatePage = lazy(() =>
-  import('./features/templates/template-page').then((m) => ({ default: m.TemplatePage })),
+  withTexts(import('./features/templates/template-page')).then((m) => ({ default: m.TemplatePage })),
 );
 const RecordsPage = lazy(() =>
-  import('./features/records/records-page').then((m) => ({ default: m.RecordsPage })),
+  withTexts(import('./features/records/records-page')).then((m) => ({ default: m.RecordsPage })),
 );
 const RecordPage = lazy(() =>
-  import('./features/records/detail/record-page').then((m) => ({ default: m.RecordPage })),
+  withTexts(import('./features/records/detail/record-page')).then((m) => ({ default: m.RecordPage })),
 );
 const ImportPage = lazy(() =>
-  import('./features/records/import/import-page').then((m) => ({ default: m.ImportPage })),
+  withTexts(import('./features/records/import/import-page')).then((m) => ({ default: m.ImportPage })),
 );
 const OpenRecordPage = lazy(() =>
-  import('./layout/open-record-page').then((m) => ({ default: m.OpenRecordPage })),
+  withTexts(import('./layout/open-record-page')).then((m) => ({ default: m.OpenRecordPage })),
 );
 const FillPage = lazy(() => import('./features/forms/fill/fill-page').then((m) => ({ default: m.FillPage })));
-const EditPage = lazy(() => import('./features/forms/fill/edit-page').then((m) => ({ default: m.EditPage })));
+const EditPage = lazy(() =>
+  withTexts(import('./features/forms/fill/edit-page')).then((m) => ({ default: m.EditPage })),
+);
 
 /** Shows the loading and "server unreachable" screens before any route can decide. */
 function SessionGate({ children }: { children: ReactNode }) {

@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { setRequestLanguage } from '../api/client';
+import type { TextsPart } from './text-parts';
 
 /** Languages the UI ships; the first is the fallback. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -16,16 +17,35 @@ export function toLanguage(tag: string | undefined): Language {
   return tag?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-// Each language is its own chunk: a page loads the texts of the language it shows, not of both.
-const RESOURCES: Record<Language, () => Promise<{ default: Record<string, unknown> }>> = {
-  en: () => import('./en.json'),
-  'zh-CN': () => import('./zh-CN.json'),
+// Each language is two chunks (text-parts.ts): the core texts load before the first render, the rest
+// with the pages that use them ({@link loadAllTexts}).
+type Part = TextsPart;
+type Texts = () => Promise<{ default: Record<string, unknown> }>;
+const TEXTS: Record<Language, Record<Part, Texts>> = {
+  en: { core: () => import('./en.json?part=core'), rest: () => import('./en.json?part=rest') },
+  'zh-CN': { core: () => import('./zh-CN.json?part=core'), rest: () => import('./zh-CN.json?part=rest') },
 };
 
+const loadedParts = new Set<string>();
+/** Set once a page needing the rest of the texts opened: a language switch then loads both parts. */
+let restWanted = false;
+
+async function loadPart(language: Language, part: Part): Promise<void> {
+  const key = `${language}:${part}`;
+  if (loadedParts.has(key)) return;
+  const { default: texts } = await TEXTS[language][part]();
+  i18next.addResourceBundle(language, 'translation', texts, true, true);
+  loadedParts.add(key);
+}
+
 async function loadResources(language: Language): Promise<void> {
-  if (i18next.hasResourceBundle(language, 'translation')) return;
-  const { default: texts } = await RESOURCES[language]();
-  i18next.addResourceBundle(language, 'translation', texts);
+  await Promise.all([loadPart(language, 'core'), ...(restWanted ? [loadPart(language, 'rest')] : [])]);
+}
+
+/** Loads the texts of the pages outside the app's frame and the form route; pages await it with their code. */
+export async function loadAllTexts(): Promise<void> {
+  restWanted = true;
+  await loadPart(toLanguage(i18next.language), 'rest');
 }
 
 /** Switches the UI language (loading its texts first) and remembers the choice for the next visit. */

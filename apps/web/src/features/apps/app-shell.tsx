@@ -59,7 +59,7 @@ function AppMenu() {
       {scope.access.manageApp && (
         <Link to={`/apps/${scope.app.id}/new-dashboard`} data-testid="new-dashboard">
           <Button type="dashed" block icon={<PlusOutlined />} style={{ marginTop: 8 }}>
-            {t('dashboards.designer.newTitle')}
+            {t('apps.newDashboard')}
           </Button>
         </Link>
       )}
