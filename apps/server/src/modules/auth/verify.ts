@@ -2,7 +2,7 @@ import type { AppInstance } from '../../app.js';
 import { appError } from '../../lib/errors.js';
 import { generationOf, readCache } from '../../lib/read-cache.js';
 import { authModels } from './models.js';
-import { tokenDigest, tokenKind } from './tokens.js';
+import { presentedTokenDigest, tokenKind } from './tokens.js';
 
 /** A presented token that is valid now: a live session of an existing user, or a live API token. */
 export type VerifiedToken =
@@ -34,7 +34,7 @@ export async function verifyToken(
   const kind = tokenKind(token);
   const { Session, User, ApiToken } = authModels(app.store.connection);
   const now = new Date();
-  const hash = kind ? tokenDigest(app.config.secret, token) : '';
+  const hash = kind ? presentedTokenDigest(app.config.secret, token) : '';
   const verified = readCache<VerifiedToken>(app.store.connection, 'tokens', 'identity');
   const cached = hash ? verified.get(hash) : undefined;
   if (cached && (cached.kind === 'session' || via === 'bearer')) return cached;
