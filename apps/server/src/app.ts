@@ -22,6 +22,7 @@ import { installErrorHandler, requestLocale } from './lib/error-handler.js';
 import { appError, t } from './lib/errors.js';
 import { render } from './lib/messages/index.js';
 import { configureReadCache } from './lib/read-cache.js';
+import { fixedHeaders } from './lib/security-headers.js';
 import { appRoutes } from './modules/apps/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { apiTokenRoutes } from './modules/auth/api-token-routes.js';
@@ -139,8 +140,11 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
       },
     },
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  // Its options are fixed, so are its headers: found once, added as one object per request.
+  const headers = fixedHeaders(securityHeaders);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(rateLimit, {
     max: config.rateLimitMax,
