@@ -119,13 +119,11 @@ export class Index {
     // Text and geo indexes keep no tree: $text reads the postings, $near scans and measures.
     if (this.kind !== 'btree') return undefined;
     if (this.partial && !this.partial.test(v)) return undefined;
-    if (this.fields.length === 1 && !this.sparse) {
-      // Fast path: a top-level scalar needs no fan-out.
-      const f = this.fields[0]!;
-      if (f.parts.length === 1) {
-        const x = v[f.path];
-        if (!Array.isArray(x)) return [[x === undefined ? null : x]];
-      }
+    if (!this.sparse) {
+      // Fast path: no array along any path, so no fan-out — one key, built without the per-field value
+      // lists, dedupe sets and combination arrays (those were the largest allocation of an insert).
+      const key = this.plainKey(v);
+      if (key) return [key];
     }
     const state = { multi: false };
     const perField = this.fields.map((f) => keyValues(v, f.parts, state));
@@ -141,6 +139,26 @@ export class Index {
       combos = next;
     }
     return combos;
+  }
+
+  /**
+   * The one key of a document whose indexed paths cross no array (as {@link keysOf} would build it: a
+   * missing value, or a path through a non-document, is null), or undefined when one does.
+   */
+  private plainKey(v: Doc): unknown[] | undefined {
+    const { fields } = this;
+    const key: unknown[] = new Array(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const parts = (fields[i] as KeyField).parts;
+      let cur: unknown = v;
+      for (let j = 0; j < parts.length; j++) {
+        if (Array.isArray(cur)) return undefined;
+        cur = isPlainObject(cur) ? ownField(cur, parts[j] as string) : undefined;
+      }
+      if (Array.isArray(cur)) return undefined;
+      key[i] = cur === undefined ? null : cur;
+    }
+    return key;
   }
 
   /** Adds entries for a document. */

@@ -40,8 +40,38 @@ const copiers = new Map<string, Copier>();
 const ids = new Map<string, ObjectId>();
 const texts = new Map<string, string>();
 
+/**
+ * The copiers last used for each key count, compared key by key: documents of one collection mostly
+ * repeat a few key lists, and finding theirs this way builds no signature text (joining the keys of every
+ * container of every insert was one of the store's largest allocations).
+ */
+const recent = new Map<number, Array<{ keys: string[]; copier: Copier }>>();
+/** Most key lists remembered per key count. */
+const RECENT_PER_COUNT = 8;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function copierFor(keys: string[]): Copier | undefined {
   if (keys.length > MAX_KEYS) return undefined;
+  let list = recent.get(keys.length);
+  if (list) {
+    for (const entry of list) if (sameKeys(entry.keys, keys)) return entry.copier;
+  } else {
+    list = [];
+    recent.set(keys.length, list);
+  }
+  const copier = copierBySignature(keys);
+  if (copier) {
+    if (list.length >= RECENT_PER_COUNT) list.pop();
+    list.unshift({ keys, copier });
+  }
+  return copier;
+}
+
+function copierBySignature(keys: string[]): Copier | undefined {
   const signature = keys.join('\0');
   let copier = copiers.get(signature);
   if (copier) return copier;
@@ -54,11 +84,39 @@ function copierFor(keys: string[]): Copier | undefined {
   return copier;
 }
 
+/** bson 7 keeps an ObjectId as four 24-bit words; older builds do not (then only the table is used). */
+type Words = { i0: number; i1: number; i2: number; i3: number };
+
+/**
+ * Shared ids by the low bits of their last word (counter bytes, which differ between ids made together):
+ * a hit is found by comparing four numbers, without the hex text the table is keyed by (that text was
+ * made for every id of every inserted document).
+ */
+const SLOTS = 4096;
+const slots: Array<ObjectId | undefined> = new Array(SLOTS);
+
 function sharedId(id: ObjectId): ObjectId {
+  const w = id as unknown as Words;
+  if (typeof w.i3 !== 'number') return sharedIdByText(id);
+  const slot = w.i3 & (SLOTS - 1);
+  const seen = slots[slot] as (ObjectId & Words) | undefined;
+  if (seen !== undefined && seen.i3 === w.i3 && seen.i2 === w.i2 && seen.i1 === w.i1 && seen.i0 === w.i0) {
+    return seen;
+  }
+  const shared = sharedIdByText(id);
+  slots[slot] = shared;
+  return shared;
+}
+
+function sharedIdByText(id: ObjectId): ObjectId {
   const key = id.toHexString();
   const known = ids.get(key);
   if (known) return known;
-  if (ids.size >= MAX_IDS) ids.clear();
+  if (ids.size >= MAX_IDS) {
+    // Starting over: the slots must not keep handing out instances the table no longer shares.
+    ids.clear();
+    slots.fill(undefined);
+  }
   ids.set(key, id);
   return id;
 }

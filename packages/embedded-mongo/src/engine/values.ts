@@ -52,23 +52,33 @@ export function isPlainObject(v: unknown): v is Doc {
  * stay wrappers so the document reads back type for type. Containers are copied only when needed.
  */
 export function normalize(v: unknown): unknown {
-  return norm(v).v;
+  return norm(v);
 }
 
-function norm(v: unknown): { v: unknown; w: boolean } {
-  if (v === null || typeof v !== 'object') return { v, w: false };
+/**
+ * Whether the value {@link norm} last returned holds a numeric wrapper somewhere inside: a flag rather than
+ * a `{ v, w }` pair per value, which allocated one object for every field of every inserted document.
+ */
+let wrapped = false;
+
+function norm(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') {
+    wrapped = false;
+    return v;
+  }
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     let w = false;
     for (let i = 0; i < v.length; i++) {
       const r = norm(v[i]);
-      if (r.w) w = true;
-      if (r.v !== v[i] && !out) out = v.slice(0, i);
-      if (out) out.push(r.v);
+      if (wrapped) w = true;
+      if (r !== v[i] && !out) out = v.slice(0, i);
+      if (out) out.push(r);
     }
     const res = out ?? v;
     if (w) mark(res);
-    return { v: res, w };
+    wrapped = w;
+    return res;
   }
   const t = bsonType(v);
   if (t === 'DBRef') {
@@ -78,38 +88,44 @@ function norm(v: unknown): { v: unknown; w: boolean } {
     const plain: Doc = { $ref: ref.collection, $id: ref.oid };
     if (ref.db !== undefined && ref.db !== null) plain.$db = ref.db;
     for (const k of Object.keys(ref.fields ?? {})) setField(plain, k, ref.fields[k]);
-    const r = norm(plain);
-    return { v: r.v, w: r.w };
+    return norm(plain);
   }
   if (t !== undefined) {
-    if (t === 'Int32') return { v: (v as { value: number }).value, w: false };
+    if (t === 'Int32') {
+      wrapped = false;
+      return (v as { value: number }).value;
+    }
     if (t === 'Double') {
       const n = (v as Double).value;
-      if (Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX) return { v, w: true };
-      return { v: n, w: false };
+      wrapped = Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
+      return wrapped ? v : n;
     }
-    if (t === 'Long' || t === 'Decimal128') return { v, w: true };
-    return { v, w: false };
+    wrapped = t === 'Long' || t === 'Decimal128';
+    return v;
   }
-  if (!isPlainObject(v)) return { v, w: false };
+  if (!isPlainObject(v)) {
+    wrapped = false;
+    return v;
+  }
   let out: Doc | undefined;
   let w = false;
   for (const k in v) {
     const val = v[k];
     const r = norm(val);
-    if (r.w) w = true;
-    if (r.v !== val && !out) {
+    if (wrapped) w = true;
+    if (r !== val && !out) {
       out = {};
       for (const k2 in v) {
         if (k2 === k) break;
         setField(out, k2, v[k2]);
       }
     }
-    if (out) setField(out, k, r.v);
+    if (out) setField(out, k, r);
   }
   const res = out ?? v;
   if (w) mark(res);
-  return { v: res, w };
+  wrapped = w;
+  return res;
 }
 
 /**
