@@ -49,6 +49,15 @@ beforeAll(async () => {
           { value: 'west', label: { en: 'West', 'zh-CN': '华西' } },
         ],
       },
+      {
+        key: 'lines',
+        type: 'subform',
+        label: { en: 'Lines', 'zh-CN': '明细' },
+        columns: [
+          { key: 'product', type: 'text', label: { en: 'Product', 'zh-CN': '产品' } },
+          { key: 'qty', type: 'number', label: { en: 'Qty', 'zh-CN': '数量' } },
+        ],
+      },
     ],
   });
   dealsId = deals.id;
@@ -60,6 +69,15 @@ beforeAll(async () => {
       { key: 'name', type: 'text', label: label('Name'), required: true },
       { key: 'rep', type: 'member', label: label('Rep') },
       { key: 'amount', type: 'money', currency: 'CNY', label: label('Goal') },
+      {
+        key: 'area',
+        type: 'select',
+        label: { en: 'Area', 'zh-CN': '区域' },
+        options: [
+          { value: 'east', label: { en: 'East', 'zh-CN': '华东' } },
+          { value: 'west', label: { en: 'West', 'zh-CN': '华西' } },
+        ],
+      },
     ],
   });
   const ann = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
@@ -74,10 +92,26 @@ beforeAll(async () => {
   });
   const record = (form: string, data: Record<string, unknown>) =>
     owner.call('POST', `/workspaces/${ws}/forms/${form}/records`, { data });
-  await record(dealsId, { title: 'Ann 1', rep: ann.userId, amount: 4_000, region: 'east' });
-  await record(dealsId, { title: 'Bob 1', rep: bob.userId, amount: 7_000, region: 'west' });
-  await record(goals.id, { name: 'Ann goal', rep: ann.userId, amount: 10_000 });
-  await record(goals.id, { name: 'Bob goal', rep: bob.userId, amount: 8_000 });
+  await record(dealsId, {
+    title: 'Ann 1',
+    rep: ann.userId,
+    amount: 4_000,
+    region: 'east',
+    lines: [
+      { product: 'Anvil', qty: 2 },
+      { product: 'Bolt', qty: 3 },
+      { product: 'Anvil', qty: 4 },
+    ],
+  });
+  await record(dealsId, {
+    title: 'Bob 1',
+    rep: bob.userId,
+    amount: 7_000,
+    region: 'west',
+    lines: [{ product: 'Anvil', qty: 50 }],
+  });
+  await record(goals.id, { name: 'Ann goal', rep: ann.userId, amount: 10_000, area: 'east' });
+  await record(goals.id, { name: 'Bob goal', rep: bob.userId, amount: 8_000, area: 'west' });
   manager = await launchBrowser({ viewport: DESKTOP });
   // Charts draw at once (no entry animation), so screenshots show the figures.
   await manager.page.emulateMedia({ reducedMotion: 'reduce' });
@@ -383,7 +417,7 @@ describe('a full dashboard without JSON', () => {
     await page.getByTestId('add-widget').click();
     await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe('New widget');
     await panel.getByLabel('Title').fill('Revenue by month');
-    await chooseLabelled(page, 'Chart type', 'Line');
+    await choose(page, 'widget-type', 'Line');
     await chooseLabelled(page, 'Dimension 1', 'Created');
     await chooseLabelled(page, 'Aggregate of measure 1', 'Sum');
     await panel.getByTestId('forecast-switch').click();
@@ -396,7 +430,7 @@ describe('a full dashboard without JSON', () => {
     await page.getByTestId('add-widget').click();
     await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe('New widget');
     await panel.getByLabel('Title').fill('Region funnel');
-    await chooseLabelled(page, 'Chart type', 'Funnel');
+    await choose(page, 'widget-type', 'Funnel');
     await chooseLabelled(page, 'Dimension 1', 'Region');
     const stages = panel.getByLabel('Stages in order', { exact: true });
     await stages.click();
@@ -477,4 +511,193 @@ describe('a full dashboard without JSON', () => {
       { kind: 'dashboard', dashboard: 'regional_revenue' },
     ]);
   }, 60_000);
+});
+
+describe('filters over several forms, computed and subform measures', () => {
+  it("builds an options filter naming each form's field, a filtered target, a previous period and subform columns; the dashboard shows them at 1440 and 375 px", async () => {
+    const { page } = manager;
+    // Signed in as the owner here too, so this test also runs alone (-t).
+    await storeSession(page, server.url, owner.token, 'en');
+    await page.goto(`${server.url}/apps/${appId}/new-dashboard`);
+    await page.getByTestId('dashboard-designer').waitFor();
+    await page.getByTestId('dashboard-name').fill('Team cockpit');
+    const panel = page.getByTestId('widget-panel');
+    const addWidget = async (title: string) => {
+      await page.getByTestId('add-widget').click();
+      await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe('New widget');
+      await panel.getByLabel('Title').fill(title);
+    };
+    // 1. This month's revenue beside last month's: a KPI card with a previous-period measure.
+    await addWidget('Revenue vs last month');
+    await choose(page, 'widget-type', 'KPI card');
+    await chooseLabelled(page, 'Aggregate of measure 1', 'Sum');
+    await chooseLabelled(page, 'Add computed measure', 'Previous period');
+    // 2. Units by product: a table over the deals' line items (one row per subform row).
+    await addWidget('Units by product');
+    await choose(page, 'widget-type', 'Table');
+    await chooseLabelled(page, 'Dimension 1', 'Lines › Product');
+    await chooseLabelled(page, 'Aggregate of measure 1', 'Sum');
+    await chooseLabelled(page, 'Field of measure 1', 'Lines › Qty');
+    // 3. Revenue by rep against the goals of the East area only (the target's own filter).
+    await addWidget('Revenue vs East goals');
+    await chooseLabelled(page, 'Dimension 1', 'Rep');
+    await chooseLabelled(page, 'Aggregate of measure 1', 'Sum');
+    await panel.getByTestId('target-switch').click();
+    expect(await panel.getByTestId('target-form').textContent()).toContain('Goals');
+    await panel.getByTestId('target-filter').click();
+    const builder = page.getByTestId('filter-builder');
+    await builder.waitFor();
+    await builder.getByTestId('add-condition').click();
+    // By keyboard: the field, then the value (the condition's operator follows the field's kind).
+    await builder.getByLabel('Field', { exact: true }).focus();
+    await page.keyboard.type('Area');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => builder.getByTestId('filter-condition').textContent()).toContain('Area');
+    await builder.getByLabel('Value', { exact: true }).focus();
+    await page.keyboard.type('East');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => builder.getByTestId('filter-condition').textContent()).toContain('East');
+    await builder.getByTestId('apply-filter').click();
+    await expect.poll(() => builder.isVisible()).toBe(false);
+    // 4. The goals themselves, by rep: a second form on the dashboard.
+    await addWidget('Goals by rep');
+    await chooseLabelled(page, 'Data source (form)', 'Goals');
+    await chooseLabelled(page, 'Dimension 1', 'Rep');
+    await chooseLabelled(page, 'Aggregate of measure 1', 'Sum');
+    // A period filter (this month) and an options filter: deals by Region, goals by their Area.
+    await chooseLabelled(page, 'Add filter', 'Period');
+    await chooseLabelled(page, 'Starting value of filter 1', 'This month');
+    await chooseLabelled(page, 'Add filter', 'Options');
+    expect(await page.getByTestId('control-1-field').textContent()).toContain('Region');
+    expect(await page.getByTestId('control-1-field-deals').textContent()).toContain('Region');
+    expect(await page.getByTestId('control-1-field-goals').textContent()).toContain('Not filtered');
+    await chooseLabelled(page, 'Field of filter 2 on Goals', 'Area');
+    await page.getByLabel('Starting value of filter 2').focus();
+    await page.keyboard.type('East');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    expect(await untranslated(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'dashboard-designer', 'forms-filter');
+    await page.getByTestId('save-dashboard').click();
+    await page.waitForURL(/\/dashboards\/team_cockpit\/design$/);
+
+    const saved = await owner.call<{
+      dashboard: { widgets: Array<Record<string, unknown>>; filters: unknown };
+    }>('GET', `/workspaces/${ws}/apps/${appId}/dashboards/team_cockpit`);
+    expect(saved.dashboard.filters).toEqual([
+      { key: 'period', type: 'period', field: '_createdAt', default: 'thisMonth' },
+      {
+        key: 'select',
+        type: 'select',
+        field: 'region',
+        fields: [{ form: 'goals', field: 'area' }],
+        default: ['east'],
+      },
+    ]);
+    expect(saved.dashboard.widgets.map((w) => [w.type, w.source, w.dimensions, w.measures])).toEqual([
+      [
+        'kpi',
+        { form: 'deals' },
+        undefined,
+        [
+          { key: 'sum_amount', aggregate: 'sum', field: 'amount' },
+          { key: 'previous1', previous: 'sum_amount' },
+        ],
+      ],
+      [
+        'table',
+        { form: 'deals' },
+        [{ field: 'lines.product' }],
+        [{ key: 'sum_lines_qty', aggregate: 'sum', field: 'lines.qty' }],
+      ],
+      [
+        'bar',
+        { form: 'deals' },
+        [{ field: 'rep' }],
+        [
+          { key: 'sum_amount', aggregate: 'sum', field: 'amount' },
+          expect.objectContaining({
+            key: 'target',
+            target: expect.objectContaining({
+              form: 'goals',
+              filter: { field: 'area', op: 'eq', value: 'east' },
+            }),
+          }),
+        ],
+      ],
+      [
+        'bar',
+        { form: 'goals' },
+        [{ field: 'rep' }],
+        [{ key: 'sum_amount', aggregate: 'sum', field: 'amount' }],
+      ],
+    ]);
+
+    // The dashboard with both filters at their starting values, worked out by hand: East deals of this
+    // month are Ann 1 only (4,000; nothing last month), its lines Anvil 2 + 4 and Bolt 3 (Bob's West line
+    // of 50 Anvils stays out), Ann's East goal of 10,000 (Bob's West goal stays out, in both widgets).
+    const answer = await owner.call<{ widgets: Record<string, { rows: Record<string, unknown>[] }> }>(
+      'POST',
+      `/workspaces/${ws}/apps/${appId}/dashboards/team_cockpit/query`,
+      { timeZone: 'UTC' },
+    );
+    const rows = (key: string) => answer.widgets[key]?.rows;
+    expect(rows('widget1')).toEqual([
+      { sum_amount: 4000, previous1: 0, previous1_delta: 4000, previous1_change: null },
+    ]);
+    expect(rows('widget2')).toEqual([
+      { 'lines.product': 'Anvil', sum_lines_qty: 6 },
+      { 'lines.product': 'Bolt', sum_lines_qty: 3 },
+    ]);
+    expect(rows('widget3')?.map((r) => [r.sum_amount, r.target])).toEqual([[4000, 10000]]);
+    expect(rows('widget4')?.map((r) => r.sum_amount)).toEqual([10000]);
+
+    await page.getByTestId('open-dashboard').click();
+    const view = page.getByTestId('dashboard-page');
+    await view.waitFor();
+    for (const key of ['widget1', 'widget2', 'widget3', 'widget4'])
+      await view.getByTestId(`widget-${key}`).and(page.locator('[data-state="success"]')).waitFor();
+    expect(await view.getByTestId('control-select').textContent()).toContain('East');
+    const kpi = (await view.getByTestId('widget-widget1').textContent()) ?? '';
+    expect(kpi).toMatch(/4,000/);
+    // The previous period reads by its figure's name, never by its key.
+    expect(kpi).toContain('Amount, previous period');
+    expect(kpi).not.toContain('previous1');
+    const table = (await view.getByTestId('widget-widget2').textContent()) ?? '';
+    expect(table).toMatch(/Anvil.*6.*Bolt.*3/s);
+    expect(table).not.toContain('50');
+    await expect.poll(() => chartDescription(page, 'widget3')).toMatch(/Ann Lee.*4000.*10000/s);
+    expect(await chartDescription(page, 'widget4')).not.toContain('Bob Chen');
+    expect(await untranslated(page)).toEqual([]);
+    await screenshot(page, 'dashboard-designer', 'forms-filter-view');
+
+    // On a phone (en), the widgets stack and the table becomes cards; the designer's per-form field fits.
+    const small = await launchBrowser({ viewport: PHONE, isMobile: true });
+    try {
+      await small.page.emulateMedia({ reducedMotion: 'reduce' });
+      await storeSession(small.page, server.url, owner.token);
+      await small.page.goto(`${server.url}/apps/${appId}/dashboards/team_cockpit`);
+      const stacked = small.page.getByTestId('dashboard-page');
+      await stacked.waitFor();
+      for (const key of ['widget1', 'widget2', 'widget3', 'widget4'])
+        await stacked
+          .getByTestId(`widget-${key}`)
+          .and(small.page.locator('[data-state="success"]'))
+          .waitFor();
+      expect((await stacked.getByTestId('widget-widget2').textContent()) ?? '').toMatch(/Anvil.*6.*Bolt.*3/s);
+      await expectNoSidewaysScroll(small.page, 'the team cockpit at 375 px');
+      await screenshot(small.page, 'dashboard-designer', 'forms-filter-view');
+      await small.page.goto(`${server.url}/apps/${appId}/dashboards/team_cockpit/design`);
+      await small.page.getByTestId('controls-editor').waitFor();
+      await expect
+        .poll(() => small.page.getByTestId('control-1-field-goals').textContent())
+        .toContain('Area');
+      await expectNoSidewaysScroll(small.page, 'the team cockpit designer at 375 px');
+      await screenshot(small.page, 'dashboard-designer', 'forms-filter-designer');
+    } finally {
+      await small.close();
+    }
+  }, 180_000);
 });

@@ -6,7 +6,7 @@ import type { FormDefinitionSummary } from '../../api/apps';
 import type { Member } from '../../api/endpoints';
 import { cartesianOption, funnelOption, PALETTE } from './chart-options';
 import { AA_TEXT, contrastRatio, labelColorOn } from './label-contrast';
-import { dimensionText, kpiParts, measureText, type WidgetContext } from './widget-format';
+import { columnLabel, dimensionText, kpiParts, measureText, type WidgetContext } from './widget-format';
 
 const t = ((key: string, options?: Record<string, unknown>) =>
   options ? `${key}${JSON.stringify(options)}` : key) as unknown as TFunction;
@@ -241,5 +241,32 @@ describe('values as people read them', () => {
       meta: { ...meta, type: 'kpi' },
     };
     expect(kpiParts(rate, context({ type: 'kpi' })).main?.key).toBe('winRate');
+  });
+});
+
+describe('labels of computed columns', () => {
+  it('names a computed figure without a label of its own by what it is computed from, never by its key', () => {
+    const columns: ReportResult['columns'] = [
+      { key: 'sum_amount', type: 'measure', aggregate: 'sum', field: 'amount' },
+      { key: 'previous1', type: 'measure', derived: true, derivation: 'previous', of: 'sum_amount' },
+      { key: 'share1', type: 'measure', derived: true, derivation: 'percentOfTotal', of: 'sum_amount' },
+      { key: 'formula1', type: 'measure', derived: true, derivation: 'formula' },
+      {
+        key: 'ytd',
+        type: 'measure',
+        derived: true,
+        derivation: 'runningTotal',
+        of: 'sum_amount',
+        label: { en: 'YTD' },
+      },
+    ] as ReportResult['columns'];
+    const labels = columns.map((c) => columnLabel(c, context({ type: 'kpi' }), columns));
+    expect(labels.slice(1)).toEqual([
+      `dashboards.derived.previous${JSON.stringify({ of: labels[0] })}`,
+      `dashboards.derived.percentOfTotal${JSON.stringify({ of: labels[0] })}`,
+      'dashboards.derived.formula',
+      'YTD',
+    ]);
+    expect(labels.join()).not.toMatch(/previous1|share1|formula1/);
   });
 });

@@ -49,6 +49,17 @@ export function columnLabel(
   }
   const own = localized(column.label, ctx.language);
   if (own) return own;
+  // A computed figure without a name of its own reads by what it is computed from, never by its key.
+  if (
+    column.derivation === 'previous' ||
+    column.derivation === 'percentOfTotal' ||
+    column.derivation === 'runningTotal'
+  ) {
+    const base = columns?.find((c) => c.key === column.of);
+    const of = base && base !== column ? columnLabel(base, ctx, columns) : (column.of ?? '');
+    return ctx.t(`dashboards.derived.${column.derivation}`, { of });
+  }
+  if (column.derivation === 'formula') return ctx.t('dashboards.derived.formula');
   if (column.derivation === 'rank') return ctx.t('dashboards.derived.rank');
   if (column.derivation === 'conversion' || column.derivation === 'overall')
     return ctx.t(`dashboards.derived.${column.derivation}`);

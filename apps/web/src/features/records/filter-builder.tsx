@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { PERIOD_NAMES } from '@formloom/schema';
 import { Button, Drawer, Empty, Flex, Input, InputNumber, Segmented, Select, Space } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition, FormDefinitionSummary } from '../../api/apps';
 import type { FilterNode } from '../../api/records';
@@ -226,6 +226,13 @@ export function FilterBuilder({
   const { t } = useTranslation();
   const phone = useIsPhone();
   const [draft, setDraft] = useState<FilterDraft>(() => fromFilter(value));
+  // Opening starts from the applied filter. Not after the opening animation: a condition added meanwhile
+  // (a quick click, the keyboard) was wiped when the drawer finished sliding in.
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (open && !wasOpen.current) setDraft(fromFilter(value));
+    wasOpen.current = open;
+  }, [open, value]);
   const options = [
     ...fields
       .filter((f) => kindOf(f.key, form, ctx.formByKey).kind !== 'opaque')
@@ -244,7 +251,6 @@ export function FilterBuilder({
       title={t('filters.title')}
       placement={phone ? 'bottom' : 'right'}
       size={phone ? 'large' : 520}
-      afterOpenChange={(visible) => visible && setDraft(fromFilter(value))}
       data-testid="filter-builder"
       footer={
         <Flex justify="space-between" gap={8}>
