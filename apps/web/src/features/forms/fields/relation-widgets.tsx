@@ -1,5 +1,5 @@
 import { LinkOutlined } from '@ant-design/icons';
-import { Flex, Tag } from 'antd';
+import { Flex, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { FieldDefinition } from '../../../api/apps';
@@ -75,7 +75,14 @@ function LookupDisplay({ field, value, ctx, compact, scope }: DisplayProps) {
     return relation?.multiple ? values : (values[0] ?? null);
   });
   const shown = live ? fetched : value;
-  if (!source || shown === undefined || shown === null) return null;
+  if (!source || shown === undefined || shown === null) {
+    // Nothing to look up yet (no related record chosen, or its field is empty): a dash, not a blank line.
+    return compact ? null : (
+      <Typography.Text type="secondary" data-testid="field-empty">
+        —
+      </Typography.Text>
+    );
+  }
   const widget = lookupWidget(source);
   const { Display } = widget;
   const sourceCtx: FieldContext = { ...ctx, form: form ?? ctx.form };

@@ -26,6 +26,9 @@ const ExplainDrawer = lazy(() => import('./explain-drawer').then((m) => ({ defau
 /** The submission checks of packages/form-runtime, fetched once, on the first submit. */
 const loadChecks = () => import('./checks');
 
+/** The widest a form being filled or edited grows on a desk (Jiandaoyun's forms are about as wide). */
+export const FORM_MAX_WIDTH = 880;
+
 /** What a save does with the values: create or update; answers the stored record. */
 export type SaveValues = (data: Record<string, unknown>) => Promise<RecordView | 'queued'>;
 
@@ -179,7 +182,8 @@ export function RecordForm({
     </Flex>
   );
   return (
-    <div data-testid="record-form">
+    // On a desk the form keeps a readable width instead of stretching every input across the screen.
+    <div data-testid="record-form" style={phone ? undefined : { maxWidth: FORM_MAX_WIDTH }}>
       {banner}
       <FormRenderer
         store={store}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, launchSignedIn } from './helpers/browser.js';
+import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
+import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
+import { type RunningServer, startServer } from './helpers/server.js';
+
+// Details a first-time user notices on the screens used every day (issue 18): a form filled at a desk
+// keeps a readable width, a computed field with nothing to show yet says so with a dash, a long name in
+// the app's menu is shown whole in a tooltip, and the phone's record list keeps its toolbar on two lines.
+let server: RunningServer;
+let owner: ApiCaller;
+let ws: string;
+let appId: string;
+let dealsId: string;
+
+const LONG_NAME = 'Quarterly statements of every regional team';
+const label = (en: string, zh = en) => ({ en, 'zh-CN': zh });
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ owner, ws } = await setupWorkspace(server));
+  appId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps`, { key: 'crm', name: label('CRM') })
+  ).id;
+  const customers = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'customers',
+    name: label('Customers', '客户'),
+    titleField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label: label('Name', '名称'), required: true },
+      { key: 'city', type: 'text', label: label('City', '城市') },
+    ],
+  });
+  await owner.call('POST', `/workspaces/${ws}/forms/${customers.id}/records`, {
+    data: { name: 'ACME Trading', city: 'Hangzhou' },
+  });
+  const deals = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'deals',
+    name: label('Deals', '商机'),
+    titleField: 'title',
+    fields: [
+      { key: 'title', type: 'text', label: label('Title', '标题'), required: true },
+      {
+        key: 'customer',
+        type: 'relation',
+        label: label('Customer', '客户'),
+        form: 'customers',
+        displayField: 'name',
+      },
+      { key: 'city', type: 'lookup', label: label('City', '城市'), relation: 'customer', field: 'city' },
+    ],
+  });
+  dealsId = deals.id;
+  await owner.call('POST', `/workspaces/${ws}/forms/${dealsId}/records`, { data: { title: 'First deal' } });
+  await owner.call('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+    key: 'statements',
+    name: label(LONG_NAME, '各区域团队的季度结算单与明细'),
+    fields: [{ key: 'title', type: 'text', label: label('Title', '标题') }],
+  });
+});
+
+afterAll(async () => {
+  if (server) expect(await server.stop()).toBe(0);
+});
+
+describe('everyday details', () => {
+  it('keeps the form at a readable width on a 1440 px desk and shows a dash for an empty lookup until a customer is chosen', async () => {
+    const desk = await launchSignedIn(server.url, owner.token, { viewport: DESKTOP });
+    try {
+      const { page } = desk;
+      await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}/new`);
+      const form = page.getByTestId('record-form');
+      await form.waitFor();
+      const formBox = await form.boundingBox();
+      const pageBox = await page.getByTestId('fill-page').boundingBox();
+      // The page has more room than the form takes: the inputs stop at a readable width.
+      expect(pageBox?.width ?? 0).toBeGreaterThan(1000);
+      expect(formBox?.width ?? 0).toBeLessThanOrEqual(880);
+      const titleBox = await page.locator('#field-title').boundingBox();
+      expect(titleBox?.width ?? 0).toBeLessThan(880);
+
+      // The lookup has nothing to show before a customer is chosen: a dash, not an empty line.
+      const city = page.getByTestId('field-city');
+      await expect.poll(() => city.getByTestId('field-empty').textContent()).toBe('—');
+      await screenshot(page, 'everyday-details', 'fill-empty-lookup');
+      await page.locator('#field-customer').click();
+      await page.keyboard.type('acme');
+      await page.locator('.ant-select-item-option', { hasText: 'ACME Trading' }).click();
+      await expect.poll(() => city.textContent()).toContain('Hangzhou');
+      expect(await city.getByTestId('field-empty').count()).toBe(0);
+      await expectNoSidewaysScroll(page, 'fill page');
+      await screenshot(page, 'everyday-details', 'fill');
+    } finally {
+      await desk.close();
+    }
+  });
+
+});
