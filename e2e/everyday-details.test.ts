@@ -95,4 +95,34 @@ describe('everyday details', () => {
     }
   });
 
+  it('shows a long menu name whole in a tooltip on hover and on keyboard focus, and a short one without', async () => {
+    const desk = await launchSignedIn(server.url, owner.token, { viewport: DESKTOP });
+    try {
+      const { page } = desk;
+      await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}`);
+      await page.getByTestId('records-page').waitFor();
+      const entry = page.getByTestId('app-menu-link').filter({ hasText: LONG_NAME });
+      // The menu is narrower than the name: it is cut with an ellipsis...
+      const cut = await entry.evaluate((link) => {
+        const name = link.querySelector('span');
+        return name !== null && name.scrollWidth > name.clientWidth;
+      });
+      expect(cut).toBe(true);
+      // ...and hovering shows it whole.
+      await entry.hover();
+      const tooltip = page.getByRole('tooltip', { name: LONG_NAME });
+      await tooltip.waitFor();
+      await screenshot(page, 'everyday-details', 'menu-tooltip');
+      // A name that fits gets no tooltip.
+      await page.getByTestId('app-menu-link').filter({ hasText: 'Customers' }).hover();
+      await tooltip.waitFor({ state: 'hidden' });
+      expect(await page.getByRole('tooltip').filter({ hasText: 'Customers' }).count()).toBe(0);
+      // The keyboard reaches it too: focus on the link shows the whole name.
+      await entry.focus();
+      await tooltip.waitFor();
+    } finally {
+      await desk.close();
+    }
+  });
+
 });

@@ -1,6 +1,6 @@
 import { BarChartOutlined, FormOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Menu, type MenuProps, Typography } from 'antd';
-import { Suspense, useMemo } from 'react';
+import { Button, Flex, Menu, type MenuProps, Tooltip, Typography } from 'antd';
+import { Suspense, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useParams } from 'react-router';
 import { appsApi } from '../../api/apps';
@@ -21,6 +21,33 @@ import {
 } from './app-scope';
 
 type MenuItems = NonNullable<MenuProps['items']>;
+
+/**
+ * A menu entry's name: cut with an ellipsis when longer than the menu is wide, and then shown whole in a
+ * tooltip (hover, or keyboard focus on the link), as Jiandaoyun's side menu does.
+ */
+function MenuLabel({ to, text }: { to: string; text: string }) {
+  const name = useRef<HTMLSpanElement>(null);
+  const [cut, setCut] = useState(false);
+  // The menu has a fixed width: whether the name fits is known once it is laid out (and again per name).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new name is measured again.
+  useLayoutEffect(() => {
+    const element = name.current;
+    setCut(element !== null && element.scrollWidth > element.clientWidth);
+  }, [text]);
+  return (
+    <Tooltip title={cut ? text : undefined} placement="right" trigger={['hover', 'focus']}>
+      <Link to={to} style={{ display: 'block', minWidth: 0 }} data-testid="app-menu-link">
+        <span
+          ref={name}
+          style={{ display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+        >
+          {text}
+        </span>
+      </Link>
+    </Tooltip>
+  );
+}
 
 /** The app's menu down the side (desktop): forms and dashboards, the open one highlighted. */
 function AppMenu() {
@@ -48,7 +75,7 @@ function AppMenu() {
             const items: MenuItems = inGroup.map((entry) => ({
               key: entry.key,
               icon: entry.kind === 'form' ? <FormOutlined /> : <BarChartOutlined />,
-              label: <Link to={entry.path}>{l(entry.label, entry.target)}</Link>,
+              label: <MenuLabel to={entry.path} text={l(entry.label, entry.target)} />,
             }));
             return group === undefined
               ? items
