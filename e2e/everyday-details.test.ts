@@ -1,5 +1,8 @@
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchSignedIn } from './helpers/browser.js';
+import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
+import zh from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
+import { DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
 import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
@@ -125,4 +128,52 @@ describe('everyday details', () => {
     }
   });
 
+  for (const [language, words] of [
+    ['en', en],
+    ['zh-CN', zh],
+  ] as const) {
+    it(`keeps the phone record list's filter, views and reload on one line (${language}, 375 px)`, async () => {
+      const phone = await launchSignedIn(server.url, owner.token, {
+        viewport: PHONE,
+        isMobile: true,
+        language,
+      });
+      try {
+        const { page } = phone;
+        await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}`);
+        await page.getByTestId('record-card').first().waitFor();
+        const centre = async (button: Locator) => {
+          const box = await button.boundingBox();
+          if (!box) throw new Error('a toolbar button has no box');
+          return box.y + box.height / 2;
+        };
+        const middle = (name: string) => centre(page.getByRole('button', { name, exact: true }));
+        const filter = await centre(page.getByTestId('open-filter'));
+        expect(Math.abs((await middle(words.records.reload)) - filter)).toBeLessThan(2);
+        expect(Math.abs((await middle(words.records.saveView)) - filter)).toBeLessThan(2);
+        // With a saved view picked, its delete button joins the line and it still fits.
+        await page.getByRole('button', { name: words.records.saveView, exact: true }).click();
+        await page.getByLabel(words.records.viewName).fill(`Mine (${language})`);
+        await page.getByRole('dialog').getByRole('button', { name: words.records.saveView }).click();
+        await page.getByRole('button', { name: words.records.deleteView, exact: true }).waitFor();
+        expect(Math.abs((await middle(words.records.reload)) - filter)).toBeLessThan(2);
+        expect(Math.abs((await middle(words.records.deleteView)) - filter)).toBeLessThan(2);
+        await expectNoSidewaysScroll(page, 'phone record list');
+        await screenshot(page, 'everyday-details', `phone-list-${language}`);
+
+        // The form on a phone uses the whole width, and the empty lookup shows its dash there too.
+        await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}/new`);
+        await page.getByTestId('record-form').waitFor();
+        await expect.poll(() => page.getByTestId('field-city').getByTestId('field-empty').count()).toBe(1);
+        const form = await page.getByTestId('record-form').boundingBox();
+        expect(form?.width ?? 0).toBeGreaterThan(PHONE.width - 40);
+        const input = await page.locator('#field-title').boundingBox();
+        expect(input?.width ?? 0).toBeGreaterThan(PHONE.width - 100);
+        await expectNoSidewaysScroll(page, 'phone fill page');
+        await screenshot(page, 'everyday-details', `phone-fill-${language}`);
+      } finally {
+        await phone.close();
+      }
+    });
+  }
 });

@@ -302,6 +302,7 @@ function Records({
                 setSearch('');
                 setView(initialView);
               }}
+              block={phone}
             />
           )}
           <Button

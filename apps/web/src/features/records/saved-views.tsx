@@ -23,12 +23,15 @@ export function SavedViews({
   current,
   onPick,
   onReset,
+  block = false,
 }: {
   workspaceId: string;
   formId: string;
   current: ViewState;
   onPick: (view: SavedView) => void;
   onReset: () => void;
+  /** Take the width the row leaves (phones), the picker shrinking instead of wrapping the row. */
+  block?: boolean;
 }) {
   const { t } = useTranslation();
   const { message } = useFeedback();
@@ -73,11 +76,11 @@ export function SavedViews({
   }
 
   return (
-    <Space.Compact>
+    <Space.Compact block={block} style={block ? { flex: '1 1 0', minWidth: 0 } : undefined}>
       <Select
         aria-label={t('records.views')}
         data-testid="view-picker"
-        style={{ minWidth: 160, maxWidth: 220 }}
+        style={block ? { flex: '1 1 0', minWidth: 0 } : { minWidth: 160, maxWidth: 220 }}
         value={selected ?? '__all'}
         loading={views.status === 'loading'}
         onChange={(id: string) => {
