@@ -80,4 +80,24 @@ describe('readKey', () => {
     expect(readKey({ a: [1, 'x', { b: null }] })).toBe(JSON.stringify({ a: [1, 'x', { b: null }] }));
     expect(readKey({ a: new Types.ObjectId(id.toHexString()) })).toBe(readKey({ a: id }));
   });
+
+  it('writes a query as JSON with ids and dates tagged, whichever way it is written', () => {
+    const id = new Types.ObjectId();
+    const query = {
+      ws: id,
+      at: new Date(5),
+      gone: undefined,
+      $and: [{ 'data.x': { $in: ['a"b', 2.5, -0, null, true, undefined, Number.NaN] } }],
+    };
+    const expected = JSON.stringify({
+      ws: { $ObjectId: id.toHexString() },
+      at: { $date: 5 },
+      $and: [{ 'data.x': { $in: ['a"b', 2.5, 0, null, true, null, null] } }],
+    });
+    expect(readKey(query)).toBe(expected);
+    // Values outside JSON, dates and ids take JSON.stringify's own way (a Map writes as {}).
+    expect(readKey({ a: new Map([[1, 2]]), ws: id })).toBe(
+      `{"a":{},"ws":{"$ObjectId":"${id.toHexString()}"}}`,
+    );
+  });
 });

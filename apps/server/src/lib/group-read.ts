@@ -82,6 +82,62 @@ function send(byKey: Map<string, Key>, key: string, entry: Key, read: () => Prom
  * `{ a: ObjectId("…") }` and `{ a: "…" }` (which match different records) never share a read.
  */
 export function readKey(value: unknown): string {
+  return plainKey(value) ?? typedJson(value);
+}
+
+/**
+ * {@link readKey} of a value made of JSON values, dates and ObjectIds (every rollup query), written
+ * directly: JSON.stringify with a replacer called back into JavaScript for every value of the query (~1% of
+ * a record create's CPU). Undefined for anything else, which then goes the general way; both give the same
+ * text for the values this one takes.
+ */
+function plainKey(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i];
+      // JSON writes null for what it cannot write in an array.
+      const part = item === undefined ? 'null' : plainKey(item);
+      if (part === undefined) return undefined;
+      out += i === 0 ? part : `,${part}`;
+    }
+    return `${out}]`;
+  }
+  if (value instanceof Date) return `{"$date":${Number.isFinite(value.getTime()) ? value.getTime() : null}}`;
+  const proto = Object.getPrototypeOf(value);
+  if ((value as { _bsontype?: unknown })._bsontype === 'ObjectId') {
+    return `{"$ObjectId":"${(value as { toHexString(): string }).toHexString()}"}`;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  let out = '{';
+  let first = true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as Record<string, unknown>)[key];
+    // JSON leaves out what it cannot write in an object.
+    if (item === undefined) continue;
+    const part = plainKey(item);
+    if (part === undefined) return undefined;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${part}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+function typedJson(value: unknown): string {
   return JSON.stringify(value, function typed(this: Record<string, unknown>, name: string, json: unknown) {
     const raw = this[name];
     if (raw instanceof Date) return { $date: raw.getTime() };
