@@ -12,6 +12,41 @@ export const MAX_BODY_DEPTH = 64;
  * explicit stack, so any depth is measured without recursion.
  */
 export function tooDeepAt(value: unknown, max: number = MAX_BODY_DEPTH): string | null {
+  // Nearly every body is shallow: first a walk that builds no paths (those were a text per container of
+  // every request body), then, only for a body found too deep, the walk that names where.
+  return nestsDeeper(value, max) ? firstTooDeep(value, max) : null;
+}
+
+/** Whether a container of `value` is nested deeper than `max` (explicit stack, no paths). */
+function nestsDeeper(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const item = values.pop() as Record<string, unknown> | unknown[];
+    const depth = depths.pop() as number;
+    if (depth > max) return true;
+    if (Array.isArray(item)) {
+      for (const child of item) {
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in item) {
+      const child = item[key];
+      if (child !== null && typeof child === 'object' && Object.hasOwn(item, key)) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+function firstTooDeep(value: unknown, max: number): string | null {
   const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }];
   while (stack.length > 0) {
     const item = stack.pop() as { value: unknown; depth: number; path: string };
