@@ -1,14 +1,14 @@
-import type { DashboardFilter } from '@formloom/schema';
 import { PERIOD_NAMES } from '@formloom/schema';
 import { DatePicker, Flex, Select, TreeSelect } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FieldDefinition, FormDefinitionSummary } from '../../api/apps';
+import type { FormDefinitionSummary } from '../../api/apps';
 import type { Department } from '../../api/endpoints';
 import { useLocalized } from '../../i18n/localized';
 import { useDepartments, useMembers } from '../forms/fields/directory';
 import { collator, optionsOf } from '../forms/fields/format';
+import { controlLabel, selectField } from './control-fields';
 import type { ControlValues, Dashboard } from './dashboards-api';
 
 const CUSTOM = 'custom';
@@ -21,19 +21,7 @@ export function defaultControls(dashboard: Dashboard): ControlValues {
   return values;
 }
 
-/** The field a select control filters on, in the first widget form that has it (for its options). */
-export function selectField(
-  control: DashboardFilter,
-  dashboard: Dashboard,
-  formByKey: (key: string) => FormDefinitionSummary | undefined,
-): FieldDefinition | undefined {
-  for (const widget of dashboard.widgets) {
-    const key = control.fields?.find((f) => f.form === widget.source.form)?.field ?? control.field;
-    const field = formByKey(widget.source.form)?.fields.find((f) => f.key === key);
-    if (field) return field;
-  }
-  return undefined;
-}
+export { selectField };
 
 export type TreeNode = { value: string; title: string; children: TreeNode[] };
 /** Departments as TreeSelect nodes (value: id, title: name). */
@@ -95,7 +83,7 @@ export function DashboardControls({
       data-testid="dashboard-controls"
     >
       {controls.map((control) => {
-        const label = l(control.label, control.key);
+        const label = controlLabel(control, dashboard, formByKey, l, t);
         const value = values[control.key];
         const common = { 'aria-label': label, placeholder: label, allowClear: true, style: { width } };
         switch (control.type) {
