@@ -132,7 +132,7 @@ describe('everyday details', () => {
     ['en', en],
     ['zh-CN', zh],
   ] as const) {
-    it(`keeps the phone record list's filter, views and reload on one line (${language}, 375 px)`, async () => {
+    it(`keeps the phone record list's filter, views and reload on one line, and its cards say when a value is empty (${language}, 375 px)`, async () => {
       const phone = await launchSignedIn(server.url, owner.token, {
         viewport: PHONE,
         isMobile: true,
@@ -141,7 +141,14 @@ describe('everyday details', () => {
       try {
         const { page } = phone;
         await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}`);
-        await page.getByTestId('record-card').first().waitFor();
+        const card = page.getByTestId('record-card').filter({ hasText: 'First deal' });
+        await card.waitFor();
+        // The card's values: customer and city, empty here, each a dash beside its label; the creation
+        // time is the card's last line and not a row again.
+        expect(await card.getByTestId('card-value').allTextContents()).toEqual(
+          language === 'en' ? ['Customer—', 'City—'] : ['客户—', '城市—'],
+        );
+        expect(await card.getByTestId('card-empty').count()).toBe(2);
         const centre = async (button: Locator) => {
           const box = await button.boundingBox();
           if (!box) throw new Error('a toolbar button has no box');

@@ -34,6 +34,7 @@ import { useAppScope } from '../apps/app-scope';
 import { BackToApp } from '../apps/app-shell';
 import { isWorkspaceAdmin } from '../apps/visible-apps';
 import { formatDateTime } from '../forms/fields/format';
+import { titleFieldOf } from '../forms/fields/relations';
 import type { FieldContext } from '../forms/fields/types';
 import { useSession } from '../session/session-context';
 import { BulkActions } from './bulk-actions';
@@ -52,6 +53,10 @@ import {
 import { RecordCell } from './record-cells';
 import { SavedViews, type ViewState } from './saved-views';
 import { NEWEST_FIRST, useRecordList } from './use-record-list';
+
+/** No value worth showing on a card: nothing, an empty text or an empty list. */
+const isBlankValue = (value: unknown) =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
 /** `/apps/:appId/forms/:formId`: a form's records as a table (cards on phones), live. */
 export function RecordsPage() {
@@ -246,6 +251,10 @@ function Records({
   );
 
   const selectedRecords = list.items.filter((r) => selected.includes(r.id));
+  // A phone card: the record's title, then three more columns (not the title field again, nor the
+  // creation time, which is the card's own last line). A form without a title field keeps its first column.
+  const titleKey = titleFieldOf(form);
+  const cardColumns = view.columns.filter((key) => key !== titleKey && key !== '_createdAt').slice(0, 3);
   return (
     <div data-testid="records-page">
       <PageHeader
@@ -390,8 +399,8 @@ function Records({
                   {recordTitle(record, form)}
                 </Typography.Text>
                 <Flex vertical gap={2} style={{ marginTop: 4 }}>
-                  {view.columns.slice(1, 4).map((key) => (
-                    <Flex key={key} gap={6} style={{ minWidth: 0 }}>
+                  {cardColumns.map((key) => (
+                    <Flex key={key} gap={6} style={{ minWidth: 0 }} data-testid="card-value">
                       <Typography.Text type="secondary" style={{ flex: 'none' }}>
                         {labelOf(key)}
                       </Typography.Text>
@@ -403,7 +412,14 @@ function Records({
                           whiteSpace: 'nowrap',
                         }}
                       >
-                        <RecordCell record={record} column={key} form={form} ctx={ctx} />
+                        {!key.startsWith('_') && isBlankValue(record.data[key]) ? (
+                          // An empty value says so, instead of a label beside nothing.
+                          <Typography.Text type="secondary" data-testid="card-empty">
+                            —
+                          </Typography.Text>
+                        ) : (
+                          <RecordCell record={record} column={key} form={form} ctx={ctx} />
+                        )}
                       </span>
                     </Flex>
                   ))}
