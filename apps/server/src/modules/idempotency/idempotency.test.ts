@@ -76,6 +76,33 @@ describe('Idempotency-Key', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('answers a retried or racing batch create with the first answer and writes its records once', async () => {
+    const before = await count();
+    const body = { records: [{ data: { title: 'b1' } }, { data: { title: 'b2', code: 'BATCH-1' } }] };
+    const send = () =>
+      call(t, w, 'POST', `/forms/${formId}/records/batch`, body, withKey(w.owner.headers, 'batch-1'));
+    const racing = await Promise.all([send(), send()]);
+    expect(racing.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(racing.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(1);
+    const ids = (res: (typeof racing)[number]) =>
+      res.json().results.map((r: { record: { id: string } }) => r.record.id) as string[];
+    expect(ids(racing[1] as (typeof racing)[number])).toEqual(ids(racing[0] as (typeof racing)[number]));
+    const retried = await send();
+    expect(retried.body).toBe(racing[0]?.body);
+    expect(await count()).toBe(before + 2);
+    // The same key with another batch is refused, not run.
+    const other = await call(
+      t,
+      w,
+      'POST',
+      `/forms/${formId}/records/batch`,
+      { records: [{ data: { title: 'b3' } }] },
+      withKey(w.owner.headers, 'batch-1'),
+    );
+    expect(other.statusCode).toBe(422);
+    expect(await count()).toBe(before + 2);
+  });
+
   it('keeps keys per caller: another member with the same key makes their own record', async () => {
     const other = await addMember(t.app, w.owner, w.ws, 'other@example.com', ['admin']);
     const mine = await create({ title: 'k' }, 'shared-key');
