@@ -1,6 +1,4 @@
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
@@ -9,6 +7,7 @@ import { ErrorState, LoadingState } from './components/status-states';
 import { useIsPhone } from './components/use-is-phone';
 import { SessionProvider, useSession } from './features/session/session-context';
 import { loadAllTexts, toLanguage } from './i18n';
+import { antdLocaleOf } from './i18n/antd-locale';
 
 /**
  * A page's code together with the rest of the UI texts (i18n/index.ts). The app's frame and the
@@ -211,7 +210,7 @@ export function App() {
   const phone = useIsPhone();
   return (
     <ConfigProvider
-      locale={language === 'zh-CN' ? zhCN : enUS}
+      locale={antdLocaleOf(language)}
       // Phones get 44 px controls: the touch target size fingers need.
       theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 8, ...(phone ? { controlHeight: 44 } : {}) } }}
     >

@@ -1,5 +1,5 @@
-import { Alert } from 'antd';
 import type { ApiError, ApiErrorDetail } from '../api/client';
+import { Alert } from './antd-lean';
 import { useErrorText } from './status-states';
 
 /** The server's message as a form-level alert, with any details not shown beside a field. */

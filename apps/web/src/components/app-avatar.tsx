@@ -1,4 +1,4 @@
-import { Avatar } from 'antd';
+import { Avatar } from './antd-lean';
 
 /** An app's (or template's) mark: its color with the first character of its name. */
 export function AppAvatar({ name, color, size = 44 }: { name: string; color?: string; size?: number }) {

@@ -1,7 +1,8 @@
 import { DownOutlined, GlobalOutlined } from '@ant-design/icons';
-import { Button, Dropdown, theme } from 'antd';
+import { Button, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { changeLanguage, LANGUAGES, type Language, toLanguage } from '../i18n';
+import { Dropdown } from './antd-lean';
 
 const SHORT: Record<Language, string> = { en: 'EN', 'zh-CN': '中' };
 

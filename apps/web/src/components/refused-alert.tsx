@@ -1,4 +1,4 @@
-import { Alert } from 'antd';
+import { Alert } from './antd-lean';
 
 /**
  * A save, publish or action the server refused: its message, and the problems that have no place of their

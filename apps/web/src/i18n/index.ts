@@ -1,7 +1,7 @@
 import i18next from 'i18next';
-import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { setRequestLanguage } from '../api/client';
+import { loadAntdLocale } from './antd-locale';
 import type { TextsPart } from './text-parts';
 
 /** Languages the UI ships; the first is the fallback. */
@@ -39,7 +39,11 @@ async function loadPart(language: Language, part: Part): Promise<void> {
 }
 
 async function loadResources(language: Language): Promise<void> {
-  await Promise.all([loadPart(language, 'core'), ...(restWanted ? [loadPart(language, 'rest')] : [])]);
+  await Promise.all([
+    loadPart(language, 'core'),
+    ...(restWanted ? [loadPart(language, 'rest')] : []),
+    loadAntdLocale(language),
+  ]);
 }
 
 /** Loads the texts of the pages outside the app's frame and the form route; pages await it with their code. */
@@ -65,30 +69,35 @@ function syncDocumentLanguage(tag: string): void {
 }
 
 /**
+ * The language to start in: the one picked with the switch, else the browser's first preference. Only an
+ * explicit switch is remembered; a detected language follows the browser.
+ */
+function detectLanguage(): Language {
+  try {
+    const stored = localStorage.getItem(LANGUAGE_STORAGE_KEY);
+    if (stored) return toLanguage(stored);
+  } catch {
+    // Storage disabled: the browser's preference decides.
+  }
+  return toLanguage(navigator.languages?.[0] ?? navigator.language);
+}
+
+/**
  * Initialises i18next once: stored choice first, then the browser's preferred languages. Settles when
  * the texts of that language are loaded, so the first render is translated.
  */
 export async function initI18n(): Promise<typeof i18next> {
   i18next.on('languageChanged', syncDocumentLanguage);
-  await i18next
-    .use(LanguageDetector)
-    .use(initReactI18next)
-    .init({
-      resources: {},
-      // Texts are added by loadResources, not by a backend.
-      partialBundledLanguages: true,
-      supportedLngs: [...LANGUAGES],
-      // Both files hold every key (a test checks parity), so the fallback is never needed at run time.
-      fallbackLng: false,
-      interpolation: { escapeValue: false },
-      detection: {
-        order: ['localStorage', 'navigator'],
-        lookupLocalStorage: LANGUAGE_STORAGE_KEY,
-        // Only an explicit switch is remembered; a detected language follows the browser.
-        caches: [],
-        convertDetectedLanguage: (lng: string) => toLanguage(lng),
-      },
-    });
+  await i18next.use(initReactI18next).init({
+    lng: detectLanguage(),
+    resources: {},
+    // Texts are added by loadResources, not by a backend.
+    partialBundledLanguages: true,
+    supportedLngs: [...LANGUAGES],
+    // Both files hold every key (a test checks parity), so the fallback is never needed at run time.
+    fallbackLng: false,
+    interpolation: { escapeValue: false },
+  });
   const language = toLanguage(i18next.language);
   await loadResources(language);
   await i18next.changeLanguage(language);

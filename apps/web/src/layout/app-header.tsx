@@ -1,8 +1,9 @@
 import { LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Flex, Layout, Typography, theme } from 'antd';
+import { Button, Flex, Layout, Typography, theme } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { Avatar, Dropdown } from '../components/antd-lean';
 import { LanguageSwitch } from '../components/language-switch';
 import { Logo, LogoMark } from '../components/logo';
 import { useIsPhone } from '../components/use-is-phone';

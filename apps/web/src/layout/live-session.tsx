@@ -1,9 +1,10 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex } from 'antd';
+import { Button, Flex } from 'antd';
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { realtime, useRealtimeEvent } from '../api/realtime';
+import { Alert } from '../components/antd-lean';
 import { useFeedback } from '../components/feedback';
 import { useMembers } from '../features/forms/fields/directory';
 import { formShown, isFormFillingPath } from '../features/forms/fill/form-shown';

@@ -1,6 +1,6 @@
-import { Badge } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Badge } from '../../components/antd-lean';
 import { useSession } from '../session/session-context';
 import { useTaskCounts } from './task-counts';
 

@@ -1,5 +1,6 @@
-import { Flex, Input } from 'antd';
+import { Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Input } from '../../../components/antd-lean';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
 /** An address value: region parts down to the field's `level`, then the street detail. */

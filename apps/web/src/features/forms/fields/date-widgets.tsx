@@ -1,4 +1,4 @@
-import { Input } from 'antd';
+import { Input } from '../../../components/antd-lean';
 import { formatDate, formatDateTime } from './format';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 

@@ -1,5 +1,6 @@
-import { Input, Typography } from 'antd';
+import { Typography } from 'antd';
 import type { FieldDefinition } from '../../../api/apps';
+import { Input, TextArea } from '../../../components/antd-lean';
 import { localized } from '../../../i18n/localized';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
@@ -79,7 +80,7 @@ const UrlLineInput = (props: InputProps) => <LineInput {...props} type="url" />;
 function TextAreaInput({ field, value, onChange, id, disabled, invalid, ctx, ariaLabel }: InputProps) {
   const rows = typeof field.rows === 'number' ? field.rows : 3;
   return (
-    <Input.TextArea
+    <TextArea
       id={id}
       value={asText(value)}
       onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}

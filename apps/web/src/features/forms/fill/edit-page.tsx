@@ -1,11 +1,12 @@
 import { LeftOutlined } from '@ant-design/icons';
-import { Alert, Button } from 'antd';
+import { Button } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { recordsApi } from '../../../api/records';
 import { useApiQuery } from '../../../api/use-api-query';
+import { Alert } from '../../../components/antd-lean';
 import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';

@@ -1,10 +1,11 @@
 import { CheckCircleOutlined, CloudOutlined } from '@ant-design/icons';
-import { Alert, Button, Space } from 'antd';
+import { Button, Flex } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { recordsApi } from '../../../api/records';
+import { Alert } from '../../../components/antd-lean';
 import { useFeedback } from '../../../components/feedback';
 import { Result } from '../../../components/lazy-result';
 import { PageHeader } from '../../../components/page-header';
@@ -67,7 +68,7 @@ export function FillPage() {
         subTitle={done.queued ? t('fill.queuedBody') : t('fill.submittedBody', { form: formName })}
         data-testid="submit-result"
         extra={
-          <Space wrap>
+          <Flex wrap gap={8} justify="center" align="center">
             {done.recordId && (
               <Link to={`${listPath}/records/${done.recordId}`}>
                 <Button type="primary">{t('fill.viewRecord')}</Button>
@@ -84,7 +85,7 @@ export function FillPage() {
             <Link to={listPath}>
               <Button>{t('fill.toList')}</Button>
             </Link>
-          </Space>
+          </Flex>
         }
       />
     );

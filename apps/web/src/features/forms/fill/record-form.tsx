@@ -1,10 +1,11 @@
 import { CloudUploadOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, theme } from 'antd';
+import { Button, Flex, theme } from 'antd';
 import { lazy, type ReactNode, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition, FormAccess, FormDefinitionSummary } from '../../../api/apps';
 import { ApiError } from '../../../api/client';
 import type { RecordView } from '../../../api/records';
+import { Alert } from '../../../components/antd-lean';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { useFeedback } from '../../../components/feedback';
 import { useIsPhone } from '../../../components/use-is-phone';
