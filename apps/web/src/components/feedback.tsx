@@ -2,6 +2,7 @@ import type { App } from 'antd';
 import { theme } from 'antd';
 import {
   type ComponentType,
+  type CSSProperties,
   createContext,
   type ReactNode,
   useCallback,
@@ -116,14 +117,20 @@ export function FeedbackProvider({ children }: { children: ReactNode }) {
   const Component = holders?.Component;
   return (
     <FeedbackContext.Provider value={feedback}>
-      {/* The text defaults antd's App sets on its element. */}
+      {/* The text defaults antd's App sets on its element, and the theme's link colors for styles.css. */}
       <div
-        style={{
-          color: token.colorText,
-          fontSize: token.fontSize,
-          lineHeight: token.lineHeight,
-          fontFamily: token.fontFamily,
-        }}
+        style={
+          {
+            color: token.colorText,
+            fontSize: token.fontSize,
+            lineHeight: token.lineHeight,
+            fontFamily: token.fontFamily,
+            '--fl-link': token.colorLink,
+            '--fl-link-hover': token.colorLinkHover,
+            '--fl-link-active': token.colorLinkActive,
+            '--fl-focus': token.colorPrimaryBorder,
+          } as CSSProperties
+        }
       >
         {Component && <Component onReady={onReady} />}
         {children}

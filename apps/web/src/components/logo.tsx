@@ -1,4 +1,4 @@
-import { Typography } from 'antd';
+import { Text } from './text';
 
 /** The Formloom mark: a rounded square with an "F" and a dot, drawn inline so it never fails to load. */
 export function LogoMark({ size = 32 }: { size?: number }) {
@@ -16,9 +16,9 @@ export function Logo({ size = 32, color }: { size?: number; color?: string }) {
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: 10 }}>
       <LogoMark size={size} />
-      <Typography.Text strong style={{ fontSize: size * 0.6, color, letterSpacing: 0.2 }}>
+      <Text strong style={{ fontSize: size * 0.6, color, letterSpacing: 0.2 }}>
         Formloom
-      </Typography.Text>
+      </Text>
     </span>
   );
 }

@@ -1,5 +1,6 @@
-import { Flex, Typography } from 'antd';
+import { Flex } from 'antd';
 import type { ReactNode } from 'react';
+import { Text, Title } from './text';
 import { useIsPhone } from './use-is-phone';
 
 /**
@@ -24,10 +25,10 @@ export function PageHeader({
       <Flex gap={8} align="flex-start" style={{ minWidth: 0, flex: '1 1 240px' }}>
         {back}
         <div style={{ minWidth: 0 }}>
-          <Typography.Title level={phone ? 3 : 2} style={{ margin: 0, overflowWrap: 'anywhere' }}>
+          <Title level={phone ? 3 : 2} style={{ margin: 0, overflowWrap: 'anywhere' }}>
             {title}
-          </Typography.Title>
-          {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
+          </Title>
+          {subtitle && <Text type="secondary">{subtitle}</Text>}
         </div>
       </Flex>
       {actions && (

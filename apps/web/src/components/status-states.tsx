@@ -1,9 +1,10 @@
 import { CloseCircleFilled } from '@ant-design/icons';
-import { Button, Flex, Skeleton, Spin, Typography, theme } from 'antd';
+import { Button, Flex, Skeleton, Spin, theme } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import { Panel } from './panel';
+import { Text, Title } from './text';
 
 /** A centred spinner with a readable label, announced to screen readers. */
 export function LoadingState({ fullPage = false }: { fullPage?: boolean }) {
@@ -19,7 +20,7 @@ export function LoadingState({ fullPage = false }: { fullPage?: boolean }) {
       style={{ minHeight: fullPage ? '100vh' : 240 }}
     >
       <Spin size="large" />
-      <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
+      <Text type="secondary">{t('common.loading')}</Text>
     </Flex>
   );
 }
@@ -97,16 +98,12 @@ export function ErrorState({
     // the network that would bring more code is what failed.
     <div role="alert" style={{ padding: '48px 32px', textAlign: 'center' }}>
       <CloseCircleFilled aria-hidden="true" style={{ fontSize: 72, color: token.colorError }} />
-      <Typography.Title level={3} style={{ marginTop: 24, fontWeight: 'normal' }}>
+      <Title level={3} style={{ marginTop: 24, fontWeight: 'normal' }}>
         {title}
-      </Typography.Title>
+      </Title>
       <div style={{ color: token.colorTextSecondary }}>
         {description && <div>{description}</div>}
-        {error && (
-          <Typography.Text type="secondary">
-            {t('common.errorDetail', { message: errorText(error) })}
-          </Typography.Text>
-        )}
+        {error && <Text type="secondary">{t('common.errorDetail', { message: errorText(error) })}</Text>}
       </div>
       {(onRetry || extra) && (
         <Flex gap={8} justify="center" wrap style={{ marginTop: 24 }}>

@@ -1,11 +1,12 @@
 import { LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Flex, Layout, Typography, theme } from 'antd';
+import { Button, Flex, Layout, theme } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { Avatar, Dropdown } from '../components/antd-lean';
 import { LanguageSwitch } from '../components/language-switch';
 import { Logo, LogoMark } from '../components/logo';
+import { Text } from '../components/text';
 import { useIsPhone } from '../components/use-is-phone';
 import { useMe, useSession } from '../features/session/session-context';
 
@@ -19,9 +20,9 @@ function WorkspacePicker() {
   const { workspace } = useSession();
   if (!workspace) return null;
   const name = (
-    <Typography.Text strong data-testid="current-workspace" ellipsis style={{ minWidth: 0 }}>
+    <Text strong data-testid="current-workspace" ellipsis style={{ minWidth: 0 }}>
       {workspace.name}
-    </Typography.Text>
+    </Text>
   );
   if (me.workspaces.length < 2) return name;
   return (

@@ -1,5 +1,5 @@
 import { BarChartOutlined, FormOutlined, LeftOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Menu, type MenuProps, Tooltip, Typography } from 'antd';
+import { Button, Flex, Menu, type MenuProps, Tooltip } from 'antd';
 import { Suspense, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useParams } from 'react-router';
@@ -8,6 +8,7 @@ import { useApiQuery } from '../../api/use-api-query';
 import { AppAvatar } from '../../components/app-avatar';
 import { Panel } from '../../components/panel';
 import { ErrorState, PageSkeleton } from '../../components/status-states';
+import { Text } from '../../components/text';
 import { useIsPhone } from '../../components/use-is-phone';
 import { useLocalized } from '../../i18n/localized';
 import { useSession } from '../session/session-context';
@@ -62,9 +63,9 @@ function AppMenu() {
     <Panel size="small" bodyStyle={{ padding: 8 }} style={{ position: 'sticky', top: 88 }}>
       <Flex gap={8} align="center" style={{ padding: 8 }}>
         <AppAvatar name={name} size={32} {...(scope.app.color ? { color: scope.app.color } : {})} />
-        <Typography.Text strong ellipsis>
+        <Text strong ellipsis>
           {name}
-        </Typography.Text>
+        </Text>
       </Flex>
       <nav aria-label={t('apps.menuLabel', { app: name })}>
         <Menu

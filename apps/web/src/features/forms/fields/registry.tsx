@@ -1,6 +1,6 @@
-import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
+import { Text } from '../../../components/text';
 import { addressWidgets } from './address-widgets';
 import { choiceWidgets } from './choice-widgets';
 import { dateWidgets } from './date-widgets';
@@ -54,7 +54,7 @@ function ComputedDisplay({ field, value, ctx, compact }: DisplayProps) {
 function SerialDisplay({ value, compact }: DisplayProps) {
   const { t } = useTranslation();
   if (value === undefined || value === null) {
-    return compact ? null : <Typography.Text type="secondary">{t('fields.assignedOnSave')}</Typography.Text>;
+    return compact ? null : <Text type="secondary">{t('fields.assignedOnSave')}</Text>;
   }
   return <span style={{ fontVariantNumeric: 'tabular-nums' }}>{String(value)}</span>;
 }

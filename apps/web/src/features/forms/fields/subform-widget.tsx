@@ -1,10 +1,11 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Button, Empty, Flex, Typography, theme } from 'antd';
+import { Button, Empty, Flex, theme } from 'antd';
 import { type CSSProperties, memo, useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { Panel } from '../../../components/panel';
+import { Text } from '../../../components/text';
 import { useIsPhone } from '../../../components/use-is-phone';
 import { localized } from '../../../i18n/localized';
 import type { FormStore } from '../fill/form-store';
@@ -69,9 +70,9 @@ interface CellProps {
 function CellErrors({ errors }: { errors: readonly string[] | undefined }) {
   if (!errors?.length) return null;
   return (
-    <Typography.Text type="danger" style={{ fontSize: 12, display: 'block' }} role="alert">
+    <Text type="danger" style={{ fontSize: 12, display: 'block' }} role="alert">
       {errors.join('; ')}
-    </Typography.Text>
+    </Text>
   );
 }
 
@@ -326,9 +327,9 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
         </Button>
       )}
       {rows.length > 0 && (
-        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
+        <Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }}>
           {t('fields.rowCount', { count: rows.length })}
-        </Typography.Text>
+        </Text>
       )}
     </div>
   );

@@ -1,6 +1,6 @@
-import { Typography } from 'antd';
 import type { FieldDefinition } from '../../../api/apps';
 import { Input, TextArea } from '../../../components/antd-lean';
+import { TextLink } from '../../../components/text';
 import { localized } from '../../../i18n/localized';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
@@ -28,13 +28,9 @@ function LinkDisplay({ value, field }: DisplayProps) {
   // Only http(s) links are ever stored for url fields (the schema refuses other schemes).
   const safe = field.type !== 'url' || /^https?:\/\//i.test(text);
   return safe ? (
-    <Typography.Link
-      href={href}
-      target={field.type === 'url' ? '_blank' : undefined}
-      rel="noreferrer noopener"
-    >
+    <TextLink href={href} target={field.type === 'url' ? '_blank' : undefined} rel="noreferrer noopener">
       {text}
-    </Typography.Link>
+    </TextLink>
   ) : (
     <span>{text}</span>
   );

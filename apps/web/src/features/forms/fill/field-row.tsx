@@ -1,8 +1,9 @@
 import { CalculatorOutlined } from '@ant-design/icons';
-import { Button, Typography } from 'antd';
+import { Button } from 'antd';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
+import { Text } from '../../../components/text';
 import { localized } from '../../../i18n/localized';
 import { isComputedField, widgetOf } from '../fields/registry';
 import type { FieldContext } from '../fields/types';
@@ -97,9 +98,9 @@ export const FieldRow = memo(function FieldRow({
                 <ScopeAware store={store} field={field} ctx={ctx} />
               ) : empty ? (
                 // A field left empty says so, instead of a label over nothing (a subform shows its own empty state).
-                <Typography.Text type="secondary" data-testid="field-empty">
+                <Text type="secondary" data-testid="field-empty">
                   —
-                </Typography.Text>
+                </Text>
               ) : (
                 <widget.Display field={field} value={value} ctx={ctx} scope={store.data} />
               )}
@@ -108,9 +109,7 @@ export const FieldRow = memo(function FieldRow({
                 field.type !== 'serial' &&
                 field.type !== 'system' &&
                 field.type !== 'lookup' && (
-                  <Typography.Text type="secondary">
-                    {field.type === 'rollup' ? t('fields.computedOnSave') : '—'}
-                  </Typography.Text>
+                  <Text type="secondary">{field.type === 'rollup' ? t('fields.computedOnSave') : '—'}</Text>
                 )}
               {explainable && (
                 <Button
