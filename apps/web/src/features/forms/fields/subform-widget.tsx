@@ -1,7 +1,16 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Empty, Flex, theme } from 'antd';
-import { type CSSProperties, memo, useCallback, useMemo, useRef } from 'react';
+import {
+  type CSSProperties,
+  lazy,
+  memo,
+  type ReactNode,
+  Suspense,
+  useCallback,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { Panel } from '../../../components/panel';
@@ -193,7 +202,28 @@ interface TableProps {
   onRows?(rows: Row[]): void;
 }
 
-/** The rows, virtualized: 2,000 rows render only those on screen. */
+/**
+ * Up to this many rows render as they are; a longer subform virtualizes its rows, with code (the
+ * virtualizer) loaded then: a new record's empty subform does not download it.
+ */
+const PLAIN_ROWS = 50;
+
+const VirtualRows = lazy(() => import('./subform-virtual-rows').then((m) => ({ default: m.VirtualRows })));
+
+function PlainRows({ count, render }: { count: number; render(index: number): ReactNode }) {
+  return (
+    <div>
+      {Array.from({ length: count }, (_, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are keyed by position, as the virtualizer keys them.
+        <div key={index} data-index={index}>
+          {render(index)}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The rows; more than {@link PLAIN_ROWS} are virtualized: 2,000 rows render only those on screen. */
 function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onRows }: TableProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
@@ -203,13 +233,9 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
   // repaints the edited row alone (and the totals), not every row on screen.
   const columns = useMemo(() => columnsOf(field), [field]);
   const rowHeight = phone ? 56 + columns.length * 62 : 48;
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
-    overscan: 6,
-    measureElement: (element) => element.getBoundingClientRect().height,
-  });
+  // Once virtualized, a subform stays so (rows would remount, losing focus, each time it crossed over).
+  const [virtual, setVirtual] = useState(false);
+  if (rows.length > PLAIN_ROWS && !virtual) setVirtual(true);
   const maxRows = typeof field.maxRows === 'number' ? field.maxRows : 10_000;
   const minRows = typeof field.minRows === 'number' ? field.minRows : 0;
   const live = store?.live;
@@ -225,6 +251,25 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
     set?.(now.filter((_, i) => i !== index));
   }, []);
   const remove = editable && rows.length > minRows ? removeRow : undefined;
+  const renderRow = (index: number) => {
+    const row = rows[index] ?? {};
+    return (
+      <SubformRow
+        store={store}
+        subform={field.key}
+        columns={columns}
+        row={row}
+        index={index}
+        ctx={ctx}
+        disabled={!editable}
+        readOnly={readOnly}
+        onCell={onCell}
+        hiddenColumns={rules && live && store ? live.hiddenColumns(store.data, field.key, row) : undefined}
+        {...(remove ? { onRemove: remove } : {})}
+        phone={phone}
+      />
+    );
+  };
   const header = !phone && (
     <div
       style={{
@@ -273,42 +318,18 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
         >
           <div style={{ minWidth: phone ? undefined : width }}>
             {header}
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((item) => {
-                const row = rows[item.index] ?? {};
-                return (
-                  <div
-                    key={item.key}
-                    data-index={item.index}
-                    ref={virtualizer.measureElement}
-                    style={{
-                      position: 'absolute',
-                      top: 0,
-                      left: 0,
-                      width: '100%',
-                      transform: `translateY(${item.start}px)`,
-                    }}
-                  >
-                    <SubformRow
-                      store={store}
-                      subform={field.key}
-                      columns={columns}
-                      row={row}
-                      index={item.index}
-                      ctx={ctx}
-                      disabled={!editable}
-                      readOnly={readOnly}
-                      onCell={onCell}
-                      hiddenColumns={
-                        rules && live && store ? live.hiddenColumns(store.data, field.key, row) : undefined
-                      }
-                      {...(remove ? { onRemove: remove } : {})}
-                      phone={phone}
-                    />
-                  </div>
-                );
-              })}
-            </div>
+            {virtual ? (
+              <Suspense fallback={<PlainRows count={Math.min(rows.length, PLAIN_ROWS)} render={renderRow} />}>
+                <VirtualRows
+                  count={rows.length}
+                  scroller={scroller}
+                  estimate={rowHeight}
+                  render={renderRow}
+                />
+              </Suspense>
+            ) : (
+              <PlainRows count={rows.length} render={renderRow} />
+            )}
           </div>
         </section>
       )}
@@ -318,7 +339,10 @@ function SubformTable({ field, rows, ctx, store, disabled, readOnly, onCell, onR
           onClick={() => {
             onRows?.([...rows, {}]);
             // Show the new row: the list may be long.
-            requestAnimationFrame(() => virtualizer.scrollToIndex(rows.length, { align: 'end' }));
+            requestAnimationFrame(() => {
+              const list = scroller.current;
+              list?.scrollTo({ top: list.scrollHeight });
+            });
           }}
           style={{ marginTop: 8 }}
           block={phone}
