@@ -1,9 +1,8 @@
-import { Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
 import { localized } from '../../../i18n/localized';
 import { optionLabel, optionsOf } from './format';
-import { lazyInput } from './lazy-widget';
+import { lazyDisplay, lazyInput } from './lazy-widget';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
 /**
@@ -22,27 +21,13 @@ export function offeredOptions(
     .map((o) => ({ value: o.value, label: localized(o.label, language) || o.value }));
 }
 
-function ChoiceDisplay({ field, value, ctx, compact }: DisplayProps) {
-  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  if (values.length === 0) return null;
-  return (
-    <Flex gap={4} wrap={!compact}>
-      {values.map((v) => {
-        const color = optionsOf(field).find((o) => o.value === v)?.color;
-        return (
-          <Tag key={String(v)} bordered={false} {...(color ? { color } : {})} style={{ marginInlineEnd: 0 }}>
-            {optionLabel(field, v, ctx.language)}
-          </Tag>
-        );
-      })}
-    </Flex>
-  );
-}
-
 /** Keeps a cascading value valid: a parent change that removes the chosen option clears it. */
 export function useOffered(field: FieldDefinition, props: InputProps) {
   return offeredOptions(field, props.scope, props.ctx.language);
 }
+
+// Option chips (antd Tag) load when a form first shows a chosen value.
+const ChoiceDisplay = lazyDisplay(() => import('./tag-displays').then((m) => m.ChoiceDisplay));
 
 // Select-based inputs load when a form first shows such a field (see lazy-widget.tsx).
 const SelectInput = lazyInput(() => import('./select-inputs').then((m) => m.SelectInput));

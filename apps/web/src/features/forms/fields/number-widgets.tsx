@@ -1,6 +1,6 @@
-import { InputNumber, Rate } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { InputNumber } from 'antd';
 import { formatNumber } from './format';
+import { lazyDisplay, lazyInput } from './lazy-widget';
 import type { DisplayProps, FieldWidget, InputProps } from './types';
 
 function NumberDisplay({ field, value, ctx }: DisplayProps) {
@@ -57,28 +57,9 @@ function PercentInputWidget({ field, value, onChange, id, disabled, invalid, ari
   );
 }
 
-function RatingDisplay({ field, value }: DisplayProps) {
-  const max = typeof field.max === 'number' ? field.max : 5;
-  return <Rate disabled count={max} value={typeof value === 'number' ? value : 0} style={{ fontSize: 16 }} />;
-}
-
-function RatingInput({ field, value, onChange, id, disabled, ariaLabel }: InputProps) {
-  const { t } = useTranslation();
-  const max = typeof field.max === 'number' ? field.max : 5;
-  return (
-    <Rate
-      id={id}
-      count={max}
-      value={typeof value === 'number' ? value : 0}
-      onChange={(next) => onChange(next)}
-      disabled={disabled}
-      allowClear
-      aria-label={ariaLabel}
-      tooltips={Array.from({ length: max }, (_, i) => t('fields.ratingOf', { value: i + 1, max }))}
-      style={{ fontSize: 28 }}
-    />
-  );
-}
+// The star rating (antd Rate) loads when a form first shows a rating field.
+const RatingDisplay = lazyDisplay(() => import('./rating-widgets').then((m) => m.RatingDisplay));
+const RatingInput = lazyInput(() => import('./rating-widgets').then((m) => m.RatingInput));
 
 const text: FieldWidget['text'] = (value, field, ctx) => formatNumber(value, field, ctx.language);
 

@@ -1,9 +1,6 @@
-import { UserOutlined } from '@ant-design/icons';
-import { Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useDepartments, useMembers } from './directory';
 import { formatDateTime } from './format';
-import { lazyInput } from './lazy-widget';
+import { lazyDisplay, lazyInput } from './lazy-widget';
 import type { DisplayProps, FieldWidget } from './types';
 
 export const idsOf = (value: unknown): string[] =>
@@ -11,50 +8,11 @@ export const idsOf = (value: unknown): string[] =>
     (v): v is string => typeof v === 'string',
   );
 
-function MemberNames({
-  ids,
-  workspaceId,
-  compact,
-}: {
-  ids: string[];
-  workspaceId: string;
-  compact?: boolean;
-}) {
-  const { t } = useTranslation();
-  const members = useMembers(workspaceId);
-  if (ids.length === 0) return null;
-  return (
-    <Flex gap={4} wrap={!compact}>
-      {ids.map((id) => (
-        <Tag key={id} bordered={false} icon={<UserOutlined />} style={{ marginInlineEnd: 0 }}>
-          {members ? (members.get(id)?.name ?? t('fields.unknownMember')) : '…'}
-        </Tag>
-      ))}
-    </Flex>
-  );
-}
-
-function MemberDisplay({ value, ctx, compact }: DisplayProps) {
-  return <MemberNames ids={idsOf(value)} workspaceId={ctx.workspaceId} {...(compact ? { compact } : {})} />;
-}
+// Member and department chips (antd Tag) load when a form first shows such a value.
+const MemberDisplay = lazyDisplay(() => import('./tag-displays').then((m) => m.MemberDisplay));
+const DepartmentDisplay = lazyDisplay(() => import('./tag-displays').then((m) => m.DepartmentDisplay));
 
 const MemberInput = lazyInput(() => import('./select-inputs').then((m) => m.MemberInput));
-
-function DepartmentDisplay({ value, ctx, compact }: DisplayProps) {
-  const { t } = useTranslation();
-  const departments = useDepartments(ctx.workspaceId);
-  const ids = idsOf(value);
-  if (ids.length === 0) return null;
-  return (
-    <Flex gap={4} wrap={!compact}>
-      {ids.map((id) => (
-        <Tag key={id} bordered={false} style={{ marginInlineEnd: 0 }}>
-          {departments ? (departments.byId.get(id)?.path ?? t('fields.unknownDepartment')) : '…'}
-        </Tag>
-      ))}
-    </Flex>
-  );
-}
 
 // The tree select loads when a form first shows a department field.
 const DepartmentInput = lazyInput(() => import('./department-input').then((m) => m.DepartmentInput));

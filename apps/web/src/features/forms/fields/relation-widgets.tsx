@@ -1,11 +1,11 @@
-import { LinkOutlined } from '@ant-design/icons';
-import { Flex, Tag, Typography } from 'antd';
+import { Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { FieldDefinition } from '../../../api/apps';
 import { recordsApi } from '../../../api/records';
 import { useShared } from '../../../api/shared-cache';
-import { lazyInput } from './lazy-widget';
+import { Text } from '../../../components/text';
+import { lazyDisplay, lazyInput } from './lazy-widget';
 import { relatedForm, useRecordTitle } from './relations';
 import type { DisplayProps, FieldContext, FieldWidget } from './types';
 
@@ -33,19 +33,8 @@ export function RecordTitle({
   return <Link to={`/apps/${ctx.appId}/forms/${form.id}/records/${id}`}>{text}</Link>;
 }
 
-function RelationDisplay({ field, value, ctx, compact }: DisplayProps) {
-  const ids = idsOf(value);
-  if (ids.length === 0) return null;
-  return (
-    <Flex gap={4} wrap={!compact}>
-      {ids.map((id) => (
-        <Tag key={id} bordered={false} icon={<LinkOutlined />} style={{ marginInlineEnd: 0 }}>
-          <RecordTitle field={field} ctx={ctx} id={id} link={!compact} />
-        </Tag>
-      ))}
-    </Flex>
-  );
-}
+// Record chips (antd Tag) load when a form first shows a related record.
+const RelationDisplay = lazyDisplay(() => import('./tag-displays').then((m) => m.RelationDisplay));
 
 /** Searches the related form as the user types (the list's `q`, through the server's access layer). */
 
@@ -78,9 +67,9 @@ function LookupDisplay({ field, value, ctx, compact, scope }: DisplayProps) {
   if (!source || shown === undefined || shown === null) {
     // Nothing to look up yet (no related record chosen, or its field is empty): a dash, not a blank line.
     return compact ? null : (
-      <Typography.Text type="secondary" data-testid="field-empty">
+      <Text type="secondary" data-testid="field-empty">
         —
-      </Typography.Text>
+      </Text>
     );
   }
   const widget = lookupWidget(source);
