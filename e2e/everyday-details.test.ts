@@ -178,6 +178,20 @@ describe('everyday details', () => {
         expect(input?.width ?? 0).toBeGreaterThan(PHONE.width - 100);
         await expectNoSidewaysScroll(page, 'phone fill page');
         await screenshot(page, 'everyday-details', `phone-fill-${language}`);
+
+        // The import wizard's four steps are one row on a phone, and the upload is on the first screen.
+        await page.goto(`${server.url}/apps/${appId}/forms/${dealsId}/import`);
+        const steps = page.getByTestId('import-steps').locator('.ant-steps-item');
+        await steps.first().waitFor();
+        const tops = await steps.evaluateAll((items) =>
+          items.map((item) => item.getBoundingClientRect().top),
+        );
+        expect(tops).toHaveLength(4);
+        expect(new Set(tops).size).toBe(1);
+        const upload = await page.getByTestId('import-page').locator('.ant-upload-drag').boundingBox();
+        expect((upload?.y ?? PHONE.height) + 40).toBeLessThan(PHONE.height);
+        await expectNoSidewaysScroll(page, 'phone import wizard');
+        await screenshot(page, 'everyday-details', `phone-import-${language}`);
       } finally {
         await phone.close();
       }

@@ -24,6 +24,7 @@ import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { useFeedback } from '../../../components/feedback';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState } from '../../../components/status-states';
+import { useIsPhone } from '../../../components/use-is-phone';
 import { localized, useLocalized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
 import { jobPercent, useImportJob } from './use-import-job';
@@ -86,6 +87,7 @@ export function ImportPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
   const { message } = useFeedback();
+  const phone = useIsPhone();
   const scope = useAppScope();
   const { formId = '' } = useParams();
   const form = scope.formById(formId);
@@ -179,7 +181,12 @@ export function ImportPage() {
       <Steps
         current={step}
         size="small"
+        // On a phone the four steps stay one row (titles under their numbers) instead of a column that
+        // pushes the upload out of sight.
+        responsive={false}
+        {...(phone ? { titlePlacement: 'vertical' as const } : {})}
         style={{ marginBottom: 16 }}
+        data-testid="import-steps"
         items={[
           { title: t('importer.stepUpload') },
           { title: t('importer.stepMap') },
