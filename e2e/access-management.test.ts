@@ -3,7 +3,7 @@ import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { choose, chooseInTree } from './helpers/antd.js';
 import { type BrowserSession, launchSignedIn } from './helpers/browser.js';
-import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, setupWorkspace } from './helpers/fixtures.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 // One server, one owner: departments first, then the permission matrix of an app whose form is made
@@ -99,13 +99,12 @@ describe('departments', () => {
 describe('members', () => {
   it("sets a member's department and manager", async () => {
     const { page } = browser;
-    const added = await call('POST', `/workspaces/${ws}/members`, {
+    await addMember(server, owner, ws, {
       email: 'max@example.com',
       name: 'Max Member',
       password: 'correct-horse-battery-9',
       roles: ['member'],
     });
-    expect(added.status).toBe(201);
     await page.getByRole('navigation').getByRole('link', { name: en.nav.members }).click();
     const root = page.getByTestId('members-page');
     const row = root.getByRole('row').filter({ hasText: 'max@example.com' });

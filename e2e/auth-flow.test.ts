@@ -84,6 +84,29 @@ describe('setup, sign-out and sign-in in the browser', () => {
     await dialog.getByLabel(en.members.email, { exact: true }).fill(member.email);
     await dialog.getByLabel(en.members.password, { exact: true }).fill(member.password);
     await dialog.getByRole('button', { name: en.members.add }).click();
+    // Everyone added is invited (alike whether or not the email has an account): not a member yet.
+    await page.getByText(en.members.invited.replace('{{email}}', member.email)).waitFor();
+    expect(await members.getByRole('row').count()).toBe(2); // header, owner
+    // Bo signs in with the password Ada chose and accepts the invitation, then shows in the list.
+    const api = (path: string, init: { token?: string; body?: unknown } = {}) =>
+      fetch(`${server.url}/api/v1${path}`, {
+        method: init.body === undefined ? 'GET' : 'POST',
+        headers: {
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+    const signedIn = await api('/auth/login', { body: { email: member.email, password: member.password } });
+    expect(signedIn.status).toBe(200);
+    const { token: bo } = (await signedIn.json()) as { token: string };
+    const [invitation] = (await (await api('/auth/me/invitations', { token: bo })).json()) as {
+      id: string;
+    }[];
+    expect((await api(`/auth/me/invitations/${invitation?.id}/accept`, { token: bo, body: {} })).status).toBe(
+      200,
+    );
+    await page.reload();
     await members.getByRole('cell', { name: member.email }).waitFor();
     expect(await members.getByRole('row').count()).toBe(3); // header, owner, new member
 

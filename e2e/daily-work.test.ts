@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
-import { type ApiCaller, photoPng, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, photoPng, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -105,7 +105,7 @@ beforeAll(async () => {
     [REP, ['member', 'rep']],
     [MANAGER, ['member', 'manager']],
   ] as const) {
-    await owner.call('POST', `/workspaces/${ws}/members`, { ...person, roles });
+    await addMember(server, owner, ws, { ...person, roles: [...roles] });
   }
   rep = await launchBrowser({ viewport: PHONE, isMobile: true });
   manager = await launchBrowser({ viewport: DESKTOP });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choose as chooseLabelled } from './helpers/antd.js';
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
-import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -80,11 +80,11 @@ beforeAll(async () => {
       },
     ],
   });
-  const ann = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+  const ann = await addMember(server, owner, ws, {
     ...REP,
     roles: ['member', 'rep'],
   });
-  const bob = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+  const bob = await addMember(server, owner, ws, {
     email: 'bob@example.com',
     name: 'Bob Chen',
     password: REP.password,

@@ -4,7 +4,7 @@ import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { choose } from './helpers/antd.js';
 import { type BrowserSession, DESKTOP, launchSignedIn, PHONE } from './helpers/browser.js';
-import { type ApiCaller, apiRequest, setupWorkspace } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, apiRequest, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -47,13 +47,12 @@ const problemsAt = (page: Page, node: string) =>
 beforeAll(async () => {
   server = await startServer();
   ({ owner, ws } = await setupWorkspace(server));
-  const mia = await call('POST', `/workspaces/${ws}/members`, {
+  await addMember(server, owner, ws, {
     email: 'mia@example.com',
     name: 'Mia Member',
     password: 'correct-horse-battery-9',
     roles: ['member'],
   });
-  expect(mia.status, JSON.stringify(mia.json)).toBe(201);
   appId = (
     await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, { key: 'buy', name: { en: 'Buying' } })
   ).json.id;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
-import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -85,7 +85,7 @@ beforeAll(async () => {
   });
   claimsId = claims.id;
   for (const [key, person] of Object.entries(people)) {
-    const member = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+    const member = await addMember(server, owner, ws, {
       ...person,
       roles: key === 'staff' ? ['member', 'staff'] : ['member'],
     });

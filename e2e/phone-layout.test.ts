@@ -36,12 +36,23 @@ beforeAll(async () => {
     }),
   });
   ({ token, workspaceId: ws } = (await setup.json()) as { token: string; workspaceId: string });
-  await call('POST', `/workspaces/${ws}/members`, {
+  // Everyone added is invited; Bartholomew accepts with the token (and the password chosen for him).
+  const invited = await call<{ token: string }>('POST', `/workspaces/${ws}/members`, {
     email: 'bartholomew.member.with.a.long.address@example.com',
     name: 'Bartholomew Member',
     password: 'another-long-secret-7',
     roles: ['member'],
   });
+  const accepted = await fetch(`${server.url}/api/v1/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      token: invited.token,
+      name: 'Bartholomew Member',
+      password: 'another-long-secret-7',
+    }),
+  });
+  expect(accepted.status).toBe(201);
   await call('POST', `/workspaces/${ws}/departments`, { name: 'Sales' });
   const app = await call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
     key: 'crm',

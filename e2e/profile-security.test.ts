@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../apps/web/src/i18n/zh-CN.json' with { type: 'json' };
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE } from './helpers/browser.js';
-import { type ApiCaller, setupWorkspace } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, setupWorkspace } from './helpers/fixtures.js';
 import { expectNoSidewaysScroll, screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startServer();
   const setup = await setupWorkspace(server);
   owner = setup.owner;
-  await owner.call('POST', `/workspaces/${setup.ws}/members`, { ...bo, roles: ['member'] });
+  await addMember(server, owner, setup.ws, { ...bo, roles: ['member'] });
   // A second workspace adds Bo's existing account: an invitation, not a membership.
   const south = await owner.call<{ id: string }>('POST', '/workspaces', { name: 'Southwind' });
   const invited = await owner.call<{ invited: boolean }>('POST', `/workspaces/${south.id}/members`, {

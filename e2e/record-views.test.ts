@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../apps/web/src/i18n/en.json' with { type: 'json' };
 import { type BrowserSession, DESKTOP, launchBrowser, storeSession } from './helpers/browser.js';
-import { type ApiCaller, setupWorkspace, signIn } from './helpers/fixtures.js';
+import { type ApiCaller, addMember, setupWorkspace, signIn } from './helpers/fixtures.js';
 import { screenshot } from './helpers/screens.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
     await owner.call('POST', `/workspaces/${ws}/forms/${formId}/records`, {
       data: { title, status: 'open' },
     });
-  await owner.call('POST', `/workspaces/${ws}/members`, { ...RITA, roles: ['member', 'agent'] });
+  await addMember(server, owner, ws, { ...RITA, roles: ['member', 'agent'] });
   rita = await signIn(server, RITA.email, RITA.password);
   desk = await launchBrowser({ viewport: DESKTOP });
   await storeSession(desk.page, server.url, owner.token);

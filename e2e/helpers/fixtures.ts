@@ -67,6 +67,28 @@ export async function setupWorkspace(
   return { owner: caller(server, token), ws: workspaceId };
 }
 
+/**
+ * Adds a person to a workspace as `admin` and has them join: everyone added is invited (202, alike whether
+ * or not the email has an account), and accepts with the token and the password — the one `person` names,
+ * which is the first password of an account made for a new email. Answers them signed in, and their id.
+ */
+export async function addMember(
+  server: RunningServer,
+  admin: ApiCaller,
+  ws: string,
+  person: { email: string; name: string; password: string; roles: string[]; [more: string]: unknown },
+): Promise<ApiCaller & { userId: string }> {
+  const invited = await admin.call<{ token: string }>('POST', `/workspaces/${ws}/members`, person);
+  const response = await fetch(`${server.url}/api/v1/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: invited.token, name: person.name, password: person.password }),
+  });
+  expect(response.status).toBe(201);
+  const joined = (await response.json()) as { token: string; userId: string };
+  return { ...caller(server, joined.token), userId: joined.userId };
+}
+
 /** Signs a person in over the API (for a second browser that need not go through the login page). */
 export async function signIn(server: RunningServer, email: string, password: string): Promise<ApiCaller> {
   const response = await fetch(`${server.url}/api/v1/auth/login`, {

@@ -1,5 +1,5 @@
 import type { ApiCaller } from './fixtures.js';
-import { signIn } from './fixtures.js';
+import { addMember, signIn } from './fixtures.js';
 import type { RunningServer } from './server.js';
 
 /** The sales template imported with an organisation and a few months of real-looking records. */
@@ -34,7 +34,7 @@ export async function seedSalesPack(server: RunningServer, owner: ApiCaller, ws:
   const dept = await owner.call<{ id: string }>('POST', `/workspaces/${ws}/departments`, { name: 'East' });
   const rep = async (name: 'ann' | 'bob') => {
     const email = `${name}@example.com`;
-    const member = await owner.call<{ userId: string }>('POST', `/workspaces/${ws}/members`, {
+    const member = await addMember(server, owner, ws, {
       email,
       name: name === 'ann' ? 'Ann Lee' : 'Bob Chen',
       password: PASSWORD,

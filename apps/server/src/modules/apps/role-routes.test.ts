@@ -350,9 +350,15 @@ describe('member roles', () => {
       password: 'Correct-Horse-42',
       roles: ['auditor'],
     });
-    expect(ok.statusCode, ok.body).toBe(201);
-    expect(ok.json().roles).toEqual(['member', 'auditor']);
-    const user = ok.json().userId;
+    expect(ok.statusCode, ok.body).toBe(202);
+    expect(ok.json().invitation.roles).toEqual(['member', 'auditor']);
+    const joined = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      payload: { token: ok.json().token, name: 'Newbie', password: 'Correct-Horse-42' },
+    });
+    expect(joined.statusCode, joined.body).toBe(201);
+    const user = joined.json().userId;
     const patch = await as(owner, 'PATCH', `/workspaces/${ws}/members/${user}`, {
       roles: ['rep', 'admin', 'ghost', 'phantom'],
     });

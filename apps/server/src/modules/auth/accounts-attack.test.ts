@@ -164,15 +164,44 @@ describe('adding an existing account invites it (item 6)', () => {
     expect(me.workspaces.map((w: { id: string }) => w.id)).not.toContain(malloryWs);
   });
 
-  it('naming a password for an existing account does not set it, and it is invited all the same', async () => {
-    const res = await send(mallory, 'POST', `/workspaces/${malloryWs}/members`, {
-      email: 'mallory-target@example.com',
-      name: 'New',
-      password: 'Chosen-by-mal-1',
-      roles: ['member'],
-    });
-    // A new email with a password is an account made by the admin (documented: it joins at once).
-    expect(res.statusCode).toBe(201);
+  it('with a password too, the answer is the same whether or not the email has an account; the password sets nothing', async () => {
+    const add = (email: string, password: string) =>
+      send(mallory, 'POST', `/workspaces/${malloryWs}/members`, {
+        email,
+        name: 'Anything',
+        password,
+        roles: ['member'],
+      });
+    // bystander@ has an account (a member of the victim's workspace, named Bea Bystander); fresh-person@ has none.
+    const bystander = await addMember(t.app, victim, victim.workspaceId, 'bystander@example.com');
+    await send(bystander, 'PATCH', '/auth/me', { name: 'Bea Bystander' });
+    const existing = await add('bystander@example.com', 'Chosen-by-mal-1');
+    const fresh = await add('fresh-person@example.com', 'Chosen-by-mal-1');
+    expect(existing.statusCode, existing.body).toBe(202);
+    expect(strip(existing)).toEqual(strip(fresh));
+    // A password the policy refuses is refused alike, before anything is written.
+    const weak = [
+      await add('bystander@example.com', 'short'),
+      await add('fresh-person-2@example.com', 'short'),
+    ];
+    expect(weak.map((r) => r.statusCode)).toEqual([400, 400]);
+    expect(weak[0]?.json()).toEqual(weak[1]?.json());
+    // Neither joined: the member list shows neither, the pending invitations both, alike.
+    const members = (await send(mallory, 'GET', `/workspaces/${malloryWs}/members`)).json();
+    const emails = members.map((m: { email: string }) => m.email);
+    expect(emails).not.toContain('bystander@example.com');
+    expect(emails).not.toContain('fresh-person@example.com');
+    const pending = (await send(mallory, 'GET', `/workspaces/${malloryWs}/invitations`)).json() as {
+      email: string;
+    }[];
+    const shape = (email: string) =>
+      Object.keys(pending.find((i) => i.email === email) ?? { missing: true }).sort();
+    expect(shape('bystander@example.com')).toEqual(shape('fresh-person@example.com'));
+    // The existing account keeps its own password; nobody learns its name.
+    expect(existing.body).not.toMatch(/Bea|Bystander/);
+    expect(existing.body).not.toContain(bystander.userId);
+    expect((await login('bystander@example.com', 'Chosen-by-mal-1', '192.0.2.61')).statusCode).toBe(401);
+    expect((await login('bystander@example.com', PASSWORD, '192.0.2.61')).statusCode).toBe(200);
     const again = await send(victim, 'POST', `/workspaces/${victim.workspaceId}/members`, {
       email: 'mallory@example.com',
       name: 'Renamed',

@@ -35,7 +35,7 @@ export async function signIn(app: AppInstance, email: string, password = PASSWOR
   return { token: body.token, userId: body.user.id, headers: { authorization: `Bearer ${body.token}` } };
 }
 
-/** Adds a member as `admin` (creating the user, or inviting an existing account who accepts), then signs them in. */
+/** Adds a member as `admin` (an invitation, with an account made for a new email), who accepts with the token. */
 export async function addMember(
   app: AppInstance,
   admin: Session,
@@ -50,20 +50,21 @@ export async function addMember(
     headers: admin.headers,
     payload: { email, name: email.split('@')[0], password: PASSWORD, roles, ...extra },
   });
-  if (res.statusCode === 202) {
-    // An existing account (a member of another workspace) is invited, not attached: it accepts signed in.
-    const session = await signIn(app, email);
-    const invitation = (res.json() as { invitation: { id: string } }).invitation.id;
-    const accepted = await app.inject({
-      method: 'POST',
-      url: `/api/v1/auth/me/invitations/${invitation}/accept`,
-      headers: session.headers,
-    });
-    if (accepted.statusCode >= 300) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
-    return session;
-  }
-  if (res.statusCode !== 201) throw new Error(`add member failed: ${res.statusCode} ${res.body}`);
-  return signIn(app, email);
+  // Everyone added is invited (an account made with PASSWORD for a new email): they accept with the token,
+  // proving the account's password, which signs them in.
+  if (res.statusCode !== 202) throw new Error(`add member failed: ${res.statusCode} ${res.body}`);
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/invitations/accept',
+    payload: {
+      token: (res.json() as { token: string }).token,
+      name: email.split('@')[0],
+      password: typeof extra.password === 'string' ? extra.password : PASSWORD,
+    },
+  });
+  if (accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+  const body = accepted.json() as { token: string; userId: string };
+  return { token: body.token, userId: body.userId, headers: { authorization: `Bearer ${body.token}` } };
 }
 
 /** The error code of an error response. */

@@ -123,29 +123,30 @@ export async function seedDemo(app: AppInstance, options: SeedOptions): Promise<
   }
   progress(`${plan.departments.length} departments; adding ${plan.members.length} members`);
   const users = new Map<string, string>();
+  const actors = new Map<string, Actor>();
+  // Everyone added is invited (docs/permissions.md): each demo account, made with the plan's password,
+  // accepts its invitation with the token — which signs it in — before the next one may name it as manager.
   for (const m of plan.members) {
     const department = m.department ? departments.get(m.department) : undefined;
     const manager = m.manager ? users.get(m.manager) : undefined;
-    const made = await call(options.owner, 'POST', `/workspaces/${ws}/members`, {
+    const invited = (await call(options.owner, 'POST', `/workspaces/${ws}/members`, {
       email: m.email,
       name: m.name,
       password: plan.password,
       roles: m.roles,
       ...(department ? { department } : {}),
       ...(manager ? { manager } : {}),
-    });
-    users.set(m.ref, String(made.userId));
-  }
-  const actors = new Map<string, Actor>();
-  await lanes(plan.members, LANES, async (m) => {
+    })) as { token: string };
     const res = await app.inject({
       method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: m.email, password: plan.password },
+      url: '/api/v1/invitations/accept',
+      payload: { token: invited.token, name: m.name, password: plan.password },
     });
-    if (res.statusCode !== 200) throw new SeedError(`sign-in of ${m.email}: ${res.statusCode} ${res.body}`);
-    actors.set(m.ref, { token: (res.json() as { token: string }).token, userId: users.get(m.ref) as string });
-  });
+    if (res.statusCode !== 201) throw new SeedError(`joining of ${m.email}: ${res.statusCode} ${res.body}`);
+    const joined = res.json() as { userId: string; token: string };
+    users.set(m.ref, joined.userId);
+    actors.set(m.ref, { token: joined.token, userId: joined.userId });
+  }
   const actorOf = (ref: string | undefined): Actor => (ref ? (actors.get(ref) as Actor) : options.owner);
 
   // A build without the flow runtime seeds the same records, with no approvals waiting.

@@ -6,9 +6,10 @@ import { appError, type ErrorDetail, notFound, t } from '../../lib/errors.js';
 import { appModel } from '../apps/model.js';
 import { recordAudit } from '../audit/service.js';
 import { authModels, type UserDoc } from '../auth/models.js';
+import { hashPassword } from '../auth/password.js';
 import { currentMember, requireAdmin } from '../auth/plugin.js';
 import { Email, Id, Name, Password, RoleKey } from '../auth/schemas.js';
-import { createUser, normalizeEmail } from '../auth/service.js';
+import { assertPasswordAcceptable, createUser, normalizeEmail } from '../auth/service.js';
 import { assertReassignTarget, type ReassignEffect, reassignFromLeaver } from '../tasks/reassign.js';
 import { InvitationView, invitationView } from './invitation-routes.js';
 import { createInvitation, requirePerson } from './invitations.js';
@@ -78,9 +79,9 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['members'],
         summary:
-          'Add a member: a new email with a password gets an account and joins at once (201); any other ' +
-          'email is invited (202) and joins when that person accepts, answered alike whether or not it ' +
-          'has an account',
+          'Add a member: the email is invited (202) and joins when that person accepts, answered alike ' +
+          'whether or not it has an account; a password is the first password of an account made for a ' +
+          'new email',
         params: WsParams,
         body: Type.Object(
           {
@@ -94,7 +95,6 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
           { additionalProperties: false },
         ),
         response: {
-          201: MemberView,
           202: Type.Object({ invited: Type.Literal(true), invitation: InvitationView, token: Type.String() }),
         },
       },
@@ -105,44 +105,33 @@ export async function memberRoutes(app: AppInstance): Promise<void> {
       requirePerson(request);
       const ws = new Types.ObjectId(caller.ws);
       const body = request.body;
+      // Every refusal comes before anything is written, and none depends on whether the email has an
+      // account: roles, department, manager, and the password policy (checked against what was sent).
       await assertKnownRoles(app, ws, body.roles);
-      const roles = normalizeRoles(body.roles);
-      assertMayAssignRoles(caller, null, roles);
-      const department = body.department
-        ? await assertDepartment(app, ws, body.department, '/department')
-        : null;
-      const manager = body.manager ? await assertActiveMember(app, ws, body.manager, '/manager') : null;
-      const existing = await User.findOne({ email: normalizeEmail(body.email) }).lean<UserDoc>();
-      if (existing || body.password === undefined) {
-        // An existing account is never attached without its owner's consent, and the answer does not tell
-        // whether the email has one (nor its name): both are invited, and join when they accept (signed in,
-        // or with the token).
-        if (existing && (await Member.exists({ ws, user: existing._id, active: true }))) {
-          throw appError('CONFLICT', 'member.exists');
-        }
-        const { doc, token } = await createInvitation(app, request, caller, body);
-        return reply.status(202).send({ invited: true as const, invitation: invitationView(doc), token });
+      assertMayAssignRoles(caller, null, normalizeRoles(body.roles));
+      if (body.department) await assertDepartment(app, ws, body.department, '/department');
+      if (body.manager) await assertActiveMember(app, ws, body.manager, '/manager');
+      const email = normalizeEmail(body.email);
+      if (body.password !== undefined) {
+        assertPasswordAcceptable(body.password, { email, name: body.name.trim() }, '/password');
       }
-      const user = await createUser(
-        app,
-        { email: body.email, name: body.name, password: body.password },
-        '/password',
-      );
-      try {
-        await Member.create({ ws, user: user._id, roles, department, manager, active: true });
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) {
-          throw appError('CONFLICT', 'member.exists');
-        }
-        throw error;
+      const existing = await User.findOne({ email }).lean<UserDoc>();
+      if (existing && (await Member.exists({ ws, user: existing._id, active: true }))) {
+        // Already an active member here, which the admin sees in the member list anyway.
+        throw appError('CONFLICT', 'member.exists');
       }
-      await recordAudit(app.store.connection, request, {
-        ws,
-        action: 'member.added',
-        target: { kind: 'member', id: String(user._id) },
-        details: { email: user.email, roles },
-      });
-      return reply.status(201).send(await getMember(app, ws, String(user._id)));
+      // Everyone added is invited and joins by accepting, and the answer is the same whether or not the
+      // email has an account (nor does it hold its name or id): an existing account of another workspace
+      // is never attached without its owner's consent, and the member list shows neither until they accept.
+      // A password names the first password of an account made for a new email (it signs in with it and
+      // accepts); an existing account keeps its own, untouched.
+      if (body.password !== undefined) {
+        if (existing)
+          await hashPassword(body.password); // the same work either way: no timing tells
+        else await createUser(app, { email, name: body.name, password: body.password }, '/password');
+      }
+      const { doc, token } = await createInvitation(app, request, caller, body);
+      return reply.status(202).send({ invited: true as const, invitation: invitationView(doc), token });
     },
   );
 

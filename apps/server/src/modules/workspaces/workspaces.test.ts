@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { addMember, code, runSetup, type Session } from '../auth/test-helpers.js';
+import { addMember, code, runSetup, type Session, signIn } from '../auth/test-helpers.js';
 import { departmentAndBelow } from './service.js';
 
 let t: TestApp;
@@ -180,7 +180,7 @@ describe('departments', () => {
 });
 
 describe('members', () => {
-  it('adds a member (creating the user) and lists members', async () => {
+  it('adds a member: a new email with a password gets that account, and joins by accepting like anyone', async () => {
     const dept = (await api('POST', `/workspaces/${ws}/departments`, owner, { name: 'Ops' })).json().id;
     const res = await api('POST', `/workspaces/${ws}/members`, owner, {
       email: 'Ned@Example.com',
@@ -190,22 +190,36 @@ describe('members', () => {
       department: dept,
       manager: member.userId,
     });
-    expect(res.statusCode).toBe(201);
+    expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({
-      userId: expect.stringMatching(/^[0-9a-f]{24}$/),
-      email: 'ned@example.com',
+      invited: true,
+      invitation: expect.objectContaining({
+        email: 'ned@example.com',
+        roles: ['member', 'sales_rep'],
+        department: dept,
+        manager: member.userId,
+      }),
+      token: expect.stringMatching(/^fli_/),
+    });
+    // Not a member until Ned accepts; the pending invitation is listed.
+    const emails = async () =>
+      (await api('GET', `/workspaces/${ws}/members`, member)).json().map((m: { email: string }) => m.email);
+    expect(await emails()).toEqual(['owner@example.com', 'mia@example.com']);
+    const pending = (await api('GET', `/workspaces/${ws}/invitations`, owner)).json();
+    expect(pending.map((i: { email: string }) => i.email)).toContain('ned@example.com');
+    // Ned signs in with the password the admin chose and accepts.
+    const ned = await signIn(t.app, 'ned@example.com', 'Ned-password-1');
+    const mine = (await api('GET', '/auth/me/invitations', ned)).json();
+    expect(mine).toHaveLength(1);
+    expect((await api('POST', `/auth/me/invitations/${mine[0].id}/accept`, ned)).statusCode).toBe(200);
+    expect(await emails()).toEqual(['owner@example.com', 'mia@example.com', 'ned@example.com']);
+    const joined = (await api('GET', `/workspaces/${ws}/members/${ned.userId}`, owner)).json();
+    expect(joined).toMatchObject({
       name: 'Ned',
       roles: ['member', 'sales_rep'],
       department: dept,
-      manager: member.userId,
       active: true,
     });
-    const list = (await api('GET', `/workspaces/${ws}/members`, member)).json();
-    expect(list.map((m: { email: string }) => m.email)).toEqual([
-      'owner@example.com',
-      'mia@example.com',
-      'ned@example.com',
-    ]);
     const again = await api('POST', `/workspaces/${ws}/members`, owner, {
       email: 'ned@example.com',
       name: 'N',

@@ -167,8 +167,7 @@ export const accountDocs: RouteDocs = {
       },
     },
     responses: {
-      201: ok('A new account, added at once', member),
-      202: ok('Invited (an email with an account, or none without a password): joins on accepting', {
+      202: ok('Invited, alike whether or not the email has an account: joins on accepting', {
         invited: true,
         invitation,
         token: 'fli_Zq8…',

@@ -97,18 +97,27 @@ export async function salesWorld(t: TestApp): Promise<SalesWorld> {
     manager?: string,
   ): Promise<Session & { email: string }> => {
     const email = `${name}@example.com`;
+    const invited = await as(w, owner, 'POST', '/members', {
+      email,
+      name,
+      password: PASSWORD,
+      roles: ['member', ...roles],
+      department,
+      ...(manager ? { manager } : {}),
+    });
+    expectStatus(invited, 202);
+    // Everyone added is invited: the account made with PASSWORD signs in and accepts.
+    const session = await signIn(t.app, email);
+    const invitation = (invited.json() as { invitation: { id: string } }).invitation.id;
     expectStatus(
-      await as(w, owner, 'POST', '/members', {
-        email,
-        name,
-        password: PASSWORD,
-        roles: ['member', ...roles],
-        department,
-        ...(manager ? { manager } : {}),
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/auth/me/invitations/${invitation}/accept`,
+        headers: session.headers,
       }),
-      201,
+      200,
     );
-    return { ...(await signIn(t.app, email)), email };
+    return { ...session, email };
   };
   const d = w.departments;
   const director = await member('director', ['sales_director'], d.sales);
