@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 // The examples of docs/ marked `doc-test=<kind>[:<form>]` on their fence (issue 10, item 17). Two test
 // files run them: docs-examples.test.ts (packs, filters, widgets, roles, fields) and
 // docs-examples-runs.test.ts (automations and their actions, flows, target measures, report requests,
-// dashboards, batch writes, pack records). Answers (what the API gives back) and format outlines
-// written with `...` are not marked: they are not something one can send.
+// dashboards, batch writes, pack records); docs-fences.test.ts runs `error` (the error answer of
+// docs/errors.md) and the `curl` commands, and checks that every other fence says why it does not run
+// (an answer, an outline, a tree, shell commands, a snippet of server code).
 
 const DOCS = fileURLToPath(new URL('../../../../docs/', import.meta.url));
 
@@ -25,6 +26,7 @@ export const DOC_TEST_KINDS = [
   'dashboard',
   'batch',
   'records',
+  'error',
 ] as const;
 
 export interface DocExample {
