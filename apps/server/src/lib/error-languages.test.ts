@@ -215,6 +215,37 @@ describe('errors in the language of Accept-Language', () => {
     expect(zh.details?.[0]?.message).toBe('未知字段“nope”');
   });
 
+  it('words a body over the limit (413) and one nested too deep (400)', async () => {
+    const big = await both(
+      (h) =>
+        t.app.inject({
+          method: 'POST',
+          url: `${w.base}/forms/${formId}/records`,
+          headers: { ...w.owner.headers, ...h, 'content-type': 'application/json' },
+          payload: JSON.stringify({ data: { title: 'x'.repeat(6 * 1024 * 1024) } }),
+        }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expect([big.en.message, big.zh.message]).toEqual([
+      'The request body is larger than allowed',
+      '请求体超过允许的大小',
+    ]);
+    const deep = await both(
+      (h) =>
+        t.app.inject({
+          method: 'POST',
+          url: `${w.base}/forms/${formId}/records`,
+          headers: { ...w.owner.headers, ...h, 'content-type': 'application/json' },
+          payload: `{"data":{"title":${'['.repeat(500)}${']'.repeat(500)}}}`,
+        }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(deep.zh.message).toMatch(/^请求内容的嵌套超过 \d+ 层$/);
+    expect(deep.en.message).toMatch(/^The request body nests deeper than \d+ levels$/);
+  });
+
   it('answers English without the header, and for languages it does not ship', async () => {
     for (const headers of [{}, { 'accept-language': 'fr-FR, de;q=0.5' }]) {
       const res = await owner('GET', `/forms/${formId}/records/${'0'.repeat(24)}`)(headers);

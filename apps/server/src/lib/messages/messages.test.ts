@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { formulaMessages } from '@formloom/formula';
+import { describeReportIssue, type ReportIssue } from '@formloom/report';
+import { issueMessages } from '@formloom/schema';
 import { describe, expect, it } from 'vitest';
 import { en } from './en.js';
 import { catalogueTemplates, issueText, localizedText, pickLocale, render, t } from './index.js';
@@ -12,6 +16,37 @@ describe('the message catalogue', () => {
       expect(placeholders(zh[key as keyof typeof en]), key).toEqual(placeholders(text));
       expect(zh[key as keyof typeof en].trim(), key).not.toBe('');
     }
+  });
+
+  it('has no English-only text: every message of the server and of the packages it words reads in Chinese', () => {
+    const chinese = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
+    // Texts that are no words: the JSON literal `true` a filter operand must be, and a detail passed through.
+    const NO_WORDS = new Set(['value.true', 'detail.verbatim']);
+    const englishOnly: string[] = [];
+    for (const [key, text] of Object.entries(catalogueTemplates['zh-CN'])) {
+      if (!NO_WORDS.has(key) && (!chinese.test(text) || text === en[key as keyof typeof en]))
+        englishOnly.push(`server ${key}: ${text}`);
+    }
+    for (const [code, text] of Object.entries(formulaMessages['zh-CN']))
+      if (!chinese.test(text as string)) englishOnly.push(`formula ${code}: ${text}`);
+    // Issue texts are functions of their params: called with a value for every param.
+    const params = new Proxy({}, { get: (_, name) => (name === 'allowed' ? ['a', 'b'] : 'x') });
+    for (const [code, word] of Object.entries(issueMessages['zh-CN'])) {
+      const text = (word as (p: unknown) => string)(params);
+      if (!chinese.test(text)) englishOnly.push(`schema ${code}: ${text}`);
+    }
+    const reportTypes = readFileSync(
+      new URL('../../../../../packages/report/src/types.ts', import.meta.url),
+      'utf8',
+    );
+    const reportCodes = [...new Set(reportTypes.match(/'report\.\w+'/g) ?? [])].map((c) => c.slice(1, -1));
+    expect(reportCodes.length).toBeGreaterThan(10);
+    for (const code of reportCodes) {
+      const text = describeReportIssue({ code, path: '', params } as unknown as ReportIssue, 'zh-CN');
+      if (!chinese.test(text)) englishOnly.push(`report ${code}: ${text}`);
+    }
+    expect(Object.keys(catalogueTemplates['zh-CN']).length).toBeGreaterThan(300);
+    expect(englishOnly).toEqual([]);
   });
 
   it('renders keys, params, lists and nested texts in each language', () => {

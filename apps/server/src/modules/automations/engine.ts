@@ -57,8 +57,10 @@ export const engineHooks: {
  */
 function failure(error: unknown): RunError {
   if (isAppError(error)) return { code: error.code, message: error.message, text: error.text };
-  if (error instanceof AutomationFormulaError) return { code: 'FORMULA_FAILED', message: error.message };
-  if (error instanceof DeliveryFailed) return { code: 'DELIVERY_FAILED', message: error.message };
+  if (error instanceof AutomationFormulaError)
+    return { code: 'FORMULA_FAILED', message: error.message, text: error.text };
+  if (error instanceof DeliveryFailed)
+    return { code: 'DELIVERY_FAILED', message: error.message, text: error.text };
   return { code: 'FAILED', message: error instanceof Error ? error.message.slice(0, 500) : String(error) };
 }
 

@@ -1,5 +1,6 @@
 import { compile, type FieldTypeMap, isFormulaError } from '@formloom/formula';
 import { formulaIdentifiers } from '@formloom/schema';
+import { type Message, render, t } from '../../lib/messages/index.js';
 import type { AppDirectory } from '../forms/directory.js';
 import type { FieldDef } from '../forms/meta.js';
 import type { RecordDoc } from '../records/model.js';
@@ -8,12 +9,16 @@ import { formulaKinds } from '../records/plan.js';
 
 /** Thrown when a formula of an automation cannot be compiled or evaluated; the action fails with it. */
 export class AutomationFormulaError extends Error {
+  /** Why, in the reader's language (the message holds it in English, for logs). */
+  readonly text: Message;
   constructor(
     readonly expression: string,
-    detail: string,
+    reason: Message | string,
   ) {
-    super(`formula "${expression.slice(0, 200)}": ${detail}`);
+    const text = t('automation.formulaFailed', { expression: expression.slice(0, 200), reason });
+    super(render(text, 'en'));
     this.name = 'AutomationFormulaError';
+    this.text = text;
   }
 }
 
@@ -115,8 +120,16 @@ export class FormulaScope {
   }
 }
 
-function describe(error: unknown): string {
-  if (isFormulaError(error)) return `${error.code}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`;
+function describe(error: unknown): Message | string {
+  if (isFormulaError(error)) {
+    return {
+      formula: {
+        code: error.code,
+        params: error.params ?? {},
+        ...(error.position === undefined ? {} : { position: error.position }),
+      },
+    };
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

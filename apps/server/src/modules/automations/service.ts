@@ -238,7 +238,10 @@ export function runView(run: RunDoc, locale: Locale = 'en') {
     trigger: run.trigger,
     ...(run.input ? { input: run.input } : {}),
     attempts: run.attempts,
-    actions: run.actions,
+    // Each action's error in the reader's language too (its stored text is not part of the answer).
+    actions: run.actions.map((action) =>
+      action.error ? { ...action, error: runErrorView(action.error, locale) } : action,
+    ),
     ...(run.error ? { error: runErrorView(run.error, locale) } : {}),
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,

@@ -101,6 +101,21 @@ describe('webhook destinations (SSRF)', () => {
     expect(res).toMatchObject({ status: 'failed', error: { code: 'FORBIDDEN' } });
     expect(res.error?.message).toMatch(/allow-list/);
     expect(received).toHaveLength(0);
+    // In the reader's language, the reason included (it was English inside a Chinese sentence).
+    const zh = await t.app.inject({
+      method: 'POST',
+      url: `${w.base}/automations/${id}/run`,
+      headers: { ...w.owner.headers, 'accept-language': 'zh-CN' },
+      payload: {},
+    });
+    expect(zh.json().error.message).toBe(`Webhook 被拒绝：127.0.0.1:${port} 不在工作区的 Webhook 允许列表中`);
+    const runs = await t.app.inject({
+      method: 'GET',
+      url: `${w.base}/automations/${id}/runs`,
+      headers: { ...w.owner.headers, 'accept-language': 'zh-CN' },
+    });
+    expect(runs.body).toContain('不在工作区的 Webhook 允许列表中');
+    expect(runs.body).not.toContain('allow-list');
   });
 
   it('refuses a listed loopback server unless private addresses are allowed for it, also by name (after DNS)', async () => {

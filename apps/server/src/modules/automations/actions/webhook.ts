@@ -30,8 +30,8 @@ registerExecutor<WebhookConfig>('webhook', async (run, config) => {
     to = await checkDestination(url, settings.allowList);
   } catch (error) {
     if (error instanceof DestinationRefused) {
-      throw appError('FORBIDDEN', t('automation.webhookRefused', { reason: error.message }), [
-        { path: `${run.path}/config/url`, message: t('detail.verbatim', { text: error.message }) },
+      throw appError('FORBIDDEN', t('automation.webhookRefused', { reason: error.text }), [
+        { path: `${run.path}/config/url`, message: error.text },
       ]);
     }
     throw error;

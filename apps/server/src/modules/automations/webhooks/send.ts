@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { type Message, render, t } from '../../../lib/messages/index.js';
 import type { CheckedAddress } from './ssrf.js';
 
 /** A webhook request, its destination already checked. */
@@ -29,13 +30,16 @@ export interface WebhookResponse {
 
 /** A delivery that did not get a 2xx answer; `retryable` for timeouts, network errors, 408, 429 and 5xx. */
 export class DeliveryFailed extends Error {
+  /** Why, in the reader's language (the message holds it in English, for logs). */
+  readonly text: Message;
   constructor(
-    message: string,
+    text: Message,
     readonly retryable: boolean,
     readonly status?: number,
   ) {
-    super(message);
+    super(render(text, 'en'));
     this.name = 'DeliveryFailed';
+    this.text = text;
   }
 }
 
@@ -90,17 +94,23 @@ export function deliver(request: WebhookRequest): Promise<WebhookResponse> {
           if (status >= 200 && status < 300) resolve({ status, body });
           else {
             const retryable = status >= 500 || status === 408 || status === 429;
-            reject(new DeliveryFailed(`the receiver answered ${status}`, retryable, status));
+            reject(new DeliveryFailed(t('webhook.answered', { status }), retryable, status));
           }
         });
-        res.on('error', (error) => reject(new DeliveryFailed(error.message, true)));
+        res.on('error', (error) =>
+          reject(new DeliveryFailed(t('webhook.network', { reason: error.message }), true)),
+        );
       },
     );
     req.on('timeout', () =>
-      req.destroy(new DeliveryFailed(`no answer within ${request.timeoutMs} ms`, true)),
+      req.destroy(new DeliveryFailed(t('webhook.timeout', { ms: request.timeoutMs }), true)),
     );
     req.on('error', (error) =>
-      reject(error instanceof DeliveryFailed ? error : new DeliveryFailed(error.message, true)),
+      reject(
+        error instanceof DeliveryFailed
+          ? error
+          : new DeliveryFailed(t('webhook.network', { reason: error.message }), true),
+      ),
     );
     req.end(request.body);
   });

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { type Message, render, t } from '../../../lib/messages/index.js';
 
 /** A destination the workspace allows webhooks to go to (an admin keeps the list). */
 export interface AllowEntry {
@@ -14,9 +15,12 @@ export interface AllowEntry {
 
 /** A webhook destination that may not be called; the action fails for good (no retry). */
 export class DestinationRefused extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The reason in the reader's language (the message holds it in English, for logs). */
+  readonly text: Message;
+  constructor(text: Message) {
+    super(render(text, 'en'));
     this.name = 'DestinationRefused';
+    this.text = text;
   }
 }
 
@@ -69,27 +73,25 @@ export async function checkDestination(
     dnsLookup(host, { all: true, verbatim: true }),
 ): Promise<CheckedAddress> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new DestinationRefused(`only http and https webhooks are sent, not ${url.protocol}`);
+    throw new DestinationRefused(t('webhook.scheme', { scheme: url.protocol }));
   }
-  if (url.username || url.password) throw new DestinationRefused('webhook URLs may not carry credentials');
+  if (url.username || url.password) throw new DestinationRefused(t('webhook.credentials'));
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const entry = allowedEntry(allow, hostname, port);
-  if (!entry)
-    throw new DestinationRefused(`${hostname}:${port} is not on the workspace's webhook allow-list`);
+  if (!entry) throw new DestinationRefused(t('webhook.notListed', { host: hostname, port }));
   const addresses = isIP(hostname)
     ? [{ address: hostname, family: isIP(hostname) }]
     : await resolve(hostname).catch(() => {
-        throw new DestinationRefused(`${hostname} does not resolve`);
+        throw new DestinationRefused(t('webhook.noAddress', { host: hostname }));
       });
-  if (addresses.length === 0) throw new DestinationRefused(`${hostname} does not resolve`);
+  if (addresses.length === 0) throw new DestinationRefused(t('webhook.noAddress', { host: hostname }));
   for (const { address } of addresses) {
     const range = addressRange(address);
-    if (NEVER.has(range)) throw new DestinationRefused(`${hostname} resolves to ${address} (${range})`);
+    if (NEVER.has(range))
+      throw new DestinationRefused(t('webhook.neverRange', { host: hostname, address, range }));
     if (!PUBLIC.has(range) && !entry.allowPrivate) {
-      throw new DestinationRefused(
-        `${hostname} resolves to ${address}, a ${range} address; allow private addresses for it explicitly`,
-      );
+      throw new DestinationRefused(t('webhook.privateRange', { host: hostname, address, range }));
     }
   }
   const first = addresses[0] as { address: string; family: number };
