@@ -15,6 +15,8 @@ let owner: ApiCaller;
 let ws: string;
 let appId: string;
 let dealsId: string;
+let payoutsId: string;
+let payoutId: string;
 
 const LONG_NAME = 'Quarterly statements of every regional team';
 const label = (en: string, zh = en) => ({ en, 'zh-CN': zh });
@@ -60,6 +62,30 @@ beforeAll(async () => {
     name: label(LONG_NAME, '各区域团队的季度结算单与明细'),
     fields: [{ key: 'title', type: 'text', label: label('Title', '标题') }],
   });
+  // A TIERED formula: the explain view shows it tier by tier (1,300,000 graduated over 0 / 500k / 1M).
+  payoutsId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${appId}/forms`, {
+      key: 'payouts',
+      name: label('Payouts', '奖金'),
+      titleField: 'title',
+      fields: [
+        { key: 'title', type: 'text', label: label('Title', '标题') },
+        { key: 'amount', type: 'number', label: label('Amount', '金额') },
+        {
+          key: 'payout',
+          type: 'formula',
+          label: label('Payout', '奖金额'),
+          expression: 'TIERED(amount, [0, 500000, 1000000], [0.02, 0.05, 0.08], "graduated")',
+          resultType: 'number',
+        },
+      ],
+    })
+  ).id;
+  payoutId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/forms/${payoutsId}/records`, {
+      data: { title: 'Q4 payout', amount: 1300000 },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -127,6 +153,46 @@ describe('everyday details', () => {
       await desk.close();
     }
   });
+
+  for (const [language, viewport] of [
+    ['en', DESKTOP],
+    ['zh-CN', PHONE],
+  ] as const) {
+    it(`explains a TIERED value tier by tier on the record page (${language}, ${viewport.width} px)`, async () => {
+      const browser = await launchSignedIn(server.url, owner.token, {
+        viewport,
+        isMobile: viewport === PHONE,
+        language,
+      });
+      try {
+        const { page } = browser;
+        await page.goto(`${server.url}/apps/${appId}/forms/${payoutsId}/records/${payoutId}`);
+        await page.getByTestId('record-page').getByTestId('explain-payout').first().click();
+        const tiers = page.getByTestId('explain-drawer').getByTestId('explain-tiers');
+        await tiers.waitFor();
+        // The steps are what was read and computed; the constants written in the formula are not steps.
+        const steps = await page.getByTestId('explain-step-text').allTextContents();
+        expect(steps).toEqual([
+          'amount',
+          'TIERED(amount, [0, 500000, 1000000], [0.02, 0.05, 0.08], "graduated")',
+        ]);
+        const rows = await tiers
+          .locator('tbody tr.ant-table-row')
+          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+        // Each tier: its bounds, rate, the slice of 1,300,000 in it and what that slice pays.
+        expect(rows.map((cells) => cells.slice(1))).toEqual([
+          ['2 %', '500,000', '10,000'],
+          ['5 %', '500,000', '25,000'],
+          ['8 %', '300,000', '24,000'],
+        ]);
+        expect(await tiers.locator('.ant-table-summary').textContent()).toContain('59,000');
+        await expectNoSidewaysScroll(page, 'explain drawer');
+        await screenshot(page, 'everyday-details', `explain-tiers-${language}`);
+      } finally {
+        await browser.close();
+      }
+    });
+  }
 
   for (const [language, words] of [
     ['en', en],

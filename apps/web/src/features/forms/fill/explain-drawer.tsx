@@ -68,6 +68,10 @@ function Tiers({ detail, language }: { detail: TierBreakdown; language: string }
   );
 }
 
+/** A constant written in the formula (a number, a text, true/false, a list of them): its "step" says nothing. */
+const LITERAL =
+  /^\s*(?:-?\d+(?:\.\d+)?|"[^"]*"|'[^']*'|true|false|\[(?:\s*(?:-?\d+(?:\.\d+)?|"[^"]*"|'[^']*')\s*,?)*\])\s*$/i;
+
 /**
  * "How was this computed": the formula of a computed field evaluated again over the values shown, with
  * every sub-expression's value (the formula package's trace) and TIERED tier by tier.
@@ -98,6 +102,10 @@ export function ExplainDrawer({
       throw error;
     }
   }, [field, live, data, t]);
+  // Constants are the formula's own words, shown above: the steps are what was looked up and computed.
+  const steps = (result?.explanation?.steps ?? []).filter(
+    (step, i, all) => i === all.length - 1 || !LITERAL.test(step.text),
+  );
   const label = field ? localized(field.label as never, language) || field.key : '';
   const program = field ? live.formulaOf(field.key) : undefined;
   return (
@@ -127,14 +135,17 @@ export function ExplainDrawer({
       )}
       {result?.error && <Alert type="warning" showIcon title={result.error} />}
       {result?.explanation &&
-        (result.explanation.steps.length === 0 ? (
+        (steps.length === 0 ? (
           <Empty />
         ) : (
           <ol style={{ paddingInlineStart: 20, margin: 0 }} data-testid="explain-steps">
-            {result.explanation.steps.map((step, i) => (
+            {steps.map((step, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: steps are in evaluation order and never move.
               <li key={i} style={{ marginBottom: 8 }}>
-                <Typography.Text code>{step.text}</Typography.Text> <span aria-hidden="true">→</span>{' '}
+                <Typography.Text code data-testid="explain-step-text">
+                  {step.text}
+                </Typography.Text>{' '}
+                <span aria-hidden="true">→</span>{' '}
                 <Tag bordered={false}>{valueText(step.value, language)}</Tag>
                 {isTiers(step.detail) && <Tiers detail={step.detail} language={language} />}
               </li>
