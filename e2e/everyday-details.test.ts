@@ -178,7 +178,9 @@ describe('everyday details', () => {
         ]);
         const rows = await tiers
           .locator('tbody tr.ant-table-row')
-          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+          .evaluateAll((trs) =>
+            trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
+          );
         // Each tier: its bounds, rate, the slice of 1,300,000 in it and what that slice pays.
         expect(rows.map((cells) => cells.slice(1))).toEqual([
           ['2 %', '500,000', '10,000'],
