@@ -94,6 +94,21 @@ describe('bar charts', () => {
     expect((option.xAxis as { data: string[] }).data).toEqual(['Ann', 'dashboards.empty']);
   });
 
+  it('slants the category names on a phone once four or more stand side by side, and not on a wide screen', () => {
+    const rows = ['east1', 'east2', 'north1', 'north2', 'south1', 'south2'].map((rep) => ({
+      rep,
+      revenue: 1,
+      target: 1,
+      attainment: 1,
+    }));
+    const six = { ...result, rows };
+    const rotate = (phone: boolean, r: ReportResult) =>
+      (cartesianOption(r, context({}), 'bar', phone).option.xAxis as { axisLabel: { rotate: number } })
+        .axisLabel.rotate;
+    expect([rotate(true, six), rotate(false, six)]).toEqual([45, 0]);
+    expect(rotate(true, { ...result, rows: rows.slice(0, 3) })).toBe(0);
+  });
+
   it('stacks a second dimension as one series per value and maps clicks back to rows', () => {
     const twoDims: ReportResult = {
       columns: [
@@ -164,7 +179,7 @@ describe('funnels', () => {
       data: Array<{ name: string; label: { formatter: string } }>;
     }>;
     expect(series?.sort).toBe('none');
-    expect(series?.data.map((d) => d.label.formatter)).toEqual(['Lead  80', 'Won  20  (25%)']);
+    expect(series?.data.map((d) => d.label.formatter)).toEqual(['Lead\n80', 'Won\n20  (25%)']);
   });
 
   it('labels every stage in a colour that meets WCAG AA on its fill', () => {

@@ -170,7 +170,13 @@ export function cartesianOption(
       hideOverlap: true,
       ...(horizontal
         ? { width: phone ? 72 : 110, overflow: 'truncate' }
-        : { rotate: categories.length > 6 ? 30 : 0, width: 90, overflow: 'truncate' }),
+        : // Slanted once the names cannot stand side by side: on a phone four columns already leave each name
+          // ~60 px, and level labels hid all but two of six teams and truncated those ('Team east1 20...').
+          {
+            rotate: categories.length > (phone ? 3 : 6) ? (phone ? 45 : 30) : 0,
+            width: phone ? 100 : 90,
+            overflow: 'truncate',
+          }),
     },
   };
   const valueAxis = { type: 'value', axisLabel: { formatter: axisNumber(ctx) } };
@@ -258,9 +264,11 @@ export function funnelOption(result: ReportResult, ctx: WidgetContext): EChartsC
       label: {
         // Each stage's label in the colour that reads best on that stage's fill (WCAG AA on every palette colour).
         color: labelColorOn(PALETTE[i % PALETTE.length] as string),
-        formatter: `${name}  ${measure ? measureText(measure, row[measure.key] ?? null, result, ctx) : ''}${
+        // The stage's name above its number: on one line a narrow lower stage clipped both ('otiation 283 (59').
+        formatter: `${name}\n${measure ? measureText(measure, row[measure.key] ?? null, result, ctx) : ''}${
           conversion && typeof rate === 'number' ? `  (${measureText(conversion, rate, result, ctx)})` : ''
         }`,
+        lineHeight: 16,
       },
     };
   });
@@ -280,7 +288,8 @@ export function funnelOption(result: ReportResult, ctx: WidgetContext): EChartsC
         width: '92%',
         top: 8,
         bottom: 8,
-        minSize: '12%',
+        // Wide enough at the narrowest stage for its two label lines in a quarter-width widget.
+        minSize: '36%',
         gap: 2,
         label: { position: 'inside' },
         data,
