@@ -8,9 +8,13 @@
  * Each part also prints the server thread's CPU time per create / per record and the ratio of those: on
  * a shared, loaded machine requests per second swing with the neighbours' load, CPU per request hardly.
  * Run: `node --conditions=source --import tsx src/modules/records/batch.bench.ts` (in `pnpm bench`).
+ * `BENCH_CPU_PROFILE=<file>` writes CPU profiles of the server thread during the measured single-create runs
+ * (Formloom's to <file>, the hand-written route's to <file>.hand.cpuprofile; for Chrome's profiler);
+ * `BENCH_ONLY=single` skips the batch part.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session as Inspector } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -19,6 +23,8 @@ import { createTestApp } from '../../test/app.js';
 import { runSetup } from '../auth/test-helpers.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const PROFILE = process.env.BENCH_CPU_PROFILE;
+const SINGLE_ONLY = process.env.BENCH_ONLY === 'single';
 const load = () => loadavg().map((n) => Number(n.toFixed(2)));
 const loadAtStart = load();
 const label = (en: string) => ({ en });
@@ -51,15 +57,28 @@ interface Measured {
  * would take CPU from the server under test (the store runs in that thread too). A short unmeasured run
  * first lets the driver's connection pool grow to the load, so neither side pays for its connections.
  */
-async function run(options: autocannon.Options): Promise<Measured> {
+async function run(options: autocannon.Options, profile?: string): Promise<Measured> {
   const once = (o: autocannon.Options) =>
     new Promise<autocannon.Result>((resolve, reject) => {
       autocannon({ ...o, workers: 1 }, (error, result) => (error ? reject(error) : resolve(result)));
     });
   await once({ ...options, duration: 1 });
+  const inspector = profile ? new Inspector() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    // Finer than the default 1 ms: a create takes a few hundred µs of this thread.
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+  }
   const before = mainThreadCpuMs();
   const result = await once(options);
   const after = mainThreadCpuMs();
+  if (inspector && profile) {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    writeFileSync(profile, JSON.stringify(taken));
+    inspector.disconnect();
+  }
   const done = result.requests.total;
   const cpuPerRequest =
     before === undefined || after === undefined || done === 0 ? undefined : (after - before) / done;
@@ -192,46 +211,54 @@ try {
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const headers = { 'content-type': 'application/json', authorization: owner.headers.authorization };
 
-  const oneHandRun = await run({
-    url: `${handUrl}/one`,
-    method: 'POST',
-    body: single,
-    headers,
-    connections: 50,
-    duration: DURATION,
-  });
+  const oneHandRun = await run(
+    {
+      url: `${handUrl}/one`,
+      method: 'POST',
+      body: single,
+      headers,
+      connections: 50,
+      duration: DURATION,
+    },
+    PROFILE && `${PROFILE}.hand.cpuprofile`,
+  );
   // The hand-written route's documents are dropped after each of its runs: Formloom's runs should not pay
   // the garbage collector for a heap holding them (hundreds of thousands after the insertMany run).
   await plain.drop();
-  const oneAppRun = await run({
-    url: `${appUrl}${base}/forms/${orders.id}/records`,
-    method: 'POST',
-    body: single,
-    headers,
-    connections: 50,
-    duration: DURATION,
-  });
-  const manyHandRun = await run({
-    url: `${handUrl}/many`,
-    method: 'POST',
-    body: hundred,
-    headers,
-    connections: 4,
-    duration: DURATION,
-  });
-  await plain.drop();
-  const manyAppRun = await run({
-    url: `${appUrl}${base}/forms/${orders.id}/records/batch`,
-    method: 'POST',
-    body: hundred,
-    headers,
-    connections: 4,
-    duration: DURATION,
-  });
+  const oneAppRun = await run(
+    {
+      url: `${appUrl}${base}/forms/${orders.id}/records`,
+      method: 'POST',
+      body: single,
+      headers,
+      connections: 50,
+      duration: DURATION,
+    },
+    PROFILE,
+  );
+  const runBatches = async () => {
+    const manyHandRun = await run({
+      url: `${handUrl}/many`,
+      method: 'POST',
+      body: hundred,
+      headers,
+      connections: 4,
+      duration: DURATION,
+    });
+    await plain.drop();
+    const manyAppRun = await run({
+      url: `${appUrl}${base}/forms/${orders.id}/records/batch`,
+      method: 'POST',
+      body: hundred,
+      headers,
+      connections: 4,
+      duration: DURATION,
+    });
+    return { manyHandRun, manyAppRun };
+  };
+  const batchRuns = SINGLE_ONLY ? undefined : await runBatches();
   await hand.close();
-  const [oneHand, oneApp, manyHand, manyApp] = [oneHandRun, oneAppRun, manyHandRun, manyAppRun].map(
-    (m) => m.result,
-  ) as [autocannon.Result, autocannon.Result, autocannon.Result, autocannon.Result];
+  const [oneHand, oneApp] = [oneHandRun.result, oneAppRun.result];
   /** The CPU-time ratio (hand's CPU per request over ours): the throughput ratio a quiet machine would show. */
   const cpuRatio = (hand: Measured, ours: Measured) =>
     hand.cpuPerRequest && ours.cpuPerRequest ? (hand.cpuPerRequest / ours.cpuPerRequest).toFixed(3) : 'n/a';
@@ -253,18 +280,22 @@ try {
     `  server thread CPU per create: hand-written ${cpuText(oneHandRun, 1)}, Formloom ${cpuText(oneAppRun, 1)}  ` +
       `CPU ratio ${cpuRatio(oneHandRun, oneAppRun)}`,
   );
-  console.log('batch create of 100 records a call, 4 connections:');
-  console.log(`  hand-written validate + insertMany  ${(rate(manyHand) * 100).toFixed(0)} records/s`);
-  console.log(
-    `  Formloom batch                      ${(rate(manyApp) * 100).toFixed(0)} records/s  ` +
-      `ratio ${(rate(manyApp) / rate(manyHand)).toFixed(3)} (goal ≥ 5,000 records/s)  non-2xx ${non2xx(manyApp)}`,
-  );
-  const perRecord = manyAppRun.cpuPerRequest === undefined ? undefined : manyAppRun.cpuPerRequest / 100;
-  console.log(
-    `  server thread CPU per record: hand-written ${cpuText(manyHandRun, 100)}, Formloom ${cpuText(manyAppRun, 100)}  ` +
-      `CPU ratio ${cpuRatio(manyHandRun, manyAppRun)}` +
-      (perRecord ? `  (one free core: ${(1000 / perRecord).toFixed(0)} records/s)` : ''),
-  );
+  if (batchRuns) {
+    const { manyHandRun, manyAppRun } = batchRuns;
+    const [manyHand, manyApp] = [manyHandRun.result, manyAppRun.result];
+    console.log('batch create of 100 records a call, 4 connections:');
+    console.log(`  hand-written validate + insertMany  ${(rate(manyHand) * 100).toFixed(0)} records/s`);
+    console.log(
+      `  Formloom batch                      ${(rate(manyApp) * 100).toFixed(0)} records/s  ` +
+        `ratio ${(rate(manyApp) / rate(manyHand)).toFixed(3)} (goal ≥ 5,000 records/s)  non-2xx ${non2xx(manyApp)}`,
+    );
+    const perRecord = manyAppRun.cpuPerRequest === undefined ? undefined : manyAppRun.cpuPerRequest / 100;
+    console.log(
+      `  server thread CPU per record: hand-written ${cpuText(manyHandRun, 100)}, Formloom ${cpuText(manyAppRun, 100)}  ` +
+        `CPU ratio ${cpuRatio(manyHandRun, manyAppRun)}` +
+        (perRecord ? `  (one free core: ${(1000 / perRecord).toFixed(0)} records/s)` : ''),
+    );
+  }
 } finally {
   await t.close();
 }
