@@ -22,3 +22,27 @@ export function diffData(before: Record<string, unknown>, after: Record<string, 
   }
   return changes;
 }
+
+/**
+ * The changes of a record's creation: each value from nothing, in key order (what `diffData({}, values)`
+ * answers, without comparing). Create history entries store the values themselves (`values`).
+ */
+export function creationChanges(values: Record<string, unknown>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const key of Object.keys(values).sort()) {
+    const to = values[key];
+    if (to !== undefined) changes.push({ key, to });
+  }
+  return changes;
+}
+
+/** A create's first values as its history entry keeps them: the record's data without absent values. */
+export function creationValues(data: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = data[key];
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}

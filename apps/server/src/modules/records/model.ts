@@ -46,6 +46,12 @@ export interface RecordHistoryDoc {
   by: Types.ObjectId | null;
   at: Date;
   changes: Array<{ key: string; from?: unknown; to?: unknown }>;
+  /**
+   * For `create` entries: the record's first values, one object (`changes` is then empty; each value is a
+   * change from nothing, see `creationChanges`). A change per field made the entry cost as much to store
+   * as the record itself: an array of ~25 small documents, each read, laid out, indexed and journaled.
+   */
+  values?: Record<string, unknown>;
   /** For `flow` entries: what the approval flow did (timeline entries of the step, docs/flows.md). */
   flow?: unknown;
   /** For `flow` entries: the outbox entry that wrote it (unique, so a repeated delivery writes it once). */
@@ -100,6 +106,7 @@ const historySchema = new Schema<RecordHistoryDoc>(
     by: { type: Schema.Types.ObjectId, default: null },
     at: { type: Date, required: true },
     changes: { type: Schema.Types.Mixed, default: () => [] },
+    values: { type: Schema.Types.Mixed },
     flow: { type: Schema.Types.Mixed },
     outbox: { type: String },
   },

@@ -5,6 +5,7 @@ import { compileFilter } from '../../lib/filter-dsl/index.js';
 import { isAdmin } from '../apps/caller.js';
 import { type FormTarget, type RecordView, recordViews, visibleData } from './context.js';
 import { afterCursor, encodeCursor, parseSort, sortDocument } from './cursor.js';
+import { creationChanges } from './diff.js';
 import { historyModel, type RecordDoc, recordModel } from './model.js';
 import { relatedVisibility } from './visibility.js';
 
@@ -221,10 +222,14 @@ export async function recordHistory(target: FormTarget, id: Types.ObjectId): Pro
     .lean();
   // The record's data before and after each entry.
   const states: Array<{ before: Record<string, unknown>; after: Record<string, unknown> }> = [];
+  // A create's entry keeps its values as one object (model.ts: `values`); older ones a change per field.
+  const stored = entries.map((entry) =>
+    entry.values ? creationChanges(entry.values) : (entry.changes ?? []),
+  );
   let state: Record<string, unknown> = {};
-  for (const entry of entries) {
+  for (const entryChanges of stored) {
     const after = { ...state };
-    for (const change of entry.changes ?? []) {
+    for (const change of entryChanges) {
       if (change.to === undefined) delete after[change.key];
       else after[change.key] = change.to;
     }
@@ -241,7 +246,7 @@ export async function recordHistory(target: FormTarget, id: Types.ObjectId): Pro
   return entries.map((entry, i) => {
     const { before, after } = states[i] ?? { before: {}, after: {} };
     const changes: HistoryEntry['changes'] = [];
-    for (const change of entry.changes ?? []) {
+    for (const change of stored[i] ?? []) {
       const from = seen(before, change.key, change.from);
       const to = seen(after, change.key, change.to);
       if (isDeepStrictEqual(from, to)) continue;

@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { PNG, upload } from '../files/test-helpers.js';
@@ -310,12 +311,46 @@ describe('update, delete, history', () => {
       ['update', 2],
       ['update', 3],
     ]);
+    // The create's entry: every first value from nothing, in key order (computed ones included).
+    expect(history[0].changes).toEqual(
+      Object.keys(created.data)
+        .sort()
+        .map((key) => ({ key, to: created.data[key] })),
+    );
+    expect(history[0].changes).toContainEqual({ key: 'total', to: 20 });
     expect(history[1].changes).toEqual([
       { key: 'qty', from: 2, to: 5 },
       { key: 'total', from: 20, to: 50 },
     ]);
     expect(history[1].by).toBe(w.owner.userId);
     expect(history[2].changes).toContainEqual({ key: 'price', from: 10 });
+  });
+
+  it('reads create entries stored a change per field (as written before they kept the values whole)', async () => {
+    const created = (await create({ title: 'Old entry', qty: 3 })).json();
+    const stored = await t.store.connection.collection('record_history').updateOne(
+      { record: new Types.ObjectId(created.id), v: 1 },
+      {
+        $set: {
+          changes: [
+            { key: 'qty', to: 3 },
+            { key: 'title', to: 'Old entry' },
+          ],
+        },
+        $unset: { values: '' },
+      },
+    );
+    expect(stored.modifiedCount).toBe(1);
+    await call(t, w, 'PATCH', `/forms/${formId}/records/${created.id}`, { v: 1, data: { qty: 4 } });
+    const history = (await call(t, w, 'GET', `/forms/${formId}/records/${created.id}/history`)).json();
+    expect(history[0]).toMatchObject({
+      action: 'create',
+      changes: [
+        { key: 'qty', to: 3 },
+        { key: 'title', to: 'Old entry' },
+      ],
+    });
+    expect(history[1].changes).toContainEqual({ key: 'qty', from: 3, to: 4 });
   });
 
   it('soft-deletes and restores', async () => {

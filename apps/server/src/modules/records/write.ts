@@ -25,7 +25,7 @@ import {
   scheduleDependants,
   scheduleDependantsOfMany,
 } from './dependants.js';
-import { diffData } from './diff.js';
+import { creationValues, diffData } from './diff.js';
 import { historyModel, type RecordDoc, type RecordHistoryDoc, recordModel } from './model.js';
 import {
   counterId,
@@ -272,7 +272,12 @@ export async function commitCreates(
     const entries = uniqueEntries(form.definition, doc.data);
     if (entries.length > 0) doc.uniq = entries;
   }
-  const histories = docs.map((doc) => historyEntry(target, doc._id, 1, 'create', diffData({}, doc.data)));
+  // A create's entry keeps the first values as one object (model.ts: `values`).
+  const histories = docs.map((doc) => {
+    const entry = historyEntry(target, doc._id, 1, 'create', []);
+    entry.values = creationValues(doc.data);
+    return entry;
+  });
   // One record goes with the other single creates waiting meanwhile (group commit, lib/group-insert).
   const [inserted, logged] = await Promise.allSettled(
     docs.length === 1
