@@ -17,6 +17,13 @@ let appId: string;
 let dealsId: string;
 let payoutsId: string;
 let payoutId: string;
+// A form of a date and a number only: nothing to title its records by (issue 18: they showed '#4fc87d').
+let visitsAppId: string;
+let visitsId: string;
+let visitId: string;
+let visitCreatedAt: string;
+let followUpsId: string;
+let followUpId: string;
 
 const LONG_NAME = 'Quarterly statements of every regional team';
 const label = (en: string, zh = en) => ({ en, 'zh-CN': zh });
@@ -86,6 +93,71 @@ beforeAll(async () => {
       data: { title: 'Q4 payout', amount: 1300000 },
     })
   ).id;
+
+  const me = await owner.call<{ user: { id: string } }>('GET', '/auth/me');
+  visitsAppId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps`, {
+      key: 'field',
+      name: label('Field work', '外勤'),
+    })
+  ).id;
+  visitsId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${visitsAppId}/forms`, {
+      key: 'visits',
+      name: label('Visit', '拜访'),
+      fields: [
+        { key: 'day', type: 'date', label: label('Day', '日期') },
+        { key: 'minutes', type: 'number', label: label('Minutes', '分钟') },
+      ],
+    })
+  ).id;
+  followUpsId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${visitsAppId}/forms`, {
+      key: 'followups',
+      name: label('Follow-ups', '跟进'),
+      titleField: 'note',
+      fields: [
+        { key: 'note', type: 'text', label: label('Note', '备注') },
+        { key: 'visit', type: 'relation', label: label('Visit', '拜访'), form: 'visits' },
+      ],
+    })
+  ).id;
+  // Each visit is checked by the owner: the inbox names the visit too.
+  await owner.call('POST', `/workspaces/${ws}/apps/${visitsAppId}/flows`, {
+    publish: true,
+    definition: {
+      key: 'visit_check',
+      name: label('Visit check', '拜访确认'),
+      form: 'visits',
+      nodes: [
+        { id: 'start', type: 'start' },
+        {
+          id: 'check',
+          type: 'approval',
+          name: label('Check', '确认'),
+          mode: 'or',
+          assignees: [{ kind: 'member', members: [me.user.id] }],
+        },
+        { id: 'end', type: 'end' },
+      ],
+      edges: [
+        { from: 'start', to: 'check' },
+        { from: 'check', to: 'end' },
+      ],
+    },
+  });
+  const visit = await owner.call<{ id: string; createdAt: string }>(
+    'POST',
+    `/workspaces/${ws}/forms/${visitsId}/records`,
+    { data: { day: '2026-12-04', minutes: 45 } },
+  );
+  visitId = visit.id;
+  visitCreatedAt = visit.createdAt;
+  followUpId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/forms/${followUpsId}/records`, {
+      data: { note: 'Send the brochure', visit: visitId },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -153,6 +225,72 @@ describe('everyday details', () => {
       await desk.close();
     }
   });
+
+  for (const [language, viewport, formName] of [
+    ['en', DESKTOP, 'Visit'],
+    ['zh-CN', PHONE, '拜访'],
+  ] as const) {
+    it(`names a record without a title field by its form and creation time, never its id (${language}, ${viewport.width} px)`, async () => {
+      const browser = await launchSignedIn(server.url, owner.token, {
+        viewport,
+        isMobile: viewport === PHONE,
+        language,
+      });
+      try {
+        const { page } = browser;
+        await page.goto(`${server.url}/apps/${visitsAppId}/forms/${visitsId}/records/${visitId}`);
+        const record = page.getByTestId('record-page');
+        await record.waitFor();
+        // The creation time as the browser shows it in this language and time zone.
+        const when = await page.evaluate(
+          ([iso, lang]) =>
+            new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+          [visitCreatedAt, language] as const,
+        );
+        const name = `${formName} · ${when}`;
+        const idPart = visitId.slice(-6);
+        const heading = record.getByRole('heading').first();
+        await expect.poll(() => heading.textContent()).toBe(name);
+        expect(await record.textContent()).not.toContain(idPart);
+        await expectNoSidewaysScroll(page, 'record without a title');
+        await screenshot(page, 'everyday-details', `untitled-record-${language}`);
+
+        // A record that links to it names it the same way, and so does the picker of a new one.
+        await page.goto(`${server.url}/apps/${visitsAppId}/forms/${followUpsId}/records/${followUpId}`);
+        await expect.poll(() => page.getByTestId('record-page').textContent()).toContain(name);
+        expect(await page.getByTestId('record-page').textContent()).not.toContain(idPart);
+        await page.goto(`${server.url}/apps/${visitsAppId}/forms/${followUpsId}/new`);
+        await page.locator('#field-visit').click();
+        const option = page.locator('.ant-select-item-option', { hasText: name });
+        await option.waitFor();
+        await option.click();
+        await expect.poll(() => page.getByTestId('field-visit').textContent()).toContain(name);
+        expect(await page.getByTestId('field-visit').textContent()).not.toContain(idPart);
+        await screenshot(page, 'everyday-details', `untitled-relation-${language}`);
+
+        // The inbox: the task to check the visit.
+        await page.goto(`${server.url}/inbox`);
+        const subject = page.getByTestId('task-subject').first();
+        await expect.poll(() => subject.textContent()).toBe(name);
+        await expectNoSidewaysScroll(page, 'inbox');
+        await screenshot(page, 'everyday-details', `untitled-inbox-${language}`);
+
+        if (viewport === PHONE) {
+          // The phone's record list: the card is titled the same way.
+          await page.goto(`${server.url}/apps/${visitsAppId}/forms/${visitsId}`);
+          const title = page.getByTestId('record-card').first().getByTestId('record-card-title');
+          await expect.poll(() => title.textContent()).toBe(name);
+          // ...and does not show the time a second time below it.
+          const card = (await page.getByTestId('record-card').first().textContent()) ?? '';
+          expect(card.split(when)).toHaveLength(2);
+          await expectNoSidewaysScroll(page, 'phone list of untitled records');
+          await screenshot(page, 'everyday-details', `untitled-cards-${language}`);
+        }
+      } finally {
+        await browser.close();
+      }
+    });
+  }
 
   for (const [language, viewport] of [
     ['en', DESKTOP],

@@ -57,6 +57,17 @@ export function peekCached<T>(key: string): T | undefined {
   return entries.get(key)?.value as T | undefined;
 }
 
+/** Re-renders the component whenever any cached value arrives (for one reading several with `peekCached`). */
+export function useCacheChanges(): void {
+  useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => version,
+  );
+}
+
 /** A cached value, loaded on first use; re-renders when it arrives. */
 export function useShared<T>(
   key: string | null,
@@ -66,13 +77,7 @@ export function useShared<T>(
   value: T | undefined;
   error: unknown;
 } {
-  useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    () => version,
-  );
+  useCacheChanges();
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key names what `load` loads.
   useEffect(() => {
     if (key) ensureLoaded(key, load, maxAgeMs);

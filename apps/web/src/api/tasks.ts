@@ -30,6 +30,8 @@ export interface TaskItem {
    * it is hidden from them, empty, or the record is gone.
    */
   recordTitle: string | null;
+  /** When the record was created (it names a record without a title); null when the record is gone. */
+  recordCreatedAt: string | null;
 }
 
 /** How many items each list holds, answered with every page. */

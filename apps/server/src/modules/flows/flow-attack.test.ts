@@ -53,8 +53,14 @@ describe('flow paths carry only what the reader may see', () => {
     expect(inbox.statusCode).toBe(200);
     expect(leaks(inbox.body)).toEqual([]);
     // The inbox names the record by its title, which the step shows.
-    const items = (inbox.json() as { items: Array<{ record: string; recordTitle: string | null }> }).items;
+    const items = (
+      inbox.json() as {
+        items: Array<{ record: string; recordTitle: string | null; recordCreatedAt: string | null }>;
+      }
+    ).items;
     expect(items.find((i) => i.record === record.id)?.recordTitle).toBe('Budget line');
+    // With the record's creation time (which names a record without a title), and no value beyond it.
+    expect(items.find((i) => i.record === record.id)?.recordCreatedAt).toBe(record.createdAt);
     const task = await d.taskOf(a, record.id);
     const detail = await d.inject(a, 'GET', `/tasks/${task.id}`);
     expect(detail.statusCode, detail.body).toBe(200);

@@ -196,6 +196,7 @@ export function driver(w: FlowWorld) {
       return (await must(res, 201, 'submit')) as {
         id: string;
         v: number;
+        createdAt: string;
         flow?: FlowStateView;
         data: Record<string, unknown>;
       };

@@ -140,21 +140,29 @@ export function titleFieldOf(definition: FormDefinition): string | undefined {
 
 const TITLE_TYPES = new Set(['text', 'serial', 'email', 'phone']);
 
+/** How a list names a task's record: its title and when it was created (both null when it is gone). */
+export interface TaskRecordName {
+  title: string | null;
+  createdAt: string | null;
+}
+
 /**
  * The title of each task's record as the caller sees it in the task (roles and step permissions
  * applied, the same view as {@link taskDetail}): null when the title field is hidden from them, empty,
- * or the record is gone. Keyed by task id; the caller holds these tasks (or is an admin).
+ * or the record is gone; with the record's creation time, which names a record without a title. Keyed
+ * by task id; the caller holds these tasks (or is an admin).
  */
 export async function taskRecordTitles(
   connection: Connection,
   caller: Caller,
   tasks: readonly TaskView[],
-): Promise<Map<string, string | null>> {
+): Promise<Map<string, TaskRecordName>> {
   const targets = new Map<string, Promise<FormTarget>>();
-  const titles = new Map<string, string | null>();
+  const titles = new Map<string, TaskRecordName>();
   await Promise.all(
     tasks.map(async (task) => {
       let title: string | null = null;
+      let createdAt: string | null = null;
       try {
         const ref: TaskRef = {
           record: new Types.ObjectId(task.record),
@@ -165,11 +173,12 @@ export async function taskRecordTitles(
         const key = titleFieldOf(target.form.definition);
         const value = key === undefined ? undefined : record.data[key];
         if (value !== undefined && value !== null && value !== '') title = String(value);
+        createdAt = record.createdAt;
       } catch (error) {
         // A deleted record (or form) has no title to show; anything else is a real failure.
         if (!isAppError(error) || error.code !== 'NOT_FOUND') throw error;
       }
-      titles.set(task.id, title);
+      titles.set(task.id, { title, createdAt });
     }),
   );
   return titles;

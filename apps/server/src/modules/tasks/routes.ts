@@ -45,8 +45,15 @@ const TaskView = Type.Object({
   ),
 });
 
-/** A list item: the task and its record's title as the caller sees it, so one request names a page. */
-const TaskItem = Type.Object({ ...TaskView.properties, recordTitle: Nullable(Type.String()) });
+/**
+ * A list item: the task and its record's title as the caller sees it, and the record's creation time
+ * (which names a record without a title), so one request names a page.
+ */
+const TaskItem = Type.Object({
+  ...TaskView.properties,
+  recordTitle: Nullable(Type.String()),
+  recordCreatedAt: Nullable(Type.String({ format: 'date-time' })),
+});
 
 const DEFAULT_LIMIT = 50;
 
@@ -130,7 +137,11 @@ export async function taskRoutes(app: AppInstance): Promise<void> {
       const titles = await taskRecordTitles(connection, callerOf(request), page.items);
       return {
         ...page,
-        items: page.items.map((item) => ({ ...item, recordTitle: titles.get(item.id) ?? null })),
+        items: page.items.map((item) => ({
+          ...item,
+          recordTitle: titles.get(item.id)?.title ?? null,
+          recordCreatedAt: titles.get(item.id)?.createdAt ?? null,
+        })),
         counts,
       };
     },

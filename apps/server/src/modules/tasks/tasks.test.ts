@@ -76,6 +76,9 @@ describe('GET /workspaces/:ws/tasks', () => {
       dueAt: null,
       v: 1,
       history: [{ action: 'created', by: null, to: mia.userId }],
+      // These tasks' records do not exist: nothing names them.
+      recordTitle: null,
+      recordCreatedAt: null,
     });
     // Without status the list is the pending one.
     expect((await tasksOf(mia)).items.map((i) => i.id)).toEqual([second.id, first.id]);

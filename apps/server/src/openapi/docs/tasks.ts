@@ -9,7 +9,8 @@ export const taskDocs: RouteDocs = {
         description:
           "The caller's tasks. Each names its record by `recordTitle`: the record's title field as the caller " +
           "sees the record in the task (their roles and the step's field permissions applied), null when " +
-          'that field is hidden from them, empty, or the record was deleted.',
+          'that field is hidden from them, empty, or the record was deleted; and `recordCreatedAt`, when the ' +
+          'record was created (null when it was deleted), which names a record without a title.',
         example: {
           items: [
             {
@@ -24,6 +25,7 @@ export const taskDocs: RouteDocs = {
               status: 'pending',
               title: { 'zh-CN': '审批 #6', en: 'Approve #6' },
               recordTitle: 'Quote for Acme Trading',
+              recordCreatedAt: '2026-12-03T07:58:12.000Z',
               dueAt: null,
               outcome: null,
               flowStatus: null,

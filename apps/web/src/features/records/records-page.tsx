@@ -34,7 +34,7 @@ import { useAppScope } from '../apps/app-scope';
 import { BackToApp } from '../apps/app-shell';
 import { isWorkspaceAdmin } from '../apps/visible-apps';
 import { formatDateTime } from '../forms/fields/format';
-import { titleFieldOf } from '../forms/fields/relations';
+import { hasTitle, titleFieldOf } from '../forms/fields/relations';
 import type { FieldContext } from '../forms/fields/types';
 import { useSession } from '../session/session-context';
 import { BulkActions } from './bulk-actions';
@@ -395,8 +395,8 @@ function Records({
               style={{ display: 'block', marginBottom: 10 }}
             >
               <Card size="small" hoverable>
-                <Typography.Text strong style={{ display: 'block' }}>
-                  {recordTitle(record, form)}
+                <Typography.Text strong style={{ display: 'block' }} data-testid="record-card-title">
+                  {recordTitle(record, form, language)}
                 </Typography.Text>
                 <Flex vertical gap={2} style={{ marginTop: 4 }}>
                   {cardColumns.map((key) => (
@@ -424,9 +424,12 @@ function Records({
                     </Flex>
                   ))}
                 </Flex>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {formatDateTime(record.createdAt, language)}
-                </Typography.Text>
+                {/* A record named by its creation time does not show it twice. */}
+                {hasTitle(record, titleKey) && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {formatDateTime(record.createdAt, language)}
+                  </Typography.Text>
+                )}
               </Card>
             </Link>
           )}

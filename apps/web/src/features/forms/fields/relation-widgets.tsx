@@ -25,10 +25,10 @@ export function RecordTitle({
   id: string;
   link?: boolean;
 }) {
-  const { t } = useTranslation();
-  const title = useRecordTitle(field, ctx, id);
+  const { t, i18n } = useTranslation();
+  const title = useRecordTitle(field, ctx, id, i18n.resolvedLanguage ?? 'en');
   const form = relatedForm(field, ctx);
-  const text = title === undefined ? '…' : title === null ? t('fields.unavailableRecord') : String(title);
+  const text = title === undefined ? '…' : title === null ? t('fields.unavailableRecord') : title;
   if (!link || !form || title === null) return <span>{text}</span>;
   return <Link to={`/apps/${ctx.appId}/forms/${form.id}/records/${id}`}>{text}</Link>;
 }

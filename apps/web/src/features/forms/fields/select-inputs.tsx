@@ -3,12 +3,13 @@ import { Avatar, Flex, Select, Spin } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordsApi } from '../../../api/records';
+import { useCacheChanges } from '../../../api/shared-cache';
 import { useOffered } from './choice-widgets';
 import { useMembers } from './directory';
 import { collator } from './format';
 import { idsOf } from './people-widgets';
 import { RecordTitle } from './relation-widgets';
-import { relatedForm, rememberTitles, titleFieldOf } from './relations';
+import { loadedRecordName, recordName, relatedForm, rememberTitles, titleFieldOf } from './relations';
 import type { InputProps } from './types';
 
 /*
@@ -85,24 +86,29 @@ export function MemberInput({ field, value, onChange, id, disabled, invalid, ctx
 }
 
 export function RelationInput({ field, value, onChange, id, disabled, invalid, ctx, ariaLabel }: InputProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
   const form = relatedForm(field, ctx);
-  const display = titleFieldOf(form, field.displayField);
+  const display = titleFieldOf(form, field.displayField) ?? '';
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Array<{ value: string; label: string }> | null>(null);
   const [searching, setSearching] = useState(false);
   const latest = useRef(0);
+  // The chosen records' names arrive in the shared cache: show them when they do.
+  useCacheChanges();
   useEffect(() => {
-    if (!form || !display) return;
+    if (!form) return;
     const call = ++latest.current;
     setSearching(true);
     const timer = setTimeout(() => {
       recordsApi
-        .list(ctx.workspaceId, form.id, { q: query, limit: 20, fields: [display] })
+        // A form without a title field is searched by nothing (`q` finds none): its newest records are
+        // listed by their form's name and creation time.
+        .list(ctx.workspaceId, form.id, { q: query, limit: 20, ...(display ? { fields: [display] } : {}) })
         .then((page) => {
           if (call !== latest.current) return;
           rememberTitles(form, display, page.items);
-          setFound(page.items.map((r) => ({ value: r.id, label: String(r.data[display] ?? r.id) })));
+          setFound(page.items.map((r) => ({ value: r.id, label: recordName(r, form, language, display) })));
         })
         .catch(() => {
           if (call === latest.current) setFound([]);
@@ -112,17 +118,16 @@ export function RelationInput({ field, value, onChange, id, disabled, invalid, c
         });
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, form, display, ctx.workspaceId]);
+  }, [query, form, display, language, ctx.workspaceId]);
 
   const multiple = field.multiple === true;
   const selected = idsOf(value);
-  const options = useMemo(() => {
-    const list = [...(found ?? [])];
-    // Chosen records stay listed (by id; their titles come from the shared cache) while searching.
-    for (const chosen of selected)
-      if (!list.some((o) => o.value === chosen)) list.push({ value: chosen, label: chosen });
-    return list;
-  }, [found, selected]);
+  // Chosen records stay listed while searching, named from the shared cache (not memoized: the names
+  // arrive there after the ids).
+  const options = [...(found ?? [])];
+  for (const chosen of selected)
+    if (!options.some((o) => o.value === chosen))
+      options.push({ value: chosen, label: loadedRecordName(field, ctx, chosen, language) ?? '…' });
   return (
     <Select
       id={id}
@@ -131,7 +136,13 @@ export function RelationInput({ field, value, onChange, id, disabled, invalid, c
       onChange={(next: unknown) => onChange(Array.isArray(next) && next.length === 0 ? null : (next ?? null))}
       showSearch={{ filterOption: false, onSearch: setQuery }}
       options={options}
-      labelRender={(item) => <RecordTitle field={field} ctx={ctx} id={String(item.value)} />}
+      // A name as text (once loaded) is also what the select announces to screen readers; an element
+      // would make it announce the record's id.
+      labelRender={(item) => {
+        const name = loadedRecordName(field, ctx, String(item.value), language);
+        if (name === null) return t('fields.unavailableRecord');
+        return name ?? <RecordTitle field={field} ctx={ctx} id={String(item.value)} />;
+      }}
       notFoundContent={searching ? <Spin size="small" /> : t('fields.noRecordsFound')}
       allowClear
       disabled={disabled || !form}

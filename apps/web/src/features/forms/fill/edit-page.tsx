@@ -12,7 +12,7 @@ import { PageHeader } from '../../../components/page-header';
 import { ErrorState, PageSkeleton } from '../../../components/status-states';
 import { useLocalized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
-import { recordTitle } from '../../records/list-fields';
+import { recordName } from '../fields/relations';
 import { RecordForm } from './record-form';
 
 /**
@@ -46,7 +46,7 @@ export function EditPage() {
             <Button type="text" icon={<LeftOutlined />} />
           </Link>
         }
-        title={t('records.editTitle', { title: recordTitle(current, form) })}
+        title={t('records.editTitle', { title: recordName(current, form, i18n.resolvedLanguage ?? 'en') })}
         subtitle={l(form.name, form.key)}
       />
       {conflict && (

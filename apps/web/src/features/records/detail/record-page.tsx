@@ -157,7 +157,7 @@ export function RecordPage() {
               <Button type="text" icon={<LeftOutlined />} />
             </Link>
           }
-          title={recordTitle(record, form)}
+          title={recordTitle(record, form, language)}
           subtitle={
             <>
               {l(form.name, form.key)} · {meta}
@@ -263,7 +263,7 @@ export function RecordPage() {
       </div>
       {/* What paper gets: the record's values and its flow, without navigation, buttons or tabs. */}
       <div className="print-only" data-testid="print-view">
-        <Typography.Title level={3}>{recordTitle(record, form)}</Typography.Title>
+        <Typography.Title level={3}>{recordTitle(record, form, language)}</Typography.Title>
         <Typography.Paragraph>
           {l(form.name, form.key)} · {meta}
         </Typography.Paragraph>
