@@ -24,6 +24,23 @@ let visitId: string;
 let visitCreatedAt: string;
 let followUpsId: string;
 let followUpId: string;
+// A form of many fields: its list is wider than any screen.
+let inspectionsId: string;
+let inspectionId: string;
+const WIDE_FIELDS = [
+  ['site', 'text', 'Site as written on the contract', '合同上的站点名称'],
+  ['inspector', 'text', 'Inspector in charge', '负责检查员'],
+  ['region', 'text', 'Sales region of the site', '站点所属区域'],
+  ['street', 'text', 'Street address', '街道地址'],
+  ['contact', 'text', 'Contact person on site', '现场联系人'],
+  ['phone', 'phone', 'Contact telephone', '联系电话'],
+  ['email', 'email', 'Contact e-mail address', '联系邮箱'],
+  ['units', 'number', 'Units inspected', '检查单元数'],
+  ['score', 'number', 'Overall score', '总体评分'],
+  ['fee', 'money', 'Inspection fee', '检查费用'],
+  ['visited', 'date', 'Date of the visit', '检查日期'],
+  ['remarks', 'text', 'Remarks of the inspector', '检查员备注'],
+] as const;
 
 const LONG_NAME = 'Quarterly statements of every regional team';
 const label = (en: string, zh = en) => ({ en, 'zh-CN': zh });
@@ -158,6 +175,37 @@ beforeAll(async () => {
       data: { note: 'Send the brochure', visit: visitId },
     })
   ).id;
+  inspectionsId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/apps/${visitsAppId}/forms`, {
+      key: 'inspections',
+      name: label('Inspections', '检查'),
+      titleField: 'site',
+      fields: WIDE_FIELDS.map(([key, type, en, zh]) => ({
+        key,
+        type,
+        label: label(en, zh),
+        ...(type === 'money' ? { currency: 'CNY' } : {}),
+      })),
+    })
+  ).id;
+  inspectionId = (
+    await owner.call<{ id: string }>('POST', `/workspaces/${ws}/forms/${inspectionsId}/records`, {
+      data: {
+        site: 'Hangzhou West warehouse, building 3',
+        inspector: 'Olivia Owner',
+        region: 'East China (Zhejiang and Jiangsu)',
+        street: '88 Wenyi West Road, Xihu District',
+        contact: 'Wang Xiaoming',
+        phone: '+86 571 8888 1234',
+        email: 'wang.xiaoming@example.com',
+        units: 128,
+        score: 92.5,
+        fee: 12800,
+        visited: '2026-12-03',
+        remarks: 'All fire exits clear; two extinguishers due for service next month',
+      },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -288,6 +336,95 @@ describe('everyday details', () => {
         }
       } finally {
         await browser.close();
+      }
+    });
+  }
+
+  it('reaches every column of a wide list inside the table at 1440 px, the first column staying put', async () => {
+    const desk = await launchSignedIn(server.url, owner.token, { viewport: DESKTOP });
+    try {
+      const { page } = desk;
+      await page.goto(`${server.url}/apps/${visitsAppId}/forms/${inspectionsId}`);
+      await page.getByTestId('record-table').locator('tbody tr.ant-table-row').first().waitFor();
+      // Every field a column.
+      await page.getByRole('button', { name: en.records.columns }).click();
+      const chooser = page.getByTestId('column-chooser');
+      for (const [, , name] of WIDE_FIELDS) {
+        const box = chooser.getByRole('checkbox', { name, exact: true });
+        if (!(await box.isChecked())) await box.check();
+      }
+      await page.keyboard.press('Escape');
+      const table = page.getByTestId('record-table');
+      const last = table.locator('thead th').last();
+      await expect.poll(() => table.locator('thead th').count()).toBe(WIDE_FIELDS.length + 2);
+      await expectNoSidewaysScroll(page, 'wide record list');
+      // The table scrolls inside itself: scrolled to its end, the last column is whole in view, and the
+      // first column (the record's link) is still where it was.
+      const scroller = table.locator('.ant-table-content');
+      const geometry = () =>
+        scroller.evaluate((box) => {
+          const head = box.querySelectorAll('thead th');
+          const rect = (el: Element | undefined) => el?.getBoundingClientRect() ?? new DOMRect();
+          const first = rect(head[1]);
+          const lastHead = rect(head[head.length - 1]);
+          const container = box.closest('.ant-table-container');
+          return {
+            overflow: getComputedStyle(box).overflowX,
+            scrollable: box.scrollWidth - box.clientWidth,
+            left: rect(box).left,
+            right: rect(box).right,
+            firstLeft: first.left,
+            lastRight: lastHead.right,
+            // The cue at the right edge that more columns are there.
+            moreCue: container ? getComputedStyle(container, '::after').boxShadow : '',
+          };
+        });
+      const before = await geometry();
+      expect(before.overflow).toBe('auto');
+      expect(before.scrollable).toBeGreaterThan(0);
+      expect(before.moreCue).toContain('inset');
+      await screenshot(page, 'everyday-details', 'wide-list');
+      await scroller.evaluate((box) => {
+        box.scrollLeft = box.scrollWidth;
+      });
+      // At the end there is no more to cue (the shadow follows the scroll event).
+      await expect.poll(async () => (await geometry()).moreCue).toBe('none');
+      const after = await geometry();
+      expect(after.lastRight).toBeLessThanOrEqual(after.right + 1);
+      expect(Math.abs(after.firstLeft - before.firstLeft)).toBeLessThan(1);
+      // The columns ticked last come last: the remarks.
+      expect(await last.textContent()).toBe('Remarks of the inspector');
+      expect(await table.locator('tbody tr.ant-table-row td').last().textContent()).toContain('fire exits');
+      await screenshot(page, 'everyday-details', 'wide-list-scrolled');
+    } finally {
+      await desk.close();
+    }
+  });
+
+  for (const language of ['en', 'zh-CN'] as const) {
+    it(`never scrolls a phone sideways on a wide form's list, record and form (${language}, 375 px)`, async () => {
+      const phone = await launchSignedIn(server.url, owner.token, {
+        viewport: PHONE,
+        isMobile: true,
+        language,
+      });
+      try {
+        const { page } = phone;
+        const base = `${server.url}/apps/${visitsAppId}/forms/${inspectionsId}`;
+        await page.goto(base);
+        await page.getByTestId('record-card').first().waitFor();
+        await expectNoSidewaysScroll(page, 'phone list of a wide form');
+        await screenshot(page, 'everyday-details', `wide-phone-list-${language}`);
+        await page.goto(`${base}/records/${inspectionId}`);
+        await page.getByTestId('record-page').waitFor();
+        await expect.poll(() => page.getByTestId('record-page').textContent()).toContain('wang.xiaoming');
+        await expectNoSidewaysScroll(page, 'phone record of a wide form');
+        await screenshot(page, 'everyday-details', `wide-phone-record-${language}`);
+        await page.goto(`${base}/new`);
+        await page.getByTestId('record-form').waitFor();
+        await expectNoSidewaysScroll(page, 'phone form of a wide form');
+      } finally {
+        await phone.close();
       }
     });
   }

@@ -193,7 +193,8 @@ function Records({
       key,
       title: labelOf(key),
       ellipsis: true,
-      ...(key === view.columns[0] ? { width: 220 } : {}),
+      // The first column names the record and links to it: it stays in view while a wide list scrolls.
+      ...(key === view.columns[0] ? { width: 220, fixed: 'left' as const } : {}),
       ...(sortable(kind)
         ? {
             sorter: true,
@@ -443,10 +444,14 @@ function Records({
             dataSource={list.items}
             pagination={false}
             loading={list.status === 'loading'}
+            // Wider than the page: the table scrolls inside itself, never the page, and a shadow at
+            // the cut edge says there is more (styles.css .fl-record-table).
             scroll={{ x: 'max-content' }}
+            className="fl-record-table"
             {...(access.edit || access.delete
               ? {
                   rowSelection: {
+                    fixed: true,
                     selectedRowKeys: selected,
                     onChange: (keys: React.Key[]) => setSelected(keys.map(String)),
                   },
