@@ -429,9 +429,9 @@ describe('everyday details', () => {
     });
   }
 
-  for (const [language, viewport] of [
-    ['en', DESKTOP],
-    ['zh-CN', PHONE],
+  for (const [language, viewport, words] of [
+    ['en', DESKTOP, en],
+    ['zh-CN', PHONE, zh],
   ] as const) {
     it(`explains a TIERED value tier by tier on the record page (${language}, ${viewport.width} px)`, async () => {
       const browser = await launchSignedIn(server.url, owner.token, {
@@ -451,18 +451,53 @@ describe('everyday details', () => {
           'amount',
           'TIERED(amount, [0, 500000, 1000000], [0.02, 0.05, 0.08], "graduated")',
         ]);
-        const rows = await tiers
-          .locator('tbody tr.ant-table-row')
-          .evaluateAll((trs) =>
-            trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
-          );
-        // Each tier: its bounds, rate, the slice of 1,300,000 in it and what that slice pays.
-        expect(rows.map((cells) => cells.slice(1))).toEqual([
+        // Each tier: its bounds, rate, the slice of 1,300,000 in it and what that slice pays — a table
+        // at a desk; on a phone a block per tier of label/value rows.
+        const tierValues = [
           ['2 %', '500,000', '10,000'],
           ['5 %', '500,000', '25,000'],
           ['8 %', '300,000', '24,000'],
-        ]);
-        expect(await tiers.locator('.ant-table-summary').textContent()).toContain('59,000');
+        ];
+        if (viewport === DESKTOP) {
+          const rows = await tiers
+            .locator('tbody tr.ant-table-row')
+            .evaluateAll((trs) =>
+              trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
+            );
+          expect(rows.map((cells) => cells.slice(1))).toEqual(tierValues);
+          expect(await tiers.locator('.ant-table-summary').textContent()).toContain('59,000');
+        } else {
+          expect(await tiers.locator('table').count()).toBe(0);
+          const blocks = tiers.getByTestId('explain-tier');
+          expect(await blocks.count()).toBe(3);
+          for (const [i, values] of tierValues.entries()) {
+            expect(await blocks.nth(i).getByTestId('explain-tier-value').allTextContents()).toEqual(values);
+            expect(await blocks.nth(i).locator('dt').allTextContents()).toEqual([
+              words.explain.rate,
+              words.explain.slice,
+              words.explain.amount,
+            ]);
+          }
+          expect(await blocks.first().getByTestId('explain-tier-range').textContent()).toBe(
+            `${words.explain.tier} 0 – 500,000`,
+          );
+          expect(await tiers.getByTestId('explain-tiers-total').textContent()).toBe(
+            `${words.explain.total}59,000`,
+          );
+        }
+        // Nothing in the drawer scrolls sideways, nor the page.
+        const sideways = await page
+          .getByTestId('explain-drawer')
+          .locator('.ant-drawer-body')
+          .evaluate(
+            (body) =>
+              [body, ...Array.from(body.querySelectorAll('*'))].filter(
+                (el) =>
+                  el.scrollWidth > el.clientWidth + 1 &&
+                  ['auto', 'scroll'].includes(getComputedStyle(el).overflowX),
+              ).length,
+          );
+        expect(sideways).toBe(0);
         await expectNoSidewaysScroll(page, 'explain drawer');
         await screenshot(page, 'everyday-details', `explain-tiers-${language}`);
       } finally {

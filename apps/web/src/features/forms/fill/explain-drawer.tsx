@@ -1,7 +1,7 @@
 import type { LiveForm } from '@formloom/form-runtime';
 import type { Explanation, TierBreakdown } from '@formloom/formula';
 import { isFormulaError } from '@formloom/formula';
-import { Alert, Descriptions, Drawer, Empty, Table, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Drawer, Empty, Table, Tag, Typography, theme } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldDefinition } from '../../../api/apps';
@@ -25,16 +25,71 @@ function isTiers(detail: unknown): detail is TierBreakdown {
   return typeof detail === 'object' && detail !== null && Array.isArray((detail as TierBreakdown).tiers);
 }
 
-/** TIERED's detail: every tier's bounds, rate, the slice of the value in it and what it pays. */
-function Tiers({ detail, language }: { detail: TierBreakdown; language: string }) {
+/**
+ * TIERED's detail: every tier's bounds, rate, the slice of the value in it and what it pays — a table at a
+ * desk; on a phone each tier is a block of label/value rows, which fits 375 px without scrolling sideways.
+ */
+function Tiers({ detail, language, phone }: { detail: TierBreakdown; language: string; phone: boolean }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const number = (n: number | null) => (n === null ? '∞' : valueText(n, language));
+  const rate = (r: number) => `${valueText(r * 100, language)} %`;
+  const mode = (
+    <Typography.Text type="secondary">
+      {t(`explain.mode.${detail.mode}`)}
+      {detail.capped ? ` · ${t('explain.capped', { value: number(detail.value) })}` : ''}
+    </Typography.Text>
+  );
+  if (phone) {
+    const row = { display: 'flex', justifyContent: 'space-between', gap: 12 } as const;
+    return (
+      <div data-testid="explain-tiers">
+        {mode}
+        {detail.tiers.map((tier) => (
+          <div
+            key={`${tier.from}`}
+            data-testid="explain-tier"
+            style={{
+              marginTop: 8,
+              padding: '8px 12px',
+              border: `1px solid ${token.colorBorderSecondary}`,
+              borderRadius: token.borderRadius,
+            }}
+          >
+            <div style={{ fontWeight: 600 }} data-testid="explain-tier-range">
+              {t('explain.tier')} {number(tier.from)} – {number(tier.to)}
+            </div>
+            <dl style={{ margin: 0 }}>
+              {(
+                [
+                  ['rate', rate(tier.rate)],
+                  ['slice', number(tier.slice)],
+                  ['amount', number(tier.amount)],
+                ] as const
+              ).map(([key, value]) => (
+                <div key={key} style={row}>
+                  <dt style={{ color: token.colorTextSecondary }}>{t(`explain.${key}`)}</dt>
+                  <dd
+                    style={{ margin: 0, fontVariantNumeric: 'tabular-nums' }}
+                    data-testid="explain-tier-value"
+                  >
+                    {value}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        ))}
+        <div style={{ ...row, padding: '8px 12px 0', fontWeight: 600 }} data-testid="explain-tiers-total">
+          <span>{t('explain.total')}</span>
+          <span>{number(detail.total)}</span>
+        </div>
+      </div>
+    );
+  }
   return (
     <div data-testid="explain-tiers">
-      <Typography.Text type="secondary">
-        {t(`explain.mode.${detail.mode}`)}
-        {detail.capped ? ` · ${t('explain.capped', { value: number(detail.value) })}` : ''}
-      </Typography.Text>
+      {mode}
       <Table
         size="small"
         pagination={false}
@@ -50,7 +105,7 @@ function Tiers({ detail, language }: { detail: TierBreakdown; language: string }
           {
             title: t('explain.rate'),
             key: 'rate',
-            render: (_v, row) => `${valueText(row.rate * 100, language)} %`,
+            render: (_v, row) => rate(row.rate),
           },
           { title: t('explain.slice'), key: 'slice', render: (_v, row) => number(row.slice) },
           { title: t('explain.amount'), key: 'amount', render: (_v, row) => number(row.amount) },
@@ -147,7 +202,7 @@ export function ExplainDrawer({
                 </Typography.Text>{' '}
                 <span aria-hidden="true">→</span>{' '}
                 <Tag bordered={false}>{valueText(step.value, language)}</Tag>
-                {isTiers(step.detail) && <Tiers detail={step.detail} language={language} />}
+                {isTiers(step.detail) && <Tiers detail={step.detail} language={language} phone={phone} />}
               </li>
             ))}
           </ol>
