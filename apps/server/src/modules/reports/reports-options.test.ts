@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { label } from '../records/test-fixtures.js';
 import { reportCacheStats } from './cache.js';
@@ -392,5 +393,24 @@ describe('result cache', () => {
     await post(`/forms/${w.formId}/records`, { data: { name: 'new', amount: 50 } }, w.rep);
     const after = await ask(kpi, w.rep);
     expect(after.json().rows).toEqual([{ sum_amount: 350 }]);
+  });
+
+  it("counts in the store every write of a stream, those made while the form's counter was being bumped too", async () => {
+    // What other server instances compare their kept answers with: the form's counter in the store.
+    const stamps = t.store.connection.collection<{ _id: Types.ObjectId; n: number }>('report_stamps');
+    const stored = async () => (await stamps.findOne({ _id: new Types.ObjectId(w.formId) }))?.n ?? 0;
+    await vi.waitFor(async () => expect(await stored()).toBeGreaterThan(0));
+    const start = await stored();
+    // The first write is bumped at once; the next ones, made while it is on its way or in its interval,
+    // share one more bump.
+    for (const amount of [1, 2, 3]) {
+      const res = await post(
+        `/forms/${w.formId}/records`,
+        { data: { name: `stream ${amount}`, amount } },
+        w.rep,
+      );
+      expect(res.statusCode).toBe(201);
+    }
+    await vi.waitFor(async () => expect(await stored()).toBeGreaterThanOrEqual(start + 2));
   });
 });
