@@ -689,13 +689,49 @@ describe('filters over several forms, computed and subform measures', () => {
       expect((await stacked.getByTestId('widget-widget2').textContent()) ?? '').toMatch(/Anvil.*6.*Bolt.*3/s);
       await expectNoSidewaysScroll(small.page, 'the team cockpit at 375 px');
       await screenshot(small.page, 'dashboard-designer', 'forms-filter-view');
+      // Two widgets side by side at half width on the 24-column grid: on a phone the designer stacks them
+      // full width, as the view does, and leaves the saved layout as it is.
+      const current = await owner.call<{ v: number; dashboard: Record<string, unknown> }>(
+        'GET',
+        `/workspaces/${ws}/apps/${appId}/dashboards/team_cockpit`,
+      );
+      const halves = [
+        { widget: 'widget1', x: 0, y: 0, w: 12, h: 6 },
+        { widget: 'widget2', x: 12, y: 0, w: 12, h: 6 },
+        { widget: 'widget3', x: 0, y: 6, w: 12, h: 6 },
+        { widget: 'widget4', x: 12, y: 6, w: 12, h: 6 },
+      ];
+      await owner.call('PUT', `/workspaces/${ws}/apps/${appId}/dashboards/team_cockpit`, {
+        dashboard: { ...current.dashboard, layout: halves },
+        v: current.v,
+      });
       await small.page.goto(`${server.url}/apps/${appId}/dashboards/team_cockpit/design`);
       await small.page.getByTestId('controls-editor').waitFor();
       await expect
         .poll(() => small.page.getByTestId('control-1-field-goals').textContent())
         .toContain('Area');
+      const grid = await small.page.getByTestId('designer-grid').boundingBox();
+      const cells = [];
+      for (const key of ['widget1', 'widget2', 'widget3', 'widget4']) {
+        const box = await small.page.getByTestId(`designer-cell-${key}`).boundingBox();
+        if (!box || !grid) throw new Error(`designer cell ${key} not shown`);
+        cells.push(box);
+      }
+      for (const box of cells) {
+        // Full width of the phone's content (375 px less the page's padding), not half of it.
+        expect(box.width).toBeGreaterThan(PHONE.width * 0.8);
+        expect(Math.abs(box.width - (grid?.width ?? 0))).toBeLessThan(2);
+      }
+      // Stacked in reading order: each below the one before.
+      for (let i = 1; i < cells.length; i += 1)
+        expect(cells[i]?.y ?? 0).toBeGreaterThan((cells[i - 1]?.y ?? 0) + (cells[i - 1]?.height ?? 0) - 1);
       await expectNoSidewaysScroll(small.page, 'the team cockpit designer at 375 px');
       await screenshot(small.page, 'dashboard-designer', 'forms-filter-designer');
+      const after = await owner.call<{ dashboard: { layout: unknown } }>(
+        'GET',
+        `/workspaces/${ws}/apps/${appId}/dashboards/team_cockpit`,
+      );
+      expect(after.dashboard.layout).toEqual(halves);
     } finally {
       await small.close();
     }

@@ -222,6 +222,7 @@ export function DashboardDesignerPage() {
           ) : (
             <DesignerGrid
               dashboard={draft}
+              phone={phone}
               selected={selected}
               onSelect={setSelected}
               onLayout={setLayout}
