@@ -104,10 +104,6 @@ function validatorFor(form: SubmissionForm, options: SubmissionOptions): Validat
   return validate;
 }
 
-function computedKeys(fields: readonly BaseField[], registry: Registry<AnyFieldTypeDef>): Set<string> {
-  return new Set(fields.filter((f) => registry.get(f.type)?.computed).map((f) => f.key));
-}
-
 /**
  * Validates a record's `data` against {@link compileSubmissionSchema}; issues carry JSON-pointer paths
  * into `data` (`/items/3/qty`). A value for a computed field is reported as `submission.computed`.
@@ -120,7 +116,10 @@ export function validateSubmission(
 ): Issue[] {
   const registry = options.registry ?? fieldTypes;
   const issues = run(validatorFor(form, options), data);
-  const top = computedKeys(form.fields, registry);
+  // Computed keys only name issues (the form's are kept per definition, fieldIndex): a valid submission
+  // built the set for nothing on every write.
+  if (issues.length === 0) return issues;
+  const top = fieldIndex(form.fields, registry).computed;
   return issues.map((i) => {
     if (i.code !== 'schema.additionalProperties') return i;
     const key = String(i.params.additionalProperty);
@@ -128,7 +127,7 @@ export function validateSubmission(
     const sub = parts.length === 3 ? form.fields.find((f) => f.key === parts[0]) : undefined;
     const columns = (sub as { columns?: readonly BaseField[] } | undefined)?.columns;
     const isComputed =
-      parts.length === 1 ? top.has(key) : columns ? computedKeys(columns, registry).has(key) : false;
+      parts.length === 1 ? top.has(key) : columns ? fieldIndex(columns, registry).computed.has(key) : false;
     return isComputed ? issue('submission.computed', i.path, { field: key }) : i;
   });
 }
