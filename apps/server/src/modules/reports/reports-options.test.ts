@@ -399,18 +399,35 @@ describe('result cache', () => {
     // What other server instances compare their kept answers with: the form's counter in the store.
     const stamps = t.store.connection.collection<{ _id: Types.ObjectId; n: number }>('report_stamps');
     const stored = async () => (await stamps.findOne({ _id: new Types.ObjectId(w.formId) }))?.n ?? 0;
-    await vi.waitFor(async () => expect(await stored()).toBeGreaterThan(0));
-    const start = await stored();
-    // The first write is bumped at once; the next ones, made while it is on its way or in its interval,
-    // share one more bump.
-    for (const amount of [1, 2, 3]) {
+    // Settled: no bump of an earlier test's writes is still on its way or waiting for its interval (else
+    // the first write below could share it, and the count would start from a bump it is not part of).
+    let last = -1;
+    await vi.waitFor(
+      async () => {
+        const now = await stored();
+        const settled = now > 0 && now === last;
+        last = now;
+        expect(settled).toBe(true);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+    const write = async (amount: number) => {
       const res = await post(
         `/forms/${w.formId}/records`,
         { data: { name: `stream ${amount}`, amount } },
         w.rep,
       );
       expect(res.statusCode).toBe(201);
-    }
-    await vi.waitFor(async () => expect(await stored()).toBeGreaterThanOrEqual(start + 2));
+    };
+    // The first write after a quiet spell is bumped at once.
+    await write(1);
+    await vi.waitFor(async () => expect(await stored()).toBe(last + 1), { timeout: 10_000, interval: 1 });
+    // The next ones, made while that bump's interval runs, share one more bump: without it they would be
+    // missed by every other instance.
+    await write(2);
+    await write(3);
+    await vi.waitFor(async () => expect(await stored()).toBeGreaterThanOrEqual(last + 2), {
+      timeout: 10_000,
+    });
   });
 });
