@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { choose as chooseLabelled } from './helpers/antd.js';
 import { type BrowserSession, DESKTOP, launchBrowser, PHONE, storeSession } from './helpers/browser.js';
 import { type ApiCaller, addMember, setupWorkspace, signIn } from './helpers/fixtures.js';
@@ -126,12 +126,23 @@ afterAll(async () => {
 
 /** Picks an option of an antd select by typing to search it and pressing Enter (the keyboard's way). */
 async function choose(page: BrowserSession['page'], testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
-    .first()
-    .click();
+  const select = page.getByTestId(testId);
+  // Until the select shows the choice: on a loaded machine a click on an option still sliding in was lost
+  // (the widget stayed a bar and the test only found out from the saved dashboard).
+  await vi.waitFor(
+    async () => {
+      if (!((await select.textContent()) ?? '').includes(text)) {
+        if ((await select.locator('[aria-expanded="true"]').count()) === 0) await select.click();
+        await page.keyboard.type(text);
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+          .first()
+          .click({ timeout: 5_000 });
+      }
+      expect(await select.textContent()).toContain(text);
+    },
+    { timeout: 30_000, interval: 250 },
+  );
 }
 
 /** The chart's data as echarts describes it for screen readers (its aria description). */
