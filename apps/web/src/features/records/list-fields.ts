@@ -1,8 +1,7 @@
 import { type FieldValueKind, valueKindOf } from '@formloom/form-runtime';
 import type { FieldDefinition, FormAccess, FormDefinitionSummary } from '../../api/apps';
-import type { RecordView } from '../../api/records';
 import { localized } from '../../i18n/localized';
-import { recordName, titleFieldOf } from '../forms/fields/relations';
+import { titleFieldOf } from '../forms/fields/relations';
 
 /** The record properties every form has, as list columns and filter fields. */
 export const SYSTEM_COLUMNS = ['_createdAt', '_updatedAt', '_owner'] as const;
@@ -44,11 +43,6 @@ export function kindOf(
 /** Whether a column can be sorted by (single values only, as the server allows). */
 export function sortable(kind: FieldValueKind): boolean {
   return kind.kind !== 'opaque' && !kind.multiple;
-}
-
-/** A record's name in lists, titles and links: its title field, else its form's name and creation time. */
-export function recordTitle(record: RecordView, form: FormDefinitionSummary, language: string): string {
-  return recordName(record, form, language);
 }
 
 /** A column's header: the field's label, or a system column's name (translated by the caller). */

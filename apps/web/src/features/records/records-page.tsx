@@ -34,22 +34,14 @@ import { useAppScope } from '../apps/app-scope';
 import { BackToApp } from '../apps/app-shell';
 import { isWorkspaceAdmin } from '../apps/visible-apps';
 import { formatDateTime } from '../forms/fields/format';
-import { hasTitle, titleFieldOf } from '../forms/fields/relations';
+import { hasTitle, recordName, titleFieldOf } from '../forms/fields/relations';
 import type { FieldContext } from '../forms/fields/types';
 import { useSession } from '../session/session-context';
 import { BulkActions } from './bulk-actions';
 import { ColumnChooser } from './column-chooser';
 import { FilterBuilder } from './filter-builder';
 import { conditionCount } from './filter-model';
-import {
-  columnLabel,
-  defaultColumns,
-  kindOf,
-  recordTitle,
-  SYSTEM_COLUMNS,
-  sortable,
-  visibleFields,
-} from './list-fields';
+import { columnLabel, defaultColumns, kindOf, SYSTEM_COLUMNS, sortable, visibleFields } from './list-fields';
 import { RecordCell } from './record-cells';
 import { SavedViews, type ViewState } from './saved-views';
 import { NEWEST_FIRST, useRecordList } from './use-record-list';
@@ -397,7 +389,7 @@ function Records({
             >
               <Card size="small" hoverable>
                 <Typography.Text strong style={{ display: 'block' }} data-testid="record-card-title">
-                  {recordTitle(record, form, language)}
+                  {recordName(record, form, language)}
                 </Typography.Text>
                 <Flex vertical gap={2} style={{ marginTop: 4 }}>
                   {cardColumns.map((key) => (

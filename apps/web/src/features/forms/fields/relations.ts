@@ -109,6 +109,26 @@ function stub(record: NamedRecord, display: string): NamedRecord {
   };
 }
 
+/** Where a related record's name is kept: its form, the field naming it ('' for none) and the cache key. */
+function nameEntry(field: FieldDefinition, ctx: FieldContext, id: string) {
+  const form = relatedForm(field, ctx);
+  const display = titleFieldOf(form, field.displayField) ?? '';
+  return { form, display, key: form ? titleKey(form.id, display, id) : null };
+}
+
+/** The name of a related record if it is loaded (null: it cannot be shown; undefined: not loaded yet). */
+export function loadedRecordName(
+  field: FieldDefinition,
+  ctx: FieldContext,
+  id: string,
+  language: string,
+): string | null | undefined {
+  const { form, display, key } = nameEntry(field, ctx, id);
+  if (!key) return null;
+  const found = peekCached<NamedRecord | null>(key);
+  return found ? recordName(found, form, language, display) : found;
+}
+
 /**
  * The name of one related record (`recordName`; null when it cannot be shown, undefined while it
  * loads), loaded in batches.
@@ -119,31 +139,14 @@ export function useRecordTitle(
   id: string,
   language: string,
 ): string | null | undefined {
-  const form = relatedForm(field, ctx);
-  const display = titleFieldOf(form, field.displayField) ?? '';
-  const key = form ? titleKey(form.id, display, id) : null;
-  const { value } = useShared<NamedRecord | null>(key, () => {
+  const { form, display, key } = nameEntry(field, ctx, id);
+  // Re-renders when the entry arrives; the name is then read from the cache.
+  useShared<NamedRecord | null>(key, () => {
     if (form) queue(ctx.workspaceId, form.id, display, id);
     // The batch fills the entry; this promise only marks the load as started.
     return new Promise<NamedRecord | null>(() => {});
   });
-  if (!key) return null;
-  const found = value ?? peekCached<NamedRecord | null>(key);
-  return found ? recordName(found, form, language, display) : found;
-}
-
-/** The name of a related record if it is loaded (null: it cannot be shown; undefined: not loaded yet). */
-export function loadedRecordName(
-  field: FieldDefinition,
-  ctx: FieldContext,
-  id: string,
-  language: string,
-): string | null | undefined {
-  const form = relatedForm(field, ctx);
-  if (!form) return null;
-  const display = titleFieldOf(form, field.displayField) ?? '';
-  const found = peekCached<NamedRecord | null>(titleKey(form.id, display, id));
-  return found ? recordName(found, form, language, display) : found;
+  return loadedRecordName(field, ctx, id, language);
 }
 
 /** Remembers titles of records the page already has (a picker's search results). */

@@ -22,13 +22,14 @@ import { useLocalized } from '../../../i18n/localized';
 import { useAppScope } from '../../apps/app-scope';
 import { isWorkspaceAdmin } from '../../apps/visible-apps';
 import { formatDateTime } from '../../forms/fields/format';
+import { recordName } from '../../forms/fields/relations';
 import type { FieldContext } from '../../forms/fields/types';
 import { ExplainDrawer } from '../../forms/fill/explain-drawer';
 import { FormRenderer } from '../../forms/fill/form-renderer';
 import { FormStore } from '../../forms/fill/form-store';
 import { useLiveForm } from '../../forms/fill/use-live-form';
 import { useSession } from '../../session/session-context';
-import { recordTitle, visibleFields } from '../list-fields';
+import { visibleFields } from '../list-fields';
 import { RecordAttachments } from './record-attachments';
 import { RecordComments } from './record-comments';
 import { RecordFlow } from './record-flow';
@@ -157,7 +158,7 @@ export function RecordPage() {
               <Button type="text" icon={<LeftOutlined />} />
             </Link>
           }
-          title={recordTitle(record, form, language)}
+          title={recordName(record, form, language)}
           subtitle={
             <>
               {l(form.name, form.key)} · {meta}
@@ -263,7 +264,7 @@ export function RecordPage() {
       </div>
       {/* What paper gets: the record's values and its flow, without navigation, buttons or tabs. */}
       <div className="print-only" data-testid="print-view">
-        <Typography.Title level={3}>{recordTitle(record, form, language)}</Typography.Title>
+        <Typography.Title level={3}>{recordName(record, form, language)}</Typography.Title>
         <Typography.Paragraph>
           {l(form.name, form.key)} · {meta}
         </Typography.Paragraph>
