@@ -1,6 +1,7 @@
 import { calculateObjectSize, ObjectId } from 'bson';
 import { MongoCommandError } from '../errors.js';
 import { parseCollation, type StringCollator } from './collation.js';
+import { ColumnSet, columnMinimum } from './columns.js';
 import { valueKey } from './compare.js';
 import { Index } from './index-tree.js';
 import { layOutDoc } from './layout.js';
@@ -19,6 +20,8 @@ export class Collection {
   private nextSeq = 1;
   /** Tailable cursors waiting (awaitData) for the next insert. */
   readonly waiters = new Set<() => void>();
+  /** Value columns for scans (see columns.ts): kept through inserts and replacements, dropped by removals. */
+  private columnSet: ColumnSet | undefined;
 
   constructor(
     readonly db: string,
@@ -78,6 +81,11 @@ export class Collection {
       p.ix.add(id, doc, p.newKeys);
     }
     this.docs.set(id, doc);
+    // A new document is last in the map's order, as in the columns; a replaced one keeps its place there.
+    if (this.columnSet) {
+      if (!prev) this.columnSet.append(doc);
+      else if (!this.columnSet.noteReplaced(doc)) this.columnSet = undefined;
+    }
     for (const ix of this.indexes.values()) ix.track(id, v);
     if (this.options.capped) {
       this.cappedBytes += calculateObjectSize(doc) - (prev ? calculateObjectSize(prev) : 0);
@@ -88,6 +96,19 @@ export class Collection {
       }
     }
     return prev;
+  }
+
+  /**
+   * The value columns of this collection for a scan, built as asked; undefined while the collection is
+   * smaller than the size from which scans use them.
+   */
+  columns(): ColumnSet | undefined {
+    if (this.docs.size < columnMinimum() || this.docs.size === 0) {
+      this.columnSet = undefined;
+      return undefined;
+    }
+    this.columnSet ??= new ColumnSet(this.docs);
+    return this.columnSet;
   }
 
   /** A capped collection's limits (size in bytes, rounded as mongod does; max documents). */
@@ -110,6 +131,7 @@ export class Collection {
       ix.track(id, undefined);
     }
     this.docs.delete(id);
+    this.columnSet = undefined;
     if (this.options.capped) {
       this.cappedBytes -= calculateObjectSize(prev);
       this.insertSeq.delete(id);

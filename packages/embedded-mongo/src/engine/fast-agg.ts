@@ -378,8 +378,11 @@ function compileFacet(common: Doc | undefined, spec: unknown): Stage | undefined
   };
 }
 
-/** How often group stages ran as a generated loop, and how often a document sent them to the closure path. */
-export const loopStats = { generated: 0, bailed: 0, closures: 0 };
+/**
+ * How often group stages ran as a generated loop, how often a document sent them to the closure path, and
+ * how often a group was answered from a collection's value columns (column-scan.ts).
+ */
+export const loopStats = { generated: 0, bailed: 0, closures: 0, columns: 0 };
 
 /** Prefers the generated loop; a document it cannot handle reruns the stage on the closure path. */
 function withLoop(loop: ((rows: Iterable<Doc>) => Doc[]) | undefined, general: Stage): Stage {

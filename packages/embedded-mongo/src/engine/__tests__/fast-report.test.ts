@@ -1,5 +1,6 @@
 import { EJSON, ObjectId } from 'bson';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columnMinimum, setColumnMinimum } from '../columns.js';
 import { loopStats } from '../fast-agg.js';
 import { memEngine, run } from './helpers.js';
 
@@ -17,6 +18,12 @@ function rng(seed: number) {
     return s / 2147483648;
   };
 }
+
+// These cases test the document loop (the column path has column-scan.test.ts): columns are kept off
+// even when EMBEDDED_MONGO_COLUMN_MINIMUM turns them on for the rest of a run.
+const minimum = columnMinimum();
+beforeAll(() => setColumnMinimum(Number.POSITIVE_INFINITY));
+afterAll(() => setColumnMinimum(minimum));
 
 const WS = new ObjectId('aaaaaaaaaaaaaaaaaaaaaaaa');
 const OTHER_WS = new ObjectId('bbbbbbbbbbbbbbbbbbbbbbbb');

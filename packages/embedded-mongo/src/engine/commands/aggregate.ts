@@ -1,7 +1,9 @@
 import { fail } from '../../errors.js';
 import type { Collection } from '../collection.js';
+import { type ColumnPlan, compileColumnPlan, runColumnPlan } from '../column-scan.js';
 import { type Core, checkCollName, collationFor, letVariables } from '../core.js';
 import { select } from '../exec.js';
+import { loopStats } from '../fast-agg.js';
 import { geoNearStage } from '../geo.js';
 import { fastPipeline, type PipelineEnv, runPipeline, stripMeta, TEXT_SCORE } from '../pipeline.js';
 import { type Access, type ExecStats, planAccess } from '../planner.js';
@@ -151,6 +153,12 @@ export function runOnCollection(
       // An index whose ranges hold most of the collection is slower to walk than the collection's own order.
       const wide = access.estimate !== undefined && access.estimate > coll.docs.size / 3;
       if (access.info.stage === 'COLLSCAN' || wide) return fastOver(core, coll, stages, env);
+      // A range of more than a 64th of a collection that keeps value columns: passes over the columns read
+      // less memory than the range's documents, scattered as they are (one member's records of a whole form).
+      if (access.estimate !== undefined && access.estimate > coll.docs.size / 64) {
+        const byColumns = columnsOver(core, coll, stages, env, false);
+        if (byColumns) return byColumns;
+      }
       const ranged = rangeOver(core, coll, access, stats, first, stages.slice(1), env);
       if (ranged) return ranged;
     }
@@ -182,17 +190,103 @@ function withScore(d: Doc, score: number): Doc {
 
 /** The compiled pipeline scanning the collection itself, `$match` included. */
 function fastOver(core: Core, coll: Collection, stages: Doc[], env: PipelineEnv): PipelineRun {
-  core.lastPlan = {
+  const byColumns = columnsOver(core, coll, stages, env, true);
+  if (byColumns) return byColumns;
+  core.lastPlan = scanPlan(coll);
+  const { docs, fast } = runPipeline(core, coll.db, documentsOf(coll), stages, env);
+  return { docs: stripMeta(docs), fast, rest: stages, absorbed: [] };
+}
+
+/** The plan explain shows for a scan of the whole collection (its documents or its value columns). */
+function scanPlan(coll: Collection): Core['lastPlan'] {
+  return {
     stage: 'COLLSCAN',
     sortProvided: false,
     keysExamined: 0,
     docsExamined: coll.docs.size,
     nReturned: 0,
   };
-  // Re-iterable (not a one-shot iterator) so a mingo fallback can start over.
-  const input = { [Symbol.iterator]: () => coll.docs.values() };
-  const { docs, fast } = runPipeline(core, coll.db, input, stages, env);
-  return { docs: stripMeta(docs), fast, rest: stages, absorbed: [] };
+}
+
+/** The pipeline answered from the collection's value columns ({@link overColumns}), or undefined. */
+function columnsOver(
+  core: Core,
+  coll: Collection,
+  stages: Doc[],
+  env: PipelineEnv,
+  scan: boolean,
+): PipelineRun | undefined {
+  const docs = overColumns(core, coll, stages, env, scan);
+  if (!docs) return undefined;
+  core.lastPlan = scanPlan(coll);
+  return { docs: stripMeta(docs), fast: true, rest: stages, absorbed: [] };
+}
+
+/** A collection's documents, re-iterable (not a one-shot iterator) so a mingo fallback can start over. */
+function documentsOf(coll: Collection): Iterable<Doc> {
+  return { [Symbol.iterator]: () => coll.docs.values() };
+}
+
+/**
+ * A scan answered from the collection's value columns (column-scan.ts): `$match` + `$group` (then any
+ * stages, over the groups), or a `$facet` (after an optional `$match`) whose sub-pipelines start so — those
+ * the columns cannot answer run together over the documents, as they would without columns, when `scan`
+ * (the alternative is a scan of the collection; otherwise an index range, which then answers them all).
+ * Undefined when the collection keeps no columns (too small) or the pipeline or its data leave their subset.
+ */
+function overColumns(
+  core: Core,
+  coll: Collection,
+  stages: Doc[],
+  env: PipelineEnv,
+  scan: boolean,
+): Doc[] | undefined {
+  const set = coll.columns();
+  if (!set) return undefined;
+  const n = coll.docs.size;
+  const [first] = stages;
+  const lead = first && isPlainObject(first.$match) ? first.$match : undefined;
+  const at = lead ? 1 : 0;
+  /** The column plan of `sub` from its `$group` at `from` (after `match`), or undefined. */
+  const planOf = (match: Doc | undefined, sub: Doc[], from: number): ColumnPlan | undefined => {
+    const group = sub[from]?.$group;
+    return isPlainObject(group) ? compileColumnPlan(match, group) : undefined;
+  };
+  const grouped = (plan: ColumnPlan | undefined, sub: Doc[], from: number): Doc[] | undefined => {
+    const groups = plan && runColumnPlan(plan, set, n);
+    if (!groups) return undefined;
+    loopStats.columns += 1;
+    return runPipeline(core, coll.db, groups, sub.slice(from + 1), env).docs;
+  };
+  const facet = stages[at]?.$facet;
+  if (!isPlainObject(facet)) return grouped(planOf(lead, stages, at), stages, at);
+  const plans = new Map<string, { plan: ColumnPlan | undefined; sub: Doc[]; from: number }>();
+  for (const [name, sub] of Object.entries(facet)) {
+    if (!Array.isArray(sub)) return undefined;
+    const own = isPlainObject(sub[0]?.$match) ? (sub[0].$match as Doc) : undefined;
+    const matches = [lead, own].filter((m): m is Doc => m !== undefined && Object.keys(m).length > 0);
+    const match = matches.length > 1 ? { $and: matches } : matches[0];
+    const from = own ? 1 : 0;
+    plans.set(name, { plan: planOf(match, sub as Doc[], from), sub: sub as Doc[], from });
+  }
+  if (!scan && [...plans.values()].some(({ plan }) => !plan)) return undefined;
+  // Every column the sub-pipelines read, built in one pass.
+  set.build([...plans.values()].flatMap(({ plan }) => plan?.paths ?? []));
+  const answers = new Map<string, Doc[]>();
+  const left: Doc = {};
+  for (const [name, { plan, sub, from }] of plans) {
+    const answer = grouped(plan, sub, from);
+    if (answer) answers.set(name, answer);
+    else left[name] = sub;
+  }
+  if (answers.size === 0 || (!scan && Object.keys(left).length > 0)) return undefined;
+  const others =
+    Object.keys(left).length > 0
+      ? runPipeline(core, coll.db, documentsOf(coll), [...stages.slice(0, at), { $facet: left }], env).docs[0]
+      : undefined;
+  const out: Doc = {};
+  for (const name of Object.keys(facet)) out[name] = answers.get(name) ?? others?.[name];
+  return runPipeline(core, coll.db, [out], stages.slice(at + 1), env).docs;
 }
 
 /**
