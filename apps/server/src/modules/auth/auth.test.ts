@@ -160,7 +160,8 @@ describe('cookie authentication and CSRF', () => {
       url: '/api/v1/workspaces',
       cookies,
       payload,
-      headers: { 'x-csrf-token': `${csrf.slice(0, -1)}A` },
+      // One character changed (a token that already ends in A gets a B).
+      headers: { 'x-csrf-token': `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}` },
     });
     expect(wrong.statusCode).toBe(403);
     const ok = await t.app.inject({
