@@ -13,7 +13,15 @@ export async function choose(page: Page, label: string, option: string, search?:
   if (search !== undefined) await field.pressSequentially(search);
   const list = await field.getAttribute('aria-controls');
   const popup = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) });
-  await popup.getByTitle(option, { exact: true }).click();
+  const choice = popup.getByTitle(option, { exact: true });
+  await choice.click();
+  // On a loaded machine a click on an option still sliding in can be lost (the popup stays open): click
+  // it again while the popup still shows it (clicking the chosen option of a single select only closes it).
+  for (let tries = 0; tries < 3 && (await field.getAttribute('aria-expanded')) === 'true'; tries += 1) {
+    await page.waitForTimeout(500);
+    if ((await field.getAttribute('aria-expanded')) === 'true' && (await choice.isVisible()))
+      await choice.click();
+  }
   await expect.poll(() => field.getAttribute('aria-expanded')).toBe('false');
 }
 
