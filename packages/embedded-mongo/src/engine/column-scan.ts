@@ -1,3 +1,4 @@
+import { INHERITED } from './codegen-source.js';
 import {
   type Column,
   type ColumnSet,
@@ -72,8 +73,6 @@ export interface ColumnPlan {
   /** Every path the plan reads. */
   paths: string[];
 }
-
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function fieldPath(v: unknown): string | undefined {
   if (typeof v !== 'string' || !v.startsWith('$') || v.startsWith('$$')) return undefined;

@@ -1,3 +1,4 @@
+import { INHERITED } from './codegen-source.js';
 import type { Doc } from './values.js';
 import { bsonType, isPlainObject } from './values.js';
 
@@ -48,9 +49,6 @@ export function setColumnMinimum(docs: number): void {
 export function columnMinimum(): number {
   return minimumDocs;
 }
-
-/** Names a plain object inherits: never read as a path step. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The steps of a dotted path, or undefined when a step is empty or an inherited name. */
 export function pathSteps(path: string): string[] | undefined {
@@ -266,8 +264,8 @@ export class ColumnSet {
     for (const d of this.docs.values()) {
       if (this.replaced.has(d)) {
         for (const c of columns) c.replace(row, d);
-        // A document replaced twice is in the set twice, the earlier one no longer in the map: the pass
-        // may end early only when every one was found.
+        // A document replaced twice left its first replacement in the set but not in the map: the pass
+        // ends early only when every one noted was found.
         if (--left === 0) break;
       }
       row += 1;
